@@ -1,0 +1,123 @@
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.X509;
+using Twin.Pki.Certificates;
+using Twin.Pki.Keys;
+
+namespace Twin.Pki.Authority;
+
+/// <summary>
+/// A certification authority: its certificate and signing key. Issues certificates under the
+/// profile rules, with serials unique per CA (at least 64 random bits) and validity clamped to
+/// its own. Not thread-safe: one owner (an actor) drives it.
+/// </summary>
+public sealed class CertificateAuthority
+{
+    private readonly KeyPair _key;
+    private readonly PkiRandom _random;
+    private readonly HashSet<SerialNumber> _issuedSerials = [];
+
+    /// <summary>Wraps an existing CA certificate and its key; the key must match the certificate.</summary>
+    public CertificateAuthority(Certificate certificate, KeyPair key, PkiRandom? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(key);
+        if (!certificate.IsCa)
+            throw new PolicyViolationException($"Certificate {certificate.Subject} is not a CA certificate (basicConstraints cA is not set).");
+        if (!certificate.PublicKey.Equals(key.PublicKey))
+            throw new PolicyViolationException($"The key does not match the public key of CA certificate {certificate.Subject}.");
+        Certificate = certificate;
+        _key = key;
+        _random = random ?? PkiRandom.System;
+    }
+
+    /// <summary>The CA's own certificate.</summary>
+    public Certificate Certificate { get; }
+
+    /// <summary>Serials this CA has issued or been told about; never reused.</summary>
+    public IReadOnlyCollection<SerialNumber> IssuedSerials => _issuedSerials;
+
+    /// <summary>Creates a self-signed root CA certificate for <paramref name="key"/>.</summary>
+    public static CertificateAuthority CreateRoot(string subject, KeyPair key, DateTimeOffset notBefore, DateTimeOffset notAfter, PkiRandom? random = null, int? pathLength = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var rng = random ?? PkiRandom.System;
+        var request = new IssuanceRequest(subject, key.PublicKey, CertificateProfile.RootCa, notBefore, notAfter) { PathLength = pathLength };
+        ProfileRules.Check(request);
+        var name = DistinguishedNames.Parse(subject);
+        var generator = new X509V3CertificateGenerator();
+        generator.SetSerialNumber(NewSerial(rng, _ => false));
+        generator.SetIssuerDN(name);
+        generator.SetSubjectDN(name);
+        generator.SetNotBefore(notBefore.UtcDateTime);
+        generator.SetNotAfter(notAfter.UtcDateTime);
+        generator.SetPublicKey(key.Public);
+        ProfileRules.AddExtensions(generator, request, key.Public, issuer: null);
+        var certificate = new Certificate(generator.Generate(Signing.Factory(key, rng)));
+        var ca = new CertificateAuthority(certificate, key, rng);
+        ca._issuedSerials.Add(certificate.SerialNumber);
+        return ca;
+    }
+
+    /// <summary>Records a serial issued earlier (for example, recovered from a journal) so it is never reused.</summary>
+    public void RecordIssued(SerialNumber serial)
+    {
+        ArgumentNullException.ThrowIfNull(serial);
+        _issuedSerials.Add(serial);
+    }
+
+    /// <summary>Issues a certificate for a PKCS#10 request after checking its proof of possession.</summary>
+    public Certificate Issue(CertificationRequest csr, CertificateProfile profile, DateTimeOffset notBefore, DateTimeOffset notAfter, Func<IssuanceRequest, IssuanceRequest>? customize = null)
+    {
+        ArgumentNullException.ThrowIfNull(csr);
+        if (!csr.IsSignatureValid)
+            throw new PolicyViolationException($"PKCS#10 request for '{csr.Subject}': the signature does not verify with the enclosed public key (no proof of possession).");
+        var request = new IssuanceRequest(csr.Subject, csr.PublicKey, profile, notBefore, notAfter);
+        return Issue(customize is null ? request : customize(request));
+    }
+
+    /// <summary>Issues a certificate for <paramref name="request"/>. Nothing is consumed when a rule fails.</summary>
+    public Certificate Issue(IssuanceRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clamped = request with
+        {
+            NotBefore = request.NotBefore < Certificate.NotBefore ? Certificate.NotBefore : request.NotBefore,
+            NotAfter = request.NotAfter > Certificate.NotAfter ? Certificate.NotAfter : request.NotAfter,
+        };
+        ProfileRules.Check(clamped);
+        if (request.Profile == CertificateProfile.RootCa)
+            throw new PolicyViolationException("Profile RootCa: a root is self-signed; use CreateRoot.");
+        var subjectKey = request.PublicKey.ToParameter();
+        var generator = new X509V3CertificateGenerator();
+        var serial = NewSerial(_random, s => _issuedSerials.Contains(s));
+        generator.SetSerialNumber(serial);
+        generator.SetIssuerDN(Certificate.Inner.SubjectDN);
+        generator.SetSubjectDN(DistinguishedNames.Parse(clamped.Subject));
+        generator.SetNotBefore(TruncateToSeconds(clamped.NotBefore).UtcDateTime);
+        generator.SetNotAfter(TruncateToSeconds(clamped.NotAfter).UtcDateTime);
+        generator.SetPublicKey(subjectKey);
+        ProfileRules.AddExtensions(generator, clamped, subjectKey, Certificate.Inner);
+        var certificate = new Certificate(generator.Generate(Signing.Factory(_key, _random)));
+        _issuedSerials.Add(certificate.SerialNumber);
+        return certificate;
+    }
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
+
+    // RFC 5280 §4.1.2.2: positive, at most 20 octets. 127 random bits: well above the 64 the CA/B and the issue ask for.
+    private static BigInteger NewSerial(PkiRandom random, Func<SerialNumber, bool> taken)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        while (true)
+        {
+            random.NextBytes(bytes);
+            bytes[0] &= 0x7F;
+            if (bytes[0] == 0) bytes[0] = 0x40; // keep 16 significant octets, so every serial shows the same length
+            var serial = new BigInteger(1, bytes.ToArray());
+            if (!taken(new SerialNumber(serial.ToByteArrayUnsigned()))) return serial;
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"CertificateAuthority({Certificate.Subject}, key withheld)";
+}

@@ -1,0 +1,24 @@
+using Twin.Pki.Keys;
+
+namespace Twin.Pki.Authority;
+
+/// <summary>What a CA is asked to certify: a subject, its public key, a profile and a validity window.</summary>
+public sealed record IssuanceRequest(
+    string Subject,
+    PublicKey PublicKey,
+    CertificateProfile Profile,
+    DateTimeOffset NotBefore,
+    DateTimeOffset NotAfter)
+{
+    /// <summary>Subject alternative names: URIs (an OPC UA ApplicationUri, a device URN).</summary>
+    public IReadOnlyList<string> UriNames { get; init; } = [];
+
+    /// <summary>Subject alternative names: DNS host names.</summary>
+    public IReadOnlyList<string> DnsNames { get; init; } = [];
+
+    /// <summary>Subject alternative names: IP addresses.</summary>
+    public IReadOnlyList<System.Net.IPAddress> IpAddresses { get; init; } = [];
+
+    /// <summary>For CA profiles: the pathLenConstraint, or null for none.</summary>
+    public int? PathLength { get; init; }
+}

@@ -1,0 +1,86 @@
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.X509;
+using Org.BouncyCastle.X509.Extension;
+using Twin.Pki.Keys;
+
+namespace Twin.Pki.Authority;
+
+/// <summary>The extension rules of each <see cref="CertificateProfile"/>: what a certificate of that profile must carry.</summary>
+internal static class ProfileRules
+{
+    private static readonly DerObjectIdentifier OcspNoCheck = new("1.3.6.1.5.5.7.48.1.5");
+
+    internal static bool IsCa(CertificateProfile profile) =>
+        profile is CertificateProfile.RootCa or CertificateProfile.IntermediateCa or CertificateProfile.IssuingCa;
+
+    /// <summary>Checks the request against the profile's rules before anything is signed.</summary>
+    internal static void Check(IssuanceRequest request)
+    {
+        if (request.NotAfter <= request.NotBefore)
+            throw new PolicyViolationException($"Validity: notAfter {request.NotAfter:O} is not after notBefore {request.NotBefore:O}.");
+        switch (request.Profile)
+        {
+            case CertificateProfile.OpcUaApplication when request.UriNames.Count != 1:
+                throw new PolicyViolationException("Profile OpcUaApplication: exactly one URI (the ApplicationUri) is required in subjectAltName (OPC 10000-6 §6.2.2).");
+            case CertificateProfile.TlsServer when request.DnsNames.Count == 0 && request.IpAddresses.Count == 0:
+                throw new PolicyViolationException("Profile TlsServer: at least one DNS name or IP address is required in subjectAltName.");
+            case CertificateProfile.IssuingCa when request.PathLength is > 0:
+                throw new PolicyViolationException("Profile IssuingCa: pathLen must be 0 (it issues end entities only).");
+        }
+        if (!IsCa(request.Profile) && request.PathLength is not null)
+            throw new PolicyViolationException($"Profile {request.Profile}: pathLen applies to CA profiles only.");
+    }
+
+    internal static void AddExtensions(X509V3CertificateGenerator generator, IssuanceRequest request, Org.BouncyCastle.Crypto.AsymmetricKeyParameter subjectKey, X509Certificate? issuer)
+    {
+        var rsa = request.PublicKey.Algorithm is KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096;
+        generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(subjectKey));
+        if (issuer is not null)
+            generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer));
+
+        if (IsCa(request.Profile))
+        {
+            var pathLen = request.Profile == CertificateProfile.IssuingCa ? 0 : request.PathLength;
+            generator.AddExtension(X509Extensions.BasicConstraints, true, pathLen is int p ? new BasicConstraints(p) : new BasicConstraints(true));
+            generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
+        }
+        else
+        {
+            generator.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
+            generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(EndEntityKeyUsage(request.Profile, rsa)));
+            var eku = ExtendedKeyUsages(request.Profile);
+            if (eku.Length > 0)
+                generator.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(eku));
+            if (request.Profile == CertificateProfile.OcspSigner)
+                generator.AddExtension(OcspNoCheck, false, DerNull.Instance);
+        }
+
+        var names = new List<GeneralName>();
+        names.AddRange(request.UriNames.Select(u => new GeneralName(GeneralName.UniformResourceIdentifier, u)));
+        names.AddRange(request.DnsNames.Select(d => new GeneralName(GeneralName.DnsName, d)));
+        names.AddRange(request.IpAddresses.Select(ip => new GeneralName(GeneralName.IPAddress, ip.ToString())));
+        if (names.Count > 0)
+            generator.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(names.ToArray()));
+    }
+
+    private static int EndEntityKeyUsage(CertificateProfile profile, bool rsa) => profile switch
+    {
+        // OPC 10000-6 §6.2.2: RSA application certificates also encipher keys and data.
+        CertificateProfile.OpcUaApplication => KeyUsage.DigitalSignature | KeyUsage.NonRepudiation | (rsa ? KeyUsage.KeyEncipherment | KeyUsage.DataEncipherment : 0),
+        CertificateProfile.TlsServer or CertificateProfile.TlsClient or CertificateProfile.IDevId or CertificateProfile.LDevId =>
+            KeyUsage.DigitalSignature | (rsa ? KeyUsage.KeyEncipherment : 0),
+        CertificateProfile.CodeSigning or CertificateProfile.OcspSigner => KeyUsage.DigitalSignature,
+        _ => throw new PolicyViolationException($"Profile {profile} is not an end-entity profile."),
+    };
+
+    private static KeyPurposeID[] ExtendedKeyUsages(CertificateProfile profile) => profile switch
+    {
+        CertificateProfile.OpcUaApplication => [KeyPurposeID.id_kp_serverAuth, KeyPurposeID.id_kp_clientAuth],
+        CertificateProfile.TlsServer => [KeyPurposeID.id_kp_serverAuth],
+        CertificateProfile.TlsClient or CertificateProfile.LDevId => [KeyPurposeID.id_kp_clientAuth],
+        CertificateProfile.CodeSigning => [KeyPurposeID.id_kp_codeSigning],
+        CertificateProfile.OcspSigner => [KeyPurposeID.id_kp_OCSPSigning],
+        _ => [],
+    };
+}

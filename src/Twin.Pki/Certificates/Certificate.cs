@@ -1,0 +1,152 @@
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Security.Certificates;
+using Org.BouncyCastle.X509;
+using Twin.Pki.Encoding;
+using Twin.Pki.Keys;
+
+namespace Twin.Pki.Certificates;
+
+/// <summary>An X.509 certificate, immutable, with the facts the twin shows and reasons about.</summary>
+public sealed class Certificate : IEquatable<Certificate>
+{
+    private readonly byte[] _der;
+
+    internal Certificate(X509Certificate certificate)
+    {
+        Inner = certificate;
+        _der = certificate.GetEncoded();
+        SerialNumber = new SerialNumber(certificate.SerialNumber.ToByteArrayUnsigned());
+        PublicKey = new PublicKey(KeyGenerator.AlgorithmOf(certificate.GetPublicKey()), certificate.CertificateStructure.SubjectPublicKeyInfo.GetDerEncoded());
+    }
+
+    internal X509Certificate Inner { get; }
+
+    /// <summary>The certificate's serial number.</summary>
+    public SerialNumber SerialNumber { get; }
+
+    /// <summary>The subject distinguished name in RFC 4514-like form.</summary>
+    public string Subject => Inner.SubjectDN.ToString();
+
+    /// <summary>The issuer distinguished name in RFC 4514-like form.</summary>
+    public string Issuer => Inner.IssuerDN.ToString();
+
+    /// <summary>Start of validity.</summary>
+    public DateTimeOffset NotBefore => new(Inner.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+
+    /// <summary>End of validity.</summary>
+    public DateTimeOffset NotAfter => new(Inner.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+
+    /// <summary>The subject public key.</summary>
+    public PublicKey PublicKey { get; }
+
+    /// <summary>True when the basicConstraints extension marks this certificate as a CA.</summary>
+    public bool IsCa => Inner.GetBasicConstraints() >= 0;
+
+    /// <summary>True when subject and issuer are equal and the signature verifies with the certificate's own key.</summary>
+    public bool IsSelfSigned => Inner.SubjectDN.Equivalent(Inner.IssuerDN) && IsSignedBy(PublicKey);
+
+    /// <summary>SHA-256 over the DER, lower-case hex.</summary>
+    public string Thumbprint => Convert.ToHexStringLower(global::System.Security.Cryptography.SHA256.HashData(_der));
+
+    /// <summary>A copy of the DER encoding.</summary>
+    public byte[] GetDer() => (byte[])_der.Clone();
+
+    /// <summary>The PEM encoding ("CERTIFICATE").</summary>
+    public string ToPem() => Pem.Encode("CERTIFICATE", _der);
+
+    /// <summary>Whether the certificate is within its validity period at <paramref name="instant"/>.</summary>
+    public ValidityStatus ValidityAt(DateTimeOffset instant) =>
+        instant < NotBefore ? ValidityStatus.NotYetValid : instant > NotAfter ? ValidityStatus.Expired : ValidityStatus.Valid;
+
+    /// <summary>True when this certificate's signature verifies with <paramref name="issuerKey"/>.</summary>
+    public bool IsSignedBy(PublicKey issuerKey)
+    {
+        ArgumentNullException.ThrowIfNull(issuerKey);
+        try
+        {
+            return Inner.IsSignatureValid(issuerKey.ToParameter());
+        }
+        catch (Exception e) when (e is CertificateException or InvalidKeyException or ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Parses a DER-encoded certificate.</summary>
+    public static Certificate FromDer(ReadOnlySpan<byte> der)
+    {
+        try
+        {
+            var structure = X509CertificateStructure.GetInstance(der.ToArray());
+            return new Certificate(new X509Certificate(structure));
+        }
+        catch (Exception e) when (e is not PkiException)
+        {
+            throw new PkiFormatException($"X.509 certificate: malformed DER ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Parses the first CERTIFICATE block of a PEM text.</summary>
+    public static Certificate FromPem(string pem) => FromDer(Pem.Decode(pem, "CERTIFICATE"));
+
+    /// <inheritdoc />
+    public bool Equals(Certificate? other) => other is not null && _der.AsSpan().SequenceEqual(other._der);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is Certificate c && Equals(c);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(SerialNumber, _der.Length);
+
+    /// <inheritdoc />
+    public override string ToString() => $"Certificate({Subject}, serial {SerialNumber}, issuer {Issuer})";
+}
+
+/// <summary>Where an instant falls relative to a certificate's validity period.</summary>
+public enum ValidityStatus
+{
+    /// <summary>Before notBefore.</summary>
+    NotYetValid,
+    /// <summary>Between notBefore and notAfter, inclusive.</summary>
+    Valid,
+    /// <summary>After notAfter.</summary>
+    Expired,
+}
+
+/// <summary>A certificate serial number: a positive integer, shown as lower-case hex without leading zeros.</summary>
+public sealed record SerialNumber
+{
+    /// <summary>Creates a serial from its unsigned big-endian bytes.</summary>
+    public SerialNumber(byte[] unsignedBigEndian)
+    {
+        ArgumentNullException.ThrowIfNull(unsignedBigEndian);
+        var trimmed = unsignedBigEndian.AsSpan().TrimStart((byte)0);
+        if (trimmed.IsEmpty) throw new PkiFormatException("Serial number: zero is not a valid certificate serial (RFC 5280 §4.1.2.2).");
+        Hex = Convert.ToHexStringLower(trimmed);
+    }
+
+    /// <summary>Lower-case hex, no leading zeros.</summary>
+    public string Hex { get; }
+
+    /// <summary>Parses a hex serial (case-insensitive, optional colons).</summary>
+    public static SerialNumber Parse(string hex)
+    {
+        ArgumentNullException.ThrowIfNull(hex);
+        var clean = hex.Replace(":", "", StringComparison.Ordinal).Trim();
+        if (clean.Length % 2 == 1) clean = "0" + clean;
+        try
+        {
+            return new SerialNumber(Convert.FromHexString(clean));
+        }
+        catch (FormatException e)
+        {
+            throw new PkiFormatException($"Serial number '{hex}': not hexadecimal.", e);
+        }
+    }
+
+    internal Org.BouncyCastle.Math.BigInteger ToBigInteger() => new(Hex, 16);
+
+    /// <inheritdoc />
+    public override string ToString() => Hex;
+}

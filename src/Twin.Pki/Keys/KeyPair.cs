@@ -1,0 +1,95 @@
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+
+namespace Twin.Pki.Keys;
+
+/// <summary>
+/// An asymmetric key pair held in software. The private half never appears in <see cref="ToString"/>,
+/// logs or exception messages; it leaves the object only through <see cref="ExportPkcs8"/>, which a
+/// software key store calls to persist it.
+/// </summary>
+public sealed class KeyPair
+{
+    private readonly AsymmetricKeyParameter _private;
+
+    internal KeyPair(KeyAlgorithm algorithm, AsymmetricKeyParameter publicKey, AsymmetricKeyParameter privateKey)
+    {
+        Algorithm = algorithm;
+        Public = publicKey;
+        _private = privateKey;
+        PublicKey = new PublicKey(algorithm, SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey).GetDerEncoded());
+    }
+
+    /// <summary>The algorithm of this key.</summary>
+    public KeyAlgorithm Algorithm { get; }
+
+    /// <summary>The public half, as a SubjectPublicKeyInfo.</summary>
+    public PublicKey PublicKey { get; }
+
+    internal AsymmetricKeyParameter Public { get; }
+
+    internal AsymmetricKeyParameter Private => _private;
+
+    /// <summary>The private key as unencrypted PKCS#8 DER, for a software key store to persist. Handle as secret.</summary>
+    public byte[] ExportPkcs8() => PrivateKeyInfoFactory.CreatePrivateKeyInfo(_private).GetDerEncoded();
+
+    /// <summary>Restores a key pair from PKCS#8 DER written by <see cref="ExportPkcs8"/>.</summary>
+    public static KeyPair ImportPkcs8(ReadOnlySpan<byte> pkcs8)
+    {
+        AsymmetricKeyParameter privateKey;
+        try
+        {
+            privateKey = PrivateKeyFactory.CreateKey(pkcs8.ToArray());
+        }
+        catch (Exception e) when (e is not PkiException)
+        {
+            // The inner exception may quote key bytes: keep only its type.
+            throw new PkiFormatException($"PKCS#8 private key: not a readable key ({e.GetType().Name}).");
+        }
+        var info = PrivateKeyInfo.GetInstance(pkcs8.ToArray());
+        var publicKey = KeyGenerator.DerivePublic(privateKey, info);
+        var algorithm = KeyGenerator.AlgorithmOf(publicKey);
+        return new KeyPair(algorithm, publicKey, privateKey);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"KeyPair({Algorithm}, public {PublicKey.Fingerprint}, private key withheld)";
+}
+
+/// <summary>A public key as SubjectPublicKeyInfo DER, with its algorithm.</summary>
+public sealed record PublicKey(KeyAlgorithm Algorithm, byte[] SubjectPublicKeyInfo)
+{
+    /// <summary>SHA-256 of the SubjectPublicKeyInfo, hex: a stable identity for the key.</summary>
+    public string Fingerprint => Convert.ToHexStringLower(global::System.Security.Cryptography.SHA256.HashData(SubjectPublicKeyInfo));
+
+    /// <summary>Reads a SubjectPublicKeyInfo and recognises its algorithm.</summary>
+    public static PublicKey FromSubjectPublicKeyInfo(byte[] der)
+    {
+        ArgumentNullException.ThrowIfNull(der);
+        AsymmetricKeyParameter key;
+        try
+        {
+            key = PublicKeyFactory.CreateKey(Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(der));
+        }
+        catch (Exception e) when (e is not PkiException)
+        {
+            throw new PkiFormatException($"SubjectPublicKeyInfo: malformed ({e.Message}).", e);
+        }
+        return new PublicKey(KeyGenerator.AlgorithmOf(key), der);
+    }
+
+    internal AsymmetricKeyParameter ToParameter() => PublicKeyFactory.CreateKey(SubjectPublicKeyInfo);
+
+    /// <inheritdoc />
+    public bool Equals(PublicKey? other) => other is not null && Algorithm == other.Algorithm && SubjectPublicKeyInfo.AsSpan().SequenceEqual(other.SubjectPublicKeyInfo);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Algorithm, Fingerprint);
+
+    /// <inheritdoc />
+    public override string ToString() => $"PublicKey({Algorithm}, {Fingerprint[..16]})";
+}
