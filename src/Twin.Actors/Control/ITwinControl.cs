@@ -1,0 +1,48 @@
+using Akka.Actor;
+using Twin.Actors.Clock;
+using Twin.Actors.Protocol.Commands;
+
+namespace Twin.Actors.Control;
+
+/// <summary>The one narrow way the web layer and the API act on a running twin.</summary>
+public interface ITwinControl
+{
+    /// <summary>The run's clock, for reading only.</summary>
+    ClockReading Clock { get; }
+
+    /// <summary>Stops simulated time.</summary>
+    void Pause();
+
+    /// <summary>Lets simulated time run.</summary>
+    void Resume();
+
+    /// <summary>Sets simulated seconds per wall second.</summary>
+    void SetSpeed(double speed);
+
+    /// <summary>Jumps to the next scheduled instant.</summary>
+    void Step();
+}
+
+/// <summary>Sends control commands to the plant supervisor, which forwards them to the clock actor.</summary>
+public sealed class TwinControl(IActorRef plant, SimulationClock clock) : ITwinControl
+{
+    /// <inheritdoc />
+    public ClockReading Clock => clock.Read();
+
+    /// <inheritdoc />
+    public void Pause() => plant.Tell(new PauseClock());
+
+    /// <inheritdoc />
+    public void Resume() => plant.Tell(new ResumeClock());
+
+    /// <inheritdoc />
+    public void SetSpeed(double speed)
+    {
+        if (!(speed > 0) || double.IsInfinity(speed))
+            throw new ArgumentOutOfRangeException(nameof(speed), speed, "Speed must be a positive, finite number of simulated seconds per wall second.");
+        plant.Tell(new SetClockSpeed(speed));
+    }
+
+    /// <inheritdoc />
+    public void Step() => plant.Tell(new StepClock());
+}

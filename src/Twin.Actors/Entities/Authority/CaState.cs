@@ -1,0 +1,25 @@
+using System.Collections.Immutable;
+using Twin.Actors.Protocol;
+using Twin.Actors.Protocol.Events;
+using Twin.Pki.Certificates;
+
+namespace Twin.Actors.Entities.Authority;
+
+/// <summary>What a CA entity knows, rebuilt from its events. Pure: no actors, no I/O.</summary>
+[PersistedAs("ca.state.v1")]
+public sealed record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableList<string> IssuedSerials) : ITwinPersisted
+{
+    /// <summary>A CA that has not created its key and certificate yet.</summary>
+    public static CaState Empty { get; } = new(null, null, []);
+
+    /// <summary>True once the CA holds a key and a certificate.</summary>
+    public bool IsReady => CertificateDer is not null && KeyRef is not null;
+
+    /// <summary>Returns the state after <paramref name="e"/>.</summary>
+    public CaState Apply(ITwinEvent e) => e switch
+    {
+        RootCaCreated r => this with { CertificateDer = r.CertificateDer, KeyRef = r.KeyRef, IssuedSerials = IssuedSerials.Add(Certificate.FromDer(r.CertificateDer).SerialNumber.Hex) },
+        CertificateIssued i => this with { IssuedSerials = IssuedSerials.Add(Certificate.FromDer(i.CertificateDer).SerialNumber.Hex) },
+        _ => this,
+    };
+}

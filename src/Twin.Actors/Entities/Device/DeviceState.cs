@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using Twin.Actors.Clock;
+using Twin.Actors.Protocol;
+using Twin.Actors.Protocol.Events;
+using Twin.Pki.Certificates;
+
+namespace Twin.Actors.Entities.Device;
+
+/// <summary>What a device knows, rebuilt from its events. Pure: no actors, no I/O.</summary>
+[PersistedAs("dev.state.v1")]
+public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, ImmutableList<byte[]> Certificates, bool EnrollmentPending) : ITwinPersisted
+{
+    /// <summary>A device fresh from the factory floor: no key, no certificate.</summary>
+    public static DeviceState Empty { get; } = new(null, null, [], false);
+
+    /// <summary>The certificate in use: the last one installed.</summary>
+    public Certificate? Current => Certificates.IsEmpty ? null : Certificate.FromDer(Certificates[^1]);
+
+    /// <summary>Returns the state after <paramref name="e"/>.</summary>
+    public DeviceState Apply(ITwinEvent e) => e switch
+    {
+        DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo },
+        DeviceEnrollmentRequested => this with { EnrollmentPending = true },
+        DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false },
+        _ => this,
+    };
+
+    /// <summary>
+    /// When the current certificate is due for renewal: at <paramref name="fraction"/> of its lifetime,
+    /// and at least <paramref name="minimumLead"/> before it expires (OPC UA guidance: renew at ¾ and a day ahead).
+    /// </summary>
+    public static SimInstant RenewalDue(Certificate certificate, double fraction, TimeSpan minimumLead)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var lifetime = certificate.NotAfter - certificate.NotBefore;
+        var atFraction = certificate.NotBefore + TimeSpan.FromTicks((long)(lifetime.Ticks * fraction));
+        var latest = certificate.NotAfter - minimumLead;
+        var due = latest > certificate.NotBefore && latest < atFraction ? latest : atFraction;
+        return new SimInstant(due);
+    }
+}

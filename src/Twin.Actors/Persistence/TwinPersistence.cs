@@ -1,0 +1,106 @@
+using Akka.Hosting;
+using Microsoft.Data.Sqlite;
+using Twin.Actors.Protocol;
+using Twin.Actors.Serialization;
+
+namespace Twin.Actors.Persistence;
+
+/// <summary>
+/// Journal, snapshot store and read journal on Akka.Persistence.Sql: a SQLite file by default.
+/// Its .Hosting package is not available, so the plugin is configured with HOCON here, in one place.
+/// </summary>
+public static class TwinPersistence
+{
+    /// <summary>The HOCON for a SQLite database file at <paramref name="databasePath"/>.</summary>
+    public static string SqliteHocon(string databasePath)
+    {
+        var connection = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ToString();
+        var quoted = "\"" + connection.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+        return $$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql {
+                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+                  connection-string = {{quoted}}
+                  provider-name = "SQLite.MS"
+                  auto-initialize = on
+                  tag-write-mode = TagTable
+                  event-adapters { run-tagger = "{{typeof(RunTagger).AssemblyQualifiedName}}" }
+                  event-adapter-bindings { "{{typeof(ITwinEvent).AssemblyQualifiedName}}" = run-tagger }
+                }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql {
+                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
+                  connection-string = {{quoted}}
+                  provider-name = "SQLite.MS"
+                  auto-initialize = on
+                }
+              }
+              query.journal.sql {
+                class = "Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql"
+                plugin-id = "akka.persistence.query.journal.sql"
+                write-plugin = "akka.persistence.journal.sql"
+                connection-string = {{quoted}}
+                provider-name = "SQLite.MS"
+                tag-read-mode = TagTable
+                refresh-interval = 100ms
+                max-buffer-size = 200
+                journal-sequence-retrieval.query-delay = 100ms
+              }
+            }
+            """;
+    }
+
+    /// <summary>The HOCON that binds every persisted type to <see cref="TwinSerializer"/>.</summary>
+    public static string SerializationHocon => $$"""
+        akka.actor {
+          serializers { twin = "{{typeof(TwinSerializer).AssemblyQualifiedName}}" }
+          serialization-bindings { "{{typeof(ITwinPersisted).AssemblyQualifiedName}}" = twin }
+          serialization-identifiers { "{{typeof(TwinSerializer).AssemblyQualifiedName}}" = {{TwinSerializer.SerializerId}} }
+        }
+        """;
+
+    /// <summary>
+    /// Creates the database file's folder and switches the file to write-ahead logging (commits are
+    /// several times faster). Fails with a message naming the path when the folder is not writable.
+    /// </summary>
+    public static void PrepareSqliteFile(string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        var full = Path.GetFullPath(databasePath);
+        var folder = Path.GetDirectoryName(full)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.ExecuteNonQuery();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException or SqliteException)
+        {
+            throw new StorageUnavailableException($"The database file {full} cannot be created or written: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Adds the SQLite journal, snapshot store and read journal to an Akka.Hosting configuration.</summary>
+    public static AkkaConfigurationBuilder AddTwinPersistence(this AkkaConfigurationBuilder builder, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddHocon(SqliteHocon(Path.GetFullPath(databasePath)), HoconAddMode.Prepend);
+    }
+
+    /// <summary>Binds the twin's persisted types to their manifest-based serializer.</summary>
+    public static AkkaConfigurationBuilder AddTwinSerialization(this AkkaConfigurationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddHocon(SerializationHocon, HoconAddMode.Prepend);
+    }
+}
+
+/// <summary>The journal's storage cannot be used (folder not writable, file locked or corrupt).</summary>
+public sealed class StorageUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,54 @@
+using Akka.Actor;
+using Akka.Pattern;
+using Twin.Actors.Clock;
+using Twin.Actors.Entities.Authority;
+using Twin.Actors.Entities.Device;
+using Twin.Actors.Keys;
+using Twin.Actors.Protocol.Commands;
+
+namespace Twin.Actors.Plant;
+
+/// <summary>
+/// Starts a run: first the clock (so that every entity reads the recovered simulated time), then
+/// the CAs, then the devices — each persistent entity under a back-off supervisor, so a crash
+/// restarts it from its journal instead of losing it.
+/// </summary>
+public sealed class PlantSupervisor : ReceiveActor
+{
+    private readonly PlantSpec _spec;
+    private readonly SimulationClock _clock;
+    private readonly IKeyVault _vault;
+    private IActorRef _clockActor = ActorRefs.Nobody;
+
+    /// <summary>Creates the supervisor of the run described by <paramref name="spec"/>.</summary>
+    public PlantSupervisor(PlantSpec spec, SimulationClock clock, IKeyVault vault)
+    {
+        _spec = spec;
+        _clock = clock;
+        _vault = vault;
+        Receive<ClockReady>(_ => StartEntities());
+        Receive<IClockCommand>(c => _clockActor.Forward(c));
+    }
+
+    /// <summary>Props for the plant supervisor.</summary>
+    public static Props Props(PlantSpec spec, SimulationClock clock, IKeyVault vault) =>
+        Akka.Actor.Props.Create(() => new PlantSupervisor(spec, clock, vault));
+
+    /// <summary>Wraps entity props in the back-off supervisor every persistent entity runs under.</summary>
+    public static Props Supervised(Props entity, string childName) =>
+        BackoffSupervisor.Props(Backoff.OnStop(entity, childName, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, -1));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _clockActor = Context.ActorOf(Supervised(ClockActor.Props(_spec.Run, _clock, _spec.StartRunning), "clock"), "clock");
+        _clockActor.Tell(new WhenClockReady());
+    }
+
+    private void StartEntities()
+    {
+        var ca = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, _spec.RootCa, _spec.RootCaSettings, _clock, _vault), _spec.RootCa.Value), _spec.RootCa.Value);
+        foreach (var (id, settings) in _spec.Devices)
+            Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, ca, _vault), id.Value), id.Value);
+    }
+}

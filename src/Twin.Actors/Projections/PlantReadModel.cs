@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+using Twin.Actors.Protocol;
+using Twin.Actors.Protocol.Events;
+using Twin.Pki.Certificates;
+
+namespace Twin.Actors.Projections;
+
+/// <summary>What the web layer and the API may read about the plant.</summary>
+public interface IPlantReadModel
+{
+    /// <summary>The read model now.</summary>
+    PlantSnapshot Current { get; }
+
+    /// <summary>Raised after every applied event, on the projection's thread. Subscribers throttle.</summary>
+    event Action<PlantSnapshot>? Changed;
+}
+
+/// <summary>
+/// The plant read model, folded from the run's journaled events. The fold is pure
+/// (<see cref="Fold"/>); this class only swaps snapshots atomically and tells subscribers.
+/// </summary>
+public sealed class PlantReadModel : IPlantReadModel
+{
+    /// <summary>How many recent events the log keeps.</summary>
+    public const int RecentEventCapacity = 500;
+
+    private PlantSnapshot _current = PlantSnapshot.Empty;
+
+    /// <inheritdoc />
+    public PlantSnapshot Current => Volatile.Read(ref _current);
+
+    /// <inheritdoc />
+    public event Action<PlantSnapshot>? Changed;
+
+    /// <summary>Applies one event at journal offset <paramref name="offset"/>. Called by one projection stream only.</summary>
+    public void Apply(ITwinEvent e, long offset)
+    {
+        var next = Fold(Current, e, offset);
+        Volatile.Write(ref _current, next);
+        Changed?.Invoke(next);
+    }
+
+    /// <summary>The pure fold: the snapshot after <paramref name="e"/>.</summary>
+    public static PlantSnapshot Fold(PlantSnapshot s, ITwinEvent e, long offset)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(e);
+        var entities = s.Entities;
+        string summary;
+        switch (e)
+        {
+            case RootCaCreated r:
+            {
+                var cert = Certificate.FromDer(r.CertificateDer);
+                entities = entities.SetItem(r.Entity.Value, new EntityView(r.Entity, EntityKinds.CertificationAuthority, cert.PublicKey.Algorithm.ToString(), [CertificateView.Of(cert, r.At)], r.At));
+                summary = $"root CA created: {cert.Subject}, serial {cert.SerialNumber}, valid to {cert.NotAfter:yyyy-MM-dd}";
+                break;
+            }
+            case CertificateIssued i:
+            {
+                var cert = Certificate.FromDer(i.CertificateDer);
+                summary = $"issued {i.Profile} certificate {cert.SerialNumber} to {i.Subject}, valid to {cert.NotAfter:yyyy-MM-dd HH:mm}";
+                entities = Touch(entities, i.Entity, EntityKinds.CertificationAuthority, i.At);
+                break;
+            }
+            case IssuanceRefused f:
+                summary = $"refused a request from {f.Requester}: {f.Reason}";
+                entities = Touch(entities, f.Entity, EntityKinds.CertificationAuthority, f.At);
+                break;
+            case DeviceKeyGenerated k:
+                summary = $"generated a {k.Algorithm} key on the device";
+                entities = Upsert(entities, k.Entity, EntityKinds.Device, k.At, v => v with { KeyAlgorithm = k.Algorithm });
+                break;
+            case DeviceEnrollmentRequested q:
+                summary = $"sent a PKCS#10 request to {q.Ca} ({q.Reason})";
+                entities = Touch(entities, q.Entity, EntityKinds.Device, q.At);
+                break;
+            case DeviceCertificateInstalled c:
+            {
+                var cert = Certificate.FromDer(c.CertificateDer);
+                summary = $"installed certificate {cert.SerialNumber}, valid to {cert.NotAfter:yyyy-MM-dd HH:mm}";
+                entities = Upsert(entities, c.Entity, EntityKinds.Device, c.At, v => v with
+                {
+                    Certificates = Supersede(v.Certificates, c.At).Add(CertificateView.Of(cert, c.At)),
+                });
+                break;
+            }
+            default:
+                summary = e.GetType().Name;
+                break;
+        }
+        var events = s.RecentEvents.Add(new EventView(offset, e.At, e.Entity, KindOf(e), summary));
+        if (events.Count > RecentEventCapacity) events = events.RemoveRange(0, events.Count - RecentEventCapacity);
+        return new PlantSnapshot(s.Version + 1, entities, events);
+    }
+
+    private static string KindOf(ITwinEvent e) =>
+        Serialization.TwinSerializer.Manifests.TryGetValue(e.GetType(), out var manifest) ? manifest[..manifest.LastIndexOf(".v", StringComparison.Ordinal)] : e.GetType().Name;
+
+    private static ImmutableList<CertificateView> Supersede(ImmutableList<CertificateView> certificates, SimInstant at) =>
+        certificates.IsEmpty || certificates[^1].SupersededAt is not null
+            ? certificates
+            : certificates.SetItem(certificates.Count - 1, certificates[^1] with { SupersededAt = at });
+
+    private static ImmutableSortedDictionary<string, EntityView> Touch(ImmutableSortedDictionary<string, EntityView> entities, EntityId id, string kind, SimInstant at) =>
+        Upsert(entities, id, kind, at, v => v);
+
+    private static ImmutableSortedDictionary<string, EntityView> Upsert(ImmutableSortedDictionary<string, EntityView> entities, EntityId id, string kind, SimInstant at, Func<EntityView, EntityView> change)
+    {
+        var view = entities.TryGetValue(id.Value, out var existing) ? existing : new EntityView(id, kind, null, [], at);
+        return entities.SetItem(id.Value, change(view) with { LastChange = at });
+    }
+}

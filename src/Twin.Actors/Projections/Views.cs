@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+using Twin.Pki.Certificates;
+
+namespace Twin.Actors.Projections;
+
+/// <summary>One entity as the dashboard and the API see it.</summary>
+public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, ImmutableList<CertificateView> Certificates, SimInstant LastChange)
+{
+    /// <summary>The certificate in use: the last one the entity installed or created.</summary>
+    public CertificateView? Current => Certificates.IsEmpty ? null : Certificates[^1];
+}
+
+/// <summary>A certificate an entity holds or held. The DER is public material; no private key is ever in a view.</summary>
+public sealed record CertificateView(
+    string SerialHex,
+    string Subject,
+    string Issuer,
+    DateTimeOffset NotBefore,
+    DateTimeOffset NotAfter,
+    string KeyAlgorithm,
+    SimInstant InstalledAt,
+    SimInstant? SupersededAt,
+    ImmutableArray<byte> Der)
+{
+    /// <summary>Builds the view of <paramref name="certificate"/> installed at <paramref name="installedAt"/>.</summary>
+    public static CertificateView Of(Certificate certificate, SimInstant installedAt)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return new(certificate.SerialNumber.Hex, certificate.Subject, certificate.Issuer, certificate.NotBefore, certificate.NotAfter,
+            certificate.PublicKey.Algorithm.ToString(), installedAt, null, [.. certificate.GetDer()]);
+    }
+
+    /// <summary>The certificate's status at simulated instant <paramref name="now"/>.</summary>
+    public CertificateStatus StatusAt(SimInstant now) =>
+        now.Utc < NotBefore ? CertificateStatus.NotYetValid
+        : now.Utc > NotAfter ? CertificateStatus.Expired
+        : SupersededAt is { } s && s <= now ? CertificateStatus.Superseded
+        : CertificateStatus.Valid;
+}
+
+/// <summary>A certificate's status at a simulated instant.</summary>
+public enum CertificateStatus
+{
+    /// <summary>Inside its validity period and in use.</summary>
+    Valid,
+    /// <summary>Before its notBefore.</summary>
+    NotYetValid,
+    /// <summary>After its notAfter.</summary>
+    Expired,
+    /// <summary>Still inside its validity but replaced by a newer certificate of the same entity.</summary>
+    Superseded,
+}
+
+/// <summary>One journaled event, summarised for the event log.</summary>
+public sealed record EventView(long Offset, SimInstant At, EntityId Entity, string Kind, string Summary);
+
+/// <summary>The read model at one moment: immutable, safe to hand to any thread.</summary>
+public sealed record PlantSnapshot(long Version, ImmutableSortedDictionary<string, EntityView> Entities, ImmutableList<EventView> RecentEvents)
+{
+    /// <summary>The read model before any event.</summary>
+    public static PlantSnapshot Empty { get; } = new(0, ImmutableSortedDictionary<string, EntityView>.Empty.WithComparers(StringComparer.Ordinal), []);
+}

@@ -1,0 +1,31 @@
+using Akka.Actor;
+using Twin.Actors.Clock;
+
+namespace Twin.Actors.Protocol.Commands;
+
+/// <summary>Commands to the run's clock.</summary>
+public interface IClockCommand;
+
+/// <summary>Deliver <paramref name="Message"/> to <paramref name="Target"/> when simulated time reaches <paramref name="Due"/>. A later schedule with the same target and key replaces it.</summary>
+public sealed record ScheduleAt(SimInstant Due, IActorRef Target, string Key, object Message) : IClockCommand;
+
+/// <summary>Forget the schedule of <paramref name="Target"/> under <paramref name="Key"/>.</summary>
+public sealed record CancelSchedule(IActorRef Target, string Key) : IClockCommand;
+
+/// <summary>Stop simulated time.</summary>
+public sealed record PauseClock : IClockCommand;
+
+/// <summary>Let simulated time run.</summary>
+public sealed record ResumeClock : IClockCommand;
+
+/// <summary>Set simulated seconds per wall second.</summary>
+public sealed record SetClockSpeed(double Speed) : IClockCommand;
+
+/// <summary>Jump to the next scheduled instant and deliver what is due there (works while paused).</summary>
+public sealed record StepClock : IClockCommand;
+
+/// <summary>Replies <see cref="ClockReady"/> once the clock has recovered its position.</summary>
+public sealed record WhenClockReady : IClockCommand;
+
+/// <summary>The clock has recovered and runs (or stands paused) at <paramref name="Reading"/>.</summary>
+public sealed record ClockReady(ClockReading Reading);

@@ -1,0 +1,16 @@
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+
+namespace Twin.Actors.Protocol.Events;
+
+/// <summary>A root CA came into being: its key was generated into <paramref name="KeyRef"/> and it signed its own certificate.</summary>
+[PersistedAs("ca.root-created.v1")]
+public sealed record RootCaCreated(RunId Run, SimInstant At, EntityId Entity, string KeyRef, byte[] CertificateDer) : ITwinEvent;
+
+/// <summary>A CA issued a certificate to <paramref name="Subject"/>.</summary>
+[PersistedAs("ca.issued.v1")]
+public sealed record CertificateIssued(RunId Run, SimInstant At, EntityId Entity, EntityId Subject, string Profile, byte[] CertificateDer) : ITwinEvent;
+
+/// <summary>A CA refused a request; nothing was issued.</summary>
+[PersistedAs("ca.refused.v1")]
+public sealed record IssuanceRefused(RunId Run, SimInstant At, EntityId Entity, EntityId Requester, string Reason) : ITwinEvent;
