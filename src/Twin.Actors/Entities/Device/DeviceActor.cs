@@ -6,6 +6,7 @@ using Twin.Actors.Keys;
 using Twin.Actors.Model;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Protocol.Events;
+using Twin.Actors.Protocol.Queries;
 using Twin.Pki.Authority;
 using Twin.Pki.Certificates;
 using Twin.Pki.Keys;
@@ -70,6 +71,7 @@ public sealed class DeviceActor : ReceivePersistentActor
             ScheduleAt(_clock.Now.Add(_settings.RetryAfter), new RenewalDue());
         });
         Command<RenewalDue>(_ => Enroll(reason: "renewal", rekey: _settings.RekeyOnRenewal));
+        Command<GetDeviceStatus>(_ => Sender.Tell(new DeviceStatus(_id, _state.KeyRef, _state.Certificates, _state.EnrollmentPending)));
     }
 
     /// <inheritdoc />
@@ -89,24 +91,28 @@ public sealed class DeviceActor : ReceivePersistentActor
 
     private void Enroll(string reason, bool rekey)
     {
+        var now = _clock.Now;
+        var events = new List<Protocol.ITwinEvent>(2);
+        KeyPair key;
         if (rekey)
         {
-            var key = KeyGenerator.Generate(_settings.Algorithm);
+            key = KeyGenerator.Generate(_settings.Algorithm);
             var keyRef = _vault.Store(_run, _id, key);
-            Persist(new DeviceKeyGenerated(_run, _clock.Now, _id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo), e => _state = _state.Apply(e));
+            events.Add(new DeviceKeyGenerated(_run, now, _id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo));
         }
-        // Persist is ordered: the request below goes out after the key event is stored.
-        DeferAsync(reason, _ =>
+        else
         {
-            var key = _vault.Load(_state.KeyRef!);
-            var csr = CertificationRequest.Create(_settings.Subject, key);
-            Persist(new DeviceEnrollmentRequested(_run, _clock.Now, _id, _settings.Ca, reason, csr.GetDer()), e =>
-            {
-                _state = _state.Apply(e);
-                _ca.Tell(new IssueFromCsr(_id, e.CsrDer, CertificateProfile.LDevId, _settings.CertificateLifetime));
-                // A lost answer (CA down, message dropped) must not leave the device stuck: ask again later.
-                ScheduleAt(_clock.Now.Add(_settings.RetryAfter), new RenewalDue());
-            });
+            key = _vault.Load(_state.KeyRef!);
+        }
+        var csr = CertificationRequest.Create(_settings.Subject, key);
+        events.Add(new DeviceEnrollmentRequested(_run, now, _id, _settings.Ca, reason, csr.GetDer()));
+        PersistAll(events, e =>
+        {
+            _state = _state.Apply(e);
+            if (e is not DeviceEnrollmentRequested request) return;
+            _ca.Tell(new IssueFromCsr(_id, request.CsrDer, CertificateProfile.LDevId, _settings.CertificateLifetime));
+            // A lost answer (CA down, message dropped) must not leave the device stuck: ask again later.
+            ScheduleAt(now.Add(_settings.RetryAfter), new RenewalDue());
         });
     }
 

@@ -1,0 +1,46 @@
+using Twin.Actors.Serialization;
+
+namespace Twin.Actors.Tests.Serialization;
+
+/// <summary>The journal format is pinned: a manifest, once written, never changes meaning.</summary>
+public sealed class ManifestTests
+{
+    [Fact]
+    public void Every_persisted_type_has_its_pinned_manifest()
+    {
+        var expected = new Dictionary<string, string>
+        {
+            ["RootCaCreated"] = "ca.root-created.v1",
+            ["CertificateIssued"] = "ca.issued.v1",
+            ["IssuanceRefused"] = "ca.refused.v1",
+            ["CaState"] = "ca.state.v1",
+            ["DeviceKeyGenerated"] = "dev.key-generated.v1",
+            ["DeviceEnrollmentRequested"] = "dev.enroll-requested.v1",
+            ["DeviceCertificateInstalled"] = "dev.cert-installed.v1",
+            ["DeviceState"] = "dev.state.v1",
+            ["ClockPosition"] = "clock.position.v1",
+        };
+        var actual = TwinSerializer.Manifests.ToDictionary(p => p.Key.Name, p => p.Value);
+        Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void A_journal_entry_written_today_reads_back_from_its_bytes()
+    {
+        // Bytes as the journal holds them: camelCase JSON, instants in epoch milliseconds, ids as strings.
+        const string json = """{"run":"demo","at":1893456000000,"entity":"ca-root","subject":"device-001","profile":"LDevId","certificateDer":"AQID"}""";
+        var serializer = new TwinSerializer(null!);
+        var e = (Twin.Actors.Protocol.Events.CertificateIssued)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(json), "ca.issued.v1");
+        Assert.Equal("device-001", e.Subject.Value);
+        Assert.Equal(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), e.At.Utc);
+        Assert.Equal([1, 2, 3], e.CertificateDer);
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_refused_with_its_name()
+    {
+        var serializer = new TwinSerializer(null!);
+        var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "ca.future.v9"));
+        Assert.Contains("ca.future.v9", error.Message, StringComparison.Ordinal);
+    }
+}
