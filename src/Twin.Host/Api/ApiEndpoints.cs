@@ -27,7 +27,31 @@ public static class ApiEndpoints
                 e.Current?.SerialHex,
                 e.Certificates.Select(c => new CertificateDto(c.SerialHex, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.KeyAlgorithm, c.StatusAt(now).ToString())).ToList())));
         });
+        api.MapGet("/clock", (ITwinControl control) => Results.Json(ClockDto.Of(control.Clock)));
+        api.MapPost("/clock", (ClockCommandDto command, ITwinControl control) =>
+        {
+            switch (command.Action?.ToLowerInvariant())
+            {
+                case "pause": control.Pause(); break;
+                case "resume" or "play": control.Resume(); break;
+                case "step": control.Step(); break;
+                case "speed" when command.Speed is > 0 and < double.PositiveInfinity: control.SetSpeed(command.Speed.Value); break;
+                case "speed": return Results.Problem($"speed: expected a positive number of simulated seconds per wall second, got {command.Speed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"}.", statusCode: 400);
+                default: return Results.Problem($"action '{command.Action}': expected pause, resume, step or speed.", statusCode: 400);
+            }
+            return Results.Accepted("/api/clock");
+        });
         return app;
+    }
+
+    /// <summary>A clock command: action pause | resume | step | speed (with speed).</summary>
+    public sealed record ClockCommandDto(string? Action, double? Speed);
+
+    /// <summary>The clock as /api/clock shows it.</summary>
+    public sealed record ClockDto(string Now, string Mode, double Speed, bool Paused)
+    {
+        /// <summary>The DTO of a clock reading.</summary>
+        public static ClockDto Of(Twin.Actors.Clock.ClockReading r) => new(r.Now.ToString(), r.Mode.ToString(), r.Speed, r.Paused);
     }
 
     /// <summary>An entity in /api/entities.</summary>

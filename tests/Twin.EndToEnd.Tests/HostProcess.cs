@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Twin.Tests.Support;
+
+namespace Twin.EndToEnd.Tests;
+
+/// <summary>The real PlantTrust executable, started as a child process on a free loopback port with its own data folder.</summary>
+public sealed partial class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Text.StringBuilder _stdout = new();
+    private readonly System.Text.StringBuilder _stderr = new();
+
+    private HostProcess(Process process) => _process = process;
+
+    /// <summary>The dashboard's base address, once the host said it listens.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public string StdOut { get { lock (_stdout) return _stdout.ToString(); } }
+
+    public string StdErr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    /// <summary>The folder of the built Twin.Host, in the same configuration as this test assembly.</summary>
+    public static string HostDll
+    {
+        get
+        {
+            var configuration = typeof(HostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+            var path = Path.Combine(RepoPaths.Root, "src", "Twin.Host", "bin", configuration, "net10.0", "Twin.Host.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("Build Twin.Host first", path);
+        }
+    }
+
+    /// <summary>Starts the host; returns once it listens (or throws with what it printed).</summary>
+    public static async Task<HostProcess> StartAsync(string databasePath, IDictionary<string, string>? environment = null, string urls = "http://127.0.0.1:0")
+    {
+        var host = Launch(["--db", databasePath, "--urls", urls], environment);
+        var winner = await Task.WhenAny(host._listening.Task, host._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
+        if (winner != host._listening.Task)
+        {
+            var exited = host._process.HasExited;
+            await host.DisposeAsync();
+            throw new InvalidOperationException($"host did not start listening ({(exited ? "it exited" : "timeout")}).\nstdout: {host.StdOut}\nstderr: {host.StdErr}");
+        }
+        host.BaseAddress = host._listening.Task.Result;
+        host.Http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
+        return host;
+    }
+
+    /// <summary>Runs the host to its end (for start-up failures) and returns exit code and output.</summary>
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunToExitAsync(string[] args, IDictionary<string, string>? environment = null)
+    {
+        await using var host = Launch(args, environment);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await host._process.WaitForExitAsync(cts.Token);
+        return (host._process.ExitCode, host.StdOut, host.StdErr);
+    }
+
+    private static HostProcess Launch(string[] args, IDictionary<string, string>? environment)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        psi.ArgumentList.Add(HostDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var host = new HostProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (host._stdout) host._stdout.AppendLine(e.Data);
+            var m = ListeningLine().Match(e.Data);
+            if (m.Success) host._listening.TrySetResult(new Uri(m.Groups[1].Value));
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (host._stderr) host._stderr.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Polls /api/entities until <paramref name="condition"/> holds; the wait is bounded.</summary>
+    public async Task<List<EntityDto>> WaitForEntitiesAsync(Func<List<EntityDto>, bool> condition, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        List<EntityDto>? last = null;
+        while (!cts.IsCancellationRequested)
+        {
+            last = await Http.GetFromJsonAsync<List<EntityDto>>("/api/entities", cts.Token);
+            if (last is not null && condition(last)) return last;
+            await Task.Delay(100, CancellationToken.None); // poll interval while waiting for the condition
+        }
+        throw new TimeoutException("condition on /api/entities not met; last: " + string.Join(", ", last?.Select(e => e.Id + ":" + e.CurrentSerial) ?? []));
+    }
+
+    /// <summary>Stops the host the hard way (SIGKILL): nothing gets a chance to flush but what was already journaled.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        Http?.Dispose();
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"PlantTrust dashboard: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}
+
+public sealed record EntityDto(string Id, string Kind, string? KeyAlgorithm, string? CurrentSerial, List<CertificateDto> Certificates);
+
+public sealed record CertificateDto(string Serial, string Subject, string Issuer, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string KeyAlgorithm, string Status);
