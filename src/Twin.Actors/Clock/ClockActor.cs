@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 using Twin.Actors.Model;
 using Twin.Actors.Protocol;
@@ -7,31 +8,47 @@ using Twin.Actors.Protocol.Commands;
 namespace Twin.Actors.Clock;
 
 /// <summary>
-/// Owns the run's <see cref="SimulationClock"/> and delivers scheduled messages when simulated
-/// time reaches them. Its position is kept in the snapshot store, so a restarted host resumes
-/// where simulated time stood instead of where the wall clock is.
+/// Owns the run's <see cref="SimulationClock"/> and delivers scheduled messages, as counted
+/// <see cref="Tracked"/> work, when simulated time reaches them. Realtime mode follows the wall
+/// clock times the speed. Max mode jumps to the next due instant, delivers one entry, and waits
+/// until the work it set off is finished before the next: the same plant and seed give the same
+/// event sequence however fast the machine is. The position is kept in the snapshot store, so a
+/// restarted host resumes where simulated time stood.
 /// </summary>
-public sealed partial class ClockActor : ReceivePersistentActor, IWithTimers
+public sealed class ClockActor : ReceivePersistentActor, IWithTimers
 {
+    private const string DeliveryLabel = "clock";
     private static readonly TimeSpan MaxWallWait = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StallWarningAfter = TimeSpan.FromSeconds(30);
 
     private readonly SimulationClock _clock;
+    private readonly SimulationWork _work;
     private readonly bool _startRunning;
     private readonly Timetable _timetable = new();
+    private readonly List<IActorRef> _idleWaiters = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private SimInstant? _until;
     private SimInstant _lastCheckpoint;
     private DateTime _lastCheckpointWall = DateTime.MinValue;
+    private DateTime _lastProgressWall = DateTime.UtcNow;
+    private Action<long>? _onQuiescent;
+    private long _quietEpochSeen;
 
     /// <summary>Creates the clock actor of <paramref name="run"/> around <paramref name="clock"/>.</summary>
-    public ClockActor(RunId run, SimulationClock clock, bool startRunning)
+    public ClockActor(RunId run, SimulationClock clock, SimulationWork work, bool startRunning)
     {
         PersistenceId = $"clock|{run.Value}";
         _clock = clock;
+        _work = work;
         _startRunning = startRunning;
 
         Recover<SnapshotOffer>(offer =>
         {
-            if (offer.Snapshot is ClockPosition position) Restore(position);
+            // Only the position is restored: speed and mode are the ones this start was configured with.
+            if (offer.Snapshot is not ClockPosition position) return;
+            _clock.AdvanceTo(position.Now);
+            _lastCheckpoint = position.Now;
         });
         Recover<RecoveryCompleted>(_ =>
         {
@@ -39,17 +56,21 @@ public sealed partial class ClockActor : ReceivePersistentActor, IWithTimers
             Arm();
         });
 
-        Command<ScheduleAt>(Schedule);
+        Command<ScheduleAt>(s => { Context.Watch(s.Target); _timetable.Add(s); Advance(); });
         Command<CancelSchedule>(c => _timetable.Cancel(c.Target, c.Key));
-        Command<Tick>(_ => { DeliverDue(); Checkpoint(force: false); Arm(); });
+        Command<Tick>(_ => { Advance(); Checkpoint(force: false); WarnIfStalled(); });
+        Command<Quiet>(q => { _quietEpochSeen = Math.Max(_quietEpochSeen, q.Epoch); Advance(); });
         Command<PauseClock>(_ => { _clock.Pause(); Checkpoint(force: true); Arm(); });
-        Command<ResumeClock>(_ => { _clock.Resume(); Arm(); });
-        Command<SetClockSpeed>(s => { _clock.SetSpeed(s.Speed); Checkpoint(force: true); Arm(); });
+        Command<ResumeClock>(_ => { _clock.Resume(); Advance(); });
+        Command<SetClockSpeed>(s => { _clock.SetSpeed(s.Speed); Checkpoint(force: true); Advance(); });
+        Command<SetClockMode>(m => { _clock.SetMode(m.Mode); Advance(); });
+        Command<RunUntil>(r => { _until = r.Until; Advance(); });
         Command<StepClock>(_ => Step());
         Command<WhenClockReady>(_ => Sender.Tell(new ClockReady(_clock.Read())));
+        Command<WhenClockIdle>(_ => { _idleWaiters.Add(Sender); Advance(); });
         Command<Terminated>(t => _timetable.Forget(t.ActorRef));
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr, s.Metadata.Timestamp.AddTicks(-1))));
-        Command<SaveSnapshotFailure>(_ => { });
+        Command<SaveSnapshotFailure>(f => _log.Warning("Clock position not saved: {0}", f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
     }
@@ -61,36 +82,79 @@ public sealed partial class ClockActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the clock actor.</summary>
-    public static Props Props(RunId run, SimulationClock clock, bool startRunning) =>
-        Akka.Actor.Props.Create(() => new ClockActor(run, clock, startRunning));
+    public static Props Props(RunId run, SimulationClock clock, SimulationWork work, bool startRunning) =>
+        Akka.Actor.Props.Create(() => new ClockActor(run, clock, work, startRunning));
 
-    private void Restore(ClockPosition position)
+    /// <inheritdoc />
+    protected override void PreStart()
     {
-        // Only the position is restored: the speed is the one this start was configured with.
-        _clock.AdvanceTo(position.Now);
-        _lastCheckpoint = position.Now;
+        var self = Self;
+        _onQuiescent = epoch => self.Tell(new Quiet(epoch));
+        _work.Quiescent += _onQuiescent;
+        base.PreStart();
     }
 
-    private void Schedule(ScheduleAt s)
+    /// <inheritdoc />
+    protected override void PostStop()
     {
-        Context.Watch(s.Target);
-        _timetable.Add(s);
+        if (_onQuiescent is not null) _work.Quiescent -= _onQuiescent;
+        base.PostStop();
+    }
+
+    private void Advance()
+    {
+        var reading = _clock.Read();
+        if (reading.Mode == ClockMode.Max)
+        {
+            // Only once the latest quiet notice is processed: messages the finished work sent (new
+            // schedules) are then already handled, so "nothing due" is true and not a race.
+            if (!reading.Paused && _work.IsQuietAt(_quietEpochSeen))
+            {
+                var next = _timetable.NextDue;
+                if (next is { } due && (_until is not { } stop || due <= stop))
+                {
+                    _clock.AdvanceTo(due);
+                    Deliver(_timetable.TakeNext()!.Value);
+                }
+                else
+                {
+                    if (_until is { } stop2 && stop2 > reading.Now) _clock.AdvanceTo(stop2);
+                    ReleaseIdleWaiters();
+                }
+            }
+        }
+        else
+        {
+            foreach (var entry in _timetable.TakeDue(_clock.Now)) Deliver(entry);
+        }
         Arm();
     }
 
-    private void DeliverDue()
+    private void Deliver((IActorRef Target, object Message) entry)
     {
-        var now = _clock.Now;
-        foreach (var entry in _timetable.TakeDue(now))
-            entry.Target.Tell(entry.Message, Self);
+        _work.Begin(DeliveryLabel);
+        entry.Target.Tell(new Tracked(entry.Message, DeliveryLabel), Self);
+        _lastProgressWall = DateTime.UtcNow;
     }
 
     private void Step()
     {
-        if (_timetable.NextDue is { } next) _clock.AdvanceTo(next);
-        DeliverDue();
+        if (_timetable.NextDue is { } next)
+        {
+            _clock.AdvanceTo(next);
+            foreach (var entry in _timetable.TakeDue(next)) Deliver(entry);
+        }
         Checkpoint(force: true);
         Arm();
+    }
+
+    private void ReleaseIdleWaiters()
+    {
+        if (_idleWaiters.Count == 0) return;
+        var idle = new ClockIdle(_clock.Read());
+        foreach (var waiter in _idleWaiters) waiter.Tell(idle);
+        _idleWaiters.Clear();
+        Checkpoint(force: true);
     }
 
     // The wall timer is re-armed after every change: to the next due instant, but never longer
@@ -111,10 +175,19 @@ public sealed partial class ClockActor : ReceivePersistentActor, IWithTimers
         SaveSnapshot(new ClockPosition(reading.Now, reading.Speed));
     }
 
+    private void WarnIfStalled()
+    {
+        if (_work.Outstanding == 0 || DateTime.UtcNow - _lastProgressWall < StallWarningAfter) return;
+        _log.Warning("Max mode is waiting for simulation work that has not finished: {0}", string.Join(", ", _work.OutstandingByLabel.Select(p => $"{p.Key}×{p.Value}")));
+        _lastProgressWall = DateTime.UtcNow;
+    }
+
     private sealed class Tick
     {
         public static readonly Tick Instance = new();
     }
+
+    private sealed record Quiet(long Epoch);
 }
 
 /// <summary>Where simulated time stood: the clock's snapshot.</summary>

@@ -13,4 +13,17 @@ public sealed record PlantSpec(
     bool StartRunning,
     EntityId RootCa,
     RootCaSettings RootCaSettings,
-    IReadOnlyList<(EntityId Id, DeviceSettings Settings)> Devices);
+    IReadOnlyList<(EntityId Id, DeviceSettings Settings)> Devices)
+{
+    /// <summary>Realtime (wall time × speed) or max (discrete events as fast as possible).</summary>
+    public ClockMode Mode { get; init; } = ClockMode.Realtime;
+
+    /// <summary>In max mode, where simulated time stops (paused) once nothing earlier is due. Null: no stop.</summary>
+    public SimInstant? Until { get; init; }
+
+    /// <summary>A seed makes keys, serials and signatures reproducible — simulation only. Null: the system CSPRNG.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>The randomness the run's entities draw from.</summary>
+    public Entropy Entropy => Seed is long seed ? Entropy.SimulationOnlySeeded(Run, seed) : Entropy.System(Run);
+}

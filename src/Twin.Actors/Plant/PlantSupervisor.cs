@@ -18,11 +18,13 @@ public sealed class PlantSupervisor : ReceiveActor
     private readonly PlantSpec _spec;
     private readonly SimulationClock _clock;
     private readonly IKeyVault _vault;
+    private readonly SimulationWork _work;
     private IActorRef _clockActor = ActorRefs.Nobody;
 
     /// <summary>Creates the supervisor of the run described by <paramref name="spec"/>.</summary>
-    public PlantSupervisor(PlantSpec spec, SimulationClock clock, IKeyVault vault)
+    public PlantSupervisor(PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work)
     {
+        _work = work;
         _spec = spec;
         _clock = clock;
         _vault = vault;
@@ -31,8 +33,8 @@ public sealed class PlantSupervisor : ReceiveActor
     }
 
     /// <summary>Props for the plant supervisor.</summary>
-    public static Props Props(PlantSpec spec, SimulationClock clock, IKeyVault vault) =>
-        Akka.Actor.Props.Create(() => new PlantSupervisor(spec, clock, vault));
+    public static Props Props(PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work) =>
+        Akka.Actor.Props.Create(() => new PlantSupervisor(spec, clock, vault, work));
 
     /// <summary>Wraps entity props in the back-off supervisor every persistent entity runs under.</summary>
     public static Props Supervised(Props entity, string childName) =>
@@ -41,14 +43,23 @@ public sealed class PlantSupervisor : ReceiveActor
     /// <inheritdoc />
     protected override void PreStart()
     {
-        _clockActor = Context.ActorOf(Supervised(ClockActor.Props(_spec.Run, _clock, _spec.StartRunning), "clock"), "clock");
+        // Max mode must not move time until every entity has recovered and said when it wants to wake.
+        _work.BeginStart(_spec.RootCa.Value);
+        foreach (var (id, _) in _spec.Devices) _work.BeginStart(id.Value);
+        // The clock is addressed directly, not through a back-off supervisor: its quiet notices and
+        // the schedules entities send must reach its mailbox in the order they were sent, or max
+        // mode could advance past a schedule still in flight. (A restarted clock would lose its
+        // timetable anyway; entities re-schedule from their state only when they recover.)
+        _clockActor = Context.ActorOf(ClockActor.Props(_spec.Run, _clock, _work, _spec.StartRunning), "clock");
+        if (_spec.Until is { } until) _clockActor.Tell(new RunUntil(until));
         _clockActor.Tell(new WhenClockReady());
     }
 
     private void StartEntities()
     {
-        var ca = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, _spec.RootCa, _spec.RootCaSettings, _clock, _vault), _spec.RootCa.Value), _spec.RootCa.Value);
+        var entropy = _spec.Entropy;
+        var ca = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, _spec.RootCa, _spec.RootCaSettings, _clock, _vault, _work, _clockActor, entropy), _spec.RootCa.Value), _spec.RootCa.Value);
         foreach (var (id, settings) in _spec.Devices)
-            Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, ca, _vault), id.Value), id.Value);
+            Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, ca, _vault, _work, entropy), id.Value), id.Value);
     }
 }

@@ -32,7 +32,8 @@ public static class TwinHost
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(10));
 
-        var clock = new SimulationClock(spec.Start, ClockMode.Realtime, spec.Speed);
+        var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
+        var work = new SimulationWork();
         var model = new PlantReadModel();
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton<IPlantReadModel>(model);
@@ -51,7 +52,7 @@ public static class TwinHost
             akka.AddTwinPersistence(options.DatabasePath);
             akka.WithActors((system, registry) =>
             {
-                var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault), "plant");
+                var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work), "plant");
                 registry.Register<PlantSupervisor>(plant);
             });
             akka.AddStartup((system, _) => PlantProjection.Start(system, spec.Run, model));

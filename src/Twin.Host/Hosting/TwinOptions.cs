@@ -36,6 +36,8 @@ public sealed class DemoOptions
     public string Run { get; set; } = "demo";
     public string Start { get; set; } = "2030-01-01T00:00:00Z";
     public double Speed { get; set; } = 3600;
+    public string Mode { get; set; } = "realtime";
+    public long? Seed { get; set; }
     public RootCaOptions RootCa { get; set; } = new();
     public List<DeviceOptions> Devices { get; set; } = [];
 
@@ -56,7 +58,13 @@ public sealed class DemoOptions
         var ca = new RootCaSettings(RootCa.Subject, Algorithm("Twin:Demo:RootCa:Algorithm", RootCa.Algorithm), TimeSpan.FromDays(RootCa.ValidityDays));
         var devices = Devices.Select((d, i) => (Id($"Twin:Demo:Devices:{i}:Id", d.Id),
             new DeviceSettings(caId, d.Subject, Algorithm($"Twin:Demo:Devices:{i}:Algorithm", d.Algorithm), TimeSpan.FromHours(d.LifetimeHours)))).ToList();
-        return new PlantSpec(Id2Run("Twin:Demo:Run", Run), start, Speed, StartRunning: true, caId, ca, devices);
+        var mode = Mode.ToLowerInvariant() switch
+        {
+            "realtime" => ClockMode.Realtime,
+            "max" => ClockMode.Max,
+            _ => throw new InvalidSettingException("Twin:Demo:Mode", Mode, "realtime or max"),
+        };
+        return new PlantSpec(Id2Run("Twin:Demo:Run", Run), start, Speed, StartRunning: true, caId, ca, devices) { Mode = mode, Seed = Seed };
     }
 
     private static EntityId Id(string setting, string value)

@@ -10,18 +10,20 @@ public sealed class TimetableTests : TestKit
     private static readonly SimInstant T0 = SimInstant.Parse("2030-01-01T00:00:00Z");
 
     [Fact]
-    public void Due_entries_come_out_in_time_order_and_ties_in_scheduling_order()
+    public void Due_entries_come_out_by_time_then_priority_then_target_never_by_arrival()
     {
         var (a, b) = (CreateTestProbe().Ref, CreateTestProbe().Ref);
+        var (first, second) = string.CompareOrdinal(a.Path.ToStringWithoutAddress(), b.Path.ToStringWithoutAddress()) < 0 ? (a, b) : (b, a);
         var table = new Timetable();
-        table.Add(new ScheduleAt(T0.Add(TimeSpan.FromHours(2)), a, "x", "a-late"));
-        table.Add(new ScheduleAt(T0.Add(TimeSpan.FromHours(1)), b, "x", "b-first"));
-        table.Add(new ScheduleAt(T0.Add(TimeSpan.FromHours(1)), a, "y", "a-tie"));
-        table.Add(new ScheduleAt(T0.Add(TimeSpan.FromHours(5)), b, "y", "b-future"));
+        table.Add(new ScheduleAt(T0.Add(TimeSpan.FromHours(2)), first, "x", "late"));
+        table.Add(new ScheduleAt(T0.Add(TimeSpan.FromHours(1)), second, "x", "tie-second-path"));
+        table.Add(new ScheduleAt(T0.Add(TimeSpan.FromHours(1)), first, "y", "tie-first-path"));
+        table.Add(new ScheduleAt(T0.Add(TimeSpan.FromHours(1)), second, "z", "tie-priority", Priority: -10));
+        table.Add(new ScheduleAt(T0.Add(TimeSpan.FromHours(5)), second, "y", "future"));
 
         var due = table.TakeDue(T0.Add(TimeSpan.FromHours(3)));
 
-        Assert.Equal(["b-first", "a-tie", "a-late"], due.Select(d => (string)d.Message));
+        Assert.Equal(["tie-priority", "tie-first-path", "tie-second-path", "late"], due.Select(d => (string)d.Message));
         Assert.Equal(T0.Add(TimeSpan.FromHours(5)), table.NextDue);
     }
 

@@ -23,28 +23,39 @@ public sealed class KillAndRecoverTests : PersistentTestKit
     private static readonly RunId Run = new("test-run");
     private static readonly EntityId CaId = new("ca-root");
     private static readonly EntityId DeviceId = new("device-001");
+    private static readonly SimInstant T0 = SimInstant.Parse("2030-01-01T00:00:00Z");
     private static readonly RootCaSettings CaSettings = new("CN=Test Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650));
     private static readonly DeviceSettings DeviceSettings = new(CaId, "CN=device-001,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(30));
 
-    private readonly SimulationClock _clock = new(SimInstant.Parse("2030-01-01T00:00:00Z"));
+    // Max mode stopped at T0: the clock delivers what is due now, and WhenClockIdle answers once
+    // every piece of work that set off has finished — the barrier these tests wait on.
+    private readonly SimulationClock _clock = new(T0, ClockMode.Max);
+    private readonly SimulationWork _work = new();
+    private readonly Entropy _entropy = Entropy.System(Run);
     private readonly FileKeyVault _vault;
+    private readonly IActorRef _clockActor;
 
     public KillAndRecoverTests() : base("kill-recover")
     {
         _vault = new FileKeyVault(Path.Combine(Folder, "keys"));
+        _clockActor = Sys.ActorOf(ClockActor.Props(Run, _clock, _work, startRunning: true));
+        _clockActor.Tell(new RunUntil(T0));
     }
 
     [Fact]
     public async Task Root_CA_recovers_its_certificate_and_key_and_never_reuses_a_serial()
     {
-        var ca = Sys.ActorOf(CaActor.Props(Run, CaId, CaSettings, _clock, _vault));
-        var rootDer = await AwaitCaCertificate(ca);
+        var ca = StartCa();
+        await Idle();
+        var rootDer = (await ca.Ask<CaCertificate>(new GetCaCertificate(), RemainingOrDefault)).CertificateDer;
+        Assert.NotNull(rootDer);
         var first = await Issue(ca, "CN=a");
 
         Kill(ca);
-        var revived = Sys.ActorOf(CaActor.Props(Run, CaId, CaSettings, _clock, _vault));
+        var revived = StartCa();
+        await Idle();
 
-        Assert.Equal(rootDer, await AwaitCaCertificate(revived));
+        Assert.Equal(rootDer, (await revived.Ask<CaCertificate>(new GetCaCertificate(), RemainingOrDefault)).CertificateDer);
         var second = await Issue(revived, "CN=b");
         Assert.NotEqual(first.SerialNumber, second.SerialNumber);
         // The revived CA still signs with the same key: the new certificate chains to the old root.
@@ -54,23 +65,17 @@ public sealed class KillAndRecoverTests : PersistentTestKit
     [Fact]
     public async Task Device_recovers_with_the_same_certificate_and_does_not_enroll_again()
     {
-        var clockProbe = CreateTestProbe();
-        var ca = Sys.ActorOf(CaActor.Props(Run, CaId, CaSettings, _clock, _vault));
-        await AwaitCaCertificate(ca);
-        var device = Sys.ActorOf(DeviceActor.Props(Run, DeviceId, DeviceSettings, _clock, clockProbe, ca, _vault));
-
-        // The device schedules a retry when it sends its request, then its renewal once the certificate is installed.
-        var renewal = clockProbe.FishForMessage<ScheduleAt>(s => s.Due > _clock.Now.Add(TimeSpan.FromDays(1)));
+        var ca = StartCa();
+        var device = StartDevice(ca);
+        await Idle();
         var before = await device.Ask<DeviceStatus>(new GetDeviceStatus(), RemainingOrDefault);
         var certificate = Certificate.FromDer(Assert.Single(before.Certificates));
-        Assert.Equal(DeviceState.RenewalDue(certificate, 0.75, TimeSpan.FromDays(1)), renewal.Due);
         var eventsBefore = await JournalCount(EntityKinds.PersistenceId(EntityKinds.Device, Run, DeviceId));
 
         Kill(device);
-        var revived = Sys.ActorOf(DeviceActor.Props(Run, DeviceId, DeviceSettings, _clock, clockProbe, ca, _vault));
+        var revived = StartDevice(ca);
+        await Idle();
 
-        var rescheduled = clockProbe.ExpectMsg<ScheduleAt>();
-        Assert.Equal(renewal.Due, rescheduled.Due);
         var after = await revived.Ask<DeviceStatus>(new GetDeviceStatus(), RemainingOrDefault);
         Assert.Equal(before.Certificates, after.Certificates);
         Assert.Equal(before.KeyRef, after.KeyRef);
@@ -80,35 +85,38 @@ public sealed class KillAndRecoverTests : PersistentTestKit
     }
 
     [Fact]
-    public async Task Device_renews_with_a_new_key_when_the_clock_says_renewal_is_due()
+    public async Task Device_renews_with_a_new_key_when_simulated_time_reaches_the_renewal_instant()
     {
-        var clockProbe = CreateTestProbe();
-        var ca = Sys.ActorOf(CaActor.Props(Run, CaId, CaSettings, _clock, _vault));
-        await AwaitCaCertificate(ca);
-        var device = Sys.ActorOf(DeviceActor.Props(Run, DeviceId, DeviceSettings, _clock, clockProbe, ca, _vault));
-        var renewal = clockProbe.FishForMessage<ScheduleAt>(s => s.Due > _clock.Now.Add(TimeSpan.FromDays(1)));
+        var ca = StartCa();
+        var device = StartDevice(ca);
+        await Idle();
+        var first = Certificate.FromDer(Assert.Single((await device.Ask<DeviceStatus>(new GetDeviceStatus(), RemainingOrDefault)).Certificates));
+        var due = DeviceState.RenewalDue(first, 0.75, TimeSpan.FromDays(1));
 
-        _clock.AdvanceTo(renewal.Due);
-        device.Tell(renewal.Message);
+        _clockActor.Tell(new RunUntil(due));
+        var idle = await Idle();
 
-        clockProbe.FishForMessage<ScheduleAt>(s => s.Due > renewal.Due.Add(TimeSpan.FromDays(1)));
+        Assert.Equal(due, idle.Reading.Now);
         var status = await device.Ask<DeviceStatus>(new GetDeviceStatus(), RemainingOrDefault);
         Assert.Equal(2, status.Certificates.Count);
-        var (old, renewed) = (Certificate.FromDer(status.Certificates[0]), Certificate.FromDer(status.Certificates[1]));
-        Assert.NotEqual(old.PublicKey, renewed.PublicKey); // rekey on renewal is the default
-        Assert.Equal(renewal.Due.Utc, renewed.NotBefore);
+        var renewed = Certificate.FromDer(status.Certificates[1]);
+        Assert.NotEqual(first.PublicKey, renewed.PublicKey); // rekey on renewal is the default
+        Assert.Equal(due.Utc, renewed.NotBefore);
     }
 
-    private async Task<byte[]> AwaitCaCertificate(IActorRef ca)
+    private IActorRef StartCa()
     {
-        byte[]? der = null;
-        await AwaitAssertAsync(async () =>
-        {
-            der = (await ca.Ask<CaCertificate>(new GetCaCertificate(), TimeSpan.FromSeconds(3))).CertificateDer;
-            Assert.NotNull(der);
-        }, TimeSpan.FromSeconds(20));
-        return der!;
+        _work.BeginStart(CaId.Value);
+        return Sys.ActorOf(CaActor.Props(Run, CaId, CaSettings, _clock, _vault, _work, _clockActor, _entropy));
     }
+
+    private IActorRef StartDevice(IActorRef ca)
+    {
+        _work.BeginStart(DeviceId.Value);
+        return Sys.ActorOf(DeviceActor.Props(Run, DeviceId, DeviceSettings, _clock, _clockActor, ca, _vault, _work, _entropy));
+    }
+
+    private Task<ClockIdle> Idle() => _clockActor.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromSeconds(30));
 
     private static async Task<Certificate> Issue(IActorRef ca, string subject)
     {

@@ -17,23 +17,24 @@ namespace Twin.Actors.Entities.Authority;
 public sealed record RootCaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan Validity);
 
 /// <summary>A root certification authority: creates its key and self-signed certificate once, then issues from CSRs.</summary>
-public sealed class CaActor : ReceivePersistentActor
+public sealed class CaActor : EntityActor
 {
     private const int SnapshotEvery = 100;
     private readonly RunId _run;
-    private readonly EntityId _id;
     private readonly RootCaSettings _settings;
     private readonly SimulationClock _clock;
     private readonly IKeyVault _vault;
+    private readonly Entropy _entropy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private CaState _state = CaState.Empty;
     private CertificateAuthority? _ca;
 
     /// <summary>Creates the CA entity <paramref name="id"/> of <paramref name="run"/>.</summary>
-    public CaActor(RunId run, EntityId id, RootCaSettings settings, SimulationClock clock, IKeyVault vault)
+    public CaActor(RunId run, EntityId id, RootCaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy)
+        : base(id, work, clockActor)
     {
+        _entropy = entropy;
         _run = run;
-        _id = id;
         _settings = settings;
         _clock = clock;
         _vault = vault;
@@ -46,43 +47,61 @@ public sealed class CaActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<IssueFromCsr>(Issue);
-        Command<GetCaCertificate>(_ => Sender.Tell(new CaCertificate(_id, _state.CertificateDer)));
+        Command<Wake>(_ => { if (!_state.IsReady) CreateRoot(); });
+        Command<GetCaCertificate>(_ => Sender.Tell(new CaCertificate(Id, _state.CertificateDer)));
         Command<SaveSnapshotSuccess>(_ => { });
-        Command<SaveSnapshotFailure>(f => _log.Warning("CA {0}: snapshot failed: {1}", _id, f.Cause.Message));
+        Command<SaveSnapshotFailure>(f => _log.Warning("CA {0}: snapshot failed: {1}", Id, f.Cause.Message));
     }
 
     /// <inheritdoc />
     public override string PersistenceId { get; }
 
     /// <summary>Props for the CA entity.</summary>
-    public static Props Props(RunId run, EntityId id, RootCaSettings settings, SimulationClock clock, IKeyVault vault) =>
-        Akka.Actor.Props.Create(() => new CaActor(run, id, settings, clock, vault));
+    public static Props Props(RunId run, EntityId id, RootCaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy) =>
+        Akka.Actor.Props.Create(() => new CaActor(run, id, settings, clock, vault, work, clockActor, entropy));
 
     private void OnRecovered()
     {
         if (_state.IsReady)
         {
-            _ca = new CertificateAuthority(Certificate.FromDer(_state.CertificateDer!), _vault.Load(_state.KeyRef!));
+            _ca = new CertificateAuthority(Certificate.FromDer(_state.CertificateDer!), _vault.Load(_state.KeyRef!), IssueRandom());
             foreach (var serial in _state.IssuedSerials) _ca.RecordIssued(SerialNumber.Parse(serial));
-            return;
         }
+        else
+        {
+            // Authorities wake first at an instant, so the parties that depend on them find them ready.
+            WakeAt(_clock.Now, new Wake(), "wake", priority: -10);
+        }
+        AnnounceStarted();
+    }
+
+    private void CreateRoot()
+    {
         var now = _clock.Now;
-        var key = KeyGenerator.Generate(_settings.Algorithm);
-        var keyRef = _vault.Store(_run, _id, key);
-        var root = CertificateAuthority.CreateRoot(_settings.Subject, key, now.Utc, now.Utc + _settings.Validity);
-        Persist(new RootCaCreated(_run, now, _id, keyRef, root.Certificate.GetDer()), e =>
+        var key = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "root-key", 0));
+        var keyRef = _vault.Store(_run, Id, key);
+        var root = CertificateAuthority.CreateRoot(_settings.Subject, key, now.Utc, now.Utc + _settings.Validity, _entropy.For(Id, "root-cert", 0));
+        Persist(new RootCaCreated(_run, now, Id, keyRef, root.Certificate.GetDer()), e =>
         {
             _state = _state.Apply(e);
-            _ca = root;
+            _ca = new CertificateAuthority(root.Certificate, key, IssueRandom());
+            _ca.RecordIssued(root.Certificate.SerialNumber);
         });
     }
+
+    /// <summary>The clock's wake-up at start: create the root if there is none yet.</summary>
+    public sealed record Wake;
+
+    // One seeded stream per incarnation, named by how much the CA had issued when it started.
+    private Twin.Pki.Keys.PkiRandom IssueRandom() => _entropy.For(Id, "issue", _state.IssuedSerials.Count);
 
     private void Issue(IssueFromCsr request)
     {
         var now = _clock.Now;
+        var reply = ReplyChannel();
         if (_ca is null)
         {
-            Sender.Tell(new CertificateRefused($"CA {_id} has no key and certificate yet."));
+            reply(new CertificateRefused($"CA {Id} has no key and certificate yet."));
             return;
         }
         Certificate issued;
@@ -93,15 +112,13 @@ public sealed class CaActor : ReceivePersistentActor
         }
         catch (PkiException e)
         {
-            var sender = Sender;
-            Persist(new IssuanceRefused(_run, now, _id, request.Requester, e.Message), _ => sender.Tell(new CertificateRefused(e.Message)));
+            Persist(new IssuanceRefused(_run, now, Id, request.Requester, e.Message), _ => reply(new CertificateRefused(e.Message)));
             return;
         }
-        var replyTo = Sender;
-        Persist(new CertificateIssued(_run, now, _id, request.Requester, request.Profile.ToString(), issued.GetDer()), e =>
+        Persist(new CertificateIssued(_run, now, Id, request.Requester, request.Profile.ToString(), issued.GetDer()), e =>
         {
             _state = _state.Apply(e);
-            replyTo.Tell(new CertificateGranted(e.CertificateDer, _state.CertificateDer!));
+            reply(new CertificateGranted(e.CertificateDer, _state.CertificateDer!));
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
         });
     }

@@ -33,27 +33,26 @@ public sealed record DeviceSettings(
 /// A field device: generates its key on the device, enrolls with its CA by a real PKCS#10 request,
 /// and renews on the simulation clock.
 /// </summary>
-public sealed class DeviceActor : ReceivePersistentActor
+public sealed class DeviceActor : EntityActor
 {
     private const string RenewalKey = "renewal";
     private readonly RunId _run;
-    private readonly EntityId _id;
     private readonly DeviceSettings _settings;
     private readonly SimulationClock _clock;
-    private readonly IActorRef _clockActor;
     private readonly IActorRef _ca;
     private readonly IKeyVault _vault;
+    private readonly Entropy _entropy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private DeviceState _state = DeviceState.Empty;
 
     /// <summary>Creates device <paramref name="id"/>; <paramref name="ca"/> is the CA it enrolls with.</summary>
-    public DeviceActor(RunId run, EntityId id, DeviceSettings settings, SimulationClock clock, IActorRef clockActor, IActorRef ca, IKeyVault vault)
+    public DeviceActor(RunId run, EntityId id, DeviceSettings settings, SimulationClock clock, IActorRef clockActor, IActorRef ca, IKeyVault vault, SimulationWork work, Entropy entropy)
+        : base(id, work, clockActor)
     {
+        _entropy = entropy;
         _run = run;
-        _id = id;
         _settings = settings;
         _clock = clock;
-        _clockActor = clockActor;
         _ca = ca;
         _vault = vault;
         PersistenceId = EntityKinds.PersistenceId(EntityKinds.Device, run, id);
@@ -67,26 +66,33 @@ public sealed class DeviceActor : ReceivePersistentActor
         Command<CertificateGranted>(Install);
         Command<CertificateRefused>(r =>
         {
-            _log.Warning("Device {0}: enrollment refused: {1}", _id, r.Reason);
+            _log.Warning("Device {0}: enrollment refused: {1}", Id, r.Reason);
             ScheduleAt(_clock.Now.Add(_settings.RetryAfter), new RenewalDue());
         });
-        Command<RenewalDue>(_ => Enroll(reason: "renewal", rekey: _settings.RekeyOnRenewal));
-        Command<GetDeviceStatus>(_ => Sender.Tell(new DeviceStatus(_id, _state.KeyRef, _state.Certificates, _state.EnrollmentPending)));
+        Command<RenewalDue>(_ => OnDue());
+        Command<GetDeviceStatus>(_ => Sender.Tell(new DeviceStatus(Id, _state.KeyRef, _state.Certificates, _state.EnrollmentPending)));
     }
 
     /// <inheritdoc />
     public override string PersistenceId { get; }
 
     /// <summary>Props for the device entity.</summary>
-    public static Props Props(RunId run, EntityId id, DeviceSettings settings, SimulationClock clock, IActorRef clockActor, IActorRef ca, IKeyVault vault) =>
-        Akka.Actor.Props.Create(() => new DeviceActor(run, id, settings, clock, clockActor, ca, vault));
+    public static Props Props(RunId run, EntityId id, DeviceSettings settings, SimulationClock clock, IActorRef clockActor, IActorRef ca, IKeyVault vault, SimulationWork work, Entropy entropy) =>
+        Akka.Actor.Props.Create(() => new DeviceActor(run, id, settings, clock, clockActor, ca, vault, work, entropy));
 
     private void Resume()
     {
-        if (_state.Current is { } current)
-            ScheduleAt(DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new RenewalDue());
-        else
+        var due = _state.Current is { } current ? DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead) : _clock.Now;
+        ScheduleAt(due, new RenewalDue());
+        AnnounceStarted();
+    }
+
+    private void OnDue()
+    {
+        if (_state.Current is null)
             Enroll(reason: "initial enrollment", rekey: _state.KeyRef is null);
+        else
+            Enroll(reason: "renewal", rekey: _settings.RekeyOnRenewal);
     }
 
     private void Enroll(string reason, bool rekey)
@@ -96,21 +102,21 @@ public sealed class DeviceActor : ReceivePersistentActor
         KeyPair key;
         if (rekey)
         {
-            key = KeyGenerator.Generate(_settings.Algorithm);
-            var keyRef = _vault.Store(_run, _id, key);
-            events.Add(new DeviceKeyGenerated(_run, now, _id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo));
+            key = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "key", _state.KeysGenerated));
+            var keyRef = _vault.Store(_run, Id, key);
+            events.Add(new DeviceKeyGenerated(_run, now, Id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo));
         }
         else
         {
             key = _vault.Load(_state.KeyRef!);
         }
-        var csr = CertificationRequest.Create(_settings.Subject, key);
-        events.Add(new DeviceEnrollmentRequested(_run, now, _id, _settings.Ca, reason, csr.GetDer()));
+        var csr = CertificationRequest.Create(_settings.Subject, key, _entropy.For(Id, "csr", _state.Requests));
+        events.Add(new DeviceEnrollmentRequested(_run, now, Id, _settings.Ca, reason, csr.GetDer()));
         PersistAll(events, e =>
         {
             _state = _state.Apply(e);
             if (e is not DeviceEnrollmentRequested request) return;
-            _ca.Tell(new IssueFromCsr(_id, request.CsrDer, CertificateProfile.LDevId, _settings.CertificateLifetime));
+            SendWork(_ca, new IssueFromCsr(Id, request.CsrDer, CertificateProfile.LDevId, _settings.CertificateLifetime), "enroll");
             // A lost answer (CA down, message dropped) must not leave the device stuck: ask again later.
             ScheduleAt(now.Add(_settings.RetryAfter), new RenewalDue());
         });
@@ -121,17 +127,17 @@ public sealed class DeviceActor : ReceivePersistentActor
         var certificate = Certificate.FromDer(granted.CertificateDer);
         if (_state.PublicKeyInfo is null || !certificate.PublicKey.SubjectPublicKeyInfo.AsSpan().SequenceEqual(_state.PublicKeyInfo))
         {
-            _log.Warning("Device {0}: ignored a certificate for a key it does not hold (serial {1}).", _id, certificate.SerialNumber);
+            _log.Warning("Device {0}: ignored a certificate for a key it does not hold (serial {1}).", Id, certificate.SerialNumber);
             return;
         }
-        Persist(new DeviceCertificateInstalled(_run, _clock.Now, _id, granted.CertificateDer, granted.IssuerCertificateDer), e =>
+        Persist(new DeviceCertificateInstalled(_run, _clock.Now, Id, granted.CertificateDer, granted.IssuerCertificateDer), e =>
         {
             _state = _state.Apply(e);
             ScheduleAt(DeviceState.RenewalDue(certificate, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new RenewalDue());
         });
     }
 
-    private void ScheduleAt(SimInstant due, object message) => _clockActor.Tell(new ScheduleAt(due, Self, RenewalKey, message));
+    private void ScheduleAt(SimInstant due, object message) => WakeAt(due, message, RenewalKey);
 
     /// <summary>The clock's wake-up: the certificate is due for renewal (or a request went unanswered).</summary>
     public sealed record RenewalDue;

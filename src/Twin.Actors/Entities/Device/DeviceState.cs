@@ -8,10 +8,10 @@ namespace Twin.Actors.Entities.Device;
 
 /// <summary>What a device knows, rebuilt from its events. Pure: no actors, no I/O.</summary>
 [PersistedAs("dev.state.v1")]
-public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, ImmutableList<byte[]> Certificates, bool EnrollmentPending) : ITwinPersisted
+public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, ImmutableList<byte[]> Certificates, bool EnrollmentPending, int KeysGenerated, int Requests) : ITwinPersisted
 {
     /// <summary>A device fresh from the factory floor: no key, no certificate.</summary>
-    public static DeviceState Empty { get; } = new(null, null, [], false);
+    public static DeviceState Empty { get; } = new(null, null, [], false, 0, 0);
 
     /// <summary>The certificate in use: the last one installed.</summary>
     public Certificate? Current => Certificates.IsEmpty ? null : Certificate.FromDer(Certificates[^1]);
@@ -19,8 +19,8 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     /// <summary>Returns the state after <paramref name="e"/>.</summary>
     public DeviceState Apply(ITwinEvent e) => e switch
     {
-        DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo },
-        DeviceEnrollmentRequested => this with { EnrollmentPending = true },
+        DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo, KeysGenerated = KeysGenerated + 1 },
+        DeviceEnrollmentRequested => this with { EnrollmentPending = true, Requests = Requests + 1 },
         DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false },
         _ => this,
     };

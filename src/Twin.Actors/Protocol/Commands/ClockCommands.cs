@@ -6,8 +6,12 @@ namespace Twin.Actors.Protocol.Commands;
 /// <summary>Commands to the run's clock.</summary>
 public interface IClockCommand;
 
-/// <summary>Deliver <paramref name="Message"/> to <paramref name="Target"/> when simulated time reaches <paramref name="Due"/>. A later schedule with the same target and key replaces it.</summary>
-public sealed record ScheduleAt(SimInstant Due, IActorRef Target, string Key, object Message) : IClockCommand;
+/// <summary>
+/// Deliver <paramref name="Message"/> to <paramref name="Target"/> when simulated time reaches <paramref name="Due"/>.
+/// A later schedule with the same target and key replaces it. At one instant, lower
+/// <paramref name="Priority"/> goes first (authorities before the parties that depend on them).
+/// </summary>
+public sealed record ScheduleAt(SimInstant Due, IActorRef Target, string Key, object Message, int Priority = 0) : IClockCommand;
 
 /// <summary>Forget the schedule of <paramref name="Target"/> under <paramref name="Key"/>.</summary>
 public sealed record CancelSchedule(IActorRef Target, string Key) : IClockCommand;
@@ -23,6 +27,18 @@ public sealed record SetClockSpeed(double Speed) : IClockCommand;
 
 /// <summary>Jump to the next scheduled instant and deliver what is due there (works while paused).</summary>
 public sealed record StepClock : IClockCommand;
+
+/// <summary>Switch between realtime (wall time × speed) and max (discrete events as fast as possible).</summary>
+public sealed record SetClockMode(ClockMode Mode) : IClockCommand;
+
+/// <summary>In max mode, stop at <paramref name="Until"/>: time stands there, paused, once nothing earlier is due.</summary>
+public sealed record RunUntil(SimInstant Until) : IClockCommand;
+
+/// <summary>Replies <see cref="ClockIdle"/> when max mode has nothing left to do before its stop instant (at once if it already has).</summary>
+public sealed record WhenClockIdle : IClockCommand;
+
+/// <summary>Max mode reached its stop instant with every piece of work finished.</summary>
+public sealed record ClockIdle(ClockReading Reading);
 
 /// <summary>Replies <see cref="ClockReady"/> once the clock has recovered its position.</summary>
 public sealed record WhenClockReady : IClockCommand;

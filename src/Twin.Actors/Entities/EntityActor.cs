@@ -1,0 +1,78 @@
+using Akka.Actor;
+using Akka.Persistence;
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+using Twin.Actors.Protocol.Commands;
+using Twin.Actors.Protocol;
+
+namespace Twin.Actors.Entities;
+
+/// <summary>
+/// Base of the twin's persistent entities: unwraps <see cref="Tracked"/> work, hands the inner
+/// message to the entity's own handlers, and reports the work done after every event those
+/// handlers persisted is stored (so the clock's max mode never runs ahead of the journal).
+/// </summary>
+public abstract class EntityActor : ReceivePersistentActor
+{
+    private Tracked? _current;
+
+    private readonly IActorRef _clock;
+
+    /// <summary>Creates entity <paramref name="id"/> with the run's work counter and clock actor.</summary>
+    protected EntityActor(EntityId id, SimulationWork work, IActorRef clock)
+    {
+        Id = id;
+        Work = work;
+        _clock = clock;
+        Command<Tracked>(HandleTracked);
+    }
+
+    /// <summary>The entity's id.</summary>
+    protected EntityId Id { get; }
+
+    /// <summary>
+    /// Asks the clock to deliver <paramref name="message"/> to this entity at <paramref name="due"/>;
+    /// a later wake-up under the same <paramref name="key"/> replaces it.
+    /// </summary>
+    protected void WakeAt(SimInstant due, object message, string key, int priority = 0) =>
+        _clock.Tell(new ScheduleAt(due, Self, key, message, priority));
+
+    /// <summary>Tells max mode this entity has recovered and scheduled its first wake-up; call once per start, after <see cref="WakeAt"/>.</summary>
+    protected void AnnounceStarted() => Work.CompleteStart(Id.Value);
+
+    /// <summary>The run's work counter.</summary>
+    protected SimulationWork Work { get; }
+
+    /// <summary>Sends <paramref name="message"/> to <paramref name="target"/> as counted simulation work.</summary>
+    protected void SendWork(IActorRef target, object message, string label)
+    {
+        Work.Begin(label);
+        target.Tell(new Tracked(message, label), Self);
+    }
+
+    /// <summary>
+    /// A way to answer the message being handled now, usable later (in a persist callback): counted
+    /// work if the request was counted work, a plain reply otherwise (an Ask from a test or the API).
+    /// </summary>
+    protected Action<object> ReplyChannel()
+    {
+        var sender = Sender;
+        var label = _current?.Label;
+        return label is null ? reply => sender.Tell(reply, Self) : reply => SendWork(sender, reply, label);
+    }
+
+    private void HandleTracked(Tracked tracked)
+    {
+        _current = tracked;
+        try
+        {
+            if (!ReceiveCommand(tracked.Message)) Unhandled(tracked.Message);
+        }
+        finally
+        {
+            _current = null;
+            // Runs once every event persisted above is stored and its handler has run.
+            DeferAsync(tracked.Label, label => Work.Done(label));
+        }
+    }
+}
