@@ -11,14 +11,20 @@ public sealed class BrowserTests
     [Fact]
     public async Task Plant_page_shows_the_device_and_its_serial_and_updates_live_when_the_clock_steps()
     {
-        var db = Path.Combine(RepoPaths.NewScratch("browser"), "planttrust.db");
-        // Slow enough that nothing renews on its own while the test looks; the Step button moves time instead.
-        // device-002 gets a long lifetime so that device-001's renewal is the next scheduled event.
-        await using var host = await HostProcess.StartAsync(db, new Dictionary<string, string>
-        {
-            ["Twin__Demo__Speed"] = "60",
-            ["Twin__Demo__Devices__1__LifetimeHours"] = "240",
-        });
+        var folder = RepoPaths.NewScratch("browser");
+        // device-002 has a long lifetime, so device-001's renewal (¾ of 24 h) is the next scheduled event;
+        // the clock is slow enough that nothing renews on its own while the test looks.
+        var scenario = RepoPaths.WriteText(folder, "browser.yaml", """
+            name: Browser test plant
+            start: 2030-01-01T00:00:00Z
+            clock: { mode: realtime, speed: 60 }
+            topology:
+              rootCa: { id: ca-root, subject: "CN=Browser Root" }
+              devices:
+                - { id: device-001, subject: "CN=device-001", lifetime: PT24H }
+                - { id: device-002, subject: "CN=device-002", lifetime: PT240H }
+            """);
+        await using var host = await HostProcess.StartAsync(Path.Combine(folder, "planttrust.db"), "serve", scenario);
         var entities = await host.WaitForEntitiesAsync(e => e.Any(x => x.Id == "device-001" && x.CurrentSerial is not null));
         var serial = entities.Single(e => e.Id == "device-001").CurrentSerial!;
 

@@ -7,7 +7,7 @@ namespace Twin.EndToEnd.Tests;
 public sealed class HostLifecycleTests
 {
     // Live speed: nothing renews during the test, so any new serial after a restart would be a re-issue.
-    private static readonly Dictionary<string, string> LiveSpeed = new() { ["Twin__Demo__Speed"] = "1" };
+    private static readonly string[] LiveSpeed = ["--speed", "1"];
 
     [Fact]
     public async Task Host_killed_and_restarted_on_the_same_data_folder_shows_the_same_certificates()
@@ -58,12 +58,12 @@ public sealed class HostLifecycleTests
     }
 
     [Fact]
-    public async Task A_bad_setting_is_named_with_its_value_and_what_was_expected()
+    public async Task A_bad_option_is_named_with_its_value_and_what_was_expected()
     {
         var db = Path.Combine(RepoPaths.NewScratch("setting"), "planttrust.db");
-        var (code, _, stderr) = await HostProcess.RunToExitAsync(["--db", db, "--urls", "http://127.0.0.1:0"], new Dictionary<string, string> { ["Twin__Demo__Speed"] = "-3" });
+        var (code, _, stderr) = await HostProcess.RunToExitAsync(["--db", db, "--urls", "http://127.0.0.1:0", "--speed", "-3"]);
         Assert.Equal(2, code);
-        Assert.Contains("Twin:Demo:Speed = '-3'", stderr, StringComparison.Ordinal);
+        Assert.Contains("--speed '-3'", stderr, StringComparison.Ordinal);
         Assert.Contains("positive number", stderr, StringComparison.Ordinal);
     }
 

@@ -36,10 +36,10 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the host; returns once it listens (or throws with what it printed).</summary>
-    public static async Task<HostProcess> StartAsync(string databasePath, IDictionary<string, string>? environment = null, string urls = "http://127.0.0.1:0")
+    /// <summary>Starts the host with <paramref name="extraArgs"/> (a verb and its arguments first) on a free port; returns once it listens.</summary>
+    public static async Task<HostProcess> StartAsync(string databasePath, params string[] extraArgs)
     {
-        var host = Launch(["--db", databasePath, "--urls", urls], environment);
+        var host = Launch([.. extraArgs, "--db", databasePath, "--urls", "http://127.0.0.1:0"], null);
         var winner = await Task.WhenAny(host._listening.Task, host._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
         if (winner != host._listening.Task)
         {

@@ -125,7 +125,15 @@ public sealed class ClockActor : ReceivePersistentActor, IWithTimers
         }
         else
         {
-            foreach (var entry in _timetable.TakeDue(_clock.Now)) Deliver(entry);
+            var now = _clock.Now;
+            var stop = _until is { } u && now >= u;
+            foreach (var entry in _timetable.TakeDue(stop ? _until!.Value : now)) Deliver(entry);
+            if (stop && !reading.Paused)
+            {
+                _clock.Pause();
+                Checkpoint(force: true);
+            }
+            if (stop && _work.IsQuietAt(_quietEpochSeen)) ReleaseIdleWaiters();
         }
         Arm();
     }

@@ -1,47 +1,52 @@
+using Twin.Actors.Clock;
+using Twin.Host.Cli;
 using Twin.Host.Hosting;
 
 namespace Twin.Host.Tests.Hosting;
 
 public sealed class TwinOptionsTests
 {
-    private static DemoOptions Demo() => new()
-    {
-        Devices = [new DeviceOptions { Id = "device-001", Subject = "CN=device-001" }],
-    };
-
-    [Fact]
-    public void The_default_demo_builds_a_plant_with_a_root_CA_and_its_devices()
-    {
-        var spec = Demo().ToSpec();
-        Assert.Equal("demo", spec.Run.Value);
-        Assert.Equal("ca-root", spec.RootCa.Value);
-        var device = Assert.Single(spec.Devices);
-        Assert.Equal(spec.RootCa, device.Settings.Ca);
-        Assert.Equal(TimeSpan.FromHours(24), device.Settings.CertificateLifetime);
-    }
-
-    [Theory]
-    [InlineData("Start", "yesterday", "Twin:Demo:Start")]
-    [InlineData("Algorithm", "Rsa1024", "Twin:Demo:Devices:0:Algorithm")]
-    [InlineData("Id", "Device 1", "Twin:Demo:Devices:0:Id")]
-    public void A_bad_value_names_the_setting_and_the_value(string field, string value, string setting)
-    {
-        var demo = Demo();
-        switch (field)
-        {
-            case "Start": demo.Start = value; break;
-            case "Algorithm": demo.Devices[0].Algorithm = value; break;
-            case "Id": demo.Devices[0].Id = value; break;
-        }
-        var error = Assert.Throws<InvalidSettingException>(demo.ToSpec);
-        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
-        Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void The_key_store_lives_beside_the_database()
     {
         var options = new TwinOptions { Database = "/var/lib/planttrust/run.db" };
         Assert.Equal("/var/lib/planttrust/keys", options.KeyFolder);
+    }
+
+    [Fact]
+    public void The_default_scenario_is_the_demo_bundled_with_the_executable()
+    {
+        var options = new TwinOptions();
+        Assert.True(File.Exists(options.Scenario), options.Scenario);
+        Assert.EndsWith(Path.Combine("scenarios", "demo.yaml"), options.Scenario, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("max", ClockMode.Max, null)]
+    [InlineData("MAX", ClockMode.Max, null)]
+    [InlineData("3600", ClockMode.Realtime, 3600.0)]
+    [InlineData("0.5", ClockMode.Realtime, 0.5)]
+    public void Speed_is_max_or_a_positive_number(string text, ClockMode mode, double? speed)
+    {
+        Assert.Equal((mode, speed), CommonOptions.ParseSpeed(text));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("fast")]
+    [InlineData("NaN")]
+    public void A_bad_speed_names_the_option_and_the_value(string text)
+    {
+        var error = Assert.Throws<UsageException>(() => CommonOptions.ParseSpeed(text));
+        Assert.Contains($"--speed '{text}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Durations_are_ISO_8601()
+    {
+        Assert.Equal(TimeSpan.FromDays(30), CommonOptions.ParseDuration("P30D", "--until"));
+        Assert.Equal(TimeSpan.FromHours(12), CommonOptions.ParseDuration("PT12H", "--until"));
+        Assert.Contains("--until 'tomorrow'", Assert.Throws<UsageException>(() => CommonOptions.ParseDuration("tomorrow", "--until")).Message, StringComparison.Ordinal);
     }
 }

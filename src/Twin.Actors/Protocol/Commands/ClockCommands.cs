@@ -31,13 +31,13 @@ public sealed record StepClock : IClockCommand;
 /// <summary>Switch between realtime (wall time × speed) and max (discrete events as fast as possible).</summary>
 public sealed record SetClockMode(ClockMode Mode) : IClockCommand;
 
-/// <summary>In max mode, stop at <paramref name="Until"/>: time stands there, paused, once nothing earlier is due.</summary>
+/// <summary>Stop at <paramref name="Until"/>: max mode stands there once nothing earlier is due; realtime pauses when it gets there.</summary>
 public sealed record RunUntil(SimInstant Until) : IClockCommand;
 
-/// <summary>Replies <see cref="ClockIdle"/> when max mode has nothing left to do before its stop instant (at once if it already has).</summary>
+/// <summary>Replies <see cref="ClockIdle"/> once the clock stands at its stop instant with every piece of work finished.</summary>
 public sealed record WhenClockIdle : IClockCommand;
 
-/// <summary>Max mode reached its stop instant with every piece of work finished.</summary>
+/// <summary>The clock reached its stop instant (or, in max mode, has nothing left to do) with every piece of work finished.</summary>
 public sealed record ClockIdle(ClockReading Reading);
 
 /// <summary>Replies <see cref="ClockReady"/> once the clock has recovered its position.</summary>

@@ -1,0 +1,170 @@
+using System.Globalization;
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+using Twin.Pki.Keys;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Twin.Actors.Scenarios;
+
+/// <summary>
+/// Loads scenario files (YAML; schema in scenarios/schema.json, reference in docs/scenarios.md).
+/// Every problem is reported with file, line and column; a scenario with any problem is refused
+/// whole, so a run never half-starts.
+/// </summary>
+public static class ScenarioLoader
+{
+    private static readonly string[] TopKeys = ["name", "run", "seed", "start", "duration", "clock", "design", "topology"];
+
+    /// <summary>Reads and checks <paramref name="path"/>.</summary>
+    public static Scenario LoadFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioException([new ScenarioProblem(path, 1, 1, $"cannot read the file: {e.Message}")]);
+        }
+        return Load(text, path);
+    }
+
+    /// <summary>Checks scenario <paramref name="yaml"/>; <paramref name="file"/> names it in problems.</summary>
+    public static Scenario Load(string yaml, string file)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ScenarioException([new ScenarioProblem(file, (int)e.Start.Line, (int)e.Start.Column, "not valid YAML: " + e.Message)]);
+        }
+        if (stream.Documents.Count != 1)
+            throw new ScenarioException([new ScenarioProblem(file, 1, 1, $"expected one YAML document, found {stream.Documents.Count}.")]);
+
+        var r = new ScenarioReader(file);
+        var root = r.Mapping(stream.Documents[0].RootNode, "scenario", TopKeys);
+        var name = r.Text(r.Required(root, null, "name", "scenario"), "name") ?? "";
+        var run = RunIdOf(r, ScenarioReader.Get(root, "run"), name);
+        var seed = r.Parse<long>(ScenarioReader.Get(root, "seed"), "seed", "a whole number", t => long.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture));
+        var start = r.Parse<DateTimeOffset>(r.Required(root, null, "start", "scenario"), "start", "an ISO 8601 instant such as 2030-01-01T00:00:00Z",
+            t => DateTimeOffset.Parse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime());
+        var duration = r.Duration(ScenarioReader.Get(root, "duration"), "duration");
+
+        var clockNode = ScenarioReader.Get(root, "clock");
+        var clock = r.Mapping(clockNode, "clock", "mode", "speed");
+        var mode = r.Enum<ClockMode>(ScenarioReader.Get(clock, "mode"), "clock.mode") ?? ClockMode.Realtime;
+        var speed = r.Number(ScenarioReader.Get(clock, "speed"), "clock.speed", 0.001, 1e9) ?? 1;
+
+        var design = ReadDesign(r, ScenarioReader.Get(root, "design"));
+        var topologyNode = r.Required(root, null, "topology", "scenario");
+        var topology = r.Mapping(topologyNode, "topology", "rootCa", "devices");
+        var rootCa = ReadRootCa(r, r.Required(topology, topologyNode, "rootCa", "topology"));
+        var devices = ReadDevices(r, ScenarioReader.Get(topology, "devices"));
+
+        if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
+        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices);
+    }
+
+    private static RunId? RunIdOf(ScenarioReader r, YamlNode? node, string name)
+    {
+        var text = r.Text(node, "run") ?? Slug(name);
+        try
+        {
+            return new RunId(text);
+        }
+        catch (ArgumentException)
+        {
+            r.Problem(node?.Start ?? Mark.Empty, $"run: '{text}' is not a run id (a-z, 0-9, '-', '_', up to 64).");
+            return new RunId("invalid");
+        }
+    }
+
+    private static string Slug(string name)
+    {
+        var slug = new string(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+        return slug.Length == 0 ? "run" : slug[..Math.Min(64, slug.Length)];
+    }
+
+    private static DesignKnobs ReadDesign(ScenarioReader r, YamlNode? node)
+    {
+        var d = DesignKnobs.Default;
+        var map = r.Mapping(node, "design", "renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm");
+        if (map is null) return d;
+        return new DesignKnobs(
+            r.Number(ScenarioReader.Get(map, "renewAt"), "design.renewAt", 0.05, 0.99) ?? d.RenewAtFraction,
+            r.Parse<bool>(ScenarioReader.Get(map, "rekeyOnRenewal"), "design.rekeyOnRenewal", "true or false", t => bool.Parse(t)) ?? d.RekeyOnRenewal,
+            r.Duration(ScenarioReader.Get(map, "deviceLifetime"), "design.deviceLifetime") ?? d.DeviceLifetime,
+            r.Enum<KeyAlgorithm>(ScenarioReader.Get(map, "keyAlgorithm"), "design.keyAlgorithm") ?? d.KeyAlgorithm);
+    }
+
+    private static RootCaSpec? ReadRootCa(ScenarioReader r, YamlNode? node)
+    {
+        var map = r.Mapping(node, "topology.rootCa", "id", "subject", "algorithm", "validity");
+        if (map is null) return null;
+        var id = Id(r, r.Required(map, node, "id", "topology.rootCa"), "topology.rootCa.id");
+        var subject = r.Text(r.Required(map, node, "subject", "topology.rootCa"), "topology.rootCa.subject");
+        var algorithm = r.Enum<KeyAlgorithm>(ScenarioReader.Get(map, "algorithm"), "topology.rootCa.algorithm") ?? KeyAlgorithm.EcdsaP256;
+        var validity = r.Duration(ScenarioReader.Get(map, "validity"), "topology.rootCa.validity") ?? TimeSpan.FromDays(20 * 365);
+        return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity);
+    }
+
+    private static List<DeviceSpec> ReadDevices(ScenarioReader r, YamlNode? node)
+    {
+        var devices = new List<DeviceSpec>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in r.Sequence(node, "topology.devices")?.Children ?? [])
+        {
+            var map = r.Mapping(item, "device", "id", "subject", "lifetime", "algorithm", "count");
+            if (map is null) continue;
+            var count = r.Parse<int>(ScenarioReader.Get(map, "count"), "device.count", "a whole number from 1 to 100000",
+                t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture) is var n && n is >= 1 and <= 100_000 ? n : null) ?? 1;
+            var idNode = r.Required(map, item, "id", "device");
+            var idPattern = r.Text(idNode, "device.id");
+            var subjectPattern = r.Text(ScenarioReader.Get(map, "subject"), "device.subject") ?? "CN={id}";
+            var lifetime = r.Duration(ScenarioReader.Get(map, "lifetime"), "device.lifetime");
+            var algorithm = r.Enum<KeyAlgorithm>(ScenarioReader.Get(map, "algorithm"), "device.algorithm");
+            if (idPattern is null) continue;
+            if (count > 1 && !idPattern.Contains("{n}", StringComparison.Ordinal))
+            {
+                r.Problem(idNode!, $"device.id: with count {count} the id needs '{{n}}' (the device's number, 1 to {count}), e.g. 'device-{{n}}'.");
+                continue;
+            }
+            var width = count.ToString(CultureInfo.InvariantCulture).Length;
+            for (var n = 1; n <= count; n++)
+            {
+                var idText = idPattern.Replace("{n}", n.ToString(CultureInfo.InvariantCulture).PadLeft(Math.Max(3, width), '0'), StringComparison.Ordinal);
+                var id = Id(r, idNode, "device.id", idText);
+                if (id is null) break;
+                if (!seen.Add(id.Value.Value))
+                {
+                    r.Problem(idNode!, $"device.id: '{id.Value}' is used twice.");
+                    break;
+                }
+                devices.Add(new DeviceSpec(id.Value, subjectPattern.Replace("{id}", id.Value.Value, StringComparison.Ordinal), lifetime, algorithm));
+            }
+        }
+        return devices;
+    }
+
+    private static EntityId? Id(ScenarioReader r, YamlNode? node, string what, string? text = null)
+    {
+        text ??= r.Text(node, what);
+        if (text is null) return null;
+        try
+        {
+            return new EntityId(text);
+        }
+        catch (ArgumentException)
+        {
+            r.Problem(node!, $"{what}: '{text}' is not an entity id (a-z, 0-9, '-', '.', '_', starting with a letter or digit).");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Twin.Actors.Persistence;
+using Twin.Actors.Scenarios;
+using Twin.Host.Hosting;
+
+namespace Twin.Host.Cli;
+
+/// <summary>`serve [FILE]`: runs a scenario live with the dashboard and the API.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("serve", "Run a scenario live with the dashboard (default: the bundled demo).");
+        Configure(command);
+        return command;
+    }
+
+    /// <summary>Adds serve's argument and options to <paramref name="command"/> (also the root: no verb means serve).</summary>
+    public static void Configure(Command command)
+    {
+        var file = new Argument<string?>("FILE") { Description = "scenario file (default: scenarios/demo.yaml)", Arity = ArgumentArity.ZeroOrOne };
+        var db = CommonOptions.Db();
+        var urls = new Option<string?>("--urls") { Description = "where the dashboard listens (default http://127.0.0.1:5080; port 0 picks a free one)" };
+        var speed = CommonOptions.Speed();
+        var seed = CommonOptions.Seed();
+        command.Arguments.Add(file);
+        command.Options.Add(db);
+        command.Options.Add(urls);
+        command.Options.Add(speed);
+        command.Options.Add(seed);
+        command.SetAction((result, token) => ServeAsync(result.GetValue(file), result.GetValue(db), result.GetValue(urls), result.GetValue(speed), result.GetValue(seed), token));
+    }
+
+    private static async Task<int> ServeAsync(string? file, string? db, string? urls, string? speedText, long? seed, CancellationToken token)
+    {
+        var options = TwinOptions.Load();
+        if (db is not null) options.Database = db;
+        if (urls is not null) options.Urls = urls;
+
+        WebApplication app;
+        try
+        {
+            var (mode, speed) = CommonOptions.ParseSpeed(speedText);
+            var scenario = ScenarioLoader.LoadFile(file ?? options.Scenario);
+            app = TwinHost.Build(options, scenario.ToPlant(seed, mode, speed));
+        }
+        catch (Exception e) when (e is StorageUnavailableException or UsageException or ScenarioException)
+        {
+            await Console.Error.WriteLineAsync($"PlantTrust cannot start: {e.Message}");
+            return Program.BadInput;
+        }
+
+        try
+        {
+            await app.StartAsync(token);
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync($"PlantTrust cannot listen on {options.Urls}: {e.Message} Stop the other process or choose another address with --urls.");
+            await app.DisposeAsync();
+            return 1;
+        }
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+            Console.WriteLine($"PlantTrust dashboard: {address}");
+        Console.WriteLine($"Journal: {options.DatabasePath}. Press Ctrl+C to stop.");
+        await app.WaitForShutdownAsync(token);
+        await app.DisposeAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+using Akka.Hosting;
+using Twin.Actors.Clock;
+using Twin.Actors.Control;
+using Twin.Actors.Keys;
+using Twin.Actors.Persistence;
+using Twin.Actors.Plant;
+using Twin.Actors.Projections;
+
+namespace Twin.Host.Hosting;
+
+/// <summary>The twin's services, shared by the dashboard host and the headless runner.</summary>
+public static class TwinServices
+{
+    /// <summary>
+    /// Prepares storage (failing with a message that names the path) and registers the clock, the
+    /// work counter, the read model, the control interface and the actor system running <paramref name="spec"/>.
+    /// </summary>
+    public static IServiceCollection AddTwin(this IServiceCollection services, TwinOptions options, PlantSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(spec);
+        TwinPersistence.PrepareSqliteFile(options.DatabasePath);
+        var vault = CreateVault(options.KeyFolder);
+        var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
+        var work = new SimulationWork();
+        var model = new PlantReadModel();
+        services.AddSingleton(clock);
+        services.AddSingleton(work);
+        services.AddSingleton<IPlantReadModel>(model);
+        services.AddSingleton(model);
+        services.AddSingleton(spec);
+        services.AddSingleton<ITwinControl>(sp => new TwinControl(sp.GetRequiredService<IRequiredActor<PlantSupervisor>>().ActorRef, clock));
+        services.AddAkka("planttrust", (akka, _) =>
+        {
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = Akka.Event.LogLevel.WarningLevel;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            akka.AddTwinSerialization();
+            akka.AddTwinPersistence(options.DatabasePath);
+            akka.WithActors((system, registry) =>
+            {
+                var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work), "plant");
+                registry.Register<PlantSupervisor>(plant);
+            });
+            akka.AddStartup((system, _) => PlantProjection.Start(system, spec.Run, model));
+        });
+        return services;
+    }
+
+    private static FileKeyVault CreateVault(string folder)
+    {
+        try
+        {
+            return new FileKeyVault(folder);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new StorageUnavailableException($"The key store folder {folder} cannot be created or written: {e.Message}", e);
+        }
+    }
+}
