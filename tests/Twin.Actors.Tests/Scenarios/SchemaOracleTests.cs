@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Twin.Actors.Scenarios;
+using Twin.Tests.Support;
+
+namespace Twin.Actors.Tests.Scenarios;
+
+/// <summary>The published schema (scenarios/schema.json), judged by Ajv, and the loader agree on what is a valid scenario.</summary>
+public sealed class SchemaOracleTests
+{
+    private static readonly string Schema = Path.Combine(RepoPaths.Root, "scenarios", "schema.json");
+
+    public static TheoryData<string, string> Broken => new()
+    {
+        { "unknown key", "name: x\nstart: 2030-01-01T00:00:00Z\ncolour: red\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
+        { "missing start", "name: x\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
+        { "bad duration", "name: x\nstart: 2030-01-01T00:00:00Z\nduration: ten days\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
+        { "bad algorithm", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r, algorithm: Dsa1024 }\n" },
+        { "bad entity id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: Root CA, subject: CN=r }\n" },
+        { "renewAt out of range", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { renewAt: 1.5 }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
+        { "count too large", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: \"d-{n}\", count: 200000 }\n" },
+        { "device without id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { subject: CN=d }\n" },
+    };
+
+    [Fact]
+    public async Task Every_bundled_scenario_is_valid_for_Ajv_and_for_the_loader()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoPaths.Root, "scenarios"), "*.yaml");
+        var verdicts = await AjvAsync(files);
+        foreach (var file in files)
+        {
+            Assert.True(verdicts[file].Valid, $"{file}: {string.Join("; ", verdicts[file].Errors)}");
+            ScenarioLoader.LoadFile(file);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Broken))]
+    public async Task A_broken_scenario_is_invalid_for_Ajv_and_for_the_loader(string defect, string yaml)
+    {
+        var file = RepoPaths.WriteText(RepoPaths.NewScratch("schema"), "broken.yaml", yaml);
+        var verdict = (await AjvAsync([file]))[file];
+        Assert.False(verdict.Valid, $"Ajv accepted a scenario with {defect}");
+        Assert.Throws<ScenarioException>(() => ScenarioLoader.LoadFile(file));
+    }
+
+    private static async Task<Dictionary<string, (bool Valid, List<string> Errors)>> AjvAsync(IEnumerable<string> files)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Scenarios", "Peers", "validate-schema.js");
+        var result = await Peer.RunAsync("node", [script, Schema, .. files], workingDirectory: Path.Combine(RepoPaths.Root, "tests", "peers"),
+            environment: new Dictionary<string, string> { ["NODE_PATH"] = Path.Combine(RepoPaths.Root, "tests", "peers", "node_modules") });
+        Assert.True(result.ExitCode == 0, result.All);
+        return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToDictionary(
+                e => e.GetProperty("file").GetString()!,
+                e => (e.GetProperty("valid").GetBoolean(), e.GetProperty("errors").EnumerateArray().Select(x => x.GetString()!).ToList()));
+    }
+}
