@@ -28,6 +28,10 @@ public sealed class Entropy
     /// <summary>Seeded, reproducible draws. SIMULATION ONLY.</summary>
     public static Entropy SimulationOnlySeeded(RunId run, long seed) => new(run, seed);
 
+    /// <summary>The randomness for a draw named by <paramref name="purpose"/> and <paramref name="discriminator"/> (a digest of the request it serves, say), independent of the order draws are made in.</summary>
+    public PkiRandom For(EntityId entity, string purpose, string discriminator) =>
+        _seed is long seed ? PkiRandom.SimulationOnlySeeded(seed, $"{_run.Value}/{entity.Value}/{purpose}/{discriminator}") : PkiRandom.System;
+
     /// <summary>The randomness for draw number <paramref name="index"/> of <paramref name="purpose"/> by <paramref name="entity"/>.</summary>
     public PkiRandom For(EntityId entity, string purpose, long index) =>
         _seed is long seed ? PkiRandom.SimulationOnlySeeded(seed, $"{_run.Value}/{entity.Value}/{purpose}/{index}") : PkiRandom.System;

@@ -26,6 +26,10 @@ public static class TwinPersistence
                   provider-name = "SQLite.MS"
                   auto-initialize = on
                   tag-write-mode = TagTable
+                  # SQLite has one writer: a single write stream that batches what is pending
+                  # beats several transactions queueing for the file lock.
+                  parallelism = 1
+                  tagtable-asqueryable-insert-mode = parameterized
                   event-adapters { run-tagger = "{{typeof(RunTagger).AssemblyQualifiedName}}" }
                   event-adapter-bindings { "{{typeof(ITwinEvent).AssemblyQualifiedName}}" = run-tagger }
                 }

@@ -10,7 +10,7 @@ using Twin.Actors.Serialization;
 
 namespace Twin.Actors.Projections;
 
-/// <summary>A fingerprint of everything a run journaled: two runs with the same digest recorded the same events, in the same order, with the same bytes.</summary>
+/// <summary>A fingerprint of everything a run journaled: two runs with the same digest recorded the same events at the same instants, byte for byte.</summary>
 public static class RunDigest
 {
     /// <summary>SHA-256 over the <see cref="DescribeAsync"/> lines of every event of <paramref name="run"/>, in journal order; lower-case hex.</summary>
@@ -22,7 +22,12 @@ public static class RunDigest
         return (Convert.ToHexStringLower(hash.GetHashAndReset()), lines.Count);
     }
 
-    /// <summary>One line per event — persistence id, sequence number, manifest, SHA-256 of the payload — for finding where two runs part ways.</summary>
+    /// <summary>
+    /// One line per event — simulated instant, persistence id, manifest, SHA-256 of the payload —
+    /// sorted. Entities handle what is due at one instant in parallel, so the journal's order (and
+    /// the sequence number of a CA that served several requests at that instant) may differ
+    /// between runs; the set of events at each instant may not.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> DescribeAsync(ActorSystem system, RunId run)
     {
         ArgumentNullException.ThrowIfNull(system);
@@ -31,7 +36,8 @@ public static class RunDigest
         var envelopes = await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
             .RunWith(Sink.Seq<EventEnvelope>(), system.Materializer());
         return envelopes
-            .Select(e => $"{e.PersistenceId} {e.SequenceNr} {serializer.Manifest(e.Event)} {Convert.ToHexStringLower(SHA256.HashData(serializer.ToBinary(e.Event)))}")
+            .Select(e => $"{(e.Event as Protocol.ITwinEvent)?.At} {e.PersistenceId} {serializer.Manifest(e.Event)} {Convert.ToHexStringLower(SHA256.HashData(serializer.ToBinary(e.Event)))}")
+            .Order(StringComparer.Ordinal)
             .ToList();
     }
 }

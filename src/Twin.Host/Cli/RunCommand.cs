@@ -45,7 +45,7 @@ internal static class RunCommand
             options.Database = db ?? Path.Combine(options.DataFolder, spec.Run.Value + ".db");
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddTwin(options, spec);
+            builder.Services.AddTwin(options, spec, followLive: false);
             host = builder.Build();
         }
         catch (Exception e) when (e is StorageUnavailableException or UsageException or ScenarioException)

@@ -14,8 +14,9 @@ public static class TwinServices
     /// <summary>
     /// Prepares storage (failing with a message that names the path) and registers the clock, the
     /// work counter, the read model, the control interface and the actor system running <paramref name="spec"/>.
+    /// With <paramref name="followLive"/> the read model follows the journal as it is written.
     /// </summary>
-    public static IServiceCollection AddTwin(this IServiceCollection services, TwinOptions options, PlantSpec spec)
+    public static IServiceCollection AddTwin(this IServiceCollection services, TwinOptions options, PlantSpec spec, bool followLive = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(spec);
@@ -45,7 +46,8 @@ public static class TwinServices
                 var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work), "plant");
                 registry.Register<PlantSupervisor>(plant);
             });
-            akka.AddStartup((system, _) => PlantProjection.Start(system, spec.Run, model));
+            // A headless run reads the journal once at the end; only a live host follows it.
+            if (followLive) akka.AddStartup((system, _) => PlantProjection.Start(system, spec.Run, model));
         });
         return services;
     }

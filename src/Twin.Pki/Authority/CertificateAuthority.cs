@@ -65,19 +65,20 @@ public sealed class CertificateAuthority
         _issuedSerials.Add(serial);
     }
 
-    /// <summary>Issues a certificate for a PKCS#10 request after checking its proof of possession.</summary>
-    public Certificate Issue(CertificationRequest csr, CertificateProfile profile, DateTimeOffset notBefore, DateTimeOffset notAfter, Func<IssuanceRequest, IssuanceRequest>? customize = null)
+    /// <summary>Issues a certificate for a PKCS#10 request after checking its proof of possession; <paramref name="random"/> overrides the CA's randomness for this one certificate.</summary>
+    public Certificate Issue(CertificationRequest csr, CertificateProfile profile, DateTimeOffset notBefore, DateTimeOffset notAfter, Func<IssuanceRequest, IssuanceRequest>? customize = null, PkiRandom? random = null)
     {
         ArgumentNullException.ThrowIfNull(csr);
         if (!csr.IsSignatureValid)
             throw new PolicyViolationException($"PKCS#10 request for '{csr.Subject}': the signature does not verify with the enclosed public key (no proof of possession).");
         var request = new IssuanceRequest(csr.Subject, csr.PublicKey, profile, notBefore, notAfter);
-        return Issue(customize is null ? request : customize(request));
+        return Issue(customize is null ? request : customize(request), random);
     }
 
-    /// <summary>Issues a certificate for <paramref name="request"/>. Nothing is consumed when a rule fails.</summary>
-    public Certificate Issue(IssuanceRequest request)
+    /// <summary>Issues a certificate for <paramref name="request"/>. Nothing is consumed when a rule fails. <paramref name="random"/> overrides the CA's randomness for this one certificate.</summary>
+    public Certificate Issue(IssuanceRequest request, PkiRandom? random = null)
     {
+        var rng = random ?? _random;
         ArgumentNullException.ThrowIfNull(request);
         var clamped = request with
         {
@@ -89,7 +90,7 @@ public sealed class CertificateAuthority
             throw new PolicyViolationException("Profile RootCa: a root is self-signed; use CreateRoot.");
         var subjectKey = request.PublicKey.ToParameter();
         var generator = new X509V3CertificateGenerator();
-        var serial = NewSerial(_random, s => _issuedSerials.Contains(s));
+        var serial = NewSerial(rng, s => _issuedSerials.Contains(s));
         generator.SetSerialNumber(serial);
         generator.SetIssuerDN(Certificate.Inner.SubjectDN);
         generator.SetSubjectDN(DistinguishedNames.Parse(clamped.Subject));
@@ -97,7 +98,7 @@ public sealed class CertificateAuthority
         generator.SetNotAfter(TruncateToSeconds(clamped.NotAfter).UtcDateTime);
         generator.SetPublicKey(subjectKey);
         ProfileRules.AddExtensions(generator, clamped, subjectKey, Certificate.Inner);
-        var certificate = new Certificate(generator.Generate(Signing.Factory(_key, _random)));
+        var certificate = new Certificate(generator.Generate(Signing.Factory(_key, rng)));
         _issuedSerials.Add(certificate.SerialNumber);
         return certificate;
     }

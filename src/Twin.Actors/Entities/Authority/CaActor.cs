@@ -92,8 +92,8 @@ public sealed class CaActor : EntityActor
     /// <summary>The clock's wake-up at start: create the root if there is none yet.</summary>
     public sealed record Wake;
 
-    // One seeded stream per incarnation, named by how much the CA had issued when it started.
-    private Twin.Pki.Keys.PkiRandom IssueRandom() => _entropy.For(Id, "issue", _state.IssuedSerials.Count);
+    // Randomness for anything the CA signs outside a request (its default stream).
+    private Twin.Pki.Keys.PkiRandom IssueRandom() => _entropy.For(Id, "ca", _state.IssuedSerials.Count);
 
     private void Issue(IssueFromCsr request)
     {
@@ -108,14 +108,20 @@ public sealed class CaActor : EntityActor
         try
         {
             var csr = CertificationRequest.FromDer(request.CsrDer);
-            issued = _ca.Issue(csr, request.Profile, now.Utc, now.Utc + request.Lifetime);
+            // Randomness named by the request itself: requests at one instant may arrive in any
+            // order, and a seeded run must still issue the same certificate for each.
+            var random = _entropy.For(Id, "issue", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.CsrDer)));
+            issued = _ca.Issue(csr, request.Profile, now.Utc, now.Utc + request.Lifetime, random: random);
         }
         catch (PkiException e)
         {
-            Persist(new IssuanceRefused(_run, now, Id, request.Requester, e.Message), _ => reply(new CertificateRefused(e.Message)));
+            PersistAsync(new IssuanceRefused(_run, now, Id, request.Requester, e.Message), _ => reply(new CertificateRefused(e.Message)));
             return;
         }
-        Persist(new CertificateIssued(_run, now, Id, request.Requester, request.Profile.ToString(), issued.GetDer()), e =>
+        // PersistAsync: the next request is served while this one is being written, so the journal
+        // batches a burst (every device renewing at one instant) into few commits. The serial is
+        // already taken in memory, and the answer still waits for the write.
+        PersistAsync(new CertificateIssued(_run, now, Id, request.Requester, request.Profile.ToString(), issued.GetDer()), e =>
         {
             _state = _state.Apply(e);
             reply(new CertificateGranted(e.CertificateDer, _state.CertificateDer!));
