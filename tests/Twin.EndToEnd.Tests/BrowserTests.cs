@@ -48,4 +48,33 @@ public sealed class BrowserTests
         await Assertions.Expect(page.Locator("[data-testid=event][data-kind='dev.cert-installed']").First).ToContainTextAsync(newSerial);
         await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.NewScratch("screens"), "plant.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task Inspector_shows_the_certificates_of_an_entity_and_downloads_one_that_openssl_reads()
+    {
+        var folder = RepoPaths.NewScratch("inspector");
+        await using var host = await HostProcess.StartAsync(Path.Combine(folder, "planttrust.db"), "--speed", "1");
+        var entities = await host.WaitForEntitiesAsync(e => e.Any(x => x.Id == "device-001" && x.CurrentSerial is not null));
+        var serial = entities.Single(e => e.Id == "device-001").CurrentSerial!;
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { AcceptDownloads = true });
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await Assertions.Expect(page.Locator("[data-testid=clock][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        await page.Locator("[data-entity=device-001] [data-testid=entity-link]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=inspector-title]")).ToContainTextAsync("device-001");
+        var row = page.Locator($"[data-testid=certificate-row][data-serial='{serial}']");
+        await Assertions.Expect(row).ToContainTextAsync("Valid");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => row.Locator("[data-testid=download-pem]").ClickAsync());
+        var file = Path.Combine(folder, "downloaded.pem");
+        await download.SaveAsAsync(file);
+        var shown = await Peer.OpenSslAsync("x509", "-in", file, "-noout", "-serial", "-subject", "-nameopt", "RFC2253");
+        Assert.True(shown.ExitCode == 0, shown.All);
+        Assert.Contains($"serial={serial.ToUpperInvariant()}", shown.StdOut, StringComparison.Ordinal);
+        Assert.Contains("CN=device-001", shown.StdOut, StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, "inspector.png"), FullPage = true });
+    }
 }

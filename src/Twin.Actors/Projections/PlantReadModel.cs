@@ -48,56 +48,44 @@ public sealed class PlantReadModel : IPlantReadModel
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(e);
         var entities = s.Entities;
-        string summary;
         switch (e)
         {
             case RootCaCreated r:
             {
                 var cert = Certificate.FromDer(r.CertificateDer);
                 entities = entities.SetItem(r.Entity.Value, new EntityView(r.Entity, EntityKinds.CertificationAuthority, cert.PublicKey.Algorithm.ToString(), [CertificateView.Of(cert, r.At)], r.At));
-                summary = $"root CA created: {cert.Subject}, serial {cert.SerialNumber}, valid to {cert.NotAfter:yyyy-MM-dd}";
                 break;
             }
-            case CertificateIssued i:
-            {
-                var cert = Certificate.FromDer(i.CertificateDer);
-                summary = $"issued {i.Profile} certificate {cert.SerialNumber} to {i.Subject}, valid to {cert.NotAfter:yyyy-MM-dd HH:mm}";
-                entities = Touch(entities, i.Entity, EntityKinds.CertificationAuthority, i.At);
-                break;
-            }
-            case IssuanceRefused f:
-                summary = $"refused a request from {f.Requester}: {f.Reason}";
-                entities = Touch(entities, f.Entity, EntityKinds.CertificationAuthority, f.At);
+            case CertificateIssued or IssuanceRefused:
+                entities = Touch(entities, e.Entity, EntityKinds.CertificationAuthority, e.At);
                 break;
             case DeviceKeyGenerated k:
-                summary = $"generated a {k.Algorithm} key on the device";
                 entities = Upsert(entities, k.Entity, EntityKinds.Device, k.At, v => v with { KeyAlgorithm = k.Algorithm });
                 break;
-            case DeviceEnrollmentRequested q:
-                summary = $"sent a PKCS#10 request to {q.Ca} ({q.Reason})";
-                entities = Touch(entities, q.Entity, EntityKinds.Device, q.At);
+            case DeviceEnrollmentRequested:
+                entities = Touch(entities, e.Entity, EntityKinds.Device, e.At);
                 break;
             case DeviceCertificateInstalled c:
             {
                 var cert = Certificate.FromDer(c.CertificateDer);
-                summary = $"installed certificate {cert.SerialNumber}, valid to {cert.NotAfter:yyyy-MM-dd HH:mm}";
                 entities = Upsert(entities, c.Entity, EntityKinds.Device, c.At, v => v with
                 {
                     Certificates = Supersede(v.Certificates, c.At).Add(CertificateView.Of(cert, c.At)),
                 });
                 break;
             }
-            default:
-                summary = e.GetType().Name;
-                break;
         }
-        var events = s.RecentEvents.Add(new EventView(offset, e.At, e.Entity, KindOf(e), summary));
+        var view = EventText.Describe(e, offset);
+        if (entities.TryGetValue(e.Entity.Value, out var owner))
+        {
+            var history = owner.History.Add(view);
+            if (history.Count > EntityView.HistoryCapacity) history = history.RemoveAt(0);
+            entities = entities.SetItem(e.Entity.Value, owner with { History = history });
+        }
+        var events = s.RecentEvents.Add(view);
         if (events.Count > RecentEventCapacity) events = events.RemoveRange(0, events.Count - RecentEventCapacity);
         return new PlantSnapshot(s.Version + 1, entities, events);
     }
-
-    private static string KindOf(ITwinEvent e) =>
-        Serialization.TwinSerializer.Manifests.TryGetValue(e.GetType(), out var manifest) ? manifest[..manifest.LastIndexOf(".v", StringComparison.Ordinal)] : e.GetType().Name;
 
     private static ImmutableList<CertificateView> Supersede(ImmutableList<CertificateView> certificates, SimInstant at) =>
         certificates.IsEmpty || certificates[^1].SupersededAt is not null

@@ -8,6 +8,12 @@ namespace Twin.Actors.Projections;
 /// <summary>One entity as the dashboard and the API see it.</summary>
 public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, ImmutableList<CertificateView> Certificates, SimInstant LastChange)
 {
+    /// <summary>How many of an entity's own events its history keeps.</summary>
+    public const int HistoryCapacity = 200;
+
+    /// <summary>The entity's most recent events, oldest first.</summary>
+    public ImmutableList<EventView> History { get; init; } = [];
+
     /// <summary>The certificate in use: the last one the entity installed or created.</summary>
     public CertificateView? Current => Certificates.IsEmpty ? null : Certificates[^1];
 }

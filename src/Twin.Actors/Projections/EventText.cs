@@ -1,0 +1,34 @@
+using Twin.Actors.Protocol;
+using Twin.Actors.Protocol.Events;
+using Twin.Actors.Serialization;
+using Twin.Pki.Certificates;
+
+namespace Twin.Actors.Projections;
+
+/// <summary>How an event reads in the event log, the API and reports: its kind (the manifest without version) and one line of text.</summary>
+public static class EventText
+{
+    /// <summary>The view of <paramref name="e"/>, journaled at <paramref name="offset"/>.</summary>
+    public static EventView Describe(ITwinEvent e, long offset)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new EventView(offset, e.At, e.Entity, KindOf(e), Summary(e));
+    }
+
+    private static string Summary(ITwinEvent e) => e switch
+    {
+        RootCaCreated r => Certificate.FromDer(r.CertificateDer) is var c
+            ? $"root CA created: {c.Subject}, serial {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd}" : "",
+        CertificateIssued i => Certificate.FromDer(i.CertificateDer) is var c
+            ? $"issued {i.Profile} certificate {c.SerialNumber} to {i.Subject}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
+        IssuanceRefused f => $"refused a request from {f.Requester}: {f.Reason}",
+        DeviceKeyGenerated k => $"generated a {k.Algorithm} key on the device",
+        DeviceEnrollmentRequested q => $"sent a PKCS#10 request to {q.Ca} ({q.Reason})",
+        DeviceCertificateInstalled d => Certificate.FromDer(d.CertificateDer) is var c
+            ? $"installed certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
+        _ => e.GetType().Name,
+    };
+
+    private static string KindOf(ITwinEvent e) =>
+        TwinSerializer.Manifests.TryGetValue(e.GetType(), out var manifest) ? manifest[..manifest.LastIndexOf(".v", StringComparison.Ordinal)] : e.GetType().Name;
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Components;
+using Twin.Actors.Clock;
+using Twin.Actors.Control;
+using Twin.Actors.Projections;
+using Twin.Web.Live;
+
+namespace Twin.Web.Components.Pages;
+
+/// <summary>One entity: its certificates with their validity against simulated now, downloads, and its history.</summary>
+public sealed partial class InspectorPage : IDisposable
+{
+    private EntityView? _entity;
+    private SimInstant _now;
+    private Throttle? _throttle;
+
+    /// <summary>The entity id from the URL.</summary>
+    [Parameter] public required string Id { get; set; }
+
+    /// <summary>The projection this page reads.</summary>
+    [Inject] public required IPlantReadModel Model { get; init; }
+
+    /// <summary>The clock, for judging certificate status at simulated now.</summary>
+    [Inject] public required ITwinControl Control { get; init; }
+
+    /// <inheritdoc />
+    protected override void OnInitialized()
+    {
+        _throttle = new Throttle(TimeSpan.FromMilliseconds(200), () => InvokeAsync(() => { Refresh(); StateHasChanged(); }));
+        Model.Changed += OnModelChanged;
+    }
+
+    /// <inheritdoc />
+    protected override void OnParametersSet() => Refresh();
+
+    private void Refresh()
+    {
+        _entity = Model.Current.Entities.GetValueOrDefault(Id);
+        _now = Control.Clock.Now;
+    }
+
+    private void OnModelChanged(PlantSnapshot _) => _throttle?.Signal();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Model.Changed -= OnModelChanged;
+        _throttle?.Dispose();
+    }
+}

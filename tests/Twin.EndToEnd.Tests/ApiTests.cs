@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Twin.Tests.Support;
+
+namespace Twin.EndToEnd.Tests;
+
+/// <summary>The JSON API of a running twin, with openssl judging the certificates it hands out.</summary>
+public sealed class ApiTests
+{
+    [Fact]
+    public async Task Certificates_from_the_API_verify_with_openssl_at_simulated_now_and_events_page_by_offset()
+    {
+        var folder = RepoPaths.NewScratch("api");
+        await using var host = await HostProcess.StartAsync(Path.Combine(folder, "planttrust.db"), "--speed", "1");
+        await host.WaitForEntitiesAsync(e => e.Any(x => x.Id == "device-001" && x.CurrentSerial is not null));
+
+        var device = await host.Http.GetFromJsonAsync<JsonElement>("/api/entities/device-001");
+        var ca = await host.Http.GetFromJsonAsync<JsonElement>("/api/entities/ca-root");
+        var clock = await host.Http.GetFromJsonAsync<JsonElement>("/api/clock");
+        var serial = device.GetProperty("currentSerial").GetString()!;
+        var devicePem = RepoPaths.WriteText(folder, "device.pem", device.GetProperty("certificates")[0].GetProperty("pem").GetString()!);
+        var caPem = RepoPaths.WriteText(folder, "ca.pem", ca.GetProperty("certificates")[0].GetProperty("pem").GetString()!);
+        var now = DateTimeOffset.Parse(clock.GetProperty("now").GetString()!, CultureInfo.InvariantCulture).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        var verify = await Peer.OpenSslAsync("verify", "-attime", now, "-CAfile", caPem, devicePem);
+        Assert.True(verify.ExitCode == 0, verify.All);
+
+        var der = await host.Http.GetByteArrayAsync($"/api/entities/device-001/certificates/{serial}.der");
+        var derFile = Path.Combine(folder, "device.der");
+        await File.WriteAllBytesAsync(derFile, der);
+        var shown = await Peer.OpenSslAsync("x509", "-inform", "DER", "-in", derFile, "-noout", "-serial");
+        Assert.Equal($"serial={serial.ToUpperInvariant()}", shown.StdOut.Trim());
+        Assert.Contains(device.GetProperty("history").EnumerateArray(), h => h.GetProperty("kind").GetString() == "dev.cert-installed");
+
+        // Paging: offsets are exclusive, so the second page continues exactly where the first ended.
+        var all = await host.Http.GetFromJsonAsync<List<JsonElement>>("/api/events?since=0&limit=1000");
+        var first = await host.Http.GetFromJsonAsync<List<JsonElement>>("/api/events?since=0&limit=3");
+        var next = await host.Http.GetFromJsonAsync<List<JsonElement>>($"/api/events?since={first![^1].GetProperty("offset").GetInt64()}&limit=3");
+        Assert.Equal(3, first.Count);
+        Assert.Equal(
+            all!.Take(6).Select(e => e.GetProperty("offset").GetInt64()),
+            first.Concat(next!).Select(e => e.GetProperty("offset").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Unknown_entities_and_bad_queries_are_answered_with_a_reason()
+    {
+        await using var host = await HostProcess.StartAsync(Path.Combine(RepoPaths.NewScratch("api-bad"), "planttrust.db"), "--speed", "1");
+
+        var missing = await host.Http.GetAsync("/api/entities/no-such-thing");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("no-such-thing", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var badLimit = await host.Http.GetAsync("/api/events?limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+        Assert.Contains("limit", await badLimit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var badFormat = await host.Http.GetAsync("/api/entities/ca-root/certificates/abc.txt");
+        Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
+
+        var badClock = await host.Http.PostAsJsonAsync("/api/clock", new { action = "warp" });
+        Assert.Equal(HttpStatusCode.BadRequest, badClock.StatusCode);
+        Assert.Contains("pause, resume, step or speed", await badClock.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
