@@ -10,14 +10,20 @@ namespace Twin.Pki.Authority;
 /// profile rules, with serials unique per CA (at least 64 random bits) and validity clamped to
 /// its own. Not thread-safe: one owner (an actor) drives it.
 /// </summary>
-public sealed class CertificateAuthority
+public sealed partial class CertificateAuthority
 {
-    private readonly KeyPair _key;
+    private readonly ISigningKey _key;
     private readonly PkiRandom _random;
     private readonly HashSet<SerialNumber> _issuedSerials = [];
 
     /// <summary>Wraps an existing CA certificate and its key; the key must match the certificate.</summary>
     public CertificateAuthority(Certificate certificate, KeyPair key, PkiRandom? random = null)
+        : this(certificate, (ISigningKey)key, random)
+    {
+    }
+
+    /// <summary>Wraps a CA certificate whose key lives in a key store (secure element, PKCS#11 token); the key must match the certificate.</summary>
+    public CertificateAuthority(Certificate certificate, ISigningKey key, PkiRandom? random = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(key);
@@ -37,7 +43,11 @@ public sealed class CertificateAuthority
     public IReadOnlyCollection<SerialNumber> IssuedSerials => _issuedSerials;
 
     /// <summary>Creates a self-signed root CA certificate for <paramref name="key"/>.</summary>
-    public static CertificateAuthority CreateRoot(string subject, KeyPair key, DateTimeOffset notBefore, DateTimeOffset notAfter, PkiRandom? random = null, int? pathLength = null)
+    public static CertificateAuthority CreateRoot(string subject, KeyPair key, DateTimeOffset notBefore, DateTimeOffset notAfter, PkiRandom? random = null, int? pathLength = null) =>
+        CreateRoot(subject, (ISigningKey)key, notBefore, notAfter, random, pathLength);
+
+    /// <summary>Creates a self-signed root CA certificate for a key held in a key store.</summary>
+    public static CertificateAuthority CreateRoot(string subject, ISigningKey key, DateTimeOffset notBefore, DateTimeOffset notAfter, PkiRandom? random = null, int? pathLength = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         var rng = random ?? PkiRandom.System;
@@ -50,10 +60,11 @@ public sealed class CertificateAuthority
         generator.SetSubjectDN(name);
         generator.SetNotBefore(notBefore.UtcDateTime);
         generator.SetNotAfter(notAfter.UtcDateTime);
-        generator.SetPublicKey(key.Public);
-        ProfileRules.AddExtensions(generator, request, key.Public, issuer: null);
-        var certificate = new Certificate(generator.Generate(Signing.Factory(key, rng)));
-        var ca = new CertificateAuthority(certificate, key, rng);
+        var publicKey = key.PublicKey.ToParameter();
+        generator.SetPublicKey(publicKey);
+        ProfileRules.AddExtensions(generator, request, publicKey, issuer: null);
+        var certificate = new Certificate(generator.Generate(Signing.Factory((ISigningKey)key, rng)));
+        var ca = new CertificateAuthority(certificate, (ISigningKey)key, rng);
         ca._issuedSerials.Add(certificate.SerialNumber);
         return ca;
     }
@@ -87,12 +98,19 @@ public sealed class CertificateAuthority
         ProfileRules.Check(clamped);
         if (request.Profile == CertificateProfile.RootCa)
             throw new PolicyViolationException("Profile RootCa: a root is self-signed; use CreateRoot.");
-        var subjectKey = request.PublicKey.ToParameter();
+        if (IsRetired)
+            throw new PolicyViolationException($"CA {Certificate.Subject}: retired after a key rollover; it issues CRLs only.");
+        return Sign(clamped, DistinguishedNames.Parse(clamped.Subject));
+    }
+
+    private Certificate Sign(IssuanceRequest clamped, Org.BouncyCastle.Asn1.X509.X509Name subject)
+    {
+        var subjectKey = clamped.PublicKey.ToParameter();
         var generator = new X509V3CertificateGenerator();
         var serial = NewSerial(_random, s => _issuedSerials.Contains(s));
         generator.SetSerialNumber(serial);
         generator.SetIssuerDN(Certificate.Inner.SubjectDN);
-        generator.SetSubjectDN(DistinguishedNames.Parse(clamped.Subject));
+        generator.SetSubjectDN(subject);
         generator.SetNotBefore(TruncateToSeconds(clamped.NotBefore).UtcDateTime);
         generator.SetNotAfter(TruncateToSeconds(clamped.NotAfter).UtcDateTime);
         generator.SetPublicKey(subjectKey);

@@ -21,4 +21,7 @@ public sealed record IssuanceRequest(
 
     /// <summary>For CA profiles: the pathLenConstraint, or null for none.</summary>
     public int? PathLength { get; init; }
+
+    /// <summary>For CA profiles: name constraints on the subtree below (RFC 5280 §4.2.1.10), or null for none.</summary>
+    public NameConstraints? NameConstraints { get; init; }
 }

@@ -12,7 +12,7 @@ internal static class ProfileRules
     private static readonly DerObjectIdentifier OcspNoCheck = new("1.3.6.1.5.5.7.48.1.5");
 
     internal static bool IsCa(CertificateProfile profile) =>
-        profile is CertificateProfile.RootCa or CertificateProfile.IntermediateCa or CertificateProfile.IssuingCa;
+        profile is CertificateProfile.RootCa or CertificateProfile.IntermediateCa or CertificateProfile.IssuingCa or CertificateProfile.CrossCertificate;
 
     /// <summary>Checks the request against the profile's rules before anything is signed.</summary>
     internal static void Check(IssuanceRequest request)
@@ -30,6 +30,10 @@ internal static class ProfileRules
         }
         if (!IsCa(request.Profile) && request.PathLength is not null)
             throw new PolicyViolationException($"Profile {request.Profile}: pathLen applies to CA profiles only.");
+        if (!IsCa(request.Profile) && request.NameConstraints is not null)
+            throw new PolicyViolationException($"Profile {request.Profile}: name constraints apply to CA profiles only (RFC 5280 §4.2.1.10).");
+        if (request.PathLength is < 0)
+            throw new PolicyViolationException($"Profile {request.Profile}: pathLen {request.PathLength} is negative.");
     }
 
     internal static void AddExtensions(X509V3CertificateGenerator generator, IssuanceRequest request, Org.BouncyCastle.Crypto.AsymmetricKeyParameter subjectKey, X509Certificate? issuer)
@@ -44,6 +48,8 @@ internal static class ProfileRules
             var pathLen = request.Profile == CertificateProfile.IssuingCa ? 0 : request.PathLength;
             generator.AddExtension(X509Extensions.BasicConstraints, true, pathLen is int p ? new BasicConstraints(p) : new BasicConstraints(true));
             generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
+            if (request.NameConstraints is { IsEmpty: false } nc)
+                generator.AddExtension(X509Extensions.NameConstraints, true, NameConstraintsExtension.Create(nc));
         }
         else
         {

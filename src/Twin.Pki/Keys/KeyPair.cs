@@ -12,7 +12,7 @@ namespace Twin.Pki.Keys;
 /// logs or exception messages; it leaves the object only through <see cref="ExportPkcs8"/>, which a
 /// software key store calls to persist it.
 /// </summary>
-public sealed class KeyPair
+public sealed class KeyPair : ISigningKey
 {
     private readonly AsymmetricKeyParameter _private;
 
@@ -33,6 +33,9 @@ public sealed class KeyPair
     internal AsymmetricKeyParameter Public { get; }
 
     internal AsymmetricKeyParameter Private => _private;
+
+    /// <summary>Signs with the system CSPRNG supplying any randomness the algorithm needs.</summary>
+    public byte[] Sign(ReadOnlySpan<byte> data) => Signing.Sign(this, data, PkiRandom.System);
 
     /// <summary>The private key as unencrypted PKCS#8 DER, for a software key store to persist. Handle as secret.</summary>
     public byte[] ExportPkcs8() => PrivateKeyInfoFactory.CreatePrivateKeyInfo(_private).GetDerEncoded();
