@@ -36,7 +36,23 @@ public sealed class CertificateRevocationList
             _bySerial[e.SerialNumber] = entry;
         }
         Entries = entries;
+        var idp = crl.GetExtensionValue(X509Extensions.IssuingDistributionPoint);
+        if (idp is not null)
+        {
+            var point = IssuingDistributionPoint.GetInstance(X509ExtensionUtilities.FromExtensionValue(idp));
+            Scope = point.OnlyContainsUserCerts ? CrlScope.UserCertificates
+                : point.OnlyContainsCACerts ? CrlScope.CaCertificates
+                : point.OnlyContainsAttributeCerts ? CrlScope.AttributeCertificates
+                : CrlScope.All;
+            IsPartial = point.IsIndirectCrl || point.OnlySomeReasons is not null;
+        }
     }
+
+    /// <summary>Which certificates this CRL covers, from its issuingDistributionPoint (RFC 5280 §5.2.5).</summary>
+    public CrlScope Scope { get; } = CrlScope.All;
+
+    // Indirect CRLs and CRLs for some reasons only are not processed: they cannot prove a certificate is not revoked.
+    internal bool IsPartial { get; }
 
     internal X509Crl Inner { get; }
 
@@ -96,7 +112,8 @@ public sealed class CertificateRevocationList
         {
             var critical = Inner.GetCriticalExtensionOids();
             return critical is not null && critical.Any(o =>
-                o != X509Extensions.CrlNumber.Id && o != X509Extensions.DeltaCrlIndicator.Id && o != X509Extensions.AuthorityKeyIdentifier.Id);
+                o != X509Extensions.CrlNumber.Id && o != X509Extensions.DeltaCrlIndicator.Id && o != X509Extensions.AuthorityKeyIdentifier.Id
+                && o != X509Extensions.IssuingDistributionPoint.Id);
         }
     }
 
@@ -122,6 +139,19 @@ public sealed class CertificateRevocationList
 
     /// <inheritdoc />
     public override string ToString() => $"CRL({Issuer}, number {CrlNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}{(IsDelta ? ", delta" : "")}, {Entries.Count} entries)";
+}
+
+/// <summary>The certificates a CRL covers (RFC 5280 §5.2.5).</summary>
+public enum CrlScope
+{
+    /// <summary>Every certificate of the issuer.</summary>
+    All,
+    /// <summary>End-entity certificates only.</summary>
+    UserCertificates,
+    /// <summary>CA certificates only.</summary>
+    CaCertificates,
+    /// <summary>Attribute certificates only (never used for public-key certificates).</summary>
+    AttributeCertificates,
 }
 
 /// <summary>One revoked certificate in a CRL.</summary>

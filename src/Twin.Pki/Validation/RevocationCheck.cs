@@ -20,6 +20,7 @@ internal static class RevocationCheck
         {
             foreach (var crl in crls)
             {
+                if (!Covers(crl, cert)) continue;
                 if (!Usable(validator, context, crl, issuer, depth, problems, out var signer)) continue;
                 (crl.IsDelta ? deltas : usable).Add((crl, signer!));
             }
@@ -61,6 +62,14 @@ internal static class RevocationCheck
         return (RevocationState.Good, null);
     }
 
+    private static bool Covers(CertificateRevocationList crl, Certificate cert) => crl.Scope switch
+    {
+        CrlScope.UserCertificates => !cert.IsCa,
+        CrlScope.CaCertificates => cert.IsCa,
+        CrlScope.AttributeCertificates => false,
+        _ => true,
+    };
+
     private static bool Usable(PathValidator validator, PathValidator.Context context, CertificateRevocationList crl, Certificate issuer, int depth, List<ValidationReason> problems, out Certificate? signer)
     {
         signer = null;
@@ -83,7 +92,7 @@ internal static class RevocationCheck
                 return false;
             }
         }
-        if (crl.HasUnknownCriticalExtension)
+        if (crl.HasUnknownCriticalExtension || crl.IsPartial)
         {
             problems.Add(ValidationReason.CrlUnsupported);
             return false;
