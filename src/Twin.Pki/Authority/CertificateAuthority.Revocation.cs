@@ -115,7 +115,7 @@ public sealed partial class CertificateAuthority
             generator.AddCrlEntry(serial.ToBigInteger(), TruncateToSeconds(at).UtcDateTime, extensions.Generate());
         }
         var number = LastCrlNumber + 1;
-        generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(Certificate.Inner));
+        generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, ProfileRules.KeyIdentifierOnly(Certificate.Inner));
         generator.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(Org.BouncyCastle.Math.BigInteger.ValueOf(number)));
         if (baseCrlNumber is long b)
             generator.AddExtension(X509Extensions.DeltaCrlIndicator, true, DerInteger.ValueOf(b));

@@ -41,7 +41,7 @@ internal static class ProfileRules
         var rsa = request.PublicKey.Algorithm is KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096;
         generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(subjectKey));
         if (issuer is not null)
-            generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer));
+            generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdentifierOnly(issuer));
 
         if (IsCa(request.Profile))
         {
@@ -68,6 +68,17 @@ internal static class ProfileRules
         names.AddRange(request.IpAddresses.Select(ip => new GeneralName(GeneralName.IPAddress, ip.ToString())));
         if (names.Count > 0)
             generator.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(names.ToArray()));
+    }
+
+    // RFC 5280 §4.2.1.1: keyIdentifier only. Naming the issuer's issuer and serial as well would tie the
+    // certificate to one issuer certificate and break cross-certified and re-issued CA paths.
+    internal static AuthorityKeyIdentifier KeyIdentifierOnly(X509Certificate issuer)
+    {
+        var ski = issuer.GetExtensionValue(X509Extensions.SubjectKeyIdentifier);
+        var id = ski is not null
+            ? Asn1OctetString.GetInstance(X509ExtensionUtilities.FromExtensionValue(ski)).GetOctets()
+            : X509ExtensionUtilities.CreateSubjectKeyIdentifier(issuer.GetPublicKey()).GetKeyIdentifier();
+        return new AuthorityKeyIdentifier(id);
     }
 
     private static int EndEntityKeyUsage(CertificateProfile profile, bool rsa) => profile switch

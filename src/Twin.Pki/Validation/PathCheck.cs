@@ -29,6 +29,8 @@ internal sealed class PathCheck(PathValidator validator, PathValidator.Context c
         // The anchor's own pathLenConstraint is honoured, as relying parties and OpenSSL do.
         var maxPathLength = anchorPathLen is >= 0 and < int.MaxValue ? anchorPathLen : chain.Count;
         var names = new PkixNameConstraintValidator();
+        // Name constraints in the anchor certificate bind the whole path, as in OpenSSL.
+        AddNameConstraints(names, anchor, anchorErrors);
         var n = chain.Count;
         for (var index = n - 1; index >= 0; index--)
         {

@@ -80,10 +80,13 @@ public sealed class PathValidator
         }
     }
 
+    // A candidate whose subjectKeyIdentifier contradicts the child's authorityKeyIdentifier is not its issuer
+    // (RFC 5280 §4.2.1.1); OpenSSL draws the same line, so a look-alike CA never yields a signature error.
     private static IEnumerable<Certificate> Ordered(List<Certificate> issuers, Certificate child)
     {
         var aki = KeyIdentifiers.Authority(child.Inner);
-        return aki is null ? issuers : issuers.OrderBy(i => KeyIdentifiers.Subject(i.Inner) is { } ski && ski.AsSpan().SequenceEqual(aki) ? 0 : 1);
+        if (aki is null) return issuers;
+        return issuers.Where(i => KeyIdentifiers.Subject(i.Inner) is not { } ski || ski.AsSpan().SequenceEqual(aki));
     }
 
     private static ValidationResult NoPath(Certificate certificate, Context context)
