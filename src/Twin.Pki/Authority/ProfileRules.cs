@@ -10,6 +10,7 @@ namespace Twin.Pki.Authority;
 internal static class ProfileRules
 {
     private static readonly DerObjectIdentifier OcspNoCheck = new("1.3.6.1.5.5.7.48.1.5");
+    private static readonly DerObjectIdentifier HardwareModuleNameOid = new("1.3.6.1.5.5.7.8.4");
 
     internal static bool IsCa(CertificateProfile profile) =>
         profile is CertificateProfile.RootCa or CertificateProfile.IntermediateCa or CertificateProfile.IssuingCa or CertificateProfile.CrossCertificate;
@@ -19,8 +20,17 @@ internal static class ProfileRules
     {
         if (request.NotAfter <= request.NotBefore)
             throw new PolicyViolationException($"Validity: notAfter {request.NotAfter:O} is not after notBefore {request.NotBefore:O}.");
+        if (request.PublicKey.Algorithm == KeyAlgorithm.Rsa1024)
+            throw new UnsupportedAlgorithmException("RSA 1024-bit keys are accepted for verification only; certify 2048 bits or more.");
+        var subject = Certificates.DistinguishedNames.Parse(request.Subject);
         switch (request.Profile)
         {
+            case CertificateProfile.IDevId when subject.GetValueList(X509Name.SerialNumber).Count == 0:
+                throw new PolicyViolationException("Profile IDevId: the subject must carry the device serialNumber attribute (IEEE 802.1AR §8.6).");
+            case CertificateProfile.OpcUaApplication when request.UriNames.Count == 1 && !Uri.TryCreate(request.UriNames[0], UriKind.Absolute, out _):
+                throw new PolicyViolationException($"Profile OpcUaApplication: ApplicationUri '{request.UriNames[0]}' is not an absolute URI (OPC 10000-6 §6.2.2).");
+            case CertificateProfile.OpcUaApplication when request.DnsNames.Count == 0 && request.IpAddresses.Count == 0:
+                throw new PolicyViolationException("Profile OpcUaApplication: subjectAltName needs the host's DNS name or IP address besides the ApplicationUri (OPC 10000-6 §6.2.2).");
             case CertificateProfile.OpcUaApplication when request.UriNames.Count != 1:
                 throw new PolicyViolationException("Profile OpcUaApplication: exactly one URI (the ApplicationUri) is required in subjectAltName (OPC 10000-6 §6.2.2).");
             case CertificateProfile.TlsServer when request.DnsNames.Count == 0 && request.IpAddresses.Count == 0:
@@ -32,6 +42,10 @@ internal static class ProfileRules
             throw new PolicyViolationException($"Profile {request.Profile}: pathLen applies to CA profiles only.");
         if (!IsCa(request.Profile) && request.NameConstraints is not null)
             throw new PolicyViolationException($"Profile {request.Profile}: name constraints apply to CA profiles only (RFC 5280 §4.2.1.10).");
+        if (request.HardwareModule is not null && request.Profile is not (CertificateProfile.IDevId or CertificateProfile.LDevId))
+            throw new PolicyViolationException($"Profile {request.Profile}: hardwareModuleName belongs in IDevID/LDevID certificates (RFC 4108 §5).");
+        if (request.HardwareModule is { } hw && !IsOid(hw.TypeOid))
+            throw new PolicyViolationException($"hardwareModuleName: hwType '{hw.TypeOid}' is not a dotted OID.");
         if (request.PathLength is < 0)
             throw new PolicyViolationException($"Profile {request.Profile}: pathLen {request.PathLength} is negative.");
     }
@@ -66,9 +80,16 @@ internal static class ProfileRules
         names.AddRange(request.UriNames.Select(u => new GeneralName(GeneralName.UniformResourceIdentifier, u)));
         names.AddRange(request.DnsNames.Select(d => new GeneralName(GeneralName.DnsName, d)));
         names.AddRange(request.IpAddresses.Select(ip => new GeneralName(GeneralName.IPAddress, ip.ToString())));
+        if (request.HardwareModule is { } module)
+        {
+            var value = new DerSequence(new DerObjectIdentifier(module.TypeOid), new DerOctetString(module.SerialNumber));
+            names.Add(new GeneralName(GeneralName.OtherName, new DerSequence(HardwareModuleNameOid, new DerTaggedObject(true, 0, value))));
+        }
         if (names.Count > 0)
             generator.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(names.ToArray()));
     }
+
+    private static bool IsOid(string oid) => DerObjectIdentifier.TryFromID(oid, out _);
 
     // RFC 5280 §4.2.1.1: keyIdentifier only. Naming the issuer's issuer and serial as well would tie the
     // certificate to one issuer certificate and break cross-certified and re-issued CA paths.
