@@ -90,6 +90,9 @@ public sealed class Certificate : IEquatable<Certificate>
     /// <summary>Parses the first CERTIFICATE block of a PEM text.</summary>
     public static Certificate FromPem(string pem) => FromDer(Pem.Decode(pem, "CERTIFICATE"));
 
+    /// <summary>Parses every CERTIFICATE block of a PEM text (a chain or trust-list bundle), in order.</summary>
+    public static IReadOnlyList<Certificate> FromPemBundle(string pem) => [.. Pem.DecodeAll(pem, "CERTIFICATE").Select(der => FromDer(der))];
+
     /// <inheritdoc />
     public bool Equals(Certificate? other) => other is not null && _der.AsSpan().SequenceEqual(other._der);
 

@@ -70,6 +70,9 @@ public sealed class CertificationRequest
         }
     }
 
+    /// <summary>Parses the first "CERTIFICATE REQUEST" block of a PEM text (openssl req writes this label).</summary>
+    public static CertificationRequest FromPem(string pem) => FromDer(Pem.Decode(pem, "CERTIFICATE REQUEST"));
+
     /// <inheritdoc />
     public override string ToString() => $"CertificationRequest({Subject}, {PublicKey})";
 }

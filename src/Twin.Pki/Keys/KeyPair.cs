@@ -40,6 +40,12 @@ public sealed class KeyPair : ISigningKey
     /// <summary>The private key as unencrypted PKCS#8 DER, for a software key store to persist. Handle as secret.</summary>
     public byte[] ExportPkcs8() => PrivateKeyInfoFactory.CreatePrivateKeyInfo(_private).GetDerEncoded();
 
+    /// <summary>The private key as an unencrypted PKCS#8 PEM block ("PRIVATE KEY", RFC 7468 §10). Handle as secret.</summary>
+    public string ExportPkcs8Pem() => Encoding.Pem.Encode("PRIVATE KEY", ExportPkcs8());
+
+    /// <summary>Restores a key pair from a "PRIVATE KEY" PEM block (as written by openssl genpkey or <see cref="ExportPkcs8Pem"/>).</summary>
+    public static KeyPair ImportPkcs8Pem(string pem) => ImportPkcs8(Encoding.Pem.Decode(pem, "PRIVATE KEY"));
+
     /// <summary>Restores a key pair from PKCS#8 DER written by <see cref="ExportPkcs8"/>.</summary>
     public static KeyPair ImportPkcs8(ReadOnlySpan<byte> pkcs8)
     {
@@ -84,6 +90,12 @@ public sealed record PublicKey(KeyAlgorithm Algorithm, byte[] SubjectPublicKeyIn
         }
         return new PublicKey(KeyGenerator.AlgorithmOf(key), der);
     }
+
+    /// <summary>The SubjectPublicKeyInfo as a "PUBLIC KEY" PEM block (RFC 7468 §13).</summary>
+    public string ToPem() => Encoding.Pem.Encode("PUBLIC KEY", SubjectPublicKeyInfo);
+
+    /// <summary>Reads a "PUBLIC KEY" PEM block.</summary>
+    public static PublicKey FromPem(string pem) => FromSubjectPublicKeyInfo(Encoding.Pem.Decode(pem, "PUBLIC KEY"));
 
     internal AsymmetricKeyParameter ToParameter() => PublicKeyFactory.CreateKey(SubjectPublicKeyInfo);
 
