@@ -11,6 +11,7 @@ namespace Twin.Pki.Certificates;
 public sealed class Certificate : IEquatable<Certificate>
 {
     private readonly byte[] _der;
+    private readonly SignatureMemo _signature = new();
 
     internal Certificate(X509Certificate certificate)
     {
@@ -63,14 +64,18 @@ public sealed class Certificate : IEquatable<Certificate>
     public bool IsSignedBy(PublicKey issuerKey)
     {
         ArgumentNullException.ThrowIfNull(issuerKey);
-        try
+        return _signature.Check(issuerKey, key =>
         {
-            return Inner.IsSignatureValid(issuerKey.ToParameter());
-        }
-        catch (Exception e) when (e is CertificateException or InvalidKeyException or ArgumentException or InvalidOperationException)
-        {
-            return false;
-        }
+            try
+            {
+                return Inner.IsSignatureValid(key.ToParameter());
+            }
+            catch (Exception e) when (e is CertificateException or InvalidKeyException or ArgumentException or InvalidOperationException
+                or SignatureException or SecurityUtilityException or InvalidCastException)
+            {
+                return false;
+            }
+        });
     }
 
     /// <summary>Parses a DER-encoded certificate.</summary>

@@ -73,7 +73,23 @@ public sealed class KeyPair : ISigningKey
 public sealed record PublicKey(KeyAlgorithm Algorithm, byte[] SubjectPublicKeyInfo)
 {
     /// <summary>SHA-256 of the SubjectPublicKeyInfo, hex: a stable identity for the key.</summary>
-    public string Fingerprint => Convert.ToHexStringLower(global::System.Security.Cryptography.SHA256.HashData(SubjectPublicKeyInfo));
+    public string Fingerprint
+    {
+        get
+        {
+            // Cached against the array it was computed from, so a `with` copy never shows a stale value.
+            var cached = _fingerprint;
+            if (cached is not null && ReferenceEquals(cached.Source, SubjectPublicKeyInfo)) return cached.Value;
+            var value = Convert.ToHexStringLower(global::System.Security.Cryptography.SHA256.HashData(SubjectPublicKeyInfo));
+            _fingerprint = new Cached<string>(SubjectPublicKeyInfo, value);
+            return value;
+        }
+    }
+
+    private Cached<string>? _fingerprint;
+    private Cached<AsymmetricKeyParameter>? _parameter;
+
+    private sealed record Cached<T>(byte[] Source, T Value);
 
     /// <summary>Reads a SubjectPublicKeyInfo and recognises its algorithm.</summary>
     public static PublicKey FromSubjectPublicKeyInfo(byte[] der)
@@ -97,7 +113,15 @@ public sealed record PublicKey(KeyAlgorithm Algorithm, byte[] SubjectPublicKeyIn
     /// <summary>Reads a "PUBLIC KEY" PEM block.</summary>
     public static PublicKey FromPem(string pem) => FromSubjectPublicKeyInfo(Encoding.Pem.Decode(pem, "PUBLIC KEY"));
 
-    internal AsymmetricKeyParameter ToParameter() => PublicKeyFactory.CreateKey(SubjectPublicKeyInfo);
+    // BouncyCastle key parameters are immutable, so one parsed instance can serve every verification.
+    internal AsymmetricKeyParameter ToParameter()
+    {
+        var cached = _parameter;
+        if (cached is not null && ReferenceEquals(cached.Source, SubjectPublicKeyInfo)) return cached.Value;
+        var value = PublicKeyFactory.CreateKey(SubjectPublicKeyInfo);
+        _parameter = new Cached<AsymmetricKeyParameter>(SubjectPublicKeyInfo, value);
+        return value;
+    }
 
     /// <inheritdoc />
     public bool Equals(PublicKey? other) => other is not null && Algorithm == other.Algorithm && SubjectPublicKeyInfo.AsSpan().SequenceEqual(other.SubjectPublicKeyInfo);

@@ -12,6 +12,7 @@ namespace Twin.Pki.Revocation;
 public sealed class CertificateRevocationList
 {
     private readonly byte[] _der;
+    private readonly SignatureMemo _signature = new();
     private readonly Dictionary<Org.BouncyCastle.Math.BigInteger, CrlEntry> _bySerial = [];
 
     internal CertificateRevocationList(X509Crl crl)
@@ -87,14 +88,17 @@ public sealed class CertificateRevocationList
     public bool IsSignedBy(PublicKey issuerKey)
     {
         ArgumentNullException.ThrowIfNull(issuerKey);
-        try
+        return _signature.Check(issuerKey, key =>
         {
-            return Inner.IsSignatureValid(issuerKey.ToParameter());
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return false;
-        }
+            try
+            {
+                return Inner.IsSignatureValid(key.ToParameter());
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return false;
+            }
+        });
     }
 
     /// <summary>The entry for <paramref name="serial"/>, or null when the certificate is not listed.</summary>

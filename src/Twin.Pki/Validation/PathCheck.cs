@@ -93,19 +93,8 @@ internal sealed class PathCheck(PathValidator validator, PathValidator.Context c
 
     private static void VerifySignature(Certificate cert, Certificate issuer, List<ValidationReason> errors)
     {
-        try
-        {
-            if (!cert.Inner.IsSignatureValid(issuer.Inner.GetPublicKey()))
-                errors.Add(ValidationReason.SignatureInvalid);
-        }
-        catch (Exception e) when (e is Org.BouncyCastle.Security.SecurityUtilityException or ArgumentException or InvalidCastException)
-        {
-            errors.Add(ValidationReason.UnsupportedAlgorithm);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
+        if (!cert.IsSignedBy(issuer.PublicKey))
             errors.Add(ValidationReason.SignatureInvalid);
-        }
     }
 
     private static bool HasUnknownCriticalExtension(X509Certificate cert)

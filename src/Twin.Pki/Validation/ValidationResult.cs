@@ -21,8 +21,6 @@ public enum ValidationReason
     IssuerNotFound,
     /// <summary>The signature does not verify with the issuer's key (RFC 5280 §6.1.3 (a)(1)).</summary>
     SignatureInvalid,
-    /// <summary>The signature algorithm or key type is not supported.</summary>
-    UnsupportedAlgorithm,
     /// <summary>The instant is before notBefore.</summary>
     NotYetValid,
     /// <summary>The instant is after notAfter.</summary>
