@@ -16,12 +16,17 @@ internal static class RevocationCheck
         var problems = new List<ValidationReason>();
         var usable = new List<(CertificateRevocationList Crl, Certificate Signer)>();
         var deltas = new List<(CertificateRevocationList Crl, Certificate Signer)>();
+        var staleDeltas = new List<(CertificateRevocationList Crl, Certificate Signer)>();
         if (context.Crls.TryGetValue(NameKey.Of(cert.Inner.IssuerDN), out var crls))
         {
             foreach (var crl in crls)
             {
                 if (!Covers(crl, cert)) continue;
-                if (!Usable(validator, context, crl, issuer, depth, problems, out var signer)) continue;
+                if (!Usable(validator, context, crl, issuer, depth, problems, out var signer))
+                {
+                    if (crl.IsDelta && signer is not null && crl.NextUpdate < context.At) staleDeltas.Add((crl, signer));
+                    continue;
+                }
                 (crl.IsDelta ? deltas : usable).Add((crl, signer!));
             }
         }
@@ -48,6 +53,12 @@ internal static class RevocationCheck
                 .OrderByDescending(d => d.Crl.CrlNumber)
                 .Select(d => d.Crl)
                 .FirstOrDefault();
+            // RFC 5280 §6.3.3: once deltas are issued for this base, only a current one completes the picture.
+            if (delta is null && staleDeltas.Any(d => d.Signer.PublicKey.Equals(signer.PublicKey) && d.Crl.BaseCrlNumber <= crl.CrlNumber && d.Crl.CrlNumber > crl.CrlNumber))
+            {
+                (mode == RevocationMode.Required ? errors : warnings).Add(ValidationReason.CrlExpired);
+                return (RevocationState.Unknown, null);
+            }
             if (delta?.Find(serial) is { } change)
                 entry = change.Reason == RevocationReason.RemoveFromCrl ? null : change;
             if (entry is null) continue;

@@ -65,6 +65,10 @@ public sealed class PkitsTests(ITestOutputHelper output)
         ("4.13.31", "InvalidDNSnameConstraintsTest31EE"), ("4.13.32", "ValidDNSnameConstraintsTest32EE"), ("4.13.33", "InvalidDNSnameConstraintsTest33EE"),
         ("4.13.34", "ValidURInameConstraintsTest34EE"), ("4.13.35", "InvalidURInameConstraintsTest35EE"), ("4.13.36", "ValidURInameConstraintsTest36EE"),
         ("4.13.37", "InvalidURInameConstraintsTest37EE"), ("4.13.38", "InvalidDNSnameConstraintsTest38EE"),
+        ("4.15.1", "InvaliddeltaCRLIndicatorNoBaseTest1EE"), ("4.15.2", "ValiddeltaCRLTest2EE"), ("4.15.3", "InvaliddeltaCRLTest3EE"),
+        ("4.15.4", "InvaliddeltaCRLTest4EE"), ("4.15.5", "ValiddeltaCRLTest5EE"), ("4.15.6", "InvaliddeltaCRLTest6EE"),
+        ("4.15.7", "ValiddeltaCRLTest7EE"), ("4.15.8", "ValiddeltaCRLTest8EE"), ("4.15.9", "InvaliddeltaCRLTest9EE"),
+        ("4.15.10", "InvaliddeltaCRLTest10EE"),
     ];
 
     public static TheoryData<string, string> Cases()
