@@ -32,6 +32,7 @@ internal sealed class PathCheck(PathValidator validator, PathValidator.Context c
         // Name constraints in the anchor certificate bind the whole path, as in OpenSSL.
         AddNameConstraints(names, anchor, anchorErrors);
         var n = chain.Count;
+        var policies = new PolicyTree(n);
         for (var index = n - 1; index >= 0; index--)
         {
             var cert = chain[index];
@@ -50,6 +51,13 @@ internal sealed class PathCheck(PathValidator validator, PathValidator.Context c
                 CheckNames(names, cert, errors);
             if (HasUnknownCriticalExtension(cert.Inner))
                 errors.Add(ValidationReason.UnrecognizedCriticalExtension);
+            var position = n - index;
+            if (!policies.Process(cert.Inner, position, selfIssued, isLeaf))
+                errors.Add(ValidationReason.PolicyNotAcceptable);
+            if (!isLeaf && !policies.Prepare(cert.Inner, position, selfIssued))
+                errors.Add(ValidationReason.PolicyMappingInvalid);
+            if (isLeaf && !policies.WrapUp(cert.Inner) && !errors.Contains(ValidationReason.PolicyNotAcceptable))
+                errors.Add(ValidationReason.PolicyNotAcceptable);
 
             if (!isLeaf)
             {

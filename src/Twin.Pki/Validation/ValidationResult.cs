@@ -35,6 +35,10 @@ public enum ValidationReason
     NameConstraintViolation,
     /// <summary>A critical extension that is not understood (RFC 5280 §4.2).</summary>
     UnrecognizedCriticalExtension,
+    /// <summary>No certificate policy acceptable to the whole path while one is required (RFC 5280 §6.1.3 (f), §6.1.5 (g)).</summary>
+    PolicyNotAcceptable,
+    /// <summary>A policy mapping to or from anyPolicy (RFC 5280 §6.1.4 (a)).</summary>
+    PolicyMappingInvalid,
     /// <summary>The end-entity certificate's extendedKeyUsage does not allow the purpose the policy demands.</summary>
     PurposeNotAllowed,
     /// <summary>The certificate is listed on its issuer's current CRL (including certificateHold).</summary>
