@@ -60,7 +60,7 @@ public static class Ocsp
         {
             throw new PkiFormatException($"OCSP response: malformed ({e.Message}).", e);
         }
-        if (!SignedByIssuerOrDelegate(basic, issuer))
+        if (!SignedByIssuerOrDelegate(basic, issuer, at))
             throw new PolicyViolationException($"OCSP response: not signed by {issuer.Subject} or a responder it authorised (RFC 6960 §4.2.2.2).");
         foreach (var single in basic.Responses)
         {
@@ -81,13 +81,14 @@ public static class Ocsp
         throw new PolicyViolationException($"OCSP response: no answer for serial {certificate.SerialNumber}.");
     }
 
-    private static bool SignedByIssuerOrDelegate(BasicOcspResp basic, Certificate issuer)
+    private static bool SignedByIssuerOrDelegate(BasicOcspResp basic, Certificate issuer, DateTimeOffset at)
     {
         if (basic.Verify(issuer.Inner.GetPublicKey())) return true;
         foreach (var responder in basic.GetCerts() ?? [])
         {
             var eku = responder.GetExtendedKeyUsage();
             if (eku is null || !eku.Contains(KeyPurposeID.id_kp_OCSPSigning)) continue;
+            if (responder.NotBefore.ToUniversalTime() > at.UtcDateTime || responder.NotAfter.ToUniversalTime() < at.UtcDateTime) continue;
             if (!responder.IssuerDN.Equivalent(issuer.Inner.SubjectDN) || !responder.IsSignatureValid(issuer.Inner.GetPublicKey())) continue;
             if (basic.Verify(responder.GetPublicKey())) return true;
         }

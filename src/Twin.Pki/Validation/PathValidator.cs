@@ -31,10 +31,17 @@ public sealed class PathValidator
     public ValidationPolicy Policy { get; }
 
     /// <summary>Validates <paramref name="certificate"/> at <paramref name="at"/>, using <paramref name="intermediates"/> to build the path and <paramref name="crls"/> for revocation.</summary>
-    public ValidationResult Validate(Certificate certificate, DateTimeOffset at, IEnumerable<Certificate>? intermediates = null, IEnumerable<CertificateRevocationList>? crls = null)
+    public ValidationResult Validate(Certificate certificate, DateTimeOffset at, IEnumerable<Certificate>? intermediates = null, IEnumerable<CertificateRevocationList>? crls = null) =>
+        Validate(certificate, at, intermediates, crls, ocspResponses: null);
+
+    /// <summary>
+    /// As <see cref="Validate(Certificate, DateTimeOffset, IEnumerable{Certificate}?, IEnumerable{CertificateRevocationList}?)"/>, with
+    /// OCSP responses (DER, RFC 6960) as well: a current, properly signed answer for a certificate settles its status; CRLs cover the rest.
+    /// </summary>
+    public ValidationResult Validate(Certificate certificate, DateTimeOffset at, IEnumerable<Certificate>? intermediates, IEnumerable<CertificateRevocationList>? crls, IEnumerable<byte[]>? ocspResponses)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        var context = new Context(at, Index(intermediates ?? []), IndexCrls(crls ?? []));
+        var context = new Context(at, Index(intermediates ?? []), IndexCrls(crls ?? [])) { Ocsp = [.. ocspResponses ?? []] };
         return Validate(certificate, context, crlSignerDepth: 0);
     }
 
@@ -145,5 +152,8 @@ public sealed class PathValidator
         return index;
     }
 
-    internal sealed record Context(DateTimeOffset At, Dictionary<string, List<Certificate>> Pool, Dictionary<string, List<CertificateRevocationList>> Crls);
+    internal sealed record Context(DateTimeOffset At, Dictionary<string, List<Certificate>> Pool, Dictionary<string, List<CertificateRevocationList>> Crls)
+    {
+        public IReadOnlyList<byte[]> Ocsp { get; init; } = [];
+    }
 }

@@ -12,6 +12,12 @@ internal static class RevocationCheck
     {
         var mode = validator.Policy.RevocationFor(cert.Issuer);
         if (mode == RevocationMode.Off) return (RevocationState.NotChecked, null);
+        if (FromOcsp(context, cert, issuer) is { } answer)
+        {
+            if (answer.Status != OcspCertificateStatus.Revoked) return (RevocationState.Good, null);
+            errors.Add(ValidationReason.Revoked);
+            return (RevocationState.Revoked, answer.Reason);
+        }
 
         var problems = new List<ValidationReason>();
         var usable = new List<(CertificateRevocationList Crl, Certificate Signer)>();
@@ -71,6 +77,24 @@ internal static class RevocationCheck
             return (RevocationState.Revoked, entry.Reason);
         }
         return (RevocationState.Good, null);
+    }
+
+    // The first current, properly signed good/revoked answer wins; unknown answers and unusable responses are passed over.
+    private static OcspStatus? FromOcsp(PathValidator.Context context, Certificate cert, Certificate issuer)
+    {
+        foreach (var response in context.Ocsp)
+        {
+            try
+            {
+                var status = Ocsp.ReadResponse(response, cert, issuer, context.At);
+                if (status.Status != OcspCertificateStatus.Unknown) return status;
+            }
+            catch (PkiException)
+            {
+                // Not for this certificate, not current, or not signed by someone the issuer authorised.
+            }
+        }
+        return null;
     }
 
     private static bool Covers(CertificateRevocationList crl, Certificate cert) => crl.Scope switch

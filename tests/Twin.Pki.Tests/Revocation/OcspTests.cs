@@ -1,5 +1,6 @@
 using Twin.Pki.Authority;
 using Twin.Pki.Revocation;
+using Twin.Pki.Validation;
 using Twin.Tests.Support;
 
 namespace Twin.Pki.Tests.Revocation;
@@ -48,6 +49,30 @@ public sealed class OcspTests
             Assert.Equal(expected == "good" ? OcspCertificateStatus.Good : OcspCertificateStatus.Revoked, ours.Status);
             if (expected == "revoked") Assert.Equal(RevocationReason.KeyCompromise, ours.Reason);
         }
+    }
+
+    [Fact]
+    public void Path_validation_takes_revocation_status_from_current_ocsp_answers_and_falls_back_to_crls()
+    {
+        var (root, ca) = TestPki.Hierarchy("Ocsp Path");
+        var good = TestPki.Leaf(ca, "dev-good");
+        var revoked = TestPki.Leaf(ca, "dev-revoked");
+        ca.Revoke(revoked.SerialNumber, RevocationReason.CessationOfOperation, Start.AddDays(1));
+        var at = Start.AddDays(5);
+        var rootCrl = root.IssueCrl(at.AddDays(-1), at.AddDays(7));
+        byte[] Answer(Certificates.Certificate leaf, DateTimeOffset produced) => ca.RespondOcsp(Ocsp.CreateRequest(leaf, ca.Certificate), produced, TimeSpan.FromHours(4));
+        var validator = new PathValidator([root.Certificate]);
+
+        var goodResult = validator.Validate(good, at, [ca.Certificate], [rootCrl], [Answer(good, at.AddHours(-1))]);
+        var revokedResult = validator.Validate(revoked, at, [ca.Certificate], [rootCrl], [Answer(revoked, at.AddHours(-1))]);
+        var staleResult = validator.Validate(good, at, [ca.Certificate], [rootCrl], [Answer(good, at.AddDays(-2))]);
+
+        Assert.True(goodResult.IsValid, goodResult.ToString());
+        Assert.Equal(RevocationState.Good, goodResult.Path[0].Revocation);
+        Assert.Equal(ValidationStatus.Invalid, revokedResult.Status);
+        Assert.Equal(RevocationReason.CessationOfOperation, revokedResult.Path[0].RevocationReason);
+        // RFC 6960 §4.2.2.1: an answer past its nextUpdate is not current; without a CRL the status is unknown.
+        Assert.Equal(ValidationStatus.RevocationUnknown, staleResult.Status);
     }
 
     [Fact]
