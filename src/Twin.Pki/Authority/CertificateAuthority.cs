@@ -100,6 +100,7 @@ public sealed partial class CertificateAuthority
             throw new PolicyViolationException("Profile RootCa: a root is self-signed; use CreateRoot.");
         if (IsRetired)
             throw new PolicyViolationException($"CA {Certificate.Subject}: retired after a key rollover; it issues CRLs only.");
+        CheckOwnPathLength(clamped);
         return Sign(clamped, DistinguishedNames.Parse(clamped.Subject));
     }
 
@@ -118,6 +119,23 @@ public sealed partial class CertificateAuthority
         var certificate = new Certificate(generator.Generate(Signing.Factory(_key, _random)));
         _issuedSerials.Add(certificate.SerialNumber);
         return certificate;
+    }
+
+    /// <summary>
+    /// When true the CA signs CA certificates its own pathLenConstraint forbids: only for attack scenarios that model a
+    /// careless or compromised CA, so that relying parties can be shown rejecting the result. Off by default.
+    /// </summary>
+    public bool AllowMisissuance { get; set; }
+
+    // RFC 5280 §4.2.1.9: a relying party would reject what a CA certifies beyond its pathLenConstraint; refuse up front.
+    private void CheckOwnPathLength(IssuanceRequest request)
+    {
+        if (AllowMisissuance || !ProfileRules.IsCa(request.Profile)) return;
+        var own = Certificate.Inner.GetBasicConstraints();
+        if (own == 0)
+            throw new PolicyViolationException($"CA {Certificate.Subject}: pathLen 0 forbids certifying another CA ('{request.Subject}') (RFC 5280 §4.2.1.9).");
+        if (own is > 0 and < int.MaxValue && request.PathLength >= own)
+            throw new PolicyViolationException($"CA {Certificate.Subject}: requested pathLen {request.PathLength} for '{request.Subject}' must be below its own {own} (RFC 5280 §4.2.1.9).");
     }
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);

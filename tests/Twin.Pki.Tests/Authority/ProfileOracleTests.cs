@@ -26,7 +26,7 @@ public sealed class ProfileOracleTests
         var (cert, purpose, expected) = Issue(name, root, issuing);
         var dir = RepoPaths.NewScratch("pki-profile");
         var certFile = RepoPaths.WriteText(dir, "cert.pem", cert.ToPem());
-        var issuedByRoot = name is "IntermediateCa" or "CrossCertificate";
+        var issuedByRoot = name is "IntermediateCa" or "CrossCertificate" or "IssuingCa";
         string[] untrusted = issuedByRoot ? [] : ["-untrusted", RepoPaths.WriteText(dir, "issuing.pem", issuing.Certificate.ToPem())];
         string[] purposeArgs = purpose is null ? [] : ["-purpose", purpose];
 
@@ -63,11 +63,28 @@ public sealed class ProfileOracleTests
             "OcspSigner" => (issuing.Issue(Req(CertificateProfile.OcspSigner, "CN=OCSP")), "ocsphelper", [.. ee, "OCSP Signing", "OCSP No Check"]),
             "IntermediateCa" => (root.Issue(Req(CertificateProfile.IntermediateCa, "CN=Domain CA") with { PathLength = 1, NameConstraints = new NameConstraints { PermittedDnsNames = ["plant.example"], PermittedDirectoryNames = ["C=DE,O=PlantTrust"] } }), null,
                 ["CA:TRUE, pathlen:1", "Certificate Sign, CRL Sign", "X509v3 Name Constraints: critical", "DNS:plant.example", "DirName:C = DE, O = PlantTrust"]),
-            "IssuingCa" => (issuing.Issue(Req(CertificateProfile.IssuingCa, "CN=Line CA")), null, ["CA:TRUE, pathlen:0", "Certificate Sign, CRL Sign"]),
+            "IssuingCa" => (root.Issue(Req(CertificateProfile.IssuingCa, "CN=Line CA")), null, ["CA:TRUE, pathlen:0", "Certificate Sign, CRL Sign"]),
             "CrossCertificate" => (root.CrossCertify(CertificateAuthority.CreateRoot("C=FR,O=Partner,CN=Partner Root", key, Start, Start.AddYears(5)).Certificate, Start, Start.AddYears(1), pathLength: 1), null,
                 ["CA:TRUE, pathlen:1", "Subject: C = FR, O = Partner, CN = Partner Root", "Issuer: C = DE, O = PlantTrust, CN = Profiles Root"]),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
+    }
+
+    [Fact]
+    public void Issuing_ca_refuses_to_certify_another_ca_unless_misissuance_is_simulated()
+    {
+        var (_, issuing) = TestPki.Hierarchy("PathLen");
+        var request = new IssuanceRequest("CN=Sub", TestPki.P256().PublicKey, CertificateProfile.IntermediateCa, Start, Start.AddYears(1));
+        var before = issuing.IssuedSerials.Count;
+
+        // RFC 5280 §4.2.1.9: pathLen 0 means no CA certificate may follow.
+        var error = Assert.Throws<PolicyViolationException>(() => issuing.Issue(request));
+        issuing.AllowMisissuance = true;
+        var rogue = issuing.Issue(request);
+
+        Assert.Contains("pathLen 0", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before + 1, issuing.IssuedSerials.Count);
+        Assert.True(rogue.IsCa);
     }
 
     [Fact]

@@ -85,6 +85,7 @@ internal static class OpenSslMatrixCases
             // Same name as the issuing CA, different key: what a rogue CA presents.
             _rogue = CertificateAuthority.CreateRoot("C=DE,O=PlantTrust,CN=Matrix Issuing CA", Key(), CaStart, CaEnd);
             _rootPathLen0 = CertificateAuthority.CreateRoot("C=DE,O=PlantTrust,CN=Matrix Root pathLen 0", Key(), CaStart, CaEnd, pathLength: 0);
+            _rootPathLen0.AllowMisissuance = true;
             _subUnderRootPathLen0 = _rootPathLen0.CreateSubordinate("C=DE,O=PlantTrust,CN=Matrix Sub A", Key(), CertificateProfile.IntermediateCa, CaStart, CaEnd);
             _subUnderIssuing = ForceSubordinate(_issuing, "C=DE,O=PlantTrust,CN=Matrix Sub B", Key());
             var constraints = new NameConstraints { PermittedDirectoryNames = ["C=DE,O=PlantTrust"] };
@@ -105,8 +106,18 @@ internal static class OpenSslMatrixCases
         }
 
         // An issuing CA (pathLen 0) that nevertheless certifies another CA: the certificate a pathLen check must catch.
-        private static CertificateAuthority ForceSubordinate(CertificateAuthority issuing, string subject, KeyPair key) =>
-            issuing.CreateSubordinate(subject, key, CertificateProfile.IntermediateCa, CaStart, CaEnd);
+        private static CertificateAuthority ForceSubordinate(CertificateAuthority issuing, string subject, KeyPair key)
+        {
+            issuing.AllowMisissuance = true;
+            try
+            {
+                return issuing.CreateSubordinate(subject, key, CertificateProfile.IntermediateCa, CaStart, CaEnd);
+            }
+            finally
+            {
+                issuing.AllowMisissuance = false;
+            }
+        }
 
         internal MatrixCase Make(int n, MatrixDefect defect, RevocationReason? reason, CertificateProfile profile, bool deep)
         {
