@@ -82,7 +82,13 @@ public sealed partial class CertificateAuthority
         ArgumentNullException.ThrowIfNull(csr);
         if (!csr.IsSignatureValid)
             throw new PolicyViolationException($"PKCS#10 request for '{csr.Subject}': the signature does not verify with the enclosed public key (no proof of possession).");
-        var request = new IssuanceRequest(csr.Subject, csr.PublicKey, profile, notBefore, notAfter);
+        // The names the requester asked for are the starting point; the customize step (the RA's policy) may change them.
+        var request = new IssuanceRequest(csr.Subject, csr.PublicKey, profile, notBefore, notAfter)
+        {
+            UriNames = csr.RequestedUris,
+            DnsNames = csr.RequestedDnsNames,
+            IpAddresses = csr.RequestedIpAddresses,
+        };
         return Issue(customize is null ? request : customize(request));
     }
 
