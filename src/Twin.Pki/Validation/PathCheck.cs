@@ -32,7 +32,7 @@ internal sealed class PathCheck(PathValidator validator, PathValidator.Context c
         // Name constraints in the anchor certificate bind the whole path, as in OpenSSL.
         AddNameConstraints(names, anchor, anchorErrors);
         var n = chain.Count;
-        var policies = new PolicyTree(n);
+        var policies = new PolicyTree(n, validator.Policy);
         for (var index = n - 1; index >= 0; index--)
         {
             var cert = chain[index];

@@ -7,8 +7,7 @@ namespace Twin.Pki.Validation;
 
 /// <summary>
 /// Certificate policy processing of RFC 5280 §6.1 (valid_policy_tree, explicit_policy, policy_mapping,
-/// inhibit_anyPolicy) with the default inputs: user-initial-policy-set {anyPolicy}, no initial explicit
-/// policy, mapping or anyPolicy inhibition. One instance per candidate path.
+/// inhibit_anyPolicy) with the relying party's inputs from <see cref="ValidationPolicy"/>. One instance per candidate path.
 /// </summary>
 internal sealed class PolicyTree
 {
@@ -17,6 +16,7 @@ internal sealed class PolicyTree
     private int _explicitPolicy;
     private int _policyMapping;
     private int _inhibitAnyPolicy;
+    private readonly HashSet<string> _userPolicies;
 
     private sealed class Node(string policy, HashSet<string> expected, Node? parent)
     {
@@ -26,10 +26,13 @@ internal sealed class PolicyTree
         public List<Node> Children { get; } = [];
     }
 
-    internal PolicyTree(int pathLength)
+    internal PolicyTree(int pathLength, ValidationPolicy inputs)
     {
         _levels.Add([new Node(AnyPolicy, [AnyPolicy], null)]);
-        _explicitPolicy = _policyMapping = _inhibitAnyPolicy = pathLength + 1;
+        _explicitPolicy = inputs.RequireExplicitPolicy ? 0 : pathLength + 1;
+        _policyMapping = inputs.InhibitPolicyMapping ? 0 : pathLength + 1;
+        _inhibitAnyPolicy = inputs.InhibitAnyPolicy ? 0 : pathLength + 1;
+        _userPolicies = inputs.AcceptablePolicies.Count == 0 ? [AnyPolicy] : [.. inputs.AcceptablePolicies];
     }
 
     private bool IsNull => _levels.Count == 0 || _levels[0].Count == 0;
@@ -108,7 +111,32 @@ internal sealed class PolicyTree
     {
         if (_explicitPolicy > 0) _explicitPolicy--;
         if (PolicyConstraints(leaf).RequireExplicit == 0) _explicitPolicy = 0;
+        if (!IsNull && !_userPolicies.Contains(AnyPolicy)) Intersect();
         return _explicitPolicy > 0 || !IsNull;
+    }
+
+    // §6.1.5 (g)(iii): keep only branches whose policy the relying party accepts.
+    private void Intersect()
+    {
+        var depth = _levels.Count - 1;
+        var validSet = _levels.Skip(1).SelectMany(l => l).Where(n => n.Parent?.Policy == AnyPolicy).ToList();
+        foreach (var node in validSet.Where(n => n.Policy != AnyPolicy && !_userPolicies.Contains(n.Policy)))
+            Remove(node);
+        var anyLeaf = _levels[depth].FirstOrDefault(n => n.Policy == AnyPolicy);
+        if (anyLeaf?.Parent is { } parent)
+        {
+            foreach (var p in _userPolicies.Where(p => validSet.All(n => n.Policy != p)))
+                _levels[depth].Add(AddChild(parent, p));
+            Remove(anyLeaf);
+        }
+        Prune(depth - 1);
+    }
+
+    private void Remove(Node node)
+    {
+        foreach (var child in node.Children.ToList()) Remove(child);
+        foreach (var level in _levels) level.Remove(node);
+        node.Parent?.Children.Remove(node);
     }
 
     private static Node AddChild(Node parent, string policy, HashSet<string>? expected = null)

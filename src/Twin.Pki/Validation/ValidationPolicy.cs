@@ -36,6 +36,18 @@ public sealed record ValidationPolicy
     /// <summary>When set, the end-entity certificate's extendedKeyUsage (if present) must allow this purpose.</summary>
     public KeyPurpose? RequiredPurpose { get; init; }
 
+    /// <summary>RFC 5280 §6.1.1 (c) user-initial-policy-set as dotted OIDs; empty means anyPolicy.</summary>
+    public IReadOnlyList<string> AcceptablePolicies { get; init; } = [];
+
+    /// <summary>RFC 5280 §6.1.1 (f) initial-explicit-policy: the path must be valid for at least one acceptable policy.</summary>
+    public bool RequireExplicitPolicy { get; init; }
+
+    /// <summary>RFC 5280 §6.1.1 (e) initial-policy-mapping-inhibit.</summary>
+    public bool InhibitPolicyMapping { get; init; }
+
+    /// <summary>RFC 5280 §6.1.1 (g) initial-any-policy-inhibit.</summary>
+    public bool InhibitAnyPolicy { get; init; }
+
     /// <summary>The longest path accepted, trust anchor excluded.</summary>
     public int MaxPathLength { get; init; } = 8;
 

@@ -132,6 +132,61 @@ public sealed class PkitsTests(ITestOutputHelper output)
         Assert.True(expectedValid == result.IsValid, $"PKITS {section} {endEntity}: expected {(expectedValid ? "valid" : "invalid")}, got {result}");
     }
 
+    private const string P1 = "2.16.840.1.101.3.2.1.48.1";
+    private const string P2 = "2.16.840.1.101.3.2.1.48.2";
+    private const string P3 = "2.16.840.1.101.3.2.1.48.3";
+
+    // PKITS runs of the policy cases with relying-party inputs other than the defaults (RFC 5280 §6.1.1 (c), (e)–(g)).
+    public static TheoryData<string, string, string, bool> PolicySettingCases() => new()
+    {
+        { "4.8.1", "ValidCertificatePathTest1EE", "explicit", true },
+        { "4.8.1", "ValidCertificatePathTest1EE", "explicit P1", true },
+        { "4.8.1", "ValidCertificatePathTest1EE", "explicit P2", false },
+        { "4.8.1", "ValidCertificatePathTest1EE", "explicit P1 P2", true },
+        { "4.8.2", "AllCertificatesNoPoliciesTest2EE", "explicit", false },
+        { "4.8.3", "DifferentPoliciesTest3EE", "explicit", false },
+        { "4.8.6", "OverlappingPoliciesTest6EE", "P1", true },
+        { "4.8.6", "OverlappingPoliciesTest6EE", "P2", false },
+        { "4.8.10", "AllCertificatesSamePoliciesTest10EE", "P1", true },
+        { "4.8.10", "AllCertificatesSamePoliciesTest10EE", "P2", true },
+        { "4.8.11", "AllCertificatesanyPolicyTest11EE", "P1", true },
+        { "4.8.13", "AllCertificatesSamePoliciesTest13EE", "P1", true },
+        { "4.8.13", "AllCertificatesSamePoliciesTest13EE", "P2", true },
+        { "4.8.13", "AllCertificatesSamePoliciesTest13EE", "P3", true },
+        { "4.8.14", "AnyPolicyTest14EE", "P1", true },
+        { "4.8.14", "AnyPolicyTest14EE", "P2", false },
+        { "4.10.1", "ValidPolicyMappingTest1EE", "P1", true },
+        { "4.10.1", "ValidPolicyMappingTest1EE", "P2", false },
+        { "4.10.1", "ValidPolicyMappingTest1EE", "inhibit-mapping", false },
+        { "4.12.3", "inhibitAnyPolicyTest3EE", "inhibit-any", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(PolicySettingCases))]
+    public void Pkits_policy_case_with_relying_party_settings_gives_the_documented_verdict(string section, string endEntity, string settings, bool expectedValid)
+    {
+        var data = Loaded.Value;
+        if (data is null)
+        {
+            output.WriteLine($"PKITS {section}: data not found at {Folder}; case not run.");
+            return;
+        }
+        var words = settings.Split(' ');
+        var policy = new ValidationPolicy
+        {
+            RequireExplicitPolicy = words.Contains("explicit"),
+            InhibitPolicyMapping = words.Contains("inhibit-mapping"),
+            InhibitAnyPolicy = words.Contains("inhibit-any"),
+            AcceptablePolicies = [.. words.Select(w => w switch { "P1" => P1, "P2" => P2, "P3" => P3, _ => null }).OfType<string>()],
+        };
+        var leaf = Certificate.FromDer(File.ReadAllBytes(Path.Combine(Folder, "certs", endEntity + ".crt")));
+
+        var result = new PathValidator([data.Anchor], policy).Validate(leaf, At, data.Intermediates, data.Crls);
+
+        output.WriteLine($"PKITS {section} {endEntity} [{settings}]: {result}");
+        Assert.True(expectedValid == result.IsValid, $"PKITS {section} {endEntity} [{settings}]: expected {(expectedValid ? "valid" : "invalid")}, got {result}");
+    }
+
     private sealed record Data(Certificate Anchor, List<Certificate> Intermediates, List<CertificateRevocationList> Crls);
 
     private static Data? Load()
