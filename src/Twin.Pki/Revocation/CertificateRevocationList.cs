@@ -14,6 +14,7 @@ public sealed class CertificateRevocationList
     private readonly byte[] _der;
     private readonly SignatureMemo _signature = new();
     private readonly Dictionary<Org.BouncyCastle.Math.BigInteger, CrlEntry> _bySerial = [];
+    private readonly Dictionary<(string Issuer, Org.BouncyCastle.Math.BigInteger Serial), CrlEntry> _byIssuerAndSerial = [];
 
     internal CertificateRevocationList(X509Crl crl)
     {
@@ -31,10 +32,14 @@ public sealed class CertificateRevocationList
                 ? RevocationReason.Unspecified
                 : (RevocationReason)DerEnumerated.GetInstance(X509ExtensionUtilities.FromExtensionValue(reasonExt)).IntValueExact;
             var critical = e.GetCriticalExtensionOids();
-            var unknownCritical = critical is not null && critical.Any(o => o != X509Extensions.ReasonCode.Id && o != X509Extensions.InvalidityDate.Id);
+            var unknownCritical = critical is not null && critical.Any(o => o != X509Extensions.ReasonCode.Id && o != X509Extensions.InvalidityDate.Id
+                && o != X509Extensions.CertificateIssuer.Id);
             var entry = new CrlEntry(SerialOf(e.SerialNumber), new DateTimeOffset(e.RevocationDate.ToUniversalTime(), TimeSpan.Zero), reason, unknownCritical);
             entries.Add(entry);
             _bySerial[e.SerialNumber] = entry;
+            // RFC 5280 §5.3.3: in an indirect CRL an entry belongs to the certificateIssuer named on it or on an earlier entry.
+            var certificateIssuer = e.GetCertificateIssuer() ?? crl.IssuerDN;
+            _byIssuerAndSerial[(Validation.NameKey.Of(certificateIssuer), e.SerialNumber)] = entry;
         }
         Entries = entries;
         var idp = crl.GetExtensionValue(X509Extensions.IssuingDistributionPoint);
@@ -45,15 +50,27 @@ public sealed class CertificateRevocationList
                 : point.OnlyContainsCACerts ? CrlScope.CaCertificates
                 : point.OnlyContainsAttributeCerts ? CrlScope.AttributeCertificates
                 : CrlScope.All;
-            IsPartial = point.IsIndirectCrl || point.OnlySomeReasons is not null;
+            IsIndirect = point.IsIndirectCrl;
+            OnlySomeReasons = point.OnlySomeReasons?.IntValue;
+            IdpNames = Validation.DistributionPoints.Names(point.DistributionPoint, crl.IssuerDN);
         }
     }
 
+    // Scope from the issuingDistributionPoint (RFC 5280 §5.2.5), used by path validation.
+    internal bool IsIndirect { get; }
+
+    internal int? OnlySomeReasons { get; }
+
+    internal IReadOnlyList<string> IdpNames { get; } = [];
+
+    // CRLs with the same key cover the same certificates; a newer one supersedes an older one.
+    internal string ScopeKey => $"{Scope}|{IsIndirect}|{OnlySomeReasons}|{string.Join(',', IdpNames)}";
+
+    internal CrlEntry? Find(Org.BouncyCastle.Math.BigInteger serial, string certificateIssuerKey) =>
+        _byIssuerAndSerial.GetValueOrDefault((certificateIssuerKey, serial));
+
     /// <summary>Which certificates this CRL covers, from its issuingDistributionPoint (RFC 5280 §5.2.5).</summary>
     public CrlScope Scope { get; } = CrlScope.All;
-
-    // Indirect CRLs and CRLs for some reasons only are not processed: they cannot prove a certificate is not revoked.
-    internal bool IsPartial { get; }
 
     internal X509Crl Inner { get; }
 

@@ -109,14 +109,25 @@ public sealed class PathValidator
     /// <summary>Finds a valid certificate, other than the certificate issuer, that may sign CRLs under the CRL's issuer name (RFC 5280 §6.3.3 (f)).</summary>
     internal Certificate? FindCrlSigner(CertificateRevocationList crl, Certificate exclude, Context context, int depth)
     {
-        if (depth >= MaxCrlSignerDepth) return null;
         if (!context.Pool.TryGetValue(NameKey.Of(crl.Inner.IssuerDN), out var candidates)) return null;
         foreach (var candidate in candidates)
         {
             if (candidate.Equals(exclude)) continue;
             var ku = candidate.Inner.GetKeyUsage();
             if (ku is null || !ku[6] || !crl.IsSignedBy(candidate.PublicKey)) continue;
-            if (Validate(candidate, context, depth + 1).IsValid) return candidate;
+            // A CRL signer whose own certificate is covered by the CRL it signs (NIST PKITS 4.14.30): it is being
+            // validated further up; judging it again here would go round in circles.
+            if (context.SignersInProgress.Contains(candidate)) return candidate;
+            if (depth >= MaxCrlSignerDepth) continue;
+            context.SignersInProgress.Add(candidate);
+            try
+            {
+                if (Validate(candidate, context, depth + 1).IsValid) return candidate;
+            }
+            finally
+            {
+                context.SignersInProgress.Remove(candidate);
+            }
         }
         return null;
     }
@@ -155,5 +166,7 @@ public sealed class PathValidator
     internal sealed record Context(DateTimeOffset At, Dictionary<string, List<Certificate>> Pool, Dictionary<string, List<CertificateRevocationList>> Crls)
     {
         public IReadOnlyList<byte[]> Ocsp { get; init; } = [];
+
+        public HashSet<Certificate> SignersInProgress { get; } = [];
     }
 }

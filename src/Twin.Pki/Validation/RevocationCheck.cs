@@ -20,52 +20,54 @@ internal static class RevocationCheck
         }
 
         var problems = new List<ValidationReason>();
-        var usable = new List<(CertificateRevocationList Crl, Certificate Signer)>();
+        var usable = new Dictionary<CertificateRevocationList, (Certificate Signer, int Reasons)>(ReferenceEqualityComparer.Instance);
         var deltas = new List<(CertificateRevocationList Crl, Certificate Signer)>();
         var staleDeltas = new List<(CertificateRevocationList Crl, Certificate Signer)>();
-        if (context.Crls.TryGetValue(NameKey.Of(cert.Inner.IssuerDN), out var crls))
+        // RFC 5280 §6.3.3: each distribution point names where its CRLs come from and which reasons they cover.
+        foreach (var point in DistributionPoints.Of(cert.Inner))
         {
+            var crlIssuer = point.CrlIssuer ?? cert.Inner.IssuerDN;
+            if (!context.Crls.TryGetValue(NameKey.Of(crlIssuer), out var crls)) continue;
             foreach (var crl in crls)
             {
-                if (!Covers(crl, cert)) continue;
+                if (!InScope(crl, cert, point)) continue;
                 if (!Usable(validator, context, crl, issuer, depth, problems, out var signer))
                 {
                     if (crl.IsDelta && signer is not null && crl.NextUpdate < context.At) staleDeltas.Add((crl, signer));
                     continue;
                 }
-                (crl.IsDelta ? deltas : usable).Add((crl, signer!));
+                if (crl.IsDelta) { deltas.Add((crl, signer!)); continue; }
+                // §6.3.3 (d): the reasons this CRL can vouch for at this point.
+                var reasons = (crl.OnlySomeReasons ?? DistributionPoints.AllReasons) & point.Reasons;
+                usable[crl] = usable.TryGetValue(crl, out var known) ? (known.Signer, known.Reasons | reasons) : (signer!, reasons);
             }
         }
-        if (usable.Count == 0)
-        {
-            var reason = problems.Count == 0 ? ValidationReason.CrlMissing
-                : problems.Contains(ValidationReason.CrlExpired) ? ValidationReason.CrlExpired
-                : problems[0];
-            (mode == RevocationMode.Required ? errors : warnings).Add(reason);
-            return (RevocationState.Unknown, null);
-        }
 
-        // A newer CRL from the same signing key supersedes an older one (that is how a released hold disappears);
-        // CRLs from different authorised keys are each authoritative for what they list.
+        // A newer CRL from the same signing key for the same scope supersedes an older one (that is how a released hold
+        // disappears); CRLs from different authorised keys or for different scopes each speak for what they list.
         var current = usable
-            .GroupBy(u => u.Signer.PublicKey.Fingerprint)
-            .Select(g => g.OrderByDescending(u => u.Crl.CrlNumber ?? -1).ThenByDescending(u => u.Crl.ThisUpdate).First());
+            .GroupBy(u => (u.Value.Signer.PublicKey.Fingerprint, u.Key.ScopeKey))
+            .Select(g => g.OrderByDescending(u => u.Key.CrlNumber ?? -1).ThenByDescending(u => u.Key.ThisUpdate).First())
+            .ToList();
         var serial = cert.Inner.SerialNumber;
-        foreach (var (crl, signer) in current)
+        var issuerKey = NameKey.Of(cert.Inner.IssuerDN);
+        var covered = 0;
+        foreach (var (crl, (signer, reasons)) in current)
         {
-            var entry = crl.Find(serial);
-            var delta = deltas
+            covered |= reasons;
+            var entry = crl.Find(serial, issuerKey);
+            var delta = crl.IsIndirect ? null : deltas
                 .Where(d => d.Signer.PublicKey.Equals(signer.PublicKey) && d.Crl.BaseCrlNumber <= crl.CrlNumber && d.Crl.CrlNumber > crl.CrlNumber)
                 .OrderByDescending(d => d.Crl.CrlNumber)
                 .Select(d => d.Crl)
                 .FirstOrDefault();
             // RFC 5280 §6.3.3: once deltas are issued for this base, only a current one completes the picture.
-            if (delta is null && staleDeltas.Any(d => d.Signer.PublicKey.Equals(signer.PublicKey) && d.Crl.BaseCrlNumber <= crl.CrlNumber && d.Crl.CrlNumber > crl.CrlNumber))
+            if (delta is null && !crl.IsIndirect && staleDeltas.Any(d => d.Signer.PublicKey.Equals(signer.PublicKey) && d.Crl.BaseCrlNumber <= crl.CrlNumber && d.Crl.CrlNumber > crl.CrlNumber))
             {
                 (mode == RevocationMode.Required ? errors : warnings).Add(ValidationReason.CrlExpired);
                 return (RevocationState.Unknown, null);
             }
-            if (delta?.Find(serial) is { } change)
+            if (delta?.Find(serial, issuerKey) is { } change)
                 entry = change.Reason == RevocationReason.RemoveFromCrl ? null : change;
             if (entry is null) continue;
             if (entry.HasUnknownCriticalExtension)
@@ -75,6 +77,15 @@ internal static class RevocationCheck
             }
             errors.Add(ValidationReason.Revoked);
             return (RevocationState.Revoked, entry.Reason);
+        }
+        if ((covered & DistributionPoints.AllReasons) != DistributionPoints.AllReasons)
+        {
+            // §6.3.3 (k): not every reason is covered by a usable CRL.
+            var reason = current.Count > 0 || problems.Count == 0 ? ValidationReason.CrlMissing
+                : problems.Contains(ValidationReason.CrlExpired) ? ValidationReason.CrlExpired
+                : problems[0];
+            (mode == RevocationMode.Required ? errors : warnings).Add(reason);
+            return (RevocationState.Unknown, null);
         }
         return (RevocationState.Good, null);
     }
@@ -97,13 +108,23 @@ internal static class RevocationCheck
         return null;
     }
 
-    private static bool Covers(CertificateRevocationList crl, Certificate cert) => crl.Scope switch
+    // RFC 5280 §6.3.3 (b): the CRL's issuer, indirectness, distribution point name and certificate kind must fit this point.
+    private static bool InScope(CertificateRevocationList crl, Certificate cert, CertificateDistributionPoint point)
     {
-        CrlScope.UserCertificates => !cert.IsCa,
-        CrlScope.CaCertificates => cert.IsCa,
-        CrlScope.AttributeCertificates => false,
-        _ => true,
-    };
+        if (point.CrlIssuer is not null && !crl.IsIndirect) return false;
+        if (crl.IdpNames.Count > 0)
+        {
+            IEnumerable<string> pointNames = point.Names.Count > 0 ? point.Names : [DistributionPoints.Key(point.CrlIssuer ?? cert.Inner.IssuerDN)];
+            if (!pointNames.Intersect(crl.IdpNames).Any()) return false;
+        }
+        return crl.Scope switch
+        {
+            CrlScope.UserCertificates => !cert.IsCa,
+            CrlScope.CaCertificates => cert.IsCa,
+            CrlScope.AttributeCertificates => false,
+            _ => true,
+        };
+    }
 
     private static bool Usable(PathValidator validator, PathValidator.Context context, CertificateRevocationList crl, Certificate issuer, int depth, List<ValidationReason> problems, out Certificate? signer)
     {
@@ -127,7 +148,7 @@ internal static class RevocationCheck
                 return false;
             }
         }
-        if (crl.HasUnknownCriticalExtension || crl.IsPartial)
+        if (crl.HasUnknownCriticalExtension)
         {
             problems.Add(ValidationReason.CrlUnsupported);
             return false;
