@@ -77,6 +77,7 @@ public sealed class PkitsTests(ITestOutputHelper output)
         ("4.14.28", "ValidcRLIssuerTest28EE"), ("4.14.29", "ValidcRLIssuerTest29EE"), ("4.14.30", "ValidcRLIssuerTest30EE"),
         ("4.14.31", "InvalidcRLIssuerTest31EE"), ("4.14.32", "InvalidcRLIssuerTest32EE"), ("4.14.33", "ValidcRLIssuerTest33EE"),
         ("4.14.34", "InvalidcRLIssuerTest34EE"), ("4.14.35", "InvalidcRLIssuerTest35EE"),
+        ("4.16.1", "ValidUnknownNotCriticalCertificateExtensionTest1EE"), ("4.16.2", "InvalidUnknownCriticalCertificateExtensionTest2EE"),
         ("4.15.1", "InvaliddeltaCRLIndicatorNoBaseTest1EE"), ("4.15.2", "ValiddeltaCRLTest2EE"), ("4.15.3", "InvaliddeltaCRLTest3EE"),
         ("4.15.4", "InvaliddeltaCRLTest4EE"), ("4.15.5", "ValiddeltaCRLTest5EE"), ("4.15.6", "InvaliddeltaCRLTest6EE"),
         ("4.15.7", "ValiddeltaCRLTest7EE"), ("4.15.8", "ValiddeltaCRLTest8EE"), ("4.15.9", "InvaliddeltaCRLTest9EE"),
