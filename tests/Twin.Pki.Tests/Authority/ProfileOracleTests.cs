@@ -30,7 +30,11 @@ public sealed class ProfileOracleTests
         string[] untrusted = issuedByRoot ? [] : ["-untrusted", RepoPaths.WriteText(dir, "issuing.pem", issuing.Certificate.ToPem())];
         string[] purposeArgs = purpose is null ? [] : ["-purpose", purpose];
 
-        var verify = await Peer.OpenSslAsync(["verify", "-x509_strict", "-attime", TestPki.Epoch(Start.AddDays(10)), "-CAfile", RepoPaths.WriteText(dir, "root.pem", root.Certificate.ToPem()), .. untrusted, .. purposeArgs, certFile]);
+        // Current CRLs from both CAs, so openssl also checks revocation along the whole path (-crl_check_all).
+        var at = Start.AddDays(10);
+        var crls = RepoPaths.WriteText(dir, "crls.pem", root.IssueCrl(at.AddDays(-1), at.AddDays(6)).ToPem() + issuing.IssueCrl(at.AddDays(-1), at.AddDays(6)).ToPem());
+        var verify = await Peer.OpenSslAsync(["verify", "-x509_strict", "-attime", TestPki.Epoch(at), "-crl_check_all", "-CRLfile", crls,
+            "-CAfile", RepoPaths.WriteText(dir, "root.pem", root.Certificate.ToPem()), .. untrusted, .. purposeArgs, certFile]);
         var text = await Peer.OpenSslAsync("x509", "-in", certFile, "-noout", "-text");
 
         Assert.True(verify.ExitCode == 0, verify.All);
