@@ -33,3 +33,10 @@ public sealed class PolicyViolationException : PkiException
     /// <summary>Creates the exception with a message that names the rule.</summary>
     public PolicyViolationException(string message) : base(message) { }
 }
+
+/// <summary>A key store refused to hand out private key material (non-exportable key: secure element, TPM, HSM).</summary>
+public sealed class KeyExportRefusedException : PkiException
+{
+    /// <summary>Creates the exception with a message that names the store and key label (never the key).</summary>
+    public KeyExportRefusedException(string message) : base(message) { }
+}

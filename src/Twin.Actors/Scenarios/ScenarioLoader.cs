@@ -14,6 +14,10 @@ namespace Twin.Actors.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
+    // Keys the twin can generate; KeyAlgorithm also names legacy ones it only reads.
+    private static readonly KeyAlgorithm[] KeyAlgorithms =
+        [KeyAlgorithm.EcdsaP256, KeyAlgorithm.EcdsaP384, KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096, KeyAlgorithm.MlDsa44, KeyAlgorithm.MlDsa65];
+
     private static readonly string[] TopKeys = ["name", "run", "seed", "start", "duration", "clock", "design", "topology"];
 
     /// <summary>Reads and checks <paramref name="path"/>.</summary>
@@ -101,7 +105,7 @@ public static class ScenarioLoader
             r.Number(ScenarioReader.Get(map, "renewAt"), "design.renewAt", 0.05, 0.99) ?? d.RenewAtFraction,
             r.Parse<bool>(ScenarioReader.Get(map, "rekeyOnRenewal"), "design.rekeyOnRenewal", "true or false", t => bool.Parse(t)) ?? d.RekeyOnRenewal,
             r.Duration(ScenarioReader.Get(map, "deviceLifetime"), "design.deviceLifetime") ?? d.DeviceLifetime,
-            r.Enum<KeyAlgorithm>(ScenarioReader.Get(map, "keyAlgorithm"), "design.keyAlgorithm") ?? d.KeyAlgorithm);
+            r.Enum(ScenarioReader.Get(map, "keyAlgorithm"), "design.keyAlgorithm", KeyAlgorithms) ?? d.KeyAlgorithm);
     }
 
     private static RootCaSpec? ReadRootCa(ScenarioReader r, YamlNode? node)
@@ -110,7 +114,7 @@ public static class ScenarioLoader
         if (map is null) return null;
         var id = Id(r, r.Required(map, node, "id", "topology.rootCa"), "topology.rootCa.id");
         var subject = r.Text(r.Required(map, node, "subject", "topology.rootCa"), "topology.rootCa.subject");
-        var algorithm = r.Enum<KeyAlgorithm>(ScenarioReader.Get(map, "algorithm"), "topology.rootCa.algorithm") ?? KeyAlgorithm.EcdsaP256;
+        var algorithm = r.Enum(ScenarioReader.Get(map, "algorithm"), "topology.rootCa.algorithm", KeyAlgorithms) ?? KeyAlgorithm.EcdsaP256;
         var validity = r.Duration(ScenarioReader.Get(map, "validity"), "topology.rootCa.validity") ?? TimeSpan.FromDays(20 * 365);
         return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity);
     }
@@ -129,7 +133,7 @@ public static class ScenarioLoader
             var idPattern = r.Text(idNode, "device.id");
             var subjectPattern = r.Text(ScenarioReader.Get(map, "subject"), "device.subject") ?? "CN={id}";
             var lifetime = r.Duration(ScenarioReader.Get(map, "lifetime"), "device.lifetime");
-            var algorithm = r.Enum<KeyAlgorithm>(ScenarioReader.Get(map, "algorithm"), "device.algorithm");
+            var algorithm = r.Enum(ScenarioReader.Get(map, "algorithm"), "device.algorithm", KeyAlgorithms);
             if (idPattern is null) continue;
             if (count > 1 && !idPattern.Contains("{n}", StringComparison.Ordinal))
             {

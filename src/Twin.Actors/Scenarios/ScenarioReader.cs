@@ -91,7 +91,10 @@ internal sealed class ScenarioReader(string file)
             return d >= min && d <= max && double.IsFinite(d) ? d : null;
         });
 
-    public TEnum? Enum<TEnum>(YamlNode? node, string what) where TEnum : struct, Enum =>
-        Parse<TEnum>(node, what, "one of " + string.Join(", ", System.Enum.GetNames<TEnum>()), t =>
-            System.Enum.GetNames<TEnum>().FirstOrDefault(n => n.Equals(t, StringComparison.OrdinalIgnoreCase)) is { } name ? System.Enum.Parse<TEnum>(name) : null);
+    public TEnum? Enum<TEnum>(YamlNode? node, string what, IReadOnlyCollection<TEnum>? allowed = null) where TEnum : struct, Enum
+    {
+        var names = (allowed ?? System.Enum.GetValues<TEnum>()).Select(v => v.ToString()).ToList();
+        return Parse<TEnum>(node, what, "one of " + string.Join(", ", names), t =>
+            names.FirstOrDefault(n => n.Equals(t, StringComparison.OrdinalIgnoreCase)) is { } name ? System.Enum.Parse<TEnum>(name) : null);
+    }
 }

@@ -10,14 +10,20 @@ namespace Twin.Pki.Authority;
 /// profile rules, with serials unique per CA (at least 64 random bits) and validity clamped to
 /// its own. Not thread-safe: one owner (an actor) drives it.
 /// </summary>
-public sealed class CertificateAuthority
+public sealed partial class CertificateAuthority
 {
-    private readonly KeyPair _key;
+    private readonly ISigningKey _key;
     private readonly PkiRandom _random;
     private readonly HashSet<SerialNumber> _issuedSerials = [];
 
     /// <summary>Wraps an existing CA certificate and its key; the key must match the certificate.</summary>
     public CertificateAuthority(Certificate certificate, KeyPair key, PkiRandom? random = null)
+        : this(certificate, (ISigningKey)key, random)
+    {
+    }
+
+    /// <summary>Wraps a CA certificate whose key lives in a key store (secure element, PKCS#11 token); the key must match the certificate.</summary>
+    public CertificateAuthority(Certificate certificate, ISigningKey key, PkiRandom? random = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(key);
@@ -37,7 +43,11 @@ public sealed class CertificateAuthority
     public IReadOnlyCollection<SerialNumber> IssuedSerials => _issuedSerials;
 
     /// <summary>Creates a self-signed root CA certificate for <paramref name="key"/>.</summary>
-    public static CertificateAuthority CreateRoot(string subject, KeyPair key, DateTimeOffset notBefore, DateTimeOffset notAfter, PkiRandom? random = null, int? pathLength = null)
+    public static CertificateAuthority CreateRoot(string subject, KeyPair key, DateTimeOffset notBefore, DateTimeOffset notAfter, PkiRandom? random = null, int? pathLength = null) =>
+        CreateRoot(subject, (ISigningKey)key, notBefore, notAfter, random, pathLength);
+
+    /// <summary>Creates a self-signed root CA certificate for a key held in a key store.</summary>
+    public static CertificateAuthority CreateRoot(string subject, ISigningKey key, DateTimeOffset notBefore, DateTimeOffset notAfter, PkiRandom? random = null, int? pathLength = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         var rng = random ?? PkiRandom.System;
@@ -50,10 +60,11 @@ public sealed class CertificateAuthority
         generator.SetSubjectDN(name);
         generator.SetNotBefore(notBefore.UtcDateTime);
         generator.SetNotAfter(notAfter.UtcDateTime);
-        generator.SetPublicKey(key.Public);
-        ProfileRules.AddExtensions(generator, request, key.Public, issuer: null);
-        var certificate = new Certificate(generator.Generate(Signing.Factory(key, rng)));
-        var ca = new CertificateAuthority(certificate, key, rng);
+        var publicKey = key.PublicKey.ToParameter();
+        generator.SetPublicKey(publicKey);
+        ProfileRules.AddExtensions(generator, request, publicKey, issuer: null);
+        var certificate = new Certificate(generator.Generate(Signing.Factory((ISigningKey)key, rng)));
+        var ca = new CertificateAuthority(certificate, (ISigningKey)key, rng);
         ca._issuedSerials.Add(certificate.SerialNumber);
         return ca;
     }
@@ -71,14 +82,19 @@ public sealed class CertificateAuthority
         ArgumentNullException.ThrowIfNull(csr);
         if (!csr.IsSignatureValid)
             throw new PolicyViolationException($"PKCS#10 request for '{csr.Subject}': the signature does not verify with the enclosed public key (no proof of possession).");
-        var request = new IssuanceRequest(csr.Subject, csr.PublicKey, profile, notBefore, notAfter);
+        // The names the requester asked for are the starting point; the customize step (the RA's policy) may change them.
+        var request = new IssuanceRequest(csr.Subject, csr.PublicKey, profile, notBefore, notAfter)
+        {
+            UriNames = csr.RequestedUris,
+            DnsNames = csr.RequestedDnsNames,
+            IpAddresses = csr.RequestedIpAddresses,
+        };
         return Issue(customize is null ? request : customize(request), random);
     }
 
     /// <summary>Issues a certificate for <paramref name="request"/>. Nothing is consumed when a rule fails. <paramref name="random"/> overrides the CA's randomness for this one certificate.</summary>
     public Certificate Issue(IssuanceRequest request, PkiRandom? random = null)
     {
-        var rng = random ?? _random;
         ArgumentNullException.ThrowIfNull(request);
         var clamped = request with
         {
@@ -88,12 +104,20 @@ public sealed class CertificateAuthority
         ProfileRules.Check(clamped);
         if (request.Profile == CertificateProfile.RootCa)
             throw new PolicyViolationException("Profile RootCa: a root is self-signed; use CreateRoot.");
-        var subjectKey = request.PublicKey.ToParameter();
+        if (IsRetired)
+            throw new PolicyViolationException($"CA {Certificate.Subject}: retired after a key rollover; it issues CRLs only.");
+        CheckOwnPathLength(clamped);
+        return Sign(clamped, DistinguishedNames.Parse(clamped.Subject), random ?? _random);
+    }
+
+    private Certificate Sign(IssuanceRequest clamped, Org.BouncyCastle.Asn1.X509.X509Name subject, PkiRandom rng)
+    {
+        var subjectKey = clamped.PublicKey.ToParameter();
         var generator = new X509V3CertificateGenerator();
         var serial = NewSerial(rng, s => _issuedSerials.Contains(s));
         generator.SetSerialNumber(serial);
         generator.SetIssuerDN(Certificate.Inner.SubjectDN);
-        generator.SetSubjectDN(DistinguishedNames.Parse(clamped.Subject));
+        generator.SetSubjectDN(subject);
         generator.SetNotBefore(TruncateToSeconds(clamped.NotBefore).UtcDateTime);
         generator.SetNotAfter(TruncateToSeconds(clamped.NotAfter).UtcDateTime);
         generator.SetPublicKey(subjectKey);
@@ -101,6 +125,23 @@ public sealed class CertificateAuthority
         var certificate = new Certificate(generator.Generate(Signing.Factory(_key, rng)));
         _issuedSerials.Add(certificate.SerialNumber);
         return certificate;
+    }
+
+    /// <summary>
+    /// When true the CA signs CA certificates its own pathLenConstraint forbids: only for attack scenarios that model a
+    /// careless or compromised CA, so that relying parties can be shown rejecting the result. Off by default.
+    /// </summary>
+    public bool AllowMisissuance { get; set; }
+
+    // RFC 5280 §4.2.1.9: a relying party would reject what a CA certifies beyond its pathLenConstraint; refuse up front.
+    private void CheckOwnPathLength(IssuanceRequest request)
+    {
+        if (AllowMisissuance || !ProfileRules.IsCa(request.Profile)) return;
+        var own = Certificate.Inner.GetBasicConstraints();
+        if (own == 0)
+            throw new PolicyViolationException($"CA {Certificate.Subject}: pathLen 0 forbids certifying another CA ('{request.Subject}') (RFC 5280 §4.2.1.9).");
+        if (own is > 0 and < int.MaxValue && request.PathLength >= own)
+            throw new PolicyViolationException($"CA {Certificate.Subject}: requested pathLen {request.PathLength} for '{request.Subject}' must be below its own {own} (RFC 5280 §4.2.1.9).");
     }
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);

@@ -23,4 +23,6 @@ public enum CertificateProfile
     CodeSigning,
     /// <summary>OCSP responder (RFC 6960 delegated signer).</summary>
     OcspSigner,
+    /// <summary>Cross-certificate: another CA's subject and key certified by this CA (RFC 5280 §3.2).</summary>
+    CrossCertificate,
 }

@@ -21,4 +21,22 @@ public sealed record IssuanceRequest(
 
     /// <summary>For CA profiles: the pathLenConstraint, or null for none.</summary>
     public int? PathLength { get; init; }
+
+    /// <summary>For CA profiles: name constraints on the subtree below (RFC 5280 §4.2.1.10), or null for none.</summary>
+    public NameConstraints? NameConstraints { get; init; }
+
+    /// <summary>For IDevID/LDevID: the hardwareModuleName otherName in subjectAltName (RFC 4108 §5, IEEE 802.1AR §8.10.4).</summary>
+    public HardwareModuleName? HardwareModule { get; init; }
+}
+
+/// <summary>RFC 4108 §5 HardwareModuleName: the module's type (an OID the manufacturer assigns) and its serial number.</summary>
+/// <param name="TypeOid">hwType, dotted OID.</param>
+/// <param name="SerialNumber">hwSerialNum octets.</param>
+public sealed record HardwareModuleName(string TypeOid, byte[] SerialNumber)
+{
+    /// <inheritdoc />
+    public bool Equals(HardwareModuleName? other) => other is not null && TypeOid == other.TypeOid && SerialNumber.AsSpan().SequenceEqual(other.SerialNumber);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(TypeOid, SerialNumber.Length);
 }

@@ -10,17 +10,27 @@ namespace Twin.Pki.Authority;
 internal static class ProfileRules
 {
     private static readonly DerObjectIdentifier OcspNoCheck = new("1.3.6.1.5.5.7.48.1.5");
+    private static readonly DerObjectIdentifier HardwareModuleNameOid = new("1.3.6.1.5.5.7.8.4");
 
     internal static bool IsCa(CertificateProfile profile) =>
-        profile is CertificateProfile.RootCa or CertificateProfile.IntermediateCa or CertificateProfile.IssuingCa;
+        profile is CertificateProfile.RootCa or CertificateProfile.IntermediateCa or CertificateProfile.IssuingCa or CertificateProfile.CrossCertificate;
 
     /// <summary>Checks the request against the profile's rules before anything is signed.</summary>
     internal static void Check(IssuanceRequest request)
     {
         if (request.NotAfter <= request.NotBefore)
             throw new PolicyViolationException($"Validity: notAfter {request.NotAfter:O} is not after notBefore {request.NotBefore:O}.");
+        if (request.PublicKey.Algorithm == KeyAlgorithm.Rsa1024)
+            throw new UnsupportedAlgorithmException("RSA 1024-bit keys are accepted for verification only; certify 2048 bits or more.");
+        var subject = Certificates.DistinguishedNames.Parse(request.Subject);
         switch (request.Profile)
         {
+            case CertificateProfile.IDevId when subject.GetValueList(X509Name.SerialNumber).Count == 0:
+                throw new PolicyViolationException("Profile IDevId: the subject must carry the device serialNumber attribute (IEEE 802.1AR §8.6).");
+            case CertificateProfile.OpcUaApplication when request.UriNames.Count == 1 && !Uri.TryCreate(request.UriNames[0], UriKind.Absolute, out _):
+                throw new PolicyViolationException($"Profile OpcUaApplication: ApplicationUri '{request.UriNames[0]}' is not an absolute URI (OPC 10000-6 §6.2.2).");
+            case CertificateProfile.OpcUaApplication when request.DnsNames.Count == 0 && request.IpAddresses.Count == 0:
+                throw new PolicyViolationException("Profile OpcUaApplication: subjectAltName needs the host's DNS name or IP address besides the ApplicationUri (OPC 10000-6 §6.2.2).");
             case CertificateProfile.OpcUaApplication when request.UriNames.Count != 1:
                 throw new PolicyViolationException("Profile OpcUaApplication: exactly one URI (the ApplicationUri) is required in subjectAltName (OPC 10000-6 §6.2.2).");
             case CertificateProfile.TlsServer when request.DnsNames.Count == 0 && request.IpAddresses.Count == 0:
@@ -30,6 +40,14 @@ internal static class ProfileRules
         }
         if (!IsCa(request.Profile) && request.PathLength is not null)
             throw new PolicyViolationException($"Profile {request.Profile}: pathLen applies to CA profiles only.");
+        if (!IsCa(request.Profile) && request.NameConstraints is not null)
+            throw new PolicyViolationException($"Profile {request.Profile}: name constraints apply to CA profiles only (RFC 5280 §4.2.1.10).");
+        if (request.HardwareModule is not null && request.Profile is not (CertificateProfile.IDevId or CertificateProfile.LDevId))
+            throw new PolicyViolationException($"Profile {request.Profile}: hardwareModuleName belongs in IDevID/LDevID certificates (RFC 4108 §5).");
+        if (request.HardwareModule is { } hw && !IsOid(hw.TypeOid))
+            throw new PolicyViolationException($"hardwareModuleName: hwType '{hw.TypeOid}' is not a dotted OID.");
+        if (request.PathLength is < 0)
+            throw new PolicyViolationException($"Profile {request.Profile}: pathLen {request.PathLength} is negative.");
     }
 
     internal static void AddExtensions(X509V3CertificateGenerator generator, IssuanceRequest request, Org.BouncyCastle.Crypto.AsymmetricKeyParameter subjectKey, X509Certificate? issuer)
@@ -37,13 +55,15 @@ internal static class ProfileRules
         var rsa = request.PublicKey.Algorithm is KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096;
         generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(subjectKey));
         if (issuer is not null)
-            generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer));
+            generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdentifierOnly(issuer));
 
         if (IsCa(request.Profile))
         {
             var pathLen = request.Profile == CertificateProfile.IssuingCa ? 0 : request.PathLength;
             generator.AddExtension(X509Extensions.BasicConstraints, true, pathLen is int p ? new BasicConstraints(p) : new BasicConstraints(true));
             generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
+            if (request.NameConstraints is { IsEmpty: false } nc)
+                generator.AddExtension(X509Extensions.NameConstraints, true, NameConstraintsExtension.Create(nc));
         }
         else
         {
@@ -60,8 +80,26 @@ internal static class ProfileRules
         names.AddRange(request.UriNames.Select(u => new GeneralName(GeneralName.UniformResourceIdentifier, u)));
         names.AddRange(request.DnsNames.Select(d => new GeneralName(GeneralName.DnsName, d)));
         names.AddRange(request.IpAddresses.Select(ip => new GeneralName(GeneralName.IPAddress, ip.ToString())));
+        if (request.HardwareModule is { } module)
+        {
+            var value = new DerSequence(new DerObjectIdentifier(module.TypeOid), new DerOctetString(module.SerialNumber));
+            names.Add(new GeneralName(GeneralName.OtherName, new DerSequence(HardwareModuleNameOid, new DerTaggedObject(true, 0, value))));
+        }
         if (names.Count > 0)
             generator.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(names.ToArray()));
+    }
+
+    private static bool IsOid(string oid) => DerObjectIdentifier.TryFromID(oid, out _);
+
+    // RFC 5280 §4.2.1.1: keyIdentifier only. Naming the issuer's issuer and serial as well would tie the
+    // certificate to one issuer certificate and break cross-certified and re-issued CA paths.
+    internal static AuthorityKeyIdentifier KeyIdentifierOnly(X509Certificate issuer)
+    {
+        var ski = issuer.GetExtensionValue(X509Extensions.SubjectKeyIdentifier);
+        var id = ski is not null
+            ? Asn1OctetString.GetInstance(X509ExtensionUtilities.FromExtensionValue(ski)).GetOctets()
+            : X509ExtensionUtilities.CreateSubjectKeyIdentifier(issuer.GetPublicKey()).GetKeyIdentifier();
+        return new AuthorityKeyIdentifier(id);
     }
 
     private static int EndEntityKeyUsage(CertificateProfile profile, bool rsa) => profile switch

@@ -11,6 +11,7 @@ namespace Twin.Pki.Certificates;
 public sealed class Certificate : IEquatable<Certificate>
 {
     private readonly byte[] _der;
+    private readonly SignatureMemo _signature = new();
 
     internal Certificate(X509Certificate certificate)
     {
@@ -63,14 +64,18 @@ public sealed class Certificate : IEquatable<Certificate>
     public bool IsSignedBy(PublicKey issuerKey)
     {
         ArgumentNullException.ThrowIfNull(issuerKey);
-        try
+        return _signature.Check(issuerKey, key =>
         {
-            return Inner.IsSignatureValid(issuerKey.ToParameter());
-        }
-        catch (Exception e) when (e is CertificateException or InvalidKeyException or ArgumentException or InvalidOperationException)
-        {
-            return false;
-        }
+            try
+            {
+                return Inner.IsSignatureValid(key.ToParameter());
+            }
+            catch (Exception e) when (e is CertificateException or InvalidKeyException or ArgumentException or InvalidOperationException
+                or SignatureException or SecurityUtilityException or InvalidCastException)
+            {
+                return false;
+            }
+        });
     }
 
     /// <summary>Parses a DER-encoded certificate.</summary>
@@ -89,6 +94,9 @@ public sealed class Certificate : IEquatable<Certificate>
 
     /// <summary>Parses the first CERTIFICATE block of a PEM text.</summary>
     public static Certificate FromPem(string pem) => FromDer(Pem.Decode(pem, "CERTIFICATE"));
+
+    /// <summary>Parses every CERTIFICATE block of a PEM text (a chain or trust-list bundle), in order.</summary>
+    public static IReadOnlyList<Certificate> FromPemBundle(string pem) => [.. Pem.DecodeAll(pem, "CERTIFICATE").Select(der => FromDer(der))];
 
     /// <inheritdoc />
     public bool Equals(Certificate? other) => other is not null && _der.AsSpan().SequenceEqual(other._der);

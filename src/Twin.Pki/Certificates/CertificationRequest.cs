@@ -18,6 +18,36 @@ public sealed class CertificationRequest
         var info = inner.GetCertificationRequestInfo();
         Subject = info.Subject.ToString();
         PublicKey = PublicKey.FromSubjectPublicKeyInfo(info.SubjectPublicKeyInfo.GetDerEncoded());
+        var san = SafeRequestedExtensions(inner)?.GetExtension(X509Extensions.SubjectAlternativeName);
+        if (san is not null)
+        {
+            var names = GeneralNames.GetInstance(san.GetParsedValue()).GetNames();
+            RequestedUris = [.. names.Where(n => n.TagNo == GeneralName.UniformResourceIdentifier).Select(n => n.Name.ToString()!)];
+            RequestedDnsNames = [.. names.Where(n => n.TagNo == GeneralName.DnsName).Select(n => n.Name.ToString()!)];
+            RequestedIpAddresses = [.. names.Where(n => n.TagNo == GeneralName.IPAddress)
+                .Select(n => new System.Net.IPAddress(Org.BouncyCastle.Asn1.Asn1OctetString.GetInstance(n.Name).GetOctets()))];
+        }
+    }
+
+    /// <summary>URIs the requester asks for in subjectAltName (extensionRequest, RFC 2985 §5.4.2): an OPC UA ApplicationUri, a device URN.</summary>
+    public IReadOnlyList<string> RequestedUris { get; } = [];
+
+    /// <summary>DNS names the requester asks for in subjectAltName.</summary>
+    public IReadOnlyList<string> RequestedDnsNames { get; } = [];
+
+    /// <summary>IP addresses the requester asks for in subjectAltName.</summary>
+    public IReadOnlyList<System.Net.IPAddress> RequestedIpAddresses { get; } = [];
+
+    private static X509Extensions? SafeRequestedExtensions(Pkcs10CertificationRequest request)
+    {
+        try
+        {
+            return request.GetRequestedExtensions();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or InvalidOperationException)
+        {
+            throw new PkiFormatException($"PKCS#10 request: malformed extensionRequest attribute ({e.Message}).", e);
+        }
     }
 
     /// <summary>The requested subject name.</summary>
@@ -49,11 +79,30 @@ public sealed class CertificationRequest
     public string ToPem() => Pem.Encode("CERTIFICATE REQUEST", _der);
 
     /// <summary>Creates a request for <paramref name="subject"/>, signed with <paramref name="key"/>.</summary>
-    public static CertificationRequest Create(string subject, KeyPair key, PkiRandom? random = null)
+    public static CertificationRequest Create(string subject, KeyPair key, PkiRandom? random = null) =>
+        Create(subject, (ISigningKey)key, [], [], random);
+
+    /// <summary>
+    /// Creates a request signed by <paramref name="key"/>, which may live in a secure element, asking for the given
+    /// subjectAltName URIs and DNS names through an extensionRequest attribute (RFC 2985 §5.4.2).
+    /// </summary>
+    public static CertificationRequest Create(string subject, ISigningKey key, IReadOnlyList<string> uris, IReadOnlyList<string> dnsNames, PkiRandom? random = null)
     {
         ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(uris);
+        ArgumentNullException.ThrowIfNull(dnsNames);
         var name = DistinguishedNames.Parse(subject);
-        var request = new Pkcs10CertificationRequest(Signing.Factory(key, random ?? PkiRandom.System), name, key.Public, null);
+        Org.BouncyCastle.Asn1.Asn1Set? attributes = null;
+        if (uris.Count + dnsNames.Count > 0)
+        {
+            var names = uris.Select(u => new GeneralName(GeneralName.UniformResourceIdentifier, u))
+                .Concat(dnsNames.Select(d => new GeneralName(GeneralName.DnsName, d))).ToArray();
+            var extensions = new X509ExtensionsGenerator();
+            extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(names));
+            attributes = new Org.BouncyCastle.Asn1.DerSet(new Org.BouncyCastle.Asn1.Pkcs.AttributePkcs(
+                Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.Pkcs9AtExtensionRequest, new Org.BouncyCastle.Asn1.DerSet(extensions.Generate())));
+        }
+        var request = new Pkcs10CertificationRequest(Signing.Factory(key, random ?? PkiRandom.System), name, key.PublicKey.ToParameter(), attributes);
         return new CertificationRequest(request);
     }
 
@@ -69,6 +118,9 @@ public sealed class CertificationRequest
             throw new PkiFormatException($"PKCS#10 request: malformed DER ({e.Message}).", e);
         }
     }
+
+    /// <summary>Parses the first "CERTIFICATE REQUEST" block of a PEM text (openssl req writes this label).</summary>
+    public static CertificationRequest FromPem(string pem) => FromDer(Pem.Decode(pem, "CERTIFICATE REQUEST"));
 
     /// <inheritdoc />
     public override string ToString() => $"CertificationRequest({Subject}, {PublicKey})";

@@ -17,4 +17,6 @@ public enum KeyAlgorithm
     MlDsa44,
     /// <summary>ML-DSA-65 (FIPS 204).</summary>
     MlDsa65,
+    /// <summary>RSA 1024-bit: only to read and verify legacy certificates (NIST PKITS); never generated or used to sign.</summary>
+    Rsa1024,
 }

@@ -58,6 +58,7 @@ public static class KeyGenerator
         ECPrivateKeyParameters ec => CurveAlgorithm(ec.Parameters),
         RsaKeyParameters rsa => rsa.Modulus.BitLength switch
         {
+            1024 => KeyAlgorithm.Rsa1024,
             2048 => KeyAlgorithm.Rsa2048,
             3072 => KeyAlgorithm.Rsa3072,
             4096 => KeyAlgorithm.Rsa4096,

@@ -1,5 +1,11 @@
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Security;
 
 namespace Twin.Pki.Keys;
 
@@ -18,4 +24,48 @@ internal static class Signing
 
     internal static ISignatureFactory Factory(KeyPair key, PkiRandom random) =>
         new Asn1SignatureFactory(SignatureAlgorithmName(key.Algorithm), key.Private, random.Random);
+
+    /// <summary>A factory for any signing key: software keys sign in place, others are asked to sign the buffered message.</summary>
+    internal static ISignatureFactory Factory(ISigningKey key, PkiRandom random) => key switch
+    {
+        KeyPair pair => Factory(pair, random),
+        _ => new DelegatingSignatureFactory(key),
+    };
+
+    /// <summary>Signs with a software key, the way <see cref="ISigningKey.Sign"/> promises.</summary>
+    internal static byte[] Sign(KeyPair key, ReadOnlySpan<byte> data, PkiRandom random)
+    {
+        var signer = SignerUtilities.GetSigner(SignatureAlgorithmName(key.Algorithm));
+        signer.Init(true, new Org.BouncyCastle.Crypto.Parameters.ParametersWithRandom(key.Private, random.Random));
+        signer.BlockUpdate(data);
+        return signer.GenerateSignature();
+    }
+
+    internal static AlgorithmIdentifier AlgorithmIdentifier(KeyAlgorithm algorithm) => algorithm switch
+    {
+        KeyAlgorithm.EcdsaP256 => new AlgorithmIdentifier(X9ObjectIdentifiers.ECDsaWithSha256),
+        KeyAlgorithm.EcdsaP384 => new AlgorithmIdentifier(X9ObjectIdentifiers.ECDsaWithSha384),
+        // RFC 4055 §5: sha256WithRSAEncryption carries NULL parameters.
+        KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096 => new AlgorithmIdentifier(PkcsObjectIdentifiers.Sha256WithRsaEncryption, DerNull.Instance),
+        KeyAlgorithm.MlDsa44 => new AlgorithmIdentifier(NistObjectIdentifiers.id_ml_dsa_44),
+        KeyAlgorithm.MlDsa65 => new AlgorithmIdentifier(NistObjectIdentifiers.id_ml_dsa_65),
+        _ => throw new UnsupportedAlgorithmException($"No signature algorithm for {algorithm}."),
+    };
+
+    private sealed class DelegatingSignatureFactory(ISigningKey key) : ISignatureFactory
+    {
+        public object AlgorithmDetails { get; } = AlgorithmIdentifier(key.Algorithm);
+
+        public IStreamCalculator<IBlockResult> CreateCalculator() => new Calculator(key);
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BouncyCastle drops calculators without disposing them; a MemoryStream holds no unmanaged resource.")]
+    private sealed class Calculator(ISigningKey key) : IStreamCalculator<IBlockResult>
+    {
+        private readonly MemoryStream _buffer = new();
+
+        public Stream Stream => _buffer;
+
+        public IBlockResult GetResult() => new SimpleBlockResult(key.Sign(_buffer.ToArray()));
+    }
 }
