@@ -45,6 +45,37 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Revoking_through_the_API_puts_the_certificate_on_the_CA_s_CRL_and_openssl_refuses_it()
+    {
+        var folder = RepoPaths.NewScratch("api-revoke");
+        await using var host = await HostProcess.StartAsync(Path.Combine(folder, "planttrust.db"), "--speed", "1");
+        await host.WaitForEntitiesAsync(e => e.Any(x => x.Id == "device-001" && x.CurrentSerial is not null));
+
+        var revoke = await host.Http.PostAsJsonAsync("/api/entities/device-001/revoke", new { reason = "keyCompromise" });
+        Assert.True(revoke.IsSuccessStatusCode, await revoke.Content.ReadAsStringAsync());
+        var answer = await revoke.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ca-root", answer.GetProperty("ca").GetString());
+
+        await host.WaitForEntitiesAsync(e => e.Single(x => x.Id == "device-001").Certificates[^1].Status == "Revoked");
+        var device = await host.Http.GetFromJsonAsync<JsonElement>("/api/entities/device-001");
+        var ca = await host.Http.GetFromJsonAsync<JsonElement>("/api/entities/ca-root");
+        Assert.Equal(1, ca.GetProperty("crl").GetProperty("entries").GetInt32());
+        var crlPem = RepoPaths.WriteText(folder, "crl.pem", await host.Http.GetStringAsync("/api/entities/ca-root/crl.pem"));
+        var caPem = RepoPaths.WriteText(folder, "ca.pem", ca.GetProperty("certificates")[0].GetProperty("pem").GetString()!);
+        var devicePem = RepoPaths.WriteText(folder, "device.pem", device.GetProperty("certificates")[0].GetProperty("pem").GetString()!);
+        var clock = await host.Http.GetFromJsonAsync<JsonElement>("/api/clock");
+        var now = DateTimeOffset.Parse(clock.GetProperty("now").GetString()!, CultureInfo.InvariantCulture).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        var verify = await Peer.OpenSslAsync("verify", "-crl_check", "-attime", now, "-CAfile", caPem, "-CRLfile", crlPem, devicePem);
+        Assert.NotEqual(0, verify.ExitCode);
+        Assert.Contains("certificate revoked", verify.All, StringComparison.Ordinal);
+
+        var again = await host.Http.PostAsJsonAsync("/api/entities/device-001/revoke", new { reason = "superseded" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("already revoked", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_entities_and_bad_queries_are_answered_with_a_reason()
     {
         await using var host = await HostProcess.StartAsync(Path.Combine(RepoPaths.NewScratch("api-bad"), "planttrust.db"), "--speed", "1");
@@ -59,6 +90,10 @@ public sealed class ApiTests
 
         var badFormat = await host.Http.GetAsync("/api/entities/ca-root/certificates/abc.txt");
         Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
+
+        var badReason = await host.Http.PostAsJsonAsync("/api/entities/ca-root/revoke", new { reason = "bored" });
+        Assert.Equal(HttpStatusCode.BadRequest, badReason.StatusCode);
+        Assert.Contains("keyCompromise", await badReason.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
 
         var badClock = await host.Http.PostAsJsonAsync("/api/clock", new { action = "warp" });
         Assert.Equal(HttpStatusCode.BadRequest, badClock.StatusCode);

@@ -75,6 +75,11 @@ public sealed class BrowserTests
         Assert.True(shown.ExitCode == 0, shown.All);
         Assert.Contains($"serial={serial.ToUpperInvariant()}", shown.StdOut, StringComparison.Ordinal);
         Assert.Contains("CN=device-001", shown.StdOut, StringComparison.Ordinal);
+
+        // A trainer's move: revoke it from the inspector; the status turns Revoked without a reload.
+        await row.Locator("[data-testid=revoke]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=inspector-message]")).ToContainTextAsync("revoked");
+        await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("Revoked", new() { Timeout = 15_000 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(folder, "inspector.png"), FullPage = true });
     }
 }

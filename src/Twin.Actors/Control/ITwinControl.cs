@@ -21,6 +21,9 @@ public interface ITwinControl
 
     /// <summary>Jumps to the next scheduled instant.</summary>
     void Step();
+
+    /// <summary>Sends <paramref name="command"/> to entity <paramref name="entity"/> and waits for its answer.</summary>
+    Task<T> AskEntityAsync<T>(Twin.Actors.Model.EntityId entity, object command, TimeSpan timeout);
 }
 
 /// <summary>Sends control commands to the plant supervisor, which forwards them to the clock actor.</summary>
@@ -45,4 +48,8 @@ public sealed class TwinControl(IActorRef plant, SimulationClock clock) : ITwinC
 
     /// <inheritdoc />
     public void Step() => plant.Tell(new StepClock());
+
+    /// <inheritdoc />
+    public Task<T> AskEntityAsync<T>(Twin.Actors.Model.EntityId entity, object command, TimeSpan timeout) =>
+        plant.Ask<T>(new ToEntity(entity, command), timeout);
 }

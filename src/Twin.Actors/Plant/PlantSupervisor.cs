@@ -30,6 +30,12 @@ public sealed class PlantSupervisor : ReceiveActor
         _vault = vault;
         Receive<ClockReady>(_ => StartEntities());
         Receive<IClockCommand>(c => _clockActor.Forward(c));
+        Receive<ToEntity>(t =>
+        {
+            var child = Context.Child(t.Entity.Value);
+            if (child.IsNobody()) Sender.Tell(new Status.Failure(new ArgumentException($"No entity '{t.Entity}' in this run.")));
+            else child.Forward(t.Message);
+        });
     }
 
     /// <summary>Props for the plant supervisor.</summary>

@@ -4,6 +4,7 @@ using Twin.Actors.Model;
 using Twin.Actors.Protocol;
 using Twin.Actors.Protocol.Events;
 using Twin.Pki.Certificates;
+using Twin.Pki.Revocation;
 
 namespace Twin.Actors.Projections;
 
@@ -48,12 +49,34 @@ public sealed class PlantReadModel : IPlantReadModel
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(e);
         var entities = s.Entities;
+        var holders = s.Holders;
         switch (e)
         {
             case RootCaCreated r:
             {
                 var cert = Certificate.FromDer(r.CertificateDer);
                 entities = entities.SetItem(r.Entity.Value, new EntityView(r.Entity, EntityKinds.CertificationAuthority, cert.PublicKey.Algorithm.ToString(), [CertificateView.Of(cert, r.At)], r.At));
+                holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), r.Entity.Value);
+                break;
+            }
+            case CertificateRevoked v:
+            {
+                entities = Touch(entities, v.Entity, EntityKinds.CertificationAuthority, v.At);
+                var issuer = entities.TryGetValue(v.Entity.Value, out var ca) && ca.Certificates.Count > 0 ? ca.Certificates[^1].Subject : "";
+                if (holders.TryGetValue(PlantSnapshot.HolderKey(issuer, v.Serial), out var holder) && entities.TryGetValue(holder, out var held))
+                {
+                    var index = held.Certificates.FindIndex(c => c.SerialHex == v.Serial && c.Issuer == issuer);
+                    entities = entities.SetItem(holder, held with { Certificates = held.Certificates.SetItem(index, held.Certificates[index] with { Revocation = (v.At, v.Reason) }) });
+                }
+                break;
+            }
+            case CrlPublished p:
+            {
+                var crl = CertificateRevocationList.FromDer(p.CrlDer);
+                entities = Upsert(entities, p.Entity, EntityKinds.CertificationAuthority, p.At, v => v with
+                {
+                    Crl = new CrlView(p.Number, crl.ThisUpdate, crl.NextUpdate, crl.Entries.Count, [.. p.CrlDer]),
+                });
                 break;
             }
             case CertificateIssued or IssuanceRefused:
@@ -72,6 +95,7 @@ public sealed class PlantReadModel : IPlantReadModel
                 {
                     Certificates = Supersede(v.Certificates, c.At).Add(CertificateView.Of(cert, c.At)),
                 });
+                holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), c.Entity.Value);
                 break;
             }
         }
@@ -84,7 +108,7 @@ public sealed class PlantReadModel : IPlantReadModel
         }
         var events = s.RecentEvents.Add(view);
         if (events.Count > RecentEventCapacity) events = events.RemoveRange(0, events.Count - RecentEventCapacity);
-        return new PlantSnapshot(s.Version + 1, entities, events);
+        return new PlantSnapshot(s.Version + 1, entities, events) { Holders = holders };
     }
 
     private static ImmutableList<CertificateView> Supersede(ImmutableList<CertificateView> certificates, SimInstant at) =>

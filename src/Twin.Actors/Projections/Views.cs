@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Twin.Actors.Clock;
 using Twin.Actors.Model;
 using Twin.Pki.Certificates;
+using Twin.Pki.Revocation;
 
 namespace Twin.Actors.Projections;
 
@@ -13,6 +14,9 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
 
     /// <summary>The entity's most recent events, oldest first.</summary>
     public ImmutableList<EventView> History { get; init; } = [];
+
+    /// <summary>For a CA: the last CRL it published.</summary>
+    public CrlView? Crl { get; init; }
 
     /// <summary>The certificate in use: the last one the entity installed or created.</summary>
     public CertificateView? Current => Certificates.IsEmpty ? null : Certificates[^1];
@@ -38,9 +42,13 @@ public sealed record CertificateView(
             certificate.PublicKey.Algorithm.ToString(), installedAt, null, [.. certificate.GetDer()]);
     }
 
+    /// <summary>When and why its CA revoked it, if it did.</summary>
+    public (SimInstant At, RevocationReason Reason)? Revocation { get; init; }
+
     /// <summary>The certificate's status at simulated instant <paramref name="now"/>.</summary>
     public CertificateStatus StatusAt(SimInstant now) =>
-        now.Utc < NotBefore ? CertificateStatus.NotYetValid
+        Revocation is { } r && r.At <= now ? (r.Reason == RevocationReason.CertificateHold ? CertificateStatus.OnHold : CertificateStatus.Revoked)
+        : now.Utc < NotBefore ? CertificateStatus.NotYetValid
         : now.Utc > NotAfter ? CertificateStatus.Expired
         : SupersededAt is { } s && s <= now ? CertificateStatus.Superseded
         : CertificateStatus.Valid;
@@ -57,6 +65,17 @@ public enum CertificateStatus
     Expired,
     /// <summary>Still inside its validity but replaced by a newer certificate of the same entity.</summary>
     Superseded,
+    /// <summary>Revoked by its CA.</summary>
+    Revoked,
+    /// <summary>Suspended by its CA (certificateHold).</summary>
+    OnHold,
+}
+
+/// <summary>A CRL as the dashboard shows it. Its DER is public material.</summary>
+public sealed record CrlView(long Number, DateTimeOffset ThisUpdate, DateTimeOffset? NextUpdate, int Entries, ImmutableArray<byte> Der)
+{
+    /// <summary>True when simulated <paramref name="now"/> is past nextUpdate: relying parties that require a current CRL now fail.</summary>
+    public bool IsExpiredAt(SimInstant now) => NextUpdate is { } next && now.Utc > next;
 }
 
 /// <summary>One journaled event, summarised for the event log.</summary>
@@ -65,6 +84,12 @@ public sealed record EventView(long Offset, SimInstant At, EntityId Entity, stri
 /// <summary>The read model at one moment: immutable, safe to hand to any thread.</summary>
 public sealed record PlantSnapshot(long Version, ImmutableSortedDictionary<string, EntityView> Entities, ImmutableList<EventView> RecentEvents)
 {
+    /// <summary>Which entity holds the certificate with a given (issuer, serial): how a revocation finds its certificate.</summary>
+    public ImmutableDictionary<string, string> Holders { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The key of <see cref="Holders"/>.</summary>
+    public static string HolderKey(string issuer, string serialHex) => issuer + "|" + serialHex;
+
     /// <summary>The read model before any event.</summary>
     public static PlantSnapshot Empty { get; } = new(0, ImmutableSortedDictionary<string, EntityView>.Empty.WithComparers(StringComparer.Ordinal), []);
 }

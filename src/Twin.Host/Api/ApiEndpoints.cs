@@ -28,6 +28,7 @@ public static class ApiEndpoints
                 e.Certificates.Select(c => new CertificateDto(c.SerialHex, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.KeyAlgorithm, c.StatusAt(now).ToString())).ToList())));
         });
         api.MapEntityApi();
+        api.MapRevocationApi();
         api.MapGet("/clock", (ITwinControl control) => Results.Json(ClockDto.Of(control.Clock)));
         api.MapPost("/clock", (ClockCommandDto command, ITwinControl control) =>
         {

@@ -28,7 +28,10 @@ public static class EntityEndpoints
                 entity.Current?.SerialHex,
                 entity.Certificates.Select(c => new CertificateDetailDto(c.SerialHex, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.KeyAlgorithm,
                     c.StatusAt(now).ToString(), c.InstalledAt.ToString(), c.SupersededAt?.ToString(), Pem.Encode("CERTIFICATE", c.Der.AsSpan()))).ToList(),
-                entity.History.Select(h => new EventDto(h.Offset, h.At.ToString(), h.Entity.Value, h.Kind, h.Summary)).ToList()));
+                entity.History.Select(h => new EventDto(h.Offset, h.At.ToString(), h.Entity.Value, h.Kind, h.Summary)).ToList())
+            {
+                Crl = entity.Crl is { } crl ? new CrlDto(crl.Number, crl.ThisUpdate, crl.NextUpdate, crl.Entries, crl.IsExpiredAt(now) ? "Expired" : "Current") : null,
+            });
         });
         api.MapGet("/entities/{id}/certificates/{file}", (string id, string file, IPlantReadModel model) =>
         {
@@ -56,7 +59,14 @@ public static class EntityEndpoints
     }
 
     /// <summary>An entity in /api/entities/{id}.</summary>
-    public sealed record EntityDetailDto(string Id, string Kind, string? KeyAlgorithm, string? CurrentSerial, IReadOnlyList<CertificateDetailDto> Certificates, IReadOnlyList<EventDto> History);
+    public sealed record EntityDetailDto(string Id, string Kind, string? KeyAlgorithm, string? CurrentSerial, IReadOnlyList<CertificateDetailDto> Certificates, IReadOnlyList<EventDto> History)
+    {
+        /// <summary>For a CA: its last CRL.</summary>
+        public CrlDto? Crl { get; init; }
+    }
+
+    /// <summary>A CA's last CRL: number, validity window, entry count, and whether it is current at simulated now.</summary>
+    public sealed record CrlDto(long Number, DateTimeOffset ThisUpdate, DateTimeOffset? NextUpdate, int Entries, string Status);
 
     /// <summary>A certificate with its PEM and where it stands at simulated now.</summary>
     public sealed record CertificateDetailDto(string Serial, string Subject, string Issuer, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string KeyAlgorithm,

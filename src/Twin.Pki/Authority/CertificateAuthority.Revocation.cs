@@ -66,12 +66,12 @@ public sealed partial class CertificateAuthority
         _released.Add(new ReleasedHold(serial, record.AfterCrl, LastCrlNumber));
     }
 
-    /// <summary>Issues the next full CRL listing every revoked or held certificate.</summary>
-    public CertificateRevocationList IssueCrl(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate)
+    /// <summary>Issues the next full CRL listing every revoked or held certificate; <paramref name="random"/> overrides the CA's randomness for its signature.</summary>
+    public CertificateRevocationList IssueCrl(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, PkiRandom? random = null)
     {
         CheckCrlWindow(thisUpdate, nextUpdate);
         var entries = _revoked.Select(kv => (kv.Key, kv.Value.At, kv.Value.Reason));
-        return SignCrl(thisUpdate, nextUpdate, entries, baseCrlNumber: null);
+        return SignCrl(thisUpdate, nextUpdate, entries, baseCrlNumber: null, random ?? _random);
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ public sealed partial class CertificateAuthority
         var removed = _released
             .Where(r => r.HeldAfterCrl < baseCrlNumber && r.ReleasedAfterCrl >= baseCrlNumber && !_revoked.ContainsKey(r.Serial))
             .Select(r => (r.Serial, thisUpdate, RevocationReason.RemoveFromCrl));
-        return SignCrl(thisUpdate, nextUpdate, changed.Concat(removed), baseCrlNumber);
+        return SignCrl(thisUpdate, nextUpdate, changed.Concat(removed), baseCrlNumber, _random);
     }
 
     private static void CheckCrlWindow(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate)
@@ -97,7 +97,7 @@ public sealed partial class CertificateAuthority
             throw new PolicyViolationException($"CRL: nextUpdate {nextUpdate:O} is not after thisUpdate {thisUpdate:O} (RFC 5280 §5.1.2.5).");
     }
 
-    private CertificateRevocationList SignCrl(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IEnumerable<(SerialNumber Serial, DateTimeOffset At, RevocationReason Reason)> entries, long? baseCrlNumber)
+    private CertificateRevocationList SignCrl(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IEnumerable<(SerialNumber Serial, DateTimeOffset At, RevocationReason Reason)> entries, long? baseCrlNumber, PkiRandom random)
     {
         var ku = Certificate.Inner.GetKeyUsage();
         if (ku is not null && !ku[6])
@@ -119,7 +119,7 @@ public sealed partial class CertificateAuthority
         generator.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(Org.BouncyCastle.Math.BigInteger.ValueOf(number)));
         if (baseCrlNumber is long b)
             generator.AddExtension(X509Extensions.DeltaCrlIndicator, true, DerInteger.ValueOf(b));
-        var crl = new CertificateRevocationList(generator.Generate(Signing.Factory(_key, _random)));
+        var crl = new CertificateRevocationList(generator.Generate(Signing.Factory(_key, random)));
         LastCrlNumber = number;
         return crl;
     }

@@ -13,6 +13,8 @@ public sealed class ManifestTests
             ["RootCaCreated"] = "ca.root-created.v1",
             ["CertificateIssued"] = "ca.issued.v1",
             ["IssuanceRefused"] = "ca.refused.v1",
+            ["CertificateRevoked"] = "ca.revoked.v1",
+            ["CrlPublished"] = "ca.crl-published.v1",
             ["CaState"] = "ca.state.v1",
             ["DeviceKeyGenerated"] = "dev.key-generated.v1",
             ["DeviceEnrollmentRequested"] = "dev.enroll-requested.v1",

@@ -6,18 +6,27 @@ using Twin.Actors.Keys;
 using Twin.Actors.Model;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Protocol.Events;
-using Twin.Pki;
 using Twin.Pki.Authority;
 using Twin.Pki.Certificates;
 using Twin.Pki.Keys;
 
 namespace Twin.Actors.Entities.Authority;
 
-/// <summary>How a root CA entity is set up the first time it starts.</summary>
-public sealed record RootCaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan Validity);
+/// <summary>How a root CA entity is set up the first time it starts, and how often it publishes CRLs.</summary>
+public sealed record RootCaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan Validity)
+{
+    /// <summary>A new CRL every this long (and at once after each revocation).</summary>
+    public TimeSpan CrlInterval { get; init; } = TimeSpan.FromDays(1);
 
-/// <summary>A root certification authority: creates its key and self-signed certificate once, then issues from CSRs.</summary>
-public sealed class CaActor : EntityActor
+    /// <summary>How long each CRL is current: nextUpdate = thisUpdate + this. Longer than the interval, so a late CRL is not an outage at once.</summary>
+    public TimeSpan CrlValidity { get; init; } = TimeSpan.FromDays(2);
+}
+
+/// <summary>
+/// A root certification authority: creates its key and self-signed certificate once, issues from
+/// CSRs (<c>CaActor.Issuance.cs</c>), revokes and publishes CRLs on a schedule (<c>CaActor.Revocation.cs</c>).
+/// </summary>
+public sealed partial class CaActor : EntityActor
 {
     private const int SnapshotEvery = 100;
     private readonly RunId _run;
@@ -28,6 +37,7 @@ public sealed class CaActor : EntityActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private CaState _state = CaState.Empty;
     private CertificateAuthority? _ca;
+    private byte[]? _lastCrl;
 
     /// <summary>Creates the CA entity <paramref name="id"/> of <paramref name="run"/>.</summary>
     public CaActor(RunId run, EntityId id, RootCaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy)
@@ -41,13 +51,18 @@ public sealed class CaActor : EntityActor
         PersistenceId = EntityKinds.PersistenceId(EntityKinds.CertificationAuthority, run, id);
 
         Recover<SnapshotOffer>(o => { if (o.Snapshot is CaState s) _state = s; });
-        Recover<RootCaCreated>(e => _state = _state.Apply(e));
-        Recover<CertificateIssued>(e => _state = _state.Apply(e));
-        Recover<IssuanceRefused>(e => _state = _state.Apply(e));
+        Recover<Protocol.ITwinEvent>(e =>
+        {
+            _state = _state.Apply(e);
+            if (e is CrlPublished p) _lastCrl = p.CrlDer;
+        });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<IssueFromCsr>(Issue);
+        Command<RevokeCertificate>(Revoke);
         Command<Wake>(_ => { if (!_state.IsReady) CreateRoot(); });
+        Command<CrlDue>(_ => PublishCrl());
+        Command<GetCurrentCrl>(_ => Sender.Tell(new CaCrl(_lastCrl)));
         Command<GetCaCertificate>(_ => Sender.Tell(new CaCertificate(Id, _state.CertificateDer)));
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => _log.Warning("CA {0}: snapshot failed: {1}", Id, f.Cause.Message));
@@ -64,8 +79,11 @@ public sealed class CaActor : EntityActor
     {
         if (_state.IsReady)
         {
-            _ca = new CertificateAuthority(Certificate.FromDer(_state.CertificateDer!), _vault.Load(_state.KeyRef!), IssueRandom());
+            _ca = new CertificateAuthority(Certificate.FromDer(_state.CertificateDer!), _vault.Load(_state.KeyRef!), DefaultRandom());
             foreach (var serial in _state.IssuedSerials) _ca.RecordIssued(SerialNumber.Parse(serial));
+            foreach (var r in _state.Revocations) _ca.Revoke(SerialNumber.Parse(r.Serial), r.Reason, r.At.Utc);
+            _ca.RestoreCrlNumber(_state.CrlNumber);
+            ScheduleNextCrl();
         }
         else
         {
@@ -84,48 +102,18 @@ public sealed class CaActor : EntityActor
         Persist(new RootCaCreated(_run, now, Id, keyRef, root.Certificate.GetDer()), e =>
         {
             _state = _state.Apply(e);
-            _ca = new CertificateAuthority(root.Certificate, key, IssueRandom());
+            _ca = new CertificateAuthority(root.Certificate, key, DefaultRandom());
             _ca.RecordIssued(root.Certificate.SerialNumber);
+            PublishCrl();
         });
     }
+
+    // Randomness for what the CA signs outside a request: named by how much it had done when it started.
+    private PkiRandom DefaultRandom() => _entropy.For(Id, "ca", _state.IssuedSerials.Count);
 
     /// <summary>The clock's wake-up at start: create the root if there is none yet.</summary>
     public sealed record Wake;
 
-    // Randomness for anything the CA signs outside a request (its default stream).
-    private Twin.Pki.Keys.PkiRandom IssueRandom() => _entropy.For(Id, "ca", _state.IssuedSerials.Count);
-
-    private void Issue(IssueFromCsr request)
-    {
-        var now = _clock.Now;
-        var reply = ReplyChannel();
-        if (_ca is null)
-        {
-            reply(new CertificateRefused($"CA {Id} has no key and certificate yet."));
-            return;
-        }
-        Certificate issued;
-        try
-        {
-            var csr = CertificationRequest.FromDer(request.CsrDer);
-            // Randomness named by the request itself: requests at one instant may arrive in any
-            // order, and a seeded run must still issue the same certificate for each.
-            var random = _entropy.For(Id, "issue", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.CsrDer)));
-            issued = _ca.Issue(csr, request.Profile, now.Utc, now.Utc + request.Lifetime, random: random);
-        }
-        catch (PkiException e)
-        {
-            PersistAsync(new IssuanceRefused(_run, now, Id, request.Requester, e.Message), _ => reply(new CertificateRefused(e.Message)));
-            return;
-        }
-        // PersistAsync: the next request is served while this one is being written, so the journal
-        // batches a burst (every device renewing at one instant) into few commits. The serial is
-        // already taken in memory, and the answer still waits for the write.
-        PersistAsync(new CertificateIssued(_run, now, Id, request.Requester, request.Profile.ToString(), issued.GetDer()), e =>
-        {
-            _state = _state.Apply(e);
-            reply(new CertificateGranted(e.CertificateDer, _state.CertificateDer!));
-            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
-        });
-    }
+    /// <summary>The clock's wake-up: the next scheduled CRL is due.</summary>
+    public sealed record CrlDue;
 }

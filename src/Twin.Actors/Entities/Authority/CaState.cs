@@ -1,9 +1,14 @@
 using System.Collections.Immutable;
+using Twin.Actors.Clock;
 using Twin.Actors.Protocol;
 using Twin.Actors.Protocol.Events;
 using Twin.Pki.Certificates;
+using Twin.Pki.Revocation;
 
 namespace Twin.Actors.Entities.Authority;
+
+/// <summary>A revocation the CA recorded.</summary>
+public sealed record RevocationEntry(string Serial, RevocationReason Reason, SimInstant At);
 
 /// <summary>What a CA entity knows, rebuilt from its events. Pure: no actors, no I/O.</summary>
 [PersistedAs("ca.state.v1")]
@@ -11,6 +16,15 @@ public sealed record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableLi
 {
     /// <summary>A CA that has not created its key and certificate yet.</summary>
     public static CaState Empty { get; } = new(null, null, []);
+
+    /// <summary>Every revocation, in the order recorded.</summary>
+    public ImmutableList<RevocationEntry> Revocations { get; init; } = [];
+
+    /// <summary>The number of the last CRL published; 0 before the first.</summary>
+    public long CrlNumber { get; init; }
+
+    /// <summary>When the last CRL was published.</summary>
+    public SimInstant? LastCrlAt { get; init; }
 
     /// <summary>True once the CA holds a key and a certificate.</summary>
     public bool IsReady => CertificateDer is not null && KeyRef is not null;
@@ -20,6 +34,8 @@ public sealed record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableLi
     {
         RootCaCreated r => this with { CertificateDer = r.CertificateDer, KeyRef = r.KeyRef, IssuedSerials = IssuedSerials.Add(Certificate.FromDer(r.CertificateDer).SerialNumber.Hex) },
         CertificateIssued i => this with { IssuedSerials = IssuedSerials.Add(Certificate.FromDer(i.CertificateDer).SerialNumber.Hex) },
+        CertificateRevoked v => this with { Revocations = Revocations.Add(new RevocationEntry(v.Serial, v.Reason, v.At)) },
+        CrlPublished p => this with { CrlNumber = p.Number, LastCrlAt = p.At },
         _ => this,
     };
 }

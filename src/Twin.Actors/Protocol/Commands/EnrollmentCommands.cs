@@ -17,3 +17,21 @@ public sealed record GetCaCertificate : ICaCommand;
 
 /// <summary>A CA's own certificate (DER), or null before it has one.</summary>
 public sealed record CaCertificate(EntityId Ca, byte[]? CertificateDer);
+
+/// <summary>Asks a CA to revoke the certificate with <paramref name="Serial"/> (hex) for <paramref name="Reason"/>; <paramref name="Requester"/> is recorded.</summary>
+public sealed record RevokeCertificate(string Serial, Twin.Pki.Revocation.RevocationReason Reason, string Requester) : ICaCommand;
+
+/// <summary>The CA revoked the certificate and published CRL <paramref name="CrlNumber"/>.</summary>
+public sealed record RevocationDone(string Serial, long CrlNumber);
+
+/// <summary>The CA refused to revoke; <paramref name="Reason"/> names the rule.</summary>
+public sealed record RevocationRefused(string Serial, string Reason);
+
+/// <summary>Asks a CA for the last CRL it published; answered with <see cref="CaCrl"/>.</summary>
+public sealed record GetCurrentCrl : ICaCommand;
+
+/// <summary>A CA's last CRL (DER), or null before its first.</summary>
+public sealed record CaCrl(byte[]? CrlDer);
+
+/// <summary>Delivers <paramref name="Message"/> to entity <paramref name="Entity"/> of the run, as the one way in for the API and the dashboard.</summary>
+public sealed record ToEntity(Twin.Actors.Model.EntityId Entity, object Message);

@@ -14,3 +14,11 @@ public sealed record CertificateIssued(RunId Run, SimInstant At, EntityId Entity
 /// <summary>A CA refused a request; nothing was issued.</summary>
 [PersistedAs("ca.refused.v1")]
 public sealed record IssuanceRefused(RunId Run, SimInstant At, EntityId Entity, EntityId Requester, string Reason) : ITwinEvent;
+
+/// <summary>A CA revoked (or put on hold) the certificate with <paramref name="Serial"/> (hex).</summary>
+[PersistedAs("ca.revoked.v1")]
+public sealed record CertificateRevoked(RunId Run, SimInstant At, EntityId Entity, string Serial, Twin.Pki.Revocation.RevocationReason Reason, string Requester) : ITwinEvent;
+
+/// <summary>A CA signed and published CRL number <paramref name="Number"/>.</summary>
+[PersistedAs("ca.crl-published.v1")]
+public sealed record CrlPublished(RunId Run, SimInstant At, EntityId Entity, long Number, byte[] CrlDer) : ITwinEvent;

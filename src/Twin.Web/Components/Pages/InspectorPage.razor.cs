@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Twin.Actors.Clock;
 using Twin.Actors.Control;
 using Twin.Actors.Projections;
+using Twin.Pki.Revocation;
 using Twin.Web.Live;
 
 namespace Twin.Web.Components.Pages;
@@ -12,6 +13,8 @@ public sealed partial class InspectorPage : IDisposable
     private EntityView? _entity;
     private SimInstant _now;
     private Throttle? _throttle;
+    private string? _message;
+    private bool _busy;
 
     /// <summary>The entity id from the URL.</summary>
     [Parameter] public required string Id { get; set; }
@@ -39,6 +42,24 @@ public sealed partial class InspectorPage : IDisposable
     }
 
     private void OnModelChanged(PlantSnapshot _) => _throttle?.Signal();
+
+    private async Task RevokeAsync(string serial)
+    {
+        _busy = true;
+        try
+        {
+            var outcome = await Revocations.RevokeAsync(Model, Control, Id, serial, RevocationReason.KeyCompromise, "dashboard");
+            _message = outcome.Message;
+        }
+        catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or ArgumentException)
+        {
+            _message = "The revocation did not complete: " + e.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()

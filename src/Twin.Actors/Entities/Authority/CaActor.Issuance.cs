@@ -1,0 +1,43 @@
+using Twin.Actors.Protocol.Commands;
+using Twin.Actors.Protocol.Events;
+using Twin.Pki;
+using Twin.Pki.Certificates;
+
+namespace Twin.Actors.Entities.Authority;
+
+public sealed partial class CaActor
+{
+    private void Issue(IssueFromCsr request)
+    {
+        var now = _clock.Now;
+        var reply = ReplyChannel();
+        if (_ca is null)
+        {
+            reply(new CertificateRefused($"CA {Id} has no key and certificate yet."));
+            return;
+        }
+        Certificate issued;
+        try
+        {
+            var csr = CertificationRequest.FromDer(request.CsrDer);
+            // Randomness named by the request itself: requests at one instant may arrive in any
+            // order, and a seeded run must still issue the same certificate for each.
+            var random = _entropy.For(Id, "issue", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.CsrDer)));
+            issued = _ca.Issue(csr, request.Profile, now.Utc, now.Utc + request.Lifetime, random: random);
+        }
+        catch (PkiException e)
+        {
+            PersistAsync(new IssuanceRefused(_run, now, Id, request.Requester, e.Message), _ => reply(new CertificateRefused(e.Message)));
+            return;
+        }
+        // PersistAsync: the next request is served while this one is being written, so the journal
+        // batches a burst (every device renewing at one instant) into few commits. The serial is
+        // already taken in memory, and the answer still waits for the write.
+        PersistAsync(new CertificateIssued(_run, now, Id, request.Requester, request.Profile.ToString(), issued.GetDer()), e =>
+        {
+            _state = _state.Apply(e);
+            reply(new CertificateGranted(e.CertificateDer, _state.CertificateDer!));
+            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
+        });
+    }
+}
