@@ -79,9 +79,12 @@ internal sealed class PathCheck(PathValidator validator, PathValidator.Context c
                 // §6.1.4 (g): name constraints for what follows.
                 AddNameConstraints(names, cert, errors);
             }
-            else if (validator.Policy.RequiredPurpose is KeyPurpose purpose && !AllowsPurpose(cert.Inner, purpose))
+            else
             {
-                errors.Add(ValidationReason.PurposeNotAllowed);
+                if (validator.Policy.RequiredPurpose is KeyPurpose purpose && !AllowsPurpose(cert.Inner, purpose))
+                    errors.Add(ValidationReason.PurposeNotAllowed);
+                if (!AllowsKeyUsages(cert.Inner, validator.Policy.RequiredKeyUsages))
+                    errors.Add(ValidationReason.KeyUsageNotAllowed);
             }
 
             verdicts[index] = new CertificateVerdict(cert, errors, warnings, state, reason, IsTrustAnchor: false);
@@ -154,6 +157,16 @@ internal sealed class PathCheck(PathValidator validator, PathValidator.Context c
         {
             errors.Add(ValidationReason.NameConstraintViolation);
         }
+    }
+
+    // Without a keyUsage extension every usage is allowed (RFC 5280 §4.2.1.3).
+    private static bool AllowsKeyUsages(X509Certificate cert, KeyUsages required)
+    {
+        var ku = cert.GetKeyUsage();
+        if (required == KeyUsages.None || ku is null) return true;
+        for (var bit = 0; bit < 5; bit++)
+            if (((int)required & (1 << bit)) != 0 && !ku[bit]) return false;
+        return true;
     }
 
     private static bool AllowsPurpose(X509Certificate cert, KeyPurpose purpose)

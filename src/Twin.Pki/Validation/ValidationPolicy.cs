@@ -24,6 +24,24 @@ public enum KeyPurpose
     OcspSigning,
 }
 
+/// <summary>keyUsage bits (RFC 5280 §4.2.1.3) a relying party can demand of the end-entity certificate.</summary>
+[Flags]
+public enum KeyUsages
+{
+    /// <summary>Nothing demanded.</summary>
+    None = 0,
+    /// <summary>digitalSignature.</summary>
+    DigitalSignature = 1,
+    /// <summary>nonRepudiation (contentCommitment).</summary>
+    NonRepudiation = 2,
+    /// <summary>keyEncipherment.</summary>
+    KeyEncipherment = 4,
+    /// <summary>dataEncipherment.</summary>
+    DataEncipherment = 8,
+    /// <summary>keyAgreement.</summary>
+    KeyAgreement = 16,
+}
+
 /// <summary>What a relying party demands of a path. Defaults are the safe ones: revocation required, no purpose demanded.</summary>
 public sealed record ValidationPolicy
 {
@@ -35,6 +53,9 @@ public sealed record ValidationPolicy
 
     /// <summary>When set, the end-entity certificate's extendedKeyUsage (if present) must allow this purpose.</summary>
     public KeyPurpose? RequiredPurpose { get; init; }
+
+    /// <summary>When set, the end-entity certificate's keyUsage (if present) must include every one of these bits (OPC 10000-4 §6.1.3 checks them for application certificates).</summary>
+    public KeyUsages RequiredKeyUsages { get; init; }
 
     /// <summary>RFC 5280 §6.1.1 (c) user-initial-policy-set as dotted OIDs; empty means anyPolicy.</summary>
     public IReadOnlyList<string> AcceptablePolicies { get; init; } = [];

@@ -39,6 +39,8 @@ public enum ValidationReason
     PolicyNotAcceptable,
     /// <summary>A policy mapping to or from anyPolicy (RFC 5280 §6.1.4 (a)).</summary>
     PolicyMappingInvalid,
+    /// <summary>The end-entity certificate's keyUsage lacks a bit the policy demands (RFC 5280 §4.2.1.3).</summary>
+    KeyUsageNotAllowed,
     /// <summary>The end-entity certificate's extendedKeyUsage does not allow the purpose the policy demands.</summary>
     PurposeNotAllowed,
     /// <summary>The certificate is listed on its issuer's current CRL (including certificateHold).</summary>

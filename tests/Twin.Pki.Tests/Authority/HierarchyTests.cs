@@ -1,4 +1,5 @@
 using Twin.Pki.Authority;
+using Twin.Pki.Keys;
 using Twin.Pki.Revocation;
 using Twin.Pki.Validation;
 
@@ -109,5 +110,30 @@ public sealed class HierarchyTests
 
         // RFC 5280 §4.2.1.12: an LDevID carries clientAuth only.
         Assert.Equal([ValidationReason.PurposeNotAllowed], result.Path[0].Errors);
+    }
+
+    [Theory]
+    [InlineData(KeyAlgorithm.Rsa2048, true)]
+    [InlineData(KeyAlgorithm.EcdsaP256, false)]
+    public void Key_usage_demanded_by_the_policy_must_be_in_the_certificate(KeyAlgorithm algorithm, bool expectedValid)
+    {
+        var (root, ca) = TestPki.Hierarchy("KeyUsage");
+        var app = ca.Issue(new IssuanceRequest("CN=PEA", KeyGenerator.Generate(algorithm).PublicKey, CertificateProfile.OpcUaApplication, Start, Start.AddYears(1))
+        {
+            UriNames = ["urn:planttrust:pea"],
+            DnsNames = ["pea.plant.example"],
+        });
+        // What an RSA OPC UA application certificate must allow (OPC 10000-6 §6.2.2): ECC certificates carry no encipherment bits.
+        var policy = new ValidationPolicy
+        {
+            Revocation = RevocationMode.Off,
+            RequiredPurpose = KeyPurpose.ServerAuth,
+            RequiredKeyUsages = KeyUsages.DigitalSignature | KeyUsages.KeyEncipherment | KeyUsages.DataEncipherment,
+        };
+
+        var result = new PathValidator([root.Certificate], policy).Validate(app, Start.AddDays(1), [ca.Certificate]);
+
+        Assert.Equal(expectedValid, result.IsValid);
+        if (!expectedValid) Assert.Equal([ValidationReason.KeyUsageNotAllowed], result.Path[0].Errors);
     }
 }
