@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Actor;
+using Akka.Configuration;
+using Twin.Actors.Clock;
+using Twin.Actors.Entities.Authority;
+using Twin.Actors.Entities.Device;
+using Twin.Actors.Keys;
+using Twin.Actors.Model;
+using Twin.Actors.Persistence;
+using Twin.Actors.Plant;
+using Twin.Actors.Projections;
+using Twin.Actors.Protocol.Commands;
+using Twin.Pki.Authority;
+using Twin.Pki.Certificates;
+using Twin.Pki.Keys;
+
+// Scenario throughput: a root CA and N devices with 90-day certificates renewed at ¾ over Y
+// simulated years, in max mode on SQLite. The peer, measured in the same process right before,
+// is raw issuance: CSR creation + CA issuance in a loop on one thread, no actors, no journal.
+// Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D]
+var devices = Arg("--devices", 100);
+var years = Arg("--years", 10);
+var lifetimeDays = Arg("--lifetime-days", 90);
+
+var raw = RawIssuancePerSecond(TimeSpan.FromSeconds(5));
+Console.WriteLine(FormattableString.Invariant($"raw issuance (CSR + issue, P-256, 1 thread): {raw:0} /s"));
+
+var folder = Path.Combine(Path.GetTempPath(), "planttrust-bench", Guid.NewGuid().ToString("N"));
+var db = Path.Combine(folder, "journal.db");
+TwinPersistence.PrepareSqliteFile(db);
+var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+    .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
+    .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SqliteHocon(db)));
+var run = new RunId("bench");
+var start = SimInstant.Parse("2030-01-01T00:00:00Z");
+var ca = new EntityId("ca-root");
+var spec = new PlantSpec(run, start, 1, StartRunning: true, ca, new RootCaSettings("CN=Bench Root", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(365 * (years + 5))),
+    Enumerable.Range(1, devices).Select(i => (new EntityId($"device-{i:00000}"), new DeviceSettings(ca, $"CN=device-{i:00000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(lifetimeDays)))).ToList())
+{
+    Mode = ClockMode.Max,
+    Seed = 1,
+    Until = start.Add(TimeSpan.FromDays(365 * years)),
+};
+
+using var system = ActorSystem.Create("bench", config);
+var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
+var watch = Stopwatch.StartNew();
+var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, new FileKeyVault(Path.Combine(folder, "keys")), new SimulationWork()), "plant");
+var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromHours(2));
+watch.Stop();
+var snapshot = await PlantReplay.CurrentAsync(system, run);
+var events = snapshot.Version;
+var issued = snapshot.Entities.Values.Where(e => e.Kind == EntityKinds.Device).Sum(e => e.Certificates.Count);
+var seconds = watch.Elapsed.TotalSeconds;
+var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+Console.WriteLine(FormattableString.Invariant($"plant: 1 root CA, {devices} devices, {years} years of {lifetimeDays}-day certificates, max mode, SQLite"));
+Console.WriteLine(FormattableString.Invariant($"reached {idle.Reading.Now} in {seconds:0.0} s wall: {events} events ({events / seconds:0} /s), {issued} device certificates ({issued / seconds:0} /s)"));
+Console.WriteLine(FormattableString.Invariant($"twin issuance / raw issuance: {issued / seconds / raw:P1}; peak working set {peakMb:0} MB"));
+await system.Terminate();
+Directory.Delete(folder, recursive: true);
+
+static double RawIssuancePerSecond(TimeSpan duration)
+{
+    var t0 = DateTimeOffset.Parse("2030-01-01T00:00:00Z", CultureInfo.InvariantCulture);
+    var root = CertificateAuthority.CreateRoot("CN=Raw Root", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), t0, t0.AddYears(20));
+    var watch = Stopwatch.StartNew();
+    var count = 0;
+    while (watch.Elapsed < duration)
+    {
+        var key = KeyGenerator.Generate(KeyAlgorithm.EcdsaP256);
+        var csr = CertificationRequest.Create("CN=raw", key);
+        root.Issue(csr, CertificateProfile.LDevId, t0, t0.AddDays(90));
+        count++;
+    }
+    return count / watch.Elapsed.TotalSeconds;
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
+}
