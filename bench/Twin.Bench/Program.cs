@@ -35,7 +35,7 @@ var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
 var run = new RunId("bench");
 var start = SimInstant.Parse("2030-01-01T00:00:00Z");
 var ca = new EntityId("ca-root");
-var spec = new PlantSpec(run, start, 1, StartRunning: true, ca, new RootCaSettings("CN=Bench Root", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(365 * (years + 5))),
+var spec = new PlantSpec(run, start, 1, StartRunning: true, [(ca, new CaSettings("CN=Bench Root", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(365 * (years + 5))))],
     Enumerable.Range(1, devices).Select(i => (new EntityId($"device-{i:00000}"), new DeviceSettings(ca, $"CN=device-{i:00000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(lifetimeDays)))).ToList())
 {
     Mode = ClockMode.Max,

@@ -10,9 +10,9 @@ namespace Twin.Actors.Clock;
 /// <summary>
 /// Owns the run's <see cref="SimulationClock"/> and delivers scheduled messages, as counted
 /// <see cref="Tracked"/> work, when simulated time reaches them. Realtime mode follows the wall
-/// clock times the speed. Max mode jumps to the next due instant, delivers everything due there,
-/// and waits until the work it set off is finished before moving on: the same plant and seed give
-/// the same events however fast the machine is. The position is kept in the snapshot store, so a
+/// clock times the speed. Max mode jumps to the next due instant, delivers everything due there
+/// with the lowest priority, and waits until the work it set off is finished before moving on:
+/// the same plant and seed give the same events however fast the machine is. The position is kept in the snapshot store, so a
 /// restarted host resumes where simulated time stood.
 /// </summary>
 public sealed class ClockActor : ReceivePersistentActor, IWithTimers
@@ -113,10 +113,11 @@ public sealed class ClockActor : ReceivePersistentActor, IWithTimers
                 var next = _timetable.NextDue;
                 if (next is { } due && (_until is not { } stop || due <= stop))
                 {
-                    // Everything due at this instant goes out at once; entities handle it in
-                    // parallel, and nothing they decide depends on the order (see RunDigest).
+                    // Everything due at this instant with the same priority goes out at once;
+                    // entities handle it in parallel, and nothing they decide depends on the order
+                    // (see RunDigest). Lower priorities (authorities) finish first.
                     _clock.AdvanceTo(due);
-                    foreach (var entry in _timetable.TakeDue(due)) Deliver(entry);
+                    foreach (var entry in _timetable.TakeNextGroup()) Deliver(entry);
                 }
                 else
                 {

@@ -44,6 +44,16 @@ internal sealed class Timetable
         return (entry.Ref, entry.Message);
     }
 
+    /// <summary>Removes and returns the first group: every entry sharing the earliest due instant and, within it, the lowest priority.</summary>
+    public List<(IActorRef Target, object Message)> TakeNextGroup()
+    {
+        var group = new List<(IActorRef, object)>();
+        if (_queue.Count == 0) return group;
+        var (due, priority) = (_queue.Min.Due, _queue.Min.Priority);
+        while (_queue.Count > 0 && _queue.Min.Due == due && _queue.Min.Priority == priority) group.Add(TakeNext()!.Value);
+        return group;
+    }
+
     /// <summary>Removes and returns, in order, every entry due at or before <paramref name="now"/>.</summary>
     public List<(IActorRef Target, object Message)> TakeDue(SimInstant now)
     {

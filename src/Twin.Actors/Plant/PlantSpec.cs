@@ -11,8 +11,7 @@ public sealed record PlantSpec(
     SimInstant Start,
     double Speed,
     bool StartRunning,
-    EntityId RootCa,
-    RootCaSettings RootCaSettings,
+    IReadOnlyList<(EntityId Id, CaSettings Settings)> Authorities,
     IReadOnlyList<(EntityId Id, DeviceSettings Settings)> Devices)
 {
     /// <summary>Realtime (wall time × speed) or max (discrete events as fast as possible).</summary>

@@ -4,6 +4,7 @@ using Twin.Actors.Clock;
 using Twin.Actors.Entities.Authority;
 using Twin.Actors.Entities.Device;
 using Twin.Actors.Keys;
+using Twin.Actors.Model;
 using Twin.Actors.Protocol.Commands;
 
 namespace Twin.Actors.Plant;
@@ -50,7 +51,7 @@ public sealed class PlantSupervisor : ReceiveActor
     protected override void PreStart()
     {
         // Max mode must not move time until every entity has recovered and said when it wants to wake.
-        _work.BeginStart(_spec.RootCa.Value);
+        foreach (var (id, _) in _spec.Authorities) _work.BeginStart(id.Value);
         foreach (var (id, _) in _spec.Devices) _work.BeginStart(id.Value);
         // The clock is addressed directly, not through a back-off supervisor: its quiet notices and
         // the schedules entities send must reach its mailbox in the order they were sent, or max
@@ -64,8 +65,14 @@ public sealed class PlantSupervisor : ReceiveActor
     private void StartEntities()
     {
         var entropy = _spec.Entropy;
-        var ca = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, _spec.RootCa, _spec.RootCaSettings, _clock, _vault, _work, _clockActor, entropy), _spec.RootCa.Value), _spec.RootCa.Value);
+        // Authorities come parents first (the scenario loader orders them), so a child's parent already exists.
+        var cas = new Dictionary<EntityId, IActorRef>();
+        foreach (var (id, settings) in _spec.Authorities)
+        {
+            var parent = settings.Parent is { } p ? cas[p] : null;
+            cas[id] = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, id, settings, _clock, _vault, _work, _clockActor, entropy, parent), id.Value), id.Value);
+        }
         foreach (var (id, settings) in _spec.Devices)
-            Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, ca, _vault, _work, entropy), id.Value), id.Value);
+            Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.Ca], _vault, _work, entropy), id.Value), id.Value);
     }
 }

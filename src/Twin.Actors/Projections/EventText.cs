@@ -22,6 +22,8 @@ public static class EventText
         CertificateIssued i => Certificate.FromDer(i.CertificateDer) is var c
             ? $"issued {i.Profile} certificate {c.SerialNumber} to {i.Subject}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
         IssuanceRefused f => $"refused a request from {f.Requester}: {f.Reason}",
+        SubordinateCaCertified sc => Certificate.FromDer(sc.CertificateDer) is var c
+            ? $"certified by {sc.Parent}: {c.Subject}, serial {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd}" : "",
         CertificateRevoked v => $"revoked certificate {v.Serial} ({v.Reason}) at the request of {v.Requester}",
         CrlPublished p => Twin.Pki.Revocation.CertificateRevocationList.FromDer(p.CrlDer) is var crl
             ? $"published CRL {p.Number} with {crl.Entries.Count} entries, next update {crl.NextUpdate:yyyy-MM-dd HH:mm}" : "",

@@ -59,6 +59,17 @@ public sealed class PlantReadModel : IPlantReadModel
                 holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), r.Entity.Value);
                 break;
             }
+            case SubordinateCaCertified sc:
+            {
+                var cert = Certificate.FromDer(sc.CertificateDer);
+                entities = Upsert(entities, sc.Entity, EntityKinds.CertificationAuthority, sc.At, v => v with
+                {
+                    KeyAlgorithm = cert.PublicKey.Algorithm.ToString(),
+                    Certificates = Supersede(v.Certificates, sc.At).Add(CertificateView.Of(cert, sc.At)),
+                });
+                holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), sc.Entity.Value);
+                break;
+            }
             case CertificateRevoked v:
             {
                 entities = Touch(entities, v.Entity, EntityKinds.CertificationAuthority, v.At);

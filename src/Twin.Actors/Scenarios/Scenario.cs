@@ -20,14 +20,27 @@ public sealed record Scenario(
     RootCaSpec RootCa,
     IReadOnlyList<DeviceSpec> Devices)
 {
+    /// <summary>Subordinate CAs, parents before children.</summary>
+    public IReadOnlyList<SubordinateCaSpec> Subordinates { get; init; } = [];
+
     /// <summary>The plant to start for this scenario, with optional overrides from the command line.</summary>
     public PlantSpec ToPlant(long? seed = null, ClockMode? mode = null, double? speed = null, TimeSpan? until = null)
     {
         var duration = until ?? Duration;
-        var caSettings = new RootCaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity);
+        var authorities = new List<(EntityId, CaSettings)>
+        {
+            (RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity }),
+        };
+        authorities.AddRange(Subordinates.Select(c => (c.Id, new CaSettings(c.Subject, c.Algorithm, c.Validity)
+        {
+            Parent = c.Parent,
+            Profile = c.Profile,
+            CrlInterval = Design.CrlInterval,
+            CrlValidity = Design.CrlValidity,
+        })));
         var devices = Devices.Select(d => (d.Id, new DeviceSettings(
-            RootCa.Id, d.Subject, d.Algorithm ?? Design.KeyAlgorithm, d.Lifetime ?? Design.DeviceLifetime, Design.RenewAtFraction, Design.RekeyOnRenewal))).ToList();
-        return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, RootCa.Id, caSettings, devices)
+            d.Ca ?? RootCa.Id, d.Subject, d.Algorithm ?? Design.KeyAlgorithm, d.Lifetime ?? Design.DeviceLifetime, Design.RenewAtFraction, Design.RekeyOnRenewal))).ToList();
+        return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, authorities, devices)
         {
             Mode = mode ?? Mode,
             Seed = seed ?? Seed,
@@ -37,14 +50,21 @@ public sealed record Scenario(
 }
 
 /// <summary>The design knobs an architect varies between runs.</summary>
-public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, TimeSpan DeviceLifetime, KeyAlgorithm KeyAlgorithm)
+public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, TimeSpan DeviceLifetime, KeyAlgorithm KeyAlgorithm, TimeSpan CrlInterval, TimeSpan CrlValidity)
 {
-    /// <summary>Renew at ¾ of the lifetime, new key on every renewal, 90-day P-256 certificates.</summary>
-    public static DesignKnobs Default { get; } = new(0.75, true, TimeSpan.FromDays(90), KeyAlgorithm.EcdsaP256);
+    /// <summary>Renew at ¾ of the lifetime, new key on every renewal, 90-day P-256 certificates, a daily CRL valid for two days.</summary>
+    public static DesignKnobs Default { get; } = new(0.75, true, TimeSpan.FromDays(90), KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(1), TimeSpan.FromDays(2));
 }
+
+/// <summary>A CA certified by another CA of the plant.</summary>
+public sealed record SubordinateCaSpec(EntityId Id, EntityId Parent, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity, Twin.Pki.Authority.CertificateProfile Profile);
 
 /// <summary>The root CA of the plant.</summary>
 public sealed record RootCaSpec(EntityId Id, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity);
 
 /// <summary>One device; lifetime and algorithm fall back to the design's.</summary>
-public sealed record DeviceSpec(EntityId Id, string Subject, TimeSpan? Lifetime, KeyAlgorithm? Algorithm);
+public sealed record DeviceSpec(EntityId Id, string Subject, TimeSpan? Lifetime, KeyAlgorithm? Algorithm)
+{
+    /// <summary>The CA that issues its certificates; null: the root.</summary>
+    public EntityId? Ca { get; init; }
+}

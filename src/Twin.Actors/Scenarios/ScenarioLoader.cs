@@ -68,12 +68,15 @@ public static class ScenarioLoader
 
         var design = ReadDesign(r, ScenarioReader.Get(root, "design"));
         var topologyNode = r.Required(root, null, "topology", "scenario");
-        var topology = r.Mapping(topologyNode, "topology", "rootCa", "devices");
+        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices");
         var rootCa = ReadRootCa(r, r.Required(topology, topologyNode, "rootCa", "topology"));
-        var devices = ReadDevices(r, ScenarioReader.Get(topology, "devices"));
+        var subordinates = ReadSubordinates(r, ScenarioReader.Get(topology, "cas"), rootCa?.Id);
+        var caIds = new HashSet<EntityId>(subordinates.Select(c => c.Id));
+        if (rootCa is not null) caIds.Add(rootCa.Id);
+        var devices = ReadDevices(r, ScenarioReader.Get(topology, "devices"), caIds);
 
         if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
-        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices);
+        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { Subordinates = subordinates };
     }
 
     private static RunId? RunIdOf(ScenarioReader r, YamlNode? node, string name)
@@ -99,13 +102,15 @@ public static class ScenarioLoader
     private static DesignKnobs ReadDesign(ScenarioReader r, YamlNode? node)
     {
         var d = DesignKnobs.Default;
-        var map = r.Mapping(node, "design", "renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm");
+        var map = r.Mapping(node, "design", "renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "crlInterval", "crlValidity");
         if (map is null) return d;
         return new DesignKnobs(
             r.Number(ScenarioReader.Get(map, "renewAt"), "design.renewAt", 0.05, 0.99) ?? d.RenewAtFraction,
             r.Parse<bool>(ScenarioReader.Get(map, "rekeyOnRenewal"), "design.rekeyOnRenewal", "true or false", t => bool.Parse(t)) ?? d.RekeyOnRenewal,
             r.Duration(ScenarioReader.Get(map, "deviceLifetime"), "design.deviceLifetime") ?? d.DeviceLifetime,
-            r.Enum(ScenarioReader.Get(map, "keyAlgorithm"), "design.keyAlgorithm", KeyAlgorithms) ?? d.KeyAlgorithm);
+            r.Enum(ScenarioReader.Get(map, "keyAlgorithm"), "design.keyAlgorithm", KeyAlgorithms) ?? d.KeyAlgorithm,
+            r.Duration(ScenarioReader.Get(map, "crlInterval"), "design.crlInterval") ?? d.CrlInterval,
+            r.Duration(ScenarioReader.Get(map, "crlValidity"), "design.crlValidity") ?? d.CrlValidity);
     }
 
     private static RootCaSpec? ReadRootCa(ScenarioReader r, YamlNode? node)
@@ -119,13 +124,46 @@ public static class ScenarioLoader
         return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity);
     }
 
-    private static List<DeviceSpec> ReadDevices(ScenarioReader r, YamlNode? node)
+    private static List<SubordinateCaSpec> ReadSubordinates(ScenarioReader r, YamlNode? node, EntityId? root)
+    {
+        var cas = new List<SubordinateCaSpec>();
+        var known = new HashSet<EntityId>();
+        if (root is { } rootId) known.Add(rootId);
+        foreach (var item in r.Sequence(node, "topology.cas")?.Children ?? [])
+        {
+            var map = r.Mapping(item, "ca", "id", "parent", "subject", "algorithm", "validity", "profile");
+            if (map is null) continue;
+            var id = Id(r, r.Required(map, item, "id", "ca"), "ca.id");
+            var parentNode = r.Required(map, item, "parent", "ca");
+            var parent = Id(r, parentNode, "ca.parent");
+            var subject = r.Text(r.Required(map, item, "subject", "ca"), "ca.subject");
+            var algorithm = r.Enum(ScenarioReader.Get(map, "algorithm"), "ca.algorithm", KeyAlgorithms) ?? KeyAlgorithm.EcdsaP256;
+            var validity = r.Duration(ScenarioReader.Get(map, "validity"), "ca.validity") ?? TimeSpan.FromDays(10 * 365);
+            var profile = r.Enum(ScenarioReader.Get(map, "profile"), "ca.profile", [Twin.Pki.Authority.CertificateProfile.IssuingCa, Twin.Pki.Authority.CertificateProfile.IntermediateCa])
+                ?? Twin.Pki.Authority.CertificateProfile.IssuingCa;
+            if (id is null || parent is null || subject is null) continue;
+            if (!known.Contains(parent.Value))
+            {
+                r.Problem(parentNode!, $"ca.parent: '{parent}' is not the root or a CA listed before '{id}'.");
+                continue;
+            }
+            if (!known.Add(id.Value))
+            {
+                r.Problem(item, $"ca.id: '{id}' is used twice.");
+                continue;
+            }
+            cas.Add(new SubordinateCaSpec(id.Value, parent.Value, subject, algorithm, validity, profile));
+        }
+        return cas;
+    }
+
+    private static List<DeviceSpec> ReadDevices(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas)
     {
         var devices = new List<DeviceSpec>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in r.Sequence(node, "topology.devices")?.Children ?? [])
         {
-            var map = r.Mapping(item, "device", "id", "subject", "lifetime", "algorithm", "count");
+            var map = r.Mapping(item, "device", "id", "subject", "lifetime", "algorithm", "count", "ca");
             if (map is null) continue;
             var count = r.Parse<int>(ScenarioReader.Get(map, "count"), "device.count", "a whole number from 1 to 100000",
                 t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture) is var n && n is >= 1 and <= 100_000 ? n : null) ?? 1;
@@ -134,6 +172,13 @@ public static class ScenarioLoader
             var subjectPattern = r.Text(ScenarioReader.Get(map, "subject"), "device.subject") ?? "CN={id}";
             var lifetime = r.Duration(ScenarioReader.Get(map, "lifetime"), "device.lifetime");
             var algorithm = r.Enum(ScenarioReader.Get(map, "algorithm"), "device.algorithm", KeyAlgorithms);
+            var caNode = ScenarioReader.Get(map, "ca");
+            var ca = caNode is null ? null : Id(r, caNode, "device.ca");
+            if (ca is { } caId && !cas.Contains(caId))
+            {
+                r.Problem(caNode!, $"device.ca: '{caId}' is not a CA of this scenario.");
+                continue;
+            }
             if (idPattern is null) continue;
             if (count > 1 && !idPattern.Contains("{n}", StringComparison.Ordinal))
             {
@@ -146,12 +191,12 @@ public static class ScenarioLoader
                 var idText = idPattern.Replace("{n}", n.ToString(CultureInfo.InvariantCulture).PadLeft(Math.Max(3, width), '0'), StringComparison.Ordinal);
                 var id = Id(r, idNode, "device.id", idText);
                 if (id is null) break;
-                if (!seen.Add(id.Value.Value))
+                if (!seen.Add(id.Value.Value) || cas.Contains(id.Value))
                 {
                     r.Problem(idNode!, $"device.id: '{id.Value}' is used twice.");
                     break;
                 }
-                devices.Add(new DeviceSpec(id.Value, subjectPattern.Replace("{id}", id.Value.Value, StringComparison.Ordinal), lifetime, algorithm));
+                devices.Add(new DeviceSpec(id.Value, subjectPattern.Replace("{id}", id.Value.Value, StringComparison.Ordinal), lifetime, algorithm) { Ca = ca });
             }
         }
         return devices;

@@ -24,7 +24,7 @@ public sealed class KillAndRecoverTests : PersistentTestKit
     private static readonly EntityId CaId = new("ca-root");
     private static readonly EntityId DeviceId = new("device-001");
     private static readonly SimInstant T0 = SimInstant.Parse("2030-01-01T00:00:00Z");
-    private static readonly RootCaSettings CaSettings = new("CN=Test Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650));
+    private static readonly CaSettings CaSettings = new("CN=Test Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650));
     private static readonly DeviceSettings DeviceSettings = new(CaId, "CN=device-001,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(30));
 
     // Max mode stopped at T0: the clock delivers what is due now, and WhenClockIdle answers once

@@ -20,7 +20,7 @@ public sealed class RevocationTests : PersistentTestKit
     private static readonly RunId Run = new("revocation");
     private static readonly EntityId CaId = new("ca-root");
     private static readonly SimInstant T0 = SimInstant.Parse("2030-01-01T00:00:00Z");
-    private static readonly RootCaSettings Settings = new("CN=Revoking Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650))
+    private static readonly CaSettings Settings = new("CN=Revoking Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650))
     {
         CrlInterval = TimeSpan.FromDays(1),
         CrlValidity = TimeSpan.FromDays(2),

@@ -24,11 +24,18 @@ public sealed class DeterminismTests
 
     private static PlantSpec Spec(long seed)
     {
-        var ca = new EntityId("ca-root");
+        // Two tiers: the issuing CA is certified by the root at the start, then serves the devices.
+        var root = new EntityId("ca-root");
+        var issuing = new EntityId("ca-issuing");
         var devices = Enumerable.Range(1, 4)
-            .Select(i => (new EntityId($"device-{i:000}"), new DeviceSettings(ca, $"CN=device-{i:000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromHours(24 + 12 * i))))
+            .Select(i => (new EntityId($"device-{i:000}"), new DeviceSettings(issuing, $"CN=device-{i:000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromHours(24 + 12 * i))))
             .ToList();
-        return new PlantSpec(Run, Start, 1, StartRunning: true, ca, new RootCaSettings("CN=Root", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)), devices)
+        var authorities = new List<(EntityId, CaSettings)>
+        {
+            (root, new CaSettings("CN=Root", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650))),
+            (issuing, new CaSettings("CN=Issuing", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(1800)) { Parent = root }),
+        };
+        return new PlantSpec(Run, Start, 1, StartRunning: true, authorities, devices)
         {
             Mode = ClockMode.Max,
             Seed = seed,

@@ -90,4 +90,37 @@ public sealed class ScenarioLoaderTests
         Assert.True(problem.Line >= 2, problem.ToString());
         Assert.StartsWith("not valid YAML", problem.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Subordinate_CAs_need_a_parent_listed_before_them_and_devices_a_known_CA()
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load("""
+            name: Tiers
+            start: 2030-01-01T00:00:00Z
+            topology:
+              rootCa: { id: ca-root, subject: CN=r }
+              cas:
+                - { id: ca-b, parent: ca-a, subject: CN=b }
+                - { id: ca-a, parent: ca-root, subject: CN=a, profile: RootCa }
+              devices:
+                - { id: d-1, ca: ca-z }
+            """, "tiers.yaml"));
+
+        Assert.Equal(
+        [
+            "tiers.yaml:6:27: ca.parent: 'ca-a' is not the root or a CA listed before 'ca-b'.",
+            "tiers.yaml:7:60: ca.profile: 'RootCa' is not one of IssuingCa, IntermediateCa.",
+            "tiers.yaml:9:22: device.ca: 'ca-z' is not a CA of this scenario.",
+        ], error.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void A_two_tier_plant_gives_the_supervisor_its_CAs_parents_first()
+    {
+        var plant = ScenarioLoader.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", "two-tier-pki.yaml")).ToPlant();
+        Assert.Equal(["ca-root", "ca-issuing"], plant.Authorities.Select(a => a.Id.Value));
+        Assert.Equal("ca-root", plant.Authorities[1].Settings.Parent?.Value);
+        Assert.All(plant.Devices, d => Assert.Equal("ca-issuing", d.Settings.Ca.Value));
+        Assert.Equal(TimeSpan.FromHours(12), plant.Authorities[1].Settings.CrlInterval);
+    }
 }

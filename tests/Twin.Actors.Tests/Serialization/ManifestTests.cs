@@ -15,6 +15,7 @@ public sealed class ManifestTests
             ["IssuanceRefused"] = "ca.refused.v1",
             ["CertificateRevoked"] = "ca.revoked.v1",
             ["CrlPublished"] = "ca.crl-published.v1",
+            ["SubordinateCaCertified"] = "ca.certified.v1",
             ["CaState"] = "ca.state.v1",
             ["DeviceKeyGenerated"] = "dev.key-generated.v1",
             ["DeviceEnrollmentRequested"] = "dev.enroll-requested.v1",

@@ -12,9 +12,15 @@ using Twin.Pki.Keys;
 
 namespace Twin.Actors.Entities.Authority;
 
-/// <summary>How a root CA entity is set up the first time it starts, and how often it publishes CRLs.</summary>
-public sealed record RootCaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan Validity)
+/// <summary>How a CA entity is set up the first time it starts, and how often it publishes CRLs.</summary>
+public sealed record CaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan Validity)
 {
+    /// <summary>The CA that certifies this one; null for a self-signed root.</summary>
+    public EntityId? Parent { get; init; }
+
+    /// <summary>For a subordinate: IssuingCa (end entities only, pathLen 0) or IntermediateCa (issues CAs).</summary>
+    public CertificateProfile Profile { get; init; } = CertificateProfile.IssuingCa;
+
     /// <summary>A new CRL every this long (and at once after each revocation).</summary>
     public TimeSpan CrlInterval { get; init; } = TimeSpan.FromDays(1);
 
@@ -23,14 +29,16 @@ public sealed record RootCaSettings(string Subject, KeyAlgorithm Algorithm, Time
 }
 
 /// <summary>
-/// A root certification authority: creates its key and self-signed certificate once, issues from
-/// CSRs (<c>CaActor.Issuance.cs</c>), revokes and publishes CRLs on a schedule (<c>CaActor.Revocation.cs</c>).
+/// A certification authority: a root creates its key and self-signed certificate once; a
+/// subordinate generates its key and asks its parent to certify it (<c>CaActor.Subordinate.cs</c>).
+/// Then it issues from CSRs (<c>CaActor.Issuance.cs</c>), revokes and publishes CRLs on a schedule
+/// (<c>CaActor.Revocation.cs</c>).
 /// </summary>
 public sealed partial class CaActor : EntityActor
 {
     private const int SnapshotEvery = 100;
     private readonly RunId _run;
-    private readonly RootCaSettings _settings;
+    private readonly CaSettings _settings;
     private readonly SimulationClock _clock;
     private readonly IKeyVault _vault;
     private readonly Entropy _entropy;
@@ -38,11 +46,13 @@ public sealed partial class CaActor : EntityActor
     private CaState _state = CaState.Empty;
     private CertificateAuthority? _ca;
     private byte[]? _lastCrl;
+    private readonly IActorRef? _parent;
 
     /// <summary>Creates the CA entity <paramref name="id"/> of <paramref name="run"/>.</summary>
-    public CaActor(RunId run, EntityId id, RootCaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy)
+    public CaActor(RunId run, EntityId id, CaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy, IActorRef? parent = null)
         : base(id, work, clockActor)
     {
+        _parent = parent;
         _entropy = entropy;
         _run = run;
         _settings = settings;
@@ -60,7 +70,13 @@ public sealed partial class CaActor : EntityActor
 
         Command<IssueFromCsr>(Issue);
         Command<RevokeCertificate>(Revoke);
-        Command<Wake>(_ => { if (!_state.IsReady) CreateRoot(); });
+        Command<Wake>(_ => OnWake());
+        Command<CertificateGranted>(InstallOwnCertificate);
+        Command<CertificateRefused>(r =>
+        {
+            _log.Warning("CA {0}: its parent refused to certify it: {1}", Id, r.Reason);
+            WakeAt(_clock.Now.Add(RetryAfter), new Wake(), "wake", priority: WakePriority);
+        });
         Command<CrlDue>(_ => PublishCrl());
         Command<GetCurrentCrl>(_ => Sender.Tell(new CaCrl(_lastCrl)));
         Command<GetCaCertificate>(_ => Sender.Tell(new CaCertificate(Id, _state.CertificateDer)));
@@ -72,14 +88,18 @@ public sealed partial class CaActor : EntityActor
     public override string PersistenceId { get; }
 
     /// <summary>Props for the CA entity.</summary>
-    public static Props Props(RunId run, EntityId id, RootCaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy) =>
-        Akka.Actor.Props.Create(() => new CaActor(run, id, settings, clock, vault, work, clockActor, entropy));
+    public static Props Props(RunId run, EntityId id, CaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy, IActorRef? parent = null) =>
+        Akka.Actor.Props.Create(() => new CaActor(run, id, settings, clock, vault, work, clockActor, entropy, parent));
+
+    // Authorities wake first at an instant, parents before children, so the parties that depend on them find them ready.
+    private int WakePriority => _settings.Parent is null ? -20 : -10;
 
     private void OnRecovered()
     {
         if (_state.IsReady)
         {
             _ca = new CertificateAuthority(Certificate.FromDer(_state.CertificateDer!), _vault.Load(_state.KeyRef!), DefaultRandom());
+            if (_state.IssuerDer is not null) _ca.RecordIssued(_ca.Certificate.SerialNumber); // never reuse its own serial either
             foreach (var serial in _state.IssuedSerials) _ca.RecordIssued(SerialNumber.Parse(serial));
             foreach (var r in _state.Revocations) _ca.Revoke(SerialNumber.Parse(r.Serial), r.Reason, r.At.Utc);
             _ca.RestoreCrlNumber(_state.CrlNumber);
@@ -87,8 +107,7 @@ public sealed partial class CaActor : EntityActor
         }
         else
         {
-            // Authorities wake first at an instant, so the parties that depend on them find them ready.
-            WakeAt(_clock.Now, new Wake(), "wake", priority: -10);
+            WakeAt(_clock.Now, new Wake(), "wake", priority: WakePriority);
         }
         AnnounceStarted();
     }

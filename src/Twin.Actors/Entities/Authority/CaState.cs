@@ -26,6 +26,9 @@ public sealed record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableLi
     /// <summary>When the last CRL was published.</summary>
     public SimInstant? LastCrlAt { get; init; }
 
+    /// <summary>For a subordinate: its parent's certificate (DER), the next link of its chain.</summary>
+    public byte[]? IssuerDer { get; init; }
+
     /// <summary>True once the CA holds a key and a certificate.</summary>
     public bool IsReady => CertificateDer is not null && KeyRef is not null;
 
@@ -33,6 +36,7 @@ public sealed record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableLi
     public CaState Apply(ITwinEvent e) => e switch
     {
         RootCaCreated r => this with { CertificateDer = r.CertificateDer, KeyRef = r.KeyRef, IssuedSerials = IssuedSerials.Add(Certificate.FromDer(r.CertificateDer).SerialNumber.Hex) },
+        SubordinateCaCertified c => this with { CertificateDer = c.CertificateDer, KeyRef = c.KeyRef, IssuerDer = c.IssuerCertificateDer },
         CertificateIssued i => this with { IssuedSerials = IssuedSerials.Add(Certificate.FromDer(i.CertificateDer).SerialNumber.Hex) },
         CertificateRevoked v => this with { Revocations = Revocations.Add(new RevocationEntry(v.Serial, v.Reason, v.At)) },
         CrlPublished p => this with { CrlNumber = p.Number, LastCrlAt = p.At },

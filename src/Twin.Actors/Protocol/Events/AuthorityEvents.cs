@@ -22,3 +22,7 @@ public sealed record CertificateRevoked(RunId Run, SimInstant At, EntityId Entit
 /// <summary>A CA signed and published CRL number <paramref name="Number"/>.</summary>
 [PersistedAs("ca.crl-published.v1")]
 public sealed record CrlPublished(RunId Run, SimInstant At, EntityId Entity, long Number, byte[] CrlDer) : ITwinEvent;
+
+/// <summary>A subordinate CA generated its key into <paramref name="KeyRef"/> and installed the certificate its parent issued for it.</summary>
+[PersistedAs("ca.certified.v1")]
+public sealed record SubordinateCaCertified(RunId Run, SimInstant At, EntityId Entity, EntityId Parent, string KeyRef, byte[] CertificateDer, byte[] IssuerCertificateDer) : ITwinEvent;
