@@ -17,6 +17,9 @@ public sealed record PlantSpec(
     /// <summary>Realtime (wall time × speed) or max (discrete events as fast as possible).</summary>
     public ClockMode Mode { get; init; } = ClockMode.Realtime;
 
+    /// <summary>Steps played on the clock: revocations, CAs going offline and online.</summary>
+    public IReadOnlyList<Entities.Timeline.TimelineStep> Timeline { get; init; } = [];
+
     /// <summary>In max mode, where simulated time stops (paused) once nothing earlier is due. Null: no stop.</summary>
     public SimInstant? Until { get; init; }
 

@@ -3,6 +3,7 @@ using Akka.Pattern;
 using Twin.Actors.Clock;
 using Twin.Actors.Entities.Authority;
 using Twin.Actors.Entities.Device;
+using Twin.Actors.Entities.Timeline;
 using Twin.Actors.Keys;
 using Twin.Actors.Model;
 using Twin.Actors.Protocol.Commands;
@@ -34,8 +35,13 @@ public sealed class PlantSupervisor : ReceiveActor
         Receive<ToEntity>(t =>
         {
             var child = Context.Child(t.Entity.Value);
-            if (child.IsNobody()) Sender.Tell(new Status.Failure(new ArgumentException($"No entity '{t.Entity}' in this run.")));
-            else child.Forward(t.Message);
+            if (!child.IsNobody())
+            {
+                child.Forward(t.Message);
+                return;
+            }
+            if (t.Message is Protocol.Tracked tracked) _work.Done(tracked.Label); // nobody will finish it
+            Sender.Tell(new Status.Failure(new ArgumentException($"No entity '{t.Entity}' in this run.")));
         });
     }
 
@@ -53,6 +59,7 @@ public sealed class PlantSupervisor : ReceiveActor
         // Max mode must not move time until every entity has recovered and said when it wants to wake.
         foreach (var (id, _) in _spec.Authorities) _work.BeginStart(id.Value);
         foreach (var (id, _) in _spec.Devices) _work.BeginStart(id.Value);
+        if (_spec.Timeline.Count > 0) _work.BeginStart(TimelineActor.TimelineId.Value);
         // The clock is addressed directly, not through a back-off supervisor: its quiet notices and
         // the schedules entities send must reach its mailbox in the order they were sent, or max
         // mode could advance past a schedule still in flight. (A restarted clock would lose its
@@ -74,5 +81,10 @@ public sealed class PlantSupervisor : ReceiveActor
         }
         foreach (var (id, settings) in _spec.Devices)
             Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.Ca], _vault, _work, entropy), id.Value), id.Value);
+        if (_spec.Timeline.Count > 0)
+        {
+            var name = TimelineActor.TimelineId.Value;
+            Context.ActorOf(Supervised(TimelineActor.Props(_spec.Run, _spec.Start, _spec.Timeline, _clock, _work, _clockActor, Self), name), name);
+        }
     }
 }

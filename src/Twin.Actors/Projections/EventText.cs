@@ -24,6 +24,9 @@ public static class EventText
         IssuanceRefused f => $"refused a request from {f.Requester}: {f.Reason}",
         SubordinateCaCertified sc => Certificate.FromDer(sc.CertificateDer) is var c
             ? $"certified by {sc.Parent}: {c.Subject}, serial {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd}" : "",
+        CaReachabilityChanged r => r.Reachable ? $"reachable again (by {r.Requester})" : $"unreachable: no issuance, revocation or CRLs (by {r.Requester})",
+        CrlLapsed l => $"CRL {l.Number} passed its nextUpdate with no successor: revocation status of its certificates is now unknown",
+        TimelineStepApplied t => $"timeline step {t.Step + 1}: {t.Action} {t.Target}",
         CertificateRevoked v => $"revoked certificate {v.Serial} ({v.Reason}) at the request of {v.Requester}",
         CrlPublished p => Twin.Pki.Revocation.CertificateRevocationList.FromDer(p.CrlDer) is var crl
             ? $"published CRL {p.Number} with {crl.Entries.Count} entries, next update {crl.NextUpdate:yyyy-MM-dd HH:mm}" : "",

@@ -90,7 +90,10 @@ public sealed class PlantReadModel : IPlantReadModel
                 });
                 break;
             }
-            case CertificateIssued or IssuanceRefused:
+            case CaReachabilityChanged r:
+                entities = Upsert(entities, r.Entity, EntityKinds.CertificationAuthority, r.At, v => v with { Reachable = r.Reachable });
+                break;
+            case CertificateIssued or IssuanceRefused or CrlLapsed:
                 entities = Touch(entities, e.Entity, EntityKinds.CertificationAuthority, e.At);
                 break;
             case DeviceKeyGenerated k:

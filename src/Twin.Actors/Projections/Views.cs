@@ -18,6 +18,9 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
     /// <summary>For a CA: the last CRL it published.</summary>
     public CrlView? Crl { get; init; }
 
+    /// <summary>For a CA: false while it is cut off (no issuance, revocation or CRLs).</summary>
+    public bool Reachable { get; init; } = true;
+
     /// <summary>The certificate in use: the last one the entity installed or created.</summary>
     public CertificateView? Current => Certificates.IsEmpty ? null : Certificates[^1];
 }

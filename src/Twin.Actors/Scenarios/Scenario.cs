@@ -20,6 +20,9 @@ public sealed record Scenario(
     RootCaSpec RootCa,
     IReadOnlyList<DeviceSpec> Devices)
 {
+    /// <summary>Steps played on the clock.</summary>
+    public IReadOnlyList<Entities.Timeline.TimelineStep> Timeline { get; init; } = [];
+
     /// <summary>Subordinate CAs, parents before children.</summary>
     public IReadOnlyList<SubordinateCaSpec> Subordinates { get; init; } = [];
 
@@ -45,6 +48,7 @@ public sealed record Scenario(
             Mode = mode ?? Mode,
             Seed = seed ?? Seed,
             Until = duration is { } d ? Start.Add(d) : null,
+            Timeline = Timeline,
         };
     }
 }

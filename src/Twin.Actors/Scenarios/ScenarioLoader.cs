@@ -18,7 +18,7 @@ public static class ScenarioLoader
     private static readonly KeyAlgorithm[] KeyAlgorithms =
         [KeyAlgorithm.EcdsaP256, KeyAlgorithm.EcdsaP384, KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096, KeyAlgorithm.MlDsa44, KeyAlgorithm.MlDsa65];
 
-    private static readonly string[] TopKeys = ["name", "run", "seed", "start", "duration", "clock", "design", "topology"];
+    private static readonly string[] TopKeys = ["name", "run", "seed", "start", "duration", "clock", "design", "topology", "timeline"];
 
     /// <summary>Reads and checks <paramref name="path"/>.</summary>
     public static Scenario LoadFile(string path)
@@ -75,8 +75,10 @@ public static class ScenarioLoader
         if (rootCa is not null) caIds.Add(rootCa.Id);
         var devices = ReadDevices(r, ScenarioReader.Get(topology, "devices"), caIds);
 
+        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet());
+
         if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
-        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { Subordinates = subordinates };
+        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { Subordinates = subordinates, Timeline = timeline };
     }
 
     private static RunId? RunIdOf(ScenarioReader r, YamlNode? node, string name)
@@ -122,6 +124,42 @@ public static class ScenarioLoader
         var algorithm = r.Enum(ScenarioReader.Get(map, "algorithm"), "topology.rootCa.algorithm", KeyAlgorithms) ?? KeyAlgorithm.EcdsaP256;
         var validity = r.Duration(ScenarioReader.Get(map, "validity"), "topology.rootCa.validity") ?? TimeSpan.FromDays(20 * 365);
         return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity);
+    }
+
+    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, HashSet<EntityId> devices)
+    {
+        var steps = new List<Entities.Timeline.TimelineStep>();
+        foreach (var item in r.Sequence(node, "timeline")?.Children ?? [])
+        {
+            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason");
+            if (map is null) continue;
+            var at = r.Duration(r.Required(map, item, "at", "timeline step"), "timeline.at");
+            var actionNode = r.Required(map, item, "action", "timeline step");
+            var actionText = r.Text(actionNode, "timeline.action");
+            var targetNode = r.Required(map, item, "target", "timeline step");
+            var target = Id(r, targetNode, "timeline.target");
+            var reason = r.Enum(ScenarioReader.Get(map, "reason"), "timeline.reason",
+                Enum.GetValues<Twin.Pki.Revocation.RevocationReason>().Where(v => v != Twin.Pki.Revocation.RevocationReason.RemoveFromCrl).ToList()) ?? Twin.Pki.Revocation.RevocationReason.KeyCompromise;
+            Entities.Timeline.TimelineAction? action = actionText switch
+            {
+                "revoke" => Entities.Timeline.TimelineAction.Revoke,
+                "ca-offline" => Entities.Timeline.TimelineAction.CaOffline,
+                "ca-online" => Entities.Timeline.TimelineAction.CaOnline,
+                null => null,
+                _ => null,
+            };
+            if (actionText is not null && action is null)
+                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, ca-offline, ca-online.");
+            if (at is null || action is null || target is null) continue;
+            var wanted = action == Entities.Timeline.TimelineAction.Revoke ? devices : cas;
+            if (!wanted.Contains(target.Value))
+            {
+                r.Problem(targetNode!, $"timeline.target: '{target}' is not a {(action == Entities.Timeline.TimelineAction.Revoke ? "device" : "CA")} of this scenario.");
+                continue;
+            }
+            steps.Add(new Entities.Timeline.TimelineStep(at.Value, action.Value, target.Value) { Reason = reason });
+        }
+        return steps;
     }
 
     private static List<SubordinateCaSpec> ReadSubordinates(ScenarioReader r, YamlNode? node, EntityId? root)

@@ -123,4 +123,30 @@ public sealed class ScenarioLoaderTests
         Assert.All(plant.Devices, d => Assert.Equal("ca-issuing", d.Settings.Ca.Value));
         Assert.Equal(TimeSpan.FromHours(12), plant.Authorities[1].Settings.CrlInterval);
     }
+
+    [Fact]
+    public void Timeline_steps_need_a_known_action_and_a_target_of_the_right_kind()
+    {
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load("""
+            name: Steps
+            start: 2030-01-01T00:00:00Z
+            topology:
+              rootCa: { id: ca-root, subject: CN=r }
+              devices:
+                - { id: d-1 }
+            timeline:
+              - { at: P1D, action: revoke, target: ca-root }
+              - { at: P2D, action: explode, target: d-1 }
+              - { at: P3D, action: ca-offline, target: d-1 }
+              - { at: P4D, action: revoke, target: d-1, reason: removeFromCrl }
+            """, "steps.yaml"));
+
+        Assert.Equal(
+        [
+            "steps.yaml:8:40: timeline.target: 'ca-root' is not a device of this scenario.",
+            "steps.yaml:9:24: timeline.action: 'explode' is not one of revoke, ca-offline, ca-online.",
+            "steps.yaml:10:44: timeline.target: 'd-1' is not a CA of this scenario.",
+            "steps.yaml:11:53: timeline.reason: 'removeFromCrl' is not one of Unspecified, KeyCompromise, CACompromise, AffiliationChanged, Superseded, CessationOfOperation, CertificateHold, PrivilegeWithdrawn, AACompromise.",
+        ], error.Problems.Select(p => p.ToString()));
+    }
 }

@@ -11,9 +11,9 @@ public sealed partial class CaActor
     {
         var now = _clock.Now;
         var reply = ReplyChannel();
-        if (_ca is null)
+        if (_ca is null || !_state.Reachable)
         {
-            reply(new CertificateRefused($"CA {Id} has no key and certificate yet."));
+            reply(new CertificateRefused(_ca is null ? $"CA {Id} has no key and certificate yet." : $"CA {Id} is unreachable."));
             return;
         }
         Certificate issued;

@@ -14,9 +14,9 @@ public sealed partial class CaActor
     {
         var now = _clock.Now;
         var reply = ReplyChannel();
-        if (_ca is null)
+        if (_ca is null || !_state.Reachable)
         {
-            reply(new RevocationRefused(command.Serial, $"CA {Id} has no key and certificate yet."));
+            reply(new RevocationRefused(command.Serial, _ca is null ? $"CA {Id} has no key and certificate yet." : $"CA {Id} is unreachable."));
             return;
         }
         SerialNumber serial;

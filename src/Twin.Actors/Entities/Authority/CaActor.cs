@@ -77,7 +77,9 @@ public sealed partial class CaActor : EntityActor
             _log.Warning("CA {0}: its parent refused to certify it: {1}", Id, r.Reason);
             WakeAt(_clock.Now.Add(RetryAfter), new Wake(), "wake", priority: WakePriority);
         });
-        Command<CrlDue>(_ => PublishCrl());
+        Command<CrlDue>(_ => { if (_state.Reachable) PublishCrl(); });
+        Command<SetCaReachable>(SetReachable);
+        Command<CrlLapseCheck>(_ => CheckLapse());
         Command<GetCurrentCrl>(_ => Sender.Tell(new CaCrl(_lastCrl)));
         Command<GetCaCertificate>(_ => Sender.Tell(new CaCertificate(Id, _state.CertificateDer)));
         Command<SaveSnapshotSuccess>(_ => { });
@@ -103,7 +105,8 @@ public sealed partial class CaActor : EntityActor
             foreach (var serial in _state.IssuedSerials) _ca.RecordIssued(SerialNumber.Parse(serial));
             foreach (var r in _state.Revocations) _ca.Revoke(SerialNumber.Parse(r.Serial), r.Reason, r.At.Utc);
             _ca.RestoreCrlNumber(_state.CrlNumber);
-            ScheduleNextCrl();
+            if (_state.Reachable) ScheduleNextCrl();
+            else if (_state.LastCrlNextUpdate is { } next) WakeAt(next, new CrlLapseCheck(), "crl-lapse", priority: -5);
         }
         else
         {

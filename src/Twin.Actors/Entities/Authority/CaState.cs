@@ -26,6 +26,12 @@ public sealed record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableLi
     /// <summary>When the last CRL was published.</summary>
     public SimInstant? LastCrlAt { get; init; }
 
+    /// <summary>The nextUpdate of the last CRL: after it, relying parties need a newer one.</summary>
+    public SimInstant? LastCrlNextUpdate { get; init; }
+
+    /// <summary>False while the CA is cut off: it neither issues, revokes nor publishes.</summary>
+    public bool Reachable { get; init; } = true;
+
     /// <summary>For a subordinate: its parent's certificate (DER), the next link of its chain.</summary>
     public byte[]? IssuerDer { get; init; }
 
@@ -39,7 +45,13 @@ public sealed record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableLi
         SubordinateCaCertified c => this with { CertificateDer = c.CertificateDer, KeyRef = c.KeyRef, IssuerDer = c.IssuerCertificateDer },
         CertificateIssued i => this with { IssuedSerials = IssuedSerials.Add(Certificate.FromDer(i.CertificateDer).SerialNumber.Hex) },
         CertificateRevoked v => this with { Revocations = Revocations.Add(new RevocationEntry(v.Serial, v.Reason, v.At)) },
-        CrlPublished p => this with { CrlNumber = p.Number, LastCrlAt = p.At },
+        CrlPublished p => this with
+        {
+            CrlNumber = p.Number,
+            LastCrlAt = p.At,
+            LastCrlNextUpdate = CertificateRevocationList.FromDer(p.CrlDer).NextUpdate is { } next ? new SimInstant(next) : null,
+        },
+        CaReachabilityChanged r => this with { Reachable = r.Reachable },
         _ => this,
     };
 }

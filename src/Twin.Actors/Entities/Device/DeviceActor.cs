@@ -70,6 +70,13 @@ public sealed class DeviceActor : EntityActor
             ScheduleAt(_clock.Now.Add(_settings.RetryAfter), new RenewalDue());
         });
         Command<RenewalDue>(_ => OnDue());
+        Command<RevokeCurrentCertificate>(r =>
+        {
+            if (_state.Current is { } current)
+                SendWork(_ca, new RevokeCertificate(current.SerialNumber.Hex, r.Reason, r.Requester), "revoke");
+        });
+        Command<RevocationDone>(d => _log.Info("Device {0}: certificate {1} revoked (CRL {2}).", Id, d.Serial, d.CrlNumber));
+        Command<RevocationRefused>(r => _log.Warning("Device {0}: revocation of {1} refused: {2}", Id, r.Serial, r.Reason));
         Command<GetDeviceStatus>(_ => Sender.Tell(new DeviceStatus(Id, _state.KeyRef, _state.Certificates, _state.EnrollmentPending)));
     }
 

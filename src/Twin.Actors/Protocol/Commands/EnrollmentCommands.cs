@@ -35,3 +35,12 @@ public sealed record CaCrl(byte[]? CrlDer);
 
 /// <summary>Delivers <paramref name="Message"/> to entity <paramref name="Entity"/> of the run, as the one way in for the API and the dashboard.</summary>
 public sealed record ToEntity(Twin.Actors.Model.EntityId Entity, object Message);
+
+/// <summary>Makes a CA unreachable (false) or reachable again (true); answered with <see cref="CaReachability"/>.</summary>
+public sealed record SetCaReachable(bool Reachable, string Requester) : ICaCommand;
+
+/// <summary>Whether the CA is reachable now.</summary>
+public sealed record CaReachability(bool Reachable);
+
+/// <summary>Asks a device to have its current certificate revoked by its CA (an operator's action after a compromise).</summary>
+public sealed record RevokeCurrentCertificate(Twin.Pki.Revocation.RevocationReason Reason, string Requester) : IDeviceCommand;

@@ -26,3 +26,11 @@ public sealed record CrlPublished(RunId Run, SimInstant At, EntityId Entity, lon
 /// <summary>A subordinate CA generated its key into <paramref name="KeyRef"/> and installed the certificate its parent issued for it.</summary>
 [PersistedAs("ca.certified.v1")]
 public sealed record SubordinateCaCertified(RunId Run, SimInstant At, EntityId Entity, EntityId Parent, string KeyRef, byte[] CertificateDer, byte[] IssuerCertificateDer) : ITwinEvent;
+
+/// <summary>A CA became unreachable (<paramref name="Reachable"/> false) or reachable again: while unreachable it neither issues, revokes nor publishes CRLs.</summary>
+[PersistedAs("ca.reachability.v1")]
+public sealed record CaReachabilityChanged(RunId Run, SimInstant At, EntityId Entity, bool Reachable, string Requester) : ITwinEvent;
+
+/// <summary>The CA's last CRL passed its nextUpdate without a successor: relying parties that require a current CRL now fail.</summary>
+[PersistedAs("ca.crl-lapsed.v1")]
+public sealed record CrlLapsed(RunId Run, SimInstant At, EntityId Entity, long Number) : ITwinEvent;

@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Persistence;
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+using Twin.Actors.Protocol;
+using Twin.Actors.Protocol.Commands;
+using Twin.Actors.Protocol.Events;
+
+namespace Twin.Actors.Entities.Timeline;
+
+/// <summary>
+/// Plays a scenario's timeline on the clock: each step goes to its target as counted work at its
+/// instant and is journaled, so a resumed run never applies a step twice.
+/// </summary>
+public sealed class TimelineActor : EntityActor
+{
+    /// <summary>The timeline's entity id.</summary>
+    public static readonly EntityId TimelineId = new("timeline");
+
+    private readonly RunId _run;
+    private readonly SimInstant _start;
+    private readonly IReadOnlyList<TimelineStep> _steps;
+    private readonly SimulationClock _clock;
+    private readonly IActorRef _plant;
+    private ImmutableHashSet<int> _applied = [];
+
+    /// <summary>Creates the timeline of <paramref name="run"/>; <paramref name="plant"/> routes steps to their targets.</summary>
+    public TimelineActor(RunId run, SimInstant start, IReadOnlyList<TimelineStep> steps, SimulationClock clock, SimulationWork work, IActorRef clockActor, IActorRef plant)
+        : base(TimelineId, work, clockActor)
+    {
+        _run = run;
+        _start = start;
+        _steps = steps;
+        _clock = clock;
+        _plant = plant;
+        PersistenceId = EntityKinds.PersistenceId("timeline", run, TimelineId);
+
+        Recover<TimelineStepApplied>(e => _applied = _applied.Add(e.Step));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            for (var i = 0; i < _steps.Count; i++)
+                if (!_applied.Contains(i)) WakeAt(_start.Add(_steps[i].After), new StepDue(i), $"step-{i}", priority: 10);
+            AnnounceStarted();
+        });
+        Command<StepDue>(d => Apply(d.Index));
+        // Answers from targets arrive as counted work; nothing more to do with them.
+        Command<CaReachability>(_ => { });
+        Command<RevocationDone>(_ => { });
+        Command<RevocationRefused>(_ => { });
+    }
+
+    /// <inheritdoc />
+    public override string PersistenceId { get; }
+
+    /// <summary>Props for the timeline.</summary>
+    public static Props Props(RunId run, SimInstant start, IReadOnlyList<TimelineStep> steps, SimulationClock clock, SimulationWork work, IActorRef clockActor, IActorRef plant) =>
+        Akka.Actor.Props.Create(() => new TimelineActor(run, start, steps, clock, work, clockActor, plant));
+
+    private void Apply(int index)
+    {
+        if (_applied.Contains(index)) return;
+        var step = _steps[index];
+        object command = step.Action switch
+        {
+            TimelineAction.Revoke => new RevokeCurrentCertificate(step.Reason, "timeline"),
+            TimelineAction.CaOffline => new SetCaReachable(false, "timeline"),
+            _ => new SetCaReachable(true, "timeline"),
+        };
+        Persist(new TimelineStepApplied(_run, _clock.Now, Id, index, step.ActionName, step.Target), e =>
+        {
+            _applied = _applied.Add(e.Step);
+            Work.Begin("timeline");
+            _plant.Tell(new ToEntity(step.Target, new Tracked(command, "timeline")), Self);
+        });
+    }
+
+    /// <summary>The clock's wake-up for step <paramref name="Index"/>.</summary>
+    public sealed record StepDue(int Index);
+}
