@@ -251,6 +251,18 @@ public static class StatusCodes
     public const uint GoodNoData = 0x00A50000;
     /// <summary>More data is available in the time range beyond the number of values requested.</summary>
     public const uint GoodMoreData = 0x00A60000;
+    /// <summary>The requested node id is already used by another node.</summary>
+    public const uint BadNodeIdExists = 0x805E0000;
+    /// <summary>The source node id does not reference a valid node.</summary>
+    public const uint BadSourceNodeIdInvalid = 0x80640000;
+    /// <summary>The executable attribute does not allow the execution of the method.</summary>
+    public const uint BadNotExecutable = 0x81110000;
+    /// <summary>The requested operation has no match to return.</summary>
+    public const uint BadNoMatch = 0x806F0000;
+    /// <summary>The view id does not refer to a valid view node.</summary>
+    public const uint BadViewIdUnknown = 0x806B0000;
+    /// <summary>The browse name is invalid.</summary>
+    public const uint BadBrowseNameInvalid = 0x80600000;
 
     private static readonly Dictionary<uint, string> Names = typeof(StatusCodes)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using Twin.OpcUa.Encoding;
+using Twin.OpcUa.Messages;
+using Twin.OpcUa.SecureChannel;
+
+namespace Twin.OpcUa.Server;
+
+internal sealed partial class Services
+{
+    /// <summary>Part 4 §5.6.2.</summary>
+    private CreateSessionResponse CreateSession(ChannelContext channel, CreateSessionRequest r)
+    {
+        if (channel.SecurityMode != MessageSecurityMode.None && (r.ClientNonce is null || r.ClientNonce.Length < 32))
+            throw new UaException(StatusCodes.BadNonceInvalid, "The client nonce must be at least 32 bytes.");
+        var session = _sessions.Create(r.SessionName ?? "", channel.ChannelId, r.RequestedSessionTimeout);
+        return new CreateSessionResponse
+        {
+            ResponseHeader = ResponseHeader.For(r.RequestHeader),
+            SessionId = session.SessionId,
+            AuthenticationToken = session.AuthenticationToken,
+            RevisedSessionTimeout = session.Timeout,
+            ServerNonce = session.ServerNonce,
+            ServerEndpoints = Endpoints(r.EndpointUrl),
+            ServerSoftwareCertificates = [],
+            ServerSignature = new SignatureData(),
+            MaxRequestMessageSize = (uint)_options.Limits.MaxMessageSize,
+        };
+    }
+
+    /// <summary>Part 4 §5.6.3: checks the user token against the endpoint's policies and binds the session to this channel.</summary>
+    private ActivateSessionResponse ActivateSession(ChannelContext channel, ActivateSessionRequest r)
+    {
+        var session = _sessions.Find(r.RequestHeader.AuthenticationToken) ?? throw new UaException(StatusCodes.BadSessionIdInvalid, "No session has this authentication token.");
+        // An activated session may move to a new channel (reconnect, Part 4 §5.6.3.1); a new one must activate where it was created.
+        if (!session.Activated && session.ChannelId != channel.ChannelId)
+            throw new UaException(StatusCodes.BadSecureChannelIdInvalid, "A session must first be activated on the channel that created it.");
+
+        var (user, roles) = Authenticate(r.UserIdentityToken);
+        session.UserName = user;
+        session.Roles = roles;
+        session.ChannelId = channel.ChannelId;
+        session.Activated = true;
+        session.ServerNonce = RandomNumberGenerator.GetBytes(32);
+        session.LastContact = _options.Time.GetUtcNow().UtcDateTime;
+        return new ActivateSessionResponse { ResponseHeader = ResponseHeader.For(r.RequestHeader), ServerNonce = session.ServerNonce, Results = [], DiagnosticInfos = [] };
+    }
+
+    /// <summary>Maps a user identity token to a user name and roles, or fails with BadIdentityTokenInvalid / BadUserAccessDenied (Part 4 §7.41).</summary>
+    private (string User, IReadOnlySet<string> Roles) Authenticate(ExtensionObject token)
+    {
+        switch (token.Body)
+        {
+            case null when token.IsNull && _options.AllowAnonymous:
+            case AnonymousIdentityToken when _options.AllowAnonymous:
+                return ("", new HashSet<string> { Roles.Anonymous });
+            case AnonymousIdentityToken:
+                throw new UaException(StatusCodes.BadIdentityTokenRejected, "Anonymous access is not allowed.");
+            case UserNameIdentityToken u when _options.Users.Count > 0:
+                if (!string.IsNullOrEmpty(u.EncryptionAlgorithm))
+                    throw new UaException(StatusCodes.BadIdentityTokenInvalid, $"Password encryption {u.EncryptionAlgorithm} is not supported on this endpoint.");
+                var account = _options.Users.FirstOrDefault(a => a.UserName == u.UserName);
+                var given = u.Password ?? [];
+                var expected = account is null ? [] : System.Text.Encoding.UTF8.GetBytes(account.Password);
+                if (account is null || !CryptographicOperations.FixedTimeEquals(given, expected))
+                    throw new UaException(StatusCodes.BadUserAccessDenied, "Unknown user or wrong password.");
+                var roles = new HashSet<string>(account.Roles) { Roles.AuthenticatedUser };
+                return (account.UserName, roles);
+            default:
+                throw new UaException(StatusCodes.BadIdentityTokenInvalid, $"User identity token {token.TypeId} is not accepted.");
+        }
+    }
+
+    /// <summary>Part 4 §5.6.4.</summary>
+    private CloseSessionResponse CloseSession(ChannelContext channel, CloseSessionRequest r)
+    {
+        var session = _sessions.Find(r.RequestHeader.AuthenticationToken) ?? throw new UaException(StatusCodes.BadSessionIdInvalid, "No session has this authentication token.");
+        if (session.ChannelId != channel.ChannelId) throw new UaException(StatusCodes.BadSecureChannelIdInvalid, "The session is bound to another secure channel.");
+        _sessions.Close(session);
+        return new CloseSessionResponse { ResponseHeader = ResponseHeader.For(r.RequestHeader) };
+    }
+}
