@@ -1,0 +1,161 @@
+using Twin.OpcUa.Encoding;
+using Twin.OpcUa.Messages;
+using Twin.OpcUa.SecureChannel;
+using Twin.OpcUa.Transport;
+
+namespace Twin.OpcUa.Client;
+
+/// <summary>
+/// A client session with one server: discovery, endpoint selection, CreateSession/ActivateSession, the attribute, view,
+/// method and subscription services, and reconnect (a new channel, the same session where the server still has it).
+/// </summary>
+public sealed partial class ClientSession : IAsyncDisposable
+{
+    private readonly Func<CancellationToken, Task<UaConnection>> _connect;
+    private readonly ClientOptions _options;
+    private readonly string _endpointUrl;
+    private ClientChannel _channel;
+    private NodeId _authenticationToken = NodeId.Null;
+    private EndpointDescription _endpoint;
+
+    private ClientSession(Func<CancellationToken, Task<UaConnection>> connect, string endpointUrl, ClientOptions options, ClientChannel channel, EndpointDescription endpoint)
+    {
+        _connect = connect;
+        _endpointUrl = endpointUrl;
+        _options = options;
+        _channel = channel;
+        _endpoint = endpoint;
+    }
+
+    public NodeId SessionId { get; private set; } = NodeId.Null;
+    public EndpointDescription Endpoint => _endpoint;
+
+    /// <summary>The server's namespace table, read after activation.</summary>
+    public IReadOnlyList<string> NamespaceUris { get; private set; } = [];
+
+    public bool IsConnected => _channel.IsOpen;
+
+    /// <summary>Connects over TCP to <paramref name="endpointUrl"/>.</summary>
+    public static Task<ClientSession> ConnectAsync(string endpointUrl, ClientOptions? options = null, CancellationToken ct = default) =>
+        ConnectAsync(endpointUrl, c => SocketPipes.ConnectAsync(endpointUrl, c), options, ct);
+
+    /// <summary>Connects through <paramref name="connect"/> (TCP, in-process, ...): GetEndpoints on a None channel, endpoint selection, session.</summary>
+    public static async Task<ClientSession> ConnectAsync(string endpointUrl, Func<CancellationToken, Task<UaConnection>> connect, ClientOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(connect);
+        options ??= new ClientOptions();
+        var channel = await OpenChannelAsync(connect, endpointUrl, options, ct).ConfigureAwait(false);
+        try
+        {
+            var endpoints = await channel.CallAsync<GetEndpointsResponse>(new GetEndpointsRequest { EndpointUrl = endpointUrl, ProfileUris = [SecurityPolicies.UaTcpTransport] },
+                NodeId.Null, options.RequestTimeout, ct).ConfigureAwait(false);
+            var tokenType = options.User is null ? UserTokenType.Anonymous : UserTokenType.UserName;
+            var endpoint = EndpointSelector.Select(endpoints.Endpoints ?? [], options.AllowedPolicies, SecurityPolicies.Implemented, tokenType);
+            var session = new ClientSession(connect, endpointUrl, options, channel, endpoint);
+            await session.CreateAndActivateAsync(ct).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            await channel.CloseAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Asks a server for its endpoints (Part 4 §5.4.4) without creating a session.</summary>
+    public static async Task<EndpointDescription[]> GetEndpointsAsync(string endpointUrl, ClientOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new ClientOptions();
+        var channel = await OpenChannelAsync(c => SocketPipes.ConnectAsync(endpointUrl, c), endpointUrl, options, ct).ConfigureAwait(false);
+        try
+        {
+            var r = await channel.CallAsync<GetEndpointsResponse>(new GetEndpointsRequest { EndpointUrl = endpointUrl }, NodeId.Null, options.RequestTimeout, ct).ConfigureAwait(false);
+            return r.Endpoints ?? [];
+        }
+        finally { await channel.CloseAsync().ConfigureAwait(false); }
+    }
+
+    private static async Task<ClientChannel> OpenChannelAsync(Func<CancellationToken, Task<UaConnection>> connect, string endpointUrl, ClientOptions options, CancellationToken ct)
+    {
+        var connection = await connect(ct).ConfigureAwait(false);
+        return await ClientChannel.OpenAsync(connection, endpointUrl, options.Limits, options.ChannelLifetime, ct).ConfigureAwait(false);
+    }
+
+    private async Task CreateAndActivateAsync(CancellationToken ct)
+    {
+        var created = await _channel.CallAsync<CreateSessionResponse>(new CreateSessionRequest
+        {
+            ClientDescription = new ApplicationDescription { ApplicationUri = _options.ApplicationUri, ApplicationName = new LocalizedText(_options.ApplicationName), ApplicationType = ApplicationType.Client },
+            EndpointUrl = _endpointUrl, SessionName = _options.SessionName, ClientNonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
+            RequestedSessionTimeout = _options.SessionTimeout, MaxResponseMessageSize = (uint)_options.Limits.MaxMessageSize,
+        }, NodeId.Null, _options.RequestTimeout, ct).ConfigureAwait(false);
+        SessionId = created.SessionId;
+        _authenticationToken = created.AuthenticationToken;
+        await ActivateAsync(ct).ConfigureAwait(false);
+        var ns = await ReadAsync([new ReadValueId { NodeId = 2255u, AttributeId = 13 }], ct).ConfigureAwait(false);
+        NamespaceUris = ns[0].Value.Value as string[] ?? [];
+    }
+
+    private Task<ActivateSessionResponse> ActivateAsync(CancellationToken ct)
+    {
+        var policies = _endpoint.UserIdentityTokens ?? [];
+        ExtensionObject token;
+        if (_options.User is { } user)
+        {
+            var policy = policies.First(p => p.TokenType == UserTokenType.UserName);
+            token = new ExtensionObject(new UserNameIdentityToken { PolicyId = policy.PolicyId, UserName = user.UserName, Password = System.Text.Encoding.UTF8.GetBytes(user.Password) });
+        }
+        else
+        {
+            var policy = policies.First(p => p.TokenType == UserTokenType.Anonymous);
+            token = new ExtensionObject(new AnonymousIdentityToken { PolicyId = policy.PolicyId });
+        }
+        return _channel.CallAsync<ActivateSessionResponse>(new ActivateSessionRequest { UserIdentityToken = token, LocaleIds = ["en"] }, _authenticationToken, _options.RequestTimeout, ct);
+    }
+
+    /// <summary>
+    /// Opens a new channel and re-activates the session on it (Part 4 §5.6.3.1); when the server no longer knows the session,
+    /// creates a new one. Subscriptions of a lost session are not restored.
+    /// </summary>
+    public async Task ReconnectAsync(CancellationToken ct = default)
+    {
+        await _channel.DisposeAsync().ConfigureAwait(false);
+        _channel = await OpenChannelAsync(_connect, _endpointUrl, _options, ct).ConfigureAwait(false);
+        try
+        {
+            await ActivateAsync(ct).ConfigureAwait(false);
+        }
+        catch (UaException e) when (e.StatusCode.Code is StatusCodes.BadSessionIdInvalid or StatusCodes.BadSessionClosed)
+        {
+            await CreateAndActivateAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops the connection without closing anything, as a network failure would (for reconnect tests).</summary>
+    internal ValueTask AbortConnectionAsync() => _channel.AbortAsync();
+
+    /// <summary>Renews the channel's security token now.</summary>
+    public Task RenewChannelAsync(CancellationToken ct = default) => _channel.RenewAsync(ct);
+
+    /// <summary>The current channel's security token.</summary>
+    public ChannelSecurityToken ChannelToken => _channel.Token;
+
+    internal Task<T> CallAsync<T>(IServiceRequest request, CancellationToken ct) where T : IServiceResponse =>
+        _channel.CallAsync<T>(request, _authenticationToken, _options.RequestTimeout, ct);
+
+    /// <summary>Closes the session (deleting its subscriptions) and the channel.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopSubscriptionsAsync().ConfigureAwait(false);
+        if (_channel.IsOpen)
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await CallAsync<CloseSessionResponse>(new CloseSessionRequest { DeleteSubscriptions = true }, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is UaException or OperationCanceledException) { }
+        }
+        await _channel.CloseAsync().ConfigureAwait(false);
+    }
+}
