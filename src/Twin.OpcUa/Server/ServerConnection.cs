@@ -67,7 +67,11 @@ internal sealed partial class ServerConnection : IDisposable
         {
             await _connection.FailAsync(e.StatusCode.Code, e.Message).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException) { }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException) { }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidCastException or NullReferenceException or IndexOutOfRangeException or OverflowException or FormatException)
+        {
+            await _connection.FailAsync(StatusCodes.BadInternalError, "Unexpected failure: " + e.GetType().Name).ConfigureAwait(false);
+        }
         finally
         {
             await _closed.CancelAsync().ConfigureAwait(false);

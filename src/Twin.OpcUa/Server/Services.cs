@@ -59,6 +59,11 @@ internal sealed partial class Services
         {
             return ServiceFault.For((request as IServiceRequest)?.RequestHeader, e.StatusCode.Code);
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidCastException or NullReferenceException or IndexOutOfRangeException or OverflowException or FormatException or KeyNotFoundException)
+        {
+            // A request that decoded but makes no sense to a service (or a handler bug) fails alone; the server goes on.
+            return ServiceFault.For((request as IServiceRequest)?.RequestHeader, StatusCodes.BadInternalError);
+        }
     }
 
     /// <summary>The session named by the request's authentication token; it must be activated on this channel (Part 4 §5.6.3).</summary>

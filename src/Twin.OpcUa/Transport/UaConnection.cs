@@ -109,6 +109,9 @@ public sealed class UaConnection : IAsyncDisposable
         await DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Ends this side's sending (the peer reads end of stream) while still reading what the peer sends.</summary>
+    public ValueTask DisposeOutputAsync() => _pipe.Output.CompleteAsync();
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
