@@ -263,6 +263,8 @@ public static class StatusCodes
     public const uint BadViewIdUnknown = 0x806B0000;
     /// <summary>The browse name is invalid.</summary>
     public const uint BadBrowseNameInvalid = 0x80600000;
+    /// <summary>The value is an initial value for a variable that normally receives its value from another variable.</summary>
+    public const uint UncertainInitialValue = 0x40920000;
 
     private static readonly Dictionary<uint, string> Names = typeof(StatusCodes)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
