@@ -40,7 +40,7 @@ public sealed record MessageChunk(MessageType Type, byte ChunkType, uint Channel
     /// <paramref name="nextSequence"/> (Part 6 §6.7.2.4); fails with <paramref name="tooLargeStatus"/> past the size or chunk limits.
     /// </summary>
     public static List<byte[]> Encode(MessageType type, uint channelId, AsymmetricSecurityHeader? asym, uint tokenId, Func<uint> nextSequence, uint requestId,
-        ReadOnlySpan<byte> body, int maxChunkSize, int maxMessageSize, int maxChunkCount, uint tooLargeStatus)
+        ReadOnlySpan<byte> body, int maxChunkSize, int maxMessageSize, int maxChunkCount, uint tooLargeStatus, ChannelSecurity? protection = null)
     {
         ArgumentNullException.ThrowIfNull(nextSequence);
         var security = new BinaryEncoder(64);
@@ -50,7 +50,7 @@ public sealed record MessageChunk(MessageType Type, byte ChunkType, uint Channel
         }
         else security.WriteUInt32(tokenId);
         var overhead = TcpMessages.HeaderSize + 4 + security.Position + 8;
-        var perChunk = maxChunkSize - overhead;
+        var perChunk = protection is null ? maxChunkSize - overhead : protection.MaxBodySize(maxChunkSize, overhead - 8, asym is not null);
         if (perChunk <= 0) throw new UaException(StatusCodes.BadTcpInternalError, "The chunk size leaves no room for a body.");
         if (maxMessageSize > 0 && body.Length > maxMessageSize) throw new UaException(tooLargeStatus, $"Message of {body.Length} bytes exceeds the peer's limit of {maxMessageSize}.");
         var count = Math.Max(1, (body.Length + perChunk - 1) / perChunk);
@@ -67,7 +67,7 @@ public sealed record MessageChunk(MessageType Type, byte ChunkType, uint Channel
             BinaryPrimitives.WriteUInt32LittleEndian(chunk.AsSpan(at), nextSequence());
             BinaryPrimitives.WriteUInt32LittleEndian(chunk.AsSpan(at + 4), requestId);
             part.CopyTo(chunk.AsSpan(overhead));
-            chunks.Add(chunk);
+            chunks.Add(protection is null ? chunk : protection.Protect(chunk, type));
         }
         return chunks;
     }

@@ -32,7 +32,7 @@ internal sealed partial class ServerConnection
         var body = e.ToArray();
         await _connection.WriteLockedAsync(async output =>
         {
-            var chunks = MessageChunk.Encode(type, _channel.ChannelId, asym, tokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadResponseTooLarge);
+            var chunks = MessageChunk.Encode(type, _channel.ChannelId, asym, tokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadResponseTooLarge, _security);
             foreach (var c in chunks) await output.WriteAsync(c, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
     }

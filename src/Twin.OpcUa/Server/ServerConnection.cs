@@ -19,6 +19,7 @@ internal sealed partial class ServerConnection : IDisposable
     private readonly SequenceChecker _received = new();
     private readonly SequenceCounter _sent = new();
     private readonly CancellationTokenSource _closed = new();
+    private ChannelSecurity _security = ChannelSecurity.None(isServer: true);
     private int _sendChunkSize;
     private int _peerMaxMessageSize;
     private int _peerMaxChunkCount;
@@ -46,13 +47,17 @@ internal sealed partial class ServerConnection : IDisposable
             var assembler = new ChunkAssembler(_limits.MaxMessageSize, _limits.MaxChunkCount);
             while (await _connection.ReadFrameAsync(linked.Token).ConfigureAwait(false) is { } frame)
             {
-                var chunk = MessageChunk.Parse(frame, _limits);
+                if (frame.Type == MessageType.OpenChannel)
+                {
+                    await OpenAsync(frame, linked.Token).ConfigureAwait(false);
+                    continue;
+                }
+                if (frame.Type is MessageType.Message or MessageType.CloseChannel && frame.Bytes.Length >= 16)
+                    _channel.CheckToken(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(frame.Bytes.AsSpan(8)), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(frame.Bytes.AsSpan(12)));
+                var chunk = MessageChunk.Parse(_security.Unprotect(frame), _limits);
                 _received.Check(chunk.SequenceNumber);
                 switch (chunk.Type)
                 {
-                    case MessageType.OpenChannel:
-                        await OpenAsync(chunk, linked.Token).ConfigureAwait(false);
-                        break;
                     case MessageType.CloseChannel:
                         _channel.CheckToken(chunk.ChannelId, chunk.TokenId);
                         return;
@@ -99,22 +104,49 @@ internal sealed partial class ServerConnection : IDisposable
         _connection.MaxReceiveChunkSize = receive;
     }
 
-    /// <summary>OpenSecureChannel issue or renew (Part 4 §5.5.2, Part 6 §6.7.4); only SecurityPolicy None is implemented.</summary>
-    private async Task OpenAsync(MessageChunk chunk, CancellationToken ct)
+    /// <summary>OpenSecureChannel issue or renew (Part 4 §5.5.2, Part 6 §6.7.4), with SecurityPolicy None or a secure policy.</summary>
+    private async Task OpenAsync(Frame frame, CancellationToken ct)
     {
-        if (chunk.ChunkType != 'F') throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, "OPN must fit in one chunk.");
-        var policy = chunk.Asymmetric!.SecurityPolicyUri;
-        if (policy != SecurityPolicies.None) throw new UaException(StatusCodes.BadSecurityPolicyRejected, $"Security policy {policy} is not offered.");
-        if (_channel.IsOpen ? chunk.ChannelId != _channel.ChannelId : chunk.ChannelId != 0)
-            throw new UaException(StatusCodes.BadTcpSecureChannelUnknown, $"OPN names channel {chunk.ChannelId}.");
+        if (frame.ChunkType != 'F') throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, "OPN must fit in one chunk.");
+        var clear = MessageChunk.Parse(frame, _limits);
+        var header = clear.Asymmetric!;
+        if (_channel.IsOpen ? clear.ChannelId != _channel.ChannelId : clear.ChannelId != 0)
+            throw new UaException(StatusCodes.BadTcpSecureChannelUnknown, $"OPN names channel {clear.ChannelId}.");
+        if (_channel.IsOpen && header.SecurityPolicyUri != _security.PolicyUri)
+            throw new UaException(StatusCodes.BadSecurityPolicyRejected, "A renewal must keep the channel's security policy.");
+        if (!_channel.IsOpen) _security = SecurityFor(header);
+        var chunk = MessageChunk.Parse(_security.Unprotect(frame), _limits);
+        _received.Check(chunk.SequenceNumber);
         var request = DecodeRequest(chunk.Body) as OpenSecureChannelRequest
             ?? throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, "OPN does not carry an OpenSecureChannelRequest.");
-        var token = _channel.Open(request, policy);
+        if (_security.Policy is not null && request.SecurityMode is not (MessageSecurityMode.Sign or MessageSecurityMode.SignAndEncrypt))
+            throw new UaException(StatusCodes.BadSecurityModeRejected, $"Security mode {request.SecurityMode} does not fit policy {_security.PolicyUri}.");
+        var token = _channel.Open(request, _security.PolicyUri);
+        _security.Mode = request.SecurityMode;
+        var serverNonce = _security.Policy is null ? [] : System.Security.Cryptography.RandomNumberGenerator.GetBytes(SecurityPolicy.NonceLength);
+        _security.AddToken(token.TokenId, request.ClientNonce ?? [], serverNonce);
         var response = new OpenSecureChannelResponse
         {
-            ResponseHeader = ResponseHeader.For(request.RequestHeader), ServerProtocolVersion = 0, SecurityToken = token, ServerNonce = [],
+            ResponseHeader = ResponseHeader.For(request.RequestHeader), ServerProtocolVersion = 0, SecurityToken = token, ServerNonce = serverNonce,
         };
-        await SendAsync(MessageType.OpenChannel, new AsymmetricSecurityHeader(SecurityPolicies.None, null, null), 0, chunk.RequestId, response, ct).ConfigureAwait(false);
+        await SendAsync(MessageType.OpenChannel, _security.SendHeader(), 0, chunk.RequestId, response, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the policy is offered, the OPN is meant for our certificate, and the client's certificate passes validation (Part 4 §6.1.3).</summary>
+    private ChannelSecurity SecurityFor(AsymmetricSecurityHeader header)
+    {
+        if (header.SecurityPolicyUri == SecurityPolicies.None)
+            return _options.OfferNone ? ChannelSecurity.None(isServer: true) : throw new UaException(StatusCodes.BadSecurityPolicyRejected, "SecurityPolicy None is not offered.");
+        var policy = SecurityPolicy.Find(header.SecurityPolicyUri);
+        if (policy is null || _options.Certificate is null || !_options.SecurityPolicyUris.Contains(policy.Uri))
+            throw new UaException(StatusCodes.BadSecurityPolicyRejected, $"Security policy {header.SecurityPolicyUri} is not offered.");
+        if (header.SenderCertificate is not { Length: > 0 } clientCertificate) throw new UaException(StatusCodes.BadCertificateInvalid, "OPN carries no client certificate.");
+        if (header.ReceiverCertificateThumbprint is null || !header.ReceiverCertificateThumbprint.AsSpan().SequenceEqual(ChannelSecurity.Thumbprint(_options.Certificate.RawData)))
+            throw new UaException(StatusCodes.BadCertificateInvalid, "OPN is encrypted for another certificate.");
+        var verdict = _options.CertificateValidator.Validate(new Security.CertificateCheck(clientCertificate, [], Security.CertificateUse.ApplicationInstance, null, _options.Time.GetUtcNow()));
+        // Part 4 §5.5.2: the client learns only that security checks failed; the precise reason stays on the server (rejected list).
+        if (!verdict.IsGood) throw new UaException(StatusCodes.BadSecurityChecksFailed, $"Client certificate refused: {verdict.Status} {verdict.Reason}");
+        return ChannelSecurity.Create(isServer: true, policy, MessageSecurityMode.SignAndEncrypt, _options.Certificate, clientCertificate);
     }
 
     private void StartRequest(MessageChunk chunk, byte[] body, CancellationToken ct)
@@ -127,7 +159,7 @@ internal sealed partial class ServerConnection : IDisposable
     {
         try
         {
-            var context = new ChannelContext(_channel.ChannelId, _channel.SecurityMode, _channel.SecurityPolicyUri, _closedToken);
+            var context = new ChannelContext(_channel.ChannelId, _channel.SecurityMode, _channel.SecurityPolicyUri, _security, _closedToken);
             var response = await _services.DispatchAsync(context, request).ConfigureAwait(false);
             try
             {

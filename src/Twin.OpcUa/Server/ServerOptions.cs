@@ -42,6 +42,18 @@ public sealed record ServerOptions
     /// <summary>Most subscriptions per session.</summary>
     public int MaxSubscriptionsPerSession { get; init; } = 100;
 
+    /// <summary>The application instance certificate with its private key; without one only SecurityPolicy None is offered.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
+    /// <summary>Secure policies offered when a certificate is set (Sign and SignAndEncrypt each). SHA-1 policies are not implemented.</summary>
+    public IReadOnlyList<string> SecurityPolicyUris { get; init; } = [SecureChannel.SecurityPolicies.Aes256Sha256RsaPss, SecureChannel.SecurityPolicies.Aes128Sha256RsaOaep, SecureChannel.SecurityPolicies.Basic256Sha256];
+
+    /// <summary>Also offer SecurityPolicy None (on by default so discovery works; switch off to refuse plaintext sessions).</summary>
+    public bool OfferNone { get; init; } = true;
+
+    /// <summary>Checks client application certificates (Part 4 §6.1.3); a trust list with nothing trusted when not set.</summary>
+    public Security.ICertificateValidator CertificateValidator { get; init; } = new Security.TrustListValidator();
+
     /// <summary>The clock for token lifetimes and session timeouts.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -12,7 +12,22 @@ internal sealed partial class Services
     {
         if (channel.SecurityMode != MessageSecurityMode.None && (r.ClientNonce is null || r.ClientNonce.Length < 32))
             throw new UaException(StatusCodes.BadNonceInvalid, "The client nonce must be at least 32 bytes.");
+        var security = channel.Security;
+        if (security.Policy is not null)
+        {
+            // Part 4 §5.6.2: the client certificate must be the channel's and name the client's ApplicationUri.
+            if (r.ClientCertificate is null || !r.ClientCertificate.AsSpan().SequenceEqual(security.RemoteCertificate))
+                throw new UaException(StatusCodes.BadCertificateInvalid, "The session certificate is not the channel's.");
+            using var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(r.ClientCertificate);
+            if (!Security.TrustListValidator.UrisOf(cert).Contains(r.ClientDescription.ApplicationUri ?? ""))
+                throw new UaException(StatusCodes.BadCertificateUriInvalid, $"The client certificate does not name {r.ClientDescription.ApplicationUri}.");
+        }
         var session = _sessions.Create(r.SessionName ?? "", channel.ChannelId, r.RequestedSessionTimeout);
+        var signature = security.Policy is null ? new SignatureData() : new SignatureData
+        {
+            Algorithm = security.Policy.AsymmetricSignatureUri,
+            Signature = security.SignWithCertificate([.. r.ClientCertificate!, .. r.ClientNonce!]),
+        };
         return new CreateSessionResponse
         {
             ResponseHeader = ResponseHeader.For(r.RequestHeader),
@@ -21,8 +36,9 @@ internal sealed partial class Services
             RevisedSessionTimeout = session.Timeout,
             ServerNonce = session.ServerNonce,
             ServerEndpoints = Endpoints(r.EndpointUrl),
+            ServerCertificate = _options.Certificate?.RawData,
             ServerSoftwareCertificates = [],
-            ServerSignature = new SignatureData(),
+            ServerSignature = signature,
             MaxRequestMessageSize = (uint)_options.Limits.MaxMessageSize,
         };
     }
@@ -35,7 +51,14 @@ internal sealed partial class Services
         if (!session.Activated && session.ChannelId != channel.ChannelId)
             throw new UaException(StatusCodes.BadSecureChannelIdInvalid, "A session must first be activated on the channel that created it.");
 
-        var (user, roles) = Authenticate(r.UserIdentityToken);
+        if (channel.Security.Policy is { } policy)
+        {
+            // Part 4 §5.6.3: the client proves possession of its key by signing the server certificate and the last server nonce.
+            var signed = _options.Certificate!.RawData.Concat(session.ServerNonce).ToArray();
+            if (r.ClientSignature.Signature is null || r.ClientSignature.Algorithm != policy.AsymmetricSignatureUri || !channel.Security.VerifyWithRemoteCertificate(signed, r.ClientSignature.Signature))
+                throw new UaException(StatusCodes.BadApplicationSignatureInvalid, "The client signature does not verify.");
+        }
+        var (user, roles) = Authenticate(r.UserIdentityToken, channel, session.ServerNonce);
         session.UserName = user;
         session.Roles = roles;
         session.ChannelId = channel.ChannelId;
@@ -46,7 +69,7 @@ internal sealed partial class Services
     }
 
     /// <summary>Maps a user identity token to a user name and roles, or fails with BadIdentityTokenInvalid / BadUserAccessDenied (Part 4 §7.41).</summary>
-    private (string User, IReadOnlySet<string> Roles) Authenticate(ExtensionObject token)
+    private (string User, IReadOnlySet<string> Roles) Authenticate(ExtensionObject token, ChannelContext channel, byte[] serverNonce)
     {
         switch (token.Body)
         {
@@ -56,10 +79,8 @@ internal sealed partial class Services
             case AnonymousIdentityToken:
                 throw new UaException(StatusCodes.BadIdentityTokenRejected, "Anonymous access is not allowed.");
             case UserNameIdentityToken u when _options.Users.Count > 0:
-                if (!string.IsNullOrEmpty(u.EncryptionAlgorithm))
-                    throw new UaException(StatusCodes.BadIdentityTokenInvalid, $"Password encryption {u.EncryptionAlgorithm} is not supported on this endpoint.");
+                var given = channel.Security.Policy is null ? u.Password ?? [] : channel.Security.DecryptPassword(u, serverNonce);
                 var account = _options.Users.FirstOrDefault(a => a.UserName == u.UserName);
-                var given = u.Password ?? [];
                 var expected = account is null ? [] : System.Text.Encoding.UTF8.GetBytes(account.Password);
                 if (account is null || !CryptographicOperations.FixedTimeEquals(given, expected))
                     throw new UaException(StatusCodes.BadUserAccessDenied, "Unknown user or wrong password.");

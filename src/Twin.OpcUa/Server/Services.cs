@@ -6,7 +6,7 @@ using Twin.OpcUa.Sessions;
 namespace Twin.OpcUa.Server;
 
 /// <summary>What a service call knows about the channel it arrived on.</summary>
-internal sealed record ChannelContext(uint ChannelId, MessageSecurityMode SecurityMode, string SecurityPolicyUri, CancellationToken Closed);
+internal sealed record ChannelContext(uint ChannelId, MessageSecurityMode SecurityMode, string SecurityPolicyUri, ChannelSecurity Security, CancellationToken Closed);
 
 /// <summary>
 /// The services of Part 4 over one address space. Each request is checked for a valid, activated session where the
@@ -97,20 +97,39 @@ internal sealed partial class Services
         };
     }
 
+    /// <summary>
+    /// One endpoint per offered policy and mode (Part 4 §5.4.4). On secure endpoints the UserName token uses the channel's policy to
+    /// encrypt the password; on the None endpoint it is sent as is, which is why a twin should switch None off outside tests.
+    /// </summary>
     private EndpointDescription[] Endpoints(string? requestedUrl)
     {
         var url = _endpointUrl();
-        var tokens = new List<UserTokenPolicy>();
-        if (_options.AllowAnonymous) tokens.Add(new UserTokenPolicy { PolicyId = "anonymous", TokenType = UserTokenType.Anonymous });
-        if (_options.Users.Count > 0) tokens.Add(new UserTokenPolicy { PolicyId = "username", TokenType = UserTokenType.UserName, SecurityPolicyUri = SecurityPolicies.None });
-        return
-        [
-            new EndpointDescription
+        UserTokenPolicy[] Tokens(bool secure)
+        {
+            var tokens = new List<UserTokenPolicy>();
+            if (_options.AllowAnonymous) tokens.Add(new UserTokenPolicy { PolicyId = "anonymous", TokenType = UserTokenType.Anonymous });
+            if (_options.Users.Count > 0) tokens.Add(new UserTokenPolicy { PolicyId = "username", TokenType = UserTokenType.UserName, SecurityPolicyUri = secure ? null : SecurityPolicies.None });
+            return [.. tokens];
+        }
+        var endpoints = new List<EndpointDescription>();
+        if (_options.Certificate is { } certificate)
+        {
+            foreach (var uri in _options.SecurityPolicyUris.Where(u => SecurityPolicy.Find(u) is not null))
+                foreach (var mode in new[] { MessageSecurityMode.SignAndEncrypt, MessageSecurityMode.Sign })
+                    endpoints.Add(new EndpointDescription
+                    {
+                        EndpointUrl = url, Server = Description(), ServerCertificate = certificate.RawData, SecurityMode = mode, SecurityPolicyUri = uri,
+                        UserIdentityTokens = Tokens(secure: true), TransportProfileUri = SecurityPolicies.UaTcpTransport,
+                        SecurityLevel = (byte)(SecurityPolicies.Strength(uri) * 10 + (mode == MessageSecurityMode.SignAndEncrypt ? 5 : 0)),
+                    });
+        }
+        if (_options.OfferNone)
+            endpoints.Add(new EndpointDescription
             {
-                EndpointUrl = url, Server = Description(), SecurityMode = MessageSecurityMode.None, SecurityPolicyUri = SecurityPolicies.None,
-                UserIdentityTokens = [.. tokens], TransportProfileUri = SecurityPolicies.UaTcpTransport, SecurityLevel = 0,
-            },
-        ];
+                EndpointUrl = url, Server = Description(), ServerCertificate = _options.Certificate?.RawData, SecurityMode = MessageSecurityMode.None,
+                SecurityPolicyUri = SecurityPolicies.None, UserIdentityTokens = Tokens(secure: false), TransportProfileUri = SecurityPolicies.UaTcpTransport, SecurityLevel = 0,
+            });
+        return [.. endpoints];
     }
 
     private ApplicationDescription Description() => new()

@@ -7,7 +7,7 @@ namespace Twin.OpcUa.Tests.Interop;
 /// <summary>node-opcua's client (an independent implementation) against our server over real TCP with SecurityPolicy None.</summary>
 public sealed class NodeOpcUaClientTests
 {
-    private static async Task<JsonElement> RunClientAsync(string endpointUrl, params string[] extra)
+    internal static async Task<JsonElement> RunClientAsync(string endpointUrl, params string[] extra)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Peers", "client.js");
         var result = await Peer.RunAsync("node", [script, endpointUrl, .. extra], Path.Combine(RepoPaths.Root, "tests", "peers"), TimeSpan.FromSeconds(90));
@@ -22,7 +22,7 @@ public sealed class NodeOpcUaClientTests
     {
         await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
 
-        var r = await RunClientAsync(host.EndpointUrl);
+        var r = await RunClientAsync(host.EndpointUrl, "None", "None", "-");
 
         Assert.Equal("urn:planttrust:test:plant", r.GetProperty("namespaces")[2].GetString());
         Assert.Contains("Server", r.GetProperty("objects").EnumerateArray().Select(x => x.GetString()));
@@ -52,8 +52,8 @@ public sealed class NodeOpcUaClientTests
     {
         await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
 
-        var good = await RunClientAsync(host.EndpointUrl, "operator", "op-secret");
-        var bad = await RunClientAsync(host.EndpointUrl, "operator", "wrong");
+        var good = await RunClientAsync(host.EndpointUrl, "None", "None", "-", "operator", "op-secret");
+        var bad = await RunClientAsync(host.EndpointUrl, "None", "None", "-", "operator", "wrong");
 
         Assert.Equal(5.5, good.GetProperty("call").GetProperty("out")[0].GetDouble());
         Assert.Equal("Good", good.GetProperty("operatorOnly").GetProperty("status").GetString());

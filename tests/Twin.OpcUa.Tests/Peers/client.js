@@ -1,9 +1,12 @@
-// node-opcua client driven against a server under test. Usage: node client.js <endpointUrl> [user password]
+// node-opcua client driven against a server under test.
+// Usage: node client.js <endpointUrl> <policy> <mode> <certFolder|-> [user password]
+// policy: None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss; mode: None, Sign, SignAndEncrypt.
+// certFolder holds client.pem and client.key (the client's application instance certificate).
 // Prints one JSON line with what it saw; exits non-zero with the error on failure.
 const path = require("path");
 const opcua = require(path.join(process.cwd(), "node_modules", "node-opcua"));
 
-const [, , endpointUrl, user, password] = process.argv;
+const [, , endpointUrl, policy, mode, certFolder, user, password] = process.argv;
 
 function withTimeout(promise, ms, what) {
     return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(what + " timed out")), ms))]);
@@ -11,14 +14,22 @@ function withTimeout(promise, ms, what) {
 
 async function main() {
     const result = {};
-    const client = opcua.OPCUAClient.create({
+    const options = {
         endpointMustExist: false,
-        securityMode: opcua.MessageSecurityMode.None,
-        securityPolicy: opcua.SecurityPolicy.None,
+        securityMode: opcua.MessageSecurityMode[mode],
+        securityPolicy: opcua.SecurityPolicy[policy],
         connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
         requestedSessionTimeout: 60000,
         keepSessionAlive: false,
-    });
+    };
+    if (certFolder !== "-") {
+        options.certificateFile = path.join(certFolder, "client.pem");
+        options.privateKeyFile = path.join(certFolder, "client.key");
+        options.applicationUri = "urn:planttrust:test:node-client";
+        options.clientCertificateManager = new opcua.OPCUACertificateManager({ rootFolder: path.join(certFolder, "pki"), automaticallyAcceptUnknownCertificate: true });
+    }
+    const client = opcua.OPCUAClient.create(options);
+    client.on("backoff", () => { throw new Error("connection refused"); });
     await client.connect(endpointUrl);
     const identity = user ? { type: opcua.UserTokenType.UserName, userName: user, password } : undefined;
     let session;

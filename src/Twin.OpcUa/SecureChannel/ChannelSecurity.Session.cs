@@ -1,0 +1,64 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Twin.OpcUa.Encoding;
+using Twin.OpcUa.Messages;
+
+namespace Twin.OpcUa.SecureChannel;
+
+public sealed partial class ChannelSecurity
+{
+    /// <summary>Signs with this side's certificate key under the channel's policy (session signatures, Part 4 §7.37).</summary>
+    public byte[] SignWithCertificate(byte[] data) => Policy!.Sign(LocalKey!, data);
+
+    public bool VerifyWithRemoteCertificate(byte[] data, byte[] signature) => Policy!.Verify(RemoteKey!, data, signature);
+
+    /// <summary>
+    /// Encrypts a UserName token password for the peer (Part 4 §7.41.4, Table 193): length, password, server nonce, RSA-encrypted
+    /// with the peer's certificate under the channel's policy.
+    /// </summary>
+    public UserNameIdentityToken EncryptPassword(string policyId, string userName, string password, byte[] serverNonce)
+    {
+        var secret = System.Text.Encoding.UTF8.GetBytes(password);
+        var plain = new byte[4 + secret.Length + serverNonce.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(plain, (uint)(secret.Length + serverNonce.Length));
+        secret.CopyTo(plain, 4);
+        serverNonce.CopyTo(plain, 4 + secret.Length);
+        var block = RemoteKey!.KeySize / 8 - Policy!.OaepOverhead;
+        var cipher = new List<byte>();
+        for (var at = 0; at < plain.Length; at += block)
+            cipher.AddRange(RemoteKey.Encrypt(plain.AsSpan(at, Math.Min(block, plain.Length - at)).ToArray(), Policy.AsymmetricEncryption));
+        return new UserNameIdentityToken { PolicyId = policyId, UserName = userName, Password = [.. cipher], EncryptionAlgorithm = Policy.AsymmetricEncryptionUri };
+    }
+
+    /// <summary>Decrypts a UserName token password and checks it ends with the nonce the server last issued (Part 4 §7.41.4).</summary>
+    public byte[] DecryptPassword(UserNameIdentityToken token, byte[] serverNonce)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.EncryptionAlgorithm != Policy!.AsymmetricEncryptionUri)
+            throw new UaException(StatusCodes.BadIdentityTokenInvalid, $"Password encryption {token.EncryptionAlgorithm} does not match policy {Policy.Uri}.");
+        var cipher = token.Password ?? [];
+        var blockSize = LocalKey!.KeySize / 8;
+        if (cipher.Length == 0 || cipher.Length % blockSize != 0) throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The encrypted password has a bad length.");
+        var plain = new List<byte>();
+        try
+        {
+            for (var at = 0; at < cipher.Length; at += blockSize)
+                plain.AddRange(LocalKey.Decrypt(cipher.AsSpan(at, blockSize).ToArray(), Policy.AsymmetricEncryption));
+        }
+        catch (CryptographicException) { throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The password does not decrypt."); }
+        var bytes = plain.ToArray();
+        var length = bytes.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes) : uint.MaxValue;
+        if (length != bytes.Length - 4 || length < serverNonce.Length || !bytes.AsSpan(bytes.Length - serverNonce.Length).SequenceEqual(serverNonce))
+            throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The password is not bound to the current server nonce.");
+        return bytes[4..^serverNonce.Length];
+    }
+
+    /// <summary>Reads the application URIs of the peer certificate.</summary>
+    public IReadOnlyList<string> RemoteApplicationUris()
+    {
+        if (RemoteCertificate is null) return [];
+        using var cert = X509CertificateLoader.LoadCertificate(RemoteCertificate);
+        return Security.TrustListValidator.UrisOf(cert);
+    }
+}
