@@ -27,7 +27,7 @@ public sealed class NodePeerServer : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    public static async Task<NodePeerServer> StartAsync()
+    public static async Task<NodePeerServer> StartAsync(bool secure = false)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("node")
@@ -37,7 +37,21 @@ public sealed class NodePeerServer : IAsyncDisposable
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Peers", "server.js"));
         psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        psi.ArgumentList.Add(RepoPaths.NewScratch("node-opcua-pki"));
+        var pki = RepoPaths.NewScratch("node-opcua-pki");
+        psi.ArgumentList.Add(pki);
+        if (secure)
+        {
+            var certs = RepoPaths.NewScratch("node-opcua-server-cert");
+            TestPki.WritePem(TestPki.Shared.NodeServer, certs, "server");
+            foreach (var store in new[] { "server", "user" })
+            {
+                Directory.CreateDirectory(Path.Combine(pki, store, "trusted", "certs"));
+                Directory.CreateDirectory(Path.Combine(pki, store, "trusted", "crl"));
+                File.WriteAllBytes(Path.Combine(pki, store, "trusted", "certs", "ca.der"), TestPki.Shared.Ca.Certificate.GetDer());
+                File.WriteAllBytes(Path.Combine(pki, store, "trusted", "crl", "ca.crl"), TestPki.Shared.Crl);
+            }
+            psi.ArgumentList.Add(certs);
+        }
         var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Text.StringBuilder();

@@ -15,6 +15,7 @@ public sealed class TestPki
     public const string ServerUri = "urn:planttrust:test:server";
     public const string NodeClientUri = "urn:planttrust:test:node-client";
     public const string ClientUri = "urn:planttrust:twin:client";
+    public const string NodeServerUri = "urn:node-opcua:peer:server";
 
     private static readonly Lazy<TestPki> Lazy = new(() => new TestPki());
     private readonly KeyPair _caKey;
@@ -27,6 +28,7 @@ public sealed class TestPki
         Server = Issue("CN=Test Server", ServerUri, start);
         NodeClient = Issue("CN=node-opcua client", NodeClientUri, start);
         Client = Issue("CN=Twin client", ClientUri, start);
+        NodeServer = Issue("CN=node-opcua peer server", NodeServerUri, start);
         Crl = BuildCrl(start);
     }
 
@@ -36,6 +38,7 @@ public sealed class TestPki
     public (X509Certificate2 Certificate, KeyPair Key) Server { get; }
     public (X509Certificate2 Certificate, KeyPair Key) NodeClient { get; }
     public (X509Certificate2 Certificate, KeyPair Key) Client { get; }
+    public (X509Certificate2 Certificate, KeyPair Key) NodeServer { get; }
     public byte[] Crl { get; }
 
     /// <summary>A validator trusting the test CA, with its CRL.</summary>

@@ -28,13 +28,17 @@ internal sealed class ClientChannel : IAsyncDisposable
     private int _peerMaxChunkCount;
     private uint _channelId;
     private ChannelSecurityToken _token = new();
+    private readonly ChannelSecurity _security;
 
-    private ClientChannel(UaConnection connection, EncodingLimits limits, uint requestedLifetime)
+    private ClientChannel(UaConnection connection, EncodingLimits limits, uint requestedLifetime, ChannelSecurity security)
     {
         _connection = connection;
         _limits = limits;
         _requestedLifetime = requestedLifetime;
+        _security = security;
     }
+
+    public ChannelSecurity Security => _security;
 
     public uint ChannelId => _channelId;
     public ChannelSecurityToken Token => _token;
@@ -43,9 +47,9 @@ internal sealed class ClientChannel : IAsyncDisposable
     /// <summary>Why the channel ended, when it did.</summary>
     public Exception? Fault { get; private set; }
 
-    public static async Task<ClientChannel> OpenAsync(UaConnection connection, string endpointUrl, EncodingLimits limits, uint requestedLifetime, CancellationToken ct)
+    public static async Task<ClientChannel> OpenAsync(UaConnection connection, string endpointUrl, EncodingLimits limits, uint requestedLifetime, ChannelSecurity security, CancellationToken ct)
     {
-        var channel = new ClientChannel(connection, limits, requestedLifetime);
+        var channel = new ClientChannel(connection, limits, requestedLifetime, security);
         try
         {
             await channel.HandshakeAsync(endpointUrl, ct).ConfigureAwait(false);
@@ -81,13 +85,17 @@ internal sealed class ClientChannel : IAsyncDisposable
 
     private async Task OpenSecureChannelAsync(SecurityTokenRequestType type, CancellationToken ct)
     {
+        var clientNonce = _security.Policy is null ? [] : System.Security.Cryptography.RandomNumberGenerator.GetBytes(SecurityPolicy.NonceLength);
         var request = new OpenSecureChannelRequest
         {
-            RequestType = type, SecurityMode = MessageSecurityMode.None, ClientNonce = [], RequestedLifetime = _requestedLifetime,
+            RequestType = type, SecurityMode = _security.Mode, ClientNonce = clientNonce, RequestedLifetime = _requestedLifetime,
         };
-        var response = (OpenSecureChannelResponse)await SendAsync(MessageType.OpenChannel, request, TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
-        _channelId = response.SecurityToken.ChannelId;
-        _token = response.SecurityToken;
+        var response = await SendAsync(MessageType.OpenChannel, request, TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
+        if (response is ServiceFault fault) throw new UaException(fault.ResponseHeader.ServiceResult.Code, "OpenSecureChannel failed.");
+        var opened = (OpenSecureChannelResponse)response;
+        _security.AddToken(opened.SecurityToken.TokenId, clientNonce, opened.ServerNonce ?? []);
+        _channelId = opened.SecurityToken.ChannelId;
+        _token = opened.SecurityToken;
     }
 
     private async Task RenewLoopAsync()
@@ -132,10 +140,10 @@ internal sealed class ClientChannel : IAsyncDisposable
         _pending[requestId] = tcs;
         try
         {
-            var asym = type == MessageType.OpenChannel ? new AsymmetricSecurityHeader(SecurityPolicies.None, null, null) : null;
+            var asym = type == MessageType.OpenChannel ? _security.SendHeader() : null;
             await _connection.WriteLockedAsync(async output =>
             {
-                var chunks = MessageChunk.Encode(type, _channelId, asym, _token.TokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadRequestTooLarge);
+                var chunks = MessageChunk.Encode(type, _channelId, asym, _token.TokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadRequestTooLarge, _security);
                 foreach (var c in chunks) await output.WriteAsync(c, ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
             return await tcs.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
@@ -162,7 +170,7 @@ internal sealed class ClientChannel : IAsyncDisposable
                     var (status, reason) = TcpMessages.DecodeError(frame.Body, _limits);
                     throw new UaException(status.Code, $"The server closed the channel: {reason}");
                 }
-                var chunk = MessageChunk.Parse(frame, _limits);
+                var chunk = MessageChunk.Parse(_security.Unprotect(frame), _limits);
                 _received.Check(chunk.SequenceNumber);
                 if (assembler.Add(chunk) is not { } body) continue;
                 var d = new BinaryDecoder(body, _limits);
@@ -202,7 +210,7 @@ internal sealed class ClientChannel : IAsyncDisposable
                 var body = e.ToArray();
                 await _connection.WriteLockedAsync(async output =>
                 {
-                    foreach (var c in MessageChunk.Encode(MessageType.CloseChannel, _channelId, null, _token.TokenId, _sent.Next, (uint)Interlocked.Increment(ref _nextRequestId), body, _sendChunkSize, 0, 0, StatusCodes.BadRequestTooLarge))
+                    foreach (var c in MessageChunk.Encode(MessageType.CloseChannel, _channelId, null, _token.TokenId, _sent.Next, (uint)Interlocked.Increment(ref _nextRequestId), body, _sendChunkSize, 0, 0, StatusCodes.BadRequestTooLarge, _security))
                         await output.WriteAsync(c).ConfigureAwait(false);
                 }, CancellationToken.None).ConfigureAwait(false);
             }

@@ -21,6 +21,18 @@ public sealed record ClientOptions
     /// <summary>The secure channel token lifetime asked for (ms); the client renews at 75 % of the granted lifetime.</summary>
     public uint ChannelLifetime { get; init; } = 600_000;
 
+    /// <summary>The client's application instance certificate with its private key; without one only SecurityPolicy None is possible.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
+    /// <summary>Checks the server's certificate before a secure channel is opened (Part 4 §6.1.3); nothing is trusted by default.</summary>
+    public Security.ICertificateValidator ServerCertificateValidator { get; init; } = new Security.TrustListValidator();
+
+    /// <summary>The clock certificates are validated against (simulated time in the twin).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>When set, only endpoints with this security mode are considered; otherwise the strongest mode wins.</summary>
+    public MessageSecurityMode? SecurityMode { get; init; }
+
     /// <summary>Policies the client will use, most secure first; SHA-1 policies are absent unless added explicitly.</summary>
     public IReadOnlyList<string> AllowedPolicies { get; init; } = [.. SecurityPolicies.ByStrength.Where(p => p is not (SecurityPolicies.Basic128Rsa15 or SecurityPolicies.Basic256))];
 }

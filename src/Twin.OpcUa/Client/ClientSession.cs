@@ -17,6 +17,7 @@ public sealed partial class ClientSession : IAsyncDisposable
     private ClientChannel _channel;
     private NodeId _authenticationToken = NodeId.Null;
     private EndpointDescription _endpoint;
+    private byte[] _serverNonce = [];
 
     private ClientSession(Func<CancellationToken, Task<UaConnection>> connect, string endpointUrl, ClientOptions options, ClientChannel channel, EndpointDescription endpoint)
     {
@@ -44,13 +45,20 @@ public sealed partial class ClientSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(connect);
         options ??= new ClientOptions();
-        var channel = await OpenChannelAsync(connect, endpointUrl, options, ct).ConfigureAwait(false);
+        var channel = await OpenChannelAsync(connect, endpointUrl, options, ChannelSecurity.None(isServer: false), ct).ConfigureAwait(false);
         try
         {
             var endpoints = await channel.CallAsync<GetEndpointsResponse>(new GetEndpointsRequest { EndpointUrl = endpointUrl, ProfileUris = [SecurityPolicies.UaTcpTransport] },
                 NodeId.Null, options.RequestTimeout, ct).ConfigureAwait(false);
             var tokenType = options.User is null ? UserTokenType.Anonymous : UserTokenType.UserName;
-            var endpoint = EndpointSelector.Select(endpoints.Endpoints ?? [], options.AllowedPolicies, SecurityPolicies.Implemented, tokenType);
+            var implemented = options.Certificate is null ? SecurityPolicies.Implemented : new HashSet<string>(SecurityPolicy.All.Select(p => p.Uri)) { SecurityPolicies.None };
+            var candidates = (endpoints.Endpoints ?? []).Where(e => options.SecurityMode is null || e.SecurityMode == options.SecurityMode);
+            var endpoint = EndpointSelector.Select(candidates, options.AllowedPolicies, implemented, tokenType);
+            if (endpoint.SecurityPolicyUri != SecurityPolicies.None)
+            {
+                await channel.CloseAsync().ConfigureAwait(false);
+                channel = await OpenChannelAsync(connect, endpointUrl, options, SecureChannelFor(endpoint, options), ct).ConfigureAwait(false);
+            }
             var session = new ClientSession(connect, endpointUrl, options, channel, endpoint);
             await session.CreateAndActivateAsync(ct).ConfigureAwait(false);
             return session;
@@ -66,7 +74,7 @@ public sealed partial class ClientSession : IAsyncDisposable
     public static async Task<EndpointDescription[]> GetEndpointsAsync(string endpointUrl, ClientOptions? options = null, CancellationToken ct = default)
     {
         options ??= new ClientOptions();
-        var channel = await OpenChannelAsync(c => SocketPipes.ConnectAsync(endpointUrl, c), endpointUrl, options, ct).ConfigureAwait(false);
+        var channel = await OpenChannelAsync(c => SocketPipes.ConnectAsync(endpointUrl, c), endpointUrl, options, ChannelSecurity.None(isServer: false), ct).ConfigureAwait(false);
         try
         {
             var r = await channel.CallAsync<GetEndpointsResponse>(new GetEndpointsRequest { EndpointUrl = endpointUrl }, NodeId.Null, options.RequestTimeout, ct).ConfigureAwait(false);
@@ -75,42 +83,72 @@ public sealed partial class ClientSession : IAsyncDisposable
         finally { await channel.CloseAsync().ConfigureAwait(false); }
     }
 
-    private static async Task<ClientChannel> OpenChannelAsync(Func<CancellationToken, Task<UaConnection>> connect, string endpointUrl, ClientOptions options, CancellationToken ct)
+    private static async Task<ClientChannel> OpenChannelAsync(Func<CancellationToken, Task<UaConnection>> connect, string endpointUrl, ClientOptions options, ChannelSecurity security, CancellationToken ct)
     {
         var connection = await connect(ct).ConfigureAwait(false);
-        return await ClientChannel.OpenAsync(connection, endpointUrl, options.Limits, options.ChannelLifetime, ct).ConfigureAwait(false);
+        return await ClientChannel.OpenAsync(connection, endpointUrl, options.Limits, options.ChannelLifetime, security, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Validates the server certificate of a secure endpoint (Part 4 §6.1.3) and prepares the channel's security.</summary>
+    private static ChannelSecurity SecureChannelFor(EndpointDescription endpoint, ClientOptions options)
+    {
+        var policy = SecurityPolicy.Find(endpoint.SecurityPolicyUri)!;
+        var serverCertificate = endpoint.ServerCertificate ?? throw new UaException(StatusCodes.BadCertificateInvalid, "The secure endpoint has no server certificate.");
+        var verdict = options.ServerCertificateValidator.Validate(new Security.CertificateCheck(serverCertificate, [], Security.CertificateUse.ApplicationInstance, endpoint.Server.ApplicationUri, options.Time.GetUtcNow()));
+        if (!verdict.IsGood) throw new UaException(verdict.Status.Code, $"Server certificate refused: {verdict.Reason}");
+        return ChannelSecurity.Create(isServer: false, policy, endpoint.SecurityMode, options.Certificate!, serverCertificate);
     }
 
     private async Task CreateAndActivateAsync(CancellationToken ct)
     {
+        var clientNonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         var created = await _channel.CallAsync<CreateSessionResponse>(new CreateSessionRequest
         {
             ClientDescription = new ApplicationDescription { ApplicationUri = _options.ApplicationUri, ApplicationName = new LocalizedText(_options.ApplicationName), ApplicationType = ApplicationType.Client },
-            EndpointUrl = _endpointUrl, SessionName = _options.SessionName, ClientNonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
+            EndpointUrl = _endpointUrl, SessionName = _options.SessionName, ClientNonce = clientNonce, ClientCertificate = _options.Certificate?.RawData,
             RequestedSessionTimeout = _options.SessionTimeout, MaxResponseMessageSize = (uint)_options.Limits.MaxMessageSize,
         }, NodeId.Null, _options.RequestTimeout, ct).ConfigureAwait(false);
+        if (_channel.Security.Policy is { } policy)
+        {
+            // Part 4 §5.6.2: the server proves possession of its key by signing our certificate and nonce.
+            var signed = _options.Certificate!.RawData.Concat(clientNonce).ToArray();
+            if (created.ServerSignature.Signature is null || !_channel.Security.VerifyWithRemoteCertificate(signed, created.ServerSignature.Signature))
+                throw new UaException(StatusCodes.BadApplicationSignatureInvalid, "The server signature does not verify.");
+        }
         SessionId = created.SessionId;
         _authenticationToken = created.AuthenticationToken;
+        _serverNonce = created.ServerNonce ?? [];
         await ActivateAsync(ct).ConfigureAwait(false);
         var ns = await ReadAsync([new ReadValueId { NodeId = 2255u, AttributeId = 13 }], ct).ConfigureAwait(false);
         NamespaceUris = ns[0].Value.Value as string[] ?? [];
     }
 
-    private Task<ActivateSessionResponse> ActivateAsync(CancellationToken ct)
+    private async Task ActivateAsync(CancellationToken ct)
     {
         var policies = _endpoint.UserIdentityTokens ?? [];
         ExtensionObject token;
         if (_options.User is { } user)
         {
-            var policy = policies.First(p => p.TokenType == UserTokenType.UserName);
-            token = new ExtensionObject(new UserNameIdentityToken { PolicyId = policy.PolicyId, UserName = user.UserName, Password = System.Text.Encoding.UTF8.GetBytes(user.Password) });
+            var tokenPolicy = policies.First(p => p.TokenType == UserTokenType.UserName);
+            // Part 4 §7.42: an empty token policy URI means the channel's policy; None means the password travels as is.
+            var uri = string.IsNullOrEmpty(tokenPolicy.SecurityPolicyUri) ? _endpoint.SecurityPolicyUri : tokenPolicy.SecurityPolicyUri;
+            token = new ExtensionObject(uri == SecurityPolicies.None
+                ? new UserNameIdentityToken { PolicyId = tokenPolicy.PolicyId, UserName = user.UserName, Password = System.Text.Encoding.UTF8.GetBytes(user.Password) }
+                : ChannelSecurity.EncryptPassword(SecurityPolicy.Find(uri) ?? throw new UaException(StatusCodes.BadSecurityPolicyRejected, $"Cannot encrypt a password for {uri}."),
+                    _endpoint.ServerCertificate ?? throw new UaException(StatusCodes.BadCertificateInvalid, "No server certificate to encrypt the password for."),
+                    tokenPolicy.PolicyId, user.UserName, user.Password, _serverNonce));
         }
         else
         {
-            var policy = policies.First(p => p.TokenType == UserTokenType.Anonymous);
-            token = new ExtensionObject(new AnonymousIdentityToken { PolicyId = policy.PolicyId });
+            var tokenPolicy = policies.First(p => p.TokenType == UserTokenType.Anonymous);
+            token = new ExtensionObject(new AnonymousIdentityToken { PolicyId = tokenPolicy.PolicyId });
         }
-        return _channel.CallAsync<ActivateSessionResponse>(new ActivateSessionRequest { UserIdentityToken = token, LocaleIds = ["en"] }, _authenticationToken, _options.RequestTimeout, ct);
+        var signature = new SignatureData();
+        if (_channel.Security.Policy is { } policy)
+            signature = new SignatureData { Algorithm = policy.AsymmetricSignatureUri, Signature = _channel.Security.SignWithCertificate([.. _endpoint.ServerCertificate!, .. _serverNonce]) };
+        var activated = await _channel.CallAsync<ActivateSessionResponse>(new ActivateSessionRequest { ClientSignature = signature, UserIdentityToken = token, LocaleIds = ["en"] },
+            _authenticationToken, _options.RequestTimeout, ct).ConfigureAwait(false);
+        _serverNonce = activated.ServerNonce ?? _serverNonce;
     }
 
     /// <summary>
@@ -120,7 +158,8 @@ public sealed partial class ClientSession : IAsyncDisposable
     public async Task ReconnectAsync(CancellationToken ct = default)
     {
         await _channel.DisposeAsync().ConfigureAwait(false);
-        _channel = await OpenChannelAsync(_connect, _endpointUrl, _options, ct).ConfigureAwait(false);
+        var security = _endpoint.SecurityPolicyUri == SecurityPolicies.None ? ChannelSecurity.None(isServer: false) : SecureChannelFor(_endpoint, _options);
+        _channel = await OpenChannelAsync(_connect, _endpointUrl, _options, security, ct).ConfigureAwait(false);
         try
         {
             await ActivateAsync(ct).ConfigureAwait(false);

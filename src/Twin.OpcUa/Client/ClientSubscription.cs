@@ -10,16 +10,17 @@ public sealed class ClientMonitoredItem
 {
     private readonly Channel<DataValue> _values = Channel.CreateBounded<DataValue>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
 
-    internal ClientMonitoredItem(NodeId nodeId, uint clientHandle, uint monitoredItemId)
+    internal ClientMonitoredItem(NodeId nodeId, uint clientHandle)
     {
         NodeId = nodeId;
         ClientHandle = clientHandle;
-        MonitoredItemId = monitoredItemId;
     }
 
     public NodeId NodeId { get; }
     public uint ClientHandle { get; }
-    public uint MonitoredItemId { get; }
+
+    /// <summary>The id the server assigned.</summary>
+    public uint MonitoredItemId { get; internal set; }
 
     /// <summary>Data changes in the order the server published them; the first is the value at creation.</summary>
     public ChannelReader<DataValue> Values => _values.Reader;
@@ -53,7 +54,13 @@ public sealed class ClientSubscription
     public async Task<ClientMonitoredItem> MonitorAsync(NodeId nodeId, double samplingInterval = 0, CancellationToken ct = default)
     {
         var handle = (uint)Interlocked.Increment(ref _nextHandle);
-        var r = await _session.CallAsync<CreateMonitoredItemsResponse>(new CreateMonitoredItemsRequest
+        // Registered before the request: the first notification may arrive before the response has been processed.
+        var item = new ClientMonitoredItem(nodeId, handle);
+        _items[handle] = item;
+        CreateMonitoredItemsResponse r;
+        try
+        {
+            r = await _session.CallAsync<CreateMonitoredItemsResponse>(new CreateMonitoredItemsRequest
         {
             SubscriptionId = Id, TimestampsToReturn = TimestampsToReturn.Both,
             ItemsToCreate =
@@ -64,11 +71,20 @@ public sealed class ClientSubscription
                     RequestedParameters = new MonitoringParameters { ClientHandle = handle, SamplingInterval = samplingInterval, QueueSize = 10, DiscardOldest = true },
                 },
             ],
-        }, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _items.TryRemove(handle, out _);
+            throw;
+        }
         var result = r.Results is [var only] ? only : throw new UaException(StatusCodes.BadUnknownResponse, "No monitored item result.");
-        if (result.StatusCode.IsBad) throw new UaException(result.StatusCode.Code, $"Cannot monitor {nodeId}.");
-        var item = new ClientMonitoredItem(nodeId, handle, result.MonitoredItemId);
-        _items[handle] = item;
+        if (result.StatusCode.IsBad)
+        {
+            _items.TryRemove(handle, out _);
+            throw new UaException(result.StatusCode.Code, $"Cannot monitor {nodeId}.");
+        }
+        item.MonitoredItemId = result.MonitoredItemId;
         return item;
     }
 

@@ -14,21 +14,25 @@ public sealed partial class ChannelSecurity
     public bool VerifyWithRemoteCertificate(byte[] data, byte[] signature) => Policy!.Verify(RemoteKey!, data, signature);
 
     /// <summary>
-    /// Encrypts a UserName token password for the peer (Part 4 §7.41.4, Table 193): length, password, server nonce, RSA-encrypted
-    /// with the peer's certificate under the channel's policy.
+    /// Encrypts a UserName token password for a server (Part 4 §7.41.4, Table 193): length, password, server nonce, RSA-encrypted
+    /// with the server certificate under <paramref name="policy"/>, which may differ from the channel's.
     /// </summary>
-    public UserNameIdentityToken EncryptPassword(string policyId, string userName, string password, byte[] serverNonce)
+    public static UserNameIdentityToken EncryptPassword(SecurityPolicy policy, byte[] serverCertificate, string? policyId, string userName, string password, byte[] serverNonce)
     {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(serverNonce);
+        using var cert = X509CertificateLoader.LoadCertificate(serverCertificate);
+        using var key = cert.GetRSAPublicKey() ?? throw new UaException(StatusCodes.BadCertificateInvalid, "The server certificate has no RSA key.");
         var secret = System.Text.Encoding.UTF8.GetBytes(password);
         var plain = new byte[4 + secret.Length + serverNonce.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(plain, (uint)(secret.Length + serverNonce.Length));
         secret.CopyTo(plain, 4);
         serverNonce.CopyTo(plain, 4 + secret.Length);
-        var block = RemoteKey!.KeySize / 8 - Policy!.OaepOverhead;
+        var block = key.KeySize / 8 - policy.OaepOverhead;
         var cipher = new List<byte>();
         for (var at = 0; at < plain.Length; at += block)
-            cipher.AddRange(RemoteKey.Encrypt(plain.AsSpan(at, Math.Min(block, plain.Length - at)).ToArray(), Policy.AsymmetricEncryption));
-        return new UserNameIdentityToken { PolicyId = policyId, UserName = userName, Password = [.. cipher], EncryptionAlgorithm = Policy.AsymmetricEncryptionUri };
+            cipher.AddRange(key.Encrypt(plain.AsSpan(at, Math.Min(block, plain.Length - at)).ToArray(), policy.AsymmetricEncryption));
+        return new UserNameIdentityToken { PolicyId = policyId, UserName = userName, Password = [.. cipher], EncryptionAlgorithm = policy.AsymmetricEncryptionUri };
     }
 
     /// <summary>Decrypts a UserName token password and checks it ends with the nonce the server last issued (Part 4 §7.41.4).</summary>

@@ -1,23 +1,33 @@
-// node-opcua server exposing a small plant for client tests. Usage: node server.js <port> <pkiFolder>
+// node-opcua server exposing a small plant for client tests. Usage: node server.js <port> <pkiFolder> [certFolder]
+// With certFolder (server.pem, server.key) it also offers the secure policies with Sign and SignAndEncrypt; the PKI folders
+// (<pkiFolder>/server/trusted/...) are prepared by the caller.
 // Prints "READY <endpointUrl>" when listening; stops when its standard input closes.
 const path = require("path");
 const opcua = require(path.join(process.cwd(), "node_modules", "node-opcua"));
 
-const [, , portText, pkiFolder] = process.argv;
+const [, , portText, pkiFolder, certFolder] = process.argv;
 
 async function main() {
     const serverCertificateManager = new opcua.OPCUACertificateManager({ rootFolder: path.join(pkiFolder, "server"), automaticallyAcceptUnknownCertificate: false });
     await serverCertificateManager.initialize();
     const userCertificateManager = new opcua.OPCUACertificateManager({ rootFolder: path.join(pkiFolder, "user"), automaticallyAcceptUnknownCertificate: false });
     await userCertificateManager.initialize();
+    const secure = certFolder ? {
+        certificateFile: path.join(certFolder, "server.pem"),
+        privateKeyFile: path.join(certFolder, "server.key"),
+        securityModes: [opcua.MessageSecurityMode.None, opcua.MessageSecurityMode.Sign, opcua.MessageSecurityMode.SignAndEncrypt],
+        securityPolicies: [opcua.SecurityPolicy.None, opcua.SecurityPolicy.Basic256Sha256, opcua.SecurityPolicy.Aes128_Sha256_RsaOaep, opcua.SecurityPolicy.Aes256_Sha256_RsaPss],
+    } : {
+        securityModes: [opcua.MessageSecurityMode.None],
+        securityPolicies: [opcua.SecurityPolicy.None],
+    };
     const server = new opcua.OPCUAServer({
+        ...secure,
         port: parseInt(portText, 10),
         hostname: "127.0.0.1",
         alternateHostname: ["127.0.0.1"],
         serverCertificateManager,
         userCertificateManager,
-        securityModes: [opcua.MessageSecurityMode.None],
-        securityPolicies: [opcua.SecurityPolicy.None],
         allowAnonymous: true,
         userManager: { isValidUser: (user, password) => user === "operator" && password === "op-secret" },
         serverInfo: { applicationUri: "urn:node-opcua:peer:server", productUri: "urn:node-opcua:peer" },
