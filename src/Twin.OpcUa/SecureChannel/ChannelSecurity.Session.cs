@@ -36,19 +36,23 @@ public sealed partial class ChannelSecurity
     }
 
     /// <summary>Decrypts a UserName token password and checks it ends with the nonce the server last issued (Part 4 §7.41.4).</summary>
-    public byte[] DecryptPassword(UserNameIdentityToken token, byte[] serverNonce)
+    public static byte[] DecryptPassword(SecurityPolicy policy, X509Certificate2 serverCertificate, UserNameIdentityToken token, byte[] serverNonce)
     {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(serverCertificate);
         ArgumentNullException.ThrowIfNull(token);
-        if (token.EncryptionAlgorithm != Policy!.AsymmetricEncryptionUri)
-            throw new UaException(StatusCodes.BadIdentityTokenInvalid, $"Password encryption {token.EncryptionAlgorithm} does not match policy {Policy.Uri}.");
+        ArgumentNullException.ThrowIfNull(serverNonce);
+        if (token.EncryptionAlgorithm != policy.AsymmetricEncryptionUri)
+            throw new UaException(StatusCodes.BadIdentityTokenInvalid, $"Password encryption {token.EncryptionAlgorithm} does not match policy {policy.Uri}.");
+        using var key = serverCertificate.GetRSAPrivateKey() ?? throw new UaException(StatusCodes.BadConfigurationError, "The server certificate has no private key.");
         var cipher = token.Password ?? [];
-        var blockSize = LocalKey!.KeySize / 8;
+        var blockSize = key.KeySize / 8;
         if (cipher.Length == 0 || cipher.Length % blockSize != 0) throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The encrypted password has a bad length.");
         var plain = new List<byte>();
         try
         {
             for (var at = 0; at < cipher.Length; at += blockSize)
-                plain.AddRange(LocalKey.Decrypt(cipher.AsSpan(at, blockSize).ToArray(), Policy.AsymmetricEncryption));
+                plain.AddRange(key.Decrypt(cipher.AsSpan(at, blockSize).ToArray(), policy.AsymmetricEncryption));
         }
         catch (CryptographicException) { throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The password does not decrypt."); }
         var bytes = plain.ToArray();

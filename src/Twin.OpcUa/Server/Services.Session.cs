@@ -23,6 +23,7 @@ internal sealed partial class Services
                 throw new UaException(StatusCodes.BadCertificateUriInvalid, $"The client certificate does not name {r.ClientDescription.ApplicationUri}.");
         }
         var session = _sessions.Create(r.SessionName ?? "", channel.ChannelId, r.RequestedSessionTimeout);
+        session.ClientCertificate = security.RemoteCertificate;
         var signature = security.Policy is null ? new SignatureData() : new SignatureData
         {
             Algorithm = security.Policy.AsymmetricSignatureUri,
@@ -51,6 +52,9 @@ internal sealed partial class Services
         if (!session.Activated && session.ChannelId != channel.ChannelId)
             throw new UaException(StatusCodes.BadSecureChannelIdInvalid, "A session must first be activated on the channel that created it.");
 
+        // Part 4 §5.6.3.1: a session moves only to a channel of the same client application.
+        if (!(channel.Security.RemoteCertificate ?? []).AsSpan().SequenceEqual(session.ClientCertificate ?? []))
+            throw new UaException(StatusCodes.BadSecurityChecksFailed, "The channel's client certificate is not the session's.");
         if (channel.Security.Policy is { } policy)
         {
             // Part 4 §5.6.3: the client proves possession of its key by signing the server certificate and the last server nonce.
@@ -79,7 +83,8 @@ internal sealed partial class Services
             case AnonymousIdentityToken:
                 throw new UaException(StatusCodes.BadIdentityTokenRejected, "Anonymous access is not allowed.");
             case UserNameIdentityToken u when _options.Users.Count > 0:
-                var given = channel.Security.Policy is null ? u.Password ?? [] : channel.Security.DecryptPassword(u, serverNonce);
+                var tokenPolicy = channel.Security.Policy ?? SecurityPolicy.Find(NoneEndpointTokenPolicy);
+                var given = tokenPolicy is null ? u.Password ?? [] : ChannelSecurity.DecryptPassword(tokenPolicy, _options.Certificate!, u, serverNonce);
                 var account = _options.Users.FirstOrDefault(a => a.UserName == u.UserName);
                 var expected = account is null ? [] : System.Text.Encoding.UTF8.GetBytes(account.Password);
                 if (account is null || !CryptographicOperations.FixedTimeEquals(given, expected))

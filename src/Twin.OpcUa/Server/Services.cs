@@ -108,7 +108,7 @@ internal sealed partial class Services
         {
             var tokens = new List<UserTokenPolicy>();
             if (_options.AllowAnonymous) tokens.Add(new UserTokenPolicy { PolicyId = "anonymous", TokenType = UserTokenType.Anonymous });
-            if (_options.Users.Count > 0) tokens.Add(new UserTokenPolicy { PolicyId = "username", TokenType = UserTokenType.UserName, SecurityPolicyUri = secure ? null : SecurityPolicies.None });
+            if (_options.Users.Count > 0) tokens.Add(new UserTokenPolicy { PolicyId = "username", TokenType = UserTokenType.UserName, SecurityPolicyUri = secure ? null : NoneEndpointTokenPolicy });
             return [.. tokens];
         }
         var endpoints = new List<EndpointDescription>();
@@ -131,6 +131,14 @@ internal sealed partial class Services
             });
         return [.. endpoints];
     }
+
+    /// <summary>
+    /// The policy that protects a password sent on the None endpoint: the strongest offered policy when the server has a certificate
+    /// (the password is encrypted for it), otherwise None (the password travels in clear).
+    /// </summary>
+    internal string NoneEndpointTokenPolicy => _options.Certificate is not null && _options.SecurityPolicyUris.FirstOrDefault(u => SecurityPolicy.Find(u) is not null) is { } strongest
+        ? strongest
+        : SecurityPolicies.None;
 
     private ApplicationDescription Description() => new()
     {

@@ -37,6 +37,9 @@ public sealed class Session
     public byte[] ServerNonce { get; internal set; }
     public bool Closed { get; internal set; }
 
+    /// <summary>The client application certificate the session was created with (null on SecurityPolicy None).</summary>
+    public byte[]? ClientCertificate { get; internal set; }
+
     internal ConcurrentDictionary<uint, Subscription> Subscriptions { get; } = new();
 
     internal string AddContinuation(BrowseContinuation c)

@@ -45,6 +45,17 @@ public sealed class NodeOpcUaSecureClientTests
         Assert.Equal(userName ? "Good" : "BadUserAccessDenied", r.GetProperty("operatorOnly").GetProperty("status").GetString());
     }
 
+    // Part 4 §7.41.4: node-opcua encrypts the password for our certificate even on the None endpoint.
+    [Fact]
+    public async Task Node_opcua_sends_an_encrypted_password_on_the_None_endpoint()
+    {
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), Secure(TestPki.Shared.Validator()));
+
+        var r = await NodeOpcUaClientTests.RunClientAsync(host.EndpointUrl, ["None", "None", ClientFolder(), "operator", "op-secret"]);
+
+        Assert.Equal("Good", r.GetProperty("operatorOnly").GetProperty("status").GetString());
+    }
+
     // Part 4 §6.1.3: a client certificate from an issuer the server does not trust is refused and lands in the rejected list.
     [Fact]
     public async Task Untrusted_client_certificate_is_refused_and_recorded()

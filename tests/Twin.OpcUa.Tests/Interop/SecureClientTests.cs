@@ -88,6 +88,22 @@ public sealed class SecureClientTests
         Assert.All(large, v => Assert.True(v.StatusCode.IsGood));
     }
 
+    // Part 4 §7.41.4: on the None endpoint of a server with a certificate the password is still encrypted, for the token policy's algorithm.
+    [Fact]
+    public async Task Password_on_the_None_endpoint_is_encrypted_for_the_server_certificate()
+    {
+        var serverOptions = TestPlant.Options with { ApplicationUri = TestPki.ServerUri, Certificate = TestPki.Shared.Server.Certificate, CertificateValidator = TestPki.Shared.Validator() };
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), serverOptions);
+        var none = Assert.Single(await ClientSession.GetEndpointsAsync(host.EndpointUrl), e => e.SecurityMode == MessageSecurityMode.None);
+
+        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { User = ("operator", "op-secret"), AllowedPolicies = [SecurityPolicies.None] });
+        var secret = await session.ReadValueAsync(new NodeId("Plant.OperatorOnly", 2));
+
+        Assert.Equal(SecurityPolicies.Aes256Sha256RsaPss, none.UserIdentityTokens!.Single(t => t.TokenType == UserTokenType.UserName).SecurityPolicyUri);
+        Assert.Equal(SecurityPolicies.None, session.Endpoint.SecurityPolicyUri);
+        Assert.Equal(7, secret.Value.Value);
+    }
+
     // Part 4 §6.1.3: a client refuses a server whose certificate it does not trust, before sending anything secret.
     [Fact]
     public async Task Client_refuses_an_untrusted_server_certificate()
