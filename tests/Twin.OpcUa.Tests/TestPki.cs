@@ -29,6 +29,7 @@ public sealed class TestPki
         NodeClient = Issue("CN=node-opcua client", NodeClientUri, start);
         Client = Issue("CN=Twin client", ClientUri, start);
         NodeServer = Issue("CN=node-opcua peer server", NodeServerUri, start);
+        User = IssueUser("CN=operator", start);
         Crl = BuildCrl(start);
     }
 
@@ -39,6 +40,9 @@ public sealed class TestPki
     public (X509Certificate2 Certificate, KeyPair Key) NodeClient { get; }
     public (X509Certificate2 Certificate, KeyPair Key) Client { get; }
     public (X509Certificate2 Certificate, KeyPair Key) NodeServer { get; }
+
+    /// <summary>A user certificate for X509 identity tokens.</summary>
+    public (X509Certificate2 Certificate, KeyPair Key) User { get; }
     public byte[] Crl { get; }
 
     /// <summary>A validator trusting the test CA, with its CRL.</summary>
@@ -64,6 +68,16 @@ public sealed class TestPki
         {
             UriNames = [uri], DnsNames = ["localhost"], IpAddresses = [IPAddress.Loopback],
         });
+        using var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(key.ExportPkcs8(), out _);
+        using var publicOnly = X509CertificateLoader.LoadCertificate(cert.GetDer());
+        return (publicOnly.CopyWithPrivateKey(rsa), key);
+    }
+
+    private (X509Certificate2, KeyPair) IssueUser(string subject, DateTimeOffset start)
+    {
+        var key = KeyGenerator.Generate(KeyAlgorithm.Rsa2048);
+        var cert = Ca.Issue(new IssuanceRequest(subject, key.PublicKey, CertificateProfile.TlsClient, start, start.AddYears(1)));
         using var rsa = RSA.Create();
         rsa.ImportPkcs8PrivateKey(key.ExportPkcs8(), out _);
         using var publicOnly = X509CertificateLoader.LoadCertificate(cert.GetDer());

@@ -14,6 +14,9 @@ public sealed record ClientOptions
     /// <summary>UserName token credentials; null signs in anonymously.</summary>
     public (string UserName, string Password)? User { get; init; }
 
+    /// <summary>A user certificate with its private key for an X509 identity token; takes precedence over <see cref="User"/>.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? UserCertificate { get; init; }
+
     public EncodingLimits Limits { get; init; } = EncodingLimits.Default;
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public double SessionTimeout { get; init; } = 600_000;

@@ -50,7 +50,7 @@ public sealed partial class ClientSession : IAsyncDisposable
         {
             var endpoints = await channel.CallAsync<GetEndpointsResponse>(new GetEndpointsRequest { EndpointUrl = endpointUrl, ProfileUris = [SecurityPolicies.UaTcpTransport] },
                 NodeId.Null, options.RequestTimeout, ct).ConfigureAwait(false);
-            var tokenType = options.User is null ? UserTokenType.Anonymous : UserTokenType.UserName;
+            var tokenType = options.UserCertificate is not null ? UserTokenType.Certificate : options.User is null ? UserTokenType.Anonymous : UserTokenType.UserName;
             var implemented = options.Certificate is null ? SecurityPolicies.Implemented : new HashSet<string>(SecurityPolicy.All.Select(p => p.Uri)) { SecurityPolicies.None };
             var candidates = (endpoints.Endpoints ?? []).Where(e => options.SecurityMode is null || e.SecurityMode == options.SecurityMode);
             var endpoint = EndpointSelector.Select(candidates, options.AllowedPolicies, implemented, tokenType);
@@ -127,7 +127,17 @@ public sealed partial class ClientSession : IAsyncDisposable
     {
         var policies = _endpoint.UserIdentityTokens ?? [];
         ExtensionObject token;
-        if (_options.User is { } user)
+        var tokenSignature = new SignatureData();
+        if (_options.UserCertificate is { } userCertificate)
+        {
+            var tokenPolicy = policies.First(p => p.TokenType == UserTokenType.Certificate);
+            var uri = string.IsNullOrEmpty(tokenPolicy.SecurityPolicyUri) ? _endpoint.SecurityPolicyUri : tokenPolicy.SecurityPolicyUri;
+            var tokenSigning = SecurityPolicy.Find(uri) ?? throw new UaException(StatusCodes.BadSecurityPolicyRejected, $"Cannot sign a user token for {uri}.");
+            using var userKey = System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPrivateKey(userCertificate) ?? throw new UaException(StatusCodes.BadConfigurationError, "The user certificate has no private key.");
+            token = new ExtensionObject(new X509IdentityToken { PolicyId = tokenPolicy.PolicyId, CertificateData = userCertificate.RawData });
+            tokenSignature = new SignatureData { Algorithm = tokenSigning.AsymmetricSignatureUri, Signature = tokenSigning.Sign(userKey, [.. _endpoint.ServerCertificate!, .. _serverNonce]) };
+        }
+        else if (_options.User is { } user)
         {
             var tokenPolicy = policies.First(p => p.TokenType == UserTokenType.UserName);
             // Part 4 §7.42: an empty token policy URI means the channel's policy; None means the password travels as is.
@@ -146,7 +156,7 @@ public sealed partial class ClientSession : IAsyncDisposable
         var signature = new SignatureData();
         if (_channel.Security.Policy is { } policy)
             signature = new SignatureData { Algorithm = policy.AsymmetricSignatureUri, Signature = _channel.Security.SignWithCertificate([.. _endpoint.ServerCertificate!, .. _serverNonce]) };
-        var activated = await _channel.CallAsync<ActivateSessionResponse>(new ActivateSessionRequest { ClientSignature = signature, UserIdentityToken = token, LocaleIds = ["en"] },
+        var activated = await _channel.CallAsync<ActivateSessionResponse>(new ActivateSessionRequest { ClientSignature = signature, UserIdentityToken = token, UserTokenSignature = tokenSignature, LocaleIds = ["en"] },
             _authenticationToken, _options.RequestTimeout, ct).ConfigureAwait(false);
         _serverNonce = activated.ServerNonce ?? _serverNonce;
     }

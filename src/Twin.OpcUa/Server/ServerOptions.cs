@@ -54,6 +54,12 @@ public sealed record ServerOptions
     /// <summary>Checks client application certificates (Part 4 §6.1.3); a trust list with nothing trusted when not set.</summary>
     public Security.ICertificateValidator CertificateValidator { get; init; } = new Security.TrustListValidator();
 
+    /// <summary>Checks user certificates of X509 identity tokens (Part 4 §7.41.5); null means X509 tokens are not offered.</summary>
+    public Security.ICertificateValidator? UserCertificateValidator { get; init; }
+
+    /// <summary>The roles of a user who signed in with a certificate (after validation); AuthenticatedUser is always added.</summary>
+    public Func<System.Security.Cryptography.X509Certificates.X509Certificate2, IReadOnlySet<string>> UserCertificateRoles { get; init; } = _ => new HashSet<string>();
+
     /// <summary>The clock for token lifetimes and session timeouts.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

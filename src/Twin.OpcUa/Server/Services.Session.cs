@@ -62,7 +62,7 @@ internal sealed partial class Services
             if (r.ClientSignature.Signature is null || r.ClientSignature.Algorithm != policy.AsymmetricSignatureUri || !channel.Security.VerifyWithRemoteCertificate(signed, r.ClientSignature.Signature))
                 throw new UaException(StatusCodes.BadApplicationSignatureInvalid, "The client signature does not verify.");
         }
-        var (user, roles) = Authenticate(r.UserIdentityToken, channel, session.ServerNonce);
+        var (user, roles) = Authenticate(r.UserIdentityToken, r.UserTokenSignature, channel, session.ServerNonce);
         session.UserName = user;
         session.Roles = roles;
         session.ChannelId = channel.ChannelId;
@@ -73,7 +73,7 @@ internal sealed partial class Services
     }
 
     /// <summary>Maps a user identity token to a user name and roles, or fails with BadIdentityTokenInvalid / BadUserAccessDenied (Part 4 §7.41).</summary>
-    private (string User, IReadOnlySet<string> Roles) Authenticate(ExtensionObject token, ChannelContext channel, byte[] serverNonce)
+    private (string User, IReadOnlySet<string> Roles) Authenticate(ExtensionObject token, SignatureData tokenSignature, ChannelContext channel, byte[] serverNonce)
     {
         switch (token.Body)
         {
@@ -91,9 +91,29 @@ internal sealed partial class Services
                     throw new UaException(StatusCodes.BadUserAccessDenied, "Unknown user or wrong password.");
                 var roles = new HashSet<string>(account.Roles) { Roles.AuthenticatedUser };
                 return (account.UserName, roles);
+            case X509IdentityToken x when _options.UserCertificateValidator is { } validator && (channel.Security.Policy ?? SecurityPolicy.Find(NoneEndpointTokenPolicy)) is { } signaturePolicy:
+                return AuthenticateCertificate(x, tokenSignature, signaturePolicy, validator, serverNonce);
             default:
                 throw new UaException(StatusCodes.BadIdentityTokenInvalid, $"User identity token {token.TypeId} is not accepted.");
         }
+    }
+
+    /// <summary>
+    /// Part 4 §7.41.5: the user certificate must pass validation and the token signature, made with the user's key over the server
+    /// certificate and the last server nonce, must verify (BadIdentityTokenRejected, BadUserSignatureInvalid).
+    /// </summary>
+    private (string User, IReadOnlySet<string> Roles) AuthenticateCertificate(X509IdentityToken token, SignatureData signature, SecurityPolicy policy, Security.ICertificateValidator validator, byte[] serverNonce)
+    {
+        if (token.CertificateData is not { Length: > 0 } der) throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The X509 token carries no certificate.");
+        var verdict = validator.Validate(new Security.CertificateCheck(der, [], Security.CertificateUse.UserIdentity, null, _options.Time.GetUtcNow()));
+        if (!verdict.IsGood) throw new UaException(StatusCodes.BadIdentityTokenRejected, $"User certificate refused: {verdict.Status} {verdict.Reason}");
+        using var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(der);
+        using var key = System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPublicKey(cert) ?? throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The user certificate has no RSA key.");
+        var signed = _options.Certificate!.RawData.Concat(serverNonce).ToArray();
+        if (signature.Signature is null || signature.Algorithm != policy.AsymmetricSignatureUri || !policy.Verify(key, signed, signature.Signature))
+            throw new UaException(StatusCodes.BadUserSignatureInvalid, "The user token signature does not verify.");
+        var roles = new HashSet<string>(_options.UserCertificateRoles(cert)) { Roles.AuthenticatedUser };
+        return (cert.Subject, roles);
     }
 
     /// <summary>Part 4 §5.6.4.</summary>

@@ -109,6 +109,9 @@ internal sealed partial class Services
             var tokens = new List<UserTokenPolicy>();
             if (_options.AllowAnonymous) tokens.Add(new UserTokenPolicy { PolicyId = "anonymous", TokenType = UserTokenType.Anonymous });
             if (_options.Users.Count > 0) tokens.Add(new UserTokenPolicy { PolicyId = "username", TokenType = UserTokenType.UserName, SecurityPolicyUri = secure ? null : NoneEndpointTokenPolicy });
+            // An X509 token is signed under a policy: on the None endpoint only when the server has a certificate to name one.
+            if (_options.UserCertificateValidator is not null && (secure || NoneEndpointTokenPolicy != SecurityPolicies.None))
+                tokens.Add(new UserTokenPolicy { PolicyId = "x509", TokenType = UserTokenType.Certificate, SecurityPolicyUri = secure ? null : NoneEndpointTokenPolicy });
             return [.. tokens];
         }
         var endpoints = new List<EndpointDescription>();

@@ -9,12 +9,16 @@ public sealed class NodeOpcUaSecureClientTests
     private static ServerOptions Secure(Twin.OpcUa.Security.ICertificateValidator validator) => TestPlant.Options with
     {
         ApplicationUri = TestPki.ServerUri, Certificate = TestPki.Shared.Server.Certificate, CertificateValidator = validator,
+        UserCertificateValidator = TestPki.Shared.Validator(),
+        UserCertificateRoles = c => c.Subject.Contains("operator", StringComparison.Ordinal) ? new HashSet<string> { Roles.Operator } : new HashSet<string>(),
     };
 
     private static string ClientFolder()
     {
         var folder = RepoPaths.NewScratch("node-client-cert");
         TestPki.WritePem(TestPki.Shared.NodeClient, folder, "client");
+        TestPki.WritePem(TestPki.Shared.User, folder, "user");
+        File.WriteAllBytes(Path.Combine(folder, "user.der"), TestPki.Shared.User.Certificate.RawData);
         // node-opcua validates our server's certificate: it trusts the test CA and holds the CA's CRL.
         Directory.CreateDirectory(Path.Combine(folder, "pki", "trusted", "certs"));
         Directory.CreateDirectory(Path.Combine(folder, "pki", "trusted", "crl"));
@@ -43,6 +47,21 @@ public sealed class NodeOpcUaSecureClientTests
         Assert.Equal(5.5, r.GetProperty("call").GetProperty("out")[0].GetDouble());
         Assert.Equal(77, r.GetProperty("changes").EnumerateArray().Last().GetDouble());
         Assert.Equal(userName ? "Good" : "BadUserAccessDenied", r.GetProperty("operatorOnly").GetProperty("status").GetString());
+    }
+
+    // Part 4 §7.41.5: an X509 identity token signed with the user's key over our certificate and nonce; the certificate maps to a role.
+    [Theory]
+    [InlineData("Basic256Sha256", "SignAndEncrypt")]
+    [InlineData("Aes256_Sha256_RsaPss", "Sign")]
+    [InlineData("None", "None")]
+    public async Task Node_opcua_signs_in_with_a_user_certificate(string policy, string mode)
+    {
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), Secure(TestPki.Shared.Validator()));
+
+        var r = await NodeOpcUaClientTests.RunClientAsync(host.EndpointUrl, [policy, mode, ClientFolder(), "x509"]);
+
+        Assert.Equal("Good", r.GetProperty("operatorOnly").GetProperty("status").GetString());
+        Assert.Equal(7, r.GetProperty("operatorOnly").GetProperty("value").GetInt32());
     }
 
     // Part 4 §7.41.4: node-opcua encrypts the password for our certificate even on the None endpoint.

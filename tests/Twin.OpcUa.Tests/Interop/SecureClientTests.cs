@@ -104,6 +104,28 @@ public sealed class SecureClientTests
         Assert.Equal(7, secret.Value.Value);
     }
 
+    // Part 4 §7.41.5: our client signs in with a user certificate on our server and on node-opcua's.
+    [Fact]
+    public async Task X509_user_token_is_accepted_by_our_server_and_by_node_opcua()
+    {
+        var serverOptions = TestPlant.Options with
+        {
+            ApplicationUri = TestPki.ServerUri, Certificate = TestPki.Shared.Server.Certificate, CertificateValidator = TestPki.Shared.Validator(),
+            UserCertificateValidator = TestPki.Shared.Validator(), UserCertificateRoles = _ => new HashSet<string> { Roles.Operator },
+        };
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), serverOptions);
+        await using var peer = await NodePeerServer.StartAsync(secure: true);
+        var options = Options(SecurityPolicies.Aes256Sha256RsaPss) with { UserCertificate = TestPki.Shared.User.Certificate };
+
+        await using var ours = await ClientSession.ConnectAsync(host.EndpointUrl, options);
+        var secret = await ours.ReadValueAsync(new NodeId("Plant.OperatorOnly", 2));
+        await using var theirs = await ClientSession.ConnectAsync(peer.EndpointUrl, options);
+        var state = await theirs.ReadValueAsync(2259u);
+
+        Assert.Equal(7, secret.Value.Value);
+        Assert.Equal(0, state.Value.Value);
+    }
+
     // Part 4 §6.1.3: a client refuses a server whose certificate it does not trust, before sending anything secret.
     [Fact]
     public async Task Client_refuses_an_untrusted_server_certificate()

@@ -1,7 +1,8 @@
 // node-opcua client driven against a server under test.
 // Usage: node client.js <endpointUrl> <policy> <mode> <certFolder|-> [user password]
 // policy: None, Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss; mode: None, Sign, SignAndEncrypt.
-// certFolder holds client.pem and client.key (the client's application instance certificate).
+// certFolder holds client.pem and client.key (the client's application instance certificate);
+// user "x509" signs in with certFolder/user.der and user.key instead of a password.
 // Prints one JSON line with what it saw; exits non-zero with the error on failure.
 const path = require("path");
 const opcua = require(path.join(process.cwd(), "node_modules", "node-opcua"));
@@ -31,7 +32,10 @@ async function main() {
     const client = opcua.OPCUAClient.create(options);
     client.on("backoff", () => { throw new Error("connection refused"); });
     await client.connect(endpointUrl);
-    const identity = user ? { type: opcua.UserTokenType.UserName, userName: user, password } : undefined;
+    const fs = require("fs");
+    const identity = user === "x509"
+        ? { type: opcua.UserTokenType.Certificate, certificateData: fs.readFileSync(path.join(certFolder, "user.der")), privateKey: fs.readFileSync(path.join(certFolder, "user.key"), "utf8") }
+        : user ? { type: opcua.UserTokenType.UserName, userName: user, password } : undefined;
     let session;
     try {
         session = await client.createSession(identity);
