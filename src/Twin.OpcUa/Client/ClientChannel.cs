@@ -152,6 +152,10 @@ internal sealed class ClientChannel : IAsyncDisposable
         {
             throw new UaException(StatusCodes.BadTimeout, $"No response to {request.GetType().Name} within {timeout}.");
         }
+        catch (Exception gone) when (gone is ObjectDisposedException or IOException or InvalidOperationException)
+        {
+            throw new UaException(StatusCodes.BadConnectionClosed, $"The connection is gone: {gone.Message}", gone);
+        }
         finally
         {
             _pending.TryRemove(requestId, out _);

@@ -19,6 +19,9 @@ public sealed record ClientOptions
 
     public EncodingLimits Limits { get; init; } = EncodingLimits.Default;
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Re-establish a lost connection (new channel, same session where possible) when a request finds it gone. On by default.</summary>
+    public bool AutoReconnect { get; init; } = true;
     public double SessionTimeout { get; init; } = 600_000;
 
     /// <summary>The secure channel token lifetime asked for (ms); the client renews at 75 % of the granted lifetime.</summary>

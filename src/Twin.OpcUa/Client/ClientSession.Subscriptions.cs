@@ -43,9 +43,19 @@ public sealed partial class ClientSession
     {
         while (!ct.IsCancellationRequested)
         {
-            if (_subscriptions.IsEmpty || !_channel.IsOpen)
+            if (_subscriptions.IsEmpty)
             {
                 await Task.Delay(50, ct).ConfigureAwait(false);
+                continue;
+            }
+            if (!_channel.IsOpen)
+            {
+                if (_options.AutoReconnect)
+                {
+                    try { await ReconnectOnceAsync(_channel, ct).ConfigureAwait(false); }
+                    catch (UaException) { await Task.Delay(500, ct).ConfigureAwait(false); }
+                }
+                else await Task.Delay(50, ct).ConfigureAwait(false);
                 continue;
             }
             var acks = new List<SubscriptionAcknowledgement>();
@@ -59,8 +69,9 @@ public sealed partial class ClientSession
                     _acks.Enqueue(new SubscriptionAcknowledgement { SubscriptionId = r.SubscriptionId, SequenceNumber = r.NotificationMessage.SequenceNumber });
                 subscription.Deliver(r.NotificationMessage);
             }
-            catch (UaException e) when (e.StatusCode.Code is StatusCodes.BadNoSubscription or StatusCodes.BadTimeout or StatusCodes.BadSecureChannelClosed or StatusCodes.BadConnectionClosed or StatusCodes.BadSessionIdInvalid or StatusCodes.BadSessionClosed or StatusCodes.BadTooManyPublishRequests)
+            catch (UaException)
             {
+                // A lost channel, a reconnect in progress or a server without subscriptions: try again shortly; the loop must not die.
                 await Task.Delay(50, ct).ConfigureAwait(false);
             }
         }

@@ -189,8 +189,34 @@ public sealed partial class ClientSession : IAsyncDisposable
     /// <summary>The current channel's security token.</summary>
     public ChannelSecurityToken ChannelToken => _channel.Token;
 
-    internal Task<T> CallAsync<T>(IServiceRequest request, CancellationToken ct) where T : IServiceResponse =>
-        _channel.CallAsync<T>(request, _authenticationToken, _options.RequestTimeout, ct);
+    /// <summary>Sends a request; with <see cref="ClientOptions.AutoReconnect"/> a lost connection is re-established once and the request repeated.</summary>
+    internal async Task<T> CallAsync<T>(IServiceRequest request, CancellationToken ct) where T : IServiceResponse
+    {
+        var channel = _channel;
+        try
+        {
+            return await channel.CallAsync<T>(request, _authenticationToken, _options.RequestTimeout, ct).ConfigureAwait(false);
+        }
+        catch (UaException e) when (_options.AutoReconnect && e.StatusCode.Code is StatusCodes.BadSecureChannelClosed or StatusCodes.BadConnectionClosed or StatusCodes.BadCommunicationError)
+        {
+            await ReconnectOnceAsync(channel, ct).ConfigureAwait(false);
+            request.RequestHeader = new RequestHeader();
+            return await _channel.CallAsync<T>(request, _authenticationToken, _options.RequestTimeout, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reconnects unless another caller already replaced <paramref name="failed"/>.</summary>
+    private async Task ReconnectOnceAsync(object failed, CancellationToken ct)
+    {
+        await _reconnect.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (ReferenceEquals(failed, _channel)) await ReconnectAsync(ct).ConfigureAwait(false);
+        }
+        finally { _reconnect.Release(); }
+    }
+
+    private readonly SemaphoreSlim _reconnect = new(1, 1);
 
     /// <summary>Closes the session (deleting its subscriptions) and the channel.</summary>
     public async ValueTask DisposeAsync()

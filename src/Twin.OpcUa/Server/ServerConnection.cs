@@ -93,8 +93,7 @@ internal sealed partial class ServerConnection : IDisposable
             ?? throw new OperationCanceledException("The client closed before HEL.");
         if (frame.Type != MessageType.Hello) throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"Expected HEL but received {frame.Type}.");
         var hello = TcpMessages.DecodeHello(frame, _limits);
-        if (hello.ProtocolVersion != TcpMessages.ProtocolVersion && hello.ProtocolVersion < TcpMessages.ProtocolVersion)
-            throw new UaException(StatusCodes.BadProtocolVersionUnsupported, $"Protocol version {hello.ProtocolVersion} is not supported.");
+        // Part 6 §7.1.2.3: a client may offer a newer protocol version; the ACK answers with ours (0), the only one there is.
         var receive = (int)Math.Min((uint)_limits.ReceiveBufferSize, hello.SendBufferSize);
         _sendChunkSize = (int)Math.Min((uint)_limits.SendBufferSize, hello.ReceiveBufferSize);
         _peerMaxMessageSize = hello.MaxMessageSize > int.MaxValue ? 0 : (int)hello.MaxMessageSize;

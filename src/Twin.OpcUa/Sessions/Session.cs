@@ -22,6 +22,9 @@ public sealed class Session
         ServerNonce = RandomNumberGenerator.GetBytes(32);
     }
 
+    /// <summary>Most Publish requests a session may park on the server (Part 4 §5.13.5: BadTooManyPublishRequests beyond).</summary>
+    public const int MaxQueuedPublishRequests = 100;
+
     public string Name { get; }
     public NodeId SessionId { get; }
 
@@ -57,6 +60,8 @@ public sealed class Session
     /// <summary>Queues a Publish request until a subscription has something to send (Part 4 §5.13.5).</summary>
     internal PendingPublish EnqueuePublish(RequestHeader header, StatusCode[] ackResults, CancellationToken channelClosed)
     {
+        if (_publishQueue.Count >= MaxQueuedPublishRequests)
+            throw new UaException(StatusCodes.BadTooManyPublishRequests, $"More than {MaxQueuedPublishRequests} Publish requests are queued.");
         var pending = new PendingPublish(header, ackResults, channelClosed);
         _publishQueue.Enqueue(pending);
         return pending;

@@ -88,6 +88,30 @@ public sealed class ClientServerTests
         Assert.Equal(1, host.SessionCount);
     }
 
+    // Part 4 §5.6.3.1: after a dropped connection the client re-activates its session on a new channel by itself; the session's
+    // subscription lives on the server and keeps publishing into it.
+    [Fact]
+    public async Task Client_reconnects_by_itself_and_its_subscription_keeps_delivering()
+    {
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, ct: cts.Token);
+        var setpoint = new NodeId("Plant.Setpoint", 2);
+        var subscription = await session.SubscribeAsync(50, cts.Token);
+        var item = await subscription.MonitorAsync(setpoint, ct: cts.Token);
+        await item.Values.ReadAsync(cts.Token);
+        var sessionId = session.SessionId;
+
+        await session.AbortConnectionAsync();
+        var write = await session.WriteValueAsync(setpoint, 55.0, cts.Token);
+        var changed = await item.Values.ReadAsync(cts.Token);
+
+        Assert.Equal(StatusCode.Good, write);
+        Assert.Equal(55.0, changed.Value.Value);
+        Assert.Equal(sessionId, session.SessionId);
+        Assert.True(host.AcceptedConnections >= 2);
+    }
+
     // Part 4 §5.4.2 FindServers and §5.4.4 GetEndpoints; an unknown service type is BadServiceUnsupported (Part 4 §7.35).
     [Fact]
     public async Task Discovery_services_describe_the_server_and_unknown_services_are_unsupported()
