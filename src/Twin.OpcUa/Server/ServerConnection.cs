@@ -151,8 +151,12 @@ internal sealed partial class ServerConnection : IDisposable
     private void StartRequest(MessageChunk chunk, byte[] body, CancellationToken ct)
     {
         var request = DecodeRequest(body);
+        if (Interlocked.Increment(ref _inFlight) > _options.MaxRequestsInFlight)
+            throw new UaException(StatusCodes.BadTcpNotEnoughResources, $"More than {_options.MaxRequestsInFlight} requests in progress.");
         _ = HandleAsync(chunk.TokenId, chunk.RequestId, request, ct);
     }
+
+    private int _inFlight;
 
     private async Task HandleAsync(uint tokenId, uint requestId, IEncodeable request, CancellationToken ct)
     {
@@ -170,5 +174,6 @@ internal sealed partial class ServerConnection : IDisposable
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException) { }
+        finally { Interlocked.Decrement(ref _inFlight); }
     }
 }

@@ -33,6 +33,12 @@ public sealed record ServerOptions
 
     public EncodingLimits Limits { get; init; } = EncodingLimits.Default;
 
+    /// <summary>Most connections at once; a further one is answered with ERR BadTcpServerTooBusy.</summary>
+    public int MaxConnections { get; init; } = 1000;
+
+    /// <summary>Most requests one connection may have in progress (Publish requests included); beyond that the connection is closed.</summary>
+    public int MaxRequestsInFlight { get; init; } = 256;
+
     /// <summary>Most sessions at once; further CreateSession calls get BadTooManySessions.</summary>
     public int MaxSessions { get; init; } = 1000;
 

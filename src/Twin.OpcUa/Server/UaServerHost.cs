@@ -69,6 +69,11 @@ public sealed class UaServerHost : IAsyncDisposable
         while (!_stopping.IsCancellationRequested && await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false) is { } connection)
         {
             Interlocked.Increment(ref _accepted);
+            if (_connections.Count >= _options.MaxConnections)
+            {
+                _ = connection.FailAsync(Encoding.StatusCodes.BadTcpServerTooBusy, $"The server has {_options.MaxConnections} connections.").AsTask();
+                continue;
+            }
             var task = RunConnectionAsync(connection);
             _connections.TryAdd(task, 0);
             _ = task.ContinueWith(t => _connections.TryRemove(t, out _), TaskScheduler.Default);

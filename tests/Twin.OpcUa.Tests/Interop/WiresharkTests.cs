@@ -27,8 +27,10 @@ public sealed class WiresharkTests
             await capture.StopAsync();
         }
 
-        var fields = await Peer.RunAsync("tshark", ["-r", pcap, "-d", $"tcp.port=={port},opcua", "-Y", "opcua", "-T", "fields", "-e", "opcua.transport.type", "-e", "opcua.servicenodeid.numeric"], timeout: TimeSpan.FromSeconds(60));
-        var bad = await Peer.RunAsync("tshark", ["-r", pcap, "-d", $"tcp.port=={port},opcua", "-Y", "_ws.malformed || _ws.expert.severity >= 6291456"], timeout: TimeSpan.FromSeconds(60));
+        string[] decode = ["-r", pcap, "-d", $"tcp.port=={port},opcua"];
+        var fields = await Peer.RunAsync("tshark", [.. decode, "-Y", "opcua", "-T", "fields", "-e", "opcua.transport.type", "-e", "opcua.servicenodeid.numeric"], timeout: TimeSpan.FromSeconds(60));
+        var flagged = await Peer.RunAsync("tshark", [.. decode, "-Y", "_ws.malformed || _ws.expert.severity >= 6291456", "-T", "fields", "-E", "separator=|",
+            "-e", "frame.number", "-e", "_ws.malformed", "-e", "_ws.expert.severity", "-e", "_ws.expert.group", "-e", "_ws.expert.message"], timeout: TimeSpan.FromSeconds(60));
 
         Assert.True(fields.ExitCode == 0, fields.All);
         var rows = fields.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
@@ -38,8 +40,27 @@ public sealed class WiresharkTests
         // Request and response encodings of every service the session used (Part 6 Annex A NodeIds).
         int[] expected = [446, 449, 428, 431, 422, 425, 461, 464, 467, 470, 527, 530, 533, 536, 554, 557, 631, 634, 673, 676, 712, 715, 787, 790, 751, 754, 826, 829, 847, 850, 473, 476, 452];
         Assert.Empty(expected.Except(services));
-        Assert.True(bad.ExitCode == 0, bad.All);
-        Assert.Equal("", bad.StdOut.Trim());
+        Assert.True(flagged.ExitCode == 0, flagged.All);
+        Assert.Empty(Problems(flagged.StdOut));
+    }
+
+    /// <summary>
+    /// Malformed packets and warnings or errors outside the TCP "Sequence" group. Loopback under load can show a D-SACK or a
+    /// retransmission: TCP's own bookkeeping (expert group 0x02000000), which says nothing about the OPC UA bytes.
+    /// </summary>
+    private static List<string> Problems(string output)
+    {
+        const int Sequence = 0x02000000;
+        var problems = new List<string>();
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = line.Split('|');
+            var severities = f[2].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            var groups = f[3].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            var serious = severities.Zip(groups).Any(p => p.First >= 6291456 && p.Second != Sequence);
+            if (f[1].Length > 0 || serious) problems.Add(line);
+        }
+        return problems;
     }
 
     private static async Task RunSessionAsync(string endpointUrl)

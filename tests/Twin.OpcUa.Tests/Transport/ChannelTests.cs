@@ -14,6 +14,26 @@ public sealed class ChannelTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
+    // Part 6 §7.1.5: a server at its connection limit answers with ERR BadTcpServerTooBusy.
+    [Fact]
+    public async Task Server_at_its_connection_limit_answers_BadTcpServerTooBusy()
+    {
+        await using var host = new Twin.OpcUa.Server.UaServerHost(TestPlant.Create(), TestPlant.Options with { MaxConnections = 1 });
+        var inproc = host.ListenInProcess();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var first = inproc.Connect();
+        first.MaxReceiveChunkSize = 65535;
+        await first.WriteAsync(TcpMessages.EncodeHello(new Hello(0, 65535, 65535, 0, 0, "opc.tcp://x")), cts.Token);
+        var ack = await first.ReadFrameAsync(cts.Token);
+
+        await using var second = inproc.Connect();
+        var refused = await second.ReadFrameAsync(cts.Token);
+
+        Assert.Equal(MessageType.Acknowledge, ack!.Type);
+        Assert.Equal(MessageType.Error, refused!.Type);
+        Assert.Equal(StatusCodes.BadTcpServerTooBusy, TcpMessages.DecodeError(refused.Body, EncodingLimits.Default).Status.Code);
+    }
+
     // Part 6 §6.7.2.4: each sequence number is one more than the last; it may wrap below 1024 only after 4 294 966 271.
     [Fact]
     public void Sequence_numbers_must_increase_by_one_and_wrap_only_near_the_top()
