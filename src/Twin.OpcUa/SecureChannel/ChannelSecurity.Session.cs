@@ -61,12 +61,4 @@ public sealed partial class ChannelSecurity
             throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The password is not bound to the current server nonce.");
         return bytes[4..^serverNonce.Length];
     }
-
-    /// <summary>Reads the application URIs of the peer certificate.</summary>
-    public IReadOnlyList<string> RemoteApplicationUris()
-    {
-        if (RemoteCertificate is null) return [];
-        using var cert = X509CertificateLoader.LoadCertificate(RemoteCertificate);
-        return Security.TrustListValidator.UrisOf(cert);
-    }
 }

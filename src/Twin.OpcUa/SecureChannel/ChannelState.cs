@@ -103,8 +103,8 @@ public sealed class ServerChannelState
         if (token == Current) Previous = null;
     }
 
-    /// <summary>True once the current token has outlived 125 % of its lifetime: the channel must close.</summary>
-    public bool CurrentExpired => Current is not null && Expired(Current);
+    /// <summary>How long until the current token is dead (125 % of its lifetime); null before the channel opens.</summary>
+    public TimeSpan? TimeLeft => Current is null ? null : Current.CreatedAt.AddMilliseconds(Current.RevisedLifetime * 1.25) - _time.GetUtcNow().UtcDateTime;
 
     private bool Expired(ChannelSecurityToken token) =>
         _time.GetUtcNow().UtcDateTime > token.CreatedAt.AddMilliseconds(token.RevisedLifetime * 1.25);

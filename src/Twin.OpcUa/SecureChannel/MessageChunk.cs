@@ -12,9 +12,6 @@ public sealed record AsymmetricSecurityHeader(string? SecurityPolicyUri, byte[]?
 /// </summary>
 public sealed record MessageChunk(MessageType Type, byte ChunkType, uint ChannelId, AsymmetricSecurityHeader? Asymmetric, uint TokenId, uint SequenceNumber, uint RequestId, ReadOnlyMemory<byte> Body)
 {
-    /// <summary>Header (8) + channel id (4) + token id (4) + sequence header (8) for symmetric chunks.</summary>
-    public const int SymmetricOverhead = 24;
-
     /// <summary>Parses a chunk; structure errors are BadDecodingError (or BadTcpMessageTypeInvalid for non-channel types).</summary>
     public static MessageChunk Parse(Frame frame, EncodingLimits limits)
     {

@@ -30,7 +30,7 @@ internal sealed partial class ServerConnection : IDisposable
         _options = options;
         _services = services;
         _limits = options.Limits;
-        _channel = new ServerChannelState(options.Time);
+        _channel = new ServerChannelState(options.Time, options.MinChannelLifetime, options.MaxChannelLifetime);
         _closedToken = _closed.Token;
     }
 
@@ -45,7 +45,7 @@ internal sealed partial class ServerConnection : IDisposable
         {
             await HandshakeAsync(linked.Token).ConfigureAwait(false);
             var assembler = new ChunkAssembler(_limits.MaxMessageSize, _limits.MaxChunkCount);
-            while (await _connection.ReadFrameAsync(linked.Token).ConfigureAwait(false) is { } frame)
+            while (await ReadUntilTokenExpiryAsync(linked.Token).ConfigureAwait(false) is { } frame)
             {
                 if (frame.Type == MessageType.OpenChannel)
                 {
@@ -81,6 +81,25 @@ internal sealed partial class ServerConnection : IDisposable
         {
             await _closed.CancelAsync().ConfigureAwait(false);
             await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the next frame, but no longer than the current token lives: a client that lets its token expire without renewing
+    /// loses the channel (Part 6 §6.7.4).
+    /// </summary>
+    private async ValueTask<Frame?> ReadUntilTokenExpiryAsync(CancellationToken ct)
+    {
+        if (_channel.TimeLeft is not { } left) return await _connection.ReadFrameAsync(ct).ConfigureAwait(false);
+        using var expiry = new CancellationTokenSource(left <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : left, _options.Time);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
+        try
+        {
+            return await _connection.ReadFrameAsync(both.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new UaException(StatusCodes.BadSecureChannelClosed, "The security token expired without renewal.");
         }
     }
 

@@ -39,6 +39,12 @@ public sealed record ServerOptions
     /// <summary>Most requests one connection may have in progress (Publish requests included); beyond that the connection is closed.</summary>
     public int MaxRequestsInFlight { get; init; } = 256;
 
+    /// <summary>Shortest security token lifetime granted (ms); shorter requests are revised up to it (Part 4 §5.5.2).</summary>
+    public uint MinChannelLifetime { get; init; } = 10_000;
+
+    /// <summary>Longest security token lifetime granted (ms).</summary>
+    public uint MaxChannelLifetime { get; init; } = 3_600_000;
+
     /// <summary>Most sessions at once; further CreateSession calls get BadTooManySessions.</summary>
     public int MaxSessions { get; init; } = 1000;
 

@@ -14,6 +14,29 @@ public sealed class ChannelTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
+    // Part 6 §6.7.4: a channel whose token expires without renewal is closed with ERR BadSecureChannelClosed.
+    [Fact]
+    public async Task Channel_closes_when_its_token_expires_unrenewed()
+    {
+        await using var host = new Twin.OpcUa.Server.UaServerHost(TestPlant.Create(), TestPlant.Options with { MinChannelLifetime = 1000 });
+        await using var client = host.ListenInProcess().Connect();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        client.MaxReceiveChunkSize = 65535;
+        await client.WriteAsync(TcpMessages.EncodeHello(new Hello(0, 65535, 65535, 0, 0, "opc.tcp://x")), cts.Token);
+        await client.ReadFrameAsync(cts.Token);
+        var e = new BinaryEncoder();
+        e.WriteNodeId(446u);
+        new OpenSecureChannelRequest { SecurityMode = MessageSecurityMode.None, RequestedLifetime = 1000 }.Encode(e);
+        await client.WriteAsync(MessageChunk.Encode(MessageType.OpenChannel, 0, new AsymmetricSecurityHeader(SecurityPolicies.None, null, null), 0, () => 1, 1, e.ToArray(), 65535, 0, 0, StatusCodes.BadRequestTooLarge).Single(), cts.Token);
+
+        var opened = await client.ReadFrameAsync(cts.Token);
+        var closed = await client.ReadFrameAsync(cts.Token);
+
+        Assert.Equal(MessageType.OpenChannel, opened!.Type);
+        Assert.Equal(MessageType.Error, closed!.Type);
+        Assert.Equal(StatusCodes.BadSecureChannelClosed, TcpMessages.DecodeError(closed.Body, EncodingLimits.Default).Status.Code);
+    }
+
     // Part 6 §7.1.5: a server at its connection limit answers with ERR BadTcpServerTooBusy.
     [Fact]
     public async Task Server_at_its_connection_limit_answers_BadTcpServerTooBusy()
