@@ -68,6 +68,9 @@ public static class KnownTypes
         new DeleteMonitoredItemsResponse(), new SubscriptionAcknowledgement(), new PublishRequest(), new NotificationMessage(), new PublishResponse(),
         new MonitoredItemNotification(), new DataChangeNotification(), new DeleteSubscriptionsRequest(), new DeleteSubscriptionsResponse(),
         new BuildInfo(), new ServerStatusDataType(),
+        new ModifySubscriptionRequest(), new ModifySubscriptionResponse(), new SetPublishingModeRequest(), new SetPublishingModeResponse(),
+        new RepublishRequest(), new RepublishResponse(), new SetMonitoringModeRequest(), new SetMonitoringModeResponse(),
+        new MonitoredItemModifyRequest(), new MonitoredItemModifyResult(), new ModifyMonitoredItemsRequest(), new ModifyMonitoredItemsResponse(),
     ];
 
     public static void Register(EncodeableRegistry registry)

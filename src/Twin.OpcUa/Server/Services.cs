@@ -51,6 +51,11 @@ internal sealed partial class Services
                 DeleteMonitoredItemsRequest r => DeleteMonitoredItems(Session(channel, r.RequestHeader), r),
                 PublishRequest r => await PublishAsync(channel, Session(channel, r.RequestHeader), r).ConfigureAwait(false),
                 DeleteSubscriptionsRequest r => DeleteSubscriptions(Session(channel, r.RequestHeader), r),
+                ModifySubscriptionRequest r => ModifySubscription(Session(channel, r.RequestHeader), r),
+                SetPublishingModeRequest r => SetPublishingMode(Session(channel, r.RequestHeader), r),
+                RepublishRequest r => Republish(Session(channel, r.RequestHeader), r),
+                SetMonitoringModeRequest r => SetMonitoringMode(Session(channel, r.RequestHeader), r),
+                ModifyMonitoredItemsRequest r => ModifyMonitoredItems(Session(channel, r.RequestHeader), r),
                 IServiceRequest r => ServiceFault.For(r.RequestHeader, StatusCodes.BadServiceUnsupported),
                 _ => ServiceFault.For(null, StatusCodes.BadServiceUnsupported),
             };

@@ -26,10 +26,22 @@ internal sealed class MonitoredItem : IDisposable
     }
 
     public uint Id { get; }
-    public uint ClientHandle { get; }
-    public uint QueueSize { get; }
-    public bool DiscardOldest { get; }
-    public MonitoringMode Mode { get; }
+    public uint ClientHandle { get; set; }
+    public uint QueueSize { get; private set; }
+    public bool DiscardOldest { get; set; }
+    public MonitoringMode Mode { get; set; }
+
+    /// <summary>Changes the queue size (Part 4 §5.12.3); excess values go, oldest or newest as DiscardOldest says.</summary>
+    public void Resize(uint requested)
+    {
+        lock (_sync)
+        {
+            QueueSize = Math.Clamp(requested, 1u, 1000u);
+            var kept = _queue.ToArray();
+            _queue.Clear();
+            foreach (var v in DiscardOldest ? kept.TakeLast((int)QueueSize) : kept.Take((int)QueueSize)) _queue.Enqueue(v);
+        }
+    }
 
     private void OnChanged(VariableNode node, DataValue value) => Enqueue(value);
 

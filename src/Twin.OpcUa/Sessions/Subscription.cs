@@ -20,24 +20,22 @@ internal sealed partial class Subscription : IDisposable
     private uint _keepAliveCounter;
     private uint _lifetimeCounter;
     private bool _firstPublishDone;
+    private PeriodicTimer? _timer;
 
     public Subscription(uint id, Session session, CreateSubscriptionRequest request)
     {
         Id = id;
         _session = session;
-        PublishingInterval = Math.Clamp(double.IsFinite(request.RequestedPublishingInterval) ? request.RequestedPublishingInterval : 0, 50, 3_600_000);
-        MaxKeepAliveCount = Math.Clamp(request.RequestedMaxKeepAliveCount, 1u, 10_000u);
-        LifetimeCount = Math.Max(request.RequestedLifetimeCount, 3 * MaxKeepAliveCount);
-        MaxNotificationsPerPublish = request.MaxNotificationsPerPublish;
+        Revise(request.RequestedPublishingInterval, request.RequestedLifetimeCount, request.RequestedMaxKeepAliveCount, request.MaxNotificationsPerPublish);
         PublishingEnabled = request.PublishingEnabled;
     }
 
     public uint Id { get; }
-    public double PublishingInterval { get; }
-    public uint MaxKeepAliveCount { get; }
-    public uint LifetimeCount { get; }
-    public uint MaxNotificationsPerPublish { get; }
-    public bool PublishingEnabled { get; }
+    public double PublishingInterval { get; private set; }
+    public uint MaxKeepAliveCount { get; private set; }
+    public uint LifetimeCount { get; private set; }
+    public uint MaxNotificationsPerPublish { get; private set; }
+    public bool PublishingEnabled { get; private set; }
 
     /// <summary>Raised once when the subscription expires for lack of Publish requests.</summary>
     public event Action<Subscription>? Expired;
@@ -47,6 +45,7 @@ internal sealed partial class Subscription : IDisposable
     private async Task RunAsync(TimeProvider time)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(PublishingInterval), time);
+        _timer = timer;
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))

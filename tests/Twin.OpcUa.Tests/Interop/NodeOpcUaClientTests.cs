@@ -46,6 +46,28 @@ public sealed class NodeOpcUaClientTests
         Assert.Equal(77, changes[^1]);
     }
 
+    // Part 4 §5.13.3 ModifySubscription, §5.13.4 SetPublishingMode, §5.12.4 SetMonitoringMode, §5.12.3 ModifyMonitoredItems, §5.13.6 Republish.
+    [Fact]
+    public async Task Subscription_control_services_work_for_node_opcua()
+    {
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
+        var script = Path.Combine(AppContext.BaseDirectory, "Peers", "subscription-control.js");
+
+        var result = await Peer.RunAsync("node", [script, host.EndpointUrl], Path.Combine(RepoPaths.Root, "tests", "peers"), TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.All);
+        var r = JsonDocument.Parse(result.StdOut.Split('\n').Last(l => l.StartsWith('{'))).RootElement;
+        Assert.Equal(200, r.GetProperty("revisedInterval").GetDouble());
+        Assert.Equal("Good", r.GetProperty("publishingOff").GetString());
+        Assert.Equal("Good", r.GetProperty("publishingOn").GetString());
+        Assert.Equal("Good", r.GetProperty("sampling").GetString());
+        Assert.Equal("Good", r.GetProperty("reporting").GetString());
+        Assert.Equal("Good", r.GetProperty("modifyItem").GetProperty("status").GetString());
+        Assert.Equal(5u, r.GetProperty("modifyItem").GetProperty("queueSize").GetUInt32());
+        Assert.Contains("BadMessageNotAvailable", r.GetProperty("republishUnknown").GetString());
+        Assert.Equal([20.0, 11.0, 12.0], r.GetProperty("seen").EnumerateArray().Select(x => x.GetDouble()).ToArray());
+    }
+
     // Part 4 §7.41.4 UserNameIdentityToken; a wrong password is BadUserAccessDenied (Part 4 §5.6.3.2).
     [Fact]
     public async Task UserName_client_is_accepted_with_the_right_password_and_refused_with_a_wrong_one()
