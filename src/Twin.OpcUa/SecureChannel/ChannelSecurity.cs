@@ -71,6 +71,13 @@ public sealed partial class ChannelSecurity
         }
     }
 
+    /// <summary>True when chunks under <paramref name="tokenId"/> can still be protected (always with SecurityPolicy None).</summary>
+    public bool HasKeys(uint tokenId)
+    {
+        if (Policy is null) return true;
+        lock (_sync) return _tokens.ContainsKey(tokenId);
+    }
+
     private TokenKeys Keys(uint tokenId)
     {
         lock (_sync)

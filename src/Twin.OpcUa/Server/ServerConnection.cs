@@ -183,6 +183,9 @@ internal sealed partial class ServerConnection : IDisposable
         {
             var context = new ChannelContext(_channel.ChannelId, _channel.SecurityMode, _channel.SecurityPolicyUri, _security, _closedToken);
             var response = await _services.DispatchAsync(context, request).ConfigureAwait(false);
+            // Part 6 §6.7.4: once the client has used a renewed token, every response goes out under it, even for older requests;
+            // so does a response whose request token has been retired meanwhile (two renewals during a long Publish).
+            if ((_channel.Previous is null || !_security.HasKeys(tokenId)) && _channel.Current is { } current) tokenId = current.TokenId;
             try
             {
                 await SendAsync(MessageType.Message, null, tokenId, requestId, response, ct).ConfigureAwait(false);
@@ -192,7 +195,7 @@ internal sealed partial class ServerConnection : IDisposable
                 await SendAsync(MessageType.Message, null, tokenId, requestId, ServiceFault.For((request as IServiceRequest)?.RequestHeader, StatusCodes.BadResponseTooLarge), ct).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException) { }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException or UaException) { }
         finally { Interlocked.Decrement(ref _inFlight); }
     }
 }

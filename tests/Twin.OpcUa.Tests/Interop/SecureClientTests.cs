@@ -104,6 +104,29 @@ public sealed class SecureClientTests
         Assert.Equal(7, secret.Value.Value);
     }
 
+    // Part 6 §6.7.4: a Publish pending across a token renewal is answered under the new token's keys.
+    [Fact]
+    public async Task Pending_publish_survives_a_token_renewal_on_an_encrypted_channel()
+    {
+        var serverOptions = TestPlant.Options with { ApplicationUri = TestPki.ServerUri, Certificate = TestPki.Shared.Server.Certificate, CertificateValidator = TestPki.Shared.Validator() };
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), serverOptions);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, Options(SecurityPolicies.Aes128Sha256RsaOaep), cts.Token);
+        var setpoint = new NodeId("Plant.Setpoint", 2);
+        var subscription = await session.SubscribeAsync(50, cts.Token);
+        var item = await subscription.MonitorAsync(setpoint, ct: cts.Token);
+        await item.Values.ReadAsync(cts.Token);
+        var before = session.ChannelToken.TokenId;
+
+        await session.RenewChannelAsync(cts.Token);
+        await session.RenewChannelAsync(cts.Token);
+        await session.WriteValueAsync(setpoint, 64.0, cts.Token);
+        var changed = await item.Values.ReadAsync(cts.Token);
+
+        Assert.Equal(before + 2, session.ChannelToken.TokenId);
+        Assert.Equal(64.0, changed.Value.Value);
+    }
+
     // Part 4 §7.41.5: our client signs in with a user certificate on our server and on node-opcua's.
     [Fact]
     public async Task X509_user_token_is_accepted_by_our_server_and_by_node_opcua()
