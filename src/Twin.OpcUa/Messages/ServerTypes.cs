@@ -71,6 +71,7 @@ public static class KnownTypes
         new ModifySubscriptionRequest(), new ModifySubscriptionResponse(), new SetPublishingModeRequest(), new SetPublishingModeResponse(),
         new RepublishRequest(), new RepublishResponse(), new SetMonitoringModeRequest(), new SetMonitoringModeResponse(),
         new MonitoredItemModifyRequest(), new MonitoredItemModifyResult(), new ModifyMonitoredItemsRequest(), new ModifyMonitoredItemsResponse(),
+        new RegisterNodesRequest(), new RegisterNodesResponse(), new UnregisterNodesRequest(), new UnregisterNodesResponse(),
     ];
 
     public static void Register(EncodeableRegistry registry)

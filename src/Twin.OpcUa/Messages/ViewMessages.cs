@@ -182,3 +182,42 @@ public sealed class TranslateBrowsePathsToNodeIdsResponse : IServiceResponse
     public void Encode(BinaryEncoder e) { e.WriteEncodeable(ResponseHeader); e.WriteEncodeableArray(Results); e.WriteDiagnosticInfoArray(DiagnosticInfos); }
     public void Decode(BinaryDecoder d) { ResponseHeader = d.ReadEncodeable<ResponseHeader>(); Results = d.ReadEncodeableArray<BrowsePathResult>(); DiagnosticInfos = d.ReadDiagnosticInfoArray(); }
 }
+
+/// <summary>Part 4 §5.8.5.</summary>
+public sealed class RegisterNodesRequest : IServiceRequest
+{
+    public RequestHeader RequestHeader { get; set; } = new();
+    public NodeId[]? NodesToRegister { get; set; }
+    public NodeId BinaryEncodingId => 560;
+    public void Encode(BinaryEncoder e) { e.WriteEncodeable(RequestHeader); e.WriteArray(NodesToRegister, static (x, n) => x.WriteNodeId(n)); }
+    public void Decode(BinaryDecoder d) { RequestHeader = d.ReadEncodeable<RequestHeader>(); NodesToRegister = d.ReadArray(static x => x.ReadNodeId()); }
+}
+
+/// <summary>Part 4 §5.8.5.</summary>
+public sealed class RegisterNodesResponse : IServiceResponse
+{
+    public ResponseHeader ResponseHeader { get; set; } = new();
+    public NodeId[]? RegisteredNodeIds { get; set; }
+    public NodeId BinaryEncodingId => 563;
+    public void Encode(BinaryEncoder e) { e.WriteEncodeable(ResponseHeader); e.WriteArray(RegisteredNodeIds, static (x, n) => x.WriteNodeId(n)); }
+    public void Decode(BinaryDecoder d) { ResponseHeader = d.ReadEncodeable<ResponseHeader>(); RegisteredNodeIds = d.ReadArray(static x => x.ReadNodeId()); }
+}
+
+/// <summary>Part 4 §5.8.6.</summary>
+public sealed class UnregisterNodesRequest : IServiceRequest
+{
+    public RequestHeader RequestHeader { get; set; } = new();
+    public NodeId[]? NodesToUnregister { get; set; }
+    public NodeId BinaryEncodingId => 566;
+    public void Encode(BinaryEncoder e) { e.WriteEncodeable(RequestHeader); e.WriteArray(NodesToUnregister, static (x, n) => x.WriteNodeId(n)); }
+    public void Decode(BinaryDecoder d) { RequestHeader = d.ReadEncodeable<RequestHeader>(); NodesToUnregister = d.ReadArray(static x => x.ReadNodeId()); }
+}
+
+/// <summary>Part 4 §5.8.6.</summary>
+public sealed class UnregisterNodesResponse : IServiceResponse
+{
+    public ResponseHeader ResponseHeader { get; set; } = new();
+    public NodeId BinaryEncodingId => 569;
+    public void Encode(BinaryEncoder e) => e.WriteEncodeable(ResponseHeader);
+    public void Decode(BinaryDecoder d) => ResponseHeader = d.ReadEncodeable<ResponseHeader>();
+}

@@ -92,4 +92,15 @@ internal sealed partial class Services
         var targets = current.Select(id => new BrowsePathTarget { TargetId = id, RemainingPathIndex = uint.MaxValue }).ToArray();
         return new BrowsePathResult { StatusCode = targets.Length == 0 ? StatusCodes.BadNoMatch : StatusCodes.Good, Targets = targets };
     }
+
+    /// <summary>Part 4 §5.8.5: nodes are already fast to reach, so the registered ids are the ids themselves.</summary>
+    private static RegisterNodesResponse RegisterNodes(Session session, RegisterNodesRequest r) =>
+        new() { ResponseHeader = ResponseHeader.For(r.RequestHeader), RegisteredNodeIds = Operations(r.NodesToRegister) };
+
+    /// <summary>Part 4 §5.8.6.</summary>
+    private static UnregisterNodesResponse UnregisterNodes(Session session, UnregisterNodesRequest r)
+    {
+        Operations(r.NodesToUnregister);
+        return new UnregisterNodesResponse { ResponseHeader = ResponseHeader.For(r.RequestHeader) };
+    }
 }

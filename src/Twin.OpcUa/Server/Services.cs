@@ -43,6 +43,8 @@ internal sealed partial class Services
                 BrowseRequest r => Browse(Session(channel, r.RequestHeader), r),
                 BrowseNextRequest r => BrowseNext(Session(channel, r.RequestHeader), r),
                 TranslateBrowsePathsToNodeIdsRequest r => Translate(Session(channel, r.RequestHeader), r),
+                RegisterNodesRequest r => RegisterNodes(Session(channel, r.RequestHeader), r),
+                UnregisterNodesRequest r => UnregisterNodes(Session(channel, r.RequestHeader), r),
                 ReadRequest r => Read(Session(channel, r.RequestHeader), r),
                 WriteRequest r => Write(Session(channel, r.RequestHeader), r),
                 CallRequest r => Call(Session(channel, r.RequestHeader), r),

@@ -112,7 +112,7 @@ public sealed class ClientServerTests
         Assert.True(host.AcceptedConnections >= 2);
     }
 
-    // Part 4 §5.4.2 FindServers and §5.4.4 GetEndpoints; an unknown service type is BadServiceUnsupported (Part 4 §7.35).
+    // Part 4 §5.4.2 FindServers, §5.4.4 GetEndpoints, §5.8.5 RegisterNodes; an unimplemented service is BadServiceUnsupported (Part 4 §7.35).
     [Fact]
     public async Task Discovery_services_describe_the_server_and_unknown_services_are_unsupported()
     {
@@ -121,7 +121,8 @@ public sealed class ClientServerTests
         await using var session = await ClientSession.ConnectAsync(host.EndpointUrl);
 
         var servers = await session.FindServersAsync();
-        var unsupported = await Assert.ThrowsAsync<UaException>(() => session.CallAsync<ResponseHeaderOnly>(new RegisterNodesProbe(), default));
+        var unsupported = await Assert.ThrowsAsync<UaException>(() => session.CallAsync<ResponseHeaderOnly>(new HistoryReadProbe(), default));
+        var registered = await session.CallAsync<RegisterNodesResponse>(new RegisterNodesRequest { NodesToRegister = [new NodeId("Plant.Setpoint", 2)] }, default);
 
         var endpoint = Assert.Single(endpoints);
         Assert.Equal(host.EndpointUrl, endpoint.EndpointUrl);
@@ -129,13 +130,14 @@ public sealed class ClientServerTests
         Assert.Equal([UserTokenType.Anonymous, UserTokenType.UserName], endpoint.UserIdentityTokens!.Select(t => t.TokenType));
         Assert.Equal("urn:planttrust:twin:server", Assert.Single(servers).ApplicationUri);
         Assert.Equal(StatusCodes.BadServiceUnsupported, unsupported.StatusCode.Code);
+        Assert.Equal([new NodeId("Plant.Setpoint", 2)], registered.RegisteredNodeIds!);
     }
 
-    /// <summary>RegisterNodesRequest (Part 4 §5.8.5, encoding i=560), which this server does not implement.</summary>
-    private sealed class RegisterNodesProbe : IServiceRequest
+    /// <summary>The start of a HistoryReadRequest (Part 4 §5.10.3, encoding i=664), a service this server does not implement.</summary>
+    private sealed class HistoryReadProbe : IServiceRequest
     {
         public RequestHeader RequestHeader { get; set; } = new();
-        public NodeId BinaryEncodingId => 560u;
+        public NodeId BinaryEncodingId => 664u;
         public void Encode(BinaryEncoder e) { RequestHeader.Encode(e); e.WriteInt32(1); e.WriteNodeId(85u); }
         public void Decode(BinaryDecoder d) => throw new NotSupportedException();
     }
