@@ -44,6 +44,46 @@ public sealed class WiresharkTests
         Assert.Empty(Problems(flagged.StdOut));
     }
 
+    // Part 6 §6.7.2: on a SignAndEncrypt channel the dissector still frames every chunk (bodies stay opaque) without complaint.
+    [Fact]
+    public async Task Tshark_frames_an_encrypted_session_with_no_malformed_packets()
+    {
+        var folder = RepoPaths.NewScratch("opcua-capture-secure");
+        var pcap = Path.Combine(folder, "session.pcapng");
+        var options = TestPlant.Options with { ApplicationUri = TestPki.ServerUri, Certificate = TestPki.Shared.Server.Certificate, CertificateValidator = TestPki.Shared.Validator() };
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), options);
+        var port = new Uri(host.EndpointUrl).Port.ToString(CultureInfo.InvariantCulture);
+        var client = new ClientOptions
+        {
+            ApplicationUri = TestPki.ClientUri, Certificate = TestPki.Shared.Client.Certificate, ServerCertificateValidator = TestPki.Shared.Validator(),
+            AllowedPolicies = [SecureChannel.SecurityPolicies.Basic256Sha256], User = ("operator", "op-secret"),
+        };
+
+        await using (var capture = await Capture.StartAsync(port, pcap))
+        {
+            await capture.ProbeAsync();
+            await using (var session = await ClientSession.ConnectAsync(host.EndpointUrl, client))
+            {
+                await session.ReadValueAsync(new NodeId("Plant.OperatorOnly", 2));
+                await session.BrowseAsync(WellKnownIds.Server);
+            }
+            await capture.ProbeAsync();
+            await capture.StopAsync();
+        }
+
+        string[] decode = ["-r", pcap, "-d", $"tcp.port=={port},opcua"];
+        var fields = await Peer.RunAsync("tshark", [.. decode, "-Y", "opcua", "-T", "fields", "-e", "opcua.transport.type", "-e", "opcua.security.spu"], timeout: TimeSpan.FromSeconds(60));
+        var flagged = await Peer.RunAsync("tshark", [.. decode, "-Y", "_ws.malformed || _ws.expert.severity >= 6291456", "-T", "fields", "-E", "separator=|",
+            "-e", "frame.number", "-e", "_ws.malformed", "-e", "_ws.expert.severity", "-e", "_ws.expert.group", "-e", "_ws.expert.message"], timeout: TimeSpan.FromSeconds(60));
+
+        Assert.True(fields.ExitCode == 0, fields.All);
+        var rows = fields.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
+        Assert.Superset(new HashSet<string> { "HEL", "ACK", "OPN", "MSG", "CLO" }, rows.Select(r => r[0]).ToHashSet());
+        Assert.Contains(rows, r => r.Length > 1 && r[1] == SecureChannel.SecurityPolicies.Basic256Sha256);
+        Assert.True(flagged.ExitCode == 0, flagged.All);
+        Assert.Empty(Problems(flagged.StdOut));
+    }
+
     /// <summary>
     /// Malformed packets and warnings or errors outside the TCP "Sequence" group. Loopback under load can show a D-SACK or a
     /// retransmission: TCP's own bookkeeping (expert group 0x02000000), which says nothing about the OPC UA bytes.
