@@ -52,20 +52,13 @@ internal sealed partial class ServerConnection : IDisposable
                     await OpenAsync(frame, linked.Token).ConfigureAwait(false);
                     continue;
                 }
+                // The channel and token ids travel in clear (Part 6 §6.7.2.2): check them before any key is used.
                 if (frame.Type is MessageType.Message or MessageType.CloseChannel && frame.Bytes.Length >= 16)
                     _channel.CheckToken(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(frame.Bytes.AsSpan(8)), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(frame.Bytes.AsSpan(12)));
                 var chunk = MessageChunk.Parse(_security.Unprotect(frame), _limits);
                 _received.Check(chunk.SequenceNumber);
-                switch (chunk.Type)
-                {
-                    case MessageType.CloseChannel:
-                        _channel.CheckToken(chunk.ChannelId, chunk.TokenId);
-                        return;
-                    default:
-                        _channel.CheckToken(chunk.ChannelId, chunk.TokenId);
-                        if (assembler.Add(chunk) is { } body) StartRequest(chunk, body, linked.Token);
-                        break;
-                }
+                if (chunk.Type == MessageType.CloseChannel) return;
+                if (assembler.Add(chunk) is { } body) StartRequest(chunk, body, linked.Token);
             }
         }
         catch (UaException e)
