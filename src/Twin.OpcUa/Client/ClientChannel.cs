@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using Twin.OpcUa.Encoding;
+using Twin.OpcUa.Messages;
+using Twin.OpcUa.SecureChannel;
+using Twin.OpcUa.Transport;
+
+namespace Twin.OpcUa.Client;
+
+/// <summary>
+/// The client end of one UA-TCP connection and its secure channel (SecurityPolicy None): HEL/ACK, OPN issue and renew at
+/// 75 % of the token lifetime (Part 6 §6.7.4), requests matched to responses by request id, CLO on close.
+/// </summary>
+internal sealed class ClientChannel : IAsyncDisposable
+{
+    private readonly UaConnection _connection;
+    private readonly EncodingLimits _limits;
+    private readonly ConcurrentDictionary<uint, TaskCompletionSource<IEncodeable>> _pending = new();
+    private readonly SequenceCounter _sent = new();
+    private readonly SequenceChecker _received = new();
+    private readonly CancellationTokenSource _closed = new();
+    private readonly uint _requestedLifetime;
+    private Task? _receiveLoop;
+    private Task? _renewLoop;
+    private int _nextRequestId;
+    private int _nextHandle;
+    private int _sendChunkSize = 8192;
+    private int _peerMaxMessageSize;
+    private int _peerMaxChunkCount;
+    private uint _channelId;
+    private ChannelSecurityToken _token = new();
+    private readonly ChannelSecurity _security;
+
+    private ClientChannel(UaConnection connection, EncodingLimits limits, uint requestedLifetime, ChannelSecurity security)
+    {
+        _connection = connection;
+        _limits = limits;
+        _requestedLifetime = requestedLifetime;
+        _security = security;
+    }
+
+    public ChannelSecurity Security => _security;
+
+    public uint ChannelId => _channelId;
+    public ChannelSecurityToken Token => _token;
+    public bool IsOpen => !_closed.IsCancellationRequested && _receiveLoop is { IsCompleted: false };
+
+    /// <summary>Why the channel ended, when it did.</summary>
+    public Exception? Fault { get; private set; }
+
+    public static async Task<ClientChannel> OpenAsync(UaConnection connection, string endpointUrl, EncodingLimits limits, uint requestedLifetime, ChannelSecurity security, CancellationToken ct)
+    {
+        var channel = new ClientChannel(connection, limits, requestedLifetime, security);
+        try
+        {
+            await channel.HandshakeAsync(endpointUrl, ct).ConfigureAwait(false);
+            channel._receiveLoop = channel.ReceiveLoopAsync();
+            await channel.OpenSecureChannelAsync(SecurityTokenRequestType.Issue, ct).ConfigureAwait(false);
+            channel._renewLoop = channel.RenewLoopAsync();
+            return channel;
+        }
+        catch
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task HandshakeAsync(string endpointUrl, CancellationToken ct)
+    {
+        await _connection.WriteAsync(TcpMessages.EncodeHello(new Hello(0, (uint)_limits.ReceiveBufferSize, (uint)_limits.SendBufferSize,
+            (uint)_limits.MaxMessageSize, (uint)_limits.MaxChunkCount, endpointUrl)), ct).ConfigureAwait(false);
+        _connection.MaxReceiveChunkSize = _limits.ReceiveBufferSize;
+        var frame = await _connection.ReadFrameAsync(ct).ConfigureAwait(false) ?? throw new UaException(StatusCodes.BadConnectionClosed, "The server closed the connection during HEL.");
+        if (frame.Type == MessageType.Error)
+        {
+            var (status, reason) = TcpMessages.DecodeError(frame.Body, _limits);
+            throw new UaException(status.Code, $"The server refused HEL: {reason}");
+        }
+        var ack = TcpMessages.DecodeAcknowledge(frame, _limits);
+        _sendChunkSize = (int)Math.Min((uint)_limits.SendBufferSize, ack.ReceiveBufferSize);
+        _connection.MaxReceiveChunkSize = (int)Math.Min((uint)_limits.ReceiveBufferSize, ack.SendBufferSize);
+        _peerMaxMessageSize = ack.MaxMessageSize > int.MaxValue ? 0 : (int)ack.MaxMessageSize;
+        _peerMaxChunkCount = ack.MaxChunkCount > int.MaxValue ? 0 : (int)ack.MaxChunkCount;
+    }
+
+    private async Task OpenSecureChannelAsync(SecurityTokenRequestType type, CancellationToken ct)
+    {
+        var clientNonce = _security.Policy is null ? [] : System.Security.Cryptography.RandomNumberGenerator.GetBytes(SecurityPolicy.NonceLength);
+        var request = new OpenSecureChannelRequest
+        {
+            RequestType = type, SecurityMode = _security.Mode, ClientNonce = clientNonce, RequestedLifetime = _requestedLifetime,
+        };
+        var response = await SendAsync(MessageType.OpenChannel, request, TimeSpan.FromSeconds(15), ct).ConfigureAwait(false);
+        if (response is ServiceFault fault) throw new UaException(fault.ResponseHeader.ServiceResult.Code, "OpenSecureChannel failed.");
+        var opened = (OpenSecureChannelResponse)response;
+        _security.AddToken(opened.SecurityToken.TokenId, clientNonce, opened.ServerNonce ?? []);
+        _channelId = opened.SecurityToken.ChannelId;
+        _token = opened.SecurityToken;
+    }
+
+    private async Task RenewLoopAsync()
+    {
+        try
+        {
+            while (!_closed.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(_token.RevisedLifetime * 0.75), _closed.Token).ConfigureAwait(false);
+                await OpenSecureChannelAsync(SecurityTokenRequestType.Renew, _closed.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or UaException or IOException or InvalidOperationException) { }
+    }
+
+    /// <summary>Renews the security token now (Part 4 §5.5.2 RequestType Renew).</summary>
+    public Task RenewAsync(CancellationToken ct) => OpenSecureChannelAsync(SecurityTokenRequestType.Renew, ct);
+
+    /// <summary>Sends a service request and waits for its response; a ServiceFault becomes a <see cref="UaException"/>.</summary>
+    public async Task<TResponse> CallAsync<TResponse>(IServiceRequest request, NodeId authenticationToken, TimeSpan timeout, CancellationToken ct) where TResponse : IServiceResponse
+    {
+        request.RequestHeader.AuthenticationToken = authenticationToken;
+        var response = await SendAsync(MessageType.Message, request, timeout, ct).ConfigureAwait(false);
+        if (response is ServiceFault fault) throw new UaException(fault.ResponseHeader.ServiceResult.Code, $"{request.GetType().Name} failed.");
+        if (response is not TResponse typed) throw new UaException(StatusCodes.BadUnknownResponse, $"Expected {typeof(TResponse).Name} but received {response.GetType().Name}.");
+        if (typed.ResponseHeader.ServiceResult.IsBad) throw new UaException(typed.ResponseHeader.ServiceResult.Code, $"{request.GetType().Name} failed.");
+        return typed;
+    }
+
+    private async Task<IEncodeable> SendAsync(MessageType type, IServiceRequest request, TimeSpan timeout, CancellationToken ct)
+    {
+        if (_closed.IsCancellationRequested) throw new UaException(StatusCodes.BadSecureChannelClosed, "The channel is closed.", Fault ?? new InvalidOperationException("closed"));
+        var requestId = (uint)Interlocked.Increment(ref _nextRequestId);
+        request.RequestHeader.RequestHandle = (uint)Interlocked.Increment(ref _nextHandle);
+        request.RequestHeader.Timestamp = DateTime.UtcNow;
+        request.RequestHeader.TimeoutHint = (uint)Math.Min(timeout.TotalMilliseconds, uint.MaxValue);
+        var e = new BinaryEncoder(256);
+        e.WriteNodeId(request.BinaryEncodingId);
+        request.Encode(e);
+        var body = e.ToArray();
+        var tcs = new TaskCompletionSource<IEncodeable>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[requestId] = tcs;
+        try
+        {
+            var asym = type == MessageType.OpenChannel ? _security.SendHeader() : null;
+            await _connection.WriteLockedAsync(async output =>
+            {
+                var chunks = MessageChunk.Encode(type, _channelId, asym, _token.TokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadRequestTooLarge, _security);
+                foreach (var c in chunks) await output.WriteAsync(c, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+            return await tcs.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new UaException(StatusCodes.BadTimeout, $"No response to {request.GetType().Name} within {timeout}.");
+        }
+        catch (Exception gone) when (gone is ObjectDisposedException or IOException or InvalidOperationException)
+        {
+            throw new UaException(StatusCodes.BadConnectionClosed, $"The connection is gone: {gone.Message}", gone);
+        }
+        finally
+        {
+            _pending.TryRemove(requestId, out _);
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var assembler = new ChunkAssembler(_limits.MaxMessageSize, _limits.MaxChunkCount);
+        try
+        {
+            while (await _connection.ReadFrameAsync(_closed.Token).ConfigureAwait(false) is { } frame)
+            {
+                if (frame.Type == MessageType.Error)
+                {
+                    var (status, reason) = TcpMessages.DecodeError(frame.Body, _limits);
+                    throw new UaException(status.Code, $"The server closed the channel: {reason}");
+                }
+                var chunk = MessageChunk.Parse(_security.Unprotect(frame), _limits);
+                _received.Check(chunk.SequenceNumber);
+                if (assembler.Add(chunk) is not { } body) continue;
+                var d = new BinaryDecoder(body, _limits);
+                var typeId = d.ReadNodeId();
+                if (!d.Registry.TryCreate(typeId, out var response)) throw new UaException(StatusCodes.BadUnknownResponse, $"Unknown response type {typeId}.");
+                response.Decode(d);
+                d.EnsureEnd();
+                if (_pending.TryGetValue(chunk.RequestId, out var tcs)) tcs.TrySetResult(response);
+            }
+            Fault = new UaException(StatusCodes.BadConnectionClosed, "The server closed the connection.");
+        }
+        catch (Exception e) when (e is UaException or IOException or OperationCanceledException or InvalidOperationException)
+        {
+            Fault = e;
+        }
+        finally
+        {
+            await _closed.CancelAsync().ConfigureAwait(false);
+            var error = Fault as UaException ?? new UaException(StatusCodes.BadConnectionClosed, "The connection closed.", Fault ?? new IOException("closed"));
+            foreach (var p in _pending.Values) p.TrySetException(error);
+        }
+    }
+
+    /// <summary>Sends CloseSecureChannel (Part 4 §5.5.3) and closes the connection.</summary>
+    public async Task CloseAsync()
+    {
+        if (!_closed.IsCancellationRequested)
+        {
+            try
+            {
+                var request = new CloseSecureChannelRequest();
+                request.RequestHeader.Timestamp = DateTime.UtcNow;
+                request.RequestHeader.RequestHandle = (uint)Interlocked.Increment(ref _nextHandle);
+                var e = new BinaryEncoder(64);
+                e.WriteNodeId(request.BinaryEncodingId);
+                request.Encode(e);
+                var body = e.ToArray();
+                await _connection.WriteLockedAsync(async output =>
+                {
+                    foreach (var c in MessageChunk.Encode(MessageType.CloseChannel, _channelId, null, _token.TokenId, _sent.Next, (uint)Interlocked.Increment(ref _nextRequestId), body, _sendChunkSize, 0, 0, StatusCodes.BadRequestTooLarge, _security))
+                        await output.WriteAsync(c).ConfigureAwait(false);
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or UaException) { }
+        }
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Drops the connection without CLO, as a network failure would.</summary>
+    internal ValueTask AbortAsync() => _connection.DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _closed.CancelAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        if (_receiveLoop is not null) await _receiveLoop.ConfigureAwait(false);
+        if (_renewLoop is not null) await _renewLoop.ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,63 @@
+using Twin.OpcUa.Encoding;
+using Twin.OpcUa.Messages;
+using Twin.OpcUa.SecureChannel;
+
+namespace Twin.OpcUa.Client;
+
+/// <summary>Who the client is and how it signs in.</summary>
+public sealed record ClientOptions
+{
+    public string ApplicationUri { get; init; } = "urn:planttrust:twin:client";
+    public string ApplicationName { get; init; } = "PlantTrust twin client";
+    public string SessionName { get; init; } = "twin";
+
+    /// <summary>UserName token credentials; null signs in anonymously.</summary>
+    public (string UserName, string Password)? User { get; init; }
+
+    /// <summary>A user certificate with its private key for an X509 identity token; takes precedence over <see cref="User"/>.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? UserCertificate { get; init; }
+
+    public EncodingLimits Limits { get; init; } = EncodingLimits.Default;
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Re-establish a lost connection (new channel, same session where possible) when a request finds it gone. On by default.</summary>
+    public bool AutoReconnect { get; init; } = true;
+    public double SessionTimeout { get; init; } = 600_000;
+
+    /// <summary>The secure channel token lifetime asked for (ms); the client renews at 75 % of the granted lifetime.</summary>
+    public uint ChannelLifetime { get; init; } = 600_000;
+
+    /// <summary>The client's application instance certificate with its private key; without one only SecurityPolicy None is possible.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
+    /// <summary>Checks the server's certificate before a secure channel is opened (Part 4 §6.1.3); nothing is trusted by default.</summary>
+    public Security.ICertificateValidator ServerCertificateValidator { get; init; } = new Security.TrustListValidator();
+
+    /// <summary>The clock certificates are validated against (simulated time in the twin).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>When set, only endpoints with this security mode are considered; otherwise the strongest mode wins.</summary>
+    public MessageSecurityMode? SecurityMode { get; init; }
+
+    /// <summary>Policies the client will use, most secure first; SHA-1 policies are absent unless added explicitly.</summary>
+    public IReadOnlyList<string> AllowedPolicies { get; init; } = [.. SecurityPolicies.ByStrength.Where(p => p is not (SecurityPolicies.Basic128Rsa15 or SecurityPolicies.Basic256))];
+}
+
+/// <summary>Chooses the endpoint to connect to: the most secure policy both sides support, then the highest security level.</summary>
+public static class EndpointSelector
+{
+    /// <summary>Returns the best endpoint offering <paramref name="tokenType"/>, or throws BadSecurityPolicyRejected when none is usable.</summary>
+    public static EndpointDescription Select(IEnumerable<EndpointDescription> endpoints, IReadOnlyCollection<string> allowed, IReadOnlySet<string> implemented, UserTokenType tokenType)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var usable = endpoints
+            .Where(e => e.SecurityPolicyUri is { } p && allowed.Contains(p) && implemented.Contains(p))
+            .Where(e => e.TransportProfileUri is null or SecurityPolicies.UaTcpTransport)
+            .Where(e => (e.UserIdentityTokens ?? []).Any(t => t.TokenType == tokenType))
+            .OrderByDescending(e => SecurityPolicies.Strength(e.SecurityPolicyUri))
+            .ThenByDescending(e => e.SecurityMode)
+            .ThenByDescending(e => e.SecurityLevel)
+            .FirstOrDefault();
+        return usable ?? throw new UaException(StatusCodes.BadSecurityPolicyRejected, $"No endpoint offers an allowed security policy with a {tokenType} token.");
+    }
+}

@@ -1,0 +1,61 @@
+using System.Security.Cryptography.X509Certificates;
+using Twin.OpcUa.Encoding;
+
+namespace Twin.OpcUa.Security;
+
+/// <summary>What a certificate is presented for: application authentication (Part 4 §6.1.3) or a user token (Part 4 §7.41.5).</summary>
+public enum CertificateUse
+{
+    ApplicationInstance,
+    UserIdentity,
+}
+
+/// <summary>A certificate to check, with the chain the peer sent and what the caller expects of it.</summary>
+/// <param name="Certificate">The DER of the end-entity certificate.</param>
+/// <param name="Chain">DER of further certificates the peer sent (issuers), possibly empty.</param>
+/// <param name="Use">What the certificate is presented for.</param>
+/// <param name="ExpectedApplicationUri">When set, the certificate's subjectAltName URI must equal it (BadCertificateUriInvalid).</param>
+/// <param name="At">The instant to validate at: simulated time in the twin.</param>
+public sealed record CertificateCheck(byte[] Certificate, IReadOnlyList<byte[]> Chain, CertificateUse Use, string? ExpectedApplicationUri, DateTimeOffset At);
+
+/// <summary>The verdict: Good, or the Part 4 §7.39 status code a peer would see (BadCertificateUntrusted, BadCertificateRevoked, ...).</summary>
+public sealed record CertificateVerdict(StatusCode Status, string Reason)
+{
+    public static CertificateVerdict Good { get; } = new(StatusCode.Good, "trusted");
+    public bool IsGood => Status.IsGood;
+}
+
+/// <summary>
+/// Validates peer certificates per Part 4 §6.1.3 (Table 106: structure, chain, signature, trust list, validity period,
+/// host name/URI, usage, revocation). The twin's path validator in Twin.Pki can implement this and replace the trust-list one.
+/// </summary>
+public interface ICertificateValidator
+{
+    CertificateVerdict Validate(CertificateCheck check);
+}
+
+/// <summary>Where the rejected certificates end up, so an operator can inspect and trust them (Part 12 §7.3.6).</summary>
+public interface IRejectedCertificateStore
+{
+    void Add(X509Certificate2 certificate, StatusCode reason);
+
+    IReadOnlyList<X509Certificate2> Rejected { get; }
+}
+
+/// <summary>An in-memory rejected list.</summary>
+public sealed class RejectedCertificates : IRejectedCertificateStore
+{
+    private readonly List<X509Certificate2> _rejected = [];
+
+    public void Add(X509Certificate2 certificate, StatusCode reason)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        lock (_rejected)
+            if (!_rejected.Any(c => c.Thumbprint == certificate.Thumbprint)) _rejected.Add(certificate);
+    }
+
+    public IReadOnlyList<X509Certificate2> Rejected
+    {
+        get { lock (_rejected) return [.. _rejected]; }
+    }
+}

@@ -1,0 +1,48 @@
+using Twin.OpcUa.Encoding;
+using Twin.OpcUa.Messages;
+using Twin.OpcUa.SecureChannel;
+using Twin.OpcUa.Transport;
+
+namespace Twin.OpcUa.Server;
+
+internal sealed partial class ServerConnection
+{
+    /// <summary>
+    /// Decodes a message body: the encoding NodeId, then the request (Part 6 §6.7.2.1). An unknown request type still yields its
+    /// RequestHeader so the reply can be a ServiceFault with BadServiceUnsupported.
+    /// </summary>
+    private IEncodeable DecodeRequest(ReadOnlyMemory<byte> body)
+    {
+        var d = new BinaryDecoder(body, _limits);
+        var typeId = d.ReadNodeId();
+        if (d.Registry.TryCreate(typeId, out var value) && value is IServiceRequest)
+        {
+            value.Decode(d);
+            d.EnsureEnd();
+            return value;
+        }
+        return new UnsupportedRequest(typeId) { RequestHeader = d.ReadEncodeable<RequestHeader>() };
+    }
+
+    private async Task SendAsync(MessageType type, AsymmetricSecurityHeader? asym, uint tokenId, uint requestId, IEncodeable response, CancellationToken ct)
+    {
+        var e = new BinaryEncoder(256);
+        e.WriteNodeId(response.BinaryEncodingId);
+        response.Encode(e);
+        var body = e.ToArray();
+        await _connection.WriteLockedAsync(async output =>
+        {
+            var chunks = MessageChunk.Encode(type, _channel.ChannelId, asym, tokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadResponseTooLarge, _security);
+            foreach (var c in chunks) await output.WriteAsync(c, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A request of a type this server does not know: only its header was decoded.</summary>
+    private sealed class UnsupportedRequest(NodeId typeId) : IServiceRequest
+    {
+        public RequestHeader RequestHeader { get; set; } = new();
+        public NodeId BinaryEncodingId => typeId;
+        public void Encode(BinaryEncoder e) => throw new NotSupportedException();
+        public void Decode(BinaryDecoder d) => throw new NotSupportedException();
+    }
+}

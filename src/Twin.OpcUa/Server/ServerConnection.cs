@@ -1,0 +1,194 @@
+using Twin.OpcUa.Encoding;
+using Twin.OpcUa.Messages;
+using Twin.OpcUa.SecureChannel;
+using Twin.OpcUa.Transport;
+
+namespace Twin.OpcUa.Server;
+
+/// <summary>
+/// One client connection on the server: HEL/ACK (Part 6 §7.1.2), then one secure channel with SecurityPolicy None (§6.7),
+/// then service requests. Any protocol violation ends the connection with ERR and its status code.
+/// </summary>
+internal sealed partial class ServerConnection : IDisposable
+{
+    private readonly UaConnection _connection;
+    private readonly ServerOptions _options;
+    private readonly Services _services;
+    private readonly EncodingLimits _limits;
+    private readonly ServerChannelState _channel;
+    private readonly SequenceChecker _received = new();
+    private readonly SequenceCounter _sent = new();
+    private readonly CancellationTokenSource _closed = new();
+    private ChannelSecurity _security = ChannelSecurity.None(isServer: true);
+    private int _sendChunkSize;
+    private int _peerMaxMessageSize;
+    private int _peerMaxChunkCount;
+
+    public ServerConnection(UaConnection connection, ServerOptions options, Services services)
+    {
+        _connection = connection;
+        _options = options;
+        _services = services;
+        _limits = options.Limits;
+        _channel = new ServerChannelState(options.Time, options.MinChannelLifetime, options.MaxChannelLifetime);
+        _closedToken = _closed.Token;
+    }
+
+    private readonly CancellationToken _closedToken;
+
+    public void Dispose() => _closed.Dispose();
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token);
+        try
+        {
+            await HandshakeAsync(linked.Token).ConfigureAwait(false);
+            var assembler = new ChunkAssembler(_limits.MaxMessageSize, _limits.MaxChunkCount);
+            while (await ReadUntilTokenExpiryAsync(linked.Token).ConfigureAwait(false) is { } frame)
+            {
+                if (frame.Type == MessageType.OpenChannel)
+                {
+                    await OpenAsync(frame, linked.Token).ConfigureAwait(false);
+                    continue;
+                }
+                // The channel and token ids travel in clear (Part 6 §6.7.2.2): check them before any key is used.
+                if (frame.Type is MessageType.Message or MessageType.CloseChannel && frame.Bytes.Length >= 16)
+                    _channel.CheckToken(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(frame.Bytes.AsSpan(8)), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(frame.Bytes.AsSpan(12)));
+                var chunk = MessageChunk.Parse(_security.Unprotect(frame), _limits);
+                _received.Check(chunk.SequenceNumber);
+                if (chunk.Type == MessageType.CloseChannel) return;
+                if (assembler.Add(chunk) is { } body) StartRequest(chunk, body, linked.Token);
+            }
+        }
+        catch (UaException e)
+        {
+            await _connection.FailAsync(e.StatusCode.Code, e.Message).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException) { }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidCastException or NullReferenceException or IndexOutOfRangeException or OverflowException or FormatException)
+        {
+            await _connection.FailAsync(StatusCodes.BadInternalError, "Unexpected failure: " + e.GetType().Name).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _closed.CancelAsync().ConfigureAwait(false);
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the next frame, but no longer than the current token lives: a client that lets its token expire without renewing
+    /// loses the channel (Part 6 §6.7.4).
+    /// </summary>
+    private async ValueTask<Frame?> ReadUntilTokenExpiryAsync(CancellationToken ct)
+    {
+        if (_channel.TimeLeft is not { } left) return await _connection.ReadFrameAsync(ct).ConfigureAwait(false);
+        using var expiry = new CancellationTokenSource(left <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : left, _options.Time);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
+        try
+        {
+            return await _connection.ReadFrameAsync(both.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new UaException(StatusCodes.BadSecureChannelClosed, "The security token expired without renewal.");
+        }
+    }
+
+    /// <summary>HEL must come first, within a bounded time; the ACK revises the buffer sizes (Part 6 §7.1.2.3, §7.1.2.4).</summary>
+    private async Task HandshakeAsync(CancellationToken ct)
+    {
+        using var helloTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        helloTimeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var frame = await _connection.ReadFrameAsync(helloTimeout.Token).ConfigureAwait(false)
+            ?? throw new OperationCanceledException("The client closed before HEL.");
+        if (frame.Type != MessageType.Hello) throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"Expected HEL but received {frame.Type}.");
+        var hello = TcpMessages.DecodeHello(frame, _limits);
+        // Part 6 §7.1.2.3: a client may offer a newer protocol version; the ACK answers with ours (0), the only one there is.
+        var receive = (int)Math.Min((uint)_limits.ReceiveBufferSize, hello.SendBufferSize);
+        _sendChunkSize = (int)Math.Min((uint)_limits.SendBufferSize, hello.ReceiveBufferSize);
+        _peerMaxMessageSize = hello.MaxMessageSize > int.MaxValue ? 0 : (int)hello.MaxMessageSize;
+        _peerMaxChunkCount = hello.MaxChunkCount > int.MaxValue ? 0 : (int)hello.MaxChunkCount;
+        await _connection.WriteAsync(TcpMessages.EncodeAcknowledge(new Acknowledge(TcpMessages.ProtocolVersion, (uint)receive, (uint)_sendChunkSize,
+            (uint)_limits.MaxMessageSize, (uint)_limits.MaxChunkCount)), ct).ConfigureAwait(false);
+        _connection.MaxReceiveChunkSize = receive;
+    }
+
+    /// <summary>OpenSecureChannel issue or renew (Part 4 §5.5.2, Part 6 §6.7.4), with SecurityPolicy None or a secure policy.</summary>
+    private async Task OpenAsync(Frame frame, CancellationToken ct)
+    {
+        if (frame.ChunkType != 'F') throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, "OPN must fit in one chunk.");
+        var clear = MessageChunk.Parse(frame, _limits);
+        var header = clear.Asymmetric!;
+        if (_channel.IsOpen ? clear.ChannelId != _channel.ChannelId : clear.ChannelId != 0)
+            throw new UaException(StatusCodes.BadTcpSecureChannelUnknown, $"OPN names channel {clear.ChannelId}.");
+        if (_channel.IsOpen && header.SecurityPolicyUri != _security.PolicyUri)
+            throw new UaException(StatusCodes.BadSecurityPolicyRejected, "A renewal must keep the channel's security policy.");
+        if (!_channel.IsOpen) _security = SecurityFor(header);
+        var chunk = MessageChunk.Parse(_security.Unprotect(frame), _limits);
+        _received.Check(chunk.SequenceNumber);
+        var request = DecodeRequest(chunk.Body) as OpenSecureChannelRequest
+            ?? throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, "OPN does not carry an OpenSecureChannelRequest.");
+        if (_security.Policy is not null && request.SecurityMode is not (MessageSecurityMode.Sign or MessageSecurityMode.SignAndEncrypt))
+            throw new UaException(StatusCodes.BadSecurityModeRejected, $"Security mode {request.SecurityMode} does not fit policy {_security.PolicyUri}.");
+        var token = _channel.Open(request, _security.PolicyUri);
+        _security.Mode = request.SecurityMode;
+        var serverNonce = _security.Policy is null ? [] : System.Security.Cryptography.RandomNumberGenerator.GetBytes(SecurityPolicy.NonceLength);
+        _security.AddToken(token.TokenId, request.ClientNonce ?? [], serverNonce);
+        var response = new OpenSecureChannelResponse
+        {
+            ResponseHeader = ResponseHeader.For(request.RequestHeader), ServerProtocolVersion = 0, SecurityToken = token, ServerNonce = serverNonce,
+        };
+        await SendAsync(MessageType.OpenChannel, _security.SendHeader(), 0, chunk.RequestId, response, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the policy is offered, the OPN is meant for our certificate, and the client's certificate passes validation (Part 4 §6.1.3).</summary>
+    private ChannelSecurity SecurityFor(AsymmetricSecurityHeader header)
+    {
+        if (header.SecurityPolicyUri == SecurityPolicies.None)
+            return _options.OfferNone ? ChannelSecurity.None(isServer: true) : throw new UaException(StatusCodes.BadSecurityPolicyRejected, "SecurityPolicy None is not offered.");
+        var policy = SecurityPolicy.Find(header.SecurityPolicyUri);
+        if (policy is null || _options.Certificate is null || !_options.SecurityPolicyUris.Contains(policy.Uri))
+            throw new UaException(StatusCodes.BadSecurityPolicyRejected, $"Security policy {header.SecurityPolicyUri} is not offered.");
+        if (header.SenderCertificate is not { Length: > 0 } clientCertificate) throw new UaException(StatusCodes.BadCertificateInvalid, "OPN carries no client certificate.");
+        if (header.ReceiverCertificateThumbprint is null || !header.ReceiverCertificateThumbprint.AsSpan().SequenceEqual(ChannelSecurity.Thumbprint(_options.Certificate.RawData)))
+            throw new UaException(StatusCodes.BadCertificateInvalid, "OPN is encrypted for another certificate.");
+        var verdict = _options.CertificateValidator.Validate(new Security.CertificateCheck(clientCertificate, [], Security.CertificateUse.ApplicationInstance, null, _options.Time.GetUtcNow()));
+        // Part 4 §5.5.2: the client learns only that security checks failed; the precise reason stays on the server (rejected list).
+        if (!verdict.IsGood) throw new UaException(StatusCodes.BadSecurityChecksFailed, $"Client certificate refused: {verdict.Status} {verdict.Reason}");
+        return ChannelSecurity.Create(isServer: true, policy, MessageSecurityMode.SignAndEncrypt, _options.Certificate, clientCertificate);
+    }
+
+    private void StartRequest(MessageChunk chunk, byte[] body, CancellationToken ct)
+    {
+        var request = DecodeRequest(body);
+        if (Interlocked.Increment(ref _inFlight) > _options.MaxRequestsInFlight)
+            throw new UaException(StatusCodes.BadTcpNotEnoughResources, $"More than {_options.MaxRequestsInFlight} requests in progress.");
+        _ = HandleAsync(chunk.TokenId, chunk.RequestId, request, ct);
+    }
+
+    private int _inFlight;
+
+    private async Task HandleAsync(uint tokenId, uint requestId, IEncodeable request, CancellationToken ct)
+    {
+        try
+        {
+            var context = new ChannelContext(_channel.ChannelId, _channel.SecurityMode, _channel.SecurityPolicyUri, _security, _closedToken);
+            var response = await _services.DispatchAsync(context, request).ConfigureAwait(false);
+            // Part 6 §6.7.4: once the client has used a renewed token, every response goes out under it, even for older requests;
+            // so does a response whose request token has been retired meanwhile (two renewals during a long Publish).
+            if ((_channel.Previous is null || !_security.HasKeys(tokenId)) && _channel.Current is { } current) tokenId = current.TokenId;
+            try
+            {
+                await SendAsync(MessageType.Message, null, tokenId, requestId, response, ct).ConfigureAwait(false);
+            }
+            catch (UaException e) when (e.StatusCode.Code == StatusCodes.BadResponseTooLarge)
+            {
+                await SendAsync(MessageType.Message, null, tokenId, requestId, ServiceFault.For((request as IServiceRequest)?.RequestHeader, StatusCodes.BadResponseTooLarge), ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException or UaException) { }
+        finally { Interlocked.Decrement(ref _inFlight); }
+    }
+}

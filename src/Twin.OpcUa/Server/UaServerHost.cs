@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Twin.OpcUa.Transport;
+
+namespace Twin.OpcUa.Server;
+
+/// <summary>
+/// Serves an <see cref="AddressSpace"/> over OPC UA Binary: UA-TCP on 127.0.0.1 (or any listener, such as the in-process one).
+/// Connections run as async tasks; no thread is held per connection.
+/// </summary>
+public sealed class UaServerHost : IAsyncDisposable
+{
+    private readonly ServerOptions _options;
+    private readonly Services _services;
+    private readonly List<IConnectionListener> _listeners = [];
+    private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _acceptLoops = [];
+    private long _accepted;
+
+    public UaServerHost(AddressSpace addressSpace, ServerOptions? options = null)
+    {
+        AddressSpace = addressSpace ?? throw new ArgumentNullException(nameof(addressSpace));
+        _options = (options ?? new ServerOptions()) with { };
+        _options.Limits.Validated();
+        _services = new Services(_options, addressSpace, () => EndpointUrl);
+    }
+
+    public AddressSpace AddressSpace { get; }
+
+    /// <summary>The URL of the first listener (opc.tcp://127.0.0.1:port for TCP).</summary>
+    public string EndpointUrl => _listeners.Count > 0 ? _listeners[0].EndpointUrl : "opc.tcp://127.0.0.1:4840";
+
+    /// <summary>How many connections were accepted since start.</summary>
+    public long AcceptedConnections => Interlocked.Read(ref _accepted);
+
+    /// <summary>Connections currently open.</summary>
+    public int OpenConnections => _connections.Count;
+
+    /// <summary>Sessions currently open.</summary>
+    public int SessionCount => _services.Sessions.Count;
+
+    /// <summary>Starts a host listening on TCP; port 0 picks a free port.</summary>
+    public static UaServerHost StartTcp(AddressSpace addressSpace, ServerOptions? options = null, int port = 0, IPAddress? address = null)
+    {
+        var host = new UaServerHost(addressSpace, options);
+        host.Listen(new TcpConnectionListener(address ?? IPAddress.Loopback, port));
+        return host;
+    }
+
+    /// <summary>Starts accepting connections from <paramref name="listener"/>; the host owns it from now on.</summary>
+    public void Listen(IConnectionListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        _listeners.Add(listener);
+        _acceptLoops.Add(AcceptLoopAsync(listener));
+    }
+
+    /// <summary>Adds an in-process listener and returns it, so clients in this process can connect without sockets.</summary>
+    public InProcessListener ListenInProcess(string name = "twin")
+    {
+        var listener = new InProcessListener(name);
+        Listen(listener);
+        return listener;
+    }
+
+    private async Task AcceptLoopAsync(IConnectionListener listener)
+    {
+        while (!_stopping.IsCancellationRequested && await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false) is { } connection)
+        {
+            Interlocked.Increment(ref _accepted);
+            if (_connections.Count >= _options.MaxConnections)
+            {
+                _ = connection.FailAsync(Encoding.StatusCodes.BadTcpServerTooBusy, $"The server has {_options.MaxConnections} connections.").AsTask();
+                continue;
+            }
+            var task = RunConnectionAsync(connection);
+            _connections.TryAdd(task, 0);
+            _ = task.ContinueWith(t => _connections.TryRemove(t, out _), TaskScheduler.Default);
+        }
+    }
+
+    private async Task RunConnectionAsync(UaConnection connection)
+    {
+        await Task.Yield();
+        using var server = new ServerConnection(connection, _options, _services);
+        await server.RunAsync(_stopping.Token).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var l in _listeners) await l.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
+        _services.Sessions.CloseAll();
+        _stopping.Dispose();
+    }
+}

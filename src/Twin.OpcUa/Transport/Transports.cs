@@ -1,0 +1,122 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Twin.OpcUa.Transport;
+
+/// <summary>A source of connections for a server: TCP sockets or in-process pipe pairs.</summary>
+public interface IConnectionListener : IAsyncDisposable
+{
+    /// <summary>The URL clients use to reach this listener.</summary>
+    string EndpointUrl { get; }
+
+    /// <summary>Waits for the next connection; null once the listener is stopped.</summary>
+    ValueTask<UaConnection?> AcceptAsync(CancellationToken ct);
+}
+
+/// <summary>Listens for UA-TCP on a socket; 127.0.0.1 and a free port unless told otherwise. Sockets are read with async I/O, no thread per connection.</summary>
+public sealed class TcpConnectionListener : IConnectionListener
+{
+    private readonly TcpListener _listener;
+
+    public TcpConnectionListener(IPAddress? address = null, int port = 0, string? host = null)
+    {
+        _listener = new TcpListener(address ?? IPAddress.Loopback, port);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        EndpointUrl = $"opc.tcp://{host ?? (address ?? IPAddress.Loopback).ToString()}:{Port}";
+    }
+
+    /// <summary>The port bound (useful when 0 was asked for).</summary>
+    public int Port { get; }
+
+    public string EndpointUrl { get; }
+
+    public async ValueTask<UaConnection?> AcceptAsync(CancellationToken ct)
+    {
+        try
+        {
+            var socket = await _listener.AcceptSocketAsync(ct).ConfigureAwait(false);
+            return SocketPipes.Wrap(socket);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            return null;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Connects UA-TCP client sockets.</summary>
+public static class SocketPipes
+{
+    /// <summary>Opens a socket to an <c>opc.tcp://host:port</c> URL.</summary>
+    public static async Task<UaConnection> ConnectAsync(string endpointUrl, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(endpointUrl);
+        if (!Uri.TryCreate(endpointUrl, UriKind.Absolute, out var uri) || uri.Scheme != "opc.tcp")
+            throw new Encoding.UaException(Encoding.StatusCodes.BadTcpEndpointUrlInvalid, $"'{endpointUrl}' is not an opc.tcp URL.");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(uri.Host, uri.Port < 0 ? 4840 : uri.Port, ct).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new Encoding.UaException(Encoding.StatusCodes.BadNotConnected, $"Cannot connect to {endpointUrl}: {e.Message}", e);
+        }
+        return Wrap(socket);
+    }
+
+    internal static UaConnection Wrap(Socket socket)
+    {
+        socket.NoDelay = true;
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        var pipe = new StreamDuplexPipe(PipeReader.Create(stream), PipeWriter.Create(stream));
+        return new UaConnection(pipe, socket.RemoteEndPoint?.ToString() ?? "tcp", stream.Dispose);
+    }
+
+    private sealed record StreamDuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+}
+
+/// <summary>An in-process server endpoint: clients connect through pipe pairs that carry the same bytes as TCP.</summary>
+public sealed class InProcessListener : IConnectionListener
+{
+    private readonly System.Threading.Channels.Channel<UaConnection> _pending = System.Threading.Channels.Channel.CreateUnbounded<UaConnection>();
+
+    public InProcessListener(string name = "twin") => EndpointUrl = $"opc.tcp://inproc.{name}:4840";
+
+    public string EndpointUrl { get; }
+
+    /// <summary>Creates a connection pair and queues the server side; returns the client side.</summary>
+    public UaConnection Connect()
+    {
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        var server = new UaConnection(new Duplex(toServer.Reader, toClient.Writer), "inproc-client");
+        var client = new UaConnection(new Duplex(toClient.Reader, toServer.Writer), "inproc-server");
+        if (!_pending.Writer.TryWrite(server)) throw new Encoding.UaException(Encoding.StatusCodes.BadServerHalted, "The in-process listener is stopped.");
+        return client;
+    }
+
+    public async ValueTask<UaConnection?> AcceptAsync(CancellationToken ct)
+    {
+        try { return await _pending.Reader.ReadAsync(ct).ConfigureAwait(false); }
+        catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException) { return null; }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+}
