@@ -20,7 +20,7 @@ public sealed class TrustListValidatorTests
     {
         var caKey = KeyGenerator.Generate(KeyAlgorithm.Rsa2048);
         var ca = CertificateAuthority.CreateRoot("CN=Test Root", caKey, Start, Start.AddYears(10));
-        byte[] Issue(string cn) => ca.Issue(new IssuanceRequest($"CN={cn}", KeyGenerator.Generate(KeyAlgorithm.Rsa2048).PublicKey, CertificateProfile.OpcUaApplication, Start, Start.AddYears(1)) { UriNames = [AppUri] }).GetDer();
+        byte[] Issue(string cn) => ca.Issue(new IssuanceRequest($"CN={cn}", KeyGenerator.Generate(KeyAlgorithm.Rsa2048).PublicKey, CertificateProfile.OpcUaApplication, Start, Start.AddYears(1)) { UriNames = [AppUri], DnsNames = ["localhost"] }).GetDer();
         return new Pki(ca, caKey, Issue("pea1"), Issue("pea2"));
     });
 
