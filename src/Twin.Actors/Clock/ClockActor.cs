@@ -130,7 +130,10 @@ public sealed class ClockActor : ReceivePersistentActor, IWithTimers
         {
             var now = _clock.Now;
             var stop = _until is { } u && now >= u;
-            foreach (var entry in _timetable.TakeDue(stop ? _until!.Value : now)) Deliver(entry);
+            // Nothing goes out while entities are still recovering: a wake-up delivered before its
+            // authority has even scheduled its own would find it not there.
+            if (_work.Starting == 0)
+                foreach (var entry in _timetable.TakeDue(stop ? _until!.Value : now)) Deliver(entry);
             if (stop && !reading.Paused)
             {
                 _clock.Pause();

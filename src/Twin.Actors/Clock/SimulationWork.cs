@@ -40,6 +40,15 @@ public sealed class SimulationWork
         }
     }
 
+    /// <summary>How many entities have not yet reported that they started.</summary>
+    public int Starting
+    {
+        get
+        {
+            lock (_gate) return _starting.Count;
+        }
+    }
+
     /// <summary>What is under way, by label: for diagnosing a stalled run.</summary>
     public IReadOnlyDictionary<string, int> OutstandingByLabel
     {

@@ -15,6 +15,7 @@ namespace Twin.Actors.Entities;
 public abstract class EntityActor : ReceivePersistentActor
 {
     private Tracked? _current;
+    private bool _holdCurrent;
 
     private readonly IActorRef _clock;
 
@@ -61,9 +62,24 @@ public abstract class EntityActor : ReceivePersistentActor
         return label is null ? reply => sender.Tell(reply, Self) : reply => SendWork(sender, reply, label);
     }
 
+    /// <summary>
+    /// Keeps the message being handled for later instead of answering it now (a CA asked to issue
+    /// before its own certificate has arrived). Counted work stays counted until the message is
+    /// handled for real after <see cref="ReleaseHeld"/>.
+    /// </summary>
+    protected void HoldCurrent()
+    {
+        if (_current is null) Stash.Stash();
+        else _holdCurrent = true;
+    }
+
+    /// <summary>Hands every held message back to the entity, in the order they arrived.</summary>
+    protected void ReleaseHeld() => Stash.UnstashAll();
+
     private void HandleTracked(Tracked tracked)
     {
         _current = tracked;
+        _holdCurrent = false;
         try
         {
             if (!ReceiveCommand(tracked.Message)) Unhandled(tracked.Message);
@@ -71,8 +87,11 @@ public abstract class EntityActor : ReceivePersistentActor
         finally
         {
             _current = null;
-            // Runs once every event persisted above is stored and its handler has run.
-            DeferAsync(tracked.Label, label => Work.Done(label));
+            if (_holdCurrent)
+                Stash.Stash(); // the Tracked envelope itself: handled (and reported done) when released
+            else
+                DeferAsync(tracked.Label, label => Work.Done(label)); // once every event persisted above is stored
+            _holdCurrent = false;
         }
     }
 }

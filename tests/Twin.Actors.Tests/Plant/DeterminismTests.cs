@@ -1,17 +1,11 @@
-using Akka.Actor;
-using Akka.Configuration;
 using Twin.Actors.Clock;
 using Twin.Actors.Entities.Authority;
 using Twin.Actors.Entities.Device;
-using Twin.Actors.Keys;
 using Twin.Actors.Model;
-using Twin.Actors.Persistence;
 using Twin.Actors.Plant;
-using Twin.Actors.Projections;
-using Twin.Actors.Protocol.Commands;
 using Twin.Pki.Certificates;
 using Twin.Pki.Keys;
-using Twin.Tests.Support;
+using Twin.Actors.Tests.Support;
 
 namespace Twin.Actors.Tests.Plant;
 
@@ -61,24 +55,7 @@ public sealed class DeterminismTests
 
     private static async Task<(string Digest, int Events, SimInstant Now, IReadOnlyList<string> Lines)> RunToEnd(PlantSpec spec)
     {
-        var folder = RepoPaths.NewScratch("determinism");
-        var db = Path.Combine(folder, "journal.db");
-        TwinPersistence.PrepareSqliteFile(db);
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
-            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
-            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SqliteHocon(db)));
-        using var system = ActorSystem.Create("determinism", config);
-        try
-        {
-            var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
-            var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, new FileKeyVault(Path.Combine(folder, "keys")), new SimulationWork()), "plant");
-            var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(2));
-            var (digest, events) = await RunDigest.ComputeAsync(system, spec.Run);
-            return (digest, events, idle.Reading.Now, await RunDigest.DescribeAsync(system, spec.Run));
-        }
-        finally
-        {
-            await system.Terminate();
-        }
+        var outcome = await PlantRun.ToEndAsync(spec, "determinism");
+        return (outcome.Digest, outcome.DigestLines.Count, outcome.Now, outcome.DigestLines);
     }
 }

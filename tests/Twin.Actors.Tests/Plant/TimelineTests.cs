@@ -1,13 +1,9 @@
-using Akka.Actor;
-using Akka.Configuration;
 using Twin.Actors.Clock;
-using Twin.Actors.Keys;
-using Twin.Actors.Persistence;
 using Twin.Actors.Plant;
 using Twin.Actors.Projections;
-using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Scenarios;
 using Twin.Pki.Revocation;
+using Twin.Actors.Tests.Support;
 using Twin.Tests.Support;
 
 namespace Twin.Actors.Tests.Plant;
@@ -20,7 +16,8 @@ public sealed class TimelineTests
     {
         var scenario = ScenarioLoader.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", "ca-unreachable.yaml"));
         var spec = scenario.ToPlant();
-        var (snapshot, events) = await RunAsync(spec);
+        var outcome = await PlantRun.ToEndAsync(spec, "timeline");
+        var (snapshot, events) = (outcome.Snapshot, outcome.Events);
 
         string At(int days) => spec.Start.Add(TimeSpan.FromDays(days)).ToString();
         var issuing = events.Where(e => e.Entity.Value == "ca-issuing").ToList();
@@ -40,25 +37,4 @@ public sealed class TimelineTests
     }
 
     private static SimInstant SimInstantOf(string text) => SimInstant.Parse(text);
-
-    private static async Task<(PlantSnapshot Snapshot, IReadOnlyList<EventView> Events)> RunAsync(PlantSpec spec)
-    {
-        var folder = RepoPaths.NewScratch("timeline");
-        var db = Path.Combine(folder, "journal.db");
-        TwinPersistence.PrepareSqliteFile(db);
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
-            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
-            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SqliteHocon(db)));
-        using var system = ActorSystem.Create("timeline", config);
-        try
-        {
-            var plant = system.ActorOf(PlantSupervisor.Props(spec, new SimulationClock(spec.Start, spec.Mode, spec.Speed), new FileKeyVault(Path.Combine(folder, "keys")), new SimulationWork()));
-            await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(2));
-            return (await PlantReplay.CurrentAsync(system, spec.Run), await EventQuery.AfterAsync(system, spec.Run, 0, 10_000));
-        }
-        finally
-        {
-            await system.Terminate();
-        }
-    }
 }

@@ -1,16 +1,11 @@
 using System.Globalization;
-using Akka.Actor;
-using Akka.Configuration;
 using Twin.Actors.Clock;
 using Twin.Actors.Entities.Authority;
 using Twin.Actors.Entities.Device;
-using Twin.Actors.Keys;
 using Twin.Actors.Model;
-using Twin.Actors.Persistence;
 using Twin.Actors.Plant;
-using Twin.Actors.Projections;
-using Twin.Actors.Protocol.Commands;
 using Twin.Pki.Keys;
+using Twin.Actors.Tests.Support;
 using Twin.Tests.Support;
 
 namespace Twin.Actors.Tests.Plant;
@@ -35,17 +30,8 @@ public sealed class TwoTierTests
             Until = start.Add(TimeSpan.FromDays(1)),
         };
 
-        var folder = RepoPaths.NewScratch("two-tier");
-        var db = Path.Combine(folder, "journal.db");
-        TwinPersistence.PrepareSqliteFile(db);
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
-            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
-            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SqliteHocon(db)));
-        using var system = ActorSystem.Create("two-tier", config);
-        var plant = system.ActorOf(PlantSupervisor.Props(spec, new SimulationClock(start, ClockMode.Max), new FileKeyVault(Path.Combine(folder, "keys")), new SimulationWork()));
-        await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(1));
-        var snapshot = await PlantReplay.CurrentAsync(system, spec.Run);
-        await system.Terminate();
+        var snapshot = (await PlantRun.ToEndAsync(spec, "two-tier")).Snapshot;
+        var folder = RepoPaths.NewScratch("two-tier-oracle");
 
         string Pem(string entity) => Twin.Pki.Encoding.Pem.Encode("CERTIFICATE", snapshot.Entities[entity].Current!.Der.AsSpan());
         var rootPem = RepoPaths.WriteText(folder, "root.pem", Pem("ca-root"));

@@ -10,6 +10,13 @@ public sealed partial class CaActor
     private void Issue(IssueFromCsr request)
     {
         var now = _clock.Now;
+        if (_ca is null && _state.Reachable)
+        {
+            // Still coming into being (its root not yet signed, or its parent's certificate not yet
+            // here): answer once it is ready rather than refuse a request that is merely early.
+            HoldCurrent();
+            return;
+        }
         var reply = ReplyChannel();
         if (_ca is null || !_state.Reachable)
         {

@@ -48,6 +48,7 @@ public sealed partial class CaActor
             _ca.RecordIssued(certificate.SerialNumber);
             _pendingKey = null;
             PublishCrl();
+            ReleaseHeld();
         });
     }
 }

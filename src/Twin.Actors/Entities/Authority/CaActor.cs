@@ -127,6 +127,7 @@ public sealed partial class CaActor : EntityActor
             _ca = new CertificateAuthority(root.Certificate, key, DefaultRandom());
             _ca.RecordIssued(root.Certificate.SerialNumber);
             PublishCrl();
+            ReleaseHeld();
         });
     }
 

@@ -1,0 +1,41 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Twin.Actors.Clock;
+using Twin.Actors.Keys;
+using Twin.Actors.Persistence;
+using Twin.Actors.Plant;
+using Twin.Actors.Projections;
+using Twin.Actors.Protocol.Commands;
+using Twin.Tests.Support;
+
+namespace Twin.Actors.Tests.Support;
+
+/// <summary>Runs a whole plant in its own actor system on a fresh SQLite journal until the clock reports idle, then reads what it journaled.</summary>
+public static class PlantRun
+{
+    public sealed record Outcome(SimInstant Now, PlantSnapshot Snapshot, IReadOnlyList<EventView> Events, string Digest, IReadOnlyList<string> DigestLines);
+
+    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name)
+    {
+        var folder = RepoPaths.NewScratch(name);
+        var db = Path.Combine(folder, "journal.db");
+        TwinPersistence.PrepareSqliteFile(db);
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
+            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SqliteHocon(db)));
+        using var system = ActorSystem.Create(name, config);
+        try
+        {
+            var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
+            var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, new FileKeyVault(Path.Combine(folder, "keys")), new SimulationWork()), "plant");
+            var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(2));
+            var (digest, _) = await RunDigest.ComputeAsync(system, spec.Run);
+            return new Outcome(idle.Reading.Now, await PlantReplay.CurrentAsync(system, spec.Run), await EventQuery.AfterAsync(system, spec.Run, 0, 100_000),
+                digest, await RunDigest.DescribeAsync(system, spec.Run));
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+}
