@@ -20,6 +20,7 @@ public static class TwinHost
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
         var app = builder.Build();
+        app.UseControlGuard(options.AccessToken);
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapTwinApi();

@@ -6,6 +6,13 @@ public sealed class TwinOptions
     /// <summary>Where the dashboard and API listen. Loopback by default.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// The token that allows control actions (POST /api/...) from addresses other than the local
+    /// machine. Unset: a twin bound beyond loopback is read-only from elsewhere. Set it through the
+    /// environment (Twin__AccessToken), never in a committed file.
+    /// </summary>
+    public string? AccessToken { get; set; }
+
     /// <summary>Folder for the journal database and key stores, relative to the working directory.</summary>
     public string DataFolder { get; set; } = "data";
 
