@@ -33,6 +33,22 @@ internal static class ServeCommand
         command.SetAction((result, token) => ServeAsync(result.GetValue(file), result.GetValue(db), result.GetValue(urls), result.GetValue(speed), result.GetValue(seed), token));
     }
 
+    // The API's control actions are guarded for remote callers (ControlGuard), but the dashboard's
+    // buttons are not yet: until they are, the dashboard is served on loopback only.
+    internal static void CheckLoopback(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://wildcard", StringComparison.Ordinal).Replace("://+", "://wildcard", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+                throw new UsageException($"--urls '{url}': not a URL such as http://127.0.0.1:5080.");
+            var host = uri.Host.Trim('[', ']');
+            var loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+            if (!loopback)
+                throw new UsageException($"--urls '{url}': the dashboard listens on loopback addresses only (127.0.0.1, ::1, localhost); its controls are not protected for remote use.");
+        }
+    }
+
     private static async Task<int> ServeAsync(string? file, string? db, string? urls, string? speedText, long? seed, CancellationToken token)
     {
         var options = TwinOptions.Load();
@@ -42,6 +58,7 @@ internal static class ServeCommand
         WebApplication app;
         try
         {
+            CheckLoopback(options.Urls);
             var (mode, speed) = CommonOptions.ParseSpeed(speedText);
             var scenario = ScenarioLoader.LoadFile(file ?? options.Scenario);
             app = TwinHost.Build(options, scenario.ToPlant(seed, mode, speed));

@@ -49,4 +49,20 @@ public sealed class TwinOptionsTests
         Assert.Equal(TimeSpan.FromHours(12), CommonOptions.ParseDuration("PT12H", "--until"));
         Assert.Contains("--until 'tomorrow'", Assert.Throws<UsageException>(() => CommonOptions.ParseDuration("tomorrow", "--until")).Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080")]
+    [InlineData("http://localhost:0")]
+    [InlineData("http://[::1]:5080;http://127.0.0.1:5081")]
+    public void Loopback_addresses_are_served(string urls) => ServeCommand.CheckLoopback(urls);
+
+    [Theory]
+    [InlineData("http://0.0.0.0:5080")]
+    [InlineData("http://*:5080")]
+    [InlineData("http://192.0.2.10:5080")]
+    public void Other_addresses_are_refused_with_the_reason(string urls)
+    {
+        var error = Assert.Throws<UsageException>(() => ServeCommand.CheckLoopback(urls));
+        Assert.Contains("loopback addresses only", error.Message, StringComparison.Ordinal);
+    }
 }
