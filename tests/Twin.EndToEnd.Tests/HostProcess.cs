@@ -93,13 +93,15 @@ public sealed partial class HostProcess : IAsyncDisposable
     public async Task<List<EntityDto>> WaitForEntitiesAsync(Func<List<EntityDto>, bool> condition, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         List<EntityDto>? last = null;
-        while (!cts.IsCancellationRequested)
+        do
         {
+            // Another process's state can only be observed by asking: poll until the condition holds (bounded).
             last = await Http.GetFromJsonAsync<List<EntityDto>>("/api/entities", cts.Token);
             if (last is not null && condition(last)) return last;
-            await Task.Delay(100, CancellationToken.None); // poll interval while waiting for the condition
         }
+        while (!cts.IsCancellationRequested && await poll.WaitForNextTickAsync(CancellationToken.None));
         throw new TimeoutException("condition on /api/entities not met; last: " + string.Join(", ", last?.Select(e => e.Id + ":" + e.CurrentSerial) ?? []));
     }
 
