@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Twin.OpcUa.Security;
 using Twin.Pki.Authority;
+using Twin.Pki.Certificates;
 using Twin.Pki.Encoding;
 using Twin.Pki.Keys;
 
@@ -82,6 +83,20 @@ public sealed class TestPki
         rsa.ImportPkcs8PrivateKey(key.ExportPkcs8(), out _);
         using var publicOnly = X509CertificateLoader.LoadCertificate(cert.GetDer());
         return (publicOnly.CopyWithPrivateKey(rsa), key);
+    }
+
+    /// <summary>A CRL of the test CA, signed by Twin.Pki, that lists <paramref name="revoked"/> for keyCompromise.</summary>
+    public byte[] CrlRevoking(params X509Certificate2[] revoked)
+    {
+        var ca = new CertificateAuthority(Ca.Certificate, _caKey);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var c in revoked)
+        {
+            var serial = new SerialNumber(c.SerialNumberBytes.ToArray()); // big-endian, as in the certificate
+            ca.RecordIssued(serial);
+            ca.Revoke(serial, Twin.Pki.Revocation.RevocationReason.KeyCompromise, now.AddMinutes(-5));
+        }
+        return ca.IssueCrl(now.AddMinutes(-5), now.AddDays(1)).GetDer();
     }
 
     private byte[] BuildCrl(DateTimeOffset start)

@@ -88,4 +88,38 @@ public sealed class NodeOpcUaSecureClientTests
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(validator.RejectedStore.Rejected, c => c.RawData.AsSpan().SequenceEqual(TestPki.Shared.NodeClient.Certificate.RawData));
     }
+
+    // Part 4 §6.1.3 on Twin.Pki's path validator: a client certificate its CA has revoked is refused,
+    // and the server records it with BadCertificateRevoked; node-opcua sees the channel refused.
+    [Fact]
+    public async Task Revoked_client_certificate_is_refused_with_BadCertificateRevoked()
+    {
+        var rejected = new ReasonRecorder();
+        var validator = new Twin.OpcUa.Security.PkiCertificateValidator(rejected);
+        validator.AddTrusted(TestPki.Shared.Ca.Certificate.GetDer());
+        validator.AddRevocationList(TestPki.Shared.CrlRevoking(TestPki.Shared.NodeClient.Certificate));
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), Secure(validator));
+
+        var script = Path.Combine(AppContext.BaseDirectory, "Peers", "client.js");
+        var result = await Peer.RunAsync("node", [script, host.EndpointUrl, "Basic256Sha256", "SignAndEncrypt", ClientFolder()], Path.Combine(RepoPaths.Root, "tests", "peers"), TimeSpan.FromSeconds(90));
+
+        Assert.NotEqual(0, result.ExitCode);
+        var entry = Assert.Single(rejected.Entries, e => e.Certificate.RawData.AsSpan().SequenceEqual(TestPki.Shared.NodeClient.Certificate.RawData));
+        Assert.Equal(Twin.OpcUa.Encoding.StatusCodes.BadCertificateRevoked, entry.Reason.Code);
+    }
+
+    private sealed class ReasonRecorder : Twin.OpcUa.Security.IRejectedCertificateStore
+    {
+        public List<(System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate, Twin.OpcUa.Encoding.StatusCode Reason)> Entries { get; } = [];
+
+        public void Add(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, Twin.OpcUa.Encoding.StatusCode reason)
+        {
+            lock (Entries) Entries.Add((certificate, reason));
+        }
+
+        public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> Rejected
+        {
+            get { lock (Entries) return [.. Entries.Select(e => e.Certificate)]; }
+        }
+    }
 }
