@@ -76,6 +76,28 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task A_CA_taken_offline_refuses_revocations_and_publishes_a_fresh_CRL_when_back()
+    {
+        await using var host = await HostProcess.StartAsync(Path.Combine(RepoPaths.NewScratch("api-offline"), "planttrust.db"), "--speed", "1");
+        await host.WaitForEntitiesAsync(e => e.Any(x => x.Id == "device-001" && x.CurrentSerial is not null));
+        var crlBefore = (await host.Http.GetFromJsonAsync<JsonElement>("/api/entities/ca-root")).GetProperty("crl").GetProperty("number").GetInt64();
+
+        var off = await host.Http.PostAsJsonAsync("/api/entities/ca-root/reachability", new { reachable = false });
+        Assert.True(off.IsSuccessStatusCode, await off.Content.ReadAsStringAsync());
+        await host.WaitForEntitiesAsync(e => e.Single(x => x.Id == "ca-root").Reachable == false);
+        var refused = await host.Http.PostAsJsonAsync("/api/entities/device-001/revoke", new { reason = "keyCompromise" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("unreachable", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var on = await host.Http.PostAsJsonAsync("/api/entities/ca-root/reachability", new { reachable = true });
+        Assert.True(on.IsSuccessStatusCode, await on.Content.ReadAsStringAsync());
+        await host.WaitForEntitiesAsync(e => e.Single(x => x.Id == "ca-root").Reachable == true);
+        var ca = await host.Http.GetFromJsonAsync<JsonElement>("/api/entities/ca-root");
+        Assert.True(ca.GetProperty("crl").GetProperty("number").GetInt64() > crlBefore);
+        Assert.Contains(ca.GetProperty("history").EnumerateArray(), h => h.GetProperty("kind").GetString() == "ca.reachability");
+    }
+
+    [Fact]
     public async Task Unknown_entities_and_bad_queries_are_answered_with_a_reason()
     {
         await using var host = await HostProcess.StartAsync(Path.Combine(RepoPaths.NewScratch("api-bad"), "planttrust.db"), "--speed", "1");

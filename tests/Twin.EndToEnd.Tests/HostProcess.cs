@@ -124,6 +124,6 @@ public sealed partial class HostProcess : IAsyncDisposable
     private static partial Regex ListeningLine();
 }
 
-public sealed record EntityDto(string Id, string Kind, string? KeyAlgorithm, string? CurrentSerial, List<CertificateDto> Certificates);
+public sealed record EntityDto(string Id, string Kind, string? KeyAlgorithm, string? CurrentSerial, bool? Reachable, string? CrlStatus, List<CertificateDto> Certificates);
 
 public sealed record CertificateDto(string Serial, string Subject, string Issuer, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string KeyAlgorithm, string Status);

@@ -25,6 +25,8 @@ public static class ApiEndpoints
                 e.Kind,
                 e.KeyAlgorithm,
                 e.Current?.SerialHex,
+                e.Kind == Twin.Actors.Model.EntityKinds.CertificationAuthority ? e.Reachable : null,
+                e.Crl is { } crl ? (crl.IsExpiredAt(now) ? "Expired" : "Current") : null,
                 e.Certificates.Select(c => new CertificateDto(c.SerialHex, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.KeyAlgorithm, c.StatusAt(now).ToString())).ToList())));
         });
         api.MapEntityApi();
@@ -57,7 +59,7 @@ public static class ApiEndpoints
     }
 
     /// <summary>An entity in /api/entities.</summary>
-    public sealed record EntityDto(string Id, string Kind, string? KeyAlgorithm, string? CurrentSerial, IReadOnlyList<CertificateDto> Certificates);
+    public sealed record EntityDto(string Id, string Kind, string? KeyAlgorithm, string? CurrentSerial, bool? Reachable, string? CrlStatus, IReadOnlyList<CertificateDto> Certificates);
 
     /// <summary>A certificate in /api/entities, with its status at simulated now.</summary>
     public sealed record CertificateDto(string Serial, string Subject, string Issuer, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string KeyAlgorithm, string Status);

@@ -1,4 +1,5 @@
 using Twin.Actors.Control;
+using CaReachabilityAnswer = Twin.Actors.Protocol.Commands.CaReachability;
 using Twin.Actors.Projections;
 using Twin.Pki.Encoding;
 using Twin.Pki.Revocation;
@@ -22,6 +23,15 @@ public static class RevocationEndpoints
                 ? Results.Json(new { serial = outcome.Serial, ca = outcome.Ca?.Value, reason = reason.ToString(), crlNumber = outcome.CrlNumber })
                 : Results.Problem(outcome.Message, statusCode: outcome.Code);
         });
+        api.MapPost("/entities/{id}/reachability", async (string id, ReachabilityDto? body, IPlantReadModel model, ITwinControl control) =>
+        {
+            if (body?.Reachable is not bool reachable)
+                return Results.Problem("reachable: expected true or false.", statusCode: StatusCodes.Status400BadRequest);
+            if (!model.Current.Entities.TryGetValue(id, out var entity) || entity.Kind != Twin.Actors.Model.EntityKinds.CertificationAuthority)
+                return Results.Problem($"No CA '{id}' in this run.", statusCode: StatusCodes.Status404NotFound);
+            var answer = await control.AskEntityAsync<CaReachabilityAnswer>(entity.Id, new Twin.Actors.Protocol.Commands.SetCaReachable(reachable, "api"), TimeSpan.FromSeconds(20));
+            return Results.Json(new { ca = id, reachable = answer.Reachable });
+        });
         api.MapGet("/entities/{id}/crl.{format}", (string id, string format, IPlantReadModel model) =>
         {
             if (!model.Current.Entities.TryGetValue(id, out var entity))
@@ -37,6 +47,9 @@ public static class RevocationEndpoints
         });
         return api;
     }
+
+    /// <summary>Take a CA offline (false) or bring it back (true).</summary>
+    public sealed record ReachabilityDto(bool? Reachable);
 
     /// <summary>What to revoke: the entity's current certificate unless a serial is named; reason keyCompromise unless named.</summary>
     public sealed record RevokeDto(string? Serial, string? Reason);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Twin.Actors.Clock;
 using Twin.Actors.Control;
 using Twin.Actors.Projections;
+using Twin.Actors.Protocol.Commands;
 using Twin.Pki.Revocation;
 using Twin.Web.Live;
 
@@ -42,6 +43,24 @@ public sealed partial class InspectorPage : IDisposable
     }
 
     private void OnModelChanged(PlantSnapshot _) => _throttle?.Signal();
+
+    private async Task SetReachableAsync(bool reachable)
+    {
+        _busy = true;
+        try
+        {
+            var answer = await Control.AskEntityAsync<CaReachability>(_entity!.Id, new SetCaReachable(reachable, "dashboard"), TimeSpan.FromSeconds(20));
+            _message = answer.Reachable ? $"{Id} is reachable again and publishes a CRL at once." : $"{Id} is cut off: its last CRL lapses at its nextUpdate.";
+        }
+        catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or ArgumentException)
+        {
+            _message = "The change did not complete: " + e.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
 
     private async Task RevokeAsync(string serial)
     {
