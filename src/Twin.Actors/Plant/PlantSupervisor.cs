@@ -21,11 +21,13 @@ public sealed class PlantSupervisor : ReceiveActor
     private readonly SimulationClock _clock;
     private readonly IKeyVault _vault;
     private readonly SimulationWork _work;
+    private readonly PlantRuntime _runtime;
     private IActorRef _clockActor = ActorRefs.Nobody;
 
     /// <summary>Creates the supervisor of the run described by <paramref name="spec"/>.</summary>
-    public PlantSupervisor(PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work)
+    public PlantSupervisor(PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work, PlantRuntime? runtime = null)
     {
+        _runtime = runtime ?? new PlantRuntime();
         _work = work;
         _spec = spec;
         _clock = clock;
@@ -46,8 +48,8 @@ public sealed class PlantSupervisor : ReceiveActor
     }
 
     /// <summary>Props for the plant supervisor.</summary>
-    public static Props Props(PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work) =>
-        Akka.Actor.Props.Create(() => new PlantSupervisor(spec, clock, vault, work));
+    public static Props Props(PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work, PlantRuntime? runtime = null) =>
+        Akka.Actor.Props.Create(() => new PlantSupervisor(spec, clock, vault, work, runtime));
 
     /// <summary>Wraps entity props in the back-off supervisor every persistent entity runs under.</summary>
     public static Props Supervised(Props entity, string childName) =>
@@ -77,7 +79,7 @@ public sealed class PlantSupervisor : ReceiveActor
         foreach (var (id, settings) in _spec.Authorities)
         {
             var parent = settings.Parent is { } p ? cas[p] : null;
-            cas[id] = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, id, settings, _clock, _vault, _work, _clockActor, entropy, parent), id.Value), id.Value);
+            cas[id] = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, id, settings, _clock, _vault, _work, _clockActor, entropy, parent, _runtime.Distribution), id.Value), id.Value);
         }
         foreach (var (id, settings) in _spec.Devices)
             Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.Ca], _vault, _work, entropy), id.Value), id.Value);

@@ -16,19 +16,18 @@ public sealed partial class CaActor
             return;
         }
         var now = _clock.Now;
-        Persist(new CaReachabilityChanged(_run, now, Id, command.Reachable, command.Requester), e =>
+        var changed = new CaReachabilityChanged(_run, now, Id, command.Reachable, command.Requester);
+        if (command.Reachable)
+        {
+            // Back online: publish at once, in the same write, so relying parties recover as soon as they fetch.
+            PersistWithCrl([changed], e => { if (e is CrlPublished) reply(new CaReachability(true)); });
+            return;
+        }
+        Persist(changed, e =>
         {
             _state = _state.Apply(e);
-            reply(new CaReachability(e.Reachable));
-            if (e.Reachable)
-            {
-                // Back online: publish at once, so relying parties recover as soon as they fetch.
-                PublishCrl();
-            }
-            else if (_state.LastCrlNextUpdate is { } next)
-            {
-                WakeAt(next, new CrlLapseCheck(), LapseKey, priority: -5);
-            }
+            reply(new CaReachability(false));
+            if (_state.LastCrlNextUpdate is { } next) WakeAt(next, new CrlLapseCheck(), LapseKey, priority: -5);
         });
     }
 

@@ -40,20 +40,32 @@ public sealed partial class CaActor
             _state = _state.Apply(e);
             if (e is not CrlPublished p) return;
             _lastCrl = p.CrlDer;
+            Distribute();
             reply(new RevocationDone(serial.Hex, p.Number));
         });
         ScheduleCrlAt(now.Add(_settings.CrlInterval));
     }
 
-    private void PublishCrl()
+    private void PublishCrl() => PersistWithCrl(events: [], then: null);
+
+    /// <summary>
+    /// Persists <paramref name="events"/> together with a freshly signed CRL, in one write — never a
+    /// nested persist, so whoever waits for this work waits for the CRL too — then distributes it.
+    /// </summary>
+    private void PersistWithCrl(IReadOnlyList<Protocol.ITwinEvent> events, Action<Protocol.ITwinEvent>? then)
     {
         if (_ca is null) return;
         var now = _clock.Now;
         var crl = _ca.IssueCrl(now.Utc, now.Utc + _settings.CrlValidity, _entropy.For(Id, "crl", _ca.LastCrlNumber + 1));
-        Persist(new CrlPublished(_run, now, Id, crl.CrlNumber ?? 0, crl.GetDer()), e =>
+        PersistAll(events.Append(new CrlPublished(_run, now, Id, crl.CrlNumber ?? 0, crl.GetDer())), e =>
         {
             _state = _state.Apply(e);
-            _lastCrl = e.CrlDer;
+            if (e is CrlPublished p)
+            {
+                _lastCrl = p.CrlDer;
+                Distribute();
+            }
+            then?.Invoke(e);
         });
         ScheduleCrlAt(now.Add(_settings.CrlInterval));
     }

@@ -41,14 +41,11 @@ public sealed partial class CaActor
             _log.Warning("CA {0}: ignored a certificate for a key it does not hold (serial {1}).", Id, certificate.SerialNumber);
             return;
         }
-        Persist(new SubordinateCaCertified(_run, _clock.Now, Id, _settings.Parent!.Value, pending.KeyRef, granted.CertificateDer, granted.IssuerCertificateDer), e =>
-        {
-            _state = _state.Apply(e);
-            _ca = new CertificateAuthority(certificate, pending.Key, DefaultRandom());
-            _ca.RecordIssued(certificate.SerialNumber);
-            _pendingKey = null;
-            PublishCrl();
-            ReleaseHeld();
-        });
+        var certified = new SubordinateCaCertified(_run, _clock.Now, Id, _settings.Parent!.Value, pending.KeyRef, granted.CertificateDer, granted.IssuerCertificateDer);
+        // As for a root: the CA object exists before the write, so the certificate and the first CRL are stored together.
+        _ca = new CertificateAuthority(certificate, pending.Key, DefaultRandom());
+        _ca.RecordIssued(certificate.SerialNumber);
+        _pendingKey = null;
+        PersistWithCrl([certified], e => { if (e is CrlPublished) ReleaseHeld(); });
     }
 }

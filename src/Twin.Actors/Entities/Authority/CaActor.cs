@@ -47,12 +47,14 @@ public sealed partial class CaActor : EntityActor
     private CertificateAuthority? _ca;
     private byte[]? _lastCrl;
     private readonly IActorRef? _parent;
+    private readonly Trust.CrlDistributionPoint? _distribution;
 
     /// <summary>Creates the CA entity <paramref name="id"/> of <paramref name="run"/>.</summary>
-    public CaActor(RunId run, EntityId id, CaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy, IActorRef? parent = null)
+    public CaActor(RunId run, EntityId id, CaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy, IActorRef? parent = null, Trust.CrlDistributionPoint? distribution = null)
         : base(id, work, clockActor)
     {
         _parent = parent;
+        _distribution = distribution;
         _entropy = entropy;
         _run = run;
         _settings = settings;
@@ -90,8 +92,12 @@ public sealed partial class CaActor : EntityActor
     public override string PersistenceId { get; }
 
     /// <summary>Props for the CA entity.</summary>
-    public static Props Props(RunId run, EntityId id, CaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy, IActorRef? parent = null) =>
-        Akka.Actor.Props.Create(() => new CaActor(run, id, settings, clock, vault, work, clockActor, entropy, parent));
+    public static Props Props(RunId run, EntityId id, CaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy, IActorRef? parent = null, Trust.CrlDistributionPoint? distribution = null) =>
+        Akka.Actor.Props.Create(() => new CaActor(run, id, settings, clock, vault, work, clockActor, entropy, parent, distribution));
+
+    // Relying parties fetch from the distribution point: publish the CA certificate and its latest CRL there.
+    private void Distribute() =>
+        _distribution?.Publish(Id.Value, _state.CertificateDer!, _settings.Parent is null, _lastCrl);
 
     // Authorities wake first at an instant, parents before children, so the parties that depend on them find them ready.
     private int WakePriority => _settings.Parent is null ? -20 : -10;
@@ -105,6 +111,7 @@ public sealed partial class CaActor : EntityActor
             foreach (var serial in _state.IssuedSerials) _ca.RecordIssued(SerialNumber.Parse(serial));
             foreach (var r in _state.Revocations) _ca.Revoke(SerialNumber.Parse(r.Serial), r.Reason, r.At.Utc);
             _ca.RestoreCrlNumber(_state.CrlNumber);
+            Distribute();
             if (_state.Reachable) ScheduleNextCrl();
             else if (_state.LastCrlNextUpdate is { } next) WakeAt(next, new CrlLapseCheck(), "crl-lapse", priority: -5);
         }
@@ -121,14 +128,11 @@ public sealed partial class CaActor : EntityActor
         var key = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "root-key", 0));
         var keyRef = _vault.Store(_run, Id, key);
         var root = CertificateAuthority.CreateRoot(_settings.Subject, key, now.Utc, now.Utc + _settings.Validity, _entropy.For(Id, "root-cert", 0));
-        Persist(new RootCaCreated(_run, now, Id, keyRef, root.Certificate.GetDer()), e =>
-        {
-            _state = _state.Apply(e);
-            _ca = new CertificateAuthority(root.Certificate, key, DefaultRandom());
-            _ca.RecordIssued(root.Certificate.SerialNumber);
-            PublishCrl();
-            ReleaseHeld();
-        });
+        var created = new RootCaCreated(_run, now, Id, keyRef, root.Certificate.GetDer());
+        // The CA object exists before the write so that the root and its first CRL are stored together.
+        _ca = new CertificateAuthority(root.Certificate, key, DefaultRandom());
+        _ca.RecordIssued(root.Certificate.SerialNumber);
+        PersistWithCrl([created], e => { if (e is CrlPublished) ReleaseHeld(); });
     }
 
     // Randomness for what the CA signs outside a request: named by how much it had done when it started.

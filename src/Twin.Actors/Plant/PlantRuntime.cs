@@ -1,0 +1,17 @@
+using System.Collections.Concurrent;
+using Twin.Actors.Trust;
+
+namespace Twin.Actors.Plant;
+
+/// <summary>
+/// What a running plant shares at run time beside the journal: the CRL distribution point and the
+/// OPC UA endpoints its servers listen on (real ports, so never journaled). Rebuilt on every start.
+/// </summary>
+public sealed class PlantRuntime
+{
+    /// <summary>Where CAs publish and relying parties fetch.</summary>
+    public CrlDistributionPoint Distribution { get; } = new();
+
+    /// <summary>The OPC UA endpoint URL each serving entity listens on now.</summary>
+    public ConcurrentDictionary<string, string> Endpoints { get; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,34 @@
+namespace Twin.Actors.Trust;
+
+/// <summary>
+/// The plant's CRL distribution point: where CAs publish their certificates and latest CRLs and
+/// relying parties (the POL, PEA servers) fetch them when they check a certificate. A CA that is
+/// cut off publishes nothing, so what relying parties fetch goes stale and finally lapses.
+/// Runtime state rebuilt from the CAs' journals on start; thread-safe.
+/// </summary>
+public sealed class CrlDistributionPoint
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _byCa = new(StringComparer.Ordinal);
+
+    /// <summary>What a CA has published.</summary>
+    public sealed record Entry(byte[] CaCertificate, bool IsRoot, byte[]? Crl);
+
+    /// <summary>Publishes (or replaces) a CA's certificate and, when given, its latest CRL.</summary>
+    public void Publish(string ca, byte[] caCertificate, bool isRoot, byte[]? crl)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ca);
+        ArgumentNullException.ThrowIfNull(caCertificate);
+        lock (_gate)
+        {
+            var keep = crl ?? (_byCa.TryGetValue(ca, out var old) ? old.Crl : null);
+            _byCa[ca] = new Entry(caCertificate, isRoot, keep);
+        }
+    }
+
+    /// <summary>Everything published now.</summary>
+    public IReadOnlyList<Entry> Snapshot()
+    {
+        lock (_gate) return [.. _byCa.Values];
+    }
+}
