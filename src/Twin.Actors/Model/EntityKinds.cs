@@ -6,8 +6,11 @@ public static class EntityKinds
     /// <summary>A certification authority (root or issuing).</summary>
     public const string CertificationAuthority = "ca";
 
-    /// <summary>A field device.</summary>
+    /// <summary>A field device (a PEA's OPC UA server is one too).</summary>
     public const string Device = "device";
+
+    /// <summary>The Process Orchestration Layer: the OPC UA client of every PEA.</summary>
+    public const string Pol = "pol";
 
     /// <summary>Kind prefix + run id + entity id: unique across runs that share one journal.</summary>
     public static string PersistenceId(string kind, RunId run, EntityId entity) => $"{kind}|{run.Value}|{entity.Value}";

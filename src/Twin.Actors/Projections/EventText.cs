@@ -26,6 +26,9 @@ public static class EventText
             ? $"certified by {sc.Parent}: {c.Subject}, serial {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd}" : "",
         CaReachabilityChanged r => r.Reachable ? $"reachable again (by {r.Requester})" : $"unreachable: no issuance, revocation or CRLs (by {r.Requester})",
         CrlLapsed l => $"CRL {l.Number} passed its nextUpdate with no successor: revocation status of its certificates is now unknown",
+        ConnectionAttempted a => a.StatusCode == 0
+            ? $"secure OPC UA session with {a.Target} ({a.EndpointUrl})"
+            : $"refused by or unable to reach {a.Target}: {a.Status} — {a.Reason}",
         TimelineStepApplied t => $"timeline step {t.Step + 1}: {t.Action} {t.Target}",
         CertificateRevoked v => $"revoked certificate {v.Serial} ({v.Reason}) at the request of {v.Requester}",
         CrlPublished p => Twin.Pki.Revocation.CertificateRevocationList.FromDer(p.CrlDer) is var crl

@@ -99,6 +99,13 @@ public sealed class PlantReadModel : IPlantReadModel
             case DeviceKeyGenerated k:
                 entities = Upsert(entities, k.Entity, EntityKinds.Device, k.At, v => v with { KeyAlgorithm = k.Algorithm });
                 break;
+            case ConnectionAttempted a:
+                entities = Upsert(entities, a.Entity, EntityKinds.Pol, a.At, v => v with
+                {
+                    Kind = EntityKinds.Pol,
+                    Connections = v.Connections.SetItem(a.Target.Value, new ConnectionView(a.Target, a.EndpointUrl, a.StatusCode, a.Status, a.At, a.Reason)),
+                });
+                break;
             case DeviceEnrollmentRequested:
                 entities = Touch(entities, e.Entity, EntityKinds.Device, e.At);
                 break;

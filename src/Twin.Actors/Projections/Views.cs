@@ -21,6 +21,9 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
     /// <summary>For a CA: false while it is cut off (no issuance, revocation or CRLs).</summary>
     public bool Reachable { get; init; } = true;
 
+    /// <summary>For the POL: the last attempt on each target's OPC UA server, by target id.</summary>
+    public ImmutableSortedDictionary<string, ConnectionView> Connections { get; init; } = ImmutableSortedDictionary<string, ConnectionView>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>The certificate in use: the last one the entity installed or created.</summary>
     public CertificateView? Current => Certificates.IsEmpty ? null : Certificates[^1];
 }
@@ -79,6 +82,13 @@ public sealed record CrlView(long Number, DateTimeOffset ThisUpdate, DateTimeOff
 {
     /// <summary>True when simulated <paramref name="now"/> is past nextUpdate: relying parties that require a current CRL now fail.</summary>
     public bool IsExpiredAt(SimInstant now) => NextUpdate is { } next && now.Utc > next;
+}
+
+/// <summary>The last attempt to open a secure session with a target: its status code name, when, and why.</summary>
+public sealed record ConnectionView(EntityId Target, string? EndpointUrl, uint StatusCode, string Status, SimInstant At, string Reason)
+{
+    /// <summary>True when the session was established.</summary>
+    public bool IsGood => StatusCode == 0;
 }
 
 /// <summary>One journaled event, summarised for the event log.</summary>

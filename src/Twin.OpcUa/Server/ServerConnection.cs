@@ -146,8 +146,10 @@ internal sealed partial class ServerConnection : IDisposable
     /// <summary>Checks the policy is offered, the OPN is meant for our certificate, and the client's certificate passes validation (Part 4 §6.1.3).</summary>
     private ChannelSecurity SecurityFor(AsymmetricSecurityHeader header)
     {
+        // Part 4 §5.4.2 / Part 12 §4.3: discovery (GetEndpoints, FindServers) is always reachable over
+        // SecurityPolicy None; when None is not offered, Services refuses everything else on such a channel.
         if (header.SecurityPolicyUri == SecurityPolicies.None)
-            return _options.OfferNone ? ChannelSecurity.None(isServer: true) : throw new UaException(StatusCodes.BadSecurityPolicyRejected, "SecurityPolicy None is not offered.");
+            return ChannelSecurity.None(isServer: true);
         var policy = SecurityPolicy.Find(header.SecurityPolicyUri);
         if (policy is null || _options.Certificate is null || !_options.SecurityPolicyUris.Contains(policy.Uri))
             throw new UaException(StatusCodes.BadSecurityPolicyRejected, $"Security policy {header.SecurityPolicyUri} is not offered.");

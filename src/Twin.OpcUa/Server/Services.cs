@@ -33,6 +33,8 @@ internal sealed partial class Services
     {
         try
         {
+            if (!_options.OfferNone && channel.SecurityPolicyUri == SecurityPolicies.None && request is not (GetEndpointsRequest or FindServersRequest))
+                return ServiceFault.For((request as IServiceRequest)?.RequestHeader, StatusCodes.BadSecurityPolicyRejected);
             return request switch
             {
                 GetEndpointsRequest r => GetEndpoints(r),

@@ -27,13 +27,29 @@ public sealed record DeviceSettings(
 
     /// <summary>How long to wait (simulated) before asking again after a refusal or a lost answer.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// An OPC UA ApplicationUri: the device then asks for an OPC UA application instance certificate
+    /// (the URI and the host name in subjectAltName) instead of an LDevID.
+    /// </summary>
+    public string? OpcUaApplicationUri { get; init; }
+
+    /// <summary>A PEA: serve OPC UA with the application certificate on a loopback port.</summary>
+    public bool ServesOpcUa { get; init; }
+
+    /// <summary>The POL: connect to these entities' OPC UA servers every <see cref="ProbeInterval"/> and record each attempt.</summary>
+    public IReadOnlyList<EntityId> ProbeTargets { get; init; } = [];
+
+    /// <summary>How often (simulated) the POL connects to every PEA server.</summary>
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>
 /// A field device: generates its key on the device, enrolls with its CA by a real PKCS#10 request,
 /// and renews on the simulation clock.
 /// </summary>
-public sealed class DeviceActor : EntityActor
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "An actor's end of life is PostStop, where its OPC UA server is stopped.")]
+public sealed partial class DeviceActor : EntityActor
 {
     private const string RenewalKey = "renewal";
     private readonly RunId _run;
@@ -46,9 +62,10 @@ public sealed class DeviceActor : EntityActor
     private DeviceState _state = DeviceState.Empty;
 
     /// <summary>Creates device <paramref name="id"/>; <paramref name="ca"/> is the CA it enrolls with.</summary>
-    public DeviceActor(RunId run, EntityId id, DeviceSettings settings, SimulationClock clock, IActorRef clockActor, IActorRef ca, IKeyVault vault, SimulationWork work, Entropy entropy)
+    public DeviceActor(RunId run, EntityId id, DeviceSettings settings, SimulationClock clock, IActorRef clockActor, IActorRef ca, IKeyVault vault, SimulationWork work, Entropy entropy, Plant.PlantRuntime? runtime = null)
         : base(id, work, clockActor)
     {
+        _runtime = runtime;
         _entropy = entropy;
         _run = run;
         _settings = settings;
@@ -70,6 +87,10 @@ public sealed class DeviceActor : EntityActor
             ScheduleAt(_clock.Now.Add(_settings.RetryAfter), new RenewalDue());
         });
         Command<RenewalDue>(_ => OnDue());
+        Command<ServerStarted>(OnServerStarted);
+        Command<ProbeDue>(_ => Probe());
+        Command<ProbeResult>(Record);
+        Command<Status.Failure>(OnServerFailed);
         Command<RevokeCurrentCertificate>(r =>
         {
             if (_state.Current is { } current)
@@ -84,11 +105,16 @@ public sealed class DeviceActor : EntityActor
     public override string PersistenceId { get; }
 
     /// <summary>Props for the device entity.</summary>
-    public static Props Props(RunId run, EntityId id, DeviceSettings settings, SimulationClock clock, IActorRef clockActor, IActorRef ca, IKeyVault vault, SimulationWork work, Entropy entropy) =>
-        Akka.Actor.Props.Create(() => new DeviceActor(run, id, settings, clock, clockActor, ca, vault, work, entropy));
+    public static Props Props(RunId run, EntityId id, DeviceSettings settings, SimulationClock clock, IActorRef clockActor, IActorRef ca, IKeyVault vault, SimulationWork work, Entropy entropy, Plant.PlantRuntime? runtime = null) =>
+        Akka.Actor.Props.Create(() => new DeviceActor(run, id, settings, clock, clockActor, ca, vault, work, entropy, runtime));
 
     private void Resume()
     {
+        if (_state.Current is { } installed)
+        {
+            Serve(installed);
+            StartProbing();
+        }
         var due = _state.Current is { } current ? DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead) : _clock.Now;
         ScheduleAt(due, new RenewalDue());
         AnnounceStarted();
@@ -117,13 +143,15 @@ public sealed class DeviceActor : EntityActor
         {
             key = _vault.Load(_state.KeyRef!);
         }
-        var csr = CertificationRequest.Create(_settings.Subject, key, _entropy.For(Id, "csr", _state.Requests));
+        var csr = _settings.OpcUaApplicationUri is { } uri
+            ? CertificationRequest.Create(_settings.Subject, key, [uri], ["localhost"], _entropy.For(Id, "csr", _state.Requests))
+            : CertificationRequest.Create(_settings.Subject, key, _entropy.For(Id, "csr", _state.Requests));
         events.Add(new DeviceEnrollmentRequested(_run, now, Id, _settings.Ca, reason, csr.GetDer()));
         PersistAll(events, e =>
         {
             _state = _state.Apply(e);
             if (e is not DeviceEnrollmentRequested request) return;
-            SendWork(_ca, new IssueFromCsr(Id, request.CsrDer, CertificateProfile.LDevId, _settings.CertificateLifetime), "enroll");
+            SendWork(_ca, new IssueFromCsr(Id, request.CsrDer, _settings.OpcUaApplicationUri is null ? CertificateProfile.LDevId : CertificateProfile.OpcUaApplication, _settings.CertificateLifetime), "enroll");
             // A lost answer (CA down, message dropped) must not leave the device stuck: ask again later.
             ScheduleAt(now.Add(_settings.RetryAfter), new RenewalDue());
         });
@@ -141,6 +169,8 @@ public sealed class DeviceActor : EntityActor
         {
             _state = _state.Apply(e);
             ScheduleAt(DeviceState.RenewalDue(certificate, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new RenewalDue());
+            Serve(certificate);
+            StartProbing();
         });
     }
 

@@ -14,3 +14,10 @@ public sealed record DeviceEnrollmentRequested(RunId Run, SimInstant At, EntityI
 /// <summary>The device installed a certificate issued to it; it supersedes any earlier one.</summary>
 [PersistedAs("dev.cert-installed.v1")]
 public sealed record DeviceCertificateInstalled(RunId Run, SimInstant At, EntityId Entity, byte[] CertificateDer, byte[] IssuerCertificateDer) : ITwinEvent;
+
+/// <summary>
+/// The POL tried to open a secure OPC UA session with <paramref name="Target"/>'s server: the status
+/// code it got (Good, or the Part 4 code of the refusal) and why. Availability is measured from these.
+/// </summary>
+[PersistedAs("pol.attempt.v1")]
+public sealed record ConnectionAttempted(RunId Run, SimInstant At, EntityId Entity, EntityId Target, string? EndpointUrl, uint StatusCode, string Status, string Reason) : ITwinEvent;

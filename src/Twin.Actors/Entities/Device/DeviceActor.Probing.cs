@@ -1,0 +1,75 @@
+using Akka.Actor;
+using Twin.Actors.Entities.Pea;
+using Twin.Actors.Model;
+using Twin.Actors.Protocol.Events;
+using Twin.Actors.Trust;
+using Twin.OpcUa.Client;
+using Twin.OpcUa.Encoding;
+
+namespace Twin.Actors.Entities.Device;
+
+public sealed partial class DeviceActor
+{
+    private const string ProbeLabel = "probe";
+    private const string ProbeKey = "probe";
+
+    private void StartProbing()
+    {
+        if (_settings.ProbeTargets.Count == 0) return;
+        WakeAt(_clock.Now, new ProbeDue(), ProbeKey, priority: 5);
+    }
+
+    /// <summary>Connects to every target's server at once; each attempt is counted work until its result is journaled.</summary>
+    private void Probe()
+    {
+        WakeAt(_clock.Now.Add(_settings.ProbeInterval), new ProbeDue(), ProbeKey, priority: 5);
+        if (_state.Current is not { } certificate || _runtime is null || _settings.OpcUaApplicationUri is not { } uri) return;
+        var key = _vault.Load(_state.KeyRef!);
+        foreach (var target in _settings.ProbeTargets)
+        {
+            Work.Begin(ProbeLabel);
+            if (!_runtime.Endpoints.TryGetValue(target.Value, out var url))
+            {
+                Self.Tell(new ProbeResult(target, null, StatusCodes.BadNotConnected, "it serves no OPC UA endpoint now"));
+                continue;
+            }
+            AttemptAsync(target, url, uri, certificate, key).PipeTo(Self);
+        }
+    }
+
+    private async Task<ProbeResult> AttemptAsync(EntityId target, string url, string uri, Twin.Pki.Certificates.Certificate certificate, Twin.Pki.Keys.KeyPair key)
+    {
+        var options = new ClientOptions
+        {
+            ApplicationUri = uri,
+            ApplicationName = Id.Value,
+            Certificate = OpcUaIdentity.WithPrivateKey(certificate, key),
+            ServerCertificateValidator = new PlantCertificateValidator(_runtime!.Distribution, _clock),
+            Time = new Clock.SimTimeProvider(_clock),
+            AutoReconnect = false,
+            RequestTimeout = TimeSpan.FromSeconds(15),
+        };
+        try
+        {
+            await using var session = await ClientSession.ConnectAsync(url, options).ConfigureAwait(false);
+            return new ProbeResult(target, url, StatusCodes.Good, "secure session established");
+        }
+        catch (UaException e)
+        {
+            return new ProbeResult(target, url, e.StatusCode.Code, e.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever else went wrong on the way (socket, timeout), the POL saw no session.
+            return new ProbeResult(target, url, StatusCodes.BadCommunicationError, e.Message);
+        }
+    }
+
+    private void Record(ProbeResult r) =>
+        Persist(new ConnectionAttempted(_run, _clock.Now, Id, r.Target, r.Url, r.Code, StatusCodes.NameOf(r.Code), r.Reason), _ => Work.Done(ProbeLabel));
+
+    /// <summary>The clock's wake-up: time to connect to every target again.</summary>
+    public sealed record ProbeDue;
+
+    private sealed record ProbeResult(EntityId Target, string? Url, uint Code, string Reason);
+}

@@ -1,0 +1,47 @@
+using Akka.Actor;
+using Akka.Event;
+using Twin.Actors.Entities.Pea;
+using Twin.Pki.Certificates;
+
+namespace Twin.Actors.Entities.Device;
+
+public sealed partial class DeviceActor
+{
+    private const string ServeLabel = "serve";
+    private readonly Plant.PlantRuntime? _runtime;
+    private readonly PeaServer _server = new();
+
+    /// <summary>(Re)starts the OPC UA server with <paramref name="certificate"/>, as counted work: max mode waits until it listens.</summary>
+    private void Serve(Certificate certificate)
+    {
+        if (!_settings.ServesOpcUa || _settings.OpcUaApplicationUri is not { } uri || _runtime is null) return;
+        var key = _vault.Load(_state.KeyRef!);
+        Work.Begin(ServeLabel);
+        _server.StartAsync(uri, Id.Value, certificate, key, _runtime.Distribution, _clock)
+            .PipeTo(Self, success: url => new ServerStarted(url, certificate.SerialNumber.Hex));
+    }
+
+    private void OnServerStarted(ServerStarted started)
+    {
+        _runtime!.Endpoints[Id.Value] = started.EndpointUrl;
+        _log.Info("Device {0}: OPC UA server at {1} with certificate {2}.", Id, started.EndpointUrl, started.Serial);
+        Work.Done(ServeLabel);
+    }
+
+    private void OnServerFailed(Status.Failure failure)
+    {
+        _log.Error(failure.Cause, "Device {0}: its OPC UA server could not start.", Id);
+        Work.Done(ServeLabel);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _runtime?.Endpoints.TryRemove(Id.Value, out _);
+        _ = _server.StopAsync();
+        base.PostStop();
+    }
+
+    /// <summary>The server listens at <paramref name="EndpointUrl"/> with the certificate of serial <paramref name="Serial"/>.</summary>
+    private sealed record ServerStarted(string EndpointUrl, string Serial);
+}

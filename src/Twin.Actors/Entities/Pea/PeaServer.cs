@@ -1,0 +1,49 @@
+using Twin.Actors.Clock;
+using Twin.Actors.Trust;
+using Twin.OpcUa.Server;
+using Twin.Pki.Certificates;
+using Twin.Pki.Keys;
+
+namespace Twin.Actors.Entities.Pea;
+
+/// <summary>
+/// A PEA's OPC UA server on a real loopback TCP port, presenting the PEA's current application
+/// certificate and checking clients against the plant's distribution point at simulated now.
+/// Restarted with the new certificate after every renewal. Runtime only: ports are not journaled.
+/// </summary>
+internal sealed class PeaServer : IAsyncDisposable
+{
+    private UaServerHost? _host;
+
+    public string? EndpointUrl => _host?.EndpointUrl;
+
+    /// <summary>Starts (or restarts) the server with <paramref name="certificate"/> and its RSA <paramref name="key"/>.</summary>
+    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, KeyPair key, CrlDistributionPoint distribution, SimulationClock clock)
+    {
+        await StopAsync();
+        var withKey = OpcUaIdentity.WithPrivateKey(certificate, key);
+        var space = new AddressSpace(applicationUri, applicationUri + ":services");
+        space.AddFolder(null, name);
+        var options = new ServerOptions
+        {
+            ApplicationUri = applicationUri,
+            ApplicationName = name,
+            Certificate = withKey,
+            OfferNone = false,
+            AllowAnonymous = true,
+            CertificateValidator = new PlantCertificateValidator(distribution, clock),
+            Time = new SimTimeProvider(clock),
+        };
+        _host = UaServerHost.StartTcp(space, options);
+        return _host.EndpointUrl;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_host is null) return;
+        await _host.DisposeAsync();
+        _host = null;
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+}
