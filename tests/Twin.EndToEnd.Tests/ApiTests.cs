@@ -98,6 +98,37 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task A_PEA_serves_OPC_UA_on_loopback_with_the_application_certificate_its_CA_issued()
+    {
+        var folder = RepoPaths.NewScratch("api-endpoints");
+        var scenario = RepoPaths.WriteText(folder, "pea.yaml", """
+            name: One PEA
+            start: 2030-01-01T00:00:00Z
+            clock: { mode: realtime, speed: 1 }
+            topology:
+              rootCa: { id: ca-root, subject: "CN=Root" }
+              peas:
+                - { id: pea-001 }
+            """);
+        await using var host = await HostProcess.StartAsync(Path.Combine(folder, "planttrust.db"), "serve", scenario);
+        await host.WaitForEntitiesAsync(e => e.Any(x => x.Id == "pea-001" && x.CurrentSerial is not null));
+
+        List<JsonElement>? endpoints = null;
+        await host.WaitForEntitiesAsync(_ =>
+        {
+            endpoints = host.Http.GetFromJsonAsync<List<JsonElement>>("/api/endpoints").GetAwaiter().GetResult();
+            return endpoints!.Count == 1;
+        });
+        var endpoint = endpoints![0];
+        Assert.Equal("pea-001", endpoint.GetProperty("entity").GetString());
+        Assert.StartsWith("opc.tcp://127.0.0.1:", endpoint.GetProperty("url").GetString(), StringComparison.Ordinal);
+        var pem = RepoPaths.WriteText(folder, "server.pem", endpoint.GetProperty("serverCertificatePem").GetString()!);
+        var text = await Peer.OpenSslAsync("x509", "-in", pem, "-noout", "-ext", "subjectAltName,extendedKeyUsage");
+        Assert.Contains("URI:urn:planttrust:one-pea:pea-001", text.StdOut, StringComparison.Ordinal);
+        Assert.Contains("TLS Web Server Authentication", text.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_entities_and_bad_queries_are_answered_with_a_reason()
     {
         await using var host = await HostProcess.StartAsync(Path.Combine(RepoPaths.NewScratch("api-bad"), "planttrust.db"), "--speed", "1");

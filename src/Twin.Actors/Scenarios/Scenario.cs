@@ -41,8 +41,16 @@ public sealed record Scenario(
             CrlInterval = Design.CrlInterval,
             CrlValidity = Design.CrlValidity,
         })));
+        var peaIds = Devices.Where(d => d.Role == DeviceRole.Pea).Select(d => d.Id).ToList();
         var devices = Devices.Select(d => (d.Id, new DeviceSettings(
-            d.Ca ?? RootCa.Id, d.Subject, d.Algorithm ?? Design.KeyAlgorithm, d.Lifetime ?? Design.DeviceLifetime, Design.RenewAtFraction, Design.RekeyOnRenewal))).ToList();
+            d.Ca ?? RootCa.Id, d.Subject, d.Algorithm ?? (d.Role == DeviceRole.Device ? Design.KeyAlgorithm : KeyAlgorithm.Rsa2048), d.Lifetime ?? Design.DeviceLifetime, Design.RenewAtFraction, Design.RekeyOnRenewal)
+        {
+            // PEA servers and the POL speak OPC UA with application certificates (RSA: the policies are RSA policies).
+            OpcUaApplicationUri = d.Role == DeviceRole.Device ? null : $"urn:planttrust:{Run.Value}:{d.Id.Value}",
+            ServesOpcUa = d.Role == DeviceRole.Pea,
+            ProbeTargets = d.Role == DeviceRole.Pol ? peaIds : [],
+            ProbeInterval = d.ProbeInterval ?? TimeSpan.FromHours(1),
+        })).ToList();
         return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, authorities, devices)
         {
             Mode = mode ?? Mode,
@@ -71,4 +79,21 @@ public sealed record DeviceSpec(EntityId Id, string Subject, TimeSpan? Lifetime,
 {
     /// <summary>The CA that issues its certificates; null: the root.</summary>
     public EntityId? Ca { get; init; }
+
+    /// <summary>A plain device, a PEA serving OPC UA, or the POL.</summary>
+    public DeviceRole Role { get; init; } = DeviceRole.Device;
+
+    /// <summary>For the POL: how often it connects to every PEA.</summary>
+    public TimeSpan? ProbeInterval { get; init; }
+}
+
+/// <summary>What a device-like entity does with its certificate.</summary>
+public enum DeviceRole
+{
+    /// <summary>A field device with an LDevID.</summary>
+    Device,
+    /// <summary>A PEA: serves OPC UA with an application instance certificate.</summary>
+    Pea,
+    /// <summary>The POL: connects to every PEA's OPC UA server.</summary>
+    Pol,
 }

@@ -68,12 +68,15 @@ public static class ScenarioLoader
 
         var design = ReadDesign(r, ScenarioReader.Get(root, "design"));
         var topologyNode = r.Required(root, null, "topology", "scenario");
-        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices");
+        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices", "peas", "pol");
         var rootCa = ReadRootCa(r, r.Required(topology, topologyNode, "rootCa", "topology"));
         var subordinates = ReadSubordinates(r, ScenarioReader.Get(topology, "cas"), rootCa?.Id);
         var caIds = new HashSet<EntityId>(subordinates.Select(c => c.Id));
         if (rootCa is not null) caIds.Add(rootCa.Id);
-        var devices = ReadDevices(r, ScenarioReader.Get(topology, "devices"), caIds);
+        var devices = ReadDevices(r, ScenarioReader.Get(topology, "devices"), caIds, DeviceRole.Device);
+        devices.AddRange(ReadDevices(r, ScenarioReader.Get(topology, "peas"), caIds, DeviceRole.Pea, devices.Select(d => d.Id)));
+        if (ScenarioReader.Get(topology, "pol") is { } polNode)
+            devices.AddRange(ReadDevices(r, new YamlSequenceNode(polNode), caIds, DeviceRole.Pol, devices.Select(d => d.Id)));
 
         var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet());
 
@@ -195,13 +198,16 @@ public static class ScenarioLoader
         return cas;
     }
 
-    private static List<DeviceSpec> ReadDevices(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas)
+    private static List<DeviceSpec> ReadDevices(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, DeviceRole role, IEnumerable<EntityId>? taken = null)
     {
         var devices = new List<DeviceSpec>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>((taken ?? []).Select(t => t.Value), StringComparer.Ordinal);
+        var what = role switch { DeviceRole.Pea => "pea", DeviceRole.Pol => "pol", _ => "device" };
         foreach (var item in r.Sequence(node, "topology.devices")?.Children ?? [])
         {
-            var map = r.Mapping(item, "device", "id", "subject", "lifetime", "algorithm", "count", "ca");
+            var map = role == DeviceRole.Pol
+                ? r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "ca", "probe")
+                : r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "count", "ca");
             if (map is null) continue;
             var count = r.Parse<int>(ScenarioReader.Get(map, "count"), "device.count", "a whole number from 1 to 100000",
                 t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture) is var n && n is >= 1 and <= 100_000 ? n : null) ?? 1;
@@ -234,7 +240,12 @@ public static class ScenarioLoader
                     r.Problem(idNode!, $"device.id: '{id.Value}' is used twice.");
                     break;
                 }
-                devices.Add(new DeviceSpec(id.Value, subjectPattern.Replace("{id}", id.Value.Value, StringComparison.Ordinal), lifetime, algorithm) { Ca = ca });
+                devices.Add(new DeviceSpec(id.Value, subjectPattern.Replace("{id}", id.Value.Value, StringComparison.Ordinal), lifetime, algorithm)
+                {
+                    Ca = ca,
+                    Role = role,
+                    ProbeInterval = role == DeviceRole.Pol ? r.Duration(ScenarioReader.Get(map, "probe"), "pol.probe") : null,
+                });
             }
         }
         return devices;

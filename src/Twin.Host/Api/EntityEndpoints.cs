@@ -9,6 +9,9 @@ namespace Twin.Host.Api;
 /// <summary>One entity in detail, its certificates as files, and the run's events from the journal.</summary>
 public static class EntityEndpoints
 {
+    // What every PEA server offers: the stack's secure defaults (PEA servers offer no None endpoint).
+    private static readonly IReadOnlyList<string> OfferedPolicies = new Twin.OpcUa.Server.ServerOptions().SecurityPolicyUris;
+
     /// <summary>The most events /api/events returns in one answer.</summary>
     public const int MaxEventsPerPage = 1000;
 
@@ -48,6 +51,13 @@ public static class EntityEndpoints
                 ? Results.Text(Pem.Encode("CERTIFICATE", certificate.Der.AsSpan()), "application/x-pem-file")
                 : Results.File(certificate.Der.ToArray(), "application/pkix-cert", $"{id}-{certificate.SerialHex}.der");
         });
+        api.MapGet("/endpoints", (Twin.Actors.Plant.PlantRuntime runtime, IPlantReadModel model) =>
+            Results.Json(runtime.Endpoints.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new EndpointDto(
+                e.Key,
+                e.Value,
+                OfferedPolicies,
+                ["SignAndEncrypt", "Sign"],
+                model.Current.Entities.TryGetValue(e.Key, out var v) && v.Current is { } c ? Pem.Encode("CERTIFICATE", c.Der.AsSpan()) : null))));
         api.MapGet("/events", async (long? since, int? limit, ActorSystem system, PlantSpec spec) =>
         {
             if (since is < 0) return Results.Problem("since: expected an event offset of 0 or more.", statusCode: StatusCodes.Status400BadRequest);
@@ -71,6 +81,9 @@ public static class EntityEndpoints
     /// <summary>A certificate with its PEM and where it stands at simulated now.</summary>
     public sealed record CertificateDetailDto(string Serial, string Subject, string Issuer, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string KeyAlgorithm,
         string Status, string InstalledAt, string? SupersededAt, string Pem);
+
+    /// <summary>An OPC UA endpoint of the plant: the serving entity, its URL, what it offers, and the certificate it presents.</summary>
+    public sealed record EndpointDto(string Entity, string Url, IReadOnlyList<string> SecurityPolicies, IReadOnlyList<string> SecurityModes, string? ServerCertificatePem);
 
     /// <summary>An event: its journal offset (use it as the next `since`), simulated instant, entity, kind and summary.</summary>
     public sealed record EventDto(long Offset, string At, string Entity, string Kind, string Summary);

@@ -25,6 +25,8 @@ public static class TwinServices
         var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
         var work = new SimulationWork();
         var model = new PlantReadModel();
+        var runtime = new PlantRuntime();
+        services.AddSingleton(runtime);
         services.AddSingleton(clock);
         services.AddSingleton(work);
         services.AddSingleton<IPlantReadModel>(model);
@@ -43,7 +45,7 @@ public static class TwinServices
             akka.AddTwinPersistence(options.DatabasePath);
             akka.WithActors((system, registry) =>
             {
-                var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work), "plant");
+                var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work, runtime), "plant");
                 registry.Register<PlantSupervisor>(plant);
             });
             // A headless run reads the journal once at the end; only a live host follows it.
