@@ -28,7 +28,7 @@ public sealed class EntityTableTests : BunitContext
         var row = table.Find("[data-entity=device-001]");
         Assert.Equal("bb02", row.QuerySelector("[data-testid=serial]")!.TextContent);
         Assert.Contains("Valid", row.TextContent, StringComparison.Ordinal);
-        Assert.Contains("2", row.LastElementChild!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("2", row.QuerySelector("[data-testid=cert-count]")!.TextContent);
     }
 
     [Fact]
@@ -40,6 +40,19 @@ public sealed class EntityTableTests : BunitContext
 
         Assert.Equal("Expired", table.Find("[data-entity=device-001] .status").TextContent);
         Assert.Contains("status-expired", table.Find("[data-entity=device-001] .status").ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_CA_cut_off_with_a_lapsed_CRL_says_so()
+    {
+        var crl = new CrlView(7, T0.Utc, T0.Utc.AddDays(2), 0, []);
+        var ca = new EntityView(new EntityId("ca-issuing"), "ca", "EcdsaP256", [Cert("cc03", 0, 365)], T0) { Reachable = false, Crl = crl };
+
+        var table = Render<EntityTable>(p => p.Add(x => x.Snapshot, Snapshot(ca)).Add(x => x.Now, T0.Add(TimeSpan.FromDays(3))));
+
+        var state = table.Find("[data-entity=ca-issuing] [data-testid=ca-state]").TextContent;
+        Assert.Contains("unreachable", state, StringComparison.Ordinal);
+        Assert.Contains("CRL lapsed", state, StringComparison.Ordinal);
     }
 
     [Fact]
