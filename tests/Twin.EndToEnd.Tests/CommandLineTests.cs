@@ -55,6 +55,21 @@ public sealed class CommandLineTests
             d => Assert.Equal(6, d.GetProperty("certificates").GetInt32()));
     }
 
+    [Fact]
+    public async Task The_report_measures_each_POL_PEA_link_from_its_real_OPC_UA_attempts()
+    {
+        var folder = RepoPaths.NewScratch("run-links");
+        var report = await RunReport(folder, Path.Combine(RepoPaths.Root, "scenarios", "pea-key-compromise.yaml"), "links");
+
+        var links = report.GetProperty("metrics").GetProperty("links").EnumerateArray().ToDictionary(l => l.GetProperty("target").GetString()!);
+        Assert.Equal(1.0, links["pea-001"].GetProperty("availability").GetDouble());
+        // Probes every hour for four days; PEA 2 is revoked on day 2, after that day's attempt: refused from 49 h to the end.
+        Assert.Equal(97, links["pea-002"].GetProperty("attempts").GetInt32());
+        Assert.Equal(49, links["pea-002"].GetProperty("good").GetInt32());
+        Assert.Equal("1.23:00:00", links["pea-002"].GetProperty("outageByCause").GetProperty("BadCertificateRevoked").GetString());
+        Assert.Equal(1, report.GetProperty("metrics").GetProperty("revocations").GetInt32());
+    }
+
     private static async Task<JsonElement> RunReport(string folder, string file, string name, params string[] extra)
     {
         var report = Path.Combine(folder, name);

@@ -24,6 +24,9 @@ internal sealed record RunReport(
     int CertificatesIssued,
     IReadOnlyList<RunReport.EntityLine> Entities)
 {
+    /// <summary>The measured outcomes: links, issuance, revocations, CRLs.</summary>
+    public RunMetricsResult? Metrics { get; init; }
+
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public sealed record EntityLine(string Id, string Kind, int Certificates, string? CurrentSerial, string? Status, string? NotAfter);
@@ -67,6 +70,19 @@ internal sealed record RunReport(
         sb.AppendLine(CultureInfo.InvariantCulture, $"| device certificates issued | {CertificatesIssued} |");
         sb.AppendLine(CultureInfo.InvariantCulture, $"| event-stream digest | `{Digest}` |");
         sb.AppendLine();
+        if (Metrics is { } m)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Issued {m.CertificatesIssued} certificates, revoked {m.Revocations}; published {m.CrlsPublished} CRLs (largest {m.LargestCrlEntries} entries); {m.CrlLapses} CRL lapses.");
+            sb.AppendLine();
+            if (m.Links.Count > 0)
+            {
+                sb.AppendLine("| POL | PEA | attempts | good | availability | outage by cause |");
+                sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
+                foreach (var l in m.Links)
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {l.Pol} | {l.Target} | {l.Attempts} | {l.Good} | {l.Availability:P2} | {(l.OutageByCause.Count == 0 ? "none" : string.Join(", ", l.OutageByCause.Select(o => $"{o.Key} {o.Value.TotalMinutes:0} min")))} |");
+                sb.AppendLine();
+            }
+        }
         sb.AppendLine("| entity | kind | certificates | current serial | status at end | not after |");
         sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var e in Entities)

@@ -66,5 +66,12 @@ public sealed class PolPeaTests
         var last = outcome.Snapshot.Entities["pol"].Connections["pea-01"];
         Assert.Equal(StatusCodes.BadCertificateRevoked, last.StatusCode);
         Assert.Equal("pol", outcome.Snapshot.Entities["pol"].Kind);
+
+        // Measured from the attempts themselves: every 6 h from the start to day 3, good until the revocation
+        // at 49 h, refused from the 54 h attempt to the end.
+        var link = Assert.Single(outcome.Metrics.Links);
+        Assert.Equal((13, 9), (link.Attempts, link.Good));
+        Assert.Equal(TimeSpan.FromHours(18), link.OutageByCause["BadCertificateRevoked"]);
+        Assert.Equal(1, outcome.Metrics.Revocations);
     }
 }

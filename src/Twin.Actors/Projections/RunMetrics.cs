@@ -1,0 +1,114 @@
+using Akka.Actor;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+using Twin.Actors.Persistence;
+using Twin.Actors.Protocol;
+using Twin.Actors.Protocol.Events;
+using Twin.Pki.Revocation;
+
+namespace Twin.Actors.Projections;
+
+/// <summary>What one POL–PEA link saw: attempts, how many succeeded, and how long it was down, by cause.</summary>
+public sealed record LinkMetrics(string Pol, string Target, int Attempts, int Good, IReadOnlyDictionary<string, TimeSpan> OutageByCause)
+{
+    /// <summary>Share of attempts that established a secure session.</summary>
+    public double Availability => Attempts == 0 ? 0 : (double)Good / Attempts;
+
+    /// <summary>Total simulated time the link was down (from a refused attempt to the next good one, or to the end).</summary>
+    public TimeSpan Outage => OutageByCause.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+}
+
+/// <summary>The measured outcomes of a run, folded from its journal: what an architect compares between designs.</summary>
+public sealed record RunMetricsResult(
+    IReadOnlyList<LinkMetrics> Links,
+    int CertificatesIssued,
+    int Revocations,
+    int CrlsPublished,
+    int LargestCrlEntries,
+    int CrlLapses);
+
+/// <summary>Folds a run's journal into <see cref="RunMetricsResult"/>. Pure apart from reading the journal.</summary>
+public static class RunMetrics
+{
+    /// <summary>The metrics of <paramref name="run"/> up to simulated instant <paramref name="end"/>.</summary>
+    public static async Task<RunMetricsResult> ComputeAsync(ActorSystem system, RunId run, SimInstant end)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var events = await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
+            .Select(e => e.Event)
+            .RunWith(Sink.Seq<object>(), system.Materializer());
+        return Fold(events.OfType<ITwinEvent>(), end);
+    }
+
+    /// <summary>The fold itself, for any sequence of events in journal order.</summary>
+    public static RunMetricsResult Fold(IEnumerable<ITwinEvent> events, SimInstant end)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var links = new Dictionary<(string Pol, string Target), LinkState>();
+        int issued = 0, revocations = 0, crls = 0, largest = 0, lapses = 0;
+        foreach (var e in events.OrderBy(e => e.At))
+        {
+            switch (e)
+            {
+                case ConnectionAttempted a:
+                    var key = (a.Entity.Value, a.Target.Value);
+                    if (!links.TryGetValue(key, out var link)) links[key] = link = new LinkState();
+                    link.Observe(a.At, a.StatusCode == 0, a.Status);
+                    break;
+                case CertificateIssued:
+                    issued++;
+                    break;
+                case CertificateRevoked:
+                    revocations++;
+                    break;
+                case CrlPublished p:
+                    crls++;
+                    largest = Math.Max(largest, CertificateRevocationList.FromDer(p.CrlDer).Entries.Count);
+                    break;
+                case CrlLapsed:
+                    lapses++;
+                    break;
+            }
+        }
+        var linkMetrics = links.OrderBy(l => l.Key.Pol, StringComparer.Ordinal).ThenBy(l => l.Key.Target, StringComparer.Ordinal)
+            .Select(l => l.Value.Close(end, l.Key.Pol, l.Key.Target)).ToList();
+        return new RunMetricsResult(linkMetrics, issued, revocations, crls, largest, lapses);
+    }
+
+    private sealed class LinkState
+    {
+        private readonly Dictionary<string, TimeSpan> _outage = new(StringComparer.Ordinal);
+        private (SimInstant Since, string Cause)? _down;
+        private int _attempts;
+        private int _good;
+
+        public void Observe(SimInstant at, bool good, string status)
+        {
+            _attempts++;
+            if (good)
+            {
+                _good++;
+                if (_down is { } d) Add(d.Cause, at - d.Since);
+                _down = null;
+            }
+            else if (_down is null)
+            {
+                _down = (at, status);
+            }
+        }
+
+        public LinkMetrics Close(SimInstant end, string pol, string target)
+        {
+            if (_down is { } d && end > d.Since) Add(d.Cause, end - d.Since);
+            _down = null;
+            return new LinkMetrics(pol, target, _attempts, _good, _outage);
+        }
+
+        private void Add(string cause, TimeSpan span) => _outage[cause] = _outage.GetValueOrDefault(cause) + span;
+    }
+}
