@@ -40,9 +40,6 @@ public sealed class SimulationClock
         _paused = true;
     }
 
-    /// <summary>Raised after a pause, resume, speed change, mode change or jump (not on every tick).</summary>
-    public event Action<ClockReading>? Changed;
-
     /// <summary>The simulated now.</summary>
     public SimInstant Now
     {
@@ -111,13 +108,7 @@ public sealed class SimulationClock
 
     private void Change(Action change)
     {
-        ClockReading reading;
-        lock (_gate)
-        {
-            change();
-            reading = new ClockReading(NowLocked(), _mode, _speed, _paused);
-        }
-        Changed?.Invoke(reading);
+        lock (_gate) change();
     }
 
     private static void CheckSpeed(double speed)

@@ -10,6 +10,7 @@ public sealed class CrlDistributionPoint
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _byCa = new(StringComparer.Ordinal);
+    private long _version;
 
     /// <summary>What a CA has published.</summary>
     public sealed record Entry(byte[] CaCertificate, bool IsRoot, byte[]? Crl);
@@ -23,12 +24,13 @@ public sealed class CrlDistributionPoint
         {
             var keep = crl ?? (_byCa.TryGetValue(ca, out var old) ? old.Crl : null);
             _byCa[ca] = new Entry(caCertificate, isRoot, keep);
+            _version++;
         }
     }
 
-    /// <summary>Everything published now.</summary>
-    public IReadOnlyList<Entry> Snapshot()
+    /// <summary>Everything published now, and a version that changes with every publication (for caching what is built from it).</summary>
+    public (long Version, IReadOnlyList<Entry> Entries) Snapshot()
     {
-        lock (_gate) return [.. _byCa.Values];
+        lock (_gate) return (_version, [.. _byCa.Values]);
     }
 }

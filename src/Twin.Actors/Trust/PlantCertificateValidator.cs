@@ -10,6 +10,9 @@ namespace Twin.Actors.Trust;
 /// </summary>
 public sealed class PlantCertificateValidator(CrlDistributionPoint distribution, SimulationClock clock) : ICertificateValidator
 {
+    private readonly Lock _gate = new();
+    private (long Version, PkiCertificateValidator Validator)? _built;
+
     /// <summary>Where refused certificates are kept, with the status code each was refused with.</summary>
     public IRejectedCertificateStore Rejected { get; } = new RejectedCertificates();
 
@@ -17,15 +20,27 @@ public sealed class PlantCertificateValidator(CrlDistributionPoint distribution,
     public CertificateVerdict Validate(CertificateCheck check)
     {
         ArgumentNullException.ThrowIfNull(check);
-        var published = distribution.Snapshot();
-        var validator = new PkiCertificateValidator(Rejected);
-        foreach (var e in published)
-        {
-            if (e.IsRoot) validator.AddTrusted(e.CaCertificate);
-            else validator.AddIssuer(e.CaCertificate);
-            if (e.Crl is { } crl) validator.AddRevocationList(crl);
-        }
         // The stack passes its own clock's time; in the twin that is already simulated now.
-        return validator.Validate(check with { At = check.At == default ? clock.Now.Utc : check.At });
+        return Current().Validate(check with { At = check.At == default ? clock.Now.Utc : check.At });
+    }
+
+    // Parsing every CA certificate and CRL again on each handshake would be wasted work: rebuild only
+    // when the distribution point has published something new.
+    private PkiCertificateValidator Current()
+    {
+        var (version, entries) = distribution.Snapshot();
+        lock (_gate)
+        {
+            if (_built is { } built && built.Version == version) return built.Validator;
+            var validator = new PkiCertificateValidator(Rejected);
+            foreach (var e in entries)
+            {
+                if (e.IsRoot) validator.AddTrusted(e.CaCertificate);
+                else validator.AddIssuer(e.CaCertificate);
+                if (e.Crl is { } crl) validator.AddRevocationList(crl);
+            }
+            _built = (version, validator);
+            return validator;
+        }
     }
 }

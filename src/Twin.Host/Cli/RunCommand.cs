@@ -63,7 +63,7 @@ internal static class RunCommand
             var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), Timeout.InfiniteTimeSpan, token);
             var system = host.Services.GetRequiredService<ActorSystem>();
             var (digest, events) = await RunDigest.ComputeAsync(system, spec.Run);
-            var report = RunReport.Create(scenario, spec, idle.Reading.Now, digest, events, await RunReport.EntitiesAsync(system, spec.Run), DateTime.UtcNow - started)
+            var report = RunReport.Create(scenario, spec, idle.Reading.Now, digest, events, await PlantReplay.CurrentAsync(system, spec.Run), DateTime.UtcNow - started)
                 with { Metrics = await RunMetrics.ComputeAsync(system, spec.Run, idle.Reading.Now) };
             Console.WriteLine($"Reached {idle.Reading.Now}: {events} events, digest {digest}");
             if (reportDir is not null)

@@ -31,8 +31,6 @@ internal sealed record RunReport(
 
     public sealed record EntityLine(string Id, string Kind, int Certificates, string? CurrentSerial, string? Status, string? NotAfter);
 
-    public static Task<PlantSnapshot> EntitiesAsync(ActorSystem system, RunId run) => PlantReplay.CurrentAsync(system, run);
-
     public static RunReport Create(Scenario scenario, PlantSpec spec, SimInstant end, string digest, int events, PlantSnapshot snapshot, TimeSpan wall)
     {
         var entities = snapshot.Entities.Values.Select(e => new EntityLine(

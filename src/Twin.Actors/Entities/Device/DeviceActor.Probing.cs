@@ -24,7 +24,17 @@ public sealed partial class DeviceActor
     {
         WakeAt(_clock.Now.Add(_settings.ProbeInterval), new ProbeDue(), ProbeKey, priority: 5);
         if (_state.Current is not { } certificate || _runtime is null || _settings.OpcUaApplicationUri is not { } uri) return;
-        var key = _vault.Load(_state.KeyRef!);
+        // One identity and one validator for the whole round: the key is read and converted once, not per target.
+        var options = new ClientOptions
+        {
+            ApplicationUri = uri,
+            ApplicationName = Id.Value,
+            Certificate = OpcUaIdentity.WithPrivateKey(certificate, _vault.Load(_state.KeyRef!)),
+            ServerCertificateValidator = new PlantCertificateValidator(_runtime.Distribution, _clock),
+            Time = new Clock.SimTimeProvider(_clock),
+            AutoReconnect = false,
+            RequestTimeout = TimeSpan.FromSeconds(15),
+        };
         foreach (var target in _settings.ProbeTargets)
         {
             Work.Begin(ProbeLabel);
@@ -33,22 +43,12 @@ public sealed partial class DeviceActor
                 Self.Tell(new ProbeResult(target, null, StatusCodes.BadNotConnected, "it serves no OPC UA endpoint now"));
                 continue;
             }
-            AttemptAsync(target, url, uri, certificate, key).PipeTo(Self);
+            AttemptAsync(target, url, options).PipeTo(Self);
         }
     }
 
-    private async Task<ProbeResult> AttemptAsync(EntityId target, string url, string uri, Twin.Pki.Certificates.Certificate certificate, Twin.Pki.Keys.KeyPair key)
+    private static async Task<ProbeResult> AttemptAsync(EntityId target, string url, ClientOptions options)
     {
-        var options = new ClientOptions
-        {
-            ApplicationUri = uri,
-            ApplicationName = Id.Value,
-            Certificate = OpcUaIdentity.WithPrivateKey(certificate, key),
-            ServerCertificateValidator = new PlantCertificateValidator(_runtime!.Distribution, _clock),
-            Time = new Clock.SimTimeProvider(_clock),
-            AutoReconnect = false,
-            RequestTimeout = TimeSpan.FromSeconds(15),
-        };
         try
         {
             await using var session = await ClientSession.ConnectAsync(url, options).ConfigureAwait(false);
