@@ -130,9 +130,9 @@ internal sealed class BenchPki
         return new BenchPki { Ca = ca, Server = Issue("Bench server", ServerUri).Item1, Client = Issue("Bench client", ClientUri).Item1, NodeServer = Issue("node-opcua bench", NodeServerUri), Crl = crl };
     }
 
-    public TrustListValidator Validator()
+    public PkiCertificateValidator Validator()
     {
-        var v = new TrustListValidator();
+        var v = new PkiCertificateValidator();
         v.AddTrusted(Ca.Certificate.GetDer());
         v.AddRevocationList(Crl);
         return v;

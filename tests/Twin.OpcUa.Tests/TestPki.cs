@@ -47,9 +47,9 @@ public sealed class TestPki
     public byte[] Crl { get; }
 
     /// <summary>A validator trusting the test CA, with its CRL.</summary>
-    public TrustListValidator Validator()
+    public PkiCertificateValidator Validator()
     {
-        var v = new TrustListValidator();
+        var v = new PkiCertificateValidator();
         v.AddTrusted(Ca.Certificate.GetDer());
         v.AddRevocationList(Crl);
         return v;

@@ -31,7 +31,7 @@ public sealed record ClientOptions
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
 
     /// <summary>Checks the server's certificate before a secure channel is opened (Part 4 §6.1.3); nothing is trusted by default.</summary>
-    public Security.ICertificateValidator ServerCertificateValidator { get; init; } = new Security.TrustListValidator();
+    public Security.ICertificateValidator ServerCertificateValidator { get; init; } = new Security.PkiCertificateValidator();
 
     /// <summary>The clock certificates are validated against (simulated time in the twin).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

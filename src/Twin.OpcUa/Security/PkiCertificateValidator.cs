@@ -110,8 +110,11 @@ public sealed class PkiCertificateValidator : ICertificateValidator
             result = new PathValidator([.. trusted, top], policy).Validate(certificate, check.At, issuers.Concat(chain), crls);
         }
         if (MapFirstError(result) is { } failure) return failure;
-        if (check.ExpectedApplicationUri is { } uri && !TrustListValidator.UrisOf(X509CertificateLoader.LoadCertificate(check.Certificate)).Contains(uri, StringComparer.Ordinal))
-            return new(StatusCodes.BadCertificateUriInvalid, $"the certificate does not name {uri}");
+        if (check.ExpectedApplicationUri is { } uri)
+        {
+            using var x509 = X509CertificateLoader.LoadCertificate(check.Certificate);
+            if (!CertificateNames.UrisOf(x509).Contains(uri, StringComparer.Ordinal)) return new(StatusCodes.BadCertificateUriInvalid, $"the certificate does not name {uri}");
+        }
         return CertificateVerdict.Good;
     }
 

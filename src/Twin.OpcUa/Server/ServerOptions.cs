@@ -64,7 +64,7 @@ public sealed record ServerOptions
     public bool OfferNone { get; init; } = true;
 
     /// <summary>Checks client application certificates (Part 4 §6.1.3); a trust list with nothing trusted when not set.</summary>
-    public Security.ICertificateValidator CertificateValidator { get; init; } = new Security.TrustListValidator();
+    public Security.ICertificateValidator CertificateValidator { get; init; } = new Security.PkiCertificateValidator();
 
     /// <summary>Checks user certificates of X509 identity tokens (Part 4 §7.41.5); null means X509 tokens are not offered.</summary>
     public Security.ICertificateValidator? UserCertificateValidator { get; init; }

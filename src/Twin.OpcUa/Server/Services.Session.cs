@@ -19,7 +19,7 @@ internal sealed partial class Services
             if (r.ClientCertificate is null || !r.ClientCertificate.AsSpan().SequenceEqual(security.RemoteCertificate))
                 throw new UaException(StatusCodes.BadCertificateInvalid, "The session certificate is not the channel's.");
             using var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(r.ClientCertificate);
-            if (!Security.TrustListValidator.UrisOf(cert).Contains(r.ClientDescription.ApplicationUri ?? ""))
+            if (!Security.CertificateNames.UrisOf(cert).Contains(r.ClientDescription.ApplicationUri ?? ""))
                 throw new UaException(StatusCodes.BadCertificateUriInvalid, $"The client certificate does not name {r.ClientDescription.ApplicationUri}.");
         }
         var session = _sessions.Create(r.SessionName ?? "", channel.ChannelId, r.RequestedSessionTimeout);

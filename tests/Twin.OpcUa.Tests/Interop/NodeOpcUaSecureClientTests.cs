@@ -79,7 +79,7 @@ public sealed class NodeOpcUaSecureClientTests
     [Fact]
     public async Task Untrusted_client_certificate_is_refused_and_recorded()
     {
-        var validator = new Twin.OpcUa.Security.TrustListValidator();
+        var validator = new Twin.OpcUa.Security.PkiCertificateValidator();
         await using var host = UaServerHost.StartTcp(TestPlant.Create(), Secure(validator));
 
         var script = Path.Combine(AppContext.BaseDirectory, "Peers", "client.js");

@@ -155,7 +155,7 @@ public sealed class SecureClientTests
     {
         var serverOptions = TestPlant.Options with { ApplicationUri = TestPki.ServerUri, Certificate = TestPki.Shared.Server.Certificate, CertificateValidator = TestPki.Shared.Validator() };
         await using var host = UaServerHost.StartTcp(TestPlant.Create(), serverOptions);
-        var options = Options(SecurityPolicies.Basic256Sha256) with { ServerCertificateValidator = new Twin.OpcUa.Security.TrustListValidator() };
+        var options = Options(SecurityPolicies.Basic256Sha256) with { ServerCertificateValidator = new Twin.OpcUa.Security.PkiCertificateValidator() };
 
         var ex = await Assert.ThrowsAsync<UaException>(() => ClientSession.ConnectAsync(host.EndpointUrl, options));
 

@@ -8,8 +8,11 @@ using Twin.Pki.Keys;
 
 namespace Twin.OpcUa.Tests.Security;
 
-/// <summary>Application certificate checks of Part 4 §6.1.3 with certificates issued by Twin.Pki and CRLs signed by .NET's CRL builder.</summary>
-public sealed class TrustListValidatorTests
+/// <summary>
+/// Part 4 §6.1.3 on a one-tier plant (a root CA that issues application certificates) with CRLs signed by .NET's
+/// CertificateRevocationListBuilder: a CRL producer other than Twin.Pki, so the validator does not only read its own CRLs.
+/// </summary>
+public sealed class PkiCertificateValidatorCrlTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private const string AppUri = "urn:planttrust:test:pea1";
@@ -45,10 +48,10 @@ public sealed class TrustListValidatorTests
     public void Trusted_issuer_with_a_current_CRL_accepts_and_each_failure_has_its_status_code()
     {
         var pki = Shared.Value;
-        var validator = new TrustListValidator();
+        var validator = new PkiCertificateValidator();
         var now = Start.AddDays(10);
 
-        var untrusted = validator.Validate(Check(pki.Leaf, now));
+        var unknownIssuer = validator.Validate(Check(pki.Leaf, now));
         validator.AddTrusted(pki.Ca.Certificate.GetDer());
         var noCrl = validator.Validate(Check(pki.Leaf, now));
         validator.AddRevocationList(Crl(pki, Start.AddDays(1), Start.AddDays(30), pki.OtherLeaf));
@@ -58,7 +61,7 @@ public sealed class TrustListValidatorTests
         var expired = validator.Validate(Check(pki.Leaf, Start.AddYears(2)));
         var staleCrl = validator.Validate(Check(pki.Leaf, Start.AddDays(40)));
 
-        Assert.Equal(StatusCodes.BadCertificateChainIncomplete, untrusted.Status.Code);
+        Assert.Equal(StatusCodes.BadCertificateChainIncomplete, unknownIssuer.Status.Code);
         Assert.Equal(StatusCodes.BadCertificateRevocationUnknown, noCrl.Status.Code);
         Assert.True(good.IsGood, good.Reason);
         Assert.Equal(StatusCodes.BadCertificateRevoked, revoked.Status.Code);
@@ -73,7 +76,7 @@ public sealed class TrustListValidatorTests
     public void Known_but_untrusted_issuer_is_BadCertificateUntrusted_until_auto_accept_is_switched_on()
     {
         var pki = Shared.Value;
-        var validator = new TrustListValidator();
+        var validator = new PkiCertificateValidator();
         validator.AddIssuer(pki.Ca.Certificate.GetDer());
         validator.AddRevocationList(Crl(pki, Start, Start.AddDays(30)));
         var at = Start.AddDays(5);
@@ -84,19 +87,21 @@ public sealed class TrustListValidatorTests
         validator.AutoAccept = false;
         var after = validator.Validate(Check(pki.Leaf, at));
 
+        Assert.False(new PkiCertificateValidator().AutoAccept);
         Assert.Equal(StatusCodes.BadCertificateUntrusted, before.Status.Code);
         Assert.True(accepted.IsGood, accepted.Reason);
         Assert.Equal(StatusCodes.BadCertificateUntrusted, after.Status.Code);
         Assert.Contains(validator.RejectedStore.Rejected, c => c.RawData.AsSpan().SequenceEqual(pki.Leaf));
     }
 
+    // RFC 5280 §6.3.3 (f): a CRL whose signature does not verify with the issuer's key does not count, so revocation stays unknown.
     [Fact]
     public void A_CRL_not_signed_by_the_issuer_is_ignored()
     {
         var pki = Shared.Value;
         var impostorKey = KeyGenerator.Generate(KeyAlgorithm.Rsa2048);
         var impostor = new Pki(CertificateAuthority.CreateRoot("CN=Test Root", impostorKey, Start, Start.AddYears(10)), impostorKey, pki.Leaf, pki.OtherLeaf);
-        var validator = new TrustListValidator();
+        var validator = new PkiCertificateValidator();
         validator.AddTrusted(pki.Ca.Certificate.GetDer());
         validator.AddRevocationList(Crl(impostor, Start, Start.AddDays(30), pki.Leaf));
 
@@ -108,6 +113,6 @@ public sealed class TrustListValidatorTests
     [Fact]
     public void Garbage_is_BadCertificateInvalid()
     {
-        Assert.Equal(StatusCodes.BadCertificateInvalid, new TrustListValidator().Validate(Check([1, 2, 3], Start)).Status.Code);
+        Assert.Equal(StatusCodes.BadCertificateInvalid, new PkiCertificateValidator().Validate(Check([1, 2, 3], Start)).Status.Code);
     }
 }
