@@ -85,7 +85,7 @@ internal sealed class ClientChannel : IAsyncDisposable
 
     private async Task OpenSecureChannelAsync(SecurityTokenRequestType type, CancellationToken ct)
     {
-        var clientNonce = _security.Policy is null ? [] : System.Security.Cryptography.RandomNumberGenerator.GetBytes(SecurityPolicy.NonceLength);
+        var clientNonce = _security.Policy is null ? [] : System.Security.Cryptography.RandomNumberGenerator.GetBytes(_security.Policy.NonceLength);
         var request = new OpenSecureChannelRequest
         {
             RequestType = type, SecurityMode = _security.Mode, ClientNonce = clientNonce, RequestedLifetime = _requestedLifetime,

@@ -39,7 +39,10 @@ public sealed record ClientOptions
     /// <summary>When set, only endpoints with this security mode are considered; otherwise the strongest mode wins.</summary>
     public MessageSecurityMode? SecurityMode { get; init; }
 
-    /// <summary>Policies the client will use, most secure first; SHA-1 policies are absent unless added explicitly.</summary>
+    /// <summary>
+    /// Policies the client will use. The deprecated SHA-1 policies (Basic128Rsa15, Basic256) are absent by default, so a
+    /// server offering only them is refused with BadSecurityPolicyRejected; listing them here explicitly enables them.
+    /// </summary>
     public IReadOnlyList<string> AllowedPolicies { get; init; } = [.. SecurityPolicies.ByStrength.Where(p => p is not (SecurityPolicies.Basic128Rsa15 or SecurityPolicies.Basic256))];
 }
 

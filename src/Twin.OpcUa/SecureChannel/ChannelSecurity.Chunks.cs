@@ -48,21 +48,21 @@ public sealed partial class ChannelSecurity
         var mine = IsServer ? keys.Server : keys.Client;
         if (Mode == MessageSecurityMode.Sign)
         {
-            var signedOnly = new byte[plain.Length + SecurityPolicy.SymmetricSignatureSize];
+            var signedOnly = new byte[plain.Length + Policy!.SymmetricSignatureSize];
             plain.CopyTo(signedOnly, 0);
             WriteSize(signedOnly, signedOnly.Length);
-            HMACSHA256.HashData(mine.SigningKey, signedOnly.AsSpan(0, plain.Length)).CopyTo(signedOnly.AsSpan(plain.Length));
+            Policy.SymmetricSign(mine.SigningKey, signedOnly.AsSpan(0, plain.Length)).CopyTo(signedOnly.AsSpan(plain.Length));
             return signedOnly;
         }
         var content = plain.Length - headerLength;
-        var fixedPart = content + 1 + SecurityPolicy.SymmetricSignatureSize;
+        var fixedPart = content + 1 + Policy!.SymmetricSignatureSize;
         var padding = (SecurityPolicy.BlockSize - fixedPart % SecurityPolicy.BlockSize) % SecurityPolicy.BlockSize;
         var output = new byte[headerLength + fixedPart + padding];
         plain.CopyTo(output, 0);
         WritePadding(output.AsSpan(plain.Length), padding, extra: false);
         WriteSize(output, output.Length);
-        var signatureAt = output.Length - SecurityPolicy.SymmetricSignatureSize;
-        HMACSHA256.HashData(mine.SigningKey, output.AsSpan(0, signatureAt)).CopyTo(output.AsSpan(signatureAt));
+        var signatureAt = output.Length - Policy.SymmetricSignatureSize;
+        Policy.SymmetricSign(mine.SigningKey, output.AsSpan(0, signatureAt)).CopyTo(output.AsSpan(signatureAt));
         using var aes = Aes.Create();
         aes.Key = mine.EncryptingKey;
         aes.EncryptCbc(output.AsSpan(headerLength), mine.InitializationVector, output.AsSpan(headerLength), PaddingMode.None);
@@ -123,9 +123,9 @@ public sealed partial class ChannelSecurity
             aes.Key = theirs.EncryptingKey;
             aes.DecryptCbc(plain.AsSpan(headerLength), theirs.InitializationVector, plain.AsSpan(headerLength), PaddingMode.None);
         }
-        var signatureAt = plain.Length - SecurityPolicy.SymmetricSignatureSize;
+        var signatureAt = plain.Length - Policy!.SymmetricSignatureSize;
         if (signatureAt < headerLength + 8) throw Failed("the chunk is too short for its signature");
-        var expected = HMACSHA256.HashData(theirs.SigningKey, plain.AsSpan(0, signatureAt));
+        var expected = Policy!.SymmetricSign(theirs.SigningKey, plain.AsSpan(0, signatureAt));
         if (!CryptographicOperations.FixedTimeEquals(expected, plain.AsSpan(signatureAt))) throw Failed("the symmetric signature does not verify");
         return Mode == MessageSecurityMode.SignAndEncrypt ? StripPadding(plain, signatureAt, headerLength, extra: false) : plain[..signatureAt];
     }

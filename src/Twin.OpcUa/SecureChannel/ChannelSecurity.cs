@@ -61,8 +61,8 @@ public sealed partial class ChannelSecurity
     public void AddToken(uint tokenId, byte[] clientNonce, byte[] serverNonce)
     {
         if (Policy is null) return;
-        if (clientNonce.Length != SecurityPolicy.NonceLength || serverNonce.Length != SecurityPolicy.NonceLength)
-            throw new UaException(StatusCodes.BadNonceInvalid, $"Nonces must be {SecurityPolicy.NonceLength} bytes.");
+        if (clientNonce.Length != Policy.NonceLength || serverNonce.Length != Policy.NonceLength)
+            throw new UaException(StatusCodes.BadNonceInvalid, $"Nonces must be {Policy.NonceLength} bytes.");
         var keys = new TokenKeys(tokenId, Policy.DeriveKeys(serverNonce, clientNonce), Policy.DeriveKeys(clientNonce, serverNonce));
         lock (_sync)
         {
@@ -95,8 +95,8 @@ public sealed partial class ChannelSecurity
             var blocks = (chunkSize - headerLength) / cipherBlock;
             return blocks * plainBlock - 8 - LocalKey!.KeySize / 8 - (cipherBlock > 256 ? 2 : 1);
         }
-        if (Mode == MessageSecurityMode.Sign) return chunkSize - headerLength - 8 - SecurityPolicy.SymmetricSignatureSize;
-        return (chunkSize - headerLength) / SecurityPolicy.BlockSize * SecurityPolicy.BlockSize - 8 - SecurityPolicy.SymmetricSignatureSize - 1;
+        if (Mode == MessageSecurityMode.Sign) return chunkSize - headerLength - 8 - Policy.SymmetricSignatureSize;
+        return (chunkSize - headerLength) / SecurityPolicy.BlockSize * SecurityPolicy.BlockSize - 8 - Policy.SymmetricSignatureSize - 1;
     }
 
     /// <summary>The length of the unencrypted headers of a chunk: 16 for MSG/CLO, 12 plus the asymmetric header for OPN.</summary>

@@ -134,7 +134,7 @@ internal sealed partial class ServerConnection : IDisposable
             throw new UaException(StatusCodes.BadSecurityModeRejected, $"Security mode {request.SecurityMode} does not fit policy {_security.PolicyUri}.");
         var token = _channel.Open(request, _security.PolicyUri);
         _security.Mode = request.SecurityMode;
-        var serverNonce = _security.Policy is null ? [] : System.Security.Cryptography.RandomNumberGenerator.GetBytes(SecurityPolicy.NonceLength);
+        var serverNonce = _security.Policy is null ? [] : System.Security.Cryptography.RandomNumberGenerator.GetBytes(_security.Policy.NonceLength);
         _security.AddToken(token.TokenId, request.ClientNonce ?? [], serverNonce);
         var response = new OpenSecureChannelResponse
         {

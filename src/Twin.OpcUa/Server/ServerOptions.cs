@@ -57,7 +57,11 @@ public sealed record ServerOptions
     /// <summary>The application instance certificate with its private key; without one only SecurityPolicy None is offered.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
 
-    /// <summary>Secure policies offered when a certificate is set (Sign and SignAndEncrypt each). SHA-1 policies are not implemented.</summary>
+    /// <summary>
+    /// Secure policies offered when a certificate is set (Sign and SignAndEncrypt each). The deprecated SHA-1 policies
+    /// (Basic128Rsa15, Basic256) are not in the default list: an OPN for them is refused with BadSecurityPolicyRejected
+    /// unless they are listed here explicitly.
+    /// </summary>
     public IReadOnlyList<string> SecurityPolicyUris { get; init; } = [SecureChannel.SecurityPolicies.Aes256Sha256RsaPss, SecureChannel.SecurityPolicies.Aes128Sha256RsaOaep, SecureChannel.SecurityPolicies.Basic256Sha256];
 
     /// <summary>Also offer SecurityPolicy None (on by default so discovery works; switch off to refuse plaintext sessions).</summary>

@@ -7,10 +7,13 @@ namespace Twin.OpcUa.Tests.Interop;
 /// <summary>node-opcua's client (an independent implementation) against our server over real TCP with SecurityPolicy None.</summary>
 public sealed class NodeOpcUaClientTests
 {
-    internal static async Task<JsonElement> RunClientAsync(string endpointUrl, params string[] extra)
+    internal static Task<JsonElement> RunClientAsync(string endpointUrl, params string[] extra) => RunClientAsync([], endpointUrl, extra);
+
+    /// <summary>Runs Peers/client.js with node options (e.g. <see cref="Sha1PolicyTests.AllowPkcs1Decryption"/>) before the script.</summary>
+    internal static async Task<JsonElement> RunClientAsync(string[] nodeOptions, string endpointUrl, params string[] extra)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Peers", "client.js");
-        var result = await Peer.RunAsync("node", [script, endpointUrl, .. extra], Path.Combine(RepoPaths.Root, "tests", "peers"), TimeSpan.FromSeconds(90));
+        var result = await Peer.RunAsync("node", [.. nodeOptions, script, endpointUrl, .. extra], Path.Combine(RepoPaths.Root, "tests", "peers"), TimeSpan.FromSeconds(90));
         Assert.True(result.ExitCode == 0, result.All);
         var line = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{'));
         return JsonDocument.Parse(line).RootElement;

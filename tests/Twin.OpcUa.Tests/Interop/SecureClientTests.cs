@@ -66,6 +66,9 @@ public sealed class SecureClientTests
     [InlineData(SecurityPolicies.Aes128Sha256RsaOaep, MessageSecurityMode.SignAndEncrypt)]
     [InlineData(SecurityPolicies.Aes256Sha256RsaPss, MessageSecurityMode.Sign)]
     [InlineData(SecurityPolicies.Aes256Sha256RsaPss, MessageSecurityMode.SignAndEncrypt)]
+    [InlineData(SecurityPolicies.Basic256, MessageSecurityMode.SignAndEncrypt)]
+    [InlineData(SecurityPolicies.Basic128Rsa15, MessageSecurityMode.Sign)]
+    [InlineData(SecurityPolicies.Basic128Rsa15, MessageSecurityMode.SignAndEncrypt)]
     public async Task Our_client_and_server_agree_on_every_policy_and_mode(string policy, MessageSecurityMode mode)
     {
         var serverOptions = TestPlant.Options with
