@@ -121,6 +121,33 @@ internal sealed partial class ServerConnection : IDisposable
         if (frame.ChunkType != 'F') throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, "OPN must fit in one chunk.");
         var clear = MessageChunk.Parse(frame, _limits);
         var header = clear.Asymmetric!;
+        try
+        {
+            await OpenCheckedAsync(clear, header, frame, ct).ConfigureAwait(false);
+            AuditOpen(header, StatusCodes.Good, "secure channel opened");
+        }
+        catch (UaException e) when (!_openAudited)
+        {
+            AuditOpen(header, e.StatusCode.Code, e.Message);
+            throw;
+        }
+    }
+
+    private bool _openAudited;
+
+    /// <summary>Part 5 §6.4.6 AuditOpenSecureChannelEventType, with the status the server decided on.</summary>
+    private void AuditOpen(AsymmetricSecurityHeader header, uint status, string message)
+    {
+        if (!_options.Audit.IsWatched) return;
+        _openAudited = status != StatusCodes.Good;
+        _options.Audit.Raise(new AuditEvent(AuditEventTypes.AuditOpenSecureChannelEventType, _options.Time.GetUtcNow(), status == StatusCodes.Good, status, "SecureChannel/OpenSecureChannel", message)
+        {
+            SecureChannelId = _channel.IsOpen ? _channel.ChannelId : 0, Certificate = header.SenderCertificate, SecurityPolicyUri = header.SecurityPolicyUri,
+        });
+    }
+
+    private async Task OpenCheckedAsync(MessageChunk clear, AsymmetricSecurityHeader header, Frame frame, CancellationToken ct)
+    {
         if (_channel.IsOpen ? clear.ChannelId != _channel.ChannelId : clear.ChannelId != 0)
             throw new UaException(StatusCodes.BadTcpSecureChannelUnknown, $"OPN names channel {clear.ChannelId}.");
         if (_channel.IsOpen && header.SecurityPolicyUri != _security.PolicyUri)
@@ -157,9 +184,24 @@ internal sealed partial class ServerConnection : IDisposable
         if (header.ReceiverCertificateThumbprint is null || !header.ReceiverCertificateThumbprint.AsSpan().SequenceEqual(ChannelSecurity.Thumbprint(_options.Certificate.RawData)))
             throw new UaException(StatusCodes.BadCertificateInvalid, "OPN is encrypted for another certificate.");
         var verdict = _options.CertificateValidator.Validate(new Security.CertificateCheck(clientCertificate, [], Security.CertificateUse.ApplicationInstance, null, _options.Time.GetUtcNow()));
-        // Part 4 §5.5.2: the client learns only that security checks failed; the precise reason stays on the server (rejected list).
-        if (!verdict.IsGood) throw new UaException(StatusCodes.BadSecurityChecksFailed, $"Client certificate refused: {verdict.Status} {verdict.Reason}");
+        // Part 4 §5.5.2: the client learns only that security checks failed; the precise reason stays on the server (rejected list, audit).
+        if (!verdict.IsGood)
+        {
+            AuditCertificate(header, verdict);
+            AuditOpen(header, verdict.Status.Code, verdict.Reason);
+            throw new UaException(StatusCodes.BadSecurityChecksFailed, $"Client certificate refused: {verdict.Status} {verdict.Reason}");
+        }
         return ChannelSecurity.Create(isServer: true, policy, MessageSecurityMode.SignAndEncrypt, _options.Certificate, clientCertificate);
+    }
+
+    /// <summary>Part 5 §6.4.18 – §6.4.23: the AuditCertificate subtype for the fault.</summary>
+    private void AuditCertificate(AsymmetricSecurityHeader header, Security.CertificateVerdict verdict)
+    {
+        if (!_options.Audit.IsWatched) return;
+        _options.Audit.Raise(new AuditEvent(AuditEventTypes.ForCertificateFault(verdict.Status.Code), _options.Time.GetUtcNow(), false, verdict.Status, "Security/Certificate", verdict.Reason)
+        {
+            Certificate = header.SenderCertificate, SecurityPolicyUri = header.SecurityPolicyUri,
+        });
     }
 
     private void StartRequest(MessageChunk chunk, byte[] body, CancellationToken ct)

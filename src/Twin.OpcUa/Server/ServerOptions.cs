@@ -76,6 +76,9 @@ public sealed record ServerOptions
     /// <summary>The roles of a user who signed in with a certificate (after validation); AuthenticatedUser is always added.</summary>
     public Func<System.Security.Cryptography.X509Certificates.X509Certificate2, IReadOnlySet<string>> UserCertificateRoles { get; init; } = _ => new HashSet<string>();
 
+    /// <summary>Where security audit events (channel, session and certificate failures and successes) are raised (Part 5 §6.4).</summary>
+    public AuditEventSink Audit { get; init; } = new();
+
     /// <summary>The clock for token lifetimes and session timeouts.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -17,10 +17,17 @@ internal sealed partial class Services
         {
             // Part 4 §5.6.2: the client certificate must be the channel's and name the client's ApplicationUri.
             if (r.ClientCertificate is null || !r.ClientCertificate.AsSpan().SequenceEqual(security.RemoteCertificate))
+            {
+                AuditCertificate(channel, AuditEventTypes.AuditCertificateMismatchEventType, StatusCodes.BadCertificateInvalid, "The session certificate is not the channel's.", r.ClientCertificate);
                 throw new UaException(StatusCodes.BadCertificateInvalid, "The session certificate is not the channel's.");
+            }
             using var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(r.ClientCertificate);
             if (!Security.CertificateNames.UrisOf(cert).Contains(r.ClientDescription.ApplicationUri ?? ""))
-                throw new UaException(StatusCodes.BadCertificateUriInvalid, $"The client certificate does not name {r.ClientDescription.ApplicationUri}.");
+            {
+                var why = $"The client certificate does not name {r.ClientDescription.ApplicationUri}.";
+                AuditCertificate(channel, AuditEventTypes.AuditCertificateDataMismatchEventType, StatusCodes.BadCertificateUriInvalid, why, r.ClientCertificate);
+                throw new UaException(StatusCodes.BadCertificateUriInvalid, why);
+            }
         }
         var session = _sessions.Create(r.SessionName ?? "", channel.ChannelId, r.RequestedSessionTimeout);
         session.ClientCertificate = security.RemoteCertificate;
@@ -92,7 +99,7 @@ internal sealed partial class Services
                 var roles = new HashSet<string>(account.Roles) { Roles.AuthenticatedUser };
                 return (account.UserName, roles);
             case X509IdentityToken x when _options.UserCertificateValidator is { } validator && (channel.Security.Policy ?? SecurityPolicy.Find(NoneEndpointTokenPolicy)) is { } signaturePolicy:
-                return AuthenticateCertificate(x, tokenSignature, signaturePolicy, validator, serverNonce);
+                return AuthenticateCertificate(channel, x, tokenSignature, signaturePolicy, validator, serverNonce);
             default:
                 throw new UaException(StatusCodes.BadIdentityTokenInvalid, $"User identity token {token.TypeId} is not accepted.");
         }
@@ -102,11 +109,15 @@ internal sealed partial class Services
     /// Part 4 §7.41.5: the user certificate must pass validation and the token signature, made with the user's key over the server
     /// certificate and the last server nonce, must verify (BadIdentityTokenRejected, BadUserSignatureInvalid).
     /// </summary>
-    private (string User, IReadOnlySet<string> Roles) AuthenticateCertificate(X509IdentityToken token, SignatureData signature, SecurityPolicy policy, Security.ICertificateValidator validator, byte[] serverNonce)
+    private (string User, IReadOnlySet<string> Roles) AuthenticateCertificate(ChannelContext channel, X509IdentityToken token, SignatureData signature, SecurityPolicy policy, Security.ICertificateValidator validator, byte[] serverNonce)
     {
         if (token.CertificateData is not { Length: > 0 } der) throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The X509 token carries no certificate.");
         var verdict = validator.Validate(new Security.CertificateCheck(der, [], Security.CertificateUse.UserIdentity, null, _options.Time.GetUtcNow()));
-        if (!verdict.IsGood) throw new UaException(StatusCodes.BadIdentityTokenRejected, $"User certificate refused: {verdict.Status} {verdict.Reason}");
+        if (!verdict.IsGood)
+        {
+            AuditCertificate(channel, AuditEventTypes.ForCertificateFault(verdict.Status.Code), verdict.Status.Code, verdict.Reason, der);
+            throw new UaException(StatusCodes.BadIdentityTokenRejected, $"User certificate refused: {verdict.Status} {verdict.Reason}");
+        }
         using var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(der);
         using var key = System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPublicKey(cert) ?? throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The user certificate has no RSA key.");
         var signed = _options.Certificate!.RawData.Concat(serverNonce).ToArray();

@@ -39,8 +39,8 @@ internal sealed partial class Services
             {
                 GetEndpointsRequest r => GetEndpoints(r),
                 FindServersRequest r => FindServers(r),
-                CreateSessionRequest r => CreateSession(channel, r),
-                ActivateSessionRequest r => ActivateSession(channel, r),
+                CreateSessionRequest r => Audited(channel, r, () => CreateSession(channel, r)),
+                ActivateSessionRequest r => Audited(channel, r, () => ActivateSession(channel, r)),
                 CloseSessionRequest r => CloseSession(channel, r),
                 BrowseRequest r => Browse(Session(channel, r.RequestHeader), r),
                 BrowseNextRequest r => BrowseNext(Session(channel, r.RequestHeader), r),

@@ -47,8 +47,12 @@ public sealed class NodeClientNegativeTests
     {
         var pki = MatrixPki.Shared;
         var rejected = new RejectionRecorder();
+        var audit = new List<AuditEvent>();
+        var sink = new AuditEventSink();
+        sink.Raised += e => { lock (audit) audit.Add(e); };
         var options = TestPlant.Options with
         {
+            Audit = sink,
             ApplicationUri = TestPki.ServerUri, Certificate = pki.OurServer.Certificate, CertificateValidator = pki.Validator(rejected),
             SecurityPolicyUris = [SecurityPolicies.Basic256Sha256, SecurityPolicies.Aes128Sha256RsaOaep],
         };
@@ -93,6 +97,10 @@ public sealed class NodeClientNegativeTests
             // time and revocation-unknown); Part 4 Table 106 names BadCertificateIssuerRevoked, which is what we keep.
             var expectedNode = fault == Fault.IssuerRevoked ? "BadSecurityChecksFailed" : StatusCodes.NameOf(code);
             Assert.True(expectedNode == NodeVerdict(name), $"{name}: node-opcua says {NodeVerdict(name)}");
+            // Part 5 §6.4.6 and §6.4.18 – §6.4.23: the refused channel and the certificate fault are both audited with the precise code.
+            var events = EventsFor(pki.NodeClient[fault].Certificate);
+            Assert.Contains(events, e => e.EventType == AuditEventTypes.AuditOpenSecureChannelEventType && !e.Status && e.StatusCode.Code == code);
+            Assert.Contains(events, e => e.EventType == AuditEventTypes.ForCertificateFault(code) && !e.Status && e.StatusCode.Code == code);
         }
         // node-opcua's certificate manager does not look at URIs; CreateSession does (Part 4 §5.6.2).
         Assert.Equal("Good", NodeVerdict("wrong-uri"));
@@ -102,5 +110,27 @@ public sealed class NodeClientNegativeTests
         Assert.Equal("BadSecurityPolicyRejected", Told("sha1-basic256"));
         Assert.Equal("BadSecurityPolicyRejected", Told("sha1-basic128rsa15"));
         Assert.Equal(0, host.SessionCount);
+
+        Assert.Equal(AuditEventTypes.AuditCertificateUntrustedEventType, AuditEventTypes.ForCertificateFault(StatusCodes.BadCertificateUntrusted));
+        Assert.Equal(AuditEventTypes.AuditCertificateExpiredEventType, AuditEventTypes.ForCertificateFault(StatusCodes.BadCertificateTimeInvalid));
+        Assert.Equal(AuditEventTypes.AuditCertificateRevokedEventType, AuditEventTypes.ForCertificateFault(StatusCodes.BadCertificateRevocationUnknown));
+        var good = EventsFor(pki.NodeClient[Fault.None].Certificate);
+        Assert.Contains(good, e => e.EventType == AuditEventTypes.AuditOpenSecureChannelEventType && e.Status && e.SecurityPolicyUri == SecurityPolicies.Basic256Sha256);
+        Assert.Contains(good, e => e.EventType == AuditEventTypes.AuditCreateSessionEventType && e.Status && e.SessionId is not null);
+        Assert.Contains(good, e => e.EventType == AuditEventTypes.AuditActivateSessionEventType && e.Status);
+        // Part 4 §5.6.2: the ApplicationUri mismatch is a failed CreateSession and a certificate data mismatch.
+        var wrongUri = EventsFor(pki.NodeClient[Fault.WrongApplicationUri].Certificate);
+        Assert.Contains(wrongUri, e => e.EventType == AuditEventTypes.AuditCreateSessionEventType && !e.Status && e.StatusCode.Code == StatusCodes.BadCertificateUriInvalid);
+        Assert.Contains(wrongUri, e => e.EventType == AuditEventTypes.AuditCertificateDataMismatchEventType && e.StatusCode.Code == StatusCodes.BadCertificateUriInvalid);
+        // Part 4 §5.6.3: a wrong password is a failed ActivateSession naming the user.
+        Assert.Contains(good, e => e.EventType == AuditEventTypes.AuditActivateSessionEventType && !e.Status && e.StatusCode.Code == StatusCodes.BadUserAccessDenied && e.ClientUserId == "operator");
+        // Part 4 §5.5.2: a policy the server does not offer (SHA-1 included) is a failed OpenSecureChannel.
+        foreach (var policy in new[] { SecurityPolicies.Aes256Sha256RsaPss, SecurityPolicies.Basic256, SecurityPolicies.Basic128Rsa15 })
+            Assert.Contains(good, e => e.EventType == AuditEventTypes.AuditOpenSecureChannelEventType && !e.Status && e.SecurityPolicyUri == policy && e.StatusCode.Code == StatusCodes.BadSecurityPolicyRejected);
+
+        List<AuditEvent> EventsFor(System.Security.Cryptography.X509Certificates.X509Certificate2 c)
+        {
+            lock (audit) return [.. audit.Where(e => e.Certificate is { } der && der.AsSpan().SequenceEqual(c.RawData))];
+        }
     }
 }

@@ -1,0 +1,78 @@
+using Twin.OpcUa.Encoding;
+
+namespace Twin.OpcUa.Server;
+
+/// <summary>The standard NodeIds of the audit event types a server raises for security events (Part 5 §6.4.3 – §6.4.23).</summary>
+public static class AuditEventTypes
+{
+    public static readonly NodeId AuditOpenSecureChannelEventType = 2060u;
+    public static readonly NodeId AuditCreateSessionEventType = 2071u;
+    public static readonly NodeId AuditActivateSessionEventType = 2075u;
+    public static readonly NodeId AuditCertificateEventType = 2080u;
+    public static readonly NodeId AuditCertificateDataMismatchEventType = 2082u;
+    public static readonly NodeId AuditCertificateExpiredEventType = 2085u;
+    public static readonly NodeId AuditCertificateInvalidEventType = 2086u;
+    public static readonly NodeId AuditCertificateUntrustedEventType = 2087u;
+    public static readonly NodeId AuditCertificateRevokedEventType = 2088u;
+    public static readonly NodeId AuditCertificateMismatchEventType = 2089u;
+
+    /// <summary>
+    /// The AuditCertificate subtype for a validation fault (Part 5 §6.4.18 – §6.4.23): time faults are "expired", trust
+    /// faults "untrusted", revocation faults (revoked or unknown) "revoked", URI and host name faults "data mismatch".
+    /// </summary>
+    public static NodeId ForCertificateFault(uint status) => status switch
+    {
+        StatusCodes.BadCertificateTimeInvalid or StatusCodes.BadCertificateIssuerTimeInvalid => AuditCertificateExpiredEventType,
+        StatusCodes.BadCertificateUntrusted or StatusCodes.BadCertificateChainIncomplete => AuditCertificateUntrustedEventType,
+        StatusCodes.BadCertificateRevoked or StatusCodes.BadCertificateIssuerRevoked or StatusCodes.BadCertificateRevocationUnknown
+            or StatusCodes.BadCertificateIssuerRevocationUnknown => AuditCertificateRevokedEventType,
+        StatusCodes.BadCertificateUriInvalid or StatusCodes.BadCertificateHostNameInvalid => AuditCertificateDataMismatchEventType,
+        _ => AuditCertificateInvalidEventType,
+    };
+}
+
+/// <summary>
+/// One audit event (Part 5 §6.4.3 AuditEventType and its security subtypes): what happened, whether it succeeded, the
+/// status code the server decided on (the precise one, even where the client was told only BadSecurityChecksFailed).
+/// </summary>
+public sealed record AuditEvent(NodeId EventType, DateTimeOffset Time, bool Status, StatusCode StatusCode, string SourceName, string Message)
+{
+    /// <summary>The secure channel the event concerns (0 before one is assigned).</summary>
+    public uint SecureChannelId { get; init; }
+
+    /// <summary>The session the event concerns, when there is one.</summary>
+    public NodeId? SessionId { get; init; }
+
+    /// <summary>The user the client tried to sign in as (ActivateSession).</summary>
+    public string? ClientUserId { get; init; }
+
+    /// <summary>The certificate the event concerns (DER): the client's application certificate or a user certificate.</summary>
+    public byte[]? Certificate { get; init; }
+
+    public string? SecurityPolicyUri { get; init; }
+}
+
+/// <summary>Where a server raises its audit events; the twin subscribes to <see cref="Raised"/>.</summary>
+public sealed class AuditEventSink
+{
+    /// <summary>Raised for each audit event, on the thread that handles the request; keep handlers short.</summary>
+    public event Action<AuditEvent>? Raised;
+
+    internal bool IsWatched => Raised is not null;
+
+    internal void Raise(AuditEvent e)
+    {
+        var handlers = Raised;
+        if (handlers is null) return;
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<AuditEvent>>())
+        {
+            try
+            {
+                handler(e);
+            }
+#pragma warning disable CA1031 // A subscriber's fault must not take a connection down with it.
+            catch (Exception) { }
+#pragma warning restore CA1031
+        }
+    }
+}
