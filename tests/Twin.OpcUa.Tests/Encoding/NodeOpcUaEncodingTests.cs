@@ -126,4 +126,18 @@ public sealed class NodeOpcUaEncodingTests
         Assert.True(StatusCodes.All.Count > 120);
         Assert.Empty(mismatches);
     }
+
+    // Part 5 §6.4: the audit event types we raise carry the standard NodeIds, as node-opcua's ObjectTypeIds name them.
+    [Fact]
+    public async Task Audit_event_type_ids_match_node_opcua()
+    {
+        var theirs = (await Peer.Value).GetProperty("auditTypes");
+        var ours = typeof(Twin.OpcUa.Server.AuditEventTypes).GetFields().Where(f => f.FieldType == typeof(NodeId)).ToList();
+        var mismatches = ours
+            .Where(f => !theirs.TryGetProperty(f.Name, out var v) || v.GetUInt32() != ((NodeId)f.GetValue(null)!).NumericId)
+            .Select(f => $"{f.Name} = {f.GetValue(null)}")
+            .ToList();
+        Assert.Equal(10, ours.Count);
+        Assert.Empty(mismatches);
+    }
 }

@@ -57,4 +57,6 @@ const ids = {};
 for (const n of names) ids[n] = o.ObjectIds[n + "_Encoding_DefaultBinary"] ?? null;
 const codes = {};
 for (const [k, c] of Object.entries(o.StatusCodes)) if (c && typeof c.value === "number") codes[k] = c.value;
-console.log(JSON.stringify({ values: out, encodingIds: ids, statusCodes: codes }));
+const objectTypes = {};
+for (const [k, id] of Object.entries(o.ObjectTypeIds)) if (k.startsWith("Audit")) objectTypes[k] = id;
+console.log(JSON.stringify({ values: out, encodingIds: ids, statusCodes: codes, auditTypes: objectTypes }));
