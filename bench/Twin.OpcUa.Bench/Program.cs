@@ -1,85 +1,123 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Numerics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using Twin.OpcUa.Client;
-using Twin.OpcUa.Encoding;
 using Twin.OpcUa.Messages;
 using Twin.OpcUa.SecureChannel;
-using Twin.OpcUa.Security;
-using Twin.OpcUa.Server;
-using Twin.Pki.Authority;
-using Twin.Pki.Encoding;
-using Twin.Pki.Keys;
 
-// Secure sessions per second (Basic256Sha256 SignAndEncrypt, RSA-2048: OPN + CreateSession + ActivateSession + CloseSession)
-// and reads per second on one session, against our server and node-opcua's server, with our client, in one run.
+// The OPC UA bench: node-opcua's client against our server and against node-opcua's server, each server in its own
+// process so its CPU time can be read; then 2,000 concurrent secure sessions on our server.
 // Usage: dotnet run -c Release --project bench/Twin.OpcUa.Bench [seconds-per-measurement]
+//        (internally: `serve PORT FOLDER` runs our server alone, see ServeMode)
+if (args is ["serve", var portText, var folder])
+{
+    await ServeMode.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), folder);
+    return;
+}
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var root = FindRoot();
 var pki = BenchPki.Create();
 var work = Directory.CreateTempSubdirectory("twin-opcua-bench").FullName;
 
-var serverOptions = new ServerOptions
-{
-    ApplicationUri = BenchPki.ServerUri, Certificate = pki.Server, CertificateValidator = pki.Validator(), SecurityPolicyUris = [SecurityPolicies.Basic256Sha256],
-};
-var space = new AddressSpace(BenchPki.ServerUri, "urn:planttrust:bench");
-var plant = space.AddFolder(null, "Plant");
-space.AddVariable(plant.NodeId, "Temperature", 21.5);
-await using var ours = UaServerHost.StartTcp(space, serverOptions);
-await using var node = await NodeServer.StartAsync(root, work, pki);
+var oursFolder = Path.Combine(work, "ours");
+pki.Write(pki.Server, oursFolder, "server");
+var nodeServerCerts = Path.Combine(work, "node-server");
+pki.Write(pki.NodeServer, nodeServerCerts, "server");
+var nodeServerPki = Path.Combine(work, "node-server-pki");
+pki.WriteNodePki(Path.Combine(nodeServerPki, "server"));
+pki.WriteNodePki(Path.Combine(nodeServerPki, "user"));
+var nodeClient = Path.Combine(work, "node-client");
+pki.Write(pki.NodeClient, nodeClient, "client");
+pki.WriteNodePki(Path.Combine(nodeClient, "pki"));
 
-var client = new ClientOptions
+await using var ours = await ServerProcess.StartOursAsync(oursFolder);
+await using var node = await ServerProcess.StartNodeAsync(root, nodeServerPki, nodeServerCerts);
+var targets = new[] { (Name: "ours", Server: ours, NodeId: "ns=2;s=Plant.Temperature"), (Name: "node", Server: node, NodeId: "ns=1;s=Plant.Temperature") };
+
+var sessions = new Dictionary<string, (double PerSecond, double CpuMs)>();
+foreach (var t in targets)
 {
-    ApplicationUri = BenchPki.ClientUri, Certificate = pki.Client, ServerCertificateValidator = pki.Validator(),
-    AllowedPolicies = [SecurityPolicies.Basic256Sha256], SecurityMode = MessageSecurityMode.SignAndEncrypt,
-};
+    // Untimed first: both servers JIT-compile their handshake paths (.NET tiers up, V8 optimizes) before CPU is counted.
+    await NodeClientAsync("sessions", t.Server.EndpointUrl);
+    var before = t.Server.CpuTime;
+    var (count, elapsed) = await NodeClientAsync("sessions", t.Server.EndpointUrl);
+    var cpu = t.Server.CpuTime - before;
+    sessions[t.Name] = (count / elapsed, cpu.TotalMilliseconds / count);
+}
+var reads = new Dictionary<(string, int), (double PerSecond, double CpuUs)>();
+foreach (var outstanding in new[] { 1, 16 })
+    foreach (var t in targets)
+    {
+        var before = t.Server.CpuTime;
+        var (count, elapsed) = await NodeClientAsync("reads", t.Server.EndpointUrl, outstanding.ToString(CultureInfo.InvariantCulture), t.NodeId);
+        reads[(t.Name, outstanding)] = (count / elapsed, (t.Server.CpuTime - before).TotalMicroseconds / count);
+    }
+var (established, establishSeconds, rssBefore, rssAfter, cpuPerSession) = await ConcurrentSessionsAsync(ours, 2000);
 
 Console.WriteLine($"## Twin.OpcUa (measured {DateTime.UtcNow:yyyy-MM-dd})");
 Console.WriteLine();
-Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {RuntimeDescription()}; each figure is {seconds:0} s of work after a warm-up.");
+Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {RuntimeDescription()}; node {NodeVersion()}; each figure is {seconds:0} s of work after a warm-up.");
 Console.WriteLine();
-Console.WriteLine("| measurement | our server | node-opcua server |");
-Console.WriteLine("| --- | --- | --- |");
-Console.WriteLine($"| secure sessions/s (Basic256Sha256 SignAndEncrypt, RSA-2048, our client) | {await SessionsPerSecond(ours.EndpointUrl):0.0} | {await SessionsPerSecond(node.EndpointUrl):0.0} |");
+Console.WriteLine("node-opcua's client (Basic256Sha256, SignAndEncrypt, RSA-2048) against each server; server CPU is the server process's user+system time over the run.");
+Console.WriteLine();
+Console.WriteLine("| measurement | our server | node-opcua server | ratio (ours / node) | goal |");
+Console.WriteLine("| --- | --- | --- | --- | --- |");
+Console.WriteLine($"| secure sessions/s | {sessions["ours"].PerSecond:0.0} | {sessions["node"].PerSecond:0.0} | {sessions["ours"].PerSecond / sessions["node"].PerSecond:0.00} | — |");
+Console.WriteLine($"| server CPU per session (ms) | {sessions["ours"].CpuMs:0.00} | {sessions["node"].CpuMs:0.00} | {sessions["ours"].CpuMs / sessions["node"].CpuMs:0.00} | ≤ 0.20 |");
 foreach (var outstanding in new[] { 1, 16 })
-    Console.WriteLine($"| reads/s on one secure session, {outstanding} outstanding | {await ReadsPerSecond(ours.EndpointUrl, new NodeId("Plant.Temperature", 2), outstanding):0} | {await ReadsPerSecond(node.EndpointUrl, new NodeId("Plant.Temperature", 1), outstanding):0} |");
+{
+    var (o, n) = (reads[("ours", outstanding)], reads[("node", outstanding)]);
+    Console.WriteLine($"| reads/s, one session, {outstanding} outstanding | {o.PerSecond:0} | {n.PerSecond:0} | {o.PerSecond / n.PerSecond:0.00} | ≥ 5 |");
+    Console.WriteLine($"| server CPU per read (µs), {outstanding} outstanding | {o.CpuUs:0.0} | {n.CpuUs:0.0} | {o.CpuUs / n.CpuUs:0.00} | — |");
+}
+Console.WriteLine();
+Console.WriteLine($"2,000 concurrent secure sessions on our server (our client, 16 connects in flight, each a full connect: None channel + GetEndpoints, secure OPN, CreateSession, ActivateSession): " +
+    $"{established} established in {establishSeconds:0.0} s ({established / establishSeconds:0} sessions/s); server resident memory {rssBefore / 1048576.0:0} MiB before, " +
+    $"{rssAfter / 1048576.0:0} MiB with all open ({(rssAfter - rssBefore) / 1024.0 / Math.Max(1, established):0} KiB per session); server CPU {cpuPerSession:0.00} ms per session.");
 return;
 
-async Task<double> SessionsPerSecond(string url)
+async Task<(long Count, double Seconds)> NodeClientAsync(string mode, string url, params string[] extra)
 {
-    await using (await ClientSession.ConnectAsync(url, client)) { }
-    var count = 0;
-    var watch = Stopwatch.StartNew();
-    while (watch.Elapsed.TotalSeconds < seconds)
-    {
-        await using (await ClientSession.ConnectAsync(url, client)) { }
-        count++;
-    }
-    return count / watch.Elapsed.TotalSeconds;
+    var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.Combine(root, "tests", "peers") };
+    foreach (var a in new[] { Path.Combine(root, "bench", "Twin.OpcUa.Bench", "node-client.js"), mode, url, seconds.ToString(CultureInfo.InvariantCulture), nodeClient }.Concat(extra))
+        psi.ArgumentList.Add(a);
+    using var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(seconds + 120));
+    if (process.ExitCode != 0) throw new InvalidOperationException($"node-opcua client {mode} failed: {await stderr}");
+    var line = (await stdout).Split('\n').Last(l => l.StartsWith('{'));
+    var json = JsonDocument.Parse(line).RootElement;
+    return (json.GetProperty("count").GetInt64(), json.GetProperty("seconds").GetDouble());
 }
 
-async Task<double> ReadsPerSecond(string url, NodeId nodeId, int outstanding)
+async Task<(int Established, double Seconds, long RssBefore, long RssAfter, double CpuMsPerSession)> ConcurrentSessionsAsync(ServerProcess server, int count)
 {
-    await using var session = await ClientSession.ConnectAsync(url, client);
-    for (var i = 0; i < 100; i++) await session.ReadValueAsync(nodeId);
-    var count = 0;
-    var watch = Stopwatch.StartNew();
-    var workers = Enumerable.Range(0, outstanding).Select(async _ =>
+    var options = new ClientOptions
     {
-        while (watch.Elapsed.TotalSeconds < seconds)
-        {
-            var v = await session.ReadValueAsync(nodeId);
-            if (v.StatusCode.IsBad) throw new InvalidOperationException($"read failed: {v.StatusCode}");
-            Interlocked.Increment(ref count);
-        }
-    });
-    await Task.WhenAll(workers);
-    return count / watch.Elapsed.TotalSeconds;
+        ApplicationUri = BenchPki.ClientUri, Certificate = pki.Client.Cert, ServerCertificateValidator = pki.Validator(),
+        AllowedPolicies = [SecurityPolicies.Basic256Sha256], SecurityMode = MessageSecurityMode.SignAndEncrypt, AutoReconnect = false,
+    };
+    var rssBefore = server.ResidentBytes;
+    var cpuBefore = server.CpuTime;
+    var open = new System.Collections.Concurrent.ConcurrentBag<ClientSession>();
+    var next = -1;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+    {
+        while (Interlocked.Increment(ref next) < count) open.Add(await ClientSession.ConnectAsync(server.EndpointUrl, options));
+    }));
+    var elapsed = watch.Elapsed.TotalSeconds;
+    var cpu = (server.CpuTime - cpuBefore).TotalMilliseconds;
+    var rssAfter = server.ResidentBytes;
+    foreach (var s in open) await s.DisposeAsync();
+    return (open.Count, elapsed, rssBefore, rssAfter, cpu / open.Count);
+}
+
+static string NodeVersion()
+{
+    using var p = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, UseShellExecute = false })!;
+    return p.StandardOutput.ReadToEnd().Trim();
 }
 
 static string RuntimeDescription()
@@ -93,104 +131,4 @@ static string FindRoot()
     var dir = new DirectoryInfo(AppContext.BaseDirectory);
     while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PlantTrust.sln"))) dir = dir.Parent;
     return dir?.FullName ?? throw new InvalidOperationException("PlantTrust.sln not found");
-}
-
-/// <summary>A CA with server and client certificates for the bench, issued by Twin.Pki.</summary>
-internal sealed class BenchPki
-{
-    public const string ServerUri = "urn:planttrust:bench:server";
-    public const string ClientUri = "urn:planttrust:bench:client";
-    public const string NodeServerUri = "urn:node-opcua:peer:server";
-
-    public required CertificateAuthority Ca { get; init; }
-    public required X509Certificate2 Server { get; init; }
-    public required X509Certificate2 Client { get; init; }
-    public required (X509Certificate2 Cert, KeyPair Key) NodeServer { get; init; }
-    public required byte[] Crl { get; init; }
-
-    public static BenchPki Create()
-    {
-        var start = DateTimeOffset.UtcNow.AddDays(-1);
-        var caKey = KeyGenerator.Generate(KeyAlgorithm.Rsa2048);
-        var ca = CertificateAuthority.CreateRoot("CN=Bench CA", caKey, start, start.AddYears(1));
-        (X509Certificate2, KeyPair) Issue(string cn, string uri)
-        {
-            var key = KeyGenerator.Generate(KeyAlgorithm.Rsa2048);
-            var der = ca.Issue(new IssuanceRequest($"CN={cn}", key.PublicKey, CertificateProfile.OpcUaApplication, start, start.AddMonths(6)) { UriNames = [uri], DnsNames = ["localhost"], IpAddresses = [IPAddress.Loopback] }).GetDer();
-            using var rsa = RSA.Create();
-            rsa.ImportPkcs8PrivateKey(key.ExportPkcs8(), out _);
-            using var cert = X509CertificateLoader.LoadCertificate(der);
-            return (cert.CopyWithPrivateKey(rsa), key);
-        }
-        using var caCert = X509CertificateLoader.LoadCertificate(ca.Certificate.GetDer());
-        using var caRsa = RSA.Create();
-        caRsa.ImportPkcs8PrivateKey(caKey.ExportPkcs8(), out _);
-        var crl = new CertificateRevocationListBuilder().Build(caCert.SubjectName, X509SignatureGenerator.CreateForRSA(caRsa, RSASignaturePadding.Pkcs1), BigInteger.One,
-            start.AddMonths(6), HashAlgorithmName.SHA256, X509AuthorityKeyIdentifierExtension.CreateFromCertificate(caCert, true, false), start);
-        return new BenchPki { Ca = ca, Server = Issue("Bench server", ServerUri).Item1, Client = Issue("Bench client", ClientUri).Item1, NodeServer = Issue("node-opcua bench", NodeServerUri), Crl = crl };
-    }
-
-    public PkiCertificateValidator Validator()
-    {
-        var v = new PkiCertificateValidator();
-        v.AddTrusted(Ca.Certificate.GetDer());
-        v.AddRevocationList(Crl);
-        return v;
-    }
-}
-
-/// <summary>The node-opcua peer server of the interop tests (tests/Twin.OpcUa.Tests/Peers/server.js) with secure endpoints.</summary>
-internal sealed class NodeServer : IAsyncDisposable
-{
-    private readonly Process _process;
-
-    private NodeServer(Process process, string url)
-    {
-        _process = process;
-        EndpointUrl = url;
-    }
-
-    public string EndpointUrl { get; }
-
-    public static async Task<NodeServer> StartAsync(string root, string work, BenchPki pki)
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var pkiFolder = Path.Combine(work, "node-pki");
-        var certs = Path.Combine(work, "node-certs");
-        Directory.CreateDirectory(certs);
-        File.WriteAllText(Path.Combine(certs, "server.pem"), pki.NodeServer.Cert.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(certs, "server.key"), Pem.Encode("PRIVATE KEY", pki.NodeServer.Key.ExportPkcs8()));
-        foreach (var store in new[] { "server", "user" })
-        {
-            Directory.CreateDirectory(Path.Combine(pkiFolder, store, "trusted", "certs"));
-            Directory.CreateDirectory(Path.Combine(pkiFolder, store, "trusted", "crl"));
-            File.WriteAllBytes(Path.Combine(pkiFolder, store, "trusted", "certs", "ca.der"), pki.Ca.Certificate.GetDer());
-            File.WriteAllBytes(Path.Combine(pkiFolder, store, "trusted", "crl", "ca.crl"), pki.Crl);
-        }
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = Path.Combine(root, "tests", "peers") };
-        foreach (var a in new[] { Path.Combine(root, "tests", "Twin.OpcUa.Tests", "Peers", "server.js"), port.ToString(CultureInfo.InvariantCulture), pkiFolder, certs }) psi.ArgumentList.Add(a);
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) ready.TrySetException(new InvalidOperationException("node-opcua server exited"));
-            else if (e.Data.StartsWith("READY ", StringComparison.Ordinal)) ready.TrySetResult();
-        };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new NodeServer(process, $"opc.tcp://127.0.0.1:{port}");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _process.StandardInput.Close();
-        try { await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)); }
-        catch (TimeoutException) { _process.Kill(entireProcessTree: true); }
-        _process.Dispose();
-    }
 }
