@@ -14,6 +14,11 @@ if (args is ["serve", var portText, var folder])
     await ServeMode.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), folder);
     return;
 }
+if (args is ["profile"])
+{
+    ProfileMode.Run();
+    return;
+}
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var root = FindRoot();
 var pki = BenchPki.Create();
