@@ -72,6 +72,8 @@ public sealed partial class HostProcess : IAsyncDisposable
         };
         psi.ArgumentList.Add(HostDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
+        // Hosts run side by side in the tests: their enrollment listeners take free ports too, unless a test says otherwise.
+        psi.Environment["Twin__Est__Port"] = "0";
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var host = new HostProcess(process);

@@ -30,12 +30,12 @@ public static class EstServices
         services.AddSingleton(options);
         services.AddSingleton(manufacturers);
         services.AddSingleton(sp => new EstTwinBackend(
-            sp.GetRequiredService<ITwinControl>(),
+            () => sp.GetRequiredService<ITwinControl>(),
             sp.GetRequiredService<IPlantReadModel>(),
             sp.GetRequiredService<PlantRuntime>().Distribution,
             sp.GetRequiredService<SimulationClock>(),
             run,
-            sp.GetRequiredService<IRequiredActor<EnrollmentLogActor>>().ActorRef,
+            token => sp.GetRequiredService<IRequiredActor<EnrollmentLogActor>>().GetAsync(token),
             options,
             manufacturers));
         services.AddSingleton<IEstBackend>(sp => sp.GetRequiredService<EstTwinBackend>());

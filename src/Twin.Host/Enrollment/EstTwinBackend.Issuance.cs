@@ -79,7 +79,7 @@ public sealed partial class EstTwinBackend
             var domain = FindDomain(null) ?? throw new InvalidOperationException("The run has no CA yet to issue the enrollment listener's TLS certificate.");
             var key = KeyGenerator.Generate(KeyAlgorithm.EcdsaP256);
             var csr = CertificationRequest.Create("CN=PlantTrust registrar,O=PlantTrust", key, [], ["localhost"], [IPAddress.Loopback]);
-            var answer = await _control.AskEntityAsync<object>(new EntityId(domain.Ca), new IssueFromCsr(EnrollmentLogActor.LogId, csr.GetDer(), CertificateProfile.TlsServer, _options.Lifetime), AnswerTimeout);
+            var answer = await _control.Value.AskEntityAsync<object>(new EntityId(domain.Ca), new IssueFromCsr(EnrollmentLogActor.LogId, csr.GetDer(), CertificateProfile.TlsServer, _options.Lifetime), AnswerTimeout);
             if (answer is not CertificateGranted granted)
                 throw new InvalidOperationException($"CA {domain.Ca} refused the enrollment listener's TLS certificate: {(answer as CertificateRefused)?.Reason ?? answer.GetType().Name}");
             var certificate = Certificate.FromDer(granted.CertificateDer);
@@ -141,7 +141,7 @@ public sealed partial class EstTwinBackend
         object answer;
         try
         {
-            answer = await _control.AskEntityAsync<object>(new EntityId(domain.Ca), new IssueFromCsr(entity, csrDer, _options.Profile, _options.Lifetime), AnswerTimeout);
+            answer = await _control.Value.AskEntityAsync<object>(new EntityId(domain.Ca), new IssueFromCsr(entity, csrDer, _options.Profile, _options.Lifetime), AnswerTimeout);
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {

@@ -25,19 +25,22 @@ namespace Twin.Host.Enrollment;
 public sealed partial class EstTwinBackend : IEstBackend, IDisposable
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(20);
-    private readonly ITwinControl _control;
+    private readonly Lazy<ITwinControl> _control;
     private readonly IPlantReadModel _model;
     private readonly CrlDistributionPoint _distribution;
     private readonly SimulationClock _clock;
     private readonly RunId _run;
-    private readonly IActorRef _log;
+    private readonly Func<CancellationToken, Task<IActorRef>> _log;
     private readonly EstOptions _options;
     private readonly EstManufacturers _manufacturers;
 
-    /// <summary>Creates the backend over the run's control interface, read model, distribution point and clock.</summary>
-    public EstTwinBackend(ITwinControl control, IPlantReadModel model, CrlDistributionPoint distribution, SimulationClock clock, RunId run, IActorRef log, EstOptions options, EstManufacturers manufacturers)
+    /// <summary>
+    /// Creates the backend over the run's control interface, read model, distribution point and clock. The control interface and
+    /// the enrollment log are reached when first needed: the actor system starts beside the web host, not before it.
+    /// </summary>
+    public EstTwinBackend(Func<ITwinControl> control, IPlantReadModel model, CrlDistributionPoint distribution, SimulationClock clock, RunId run, Func<CancellationToken, Task<IActorRef>> log, EstOptions options, EstManufacturers manufacturers)
     {
-        _control = control;
+        _control = new Lazy<ITwinControl>(control);
         _model = model;
         _distribution = distribution;
         _clock = clock;
@@ -77,7 +80,7 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
     public async Task<IReadOnlyList<Certificate>> CaCertificatesAsync(EstDomain domain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(domain);
-        var answer = await _control.AskEntityAsync<CaCertificate>(new EntityId(domain.Ca), new GetCaCertificate(), AnswerTimeout);
+        var answer = await _control.Value.AskEntityAsync<CaCertificate>(new EntityId(domain.Ca), new GetCaCertificate(), AnswerTimeout);
         if (answer.CertificateDer is null) return [];
         var ca = Certificate.FromDer(answer.CertificateDer);
         var published = _distribution.Snapshot().Entries.Select(e => Certificate.FromDer(e.CaCertificate)).ToList();
@@ -150,5 +153,9 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
         return RecordAsync(new EnrollmentDecided(_run, _clock.Now, EnrollmentLogActor.LogId, audit.Protocol, audit.Operation, audit.Client, audit.Granted, audit.Reason));
     }
 
-    private Task<EnrollmentLogActor.Recorded> RecordAsync(Twin.Actors.Protocol.ITwinEvent e) => _log.Ask<EnrollmentLogActor.Recorded>(new EnrollmentLogActor.Record(e), AnswerTimeout);
+    private async Task<EnrollmentLogActor.Recorded> RecordAsync(Twin.Actors.Protocol.ITwinEvent e)
+    {
+        var log = await _log(CancellationToken.None);
+        return await log.Ask<EnrollmentLogActor.Recorded>(new EnrollmentLogActor.Record(e), AnswerTimeout);
+    }
 }
