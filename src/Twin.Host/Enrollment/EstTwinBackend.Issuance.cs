@@ -153,10 +153,11 @@ public sealed partial class EstTwinBackend
             case CertificateGranted granted:
             {
                 var certificate = Certificate.FromDer(granted.CertificateDer);
-                await RecordAsync(new ExternalCertificateEnrolled(_run, _clock.Now, entity, new EntityId(domain.Ca), protocol, op, client, granted.CertificateDer));
-                await AuditAsync(new EnrollmentAudit(protocol, op, client, true, $"{domain.Ca} issued {certificate.SerialNumber} to {entity}."));
-                var chain = await CaCertificatesAsync(domain, CancellationToken.None);
-                return new EstResult(200, "issued", certificate, chain);
+                var now = _clock.Now;
+                await RecordAsync(
+                    new ExternalCertificateEnrolled(_run, now, entity, new EntityId(domain.Ca), protocol, op, client, granted.CertificateDer),
+                    new EnrollmentDecided(_run, now, EnrollmentLogActor.LogId, protocol, op, client, true, $"{domain.Ca} issued {certificate.SerialNumber} to {entity}."));
+                return new EstResult(200, "issued", certificate);
             }
             case CertificateRefused refused:
             {

@@ -33,6 +33,8 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
     private readonly Func<CancellationToken, Task<IActorRef>> _log;
     private readonly EstOptions _options;
     private readonly EstManufacturers _manufacturers;
+    private readonly Lock _trustGate = new();
+    private (long Version, (PathValidator Validator, List<Certificate> Issuers, List<CertificateRevocationList> Crls) Trust)? _trust;
 
     /// <summary>
     /// Creates the backend over the run's control interface, read model, distribution point and clock. The control interface and
@@ -96,11 +98,8 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
     {
         if (certificate is null) return new EstClient(EstClientKind.None, null, "anonymous", null, "No TLS client certificate was presented.");
         var at = Now;
-        var (_, entries) = _distribution.Snapshot();
-        var anchors = entries.Where(e => e.IsRoot).Select(e => Certificate.FromDer(e.CaCertificate)).ToList();
-        var issuers = entries.Where(e => !e.IsRoot).Select(e => Certificate.FromDer(e.CaCertificate)).ToList();
-        var crls = entries.Where(e => e.Crl is not null).Select(e => CertificateRevocationList.FromDer(e.Crl!)).ToList();
-        var plant = new PathValidator(anchors).Validate(certificate, at, issuers, crls);
+        var (validator, issuers, crls) = PlantTrust();
+        var plant = validator.Validate(certificate, at, issuers, crls);
         if (plant.IsValid)
         {
             var holder = _model.Current.Holders.TryGetValue(PlantSnapshot.HolderKey(certificate.Issuer, certificate.SerialNumber.Hex), out var h) ? h : null;
@@ -114,6 +113,22 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
         }
         return new EstClient(EstClientKind.None, certificate, certificate.Subject, null,
             $"The client certificate ({certificate.Subject}, issued by {certificate.Issuer}) is neither from this plant's PKI nor a known manufacturer's IDevID at {at:O}: {plant}");
+    }
+
+    // Parsing every CA certificate and CRL on each request would be wasted work: rebuild only when the plant published something new.
+    private (PathValidator Validator, List<Certificate> Issuers, List<CertificateRevocationList> Crls) PlantTrust()
+    {
+        var (version, entries) = _distribution.Snapshot();
+        lock (_trustGate)
+        {
+            if (_trust is { } t && t.Version == version) return t.Trust;
+            var anchors = entries.Where(e => e.IsRoot).Select(e => Certificate.FromDer(e.CaCertificate)).ToList();
+            var issuers = entries.Where(e => !e.IsRoot).Select(e => Certificate.FromDer(e.CaCertificate)).ToList();
+            var crls = entries.Where(e => e.Crl is not null).Select(e => CertificateRevocationList.FromDer(e.Crl!)).ToList();
+            var trust = (new PathValidator(anchors), issuers, crls);
+            _trust = (version, trust);
+            return trust;
+        }
     }
 
     /// <inheritdoc />
@@ -153,9 +168,9 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
         return RecordAsync(new EnrollmentDecided(_run, _clock.Now, EnrollmentLogActor.LogId, audit.Protocol, audit.Operation, audit.Client, audit.Granted, audit.Reason));
     }
 
-    private async Task<EnrollmentLogActor.Recorded> RecordAsync(Twin.Actors.Protocol.ITwinEvent e)
+    private async Task<EnrollmentLogActor.Recorded> RecordAsync(params Twin.Actors.Protocol.ITwinEvent[] events)
     {
         var log = await _log(CancellationToken.None);
-        return await log.Ask<EnrollmentLogActor.Recorded>(new EnrollmentLogActor.Record(e), AnswerTimeout);
+        return await log.Ask<EnrollmentLogActor.Recorded>(new EnrollmentLogActor.Record(events), AnswerTimeout);
     }
 }

@@ -22,7 +22,10 @@ public sealed class EnrollmentLogActor : ReceivePersistentActor
         Command<Record>(r =>
         {
             var sender = Sender;
-            Persist(r.Event, e => sender.Tell(new Recorded(e)));
+            var pending = r.Events.Count;
+            // Nothing here depends on the previous write: PersistAllAsync lets a burst of enrollments share journal commits,
+            // while each answer still waits until its own events are stored.
+            PersistAllAsync(r.Events, _ => { if (--pending == 0) sender.Tell(new Recorded(r.Events)); });
         });
     }
 
@@ -32,9 +35,13 @@ public sealed class EnrollmentLogActor : ReceivePersistentActor
     /// <summary>Props for the log.</summary>
     public static Props Props(RunId run) => Akka.Actor.Props.Create(() => new EnrollmentLogActor(run));
 
-    /// <summary>Journal <paramref name="Event"/>; answered with <see cref="Recorded"/> once it is stored.</summary>
-    public sealed record Record(ITwinEvent Event);
+    /// <summary>Journal <paramref name="Events"/> (at least one); answered with <see cref="Recorded"/> once all are stored.</summary>
+    public sealed record Record(IReadOnlyList<ITwinEvent> Events)
+    {
+        /// <summary>Journal one event.</summary>
+        public Record(ITwinEvent e) : this([e]) { }
+    }
 
-    /// <summary>The event is in the journal.</summary>
-    public sealed record Recorded(ITwinEvent Event);
+    /// <summary>The events are in the journal.</summary>
+    public sealed record Recorded(IReadOnlyList<ITwinEvent> Events);
 }
