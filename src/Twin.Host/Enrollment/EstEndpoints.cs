@@ -79,6 +79,7 @@ public static class EstEndpoints
         if (op == EstOperation.ServerKeyGen)
         {
             var generated = await backend.ServerKeyGenAsync(domain, authenticated, csr, context.RequestAborted);
+            var destroyed = false;
             try
             {
                 if (!generated.Result.Issued || generated.Pkcs8 is null)
@@ -89,11 +90,16 @@ public static class EstEndpoints
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = ServerKeyGenResponse.ContentType;
                 await context.Response.Body.WriteAsync(ServerKeyGenResponse.Encode(generated.Pkcs8, generated.Result.Certificate!), context.RequestAborted);
+                // Chunked: the client has the answer only with the final chunk. The key is destroyed (and that journaled) once the
+                // body has left, and before the answer ends — so by the time a client holds the key, the server no longer does.
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await generated.DestroyAsync();
+                destroyed = true;
                 await context.Response.CompleteAsync();
             }
             finally
             {
-                await generated.DestroyAsync();
+                if (!destroyed) await generated.DestroyAsync();
             }
             return;
         }
