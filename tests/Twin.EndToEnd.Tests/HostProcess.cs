@@ -21,6 +21,9 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The enrollment listener's address (EST, BRSKI), once the host printed it.</summary>
+    public Uri? EnrollmentAddress { get; private set; }
+
     public string StdOut { get { lock (_stdout) return _stdout.ToString(); } }
 
     public string StdErr { get { lock (_stderr) return _stderr.ToString(); } }
@@ -72,6 +75,8 @@ public sealed partial class HostProcess : IAsyncDisposable
         };
         psi.ArgumentList.Add(HostDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
+        // Hosts run side by side in the tests: their enrollment listeners take free ports too, unless a test says otherwise.
+        psi.Environment["Twin__Est__Port"] = "0";
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var host = new HostProcess(process);
@@ -79,6 +84,8 @@ public sealed partial class HostProcess : IAsyncDisposable
         {
             if (e.Data is null) return;
             lock (host._stdout) host._stdout.AppendLine(e.Data);
+            var est = EnrollmentLine().Match(e.Data);
+            if (est.Success) host.EnrollmentAddress = new Uri(est.Groups[1].Value);
             var m = ListeningLine().Match(e.Data);
             if (m.Success) host._listening.TrySetResult(new Uri(m.Groups[1].Value));
         };
@@ -122,6 +129,9 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     [GeneratedRegex(@"PlantTrust dashboard: (http://\S+)")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"PlantTrust enrollment \(EST, BRSKI\): (https://\S+)")]
+    private static partial Regex EnrollmentLine();
 }
 
 public sealed record EntityDto(string Id, string Kind, string? KeyAlgorithm, string? CurrentSerial, bool? Reachable, string? CrlStatus, List<CertificateDto> Certificates);

@@ -15,6 +15,8 @@ public static class EventText
         return new EventView(offset, e.At, e.Entity, KindOf(e), Summary(e));
     }
 
+    private static string Verdict(bool granted) => granted ? "granted" : "refused";
+
     private static string Summary(ITwinEvent e) => e switch
     {
         RootCaCreated r => Certificate.FromDer(r.CertificateDer) is var c
@@ -37,6 +39,10 @@ public static class EventText
         DeviceEnrollmentRequested q => $"sent a PKCS#10 request to {q.Ca} ({q.Reason})",
         DeviceCertificateInstalled d => Certificate.FromDer(d.CertificateDer) is var c
             ? $"installed certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
+        ExternalCertificateEnrolled x => Certificate.FromDer(x.CertificateDer) is var c
+            ? $"enrolled over {x.Protocol} {x.Operation} as {x.Client}: {x.Ca} issued {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
+        EnrollmentDecided d => $"{Verdict(d.Granted)} {d.Protocol} {d.Operation} from {d.Client}: {d.Reason}",
+        ServerKeyDestroyed k => $"destroyed the server-generated key of certificate {k.Serial} after delivery",
         _ => e.GetType().Name,
     };
 

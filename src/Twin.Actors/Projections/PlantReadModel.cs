@@ -109,6 +109,17 @@ public sealed class PlantReadModel : IPlantReadModel
             case DeviceEnrollmentRequested:
                 entities = Touch(entities, e.Entity, EntityKinds.Device, e.At);
                 break;
+            case ExternalCertificateEnrolled x:
+            {
+                var cert = Certificate.FromDer(x.CertificateDer);
+                entities = Upsert(entities, x.Entity, EntityKinds.Device, x.At, v => v with
+                {
+                    KeyAlgorithm = cert.PublicKey.Algorithm.ToString(),
+                    Certificates = Supersede(v.Certificates, x.At).Add(CertificateView.Of(cert, x.At)),
+                });
+                holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), x.Entity.Value);
+                break;
+            }
             case DeviceCertificateInstalled c:
             {
                 var cert = Certificate.FromDer(c.CertificateDer);

@@ -63,7 +63,7 @@ internal static class ServeCommand
             var scenario = ScenarioLoader.LoadFile(file ?? options.Scenario);
             app = TwinHost.Build(options, scenario.ToPlant(seed, mode, speed));
         }
-        catch (Exception e) when (e is StorageUnavailableException or UsageException or ScenarioException)
+        catch (Exception e) when (e is StorageUnavailableException or UsageException or ScenarioException or Enrollment.EnrollmentConfigurationException)
         {
             await Console.Error.WriteLineAsync($"PlantTrust cannot start: {e.Message}");
             return Program.BadInput;
@@ -75,7 +75,7 @@ internal static class ServeCommand
         }
         catch (IOException e)
         {
-            await Console.Error.WriteLineAsync($"PlantTrust cannot listen on {options.Urls}: {e.Message} Stop the other process or choose another address with --urls.");
+            await Console.Error.WriteLineAsync($"PlantTrust cannot listen on {options.Urls} or the enrollment port {options.Est.Port}: {e.Message} Stop the other process or choose another address with --urls (dashboard) or Twin__Est__Port (enrollment).");
             await app.DisposeAsync();
             return 1;
         }

@@ -1,5 +1,6 @@
 using Twin.Actors.Plant;
 using Twin.Host.Api;
+using Twin.Host.Enrollment;
 using Twin.Web.Components;
 
 namespace Twin.Host.Hosting;
@@ -17,6 +18,7 @@ public static class TwinHost
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(10));
         builder.Services.AddTwin(options, spec);
+        builder.Services.AddEstEnrollment(options.Est, spec.Run);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
         var app = builder.Build();

@@ -22,6 +22,9 @@ public sealed class TwinOptions
     /// <summary>The scenario served when none is named: the demo bundled with the executable.</summary>
     public string Scenario { get; set; } = Path.Combine(AppContext.BaseDirectory, "scenarios", "demo.yaml");
 
+    /// <summary>The enrollment listener (EST and BRSKI over HTTPS on 127.0.0.1) and whom it trusts.</summary>
+    public Twin.Host.Enrollment.EstOptions Est { get; set; } = new();
+
     /// <summary>The absolute path of the journal database.</summary>
     public string DatabasePath => Path.GetFullPath(Database ?? Path.Combine(DataFolder, "planttrust.db"));
 

@@ -5,6 +5,7 @@ using Twin.Actors.Keys;
 using Twin.Actors.Persistence;
 using Twin.Actors.Plant;
 using Twin.Actors.Projections;
+using Twin.Host.Enrollment;
 
 namespace Twin.Host.Hosting;
 
@@ -43,6 +44,7 @@ public static class TwinServices
             });
             akka.AddTwinSerialization();
             akka.AddTwinPersistence(options.DatabasePath);
+            akka.AddEnrollmentLog(spec.Run);
             akka.WithActors((system, registry) =>
             {
                 var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work, runtime), "plant");

@@ -86,17 +86,23 @@ public sealed class CertificationRequest
     /// Creates a request signed by <paramref name="key"/>, which may live in a secure element, asking for the given
     /// subjectAltName URIs and DNS names through an extensionRequest attribute (RFC 2985 §5.4.2).
     /// </summary>
-    public static CertificationRequest Create(string subject, ISigningKey key, IReadOnlyList<string> uris, IReadOnlyList<string> dnsNames, PkiRandom? random = null)
+    public static CertificationRequest Create(string subject, ISigningKey key, IReadOnlyList<string> uris, IReadOnlyList<string> dnsNames, PkiRandom? random = null) =>
+        Create(subject, key, uris, dnsNames, [], random);
+
+    /// <summary>As the overload without addresses, also asking for IP addresses in subjectAltName (a TLS server reached by address).</summary>
+    public static CertificationRequest Create(string subject, ISigningKey key, IReadOnlyList<string> uris, IReadOnlyList<string> dnsNames, IReadOnlyList<System.Net.IPAddress> ipAddresses, PkiRandom? random = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(uris);
         ArgumentNullException.ThrowIfNull(dnsNames);
+        ArgumentNullException.ThrowIfNull(ipAddresses);
         var name = DistinguishedNames.Parse(subject);
         Org.BouncyCastle.Asn1.Asn1Set? attributes = null;
-        if (uris.Count + dnsNames.Count > 0)
+        if (uris.Count + dnsNames.Count + ipAddresses.Count > 0)
         {
             var names = uris.Select(u => new GeneralName(GeneralName.UniformResourceIdentifier, u))
-                .Concat(dnsNames.Select(d => new GeneralName(GeneralName.DnsName, d))).ToArray();
+                .Concat(dnsNames.Select(d => new GeneralName(GeneralName.DnsName, d)))
+                .Concat(ipAddresses.Select(ip => new GeneralName(GeneralName.IPAddress, ip.ToString()))).ToArray();
             var extensions = new X509ExtensionsGenerator();
             extensions.AddExtension(X509Extensions.SubjectAlternativeName, false, new GeneralNames(names));
             attributes = new Org.BouncyCastle.Asn1.DerSet(new Org.BouncyCastle.Asn1.Pkcs.AttributePkcs(

@@ -26,6 +26,9 @@ public sealed class ManifestTests
             ["DeviceCertificateInstalled"] = "dev.cert-installed.v1",
             ["DeviceState"] = "dev.state.v1",
             ["ClockPosition"] = "clock.position.v1",
+            ["ExternalCertificateEnrolled"] = "enroll.external-issued.v1",
+            ["EnrollmentDecided"] = "enroll.decided.v1",
+            ["ServerKeyDestroyed"] = "enroll.server-key-destroyed.v1",
         };
         var actual = TwinSerializer.Manifests.ToDictionary(p => p.Key.Name, p => p.Value);
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Twin.Actors.Projections;
+using Twin.Actors.Scenarios;
+using Twin.Host.Enrollment;
+using Twin.Host.Hosting;
+using Twin.Pki.Authority;
+using Twin.Pki.Certificates;
+using Twin.Pki.Est;
+using Twin.Pki.Keys;
+
+// EST /simpleenroll per second over loopback HTTPS (P-256) against a live twin in this process: the load generator keeps
+// C requests in flight on C kept-alive TLS connections, each authenticated with an allow-listed IDevID; every answer is a
+// certificate issued by the twin's issuing CA actor and journaled (SQLite). The peer, measured in the same run just before,
+// is raw issuance: the same CA operation (proof-of-possession check + signing) on pre-made requests, one thread, no HTTP,
+// no actors, no journal.
+// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C]
+var seconds = Arg("--seconds", 10);
+var concurrency = Arg("--concurrency", 16);
+var requests = Enumerable.Range(0, 2_000).Select(i => CertificationRequest.Create($"CN=bench-{i:00000},serialNumber=B{i:00000}", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256))).ToList();
+
+var raw = RawIssuancePerSecond(requests, TimeSpan.FromSeconds(5));
+Console.WriteLine(FormattableString.Invariant($"raw issuance (PoP check + issue, P-256, 1 thread): {raw:0} /s"));
+
+var folder = Path.Combine(Path.GetTempPath(), "planttrust-bench", Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(folder);
+var wall = DateTimeOffset.UtcNow;
+var manufacturer = CertificateAuthority.CreateRoot("CN=Bench Manufacturer", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), wall.AddYears(-1), wall.AddYears(10));
+var idevidKey = KeyGenerator.Generate(KeyAlgorithm.EcdsaP256);
+var idevid = manufacturer.Issue(new IssuanceRequest("CN=Bench Pledge,serialNumber=BENCH-1", idevidKey.PublicKey, CertificateProfile.IDevId, wall.AddYears(-1), wall.AddYears(5)));
+var manufacturerFile = Path.Combine(folder, "manufacturer.pem");
+await File.WriteAllTextAsync(manufacturerFile, manufacturer.Certificate.ToPem());
+var start = wall.AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+var scenario = ScenarioLoader.Load($"""
+    name: Enrollment bench
+    run: est-bench
+    start: {start}
+    clock:
+      mode: realtime
+      speed: 1
+    topology:
+      rootCa:
+        id: ca-root
+        subject: CN=Bench Root
+        algorithm: EcdsaP256
+        validity: P3650D
+      cas:
+        - id: ca-issuing
+          parent: ca-root
+          subject: CN=Bench Issuing CA
+          profile: IssuingCa
+    """, "bench.yaml");
+var options = new TwinOptions
+{
+    Urls = "http://127.0.0.1:0",
+    Database = Path.Combine(folder, "planttrust.db"),
+    Est = new EstOptions
+    {
+        Port = 0,
+        Manufacturers = [new ManufacturerOptions { CaFile = manufacturerFile }],
+        AllowList = [new AllowListEntry { SerialNumber = "BENCH-*" }],
+    },
+};
+var spec = scenario.ToPlant();
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder, Args = [] });
+builder.Logging.ClearProviders();
+builder.WebHost.UseUrls(options.Urls);
+builder.Services.AddTwin(options, spec);
+builder.Services.AddEstEnrollment(options.Est, spec.Run);
+await using var app = builder.Build();
+await app.StartAsync();
+var model = app.Services.GetRequiredService<IPlantReadModel>();
+while (!(model.Current.Entities.TryGetValue("ca-issuing", out var ca) && ca.Current is not null)) await Task.Delay(50);
+var address = app.Services.GetRequiredService<EnrollmentTlsListener>().Address!;
+var root = Certificate.FromPem(Twin.Pki.Encoding.Pem.Encode("CERTIFICATE", model.Current.Entities["ca-root"].Current!.Der.AsSpan()));
+
+using var clientCertificate = X509Certificate2.CreateFromPem(idevid.ToPem(), idevidKey.ExportPkcs8Pem());
+using var rootCertificate = X509CertificateLoader.LoadCertificate(root.GetDer());
+using var handler = new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = concurrency,
+    SslOptions = new SslClientAuthenticationOptions
+    {
+        ClientCertificates = [clientCertificate],
+        // Trust exactly the twin's root, as curl --cacert does.
+        CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { rootCertificate }, RevocationMode = X509RevocationMode.NoCheck },
+    },
+};
+using var http = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+var bodies = requests.Select(r => EstCodec.ToBase64Body(r.GetDer())).ToArray();
+
+// Without HTTP and TLS: the backend alone (client check, the CA actor's issuance, both journal writes), to show where time goes.
+var backend = app.Services.GetRequiredService<IEstBackend>();
+var domain = backend.FindDomain(null)!;
+var (directOk, directElapsed) = await DirectAsync(TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
+Console.WriteLine(FormattableString.Invariant($"backend only (no HTTP/TLS), {concurrency} in flight: {directOk / directElapsed.TotalSeconds:0} /s"));
+
+await LoadAsync(TimeSpan.FromSeconds(2)); // warm-up: TLS sessions, JIT, the registrar's own certificate
+var (ok, failed, elapsed) = await LoadAsync(TimeSpan.FromSeconds(seconds));
+var rate = ok / elapsed.TotalSeconds;
+Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS, {concurrency} in flight: {ok} issued, {failed} failed in {elapsed.TotalSeconds:0.0} s = {rate:0} /s"));
+Console.WriteLine(FormattableString.Invariant($"EST ÷ raw issuance: {rate / raw:P1}"));
+await app.StopAsync();
+return 0;
+
+async Task<(long Ok, long Failed, TimeSpan Elapsed)> LoadAsync(TimeSpan duration)
+{
+    long ok = 0, failed = 0, next = 0;
+    var watch = Stopwatch.StartNew();
+    var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        while (watch.Elapsed < duration)
+        {
+            var body = bodies[Interlocked.Increment(ref next) % bodies.Length];
+            using var content = new StringContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(EstPaths.Pkcs10MediaType);
+            using var response = await http.PostAsync("/.well-known/est/simpleenroll", content);
+            await response.Content.ReadAsByteArrayAsync();
+            if (response.IsSuccessStatusCode) Interlocked.Increment(ref ok);
+            else Interlocked.Increment(ref failed);
+        }
+    }).ToList();
+    await Task.WhenAll(workers);
+    return (ok, failed, watch.Elapsed);
+}
+
+async Task<(long Ok, TimeSpan Elapsed)> DirectAsync(TimeSpan duration)
+{
+    long ok = 0, next = 0;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        while (watch.Elapsed < duration)
+        {
+            var csr = requests[(int)(Interlocked.Increment(ref next) % requests.Count)];
+            var authenticated = backend.Authenticate(domain, idevid);
+            if ((await backend.EnrollAsync(domain, authenticated, csr, EstOperation.SimpleEnroll, CancellationToken.None)).Issued) Interlocked.Increment(ref ok);
+        }
+    }));
+    return (ok, watch.Elapsed);
+}
+
+static double RawIssuancePerSecond(List<CertificationRequest> csrs, TimeSpan duration)
+{
+    var at = DateTimeOffset.UtcNow;
+    var ca = CertificateAuthority.CreateRoot("CN=Raw Bench Root", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), at, at.AddYears(10))
+        .CreateSubordinate("CN=Raw Bench Issuing", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), CertificateProfile.IssuingCa, at, at.AddYears(5));
+    for (var i = 0; i < 200; i++) ca.Issue(CertificationRequest.FromDer(csrs[i % csrs.Count].GetDer()), CertificateProfile.LDevId, at, at.AddDays(365));
+    var watch = Stopwatch.StartNew();
+    var n = 0;
+    while (watch.Elapsed < duration)
+    {
+        // Parse as the server does, then check proof of possession and sign.
+        ca.Issue(CertificationRequest.FromDer(csrs[n % csrs.Count].GetDer()), CertificateProfile.LDevId, at, at.AddDays(365));
+        n++;
+    }
+    return n / watch.Elapsed.TotalSeconds;
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}

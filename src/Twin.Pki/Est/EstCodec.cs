@@ -1,0 +1,96 @@
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Cms;
+using Twin.Pki.Certificates;
+
+namespace Twin.Pki.Est;
+
+/// <summary>
+/// The bodies of RFC 7030: base64 ("Content-Transfer-Encoding: base64", §4) around DER, PKCS#10 requests in,
+/// certs-only CMS SignedData out (§4.1.3, §4.2.3). Pure functions; no I/O.
+/// </summary>
+public static class EstCodec
+{
+    /// <summary>The largest body accepted (base64 text); a PKCS#10 request or a certificate bundle is far smaller.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>Base64 with 64-character lines and CRLF, as RFC 7030 §4 (by reference to RFC 2045) transfers DER.</summary>
+    public static string ToBase64Body(ReadOnlySpan<byte> der)
+    {
+        var text = Convert.ToBase64String(der);
+        var lines = new System.Text.StringBuilder(text.Length + text.Length / 32 + 2);
+        for (var i = 0; i < text.Length; i += 64)
+            lines.Append(text, i, Math.Min(64, text.Length - i)).Append("\r\n");
+        return lines.ToString();
+    }
+
+    /// <summary>
+    /// Decodes a base64 body (line breaks and spaces allowed, RFC 2045) to bytes. Throws <see cref="PkiFormatException"/> naming
+    /// <paramref name="what"/> and the offending position when the text is not base64 or too large.
+    /// </summary>
+    public static byte[] FromBase64Body(ReadOnlySpan<byte> body, string what)
+    {
+        if (body.Length == 0)
+            throw new PkiFormatException($"{what}: the body is empty; expected base64-encoded DER.");
+        if (body.Length > MaxBodyBytes)
+            throw new PkiFormatException($"{what}: the body has {body.Length} bytes, more than the {MaxBodyBytes} accepted.");
+        var clean = new char[body.Length];
+        var n = 0;
+        for (var i = 0; i < body.Length; i++)
+        {
+            var b = body[i];
+            if (b is (byte)'\r' or (byte)'\n' or (byte)' ' or (byte)'\t') continue;
+            if (!(b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/' or (byte)'='))
+                throw new PkiFormatException($"{what}: byte 0x{b:x2} at offset {i} is not base64.");
+            clean[n++] = (char)b;
+        }
+        try
+        {
+            return Convert.FromBase64CharArray(clean, 0, n);
+        }
+        catch (FormatException e)
+        {
+            throw new PkiFormatException($"{what}: the base64 text is malformed ({n} significant characters; it must be a multiple of 4 with padding only at the end).", e);
+        }
+    }
+
+    /// <summary>Reads a /simpleenroll, /simplereenroll or /serverkeygen request body: base64 of a DER PKCS#10 request (RFC 7030 §4.2.1).</summary>
+    public static CertificationRequest ReadCsr(ReadOnlySpan<byte> body) =>
+        CertificationRequest.FromDer(FromBase64Body(body, "PKCS#10 request"));
+
+    /// <summary>
+    /// A certs-only "degenerate" SignedData (RFC 5652 §5, RFC 7030 §4.1.3): no signers, no content, the certificates
+    /// in order — DER, never BouncyCastle's default indefinite-length BER.
+    /// </summary>
+    public static byte[] CertsOnly(IEnumerable<Certificate> certificates)
+    {
+        ArgumentNullException.ThrowIfNull(certificates);
+        var list = certificates.ToList();
+        if (list.Count == 0)
+            throw new ArgumentException("A certs-only response needs at least one certificate.", nameof(certificates));
+        var certs = list.Select(c => (Asn1Encodable)Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(c.GetDer())).ToArray();
+        var signed = new SignedData(
+            new DerSet(),
+            new ContentInfo(CmsObjectIdentifiers.Data, null),
+            new DerSet(certs),
+            null,
+            new DerSet());
+        return new ContentInfo(CmsObjectIdentifiers.SignedData, signed).GetEncoded(Asn1Encodable.Der);
+    }
+
+    /// <summary>The certificates of a certs-only SignedData (DER or BER), for clients and tests.</summary>
+    public static IReadOnlyList<Certificate> ReadCertsOnly(ReadOnlySpan<byte> der)
+    {
+        try
+        {
+            var info = ContentInfo.GetInstance(Asn1Object.FromByteArray(der.ToArray()));
+            if (!CmsObjectIdentifiers.SignedData.Equals(info.ContentType))
+                throw new PkiFormatException($"certs-only PKCS#7: content type {info.ContentType} is not signedData (1.2.840.113549.1.7.2).");
+            var signed = SignedData.GetInstance(info.Content);
+            return signed.Certificates is null ? [] : [.. signed.Certificates.Cast<Asn1Encodable>().Select(c => Certificate.FromDer(c.GetEncoded(Asn1Encodable.Der)))];
+        }
+        catch (Exception e) when (e is not PkiException)
+        {
+            throw new PkiFormatException($"certs-only PKCS#7: malformed ({e.Message}).", e);
+        }
+    }
+}
