@@ -37,6 +37,11 @@ public static class EventText
         DeviceEnrollmentRequested q => $"sent a PKCS#10 request to {q.Ca} ({q.Reason})",
         DeviceCertificateInstalled d => Certificate.FromDer(d.CertificateDer) is var c
             ? $"installed certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
+        RegistrarCertified rc => $"registrar of domain {rc.Domain} holds its CMP protection certificate {Certificate.FromDer(rc.CertificateDer).SerialNumber}",
+        EnrollmentSecretIssued s => $"handed out one-time reference {s.Reference} to {s.Requester}",
+        RegistrarDecided d => $"{d.Verdict} {d.What} from {d.Who}{(d.Failure is null ? "" : $" ({d.Failure})")}: {d.Reason}",
+        DomainCertificateEnrolled de => Certificate.FromDer(de.CertificateDer) is var c
+            ? $"{de.Holder} enrolled in domain {de.Domain} by {de.Via}: certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
         _ => e.GetType().Name,
     };
 

@@ -26,6 +26,9 @@ public sealed record Scenario(
     /// <summary>Subordinate CAs, parents before children.</summary>
     public IReadOnlyList<SubordinateCaSpec> Subordinates { get; init; } = [];
 
+    /// <summary>Operator domains, each served by its registrar.</summary>
+    public IReadOnlyList<Entities.Registrar.RegistrarSettings> Domains { get; init; } = [];
+
     /// <summary>The plant to start for this scenario, with optional overrides from the command line.</summary>
     public PlantSpec ToPlant(long? seed = null, ClockMode? mode = null, double? speed = null, TimeSpan? until = null)
     {
@@ -57,6 +60,7 @@ public sealed record Scenario(
             Seed = seed ?? Seed,
             Until = duration is { } d ? Start.Add(d) : null,
             Timeline = Timeline,
+            Registrars = Domains.Select(d => (Entities.Registrar.RegistrarSettings.EntityIdOf(d.Domain), d)).ToList(),
         };
     }
 }

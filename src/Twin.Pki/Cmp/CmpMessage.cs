@@ -57,6 +57,9 @@ public sealed record CmpHeader(int Pvno, string? Sender, string? Recipient, byte
     /// <summary>True when generalInfo carries id-it-implicitConfirm.</summary>
     public bool ImplicitConfirm { get; init; }
 
+    /// <summary>The certificate profile the requester names in generalInfo (id-it-certProfile, RFC 9483 §3.1), or null.</summary>
+    public string? CertProfile { get; init; }
+
     /// <summary>transactionID as lower-case hex, or "" when absent.</summary>
     public string TransactionHex => TransactionId is null ? "" : Convert.ToHexStringLower(TransactionId);
 }
@@ -77,7 +80,7 @@ public sealed partial class CmpMessage
         var implicitConfirm = h.GetGeneralInfo() is { } infos && Array.Exists(infos, i => i.InfoType.Equals(CmpObjectIdentifiers.it_implicitConfirm));
         Header = new CmpHeader(h.Pvno.IntValueExact, NameOf(h.Sender), NameOf(h.Recipient), h.TransactionID?.GetOctets(), h.SenderNonce?.GetOctets(),
             h.RecipNonce?.GetOctets(), h.SenderKID?.GetOctets(), h.MessageTime is { } t ? new DateTimeOffset(t.ToDateTime(), TimeSpan.Zero) : null)
-        { ImplicitConfirm = implicitConfirm };
+        { ImplicitConfirm = implicitConfirm, CertProfile = CertProfileOf(h) };
         BodyType = (CmpBodyType)inner.Body.Type;
         ExtraCerts = [.. (inner.GetExtraCerts() ?? []).Where(c => c.IsX509v3PKCert).Select(c => Certificate.FromDer(c.X509v3PKCert.GetEncoded(Asn1Encodable.Der)))];
         var alg = h.ProtectionAlg;
@@ -179,6 +182,13 @@ public sealed partial class CmpMessage
     /// <summary>The protection certificate: the first of extraCerts whose subject key identifier is senderKID (else the first).</summary>
     public Certificate? ProtectionCertificate =>
         ExtraCerts.FirstOrDefault(c => Header.SenderKid is { } kid && CmpProtector.KeyIdentifiersOf(c).AsSpan().SequenceEqual(kid)) ?? (ExtraCerts.Count > 0 ? ExtraCerts[0] : null);
+
+    private static string? CertProfileOf(PkiHeader h)
+    {
+        var info = h.GetGeneralInfo()?.FirstOrDefault(i => i.InfoType.Id == "1.3.6.1.5.5.7.4.21");
+        if (info?.InfoValue is not Asn1Sequence names || names.Count == 0) return null;
+        return DerUtf8String.GetInstance(names[0]).GetString();
+    }
 
     internal byte[] ProtectedPartDer() => new ProtectedPart(Inner.Header, Inner.Body).GetEncoded(Asn1Encodable.Der);
 

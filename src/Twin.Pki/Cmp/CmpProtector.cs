@@ -207,7 +207,7 @@ internal sealed record Pbmac1Params(byte[] Salt, int Iterations, int KeyLength, 
             var p = Pbkdf2Params.GetInstance(kdf.Parameters);
             var prf = p.Prf is null ? HashAlgorithmName.SHA1 : CmpMac.HashOfHmac(p.Prf.Algorithm, "PBMAC1 prf");
             var mac = CmpMac.HashOfHmac(scheme.Algorithm, "PBMAC1 messageAuthScheme");
-            var length = p.KeyLength?.IntValueExact ?? (mac == HashAlgorithmName.SHA1 ? 20 : mac == HashAlgorithmName.SHA384 ? 48 : mac == HashAlgorithmName.SHA512 ? 64 : 32);
+            var length = p.KeyLength is { } kl ? kl.IntValueExact : (mac == HashAlgorithmName.SHA1 ? 20 : mac == HashAlgorithmName.SHA384 ? 48 : mac == HashAlgorithmName.SHA512 ? 64 : 32);
             if (length is < 16 or > 64) throw new CmpException(CmpFailure.BadAlg, $"PBMAC1: keyLength {length} is outside 16..64.");
             return new Pbmac1Params(p.GetSalt(), p.IterationCount.IntValueExact, length, prf, mac);
         }

@@ -25,7 +25,7 @@ internal static class CmpWriter
 
     /// <summary>A complete, protected PKIMessage.</summary>
     internal static byte[] Write(CmpSender from, string? recipient, int pvno, byte[]? transactionId, byte[] senderNonce, byte[]? recipNonce,
-        bool implicitConfirm, PkiBody body, IEnumerable<Certificate>? extraCerts = null)
+        bool implicitConfirm, PkiBody body, IEnumerable<Certificate>? extraCerts = null, InfoTypeAndValue[]? generalInfo = null)
     {
         var builder = new PkiHeaderBuilder(pvno, Name(from.Sender), Name(recipient));
         var seconds = from.Now.UtcDateTime;
@@ -33,7 +33,8 @@ internal static class CmpWriter
         if (transactionId is not null) builder.SetTransactionID(transactionId);
         builder.SetSenderNonce(senderNonce);
         if (recipNonce is not null) builder.SetRecipNonce(recipNonce);
-        if (implicitConfirm) builder.SetGeneralInfo(new InfoTypeAndValue(CmpObjectIdentifiers.it_implicitConfirm, DerNull.Instance));
+        if (generalInfo is { Length: > 0 }) builder.SetGeneralInfo(generalInfo);
+        else if (implicitConfirm) builder.SetGeneralInfo(new InfoTypeAndValue(CmpObjectIdentifiers.it_implicitConfirm, DerNull.Instance));
         var p = from.Protector;
         if (p is not null)
         {
