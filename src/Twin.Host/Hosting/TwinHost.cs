@@ -1,5 +1,6 @@
 using Twin.Actors.Plant;
 using Twin.Host.Api;
+using Twin.Host.Enrollment;
 using Twin.Web.Components;
 
 namespace Twin.Host.Hosting;
@@ -24,6 +25,7 @@ public static class TwinHost
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapTwinApi();
+        app.MapCmp();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
