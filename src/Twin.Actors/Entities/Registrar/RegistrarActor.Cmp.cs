@@ -71,16 +71,19 @@ public sealed partial class RegistrarActor
             return;
         }
         var exchange = new Exchange(message, credential, reply, command.Origin);
-        if (_settings.Mode == RegistrarMode.Ra)
+        try
         {
-            Forward(exchange);
-            return;
+            if (_settings.Mode == RegistrarMode.Ra) Forward(exchange);
+            else if (message.BodyType == CmpBodyType.Rr) Revoke(exchange);
+            else if (message.BodyType == CmpBodyType.Genm) Answer(exchange);
+            else Enroll(exchange);
         }
-        switch (message.BodyType)
+        catch (Twin.Pki.PkiException e)
         {
-            case CmpBodyType.Rr: Revoke(exchange); break;
-            case CmpBodyType.Genm: Answer(exchange); break;
-            default: Enroll(exchange); break;
+            // A body that does not parse (a malformed CertReqMsg, PKCS#10 or RevDetails) is refused like any other bad input.
+            _open.Remove(exchange.Transaction);
+            if (credential.Reference is { } r) _reserved.Remove(r);
+            Refuse(message, credential, new Refusal(e is CmpException c ? c.Failure : CmpFailure.BadDataFormat, e.Message), credential.Who, message.BodyName, reply);
         }
     }
 
@@ -90,6 +93,8 @@ public sealed partial class RegistrarActor
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { _settings.Subject };
         foreach (var der in _state.ChainDer) names.Add(Certificate.FromDer(der).Subject);
         if (_settings.Upstream is { } up) names.Add(up.Recipient);
+        // openssl names the issuer of its signing certificate when told no recipient: for an IDevID, the manufacturer CA.
+        foreach (var entry in _settings.AllowList) names.Add(Certificate.FromDer(entry.ManufacturerCa).Subject);
         return names;
     }
 

@@ -53,6 +53,13 @@ public sealed partial class RegistrarActor
         {
             Relay(a);
         }
+        catch (Twin.Pki.PkiException e)
+        {
+            // An upstream answer that decodes but cannot be used (a malformed body, a v1 certificate): the requester hears why.
+            if (a.Confirming is { } c) _open.Remove(c.Exchange.Transaction);
+            var x = a.Exchange;
+            Refuse(x.Request, x.Credential, new Refusal(CmpFailure.SystemFailure, $"upstream answer unusable: {e.Message}"), x.Credential.Who, x.Request.BodyName, a.Confirming?.Exchange.Reply ?? x.Reply);
+        }
         finally
         {
             DeferAsync("registrar-upstream", label => Work.Done(label));
@@ -108,7 +115,7 @@ public sealed partial class RegistrarActor
             if (issued is not null && !answer.Header.ImplicitConfirm)
                 _open[x.Transaction] = new Open(x, issued, null, answer.Header.SenderNonce ?? [], HolderFor(x.Origin, x.Credential, issued.Subject), 0, true);
             (a.Confirming?.Exchange.Reply ?? x.Reply)(new CmpReply(toRequester, refused));
-        }, refused && answer.ErrorStatus().Failures is { Count: > 0 } f ? f[0] : null, refused ? null : x.Credential.Reference);
+        }, refused && answer.ErrorStatus().Failures is { Count: > 0 } f ? f[0] : null, issued is null ? null : x.Credential.Reference);
     }
 
     // The requester's certConf goes upstream too; the upstream's pkiConf comes back re-protected.

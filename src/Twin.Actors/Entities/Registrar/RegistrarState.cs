@@ -45,8 +45,8 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
         RegistrarDecided d => this with
         {
             Transactions = d.Transaction.Length == 0 ? Transactions : Transactions.Add(d.Transaction),
-            // A one-time reference is spent once a certificate was granted with it.
-            OpenSecrets = d.Reference is { } r && d.Verdict == RegistrarDecided.Granted ? OpenSecrets.Remove(r) : OpenSecrets,
+            // A one-time reference is spent once a certificate was granted with it (here, or upstream in RA mode).
+            OpenSecrets = d.Reference is { } r && d.Verdict is RegistrarDecided.Granted or RegistrarDecided.Forwarded ? OpenSecrets.Remove(r) : OpenSecrets,
             Recent = Recent.Count >= RecentCapacity ? Recent.RemoveAt(0).Add(d) : Recent.Add(d),
         },
         DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(Twin.Pki.Certificates.Certificate.FromDer(x.CertificateDer).SerialNumber.Hex, x.Holder.Value) },
