@@ -26,6 +26,11 @@ public sealed class ManifestTests
             ["DeviceCertificateInstalled"] = "dev.cert-installed.v1",
             ["DeviceState"] = "dev.state.v1",
             ["ClockPosition"] = "clock.position.v1",
+            ["RegistrarCertified"] = "reg.certified.v1",
+            ["EnrollmentSecretIssued"] = "reg.secret-issued.v1",
+            ["RegistrarDecided"] = "reg.decision.v1",
+            ["DomainCertificateEnrolled"] = "reg.enrolled.v1",
+            ["RegistrarState"] = "reg.state.v1",
         };
         var actual = TwinSerializer.Manifests.ToDictionary(p => p.Key.Name, p => p.Value);
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));

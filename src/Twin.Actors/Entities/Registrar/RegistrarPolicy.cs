@@ -31,7 +31,11 @@ public sealed record Credential(CredentialKind Kind, string Who, string? Referen
 /// <param name="Anchors">The domain's root(s).</param>
 /// <param name="Intermediates">The domain's CA chain below the roots.</param>
 /// <param name="Crls">The CRLs the plant's distribution point holds now.</param>
-public sealed record DomainTrust(IReadOnlyList<Certificate> Anchors, IReadOnlyList<Certificate> Intermediates, IReadOnlyList<CertificateRevocationList> Crls);
+public sealed record DomainTrust(IReadOnlyList<Certificate> Anchors, IReadOnlyList<Certificate> Intermediates, IReadOnlyList<CertificateRevocationList> Crls)
+{
+    /// <summary>Whether a current CRL is required for every certificate of the path (the safe default) or merely used when present.</summary>
+    public RevocationMode Revocation { get; init; } = RevocationMode.Required;
+}
 
 /// <summary>
 /// The registrar's checks, pure: header rules (RFC 9483 §3.1, §3.5), authentication of the
@@ -94,7 +98,7 @@ public static class RegistrarPolicy
         if (!message.VerifySignature(signer.PublicKey))
             return (null, new(CmpFailure.BadMessageCheck, $"the signature does not verify with the key of {signer.Subject}."));
         var who = $"cert:{signer.Subject}#{signer.SerialNumber.Hex}";
-        var domain = new PathValidator(trust.Anchors).Validate(signer, now.Utc, [.. trust.Intermediates, .. message.ExtraCerts.Skip(1)], trust.Crls);
+        var domain = new PathValidator(trust.Anchors, ValidationPolicy.Default with { Revocation = trust.Revocation }).Validate(signer, now.Utc, [.. trust.Intermediates, .. message.ExtraCerts.Skip(1)], trust.Crls);
         if (domain.IsValid) return (new Credential(CredentialKind.DomainCertificate, who, null, null, signer), null);
         if (domain.Errors.Contains(ValidationReason.Revoked))
             return (null, new(CmpFailure.CertRevoked, $"the protection certificate {signer.Subject} (serial {signer.SerialNumber.Hex}) is revoked."));
