@@ -15,6 +15,9 @@ public sealed class PlantRuntime
     /// <summary>How RA-mode registrars reach their upstream CA; null: CMP over HTTP.</summary>
     public Entities.Registrar.ICmpTransport? CmpTransport { get; init; }
 
+    /// <summary>The registrar of each operator domain, by domain name: where domain members send their CMP requests.</summary>
+    public ConcurrentDictionary<string, Akka.Actor.IActorRef> Registrars { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The OPC UA endpoint URL each serving entity listens on now.</summary>
     public ConcurrentDictionary<string, string> Endpoints { get; } = new(StringComparer.Ordinal);
 }

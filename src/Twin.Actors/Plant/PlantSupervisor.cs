@@ -83,7 +83,7 @@ public sealed class PlantSupervisor : ReceiveActor
             cas[id] = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, id, settings, _clock, _vault, _work, _clockActor, entropy, parent, _runtime.Distribution), id.Value), id.Value);
         }
         foreach (var (id, settings) in _spec.Registrars)
-            Context.ActorOf(Supervised(Entities.Registrar.RegistrarActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.IssuingCa], _vault, _work, entropy, _runtime, _runtime.CmpTransport), id.Value), id.Value);
+            _runtime.Registrars[settings.Domain] = Context.ActorOf(Supervised(Entities.Registrar.RegistrarActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.IssuingCa], _vault, _work, entropy, _runtime, _runtime.CmpTransport), id.Value), id.Value);
         foreach (var (id, settings) in _spec.Devices)
             Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.Ca], _vault, _work, entropy, _runtime), id.Value), id.Value);
         if (_spec.Timeline.Count > 0)

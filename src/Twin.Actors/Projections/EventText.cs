@@ -35,6 +35,7 @@ public static class EventText
             ? $"published CRL {p.Number} with {crl.Entries.Count} entries, next update {crl.NextUpdate:yyyy-MM-dd HH:mm}" : "",
         DeviceKeyGenerated k => $"generated a {k.Algorithm} key on the device",
         DeviceEnrollmentRequested q => $"sent a PKCS#10 request to {q.Ca} ({q.Reason})",
+        DeviceCmpRequested q => $"sent a CMP {q.Body} to the registrar of domain {q.Domain}",
         DeviceCertificateInstalled d => Certificate.FromDer(d.CertificateDer) is var c
             ? $"installed certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
         RegistrarCertified rc => $"registrar of domain {rc.Domain} holds its CMP protection certificate {Certificate.FromDer(rc.CertificateDer).SerialNumber}",

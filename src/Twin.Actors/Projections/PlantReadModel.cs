@@ -133,7 +133,7 @@ public sealed class PlantReadModel : IPlantReadModel
                 holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), de.Holder.Value);
                 break;
             }
-            case DeviceEnrollmentRequested:
+            case DeviceEnrollmentRequested or DeviceCmpRequested:
                 entities = Touch(entities, e.Entity, EntityKinds.Device, e.At);
                 break;
             case DeviceCertificateInstalled c:

@@ -14,13 +14,14 @@ public static partial class ScenarioLoader
     private static readonly CertificateProfile[] TemplateProfiles =
         [CertificateProfile.LDevId, CertificateProfile.TlsClient, CertificateProfile.TlsServer, CertificateProfile.OpcUaApplication];
 
-    private static List<RegistrarSettings> ReadDomains(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, string file)
+    private static List<RegistrarSettings> ReadDomains(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, HashSet<EntityId> devices, string file)
     {
         var domains = new List<RegistrarSettings>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var membership = new Dictionary<EntityId, string>();
         foreach (var item in r.Sequence(node, "topology.domains")?.Children ?? [])
         {
-            var map = r.Mapping(item, "domain", "name", "issuingCa", "signatureSuite", "mode", "upstream", "allowList", "templates", "implicitConfirm", "secretValidity");
+            var map = r.Mapping(item, "domain", "name", "issuingCa", "signatureSuite", "mode", "upstream", "allowList", "templates", "implicitConfirm", "secretValidity", "members");
             if (map is null) continue;
             var nameNode = r.Required(map, item, "name", "domain");
             var name = r.Text(nameNode, "domain.name");
@@ -36,6 +37,14 @@ public static partial class ScenarioLoader
             var templates = ReadTemplates(r, ScenarioReader.Get(map, "templates"));
             var implicitConfirm = r.Parse<bool>(ScenarioReader.Get(map, "implicitConfirm"), "domain.implicitConfirm", "true or false", t => bool.Parse(t)) ?? true;
             var secretValidity = r.Duration(ScenarioReader.Get(map, "secretValidity"), "domain.secretValidity") ?? TimeSpan.FromDays(7);
+            var members = new List<EntityId>();
+            foreach (var m in r.Sequence(ScenarioReader.Get(map, "members"), "domain.members")?.Children ?? [])
+            {
+                if (Id(r, m, "domain.members") is not { } member) continue;
+                if (!devices.Contains(member)) r.Problem(m, $"domain.members: '{member}' is not a device of this scenario.");
+                else if (membership.TryGetValue(member, out var other)) r.Problem(m, $"domain.members: '{member}' already belongs to domain '{other}' (a device enrolls with one registrar).");
+                else { membership[member] = name ?? ""; members.Add(member); }
+            }
             if (name is null || ca is null || mode is null) continue;
             if (!DomainName().IsMatch(name)) { r.Problem(nameNode!, $"domain.name: '{name}' must be 1–40 characters of a-z, 0-9, '-' (it appears in /.well-known/cmp/p/{name})."); continue; }
             if (!names.Add(name)) { r.Problem(nameNode!, $"domain.name: '{name}' is used twice."); continue; }
@@ -48,6 +57,7 @@ public static partial class ScenarioLoader
                 Templates = templates.Count > 0 ? templates : [DomainTemplate.Default],
                 GrantImplicitConfirm = implicitConfirm,
                 SecretValidity = secretValidity,
+                Members = members,
             });
         }
         return domains;

@@ -78,7 +78,7 @@ public static partial class ScenarioLoader
         if (ScenarioReader.Get(topology, "pol") is { } polNode)
             devices.AddRange(ReadDevices(r, new YamlSequenceNode(polNode), caIds, DeviceRole.Pol, devices.Select(d => d.Id)));
 
-        var domains = ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, file);
+        var domains = ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, devices.Select(d => d.Id).ToHashSet(), file);
         var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet());
 
         if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());

@@ -59,14 +59,14 @@ public abstract class CmpProtector
         throw new CmpException(CmpFailure.WrongIntegrity, "The request is not MAC-protected.");
     }
 
-    /// <summary>Signature protection with <paramref name="key"/>; <paramref name="certificate"/> is the protection certificate, <paramref name="chain"/> its issuers.</summary>
-    public static CmpProtector Signature(ISigningKey key, Certificate certificate, IEnumerable<Certificate>? chain = null)
+    /// <summary>Signature protection with <paramref name="key"/>; <paramref name="certificate"/> is the protection certificate, <paramref name="chain"/> its issuers; <paramref name="random"/> (software keys) makes seeded runs repeatable.</summary>
+    public static CmpProtector Signature(ISigningKey key, Certificate certificate, IEnumerable<Certificate>? chain = null, PkiRandom? random = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(certificate);
         if (!certificate.PublicKey.Equals(key.PublicKey))
             throw new PolicyViolationException($"CMP protection: the key does not match certificate {certificate.Subject}.");
-        return new SignatureProtector(key, certificate, [certificate, .. chain ?? []]);
+        return new SignatureProtector(key, certificate, [certificate, .. chain ?? []], random ?? PkiRandom.System);
     }
 
     private static byte[] Salt(PkiRandom random)
@@ -101,14 +101,17 @@ public abstract class CmpProtector
         internal override byte[] Protect(byte[] protectedPart) => CmpMac.Pbmac1(secret, new Pbmac1Params(salt, iterations, 32, HashAlgorithmName.SHA256, HashAlgorithmName.SHA256), protectedPart);
     }
 
-    private sealed class SignatureProtector(ISigningKey key, Certificate certificate, IReadOnlyList<Certificate> extra) : CmpProtector
+    private sealed class SignatureProtector(ISigningKey key, Certificate certificate, IReadOnlyList<Certificate> extra, PkiRandom random) : CmpProtector
     {
         public override byte[]? SenderKid => KeyIdentifiersOf(certificate);
         public override IReadOnlyList<Certificate> ExtraCerts => extra;
         public override bool IsMac => false;
         internal override AlgorithmIdentifier Algorithm => Signing.AlgorithmIdentifier(key.Algorithm);
-        internal override byte[] Protect(byte[] protectedPart) => key.Sign(protectedPart);
+        internal override byte[] Protect(byte[] protectedPart) => SignWith(key, protectedPart, random);
     }
+
+    internal static byte[] SignWith(ISigningKey key, byte[] data, PkiRandom random) =>
+        key is KeyPair pair ? Keys.Signing.Sign(pair, data, random) : key.Sign(data);
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "RFC 5280 §4.2.1.2 method 1: the key identifier is a SHA-1 of the key, not a security function.")]
     internal static byte[] KeyIdentifiersOf(Certificate certificate)

@@ -20,7 +20,7 @@ public static class CmpRequests
 {
     /// <summary>ir, cr or kur for <paramref name="newKey"/> with a signature POP (RFC 4211 §4.1); certReqId 0.</summary>
     public static CmpOutgoing CertRequest(CmpBodyType type, CmpSender from, string? recipient, ISigningKey newKey, string subject,
-        IEnumerable<string>? uriNames = null, bool implicitConfirm = false, IEnumerable<string>? dnsNames = null)
+        IEnumerable<string>? uriNames = null, bool implicitConfirm = false, IEnumerable<string>? dnsNames = null, string? certProfile = null)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(newKey);
@@ -38,9 +38,9 @@ public static class CmpRequests
             template.SetExtensions(ext.Generate());
         }
         var request = new CertRequest(0, template.Build(), null);
-        var pop = new ProofOfPossession(new PopoSigningKey(null, Signing.AlgorithmIdentifier(newKey.Algorithm), new DerBitString(newKey.Sign(request.GetEncoded(Asn1Encodable.Der)))));
+        var pop = new ProofOfPossession(new PopoSigningKey(null, Signing.AlgorithmIdentifier(newKey.Algorithm), new DerBitString(CmpProtector.SignWith(newKey, request.GetEncoded(Asn1Encodable.Der), from.Random))));
         var body = new PkiBody((int)type, new CertReqMessages(new CertReqMsg(request, pop, null)));
-        return Send(from, recipient, body, implicitConfirm);
+        return Send(from, recipient, body, implicitConfirm, certProfile);
     }
 
     /// <summary>p10cr carrying <paramref name="csrDer"/>.</summary>
@@ -87,12 +87,16 @@ public static class CmpRequests
         return new CmpOutgoing(CmpWriter.Write(from, response.Header.Sender, response.Header.Pvno is 3 ? 3 : 2, tid, nonce, response.Header.SenderNonce, false, body), tid, nonce);
     }
 
-    private static CmpOutgoing Send(CmpSender from, string? recipient, PkiBody body, bool implicitConfirm)
+    private static CmpOutgoing Send(CmpSender from, string? recipient, PkiBody body, bool implicitConfirm, string? certProfile = null)
     {
         ArgumentNullException.ThrowIfNull(from);
         var tid = CmpWriter.NewNonce(from.Random);
         var nonce = CmpWriter.NewNonce(from.Random);
-        return new CmpOutgoing(CmpWriter.Write(from, recipient, 2, tid, nonce, null, implicitConfirm, body), tid, nonce);
+        // RFC 9483 §3.1: generalInfo carries implicitConfirm and the certProfile the request asks for.
+        var info = new List<InfoTypeAndValue>();
+        if (implicitConfirm) info.Add(new InfoTypeAndValue(CmpObjectIdentifiers.it_implicitConfirm, DerNull.Instance));
+        if (certProfile is not null) info.Add(new InfoTypeAndValue(CmpObjectIdentifiers.id_it_certProfile, new DerSequence(new DerUtf8String(certProfile))));
+        return new CmpOutgoing(CmpWriter.Write(from, recipient, 2, tid, nonce, null, false, body, generalInfo: [.. info]), tid, nonce);
     }
 }
 

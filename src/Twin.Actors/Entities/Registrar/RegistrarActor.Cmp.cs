@@ -21,6 +21,11 @@ public sealed partial class RegistrarActor
 
     private void Handle(CmpRequest command)
     {
+        if (!_state.IsReady)
+        {
+            HoldCurrent(); // served once the registrar holds its protection certificate
+            return;
+        }
         var reply = ReplyChannel();
         CmpMessage message;
         try
@@ -37,11 +42,6 @@ public sealed partial class RegistrarActor
         if (message.BodyType is not (CmpBodyType.Ir or CmpBodyType.Cr or CmpBodyType.Kur or CmpBodyType.P10cr or CmpBodyType.Rr or CmpBodyType.Genm or CmpBodyType.CertConf))
         {
             Refuse(message, null, new Refusal(CmpFailure.BadRequest, $"{message.BodyName} is not a request this registrar answers."), who, message.BodyName, reply);
-            return;
-        }
-        if (!_state.IsReady)
-        {
-            Refuse(message, null, new Refusal(CmpFailure.SystemUnavail, $"the registrar of domain '{_settings.Domain}' has no protection certificate yet."), who, message.BodyName, reply);
             return;
         }
         if (RegistrarPolicy.CheckHeader(_state, message, Recipients(), initial) is { } header)
@@ -116,7 +116,7 @@ public sealed partial class RegistrarActor
         var random = _entropy.For(Id, "cmp", request is null ? "malformed" : request.Header.TransactionHex + "/" + request.BodyName);
         CmpProtector? protector = credential?.Secret is { } secret && request is not null
             ? CmpProtector.MacLike(request, secret, random)
-            : _key is not null && _state.Certificate is { } own ? CmpProtector.Signature(_key, own, _state.ChainDer.Select(d => Certificate.FromDer(d))) : null;
+            : _key is not null && _state.Certificate is { } own ? CmpProtector.Signature(_key, own, _state.ChainDer.Select(d => Certificate.FromDer(d)), random) : null;
         return new CmpSender(_settings.Subject, protector, _clock.Now.Utc, random);
     }
 

@@ -39,7 +39,7 @@ public sealed partial class RegistrarActor : EntityActor
     private KeyPair? _key;
     private KeyPair? _pendingKey;
     private byte[]? _secretKey;
-    private long _draws;
+    private readonly Dictionary<string, long> _asked = new(StringComparer.Ordinal);
 
     /// <summary>Creates the registrar <paramref name="id"/> of <paramref name="settings"/>'s domain; <paramref name="ca"/> is the domain's issuing CA.</summary>
     public RegistrarActor(RunId run, EntityId id, RegistrarSettings settings, SimulationClock clock, IActorRef clockActor, IActorRef ca, IKeyVault vault, SimulationWork work, Entropy entropy, Plant.PlantRuntime runtime, ICmpTransport? transport = null)
@@ -118,6 +118,7 @@ public sealed partial class RegistrarActor : EntityActor
             _state = _state.Apply(e);
             _pendingKey = null;
             LoadKey();
+            ReleaseHeld();
         });
     }
 
@@ -141,18 +142,20 @@ public sealed partial class RegistrarActor : EntityActor
     {
         if (_secretKey is null)
         {
-            Sender.Tell(new Status.Failure(new InvalidOperationException($"Registrar of domain '{_settings.Domain}' has no protection certificate yet; try again shortly.")));
+            HoldCurrent(); // answered once the registrar holds its key and certificate
             return;
         }
-        var random = _entropy.For(Id, "secret-ref", _state.SecretsIssued + _draws++);
+        // Named by who asks, when, and how often they asked: the order requests from different askers arrive in changes nothing.
+        var asked = _asked[command.Requester] = _asked.GetValueOrDefault(command.Requester) + 1;
+        var random = _entropy.For(Id, "secret-ref", $"{command.Requester}/{_clock.Now}/{asked}");
         var bytes = new byte[6];
         random.NextBytes(bytes);
         var reference = Convert.ToHexStringLower(bytes);
-        var sender = Sender;
+        var reply = ReplyChannel();
         Persist(new EnrollmentSecretIssued(_run, _clock.Now, Id, reference, command.Requester), e =>
         {
             _state = _state.Apply(e);
-            sender.Tell(new EnrollmentSecret(_settings.Domain, reference, Encoding.ASCII.GetString(SecretOf(reference))));
+            reply(new EnrollmentSecret(_settings.Domain, reference, Encoding.ASCII.GetString(SecretOf(reference))));
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
         });
     }

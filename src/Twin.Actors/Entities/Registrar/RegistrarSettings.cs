@@ -40,6 +40,9 @@ public sealed record RegistrarSettings(string Domain, EntityId IssuingCa, KeyAlg
     /// <summary>How long a one-time secret stays usable after it was handed out (simulated time).</summary>
     public TimeSpan SecretValidity { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>Devices of the scenario that belong to the domain: they enroll with its registrar over CMP, in process.</summary>
+    public IReadOnlyList<EntityId> Members { get; init; } = [];
+
     /// <summary>Whether an implicit confirmation request is granted (RFC 9483 §4.1.1); otherwise certConf is waited for.</summary>
     public bool GrantImplicitConfirm { get; init; } = true;
 }
