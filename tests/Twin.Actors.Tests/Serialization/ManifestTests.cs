@@ -24,6 +24,7 @@ public sealed class ManifestTests
             ["DeviceKeyGenerated"] = "dev.key-generated.v1",
             ["DeviceEnrollmentRequested"] = "dev.enroll-requested.v1",
             ["DeviceCertificateInstalled"] = "dev.cert-installed.v1",
+            ["DeviceCmpRequested"] = "dev.cmp-requested.v1",
             ["DeviceState"] = "dev.state.v1",
             ["ClockPosition"] = "clock.position.v1",
             ["RegistrarCertified"] = "reg.certified.v1",
