@@ -12,6 +12,9 @@ public static class EntityKinds
     /// <summary>The Process Orchestration Layer: the OPC UA client of every PEA.</summary>
     public const string Pol = "pol";
 
+    /// <summary>An operator domain's registrar (CMP endpoint, CA or RA mode).</summary>
+    public const string Registrar = "registrar";
+
     /// <summary>Kind prefix + run id + entity id: unique across runs that share one journal.</summary>
     public static string PersistenceId(string kind, RunId run, EntityId entity) => $"{kind}|{run.Value}|{entity.Value}";
 }

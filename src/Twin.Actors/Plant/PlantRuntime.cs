@@ -12,6 +12,12 @@ public sealed class PlantRuntime
     /// <summary>Where CAs publish and relying parties fetch.</summary>
     public CrlDistributionPoint Distribution { get; } = new();
 
+    /// <summary>How RA-mode registrars reach their upstream CA; null: CMP over HTTP.</summary>
+    public Entities.Registrar.ICmpTransport? CmpTransport { get; init; }
+
+    /// <summary>The registrar of each operator domain, by domain name: where domain members send their CMP requests.</summary>
+    public ConcurrentDictionary<string, Akka.Actor.IActorRef> Registrars { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The OPC UA endpoint URL each serving entity listens on now.</summary>
     public ConcurrentDictionary<string, string> Endpoints { get; } = new(StringComparer.Ordinal);
 }

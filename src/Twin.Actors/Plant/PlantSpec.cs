@@ -20,6 +20,9 @@ public sealed record PlantSpec(
     /// <summary>Steps played on the clock: revocations, CAs going offline and online.</summary>
     public IReadOnlyList<Entities.Timeline.TimelineStep> Timeline { get; init; } = [];
 
+    /// <summary>The registrars of the operator domains, each with its domain's settings.</summary>
+    public IReadOnlyList<(EntityId Id, Entities.Registrar.RegistrarSettings Settings)> Registrars { get; init; } = [];
+
     /// <summary>In max mode, where simulated time stops (paused) once nothing earlier is due. Null: no stop.</summary>
     public SimInstant? Until { get; init; }
 

@@ -37,12 +37,18 @@ public static class EventText
             ? $"published CRL {p.Number} with {crl.Entries.Count} entries, next update {crl.NextUpdate:yyyy-MM-dd HH:mm}" : "",
         DeviceKeyGenerated k => $"generated a {k.Algorithm} key on the device",
         DeviceEnrollmentRequested q => $"sent a PKCS#10 request to {q.Ca} ({q.Reason})",
+        DeviceCmpRequested q => $"sent a CMP {q.Body} to the registrar of domain {q.Domain}",
         DeviceCertificateInstalled d => Certificate.FromDer(d.CertificateDer) is var c
             ? $"installed certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
         ExternalCertificateEnrolled x => Certificate.FromDer(x.CertificateDer) is var c
             ? $"enrolled over {x.Protocol} {x.Operation} as {x.Client}: {x.Ca} issued {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
         EnrollmentDecided d => $"{Verdict(d.Granted)} {d.Protocol} {d.Operation} from {d.Client}: {d.Reason}",
         ServerKeyDestroyed k => $"destroyed the server-generated key of certificate {k.Serial} after delivery",
+        RegistrarCertified rc => $"registrar of domain {rc.Domain} holds its CMP protection certificate {Certificate.FromDer(rc.CertificateDer).SerialNumber}",
+        EnrollmentSecretIssued s => $"handed out one-time reference {s.Reference} to {s.Requester}",
+        RegistrarDecided d => $"{d.Verdict} {d.What} from {d.Who}{(d.Failure is null ? "" : $" ({d.Failure})")}: {d.Reason}",
+        DomainCertificateEnrolled de => Certificate.FromDer(de.CertificateDer) is var c
+            ? $"{de.Holder} enrolled in domain {de.Domain} by {de.Via}: certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
         _ => e.GetType().Name,
     };
 

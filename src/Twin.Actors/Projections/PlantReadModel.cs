@@ -106,7 +106,34 @@ public sealed class PlantReadModel : IPlantReadModel
                     Connections = v.Connections.SetItem(a.Target.Value, new ConnectionView(a.Target, a.EndpointUrl, a.StatusCode, a.Status, a.At, a.Reason)),
                 });
                 break;
-            case DeviceEnrollmentRequested:
+            case RegistrarCertified rc:
+            {
+                var cert = Certificate.FromDer(rc.CertificateDer);
+                entities = Upsert(entities, rc.Entity, EntityKinds.Registrar, rc.At, v => v with
+                {
+                    KeyAlgorithm = cert.PublicKey.Algorithm.ToString(),
+                    Certificates = Supersede(v.Certificates, rc.At).Add(CertificateView.Of(cert, rc.At)),
+                });
+                holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), rc.Entity.Value);
+                break;
+            }
+            case RegistrarDecided or EnrollmentSecretIssued:
+                entities = Touch(entities, e.Entity, EntityKinds.Registrar, e.At);
+                break;
+            case DomainCertificateEnrolled de:
+            {
+                // A certificate enrolled from outside: its holder becomes an entity of the twin.
+                var cert = Certificate.FromDer(de.CertificateDer);
+                entities = Touch(entities, de.Entity, EntityKinds.Registrar, de.At);
+                entities = Upsert(entities, de.Holder, EntityKinds.Device, de.At, v => v with
+                {
+                    KeyAlgorithm = cert.PublicKey.Algorithm.ToString(),
+                    Certificates = Supersede(v.Certificates, de.At).Add(CertificateView.Of(cert, de.At)),
+                });
+                holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), de.Holder.Value);
+                break;
+            }
+            case DeviceEnrollmentRequested or DeviceCmpRequested:
                 entities = Touch(entities, e.Entity, EntityKinds.Device, e.At);
                 break;
             case ExternalCertificateEnrolled x:

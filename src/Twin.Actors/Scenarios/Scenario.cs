@@ -26,6 +26,9 @@ public sealed record Scenario(
     /// <summary>Subordinate CAs, parents before children.</summary>
     public IReadOnlyList<SubordinateCaSpec> Subordinates { get; init; } = [];
 
+    /// <summary>Operator domains, each served by its registrar.</summary>
+    public IReadOnlyList<Entities.Registrar.RegistrarSettings> Domains { get; init; } = [];
+
     /// <summary>The plant to start for this scenario, with optional overrides from the command line.</summary>
     public PlantSpec ToPlant(long? seed = null, ClockMode? mode = null, double? speed = null, TimeSpan? until = null)
     {
@@ -43,13 +46,14 @@ public sealed record Scenario(
         })));
         var peaIds = Devices.Where(d => d.Role == DeviceRole.Pea).Select(d => d.Id).ToList();
         var devices = Devices.Select(d => (d.Id, new DeviceSettings(
-            d.Ca ?? RootCa.Id, d.Subject, d.Algorithm ?? (d.Role == DeviceRole.Device ? Design.KeyAlgorithm : KeyAlgorithm.Rsa2048), d.Lifetime ?? Design.DeviceLifetime, Design.RenewAtFraction, Design.RekeyOnRenewal)
+            Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.IssuingCa ?? d.Ca ?? RootCa.Id, d.Subject, d.Algorithm ?? (d.Role == DeviceRole.Device ? Design.KeyAlgorithm : KeyAlgorithm.Rsa2048), d.Lifetime ?? Design.DeviceLifetime, Design.RenewAtFraction, Design.RekeyOnRenewal)
         {
             // PEA servers and the POL speak OPC UA with application certificates (RSA: the policies are RSA policies).
             OpcUaApplicationUri = d.Role == DeviceRole.Device ? null : $"urn:planttrust:{Run.Value}:{d.Id.Value}",
             ServesOpcUa = d.Role == DeviceRole.Pea,
             ProbeTargets = d.Role == DeviceRole.Pol ? peaIds : [],
             ProbeInterval = d.ProbeInterval ?? TimeSpan.FromHours(1),
+            CmpDomain = Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.Domain,
         })).ToList();
         return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, authorities, devices)
         {
@@ -57,6 +61,7 @@ public sealed record Scenario(
             Seed = seed ?? Seed,
             Until = duration is { } d ? Start.Add(d) : null,
             Timeline = Timeline,
+            Registrars = Domains.Select(d => (Entities.Registrar.RegistrarSettings.EntityIdOf(d.Domain), d)).ToList(),
         };
     }
 }

@@ -12,7 +12,7 @@ namespace Twin.Actors.Scenarios;
 /// Every problem is reported with file, line and column; a scenario with any problem is refused
 /// whole, so a run never half-starts.
 /// </summary>
-public static class ScenarioLoader
+public static partial class ScenarioLoader
 {
     // Keys the twin can generate; KeyAlgorithm also names legacy ones it only reads.
     private static readonly KeyAlgorithm[] KeyAlgorithms =
@@ -68,7 +68,7 @@ public static class ScenarioLoader
 
         var design = ReadDesign(r, ScenarioReader.Get(root, "design"));
         var topologyNode = r.Required(root, null, "topology", "scenario");
-        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices", "peas", "pol");
+        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices", "peas", "pol", "domains");
         var rootCa = ReadRootCa(r, r.Required(topology, topologyNode, "rootCa", "topology"));
         var subordinates = ReadSubordinates(r, ScenarioReader.Get(topology, "cas"), rootCa?.Id);
         var caIds = new HashSet<EntityId>(subordinates.Select(c => c.Id));
@@ -78,10 +78,11 @@ public static class ScenarioLoader
         if (ScenarioReader.Get(topology, "pol") is { } polNode)
             devices.AddRange(ReadDevices(r, new YamlSequenceNode(polNode), caIds, DeviceRole.Pol, devices.Select(d => d.Id)));
 
+        var domains = ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, devices.Select(d => d.Id).ToHashSet(), file);
         var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet());
 
         if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
-        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { Subordinates = subordinates, Timeline = timeline };
+        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { Subordinates = subordinates, Timeline = timeline, Domains = domains };
     }
 
     private static RunId? RunIdOf(ScenarioReader r, YamlNode? node, string name)

@@ -31,6 +31,7 @@ public static class ApiEndpoints
         });
         api.MapEntityApi();
         api.MapRevocationApi();
+        api.MapDomainApi();
         api.MapGet("/clock", (ITwinControl control) => Results.Json(ClockDto.Of(control.Clock)));
         api.MapPost("/clock", (ClockCommandDto command, ITwinControl control) =>
         {

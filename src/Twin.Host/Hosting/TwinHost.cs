@@ -26,6 +26,7 @@ public static class TwinHost
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapTwinApi();
+        app.MapCmp();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -25,4 +25,6 @@ public enum CertificateProfile
     OcspSigner,
     /// <summary>Cross-certificate: another CA's subject and key certified by this CA (RFC 5280 §3.2).</summary>
     CrossCertificate,
+    /// <summary>CMP protection certificate of a registration authority (RFC 9483 §3.1: id-kp-cmcRA).</summary>
+    CmpRa,
 }

@@ -108,7 +108,7 @@ internal static class ProfileRules
         CertificateProfile.OpcUaApplication => KeyUsage.DigitalSignature | KeyUsage.NonRepudiation | (rsa ? KeyUsage.KeyEncipherment | KeyUsage.DataEncipherment : 0),
         CertificateProfile.TlsServer or CertificateProfile.TlsClient or CertificateProfile.IDevId or CertificateProfile.LDevId =>
             KeyUsage.DigitalSignature | (rsa ? KeyUsage.KeyEncipherment : 0),
-        CertificateProfile.CodeSigning or CertificateProfile.OcspSigner => KeyUsage.DigitalSignature,
+        CertificateProfile.CodeSigning or CertificateProfile.OcspSigner or CertificateProfile.CmpRa => KeyUsage.DigitalSignature,
         _ => throw new PolicyViolationException($"Profile {profile} is not an end-entity profile."),
     };
 
@@ -119,6 +119,7 @@ internal static class ProfileRules
         CertificateProfile.TlsClient or CertificateProfile.LDevId => [KeyPurposeID.id_kp_clientAuth],
         CertificateProfile.CodeSigning => [KeyPurposeID.id_kp_codeSigning],
         CertificateProfile.OcspSigner => [KeyPurposeID.id_kp_OCSPSigning],
+        CertificateProfile.CmpRa => [KeyPurposeID.id_kp_cmcRA],
         _ => [],
     };
 }

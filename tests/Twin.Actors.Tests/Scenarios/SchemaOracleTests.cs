@@ -18,6 +18,11 @@ public sealed class SchemaOracleTests
         { "bad entity id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: Root CA, subject: CN=r }\n" },
         { "renewAt out of range", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { renewAt: 1.5 }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
         { "count too large", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: \"d-{n}\", count: 200000 }\n" },
+        { "domain with bad mode", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  domains:\n    - { name: d, issuingCa: r, mode: both }\n" },
+        { "domain without issuing CA", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  domains:\n    - { name: d }\n" },
+        { "domain name with capitals", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  domains:\n    - { name: Plant, issuingCa: r }\n" },
+        { "upstream without secret", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  domains:\n    - { name: d, issuingCa: r, mode: ra, upstream: { url: \"http://127.0.0.1:1/\", recipient: CN=u, reference: \"1\" } }\n" },
+        { "template with unknown profile", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  domains:\n    - { name: d, issuingCa: r, templates: [ { name: t, profile: RootCa } ] }\n" },
         { "device without id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { subject: CN=d }\n" },
     };
 

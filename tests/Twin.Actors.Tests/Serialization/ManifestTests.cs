@@ -24,11 +24,17 @@ public sealed class ManifestTests
             ["DeviceKeyGenerated"] = "dev.key-generated.v1",
             ["DeviceEnrollmentRequested"] = "dev.enroll-requested.v1",
             ["DeviceCertificateInstalled"] = "dev.cert-installed.v1",
+            ["DeviceCmpRequested"] = "dev.cmp-requested.v1",
             ["DeviceState"] = "dev.state.v1",
             ["ClockPosition"] = "clock.position.v1",
             ["ExternalCertificateEnrolled"] = "enroll.external-issued.v1",
             ["EnrollmentDecided"] = "enroll.decided.v1",
             ["ServerKeyDestroyed"] = "enroll.server-key-destroyed.v1",
+            ["RegistrarCertified"] = "reg.certified.v1",
+            ["EnrollmentSecretIssued"] = "reg.secret-issued.v1",
+            ["RegistrarDecided"] = "reg.decision.v1",
+            ["DomainCertificateEnrolled"] = "reg.enrolled.v1",
+            ["RegistrarState"] = "reg.state.v1",
         };
         var actual = TwinSerializer.Manifests.ToDictionary(p => p.Key.Name, p => p.Value);
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));

@@ -1,6 +1,7 @@
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Protocol.Events;
 using Twin.Pki;
+using Twin.Pki.Authority;
 using Twin.Pki.Certificates;
 
 namespace Twin.Actors.Entities.Authority;
@@ -8,6 +9,28 @@ namespace Twin.Actors.Entities.Authority;
 public sealed partial class CaActor
 {
     private void Issue(IssueFromCsr request)
+    {
+        // Randomness named by the request itself: requests at one instant may arrive in any
+        // order, and a seeded run must still issue the same certificate for each.
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.CsrDer));
+        Issue(request.Requester, request.Profile.ToString(), digest, (ca, now, random) =>
+            ca.Issue(CertificationRequest.FromDer(request.CsrDer), request.Profile, now.Utc, now.Utc + request.Lifetime, random: random));
+    }
+
+    // A CRMF request the registrar checked (POP included): the key, subject and names it asked for.
+    private void Issue(IssueFromTemplate request)
+    {
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(request.Subject + "|" + string.Join(',', request.UriNames) + "|" + Convert.ToHexString(request.PublicKeyInfo))));
+        Issue(request.Requester, request.Profile.ToString(), digest, (ca, now, random) => ca.Issue(
+            new IssuanceRequest(request.Subject, Twin.Pki.Keys.PublicKey.FromSubjectPublicKeyInfo(request.PublicKeyInfo), request.Profile, now.Utc, now.Utc + request.Lifetime)
+            {
+                UriNames = request.UriNames,
+                DnsNames = request.DnsNames,
+            }, random));
+    }
+
+    private void Issue(Model.EntityId requester, string profile, string digest, Func<CertificateAuthority, Clock.SimInstant, Twin.Pki.Keys.PkiRandom, Certificate> sign)
     {
         var now = _clock.Now;
         if (_ca is null && _state.Reachable)
@@ -26,21 +49,17 @@ public sealed partial class CaActor
         Certificate issued;
         try
         {
-            var csr = CertificationRequest.FromDer(request.CsrDer);
-            // Randomness named by the request itself: requests at one instant may arrive in any
-            // order, and a seeded run must still issue the same certificate for each.
-            var random = _entropy.For(Id, "issue", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.CsrDer)));
-            issued = _ca.Issue(csr, request.Profile, now.Utc, now.Utc + request.Lifetime, random: random);
+            issued = sign(_ca, now, _entropy.For(Id, "issue", digest));
         }
         catch (PkiException e)
         {
-            PersistAsync(new IssuanceRefused(_run, now, Id, request.Requester, e.Message), _ => reply(new CertificateRefused(e.Message)));
+            PersistAsync(new IssuanceRefused(_run, now, Id, requester, e.Message), _ => reply(new CertificateRefused(e.Message)));
             return;
         }
         // PersistAsync: the next request is served while this one is being written, so the journal
         // batches a burst (every device renewing at one instant) into few commits. The serial is
         // already taken in memory, and the answer still waits for the write.
-        PersistAsync(new CertificateIssued(_run, now, Id, request.Requester, request.Profile.ToString(), issued.GetDer()), e =>
+        PersistAsync(new CertificateIssued(_run, now, Id, requester, profile, issued.GetDer()), e =>
         {
             _state = _state.Apply(e);
             reply(new CertificateGranted(e.CertificateDer, _state.CertificateDer!));

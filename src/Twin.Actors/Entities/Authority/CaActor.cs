@@ -71,6 +71,7 @@ public sealed partial class CaActor : EntityActor
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<IssueFromCsr>(Issue);
+        Command<IssueFromTemplate>(Issue);
         Command<RevokeCertificate>(Revoke);
         Command<Wake>(_ => OnWake());
         Command<CertificateGranted>(InstallOwnCertificate);

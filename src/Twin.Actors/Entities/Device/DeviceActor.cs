@@ -42,6 +42,9 @@ public sealed record DeviceSettings(
 
     /// <summary>How often (simulated) the POL connects to every PEA server.</summary>
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The operator domain whose registrar the device enrolls with over CMP (ir, then kur); null: PKCS#10 straight to its CA.</summary>
+    public string? CmpDomain { get; init; }
 }
 
 /// <summary>
@@ -78,6 +81,7 @@ public sealed partial class DeviceActor : EntityActor
         Recover<DeviceKeyGenerated>(e => _state = _state.Apply(e));
         Recover<DeviceEnrollmentRequested>(e => _state = _state.Apply(e));
         Recover<DeviceCertificateInstalled>(e => _state = _state.Apply(e));
+        Recover<DeviceCmpRequested>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => Resume());
 
         Command<CertificateGranted>(Install);
@@ -87,6 +91,8 @@ public sealed partial class DeviceActor : EntityActor
             ScheduleAt(_clock.Now.Add(_settings.RetryAfter), new RenewalDue());
         });
         Command<RenewalDue>(_ => OnDue());
+        Command<EnrollmentSecret>(s => SendCmp(s));
+        Command<CmpReply>(OnCmpReply);
         Command<ServerStarted>(OnServerStarted);
         Command<ProbeDue>(_ => Probe());
         Command<ProbeResult>(Record);
@@ -122,6 +128,11 @@ public sealed partial class DeviceActor : EntityActor
 
     private void OnDue()
     {
+        if (_settings.CmpDomain is not null)
+        {
+            EnrollOverCmp();
+            return;
+        }
         if (_state.Current is null)
             Enroll(reason: "initial enrollment", rekey: _state.KeyRef is null);
         else

@@ -20,7 +20,7 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     public DeviceState Apply(ITwinEvent e) => e switch
     {
         DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo, KeysGenerated = KeysGenerated + 1 },
-        DeviceEnrollmentRequested => this with { EnrollmentPending = true, Requests = Requests + 1 },
+        DeviceEnrollmentRequested or DeviceCmpRequested => this with { EnrollmentPending = true, Requests = Requests + 1 },
         DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false },
         _ => this,
     };

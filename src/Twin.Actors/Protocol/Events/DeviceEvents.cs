@@ -11,6 +11,10 @@ public sealed record DeviceKeyGenerated(RunId Run, SimInstant At, EntityId Entit
 [PersistedAs("dev.enroll-requested.v1")]
 public sealed record DeviceEnrollmentRequested(RunId Run, SimInstant At, EntityId Entity, EntityId Ca, string Reason, byte[] CsrDer) : ITwinEvent;
 
+/// <summary>The device sent a CMP request (<paramref name="Body"/>: ir or kur, RFC 9483 §4.1) to its domain's registrar: the PKIMessage as sent.</summary>
+[PersistedAs("dev.cmp-requested.v1")]
+public sealed record DeviceCmpRequested(RunId Run, SimInstant At, EntityId Entity, string Domain, string Body, byte[] MessageDer) : ITwinEvent;
+
 /// <summary>The device installed a certificate issued to it; it supersedes any earlier one.</summary>
 [PersistedAs("dev.cert-installed.v1")]
 public sealed record DeviceCertificateInstalled(RunId Run, SimInstant At, EntityId Entity, byte[] CertificateDer, byte[] IssuerCertificateDer) : ITwinEvent;

@@ -1,0 +1,196 @@
+using Akka.Actor;
+using Twin.Actors.Model;
+using Twin.Actors.Protocol.Commands;
+using Twin.Actors.Protocol.Events;
+using Twin.Pki.Certificates;
+using Twin.Pki.Cmp;
+using Twin.Pki.Keys;
+using Twin.Pki.Revocation;
+
+namespace Twin.Actors.Entities.Registrar;
+
+public sealed partial class RegistrarActor
+{
+    // What a request needs once the CA or the upstream has answered.
+    private sealed record Exchange(CmpMessage Request, Credential Credential, Action<object> Reply, string Origin)
+    {
+        public string Transaction => Request.Header.TransactionHex;
+    }
+
+    private (long Version, DomainTrust Trust)? _trust;
+
+    private void Handle(CmpRequest command)
+    {
+        if (!_state.IsReady)
+        {
+            HoldCurrent(); // served once the registrar holds its protection certificate
+            return;
+        }
+        var reply = ReplyChannel();
+        CmpMessage message;
+        try
+        {
+            message = CmpMessage.Decode(command.Der);
+        }
+        catch (CmpException e)
+        {
+            Refuse(null, null, new Refusal(e.Failure, e.Message), $"unauthenticated:{command.Origin}", "malformed", reply);
+            return;
+        }
+        var who = $"unauthenticated:{command.Origin}";
+        var initial = message.BodyType != CmpBodyType.CertConf;
+        if (message.BodyType is not (CmpBodyType.Ir or CmpBodyType.Cr or CmpBodyType.Kur or CmpBodyType.P10cr or CmpBodyType.Rr or CmpBodyType.Genm or CmpBodyType.CertConf))
+        {
+            Refuse(message, null, new Refusal(CmpFailure.BadRequest, $"{message.BodyName} is not a request this registrar answers."), who, message.BodyName, reply);
+            return;
+        }
+        if (RegistrarPolicy.CheckHeader(_state, message, Recipients(), initial) is { } header)
+        {
+            Refuse(message, null, header, who, message.BodyName, reply);
+            return;
+        }
+        if (message.BodyType == CmpBodyType.CertConf)
+        {
+            Confirm(message, command.Origin, reply);
+            return;
+        }
+        if (_open.ContainsKey(message.Header.TransactionHex))
+        {
+            Refuse(message, null, new Refusal(CmpFailure.TransactionIdInUse, $"transactionID {message.Header.TransactionHex} is in use."), who, message.BodyName, reply);
+            return;
+        }
+        var (credential, refusal) = RegistrarPolicy.Authenticate(_state, _settings, message, _clock.Now, SecretOf, Trust());
+        if (credential is null)
+        {
+            Refuse(message, null, refusal!, who, message.BodyName, reply);
+            return;
+        }
+        if (credential.Reference is { } reference && _reserved.Contains(reference))
+        {
+            Refuse(message, credential, new Refusal(CmpFailure.SignerNotTrusted, $"reference '{reference}' is being used by another transaction."), credential.Who, message.BodyName, reply);
+            return;
+        }
+        var exchange = new Exchange(message, credential, reply, command.Origin);
+        try
+        {
+            if (_settings.Mode == RegistrarMode.Ra) Forward(exchange);
+            else if (message.BodyType == CmpBodyType.Rr) Revoke(exchange);
+            else if (message.BodyType == CmpBodyType.Genm) Answer(exchange);
+            else Enroll(exchange);
+        }
+        catch (Twin.Pki.PkiException e)
+        {
+            // A body that does not parse (a malformed CertReqMsg, PKCS#10 or RevDetails) is refused like any other bad input.
+            _open.Remove(exchange.Transaction);
+            if (credential.Reference is { } r) _reserved.Remove(r);
+            Refuse(message, credential, new Refusal(e is CmpException c ? c.Failure : CmpFailure.BadDataFormat, e.Message), credential.Who, message.BodyName, reply);
+        }
+    }
+
+    // Names a request may carry as recipient: the registrar, its CA chain, or NULL-DN.
+    private HashSet<string> Recipients()
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { _settings.Subject };
+        foreach (var der in _state.ChainDer) names.Add(Certificate.FromDer(der).Subject);
+        if (_settings.Upstream is { } up) names.Add(up.Recipient);
+        // openssl names the issuer of its signing certificate when told no recipient: for an IDevID, the manufacturer CA.
+        foreach (var entry in _settings.AllowList) names.Add(Certificate.FromDer(entry.ManufacturerCa).Subject);
+        return names;
+    }
+
+    // The domain's trust at simulated now; rebuilt only when the distribution point published something.
+    private DomainTrust Trust()
+    {
+        var (version, entries) = _runtime.Distribution.Snapshot();
+        if (_trust is { } t && t.Version == version) return t.Trust;
+        var chain = _state.ChainDer.Select(d => Certificate.FromDer(d)).ToList();
+        var crls = entries.Where(e => e.Crl is not null).Select(e => CertificateRevocationList.FromDer(e.Crl!)).ToList();
+        var trust = new DomainTrust(chain.Where(c => c.IsSelfSigned).ToList(), chain.Where(c => !c.IsSelfSigned).ToList(), crls);
+        _trust = (version, trust);
+        return trust;
+    }
+
+    // How a reply to this requester is protected: the same MAC when it authenticated with a secret, else the registrar's signature.
+    private CmpSender SenderFor(CmpMessage? request, Credential? credential)
+    {
+        var random = _entropy.For(Id, "cmp", request is null ? "malformed" : request.Header.TransactionHex + "/" + request.BodyName);
+        CmpProtector? protector = credential?.Secret is { } secret && request is not null
+            ? CmpProtector.MacLike(request, secret, random)
+            : _key is not null && _state.Certificate is { } own ? CmpProtector.Signature(_key, own, _state.ChainDer.Select(d => Certificate.FromDer(d)), random) : null;
+        return new CmpSender(_settings.Subject, protector, _clock.Now.Utc, random);
+    }
+
+    private void Refuse(CmpMessage? request, Credential? credential, Refusal refusal, string who, string what, Action<object> reply)
+    {
+        byte[] der;
+        try
+        {
+            der = CmpReplies.Error(request, SenderFor(request, credential), refusal.Failure, refusal.Reason);
+        }
+        catch (Twin.Pki.PkiException e)
+        {
+            // The request's own MAC parameters are unusable: answer unprotected rather than not at all.
+            der = CmpReplies.Error(request, new CmpSender(_settings.Subject, null, _clock.Now.Utc, PkiRandom.System), refusal.Failure, $"{refusal.Reason} ({e.Message})");
+        }
+        Decide(who, what, RegistrarDecided.Refused, refusal.Reason, request?.Header.TransactionHex ?? "", [], () => reply(new CmpReply(der, true)), refusal.Failure, null);
+    }
+
+    // Every decision is journaled (with what follows from it) before the requester hears of it.
+    private void Decide(string who, string what, string verdict, string reason, string transaction, IEnumerable<Protocol.ITwinEvent> consequences, Action then, CmpFailure? failure = null, string? reference = null)
+    {
+        var decision = new RegistrarDecided(_run, _clock.Now, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference };
+        var events = new List<Protocol.ITwinEvent> { decision };
+        events.AddRange(consequences);
+        var left = events.Count;
+        PersistAll(events, e =>
+        {
+            _state = _state.Apply(e);
+            if (--left > 0) return;
+            then();
+            if (LastSequenceNr % SnapshotEvery < events.Count) SaveSnapshot(_state);
+        });
+    }
+
+    /// <summary>The RFC 4210 name of a failure bit (badPOP, signerNotTrusted, ...).</summary>
+    public static string FailureName(CmpFailure failure) => failure switch
+    {
+        CmpFailure.BadPop => "badPOP",
+        _ => char.ToLowerInvariant(failure.ToString()[0]) + failure.ToString()[1..],
+    };
+
+    // The entity that holds a certificate enrolled here: a twin entity that asked in process, the holder of
+    // the certificate that signed the request (kur, cr), or a new entity named after the subject's CN.
+    private EntityId HolderFor(string origin, Credential credential, string subject)
+    {
+        if (origin.StartsWith("entity:", StringComparison.Ordinal)) return new EntityId(origin["entity:".Length..]);
+        if (credential.Certificate is { } c && _state.Holders.TryGetValue(c.SerialNumber.Hex, out var known)) return new EntityId(known);
+        var cn = subject.Split(',').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("CN=", StringComparison.OrdinalIgnoreCase))?[3..] ?? "device";
+        var slug = new string(cn.ToLowerInvariant().Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '-').ToArray()).Trim('-');
+        if (slug.Length == 0) slug = "device";
+        return new EntityId($"{_settings.Domain}.{slug[..Math.Min(60, slug.Length)]}");
+    }
+
+    /// <summary>The CA's answer to an issuance or revocation the registrar asked for.</summary>
+    private sealed record CaAnswered(Exchange Exchange, object Answer, Func<Exchange, object, bool> Continue);
+
+    private void AskCa(Exchange exchange, object command, Func<Exchange, object, bool> then)
+    {
+        // The answer comes back as a message; until it is handled, max mode must not move time.
+        Work.Begin("registrar-ca");
+        _ca.Ask<object>(command, CaTimeout).PipeTo(Self,
+            success: answer => new CaAnswered(exchange, answer, then),
+            failure: e => new CaAnswered(exchange, new CertificateRefused($"the CA did not answer: {e.Message}"), then));
+    }
+
+    private void OnCaAnswered(CaAnswered answered)
+    {
+        try
+        {
+            answered.Continue(answered.Exchange, answered.Answer);
+        }
+        finally
+        {
+            DeferAsync("registrar-ca", label => Work.Done(label)); // after the events the answer led to are stored
+        }
+    }
+}

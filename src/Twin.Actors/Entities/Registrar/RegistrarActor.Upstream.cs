@@ -1,0 +1,127 @@
+using System.Text;
+using Akka.Actor;
+using Twin.Actors.Protocol.Commands;
+using Twin.Actors.Protocol.Events;
+using Twin.Pki.Certificates;
+using Twin.Pki.Cmp;
+
+namespace Twin.Actors.Entities.Registrar;
+
+public sealed partial class RegistrarActor
+{
+    /// <summary>The upstream CA's answer to a forwarded message (null with <paramref name="Error"/> when it could not be reached).</summary>
+    private sealed record UpstreamAnswered(Exchange Exchange, byte[]? Der, string? Error, Open? Confirming);
+
+    // RA mode: check what the domain demands locally, then pass the request on with the RA's own protection.
+    private void Forward(Exchange x)
+    {
+        var m = x.Request;
+        if (m.BodyType is CmpBodyType.Ir or CmpBodyType.Cr or CmpBodyType.Kur)
+        {
+            var (template, notFound) = RegistrarPolicy.TemplateFor(_settings, m.Header.CertProfile);
+            var requests = m.CertRequests();
+            var problem = template is null ? notFound
+                : requests.Count != 1 ? new Refusal(CmpFailure.BadRequest, $"{requests.Count} CertReqMsgs: the Lightweight CMP Profile allows exactly one (RFC 9483 §4.1.1).")
+                : RegistrarPolicy.CheckRequest(_settings, template, requests[0].Subject ?? x.Credential.Certificate?.Subject, requests[0].PublicKey, requests[0].PopVerified, requests[0].PopProblem);
+            if (problem is not null) { Refuse(m, x.Credential, problem, x.Credential.Who, m.BodyName, x.Reply); return; }
+        }
+        else if (m.BodyType == CmpBodyType.P10cr && !m.P10Request().IsSignatureValid)
+        {
+            Refuse(m, x.Credential, new Refusal(CmpFailure.BadPop, "the PKCS#10 signature does not verify."), x.Credential.Who, m.BodyName, x.Reply);
+            return;
+        }
+        if (x.Credential.Reference is { } reference) _reserved.Add(reference);
+        _open[x.Transaction] = null!;
+        Send(x, m, null);
+    }
+
+    private void Send(Exchange x, CmpMessage message, Open? confirming)
+    {
+        var upstream = _settings.Upstream!;
+        var random = _entropy.For(Id, "upstream", message.Header.TransactionHex + "/" + message.BodyName);
+        var protector = CmpProtector.PasswordBasedMac(Encoding.UTF8.GetBytes(upstream.Reference), Encoding.UTF8.GetBytes(upstream.Secret), random, mac: CmpMacAlgorithm.HmacSha256);
+        var der = CmpForwarding.Reprotect(message, new CmpSender(_settings.Subject, protector, _clock.Now.Utc, random), upstream.Recipient);
+        Work.Begin("registrar-upstream");
+        _transport.ExchangeAsync(upstream.Url, der, CancellationToken.None).PipeTo(Self,
+            success: answer => new UpstreamAnswered(x, answer, null, confirming),
+            failure: e => new UpstreamAnswered(x, null, e.GetBaseException().Message, confirming));
+    }
+
+    private void OnUpstreamAnswered(UpstreamAnswered a)
+    {
+        try
+        {
+            Relay(a);
+        }
+        catch (Twin.Pki.PkiException e)
+        {
+            // An upstream answer that decodes but cannot be used (a malformed body, a v1 certificate): the requester hears why.
+            if (a.Confirming is { } c) _open.Remove(c.Exchange.Transaction);
+            var x = a.Exchange;
+            Refuse(x.Request, x.Credential, new Refusal(CmpFailure.SystemFailure, $"upstream answer unusable: {e.Message}"), x.Credential.Who, x.Request.BodyName, a.Confirming?.Exchange.Reply ?? x.Reply);
+        }
+        finally
+        {
+            DeferAsync("registrar-upstream", label => Work.Done(label));
+        }
+    }
+
+    private void Relay(UpstreamAnswered a)
+    {
+        var x = a.Exchange;
+        var asked = a.Confirming is null ? x.Request : null;
+        if (a.Confirming is null)
+        {
+            _open.Remove(x.Transaction);
+            if (x.Credential.Reference is { } r) _reserved.Remove(r);
+        }
+        CmpMessage? answer = null;
+        string? problem = a.Error is not null ? $"upstream {_settings.Upstream!.Url} unreachable: {a.Error}" : null;
+        if (problem is null)
+        {
+            try { answer = CmpMessage.Decode(a.Der!); }
+            catch (CmpException e) { problem = $"upstream answer malformed: {e.Message}"; }
+        }
+        if (answer is not null && !(answer.Protection == CmpProtectionKind.Mac && answer.VerifyMac(Encoding.UTF8.GetBytes(_settings.Upstream!.Secret))))
+            problem = "upstream answer is not MAC-protected with the shared secret";
+        if (answer is not null && problem is null && !(answer.Header.TransactionId ?? []).AsSpan().SequenceEqual(x.Request.Header.TransactionId))
+            problem = "upstream answer belongs to another transaction";
+        var request = a.Confirming is null ? x.Request : null;
+        if (problem is not null)
+        {
+            if (a.Confirming is { } c) _open.Remove(c.Exchange.Transaction);
+            Refuse(request ?? x.Request, x.Credential, new Refusal(CmpFailure.SystemUnavail, problem), x.Credential.Who, (request ?? x.Request).BodyName, x.Reply);
+            return;
+        }
+        var toRequester = CmpForwarding.Reprotect(answer!, SenderFor(x.Request, x.Credential), x.Request.Header.Sender);
+        var refused = answer!.BodyType == CmpBodyType.Error;
+        var what = a.Confirming is null ? x.Request.BodyName : "certConf";
+        var verdict = refused ? RegistrarDecided.Refused : RegistrarDecided.Forwarded;
+        var reason = refused ? $"upstream refused: {answer.ErrorStatus().Text}" : $"forwarded to {_settings.Upstream!.Url}, which answered {answer.BodyName}";
+        var events = new List<Protocol.ITwinEvent>();
+        Certificate? issued = null;
+        if (!refused && answer.BodyType is CmpBodyType.Ip or CmpBodyType.Cp or CmpBodyType.Kup && answer.CertResponses() is [{ Certificate: { } cert }])
+        {
+            issued = cert;
+            if (answer.Header.ImplicitConfirm) events.AddRange(Enrolled(x, HolderFor(x.Origin, x.Credential, cert.Subject), cert, null));
+        }
+        if (a.Confirming is { } confirmed && answer.BodyType == CmpBodyType.PkiConf)
+        {
+            _open.Remove(confirmed.Exchange.Transaction);
+            events.AddRange(Enrolled(x, confirmed.Holder, confirmed.Issued, null));
+        }
+        Decide(x.Credential.Who, what, verdict, reason, x.Transaction, events, () =>
+        {
+            if (issued is not null && !answer.Header.ImplicitConfirm)
+                _open[x.Transaction] = new Open(x, issued, null, answer.Header.SenderNonce ?? [], HolderFor(x.Origin, x.Credential, issued.Subject), 0, true);
+            (a.Confirming?.Exchange.Reply ?? x.Reply)(new CmpReply(toRequester, refused));
+        }, refused && answer.ErrorStatus().Failures is { Count: > 0 } f ? f[0] : null, issued is null ? null : x.Credential.Reference);
+    }
+
+    // The requester's certConf goes upstream too; the upstream's pkiConf comes back re-protected.
+    private void ForwardConfirmation(CmpMessage certConf, Open open, Action<object> reply)
+    {
+        var x = open.Exchange with { Reply = reply };
+        Send(x, certConf, open with { Exchange = x });
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using Twin.Actors.Clock;
+using Twin.Actors.Protocol;
+using Twin.Actors.Protocol.Events;
+using Twin.Pki.Certificates;
+
+namespace Twin.Actors.Entities.Registrar;
+
+/// <summary>What a domain registrar knows, rebuilt from its events. Pure: no actors, no I/O.</summary>
+[PersistedAs("reg.state.v1")]
+public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, ImmutableList<byte[]> ChainDer) : ITwinPersisted
+{
+    /// <summary>How many recent decisions the state keeps for status queries (the journal keeps all).</summary>
+    public const int RecentCapacity = 100;
+
+    /// <summary>A registrar without its protection certificate yet.</summary>
+    public static RegistrarState Empty { get; } = new(null, null, []);
+
+    /// <summary>One-time references handed out and not yet used, with the instant each was issued.</summary>
+    public ImmutableDictionary<string, SimInstant> OpenSecrets { get; init; } = ImmutableDictionary<string, SimInstant>.Empty;
+
+    /// <summary>How many one-time references were handed out (names the next one's randomness).</summary>
+    public long SecretsIssued { get; init; }
+
+    /// <summary>Every transactionID seen, as hex: a new request reusing one is refused (transactionIdInUse).</summary>
+    public ImmutableHashSet<string> Transactions { get; init; } = ImmutableHashSet<string>.Empty;
+
+    /// <summary>Which entity holds each certificate enrolled here, by serial (hex).</summary>
+    public ImmutableDictionary<string, string> Holders { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The latest decisions, oldest first.</summary>
+    public ImmutableList<RegistrarDecided> Recent { get; init; } = [];
+
+    /// <summary>True once the registrar holds its protection key and certificate.</summary>
+    public bool IsReady => KeyRef is not null && CertificateDer is not null;
+
+    /// <summary>The registrar's protection certificate.</summary>
+    public Certificate? Certificate => CertificateDer is null ? null : Twin.Pki.Certificates.Certificate.FromDer(CertificateDer);
+
+    /// <summary>Returns the state after <paramref name="e"/>.</summary>
+    public RegistrarState Apply(ITwinEvent e) => e switch
+    {
+        RegistrarCertified c => this with { KeyRef = c.KeyRef, CertificateDer = c.CertificateDer, ChainDer = [.. c.ChainDer] },
+        EnrollmentSecretIssued s => this with { OpenSecrets = OpenSecrets.SetItem(s.Reference, s.At), SecretsIssued = SecretsIssued + 1 },
+        RegistrarDecided d => this with
+        {
+            Transactions = d.Transaction.Length == 0 ? Transactions : Transactions.Add(d.Transaction),
+            // A one-time reference is spent once a certificate was granted with it (here, or upstream in RA mode).
+            OpenSecrets = d.Reference is { } r && d.Verdict is RegistrarDecided.Granted or RegistrarDecided.Forwarded ? OpenSecrets.Remove(r) : OpenSecrets,
+            Recent = Recent.Count >= RecentCapacity ? Recent.RemoveAt(0).Add(d) : Recent.Add(d),
+        },
+        DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(Twin.Pki.Certificates.Certificate.FromDer(x.CertificateDer).SerialNumber.Hex, x.Holder.Value) },
+        _ => this,
+    };
+}

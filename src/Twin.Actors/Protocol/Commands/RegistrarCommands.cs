@@ -1,0 +1,36 @@
+using Twin.Actors.Model;
+using Twin.Pki.Authority;
+
+namespace Twin.Actors.Protocol.Commands;
+
+/// <summary>Commands to a domain registrar entity.</summary>
+public interface IRegistrarCommand;
+
+/// <summary>A CMP PKIMessage (DER) for the registrar; answered with <see cref="CmpReply"/>. <paramref name="Origin"/> says where it came from (an address, an entity).</summary>
+public sealed record CmpRequest(byte[] Der, string Origin) : IRegistrarCommand;
+
+/// <summary>The registrar's CMP answer (DER); <paramref name="Refused"/> when it is an error message.</summary>
+public sealed record CmpReply(byte[] Der, bool Refused);
+
+/// <summary>Asks for a fresh one-time reference and secret for MAC-protected enrollment; answered with <see cref="EnrollmentSecret"/>.</summary>
+public sealed record IssueEnrollmentSecret(string Requester) : IRegistrarCommand;
+
+/// <summary>A one-time reference (senderKID) and secret; the secret is never journaled.</summary>
+public sealed record EnrollmentSecret(string Domain, string Reference, string Secret)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"EnrollmentSecret({Domain}, {Reference}, secret withheld)";
+}
+
+/// <summary>Asks a registrar for its state; answered with <see cref="RegistrarStatus"/>.</summary>
+public sealed record GetRegistrarStatus : IRegistrarCommand;
+
+/// <summary>A registrar's state: its protection certificate and chain, and its most recent decisions.</summary>
+public sealed record RegistrarStatus(string Domain, string Mode, byte[]? CertificateDer, IReadOnlyList<byte[]> ChainDer, IReadOnlyList<Events.RegistrarDecided> RecentDecisions);
+
+/// <summary>
+/// Asks a CA to certify a public key that was proven in a CRMF request (RFC 4211) the registrar
+/// checked: subject, key and names come from the request, profile and lifetime from the domain's template.
+/// Answered like <see cref="IssueFromCsr"/>.
+/// </summary>
+public sealed record IssueFromTemplate(EntityId Requester, string Subject, byte[] PublicKeyInfo, IReadOnlyList<string> UriNames, IReadOnlyList<string> DnsNames, CertificateProfile Profile, TimeSpan Lifetime) : ICaCommand;

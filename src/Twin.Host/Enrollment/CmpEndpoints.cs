@@ -1,0 +1,94 @@
+using Twin.Actors.Control;
+using Twin.Actors.Entities.Registrar;
+using Twin.Actors.Plant;
+using Twin.Actors.Protocol.Commands;
+using Twin.Pki.Cmp;
+
+namespace Twin.Host.Enrollment;
+
+/// <summary>
+/// CMP over HTTP (RFC 6712, RFC 9483 §3.3): POST application/pkixcmp to /.well-known/cmp (the first
+/// domain) or /.well-known/cmp/p/DOMAIN. A mapping function, so any listener (HTTP or HTTPS) can serve it.
+/// </summary>
+public static class CmpEndpoints
+{
+    /// <summary>The media type of CMP messages over HTTP.</summary>
+    public const string MediaType = "application/pkixcmp";
+
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(40);
+
+    /// <summary>Maps the CMP endpoints of every domain of the running twin.</summary>
+    public static IEndpointRouteBuilder MapCmp(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost("/.well-known/cmp", (HttpContext context, PlantSpec spec, ITwinControl control) =>
+            ServeAsync(context, spec.Registrars.Count > 0 ? spec.Registrars[0].Settings.Domain : null, spec, control));
+        app.MapPost("/.well-known/cmp/p/{domain}", (string domain, HttpContext context, PlantSpec spec, ITwinControl control) =>
+            ServeAsync(context, domain, spec, control));
+        return app;
+    }
+
+    private static async Task<IResult> ServeAsync(HttpContext context, string? domain, PlantSpec spec, ITwinControl control)
+    {
+        if (domain is null || !spec.Registrars.Any(r => r.Settings.Domain == domain))
+            return Results.Problem(domain is null ? "This twin serves no operator domain (topology.domains is empty)." : $"No domain '{domain}' in this run.", statusCode: StatusCodes.Status404NotFound);
+        var type = context.Request.ContentType?.Split(';')[0].Trim();
+        if (!string.Equals(type, MediaType, StringComparison.OrdinalIgnoreCase))
+            return Results.Problem($"Content-Type '{type}': CMP requests are {MediaType} (RFC 6712 §3.4).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        if (context.Request.ContentLength is > CmpMessage.MaxBytes)
+            return Results.Problem($"The request has {context.Request.ContentLength} bytes; at most {CmpMessage.MaxBytes} are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        var body = await ReadBoundedAsync(context.Request.Body, CmpMessage.MaxBytes, context.RequestAborted);
+        if (body is null)
+            return Results.Problem($"The request is larger than {CmpMessage.MaxBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        var origin = $"http:{context.Connection.RemoteIpAddress}";
+        CmpReply reply;
+        try
+        {
+            reply = await control.AskEntityAsync<CmpReply>(RegistrarSettings.EntityIdOf(domain), new CmpRequest(body, origin), AnswerTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or TaskCanceledException or ArgumentException or Akka.Actor.AskTimeoutException)
+        {
+            return Results.Problem($"The registrar of domain '{domain}' did not answer: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        // An undecodable body gets its CMP error message with 400; every other answer (error messages included) travels with 200.
+        return Results.Bytes(reply.Der, MediaType) is var ok && reply.Refused && !Decodes(body)
+            ? new StatusResult(StatusCodes.Status400BadRequest, reply.Der)
+            : ok;
+    }
+
+    private static bool Decodes(byte[] body)
+    {
+        try
+        {
+            CmpMessage.Decode(body);
+            return true;
+        }
+        catch (CmpException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken cancellation)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellation)) > 0)
+        {
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private sealed class StatusResult(int status, byte[] der) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = MediaType;
+            await httpContext.Response.Body.WriteAsync(der);
+        }
+    }
+}

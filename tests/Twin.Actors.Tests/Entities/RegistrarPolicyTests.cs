@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using System.Text;
+using Twin.Actors.Clock;
+using Twin.Actors.Entities.Registrar;
+using Twin.Actors.Model;
+using Twin.Pki.Certificates;
+using Twin.Pki.Cmp;
+using Twin.Pki.Keys;
+using Twin.Tests.Support;
+
+namespace Twin.Actors.Tests.Entities;
+
+/// <summary>The registrar's pure checks, judged on messages openssl wrote (tests/Twin.Pki.Tests/Data/cmp).</summary>
+public sealed class RegistrarPolicyTests
+{
+    private static readonly SimInstant Now = SimInstant.Parse("2030-01-01T00:00:00Z");
+    private static readonly string Data = Path.Combine(RepoPaths.Root, "tests", "Twin.Pki.Tests", "Data", "cmp");
+    private static readonly Certificate FixtureCa = Certificate.FromPem(File.ReadAllText(Path.Combine(Data, "ca.pem")));
+    private static readonly RegistrarSettings Settings = new("plant", new EntityId("ca-issuing"), KeyAlgorithm.EcdsaP256, RegistrarMode.Ca);
+    private static readonly string[] Recipients = ["CN=Fixture CA"];
+
+    private static CmpMessage Load(string name) => CmpMessage.Decode(File.ReadAllBytes(Path.Combine(Data, name)));
+
+    private static RegistrarState WithSecret(SimInstant issued) =>
+        RegistrarState.Empty with { OpenSecrets = ImmutableDictionary<string, SimInstant>.Empty.Add("4711", issued) };
+
+    private static byte[] Secret(string reference) => Encoding.UTF8.GetBytes(reference == "4711" ? "fixture-secret" : "other");
+
+    // The fixture CA's key is gone, so it has no CRL: revocation is judged only where a test says so.
+    private static DomainTrust Trust(params Certificate[] anchors) => new(anchors, [], []) { Revocation = Twin.Pki.Validation.RevocationMode.Off };
+
+    [Fact] // RFC 9483 §3.1
+    public void Header_of_an_openssl_ir_passes_and_a_reused_transactionID_does_not()
+    {
+        var ir = Load("ir-mac.der");
+        Assert.Null(RegistrarPolicy.CheckHeader(RegistrarState.Empty, ir, Recipients, initial: true));
+        var seen = RegistrarState.Empty with { Transactions = [ir.Header.TransactionHex] };
+        Assert.Equal(CmpFailure.TransactionIdInUse, RegistrarPolicy.CheckHeader(seen, ir, Recipients, initial: true)!.Failure);
+        Assert.Null(RegistrarPolicy.CheckHeader(seen, Load("certconf-mac.der"), Recipients, initial: false)); // certConf continues the transaction
+        Assert.Equal(CmpFailure.WrongAuthority, RegistrarPolicy.CheckHeader(RegistrarState.Empty, ir, ["CN=Someone Else"], initial: true)!.Failure);
+    }
+
+    [Fact] // RFC 4210 §5.1.3.1
+    public void A_MAC_authenticates_with_an_open_reference_only()
+    {
+        var ir = Load("ir-mac.der");
+        var (ok, _) = RegistrarPolicy.Authenticate(WithSecret(Now), Settings, ir, Now, Secret, Trust());
+        Assert.Equal(CredentialKind.Secret, ok!.Kind);
+        Assert.Equal("4711", ok.Reference);
+
+        var wrong = RegistrarPolicy.Authenticate(WithSecret(Now), Settings, ir, Now, _ => Encoding.UTF8.GetBytes("not-it"), Trust());
+        Assert.Equal(CmpFailure.BadMessageCheck, wrong.Refusal!.Failure);
+        var unknown = RegistrarPolicy.Authenticate(RegistrarState.Empty, Settings, ir, Now, Secret, Trust());
+        Assert.Equal(CmpFailure.SignerNotTrusted, unknown.Refusal!.Failure);
+        var expired = RegistrarPolicy.Authenticate(WithSecret(Now.Add(TimeSpan.FromDays(-8))), Settings, ir, Now, Secret, Trust());
+        Assert.Equal(CmpFailure.SignerNotTrusted, expired.Refusal!.Failure);
+        Assert.Contains("expired", expired.Refusal.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact] // RFC 9483 §3.2: signature protection, protection certificate in extraCerts
+    public void A_signature_authenticates_a_domain_certificate_or_an_allow_listed_IDevID()
+    {
+        var cr = Load("cr-sig.der");
+        var domain = RegistrarPolicy.Authenticate(RegistrarState.Empty, Settings, cr, Now, Secret, Trust(FixtureCa));
+        Assert.Equal(CredentialKind.DomainCertificate, domain.Credential!.Kind);
+
+        var noCrl = RegistrarPolicy.Authenticate(RegistrarState.Empty, Settings, cr, Now, Secret, Trust(FixtureCa) with { Revocation = Twin.Pki.Validation.RevocationMode.Required });
+        Assert.Equal(CmpFailure.SignerNotTrusted, noCrl.Refusal!.Failure);
+        Assert.Contains("revocation status is unknown", noCrl.Refusal.Reason, StringComparison.Ordinal);
+        var foreign = RegistrarPolicy.Authenticate(RegistrarState.Empty, Settings, cr, Now, Secret, Trust());
+        Assert.Equal(CmpFailure.SignerNotTrusted, foreign.Refusal!.Failure);
+
+        var listed = Settings with { AllowList = [new AllowListEntry(FixtureCa.GetDer()) { SanPattern = "urn:fixture:.*" }] };
+        Assert.Equal(CredentialKind.IDevId, RegistrarPolicy.Authenticate(RegistrarState.Empty, listed, cr, Now, Secret, Trust()).Credential!.Kind);
+        var otherSan = Settings with { AllowList = [new AllowListEntry(FixtureCa.GetDer()) { SanPattern = "urn:other:.*" }] };
+        Assert.Equal(CmpFailure.SignerNotTrusted, RegistrarPolicy.Authenticate(RegistrarState.Empty, otherSan, cr, Now, Secret, Trust()).Refusal!.Failure);
+        var serial = Settings with { AllowList = [new AllowListEntry(FixtureCa.GetDer()) { SerialPattern = "SN-.*" }] }; // the fixture has no serialNumber attribute
+        Assert.Equal(CmpFailure.SignerNotTrusted, RegistrarPolicy.Authenticate(RegistrarState.Empty, serial, cr, Now, Secret, Trust()).Refusal!.Failure);
+    }
+
+    [Fact] // RFC 9483 §3.2
+    public void An_unprotected_request_is_refused()
+    {
+        var key = KeyGenerator.Generate(KeyAlgorithm.EcdsaP256);
+        var unprotected = CmpRequests.CertRequest(CmpBodyType.Ir, new CmpSender("CN=x", null, Now.Utc, PkiRandom.System), "CN=Fixture CA", key, "CN=x");
+        var result = RegistrarPolicy.Authenticate(WithSecret(Now), Settings, CmpMessage.Decode(unprotected.Der), Now, Secret, Trust(FixtureCa));
+        Assert.Equal(CmpFailure.BadMessageCheck, result.Refusal!.Failure);
+    }
+
+    [Fact] // RFC 4211 §4.1, RFC 9483 §4.1.1
+    public void Requests_are_checked_for_pop_suite_subject_and_template()
+    {
+        var request = Assert.Single(Load("ir-mac.der").CertRequests());
+        var template = DomainTemplate.Default with { SubjectPattern = "CN=fixture-[a-z]+" };
+        Assert.Null(RegistrarPolicy.CheckRequest(Settings, template, request.Subject, request.PublicKey, request.PopVerified, request.PopProblem));
+        Assert.Equal(CmpFailure.BadPop, RegistrarPolicy.CheckRequest(Settings, template, request.Subject, request.PublicKey, false, "forged")!.Failure);
+        Assert.Equal(CmpFailure.BadCertTemplate, RegistrarPolicy.CheckRequest(Settings with { Suite = KeyAlgorithm.Rsa2048 }, template, request.Subject, request.PublicKey, true, null)!.Failure);
+        Assert.Equal(CmpFailure.BadCertTemplate, RegistrarPolicy.CheckRequest(Settings, template, "CN=Fixture-Device", request.PublicKey, true, null)!.Failure);
+        Assert.Equal(CmpFailure.BadCertTemplate, RegistrarPolicy.CheckRequest(Settings, template, null, request.PublicKey, true, null)!.Failure);
+        Assert.Equal(CmpFailure.BadCertTemplate, RegistrarPolicy.TemplateFor(Settings, "no-such").Refusal!.Failure);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using Akka.Actor;
+using Twin.Actors.Clock;
+using Twin.Actors.Entities.Authority;
+using Twin.Actors.Entities.Registrar;
+using Twin.Actors.Keys;
+using Twin.Actors.Model;
+using Twin.Actors.Plant;
+using Twin.Actors.Protocol.Commands;
+using Twin.Actors.Tests.Support;
+using Twin.Pki.Certificates;
+using Twin.Pki.Cmp;
+using Twin.Pki.Keys;
+
+namespace Twin.Actors.Tests.Entities;
+
+/// <summary>A registrar killed and started again keeps its key, its spent references and the transactionIDs it saw.</summary>
+public sealed class RegistrarRecoveryTests : PersistentTestKit
+{
+    private static readonly RunId Run = new("reg-run");
+    private static readonly EntityId CaId = new("ca-root");
+    private static readonly SimInstant T0 = SimInstant.Parse("2030-01-01T00:00:00Z");
+    private static readonly RegistrarSettings Settings = new("plant", CaId, KeyAlgorithm.EcdsaP256, RegistrarMode.Ca);
+    private static readonly EntityId RegistrarId = RegistrarSettings.EntityIdOf("plant");
+
+    private readonly SimulationClock _clock = new(T0, ClockMode.Max);
+    private readonly SimulationWork _work = new();
+    private readonly Entropy _entropy = Entropy.System(Run);
+    private readonly PlantRuntime _runtime = new();
+    private readonly FileKeyVault _vault;
+    private readonly IActorRef _clockActor;
+    private readonly IActorRef _ca;
+
+    public RegistrarRecoveryTests() : base("registrar-recover")
+    {
+        _vault = new FileKeyVault(Path.Combine(Folder, "keys"));
+        _clockActor = Sys.ActorOf(ClockActor.Props(Run, _clock, _work, startRunning: true));
+        _clockActor.Tell(new RunUntil(T0));
+        _work.BeginStart(CaId.Value);
+        _ca = Sys.ActorOf(CaActor.Props(Run, CaId, new CaSettings("CN=Test Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)), _clock, _vault, _work, _clockActor, _entropy, distribution: _runtime.Distribution));
+    }
+
+    [Fact] // RFC 9483 §3.5 (transactionIdInUse), one-time secrets, §4.1.1 implicit confirmation
+    public async Task Spent_references_and_seen_transactions_survive_a_restart_and_open_secrets_still_verify()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var first = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        var second = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        var ir = Ir(first, "CN=one");
+        var granted = await Send(registrar, ir.Der);
+        Assert.Equal(CmpBodyType.Ip, granted.BodyType);
+        Assert.True(granted.VerifyMac(Encoding.ASCII.GetBytes(first.Secret)));
+        Assert.True(granted.Header.ImplicitConfirm);
+        Assert.Equal("CN=one", Assert.Single(granted.CertResponses()).Certificate!.Subject);
+
+        Watch(registrar);
+        registrar.Tell(PoisonPill.Instance);
+        ExpectTerminated(registrar);
+        var revived = StartRegistrar();
+        await Idle();
+
+        var replay = await Send(revived, ir.Der);
+        Assert.Equal([CmpFailure.TransactionIdInUse], replay.ErrorStatus().Failures);
+        var spent = await Send(revived, Ir(first, "CN=again").Der);
+        Assert.Equal([CmpFailure.SignerNotTrusted], spent.ErrorStatus().Failures);
+        // The secret is derived from the registrar's key, not stored: one handed out before the restart still works.
+        var later = await Send(revived, Ir(second, "CN=two").Der);
+        Assert.Equal(CmpBodyType.Ip, later.BodyType);
+        var status = await revived.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
+        Assert.Equal(["granted", "refused", "refused", "granted"], status.RecentDecisions.Select(d => d.Verdict));
+    }
+
+    private static CmpOutgoing Ir(EnrollmentSecret secret, string subject)
+    {
+        var from = new CmpSender(subject, CmpProtector.PasswordBasedMac(Encoding.UTF8.GetBytes(secret.Reference), Encoding.ASCII.GetBytes(secret.Secret), PkiRandom.System), T0.Utc, PkiRandom.System);
+        return CmpRequests.CertRequest(CmpBodyType.Ir, from, null, KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), subject, implicitConfirm: true);
+    }
+
+    private static async Task<CmpMessage> Send(IActorRef registrar, byte[] der) =>
+        CmpMessage.Decode((await registrar.Ask<CmpReply>(new CmpRequest(der, "test"), TimeSpan.FromSeconds(20))).Der);
+
+    private IActorRef StartRegistrar()
+    {
+        _work.BeginStart(RegistrarId.Value);
+        return Sys.ActorOf(RegistrarActor.Props(Run, RegistrarId, Settings, _clock, _clockActor, _ca, _vault, _work, _entropy, _runtime));
+    }
+
+    private Task<ClockIdle> Idle() => _clockActor.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromSeconds(30));
+}
