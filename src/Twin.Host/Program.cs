@@ -17,6 +17,7 @@ public static class Program
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }
