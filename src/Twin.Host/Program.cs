@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }
