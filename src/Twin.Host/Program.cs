@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }
