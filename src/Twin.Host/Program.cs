@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

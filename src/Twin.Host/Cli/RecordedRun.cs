@@ -50,8 +50,8 @@ internal sealed class RecordedRun : IAsyncDisposable
         return runs;
     }
 
-    /// <summary>Opens <paramref name="database"/> and reads run <paramref name="runText"/>; a missing file, an unknown run or an empty run is a <see cref="UsageException"/>.</summary>
-    public static async Task<RecordedRun> OpenAsync(string database, string runText, Action<IServiceCollection>? configure = null, CancellationToken token = default)
+    /// <summary>Checks that <paramref name="database"/> is a journal holding run <paramref name="runText"/>; returns its full path and the run. Problems are <see cref="UsageException"/>s.</summary>
+    public static (string Path, RunId Run) Check(string database, string runText)
     {
         var path = Path.GetFullPath(database);
         if (!File.Exists(path)) throw new UsageException($"--db '{database}': no journal file there.");
@@ -75,10 +75,15 @@ internal sealed class RecordedRun : IAsyncDisposable
         }
         if (!runs.Contains(run.Value, StringComparer.Ordinal))
             throw new UsageException($"--run '{runText}': the journal {database} holds no such run; it holds: {(runs.Count == 0 ? "none" : string.Join(", ", runs))}.");
+        return (path, run);
+    }
 
+    /// <summary>Opens <paramref name="database"/> and reads run <paramref name="runText"/>; a missing file, an unknown run or an empty run is a <see cref="UsageException"/>.</summary>
+    public static async Task<RecordedRun> OpenAsync(string database, string runText, CancellationToken token = default)
+    {
+        var (path, run) = Check(database, runText);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        configure?.Invoke(builder.Services);
         builder.Services.AddAkka("planttrust-recorded", (akka, _) =>
         {
             akka.ConfigureLoggers(l => l.LogLevel = Akka.Event.LogLevel.WarningLevel);
