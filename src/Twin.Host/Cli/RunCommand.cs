@@ -45,6 +45,8 @@ internal static class RunCommand
             options.Database = db ?? Path.Combine(options.DataFolder, spec.Run.Value + ".db");
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            // Entities log refusals they handle (a CA that is cut off, a retry) as warnings: the journal and the report tell that story; keep the console for errors.
+            builder.Logging.AddFilter("Akka", LogLevel.Error);
             builder.Services.AddTwin(options, spec, followLive: false);
             host = builder.Build();
         }

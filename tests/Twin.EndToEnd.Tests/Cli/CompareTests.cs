@@ -15,7 +15,7 @@ public sealed class CompareTests
         start: 2030-01-01T00:00:00Z
         duration: P20D
         clock: { mode: max }
-        design: { deviceLifetime: P10D, renewAt: 0.75, crlInterval: P1D }
+        design: { lifetimes: { device: P10D }, renewAt: 0.75, crlInterval: P1D }
         topology:
           rootCa: { id: ca-root, subject: "CN=Compared Root" }
           devices:

@@ -12,7 +12,7 @@ public sealed class ResumeTests
     public async Task A_run_killed_mid_way_resumes_from_its_journal_to_the_same_final_digest()
     {
         var folder = RepoPaths.NewScratch("resume");
-        var db = Path.Combine(folder, "killed.db");
+        var db = Path.Combine(folder, "run.db"); // where RunScenarioAsync runs it again
 
         var victim = Verb.Start("run", Scenario, "--db", db, "--report", Path.Combine(folder, "never"));
         var journaled = await WaitForEventsAsync(db, victim, atLeast: 150);
@@ -21,7 +21,7 @@ public sealed class ResumeTests
         await victim.WaitForExitAsync();
         Assert.False(File.Exists(Path.Combine(folder, "never", "report.json")));
 
-        var (resumed, resumedReport) = await Verb.RunScenarioAsync(Scenario, folder, "--db", db);
+        var (resumed, resumedReport) = await Verb.RunScenarioAsync(Scenario, folder);
         var (whole, wholeReport) = await Verb.RunScenarioAsync(Scenario, RepoPaths.NewScratch("resume-whole"));
 
         Assert.True(resumed.ExitCode == 0, resumed.All);
