@@ -102,10 +102,10 @@ public sealed class ExpectationTests
     }
 
     [Theory]
-    [InlineData("  - refused: { pea: pea-009, status: BadCertificateRevoked, by: P1D }", "p.yaml:9:7: expect[0].refused.pea: 'pea-009' is not a PEA of this scenario (PEAs: pea-001, pea-002).")]
-    [InlineData("  - refused: { pea: pea-001, status: Revoked, by: P1D }", "p.yaml:9:37: expect[0].refused.status: 'Revoked' is not an OPC UA Bad status name")]
-    [InlineData("  - availability: { min: 99.9 }", "p.yaml:9:25: expect[0].availability.min: '99.9' is not a number from 0 to 1.")]
-    [InlineData("  - crlLapsed: { ca: ca-root }", "p.yaml:9:17: expect[0].crlLapsed: give either 'by' (a duration from the start) or 'never: true'.")]
+    [InlineData("  - refused: { pea: pea-009, status: BadCertificateRevoked, by: P1D }", "p.yaml:9:21: expect[0].refused.pea: 'pea-009' is not a PEA of this scenario (PEAs: pea-001, pea-002).")]
+    [InlineData("  - refused: { pea: pea-001, status: Revoked, by: P1D }", "p.yaml:9:38: expect[0].refused.status: 'Revoked' is not an OPC UA Bad status name")]
+    [InlineData("  - availability: { min: 99.9 }", "p.yaml:9:26: expect[0].availability.min: '99.9' is not a number from 0 to 1.")]
+    [InlineData("  - crlLapsed: { ca: ca-root }", "p.yaml:9:16: expect[0].crlLapsed: give either 'by' (a duration from the start) or 'never: true'.")]
     [InlineData("  - { refused: { pea: pea-001, status: BadX, by: P1D }, connected: { pea: pea-001 } }", "p.yaml:9:5: expect[0]: expected exactly one of")]
     [InlineData("  - hopeful: true", "p.yaml:9:5: expect[0]: unknown key 'hopeful'")]
     public void A_broken_expectation_is_reported_with_line_and_column(string expect, string message)
@@ -125,7 +125,7 @@ public sealed class ExpectationTests
               onboarding: direct
               keyStorage: software
               distribution: pull
-              crlInterval: PT6H
+              crlInterval: P3D
             topology:
             """, StringComparison.Ordinal), "p.yaml");
         var plant = s.ToPlant();
@@ -136,7 +136,7 @@ public sealed class ExpectationTests
         Assert.Equal(KeyAlgorithm.Rsa2048, byId["pol"].Algorithm);
         Assert.Equal(TimeSpan.FromDays(5000), s.RootCa.Validity);
         Assert.Equal(KeyAlgorithm.EcdsaP384, s.RootCa.Algorithm);
-        Assert.Equal(TimeSpan.FromHours(12), s.Design.CrlValidity); // twice the interval when the validity is not given and the default would be too short
+        Assert.Equal(TimeSpan.FromDays(6), s.Design.CrlValidity); // twice the interval when the validity is not given and the default (P2D) would lapse before the next CRL
 
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(Plant.Replace("topology:", """
             design:

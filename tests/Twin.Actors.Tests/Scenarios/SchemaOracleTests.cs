@@ -18,6 +18,9 @@ public sealed class SchemaOracleTests
         { "bad entity id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: Root CA, subject: CN=r }\n" },
         { "renewAt out of range", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { renewAt: 1.5 }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
         { "count too large", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: \"d-{n}\", count: 200000 }\n" },
+        { "unsupported revocation mode", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { revocation: ocsp }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
+        { "two kinds in one expectation", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\nexpect:\n  - { noOutageCausedBy: expiry, crlLapsed: { ca: r, never: true } }\n" },
+        { "unknown outage cause", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\nexpect:\n  - noOutageCausedBy: weather\n" },
         { "device without id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { subject: CN=d }\n" },
     };
 
