@@ -63,8 +63,10 @@ internal static class RunCommand
             var plant = host.Services.GetRequiredService<IRequiredActor<PlantSupervisor>>().ActorRef;
             var clock = host.Services.GetRequiredService<SimulationClock>();
             var started = DateTime.UtcNow;
-            var idle = await RunProgress.TrackAsync(scenario.Name, clock, spec.Start, spec.Until.Value, plant.Ask<ClockIdle>(new WhenClockIdle(), Timeout.InfiniteTimeSpan, token));
             var system = host.Services.GetRequiredService<ActorSystem>();
+            ClockIdle idle;
+            using (var live = new LiveExpectations(system, spec.Run, scenario.Expectations, spec.Start))
+                idle = await RunProgress.TrackAsync(scenario.Name, clock, spec.Start, spec.Until.Value, plant.Ask<ClockIdle>(new WhenClockIdle(), Timeout.InfiniteTimeSpan, token), live.Decided);
             var end = idle.Reading.Now;
             var (digest, events) = await RunDigest.ComputeAsync(system, spec.Run);
             var journal = await EventQuery.AllAsync(system, spec.Run);

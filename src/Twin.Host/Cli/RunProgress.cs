@@ -15,7 +15,7 @@ internal static class RunProgress
     public static bool IsTerminal => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
     /// <summary>Reports the clock's progress from <paramref name="start"/> to <paramref name="end"/> until <paramref name="work"/> completes, and returns its result.</summary>
-    public static async Task<T> TrackAsync<T>(string label, SimulationClock clock, SimInstant start, SimInstant end, Task<T> work)
+    public static async Task<T> TrackAsync<T>(string label, SimulationClock clock, SimInstant start, SimInstant end, Task<T> work, Func<SimInstant, IReadOnlyList<string>>? news = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(work);
@@ -30,6 +30,7 @@ internal static class RunProgress
                     var task = ctx.AddTask(Markup.Escape(label), maxValue: 100);
                     while (await Task.WhenAny(work, Task.Delay(Refresh)) != work)
                     {
+                        foreach (var line in news?.Invoke(clock.Now) ?? []) AnsiConsole.MarkupLine(Markup.Escape(line));
                         task.Value = Fraction() * 100;
                         task.Description = Markup.Escape($"{label} {clock.Now}");
                     }
@@ -40,6 +41,7 @@ internal static class RunProgress
         var reported = 0;
         while (await Task.WhenAny(work, Task.Delay(Refresh)) != work)
         {
+            foreach (var line in news?.Invoke(clock.Now) ?? []) Console.WriteLine(line);
             var tenth = (int)(Fraction() * 10);
             if (tenth <= reported) continue;
             reported = tenth;
