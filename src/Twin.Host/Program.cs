@@ -17,6 +17,10 @@ public static class Program
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

@@ -22,6 +22,9 @@ public interface ITwinControl
     /// <summary>Jumps to the next scheduled instant.</summary>
     void Step();
 
+    /// <summary>Live, or a replay of a recorded run with its range; the dashboard shows the clock bar accordingly.</summary>
+    TwinSession Session => TwinSession.Live;
+
     /// <summary>Sends <paramref name="command"/> to entity <paramref name="entity"/> and waits for its answer.</summary>
     Task<T> AskEntityAsync<T>(Twin.Actors.Model.EntityId entity, object command, TimeSpan timeout);
 }

@@ -12,6 +12,17 @@ namespace Twin.Actors.Projections;
 /// <summary>Reads a run's events straight from the journal, from any offset: the whole record, not just the recent window the read model keeps.</summary>
 public static class EventQuery
 {
+    /// <summary>Every event <paramref name="run"/> has journaled so far, in journal order.</summary>
+    public static async Task<IReadOnlyList<ITwinEvent>> AllAsync(ActorSystem system, RunId run)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var events = await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
+            .Select(e => e.Event)
+            .RunWith(Sink.Seq<object>(), system.Materializer());
+        return events.OfType<ITwinEvent>().ToList();
+    }
+
     /// <summary>Up to <paramref name="limit"/> events of <paramref name="run"/> journaled after offset <paramref name="since"/>, oldest first.</summary>
     public static async Task<IReadOnlyList<EventView>> AfterAsync(ActorSystem system, RunId run, long since, int limit)
     {

@@ -29,7 +29,23 @@ public sealed record RunMetricsResult(
     int Revocations,
     int CrlsPublished,
     int LargestCrlEntries,
-    int CrlLapses);
+    int CrlLapses)
+{
+    /// <summary>Good attempts over all attempts, all links together; null without any attempt.</summary>
+    public double? Availability { get; init; }
+
+    /// <summary>Total simulated outage over all links.</summary>
+    public TimeSpan Outage => Links.Aggregate(TimeSpan.Zero, (a, l) => a + l.Outage);
+
+    /// <summary>Every compromise on the timeline: how long the POL still accepted the PEA, and its blast radius.</summary>
+    public IReadOnlyList<ExposureWindow> ExposureWindows { get; init; } = [];
+
+    /// <summary>The largest blast radius of any compromise (entities whose certificates chain to a compromised key).</summary>
+    public int BlastRadius => ExposureWindows.Count == 0 ? 0 : ExposureWindows.Max(w => w.BlastRadius);
+
+    /// <summary>Certificates that expired in service before their successor was installed.</summary>
+    public IReadOnlyList<ExpiryGap> ExpiryGaps { get; init; } = [];
+}
 
 /// <summary>Folds a run's journal into <see cref="RunMetricsResult"/>. Pure apart from reading the journal.</summary>
 public static class RunMetrics
@@ -42,13 +58,14 @@ public static class RunMetrics
         var events = await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
             .Select(e => e.Event)
             .RunWith(Sink.Seq<object>(), system.Materializer());
-        return Fold(events.OfType<ITwinEvent>(), end);
+        return Fold(events.OfType<ITwinEvent>().ToList(), end);
     }
 
     /// <summary>The fold itself, for any sequence of events in journal order.</summary>
     public static RunMetricsResult Fold(IEnumerable<ITwinEvent> events, SimInstant end)
     {
         ArgumentNullException.ThrowIfNull(events);
+        events = events as IReadOnlyList<ITwinEvent> ?? events.ToList();
         var links = new Dictionary<(string Pol, string Target), LinkState>();
         int issued = 0, revocations = 0, crls = 0, largest = 0, lapses = 0;
         foreach (var e in events.OrderBy(e => e.At))
@@ -77,7 +94,14 @@ public static class RunMetrics
         }
         var linkMetrics = links.OrderBy(l => l.Key.Pol, StringComparer.Ordinal).ThenBy(l => l.Key.Target, StringComparer.Ordinal)
             .Select(l => l.Value.Close(end, l.Key.Pol, l.Key.Target)).ToList();
-        return new RunMetricsResult(linkMetrics, issued, revocations, crls, largest, lapses);
+        var ordered = RunAnalysis.Ordered(events.Where(e => e.At <= end));
+        var attempts = linkMetrics.Sum(l => l.Attempts);
+        return new RunMetricsResult(linkMetrics, issued, revocations, crls, largest, lapses)
+        {
+            Availability = attempts == 0 ? null : (double)linkMetrics.Sum(l => l.Good) / attempts,
+            ExposureWindows = RunAnalysis.Exposures(ordered, end),
+            ExpiryGaps = RunAnalysis.ExpiryGaps(ordered, end),
+        };
     }
 
     private sealed class LinkState

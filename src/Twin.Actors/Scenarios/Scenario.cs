@@ -23,6 +23,9 @@ public sealed record Scenario(
     /// <summary>Steps played on the clock.</summary>
     public IReadOnlyList<Entities.Timeline.TimelineStep> Timeline { get; init; } = [];
 
+    /// <summary>What the run promises; checked against its journal.</summary>
+    public IReadOnlyList<Expectation> Expectations { get; init; } = [];
+
     /// <summary>Subordinate CAs, parents before children.</summary>
     public IReadOnlyList<SubordinateCaSpec> Subordinates { get; init; } = [];
 
@@ -46,7 +49,7 @@ public sealed record Scenario(
         })));
         var peaIds = Devices.Where(d => d.Role == DeviceRole.Pea).Select(d => d.Id).ToList();
         var devices = Devices.Select(d => (d.Id, new DeviceSettings(
-            Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.IssuingCa ?? d.Ca ?? RootCa.Id, d.Subject, d.Algorithm ?? (d.Role == DeviceRole.Device ? Design.KeyAlgorithm : KeyAlgorithm.Rsa2048), d.Lifetime ?? Design.DeviceLifetime, Design.RenewAtFraction, Design.RekeyOnRenewal)
+            Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.IssuingCa ?? d.Ca ?? RootCa.Id, d.Subject, d.Algorithm ?? Design.AlgorithmFor(d.Role), d.Lifetime ?? Design.LifetimeFor(d.Role), Design.RenewAtFraction, Design.RekeyOnRenewal)
         {
             // PEA servers and the POL speak OPC UA with application certificates (RSA: the policies are RSA policies).
             OpcUaApplicationUri = d.Role == DeviceRole.Device ? null : $"urn:planttrust:{Run.Value}:{d.Id.Value}",
@@ -69,6 +72,43 @@ public sealed record Scenario(
 /// <summary>The design knobs an architect varies between runs.</summary>
 public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, TimeSpan DeviceLifetime, KeyAlgorithm KeyAlgorithm, TimeSpan CrlInterval, TimeSpan CrlValidity)
 {
+    /// <summary>Lifetime of PEA application certificates; null: the device lifetime.</summary>
+    public TimeSpan? PeaLifetime { get; init; }
+
+    /// <summary>Lifetime of the POL's application certificate; null: the device lifetime.</summary>
+    public TimeSpan? PolLifetime { get; init; }
+
+    /// <summary>Default validity of subordinate CA certificates.</summary>
+    public TimeSpan CaValidity { get; init; } = TimeSpan.FromDays(3650);
+
+    /// <summary>Default validity of the root CA certificate.</summary>
+    public TimeSpan RootCaValidity { get; init; } = TimeSpan.FromDays(7300);
+
+    /// <summary>Key algorithm of PEA servers (an RSA algorithm: OPC UA's policies are RSA policies).</summary>
+    public KeyAlgorithm PeaAlgorithm { get; init; } = KeyAlgorithm.Rsa2048;
+
+    /// <summary>Key algorithm of the POL (RSA, as for PEAs).</summary>
+    public KeyAlgorithm PolAlgorithm { get; init; } = KeyAlgorithm.Rsa2048;
+
+    /// <summary>Default key algorithm of CAs.</summary>
+    public KeyAlgorithm CaAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
+
+    /// <summary>The certificate lifetime for an entity of <paramref name="role"/>.</summary>
+    public TimeSpan LifetimeFor(DeviceRole role) => role switch
+    {
+        DeviceRole.Pea => PeaLifetime ?? DeviceLifetime,
+        DeviceRole.Pol => PolLifetime ?? DeviceLifetime,
+        _ => DeviceLifetime,
+    };
+
+    /// <summary>The key algorithm for an entity of <paramref name="role"/>.</summary>
+    public KeyAlgorithm AlgorithmFor(DeviceRole role) => role switch
+    {
+        DeviceRole.Pea => PeaAlgorithm,
+        DeviceRole.Pol => PolAlgorithm,
+        _ => KeyAlgorithm,
+    };
+
     /// <summary>Renew at ¾ of the lifetime, new key on every renewal, 90-day P-256 certificates, a daily CRL valid for two days.</summary>
     public static DesignKnobs Default { get; } = new(0.75, true, TimeSpan.FromDays(90), KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(1), TimeSpan.FromDays(2));
 }

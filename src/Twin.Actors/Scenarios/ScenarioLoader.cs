@@ -18,7 +18,7 @@ public static partial class ScenarioLoader
     private static readonly KeyAlgorithm[] KeyAlgorithms =
         [KeyAlgorithm.EcdsaP256, KeyAlgorithm.EcdsaP384, KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096, KeyAlgorithm.MlDsa44, KeyAlgorithm.MlDsa65];
 
-    private static readonly string[] TopKeys = ["name", "run", "seed", "start", "duration", "clock", "design", "topology", "timeline"];
+    private static readonly string[] TopKeys = ["name", "run", "seed", "start", "duration", "clock", "design", "topology", "timeline", "expect"];
 
     /// <summary>Reads and checks <paramref name="path"/>.</summary>
     public static Scenario LoadFile(string path)
@@ -69,8 +69,8 @@ public static partial class ScenarioLoader
         var design = ReadDesign(r, ScenarioReader.Get(root, "design"));
         var topologyNode = r.Required(root, null, "topology", "scenario");
         var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices", "peas", "pol", "domains");
-        var rootCa = ReadRootCa(r, r.Required(topology, topologyNode, "rootCa", "topology"));
-        var subordinates = ReadSubordinates(r, ScenarioReader.Get(topology, "cas"), rootCa?.Id);
+        var rootCa = ReadRootCa(r, r.Required(topology, topologyNode, "rootCa", "topology"), design);
+        var subordinates = ReadSubordinates(r, ScenarioReader.Get(topology, "cas"), rootCa?.Id, design);
         var caIds = new HashSet<EntityId>(subordinates.Select(c => c.Id));
         if (rootCa is not null) caIds.Add(rootCa.Id);
         var devices = ReadDevices(r, ScenarioReader.Get(topology, "devices"), caIds, DeviceRole.Device);
@@ -80,9 +80,10 @@ public static partial class ScenarioLoader
 
         var domains = ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, devices.Select(d => d.Id).ToHashSet(), file);
         var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet());
+        var expectations = ReadExpectations(r, ScenarioReader.Get(root, "expect"), devices, caIds);
 
         if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
-        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { Subordinates = subordinates, Timeline = timeline, Domains = domains };
+        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { Subordinates = subordinates, Timeline = timeline, Domains = domains, Expectations = expectations };
     }
 
     private static RunId? RunIdOf(ScenarioReader r, YamlNode? node, string name)
@@ -105,28 +106,14 @@ public static partial class ScenarioLoader
         return slug.Length == 0 ? "run" : slug[..Math.Min(64, slug.Length)];
     }
 
-    private static DesignKnobs ReadDesign(ScenarioReader r, YamlNode? node)
-    {
-        var d = DesignKnobs.Default;
-        var map = r.Mapping(node, "design", "renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "crlInterval", "crlValidity");
-        if (map is null) return d;
-        return new DesignKnobs(
-            r.Number(ScenarioReader.Get(map, "renewAt"), "design.renewAt", 0.05, 0.99) ?? d.RenewAtFraction,
-            r.Parse<bool>(ScenarioReader.Get(map, "rekeyOnRenewal"), "design.rekeyOnRenewal", "true or false", t => bool.Parse(t)) ?? d.RekeyOnRenewal,
-            r.Duration(ScenarioReader.Get(map, "deviceLifetime"), "design.deviceLifetime") ?? d.DeviceLifetime,
-            r.Enum(ScenarioReader.Get(map, "keyAlgorithm"), "design.keyAlgorithm", KeyAlgorithms) ?? d.KeyAlgorithm,
-            r.Duration(ScenarioReader.Get(map, "crlInterval"), "design.crlInterval") ?? d.CrlInterval,
-            r.Duration(ScenarioReader.Get(map, "crlValidity"), "design.crlValidity") ?? d.CrlValidity);
-    }
-
-    private static RootCaSpec? ReadRootCa(ScenarioReader r, YamlNode? node)
+    private static RootCaSpec? ReadRootCa(ScenarioReader r, YamlNode? node, DesignKnobs design)
     {
         var map = r.Mapping(node, "topology.rootCa", "id", "subject", "algorithm", "validity");
         if (map is null) return null;
         var id = Id(r, r.Required(map, node, "id", "topology.rootCa"), "topology.rootCa.id");
         var subject = r.Text(r.Required(map, node, "subject", "topology.rootCa"), "topology.rootCa.subject");
-        var algorithm = r.Enum(ScenarioReader.Get(map, "algorithm"), "topology.rootCa.algorithm", KeyAlgorithms) ?? KeyAlgorithm.EcdsaP256;
-        var validity = r.Duration(ScenarioReader.Get(map, "validity"), "topology.rootCa.validity") ?? TimeSpan.FromDays(20 * 365);
+        var algorithm = r.Enum(ScenarioReader.Get(map, "algorithm"), "topology.rootCa.algorithm", KeyAlgorithms) ?? design.CaAlgorithm;
+        var validity = r.Duration(ScenarioReader.Get(map, "validity"), "topology.rootCa.validity") ?? design.RootCaValidity;
         return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity);
     }
 
@@ -166,7 +153,7 @@ public static partial class ScenarioLoader
         return steps;
     }
 
-    private static List<SubordinateCaSpec> ReadSubordinates(ScenarioReader r, YamlNode? node, EntityId? root)
+    private static List<SubordinateCaSpec> ReadSubordinates(ScenarioReader r, YamlNode? node, EntityId? root, DesignKnobs design)
     {
         var cas = new List<SubordinateCaSpec>();
         var known = new HashSet<EntityId>();
@@ -179,8 +166,8 @@ public static partial class ScenarioLoader
             var parentNode = r.Required(map, item, "parent", "ca");
             var parent = Id(r, parentNode, "ca.parent");
             var subject = r.Text(r.Required(map, item, "subject", "ca"), "ca.subject");
-            var algorithm = r.Enum(ScenarioReader.Get(map, "algorithm"), "ca.algorithm", KeyAlgorithms) ?? KeyAlgorithm.EcdsaP256;
-            var validity = r.Duration(ScenarioReader.Get(map, "validity"), "ca.validity") ?? TimeSpan.FromDays(10 * 365);
+            var algorithm = r.Enum(ScenarioReader.Get(map, "algorithm"), "ca.algorithm", KeyAlgorithms) ?? design.CaAlgorithm;
+            var validity = r.Duration(ScenarioReader.Get(map, "validity"), "ca.validity") ?? design.CaValidity;
             var profile = r.Enum(ScenarioReader.Get(map, "profile"), "ca.profile", [Twin.Pki.Authority.CertificateProfile.IssuingCa, Twin.Pki.Authority.CertificateProfile.IntermediateCa])
                 ?? Twin.Pki.Authority.CertificateProfile.IssuingCa;
             if (id is null || parent is null || subject is null) continue;

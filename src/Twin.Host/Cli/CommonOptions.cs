@@ -23,6 +23,14 @@ internal static class CommonOptions
         throw new UsageException($"--speed '{text}': expected 'max' or a positive number of simulated seconds per wall second.");
     }
 
+    /// <summary>Parses an ISO 8601 instant (2030-01-05T12:00:00Z; without an offset it is UTC).</summary>
+    public static SimInstant ParseInstant(string text, string option)
+    {
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) && text.Contains('T', StringComparison.Ordinal))
+            return new SimInstant(t.ToUniversalTime());
+        throw new UsageException($"{option} '{text}': expected an ISO 8601 instant such as 2030-01-05T12:00:00Z.");
+    }
+
     /// <summary>Parses an ISO 8601 duration (P30D, PT12H, P10Y).</summary>
     public static TimeSpan? ParseDuration(string? text, string option)
     {

@@ -22,7 +22,7 @@ internal static class RunCommand
         var until = new Option<string?>("--until") { Description = "how much simulated time to run (ISO 8601 duration; default: the scenario's duration)" };
         var db = CommonOptions.Db();
         var report = new Option<string?>("--report") { Description = "folder for report.md and report.json" };
-        var command = new Command("run", "Run a scenario headless (max speed by default) and report; exit 0 when it ran to its end, 2 on bad input.")
+        var command = new Command("run", "Run a scenario headless (max speed by default) and report; exit 0 when every expectation holds, 1 when one fails, 2 on bad input.")
         {
             file, seed, speed, until, db, report,
         };
@@ -45,6 +45,8 @@ internal static class RunCommand
             options.Database = db ?? Path.Combine(options.DataFolder, spec.Run.Value + ".db");
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            // Entities log refusals they handle (a CA that is cut off, a retry) as warnings: the journal and the report tell that story; keep the console for errors.
+            builder.Logging.AddFilter("Akka", LogLevel.Error);
             builder.Services.AddTwin(options, spec, followLive: false);
             host = builder.Build();
         }
@@ -59,19 +61,29 @@ internal static class RunCommand
         {
             Console.WriteLine($"Running {scenario.Name} ({spec.Run}) from {spec.Start} to {spec.Until} at {(spec.Mode == ClockMode.Max ? "max speed" : spec.Speed + "x")}; journal {options.DatabasePath}");
             var plant = host.Services.GetRequiredService<IRequiredActor<PlantSupervisor>>().ActorRef;
+            var clock = host.Services.GetRequiredService<SimulationClock>();
             var started = DateTime.UtcNow;
-            var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), Timeout.InfiniteTimeSpan, token);
             var system = host.Services.GetRequiredService<ActorSystem>();
+            ClockIdle idle;
+            using (var live = new LiveExpectations(system, spec.Run, scenario.Expectations, spec.Start))
+                idle = await RunProgress.TrackAsync(scenario.Name, clock, spec.Start, spec.Until.Value, plant.Ask<ClockIdle>(new WhenClockIdle(), Timeout.InfiniteTimeSpan, token), live.Decided);
+            var end = idle.Reading.Now;
             var (digest, events) = await RunDigest.ComputeAsync(system, spec.Run);
-            var report = RunReport.Create(scenario, spec, idle.Reading.Now, digest, events, await PlantReplay.CurrentAsync(system, spec.Run), DateTime.UtcNow - started)
-                with { Metrics = await RunMetrics.ComputeAsync(system, spec.Run, idle.Reading.Now) };
-            Console.WriteLine($"Reached {idle.Reading.Now}: {events} events, digest {digest}");
+            var journal = await EventQuery.AllAsync(system, spec.Run);
+            var verdicts = ExpectationCheck.Evaluate(scenario.Expectations, journal, spec.Start, end);
+            var report = RunReport.Create(scenario, spec, end, digest, events, await PlantReplay.CurrentAsync(system, spec.Run), DateTime.UtcNow - started)
+                with { Metrics = RunMetrics.Fold(journal, end), Expectations = verdicts };
+            Console.WriteLine($"Reached {end}: {events} events, digest {digest}");
+            foreach (var v in verdicts)
+                Console.WriteLine($"{(v.Passed ? "PASS" : "FAIL")} {v.Label} {v.Expectation} — decided {v.DecidedAt}: {v.Detail}");
             if (reportDir is not null)
             {
                 var (md, json) = report.Write(reportDir);
                 Console.WriteLine($"Report: {md}, {json}");
             }
-            return 0;
+            var failed = verdicts.Count(v => !v.Passed);
+            Console.WriteLine(verdicts.Count == 0 ? "No expectations to check." : $"Expectations: {verdicts.Count - failed} passed, {failed} failed.");
+            return failed == 0 ? 0 : 1;
         }
         catch (OperationCanceledException)
         {

@@ -27,7 +27,16 @@ internal sealed record RunReport(
     /// <summary>The measured outcomes: links, issuance, revocations, CRLs.</summary>
     public RunMetricsResult? Metrics { get; init; }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    /// <summary>The verdict on every expectation of the scenario, in file order.</summary>
+    public IReadOnlyList<ExpectationResult> Expectations { get; init; } = [];
+
+    /// <summary>Indented camelCase JSON with instants as ISO 8601 text.</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new IsoInstantConverter() },
+    };
 
     public sealed record EntityLine(string Id, string Kind, int Certificates, string? CurrentSerial, string? Status, string? NotAfter);
 
@@ -68,8 +77,32 @@ internal sealed record RunReport(
         sb.AppendLine(CultureInfo.InvariantCulture, $"| device certificates issued | {CertificatesIssued} |");
         sb.AppendLine(CultureInfo.InvariantCulture, $"| event-stream digest | `{Digest}` |");
         sb.AppendLine();
+        if (Expectations.Count > 0)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"## Expectations: {Expectations.Count(e => e.Passed)} passed, {Expectations.Count(e => !e.Passed)} failed");
+            sb.AppendLine();
+            sb.AppendLine("| | expectation | decided at | because |");
+            sb.AppendLine("| --- | --- | --- | --- |");
+            foreach (var e in Expectations)
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {(e.Passed ? "pass" : "**FAIL**")} | {e.Expectation} | {e.DecidedAt} | {e.Detail} |");
+            sb.AppendLine();
+        }
         if (Metrics is { } m)
         {
+            sb.AppendLine("## Metrics");
+            sb.AppendLine();
+            if (m.Availability is { } a)
+                sb.AppendLine(CultureInfo.InvariantCulture, $"Availability over all links {a:P3}; outage {m.Outage.TotalMinutes:0} min in total.");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Certificates expired in service: {m.ExpiryGaps.Count}{(m.ExpiryGaps.Count == 0 ? "" : " (" + string.Join(", ", m.ExpiryGaps.Take(10).Select(g => $"{g.Entity} at {g.ExpiredAt}")) + ")")}.");
+            sb.AppendLine();
+            if (m.ExposureWindows.Count > 0)
+            {
+                sb.AppendLine("| compromised | at | first refused | exposure window | blast radius |");
+                sb.AppendLine("| --- | --- | --- | --- | --- |");
+                foreach (var w in m.ExposureWindows)
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {w.Target} | {w.CompromisedAt} | {(w.RefusedAt is { } r ? r.ToString() : w.Measured ? "never" : "not a PEA")} | {(w.Measured ? Iso.Format(w.Window) : "—")} | {w.BlastRadius} |");
+                sb.AppendLine();
+            }
             sb.AppendLine(CultureInfo.InvariantCulture, $"Issued {m.CertificatesIssued} certificates, revoked {m.Revocations}; published {m.CrlsPublished} CRLs (largest {m.LargestCrlEntries} entries); {m.CrlLapses} CRL lapses.");
             sb.AppendLine();
             if (m.Links.Count > 0)
@@ -81,10 +114,20 @@ internal sealed record RunReport(
                 sb.AppendLine();
             }
         }
+        sb.AppendLine("## Entities at the end");
+        sb.AppendLine();
         sb.AppendLine("| entity | kind | certificates | current serial | status at end | not after |");
         sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var e in Entities)
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {e.Id} | {e.Kind} | {e.Certificates} | {e.CurrentSerial} | {e.Status} | {e.NotAfter} |");
         return sb.ToString();
     }
+}
+
+/// <summary>Writes simulated instants as ISO 8601 text ("2030-01-01T00:00:00Z") in reports meant for people and other tools.</summary>
+internal sealed class IsoInstantConverter : System.Text.Json.Serialization.JsonConverter<SimInstant>
+{
+    public override SimInstant Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => SimInstant.Parse(reader.GetString()!);
+
+    public override void Write(Utf8JsonWriter writer, SimInstant value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }

@@ -22,7 +22,7 @@ internal static class ValidateCommand
             try
             {
                 var s = ScenarioLoader.LoadFile(file);
-                Console.WriteLine($"{file}: valid ({s.Name}: root CA {s.RootCa.Id}, {s.Devices.Count} devices, {s.Mode.ToString().ToLowerInvariant()} clock)");
+                Console.WriteLine($"{file}: valid ({s.Name}: root CA {s.RootCa.Id}, {s.Devices.Count} devices, {s.Mode.ToString().ToLowerInvariant()} clock, {s.Expectations.Count} expectations)");
             }
             catch (ScenarioException e)
             {

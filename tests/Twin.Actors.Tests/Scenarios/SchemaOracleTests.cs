@@ -23,6 +23,9 @@ public sealed class SchemaOracleTests
         { "domain name with capitals", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  domains:\n    - { name: Plant, issuingCa: r }\n" },
         { "upstream without secret", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  domains:\n    - { name: d, issuingCa: r, mode: ra, upstream: { url: \"http://127.0.0.1:1/\", recipient: CN=u, reference: \"1\" } }\n" },
         { "template with unknown profile", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  domains:\n    - { name: d, issuingCa: r, templates: [ { name: t, profile: RootCa } ] }\n" },
+        { "unsupported revocation mode", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { revocation: ocsp }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
+        { "two kinds in one expectation", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\nexpect:\n  - { noOutageCausedBy: expiry, crlLapsed: { ca: r, never: true } }\n" },
+        { "unknown outage cause", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\nexpect:\n  - noOutageCausedBy: weather\n" },
         { "device without id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { subject: CN=d }\n" },
     };
 

@@ -1,0 +1,77 @@
+using Twin.Pki.Keys;
+using YamlDotNet.RepresentationModel;
+
+namespace Twin.Actors.Scenarios;
+
+// The `design:` section: the knobs an architect varies. Knobs the twin cannot run yet are refused
+// with a message, never silently ignored.
+public static partial class ScenarioLoader
+{
+    private static readonly string[] DesignKeys =
+        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "onboarding", "keyStorage"];
+
+    // OPC UA's security policies (Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss) are RSA policies.
+    private static readonly KeyAlgorithm[] RsaAlgorithms = [KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096];
+
+    /// <summary>Values of knobs the format names but the twin does not run yet, with what it does instead.</summary>
+    private static readonly (string Knob, string Supported, string[] Planned, string Why)[] Unsupported =
+    [
+        ("revocation", "crl", ["ocsp", "shortLived"], "relying parties in the twin check CRLs only"),
+        ("distribution", "pull", ["push"], "relying parties fetch CA certificates and CRLs from the plant's distribution point; GDS push is not modelled yet"),
+        ("onboarding", "direct", ["est", "cmp", "brski", "passcode"], "devices send their PKCS#10 request straight to their issuing CA"),
+        ("keyStorage", "software", ["tpm", "hsm", "pkcs11"], "entity keys live in the file key store beside the journal"),
+    ];
+
+    private static DesignKnobs ReadDesign(ScenarioReader r, YamlNode? node)
+    {
+        var d = DesignKnobs.Default;
+        var map = r.Mapping(node, "design", DesignKeys);
+        if (map is null) return d;
+        foreach (var (knob, supported, planned, why) in Unsupported)
+        {
+            var valueNode = ScenarioReader.Get(map, knob);
+            var text = r.Text(valueNode, "design." + knob);
+            if (text is null || text == supported) continue;
+            r.Problem(valueNode!, planned.Contains(text, StringComparer.Ordinal)
+                ? $"design.{knob}: '{text}' is not supported by the twin yet ({why}); the only value it runs is '{supported}'."
+                : $"design.{knob}: '{text}' is not one of {string.Join(", ", new[] { supported }.Concat(planned))} (and the twin runs only '{supported}').");
+        }
+
+        var lifetimesNode = ScenarioReader.Get(map, "lifetimes");
+        var lifetimes = r.Mapping(lifetimesNode, "design.lifetimes", "device", "pea", "pol", "issuingCa", "rootCa");
+        var deviceLifetime = r.Duration(ScenarioReader.Get(map, "deviceLifetime"), "design.deviceLifetime");
+        var lifetimeDevice = r.Duration(ScenarioReader.Get(lifetimes, "device"), "design.lifetimes.device");
+        if (deviceLifetime is not null && lifetimeDevice is not null)
+            r.Problem(lifetimesNode!, "design.lifetimes.device: the device lifetime is also given as design.deviceLifetime; keep one.");
+
+        var algorithmsNode = ScenarioReader.Get(map, "keyAlgorithms");
+        var algorithms = r.Mapping(algorithmsNode, "design.keyAlgorithms", "device", "pea", "pol", "ca");
+        var keyAlgorithm = r.Enum(ScenarioReader.Get(map, "keyAlgorithm"), "design.keyAlgorithm", KeyAlgorithms);
+        var algorithmDevice = r.Enum(ScenarioReader.Get(algorithms, "device"), "design.keyAlgorithms.device", KeyAlgorithms);
+        if (keyAlgorithm is not null && algorithmDevice is not null)
+            r.Problem(algorithmsNode!, "design.keyAlgorithms.device: the device algorithm is also given as design.keyAlgorithm; keep one.");
+
+        var crlInterval = r.Duration(ScenarioReader.Get(map, "crlInterval"), "design.crlInterval") ?? d.CrlInterval;
+        var crlValidityNode = ScenarioReader.Get(map, "crlValidity");
+        var crlValidity = r.Duration(crlValidityNode, "design.crlValidity") ?? (crlValidityNode is null && crlInterval > d.CrlValidity / 2 ? crlInterval * 2 : d.CrlValidity);
+        if (crlValidity < crlInterval)
+            r.Problem(crlValidityNode ?? map, $"design.crlValidity: {Iso.Format(crlValidity)} is shorter than design.crlInterval ({Iso.Format(crlInterval)}): every CRL would lapse before its successor.");
+
+        return new DesignKnobs(
+            r.Number(ScenarioReader.Get(map, "renewAt"), "design.renewAt", 0.05, 0.99) ?? d.RenewAtFraction,
+            r.Parse<bool>(ScenarioReader.Get(map, "rekeyOnRenewal"), "design.rekeyOnRenewal", "true or false", t => bool.Parse(t)) ?? d.RekeyOnRenewal,
+            deviceLifetime ?? lifetimeDevice ?? d.DeviceLifetime,
+            keyAlgorithm ?? algorithmDevice ?? d.KeyAlgorithm,
+            crlInterval,
+            crlValidity)
+        {
+            PeaLifetime = r.Duration(ScenarioReader.Get(lifetimes, "pea"), "design.lifetimes.pea"),
+            PolLifetime = r.Duration(ScenarioReader.Get(lifetimes, "pol"), "design.lifetimes.pol"),
+            CaValidity = r.Duration(ScenarioReader.Get(lifetimes, "issuingCa"), "design.lifetimes.issuingCa") ?? d.CaValidity,
+            RootCaValidity = r.Duration(ScenarioReader.Get(lifetimes, "rootCa"), "design.lifetimes.rootCa") ?? d.RootCaValidity,
+            PeaAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "pea"), "design.keyAlgorithms.pea (OPC UA policies are RSA policies)", RsaAlgorithms) ?? d.PeaAlgorithm,
+            PolAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "pol"), "design.keyAlgorithms.pol (OPC UA policies are RSA policies)", RsaAlgorithms) ?? d.PolAlgorithm,
+            CaAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "ca"), "design.keyAlgorithms.ca", KeyAlgorithms) ?? d.CaAlgorithm,
+        };
+    }
+}

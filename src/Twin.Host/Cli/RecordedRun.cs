@@ -1,0 +1,123 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Data.Sqlite;
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+using Twin.Actors.Persistence;
+using Twin.Actors.Projections;
+using Twin.Actors.Protocol;
+
+namespace Twin.Host.Cli;
+
+/// <summary>
+/// A run recorded in a journal file, opened for reading only: an actor system with the twin's
+/// serialization and read journal, and no plant. Used by export and replay.
+/// </summary>
+internal sealed class RecordedRun : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private RecordedRun(IHost host, RunId run, IReadOnlyList<ITwinEvent> events)
+    {
+        _host = host;
+        Run = run;
+        Events = events;
+    }
+
+    /// <summary>The run.</summary>
+    public RunId Run { get; }
+
+    /// <summary>Every event of the run, in journal order.</summary>
+    public IReadOnlyList<ITwinEvent> Events { get; }
+
+    /// <summary>The actor system that reads the journal.</summary>
+    public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
+
+    /// <summary>The first and last simulated instants of the run's events.</summary>
+    public (SimInstant Start, SimInstant End) Range => (Events.Min(e => e.At), Events.Max(e => e.At));
+
+    /// <summary>The runs a journal file holds (from its tag table), without starting Akka.</summary>
+    public static IReadOnlyList<string> RunsIn(string database)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly };
+        using var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT tag FROM tags WHERE tag LIKE 'run:%' ORDER BY tag";
+        var runs = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) runs.Add(reader.GetString(0)["run:".Length..]);
+        return runs;
+    }
+
+    /// <summary>Checks that <paramref name="database"/> is a journal holding run <paramref name="runText"/>; returns its full path and the run. Problems are <see cref="UsageException"/>s.</summary>
+    public static (string Path, RunId Run) Check(string database, string runText)
+    {
+        var path = Path.GetFullPath(database);
+        if (!File.Exists(path)) throw new UsageException($"--db '{database}': no journal file there.");
+        IReadOnlyList<string> runs;
+        try
+        {
+            runs = RunsIn(path);
+        }
+        catch (SqliteException e)
+        {
+            throw new UsageException($"--db '{database}': not a PlantTrust journal ({e.Message}).");
+        }
+        RunId run;
+        try
+        {
+            run = new RunId(runText);
+        }
+        catch (ArgumentException)
+        {
+            throw new UsageException($"--run '{runText}': not a run id (a-z, 0-9, '-', '_').");
+        }
+        if (!runs.Contains(run.Value, StringComparer.Ordinal))
+            throw new UsageException($"--run '{runText}': the journal {database} holds no such run; it holds: {(runs.Count == 0 ? "none" : string.Join(", ", runs))}.");
+        return (path, run);
+    }
+
+    /// <summary>Opens <paramref name="database"/> and reads run <paramref name="runText"/>; a missing file, an unknown run or an empty run is a <see cref="UsageException"/>.</summary>
+    public static async Task<RecordedRun> OpenAsync(string database, string runText, CancellationToken token = default)
+    {
+        var (path, run) = Check(database, runText);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddAkka("planttrust-recorded", (akka, _) =>
+        {
+            akka.ConfigureLoggers(l => l.LogLevel = Akka.Event.LogLevel.WarningLevel);
+            akka.AddTwinSerialization();
+            akka.AddTwinPersistence(path);
+        });
+        var host = builder.Build();
+        await host.StartAsync(token);
+        var events = await EventQuery.AllAsync(host.Services.GetRequiredService<ActorSystem>(), run);
+        if (events.Count == 0)
+        {
+            await host.StopAsync(CancellationToken.None);
+            host.Dispose();
+            throw new UsageException($"--run '{runText}': the journal holds no events of it.");
+        }
+        return new RecordedRun(host, run, events);
+    }
+
+    /// <summary>The read model as it stood at <paramref name="at"/>: every event up to and including that instant, folded.</summary>
+    public PlantSnapshot SnapshotAt(SimInstant at)
+    {
+        var snapshot = PlantSnapshot.Empty;
+        var offset = 0L;
+        foreach (var e in Events)
+        {
+            offset++;
+            if (e.At <= at) snapshot = PlantReadModel.Fold(snapshot, e, offset);
+        }
+        return snapshot;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+    }
+}
