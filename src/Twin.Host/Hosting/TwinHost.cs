@@ -1,6 +1,8 @@
 using Twin.Actors.Plant;
 using Twin.Host.Api;
+using Twin.Actors.Projections;
 using Twin.Web.Components;
+using Twin.Web.Live;
 
 namespace Twin.Host.Hosting;
 
@@ -18,12 +20,15 @@ public static class TwinHost
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(10));
         builder.Services.AddTwin(options, spec);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddTwinDashboard(new DashboardOptions { AccessToken = options.AccessToken, ResultsFolder = Path.GetFullPath(options.ResultsFolder) });
+        builder.Services.AddSingleton<IRunJournal>(sp => new RunJournal(sp.GetRequiredService<Akka.Actor.ActorSystem>(), spec.Run));
 
         var app = builder.Build();
         app.UseControlGuard(options.AccessToken);
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapTwinApi();
+        app.MapTwinDashboard();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
