@@ -10,7 +10,7 @@ namespace Twin.Host.Hosting;
 public static class TwinHost
 {
     /// <summary>Builds (does not start) the host for <paramref name="spec"/>. Throws with a clear message on bad storage.</summary>
-    public static WebApplication Build(TwinOptions options, PlantSpec spec)
+    public static WebApplication Build(TwinOptions options, PlantSpec spec, Twin.Web.Scenarios.IScenarioRunner? runner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -20,7 +20,13 @@ public static class TwinHost
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(10));
         builder.Services.AddTwin(options, spec);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddTwinDashboard(new DashboardOptions { AccessToken = options.AccessToken, ResultsFolder = Path.GetFullPath(options.ResultsFolder) });
+        builder.Services.AddTwinDashboard(new DashboardOptions
+        {
+            AccessToken = options.AccessToken,
+            ResultsFolder = Path.GetFullPath(options.ResultsFolder),
+            UploadFolder = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, "uploaded-scenarios"),
+        });
+        if (runner is not null) builder.Services.AddSingleton(runner);
         builder.Services.AddSingleton<IRunJournal>(sp => new RunJournal(sp.GetRequiredService<Akka.Actor.ActorSystem>(), spec.Run));
 
         var app = builder.Build();
