@@ -105,6 +105,28 @@ public sealed partial class HostProcess : IAsyncDisposable
         throw new TimeoutException("condition on /api/entities not met; last: " + string.Join(", ", last?.Select(e => e.Id + ":" + e.CurrentSerial) ?? []));
     }
 
+    /// <summary>Polls /api/health until <paramref name="condition"/> holds (the host may be between runs: refusals count as not yet); the wait is bounded.</summary>
+    public async Task WaitForHealthAsync(Func<System.Text.Json.JsonElement, bool> condition, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        do
+        {
+            try
+            {
+                // Another process's state can only be observed by asking: poll until the condition holds (bounded).
+                var health = await Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/health", cts.Token);
+                if (condition(health)) return;
+            }
+            catch (HttpRequestException)
+            {
+                // between two runs nothing listens for a moment
+            }
+        }
+        while (!cts.IsCancellationRequested && await poll.WaitForNextTickAsync(CancellationToken.None));
+        throw new TimeoutException("condition on /api/health not met.\nstdout: " + StdOut + "\nstderr: " + StdErr);
+    }
+
     /// <summary>Stops the host the hard way (SIGKILL): nothing gets a chance to flush but what was already journaled.</summary>
     public async Task KillAsync()
     {
