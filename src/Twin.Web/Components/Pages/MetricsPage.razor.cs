@@ -22,6 +22,9 @@ public sealed partial class MetricsPage : IDisposable
     private List<ChartSeries<double>> _crl = [];
     private Throttle? _throttle;
 
+    // The topology's colours: valid, expiring soon, expired, revoked.
+    private static readonly StackedBarChartOptions StatusColours = new() { ChartPalette = ["#6f9fcf", "#d29a2c", "#6d4c41", "#b3261e"] };
+
     /// <summary>The run's journal.</summary>
     [Inject] public required IRunJournal Journal { get; init; }
 
