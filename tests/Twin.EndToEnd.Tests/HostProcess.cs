@@ -37,9 +37,12 @@ public sealed partial class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the host with <paramref name="extraArgs"/> (a verb and its arguments first) on a free port; returns once it listens.</summary>
-    public static async Task<HostProcess> StartAsync(string databasePath, params string[] extraArgs)
+    public static Task<HostProcess> StartAsync(string databasePath, params string[] extraArgs) => StartAsync(databasePath, null, extraArgs);
+
+    /// <summary>As <see cref="StartAsync(string, string[])"/>, with extra environment variables for the host (settings such as Twin__AccessToken).</summary>
+    public static async Task<HostProcess> StartAsync(string databasePath, IDictionary<string, string>? environment, params string[] extraArgs)
     {
-        var host = Launch([.. extraArgs, "--db", databasePath, "--urls", "http://127.0.0.1:0"], null);
+        var host = Launch([.. extraArgs, "--db", databasePath, "--urls", "http://127.0.0.1:0"], environment);
         var winner = await Task.WhenAny(host._listening.Task, host._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
         if (winner != host._listening.Task)
         {

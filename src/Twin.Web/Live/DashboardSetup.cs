@@ -23,13 +23,13 @@ public static class DashboardSetup
     }
 
     /// <summary>
-    /// Maps POST /access (form field "token"): a right token sets an HTTP-only, same-site cookie that
+    /// Maps POST /access/token (form field "token"): a right token sets an HTTP-only, same-site cookie that
     /// makes this browser's dashboard controllable; POST /access/forget clears it.
     /// </summary>
     public static IEndpointRouteBuilder MapTwinDashboard(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/access", async (HttpContext context, DashboardOptions options) =>
+        app.MapPost("/access/token", async (HttpContext context, DashboardOptions options) =>
         {
             var form = await context.Request.ReadFormAsync();
             var token = form["token"].ToString();
