@@ -1,15 +1,14 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Twin.Tests.Support;
 
 namespace Twin.EndToEnd.Tests;
 
 /// <summary>The dashboard in a real browser: Playwright for .NET driving Debian's Chromium.</summary>
-public sealed class BrowserTests
+public sealed partial class BrowserTests
 {
-    private static readonly string[] ChromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
-
     [Fact]
-    public async Task Plant_page_shows_the_device_and_its_serial_and_updates_live_when_the_clock_steps()
+    public async Task Plant_page_shows_the_device_and_its_serial_and_updates_live_when_the_clock_is_paused_and_stepped()
     {
         var folder = RepoPaths.NewScratch("browser");
         // device-002 has a long lifetime, so device-001's renewal (¾ of 24 h) is the next scheduled event;
@@ -28,15 +27,20 @@ public sealed class BrowserTests
         var entities = await host.WaitForEntitiesAsync(e => e.Any(x => x.Id == "device-001" && x.CurrentSerial is not null));
         var serial = entities.Single(e => e.Id == "device-001").CurrentSerial!;
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(host.BaseAddress.ToString());
-        // Clicks before the circuit is live are lost: wait for the interactive marker.
-        await Assertions.Expect(page.Locator("[data-testid=clock][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
+        await browser.GoAsync(host.BaseAddress);
 
         var row = page.Locator("[data-testid=entity-row][data-entity=device-001]");
         await Assertions.Expect(row.Locator("[data-testid=serial]")).ToHaveTextAsync(serial);
+        await Assertions.Expect(page.Locator("[data-testid=domain][data-ca=ca-root] [data-entity=device-001]")).ToHaveAttributeAsync("data-state", "valid");
+
+        // Pause: simulated time stands still (the API agrees), and Play comes back.
+        await page.Locator("[data-testid=clock-pause]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=clock]")).ToHaveAttributeAsync("data-paused", "true");
+        await Assertions.Expect(page.Locator("[data-testid=clock-resume]")).ToBeVisibleAsync();
+        var clock = await host.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/clock");
+        Assert.True(clock.GetProperty("paused").GetBoolean());
 
         // Step jumps simulated time to the next scheduled event: device-001's renewal (¾ of its 24 h).
         await page.Locator("[data-testid=clock-step]").ClickAsync();
@@ -46,24 +50,22 @@ public sealed class BrowserTests
         Assert.NotEqual(serial, newSerial);
         await Assertions.Expect(row.Locator("[data-testid=serial]")).ToHaveTextAsync(newSerial, new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("[data-testid=event][data-kind='dev.cert-installed']").First).ToContainTextAsync(newSerial);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.NewScratch("screens"), "plant.png"), FullPage = true });
+        await Assertions.Expect(page.Locator("[data-testid=sim-now]")).ToContainTextAsync("2030-01-01T18:00");
     }
 
     [Fact]
-    public async Task Inspector_shows_the_certificates_of_an_entity_and_downloads_one_that_openssl_reads()
+    public async Task A_tile_of_the_topology_opens_the_inspector_which_downloads_a_certificate_that_openssl_reads()
     {
         var folder = RepoPaths.NewScratch("inspector");
         await using var host = await HostProcess.StartAsync(Path.Combine(folder, "planttrust.db"), "--speed", "1");
         var entities = await host.WaitForEntitiesAsync(e => e.Any(x => x.Id == "device-001" && x.CurrentSerial is not null));
         var serial = entities.Single(e => e.Id == "device-001").CurrentSerial!;
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync(new() { AcceptDownloads = true });
-        await page.GotoAsync(host.BaseAddress.ToString());
-        await Assertions.Expect(page.Locator("[data-testid=clock][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
+        await browser.GoAsync(host.BaseAddress);
 
-        await page.Locator("[data-entity=device-001] [data-testid=entity-link]").ClickAsync();
+        await page.Locator("[data-testid=domain] [data-entity=device-001]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=inspector-title]")).ToContainTextAsync("device-001");
         var row = page.Locator($"[data-testid=certificate-row][data-serial='{serial}']");
         await Assertions.Expect(row).ToContainTextAsync("Valid");
@@ -75,11 +77,12 @@ public sealed class BrowserTests
         Assert.True(shown.ExitCode == 0, shown.All);
         Assert.Contains($"serial={serial.ToUpperInvariant()}", shown.StdOut, StringComparison.Ordinal);
         Assert.Contains("CN=device-001", shown.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
 
         // A trainer's move: revoke it from the inspector; the status turns Revoked without a reload.
         await row.Locator("[data-testid=revoke]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=inspector-message]")).ToContainTextAsync("revoked");
         await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("Revoked", new() { Timeout = 15_000 });
-        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, "inspector.png"), FullPage = true });
+        await browser.ShotAsync("inspector");
     }
 }

@@ -40,9 +40,12 @@ public sealed partial class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the host with <paramref name="extraArgs"/> (a verb and its arguments first) on a free port; returns once it listens.</summary>
-    public static async Task<HostProcess> StartAsync(string databasePath, params string[] extraArgs)
+    public static Task<HostProcess> StartAsync(string databasePath, params string[] extraArgs) => StartAsync(databasePath, null, extraArgs);
+
+    /// <summary>As <see cref="StartAsync(string, string[])"/>, with extra environment variables for the host (settings such as Twin__AccessToken).</summary>
+    public static async Task<HostProcess> StartAsync(string databasePath, IDictionary<string, string>? environment, params string[] extraArgs)
     {
-        var host = Launch([.. extraArgs, "--db", databasePath, "--urls", "http://127.0.0.1:0"], null);
+        var host = Launch([.. extraArgs, "--db", databasePath, "--urls", "http://127.0.0.1:0"], environment);
         var winner = await Task.WhenAny(host._listening.Task, host._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
         if (winner != host._listening.Task)
         {
@@ -110,6 +113,28 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
         while (!cts.IsCancellationRequested && await poll.WaitForNextTickAsync(CancellationToken.None));
         throw new TimeoutException("condition on /api/entities not met; last: " + string.Join(", ", last?.Select(e => e.Id + ":" + e.CurrentSerial) ?? []));
+    }
+
+    /// <summary>Polls /api/health until <paramref name="condition"/> holds (the host may be between runs: refusals count as not yet); the wait is bounded.</summary>
+    public async Task WaitForHealthAsync(Func<System.Text.Json.JsonElement, bool> condition, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        do
+        {
+            try
+            {
+                // Another process's state can only be observed by asking: poll until the condition holds (bounded).
+                var health = await Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/health", cts.Token);
+                if (condition(health)) return;
+            }
+            catch (HttpRequestException)
+            {
+                // between two runs nothing listens for a moment
+            }
+        }
+        while (!cts.IsCancellationRequested && await poll.WaitForNextTickAsync(CancellationToken.None));
+        throw new TimeoutException("condition on /api/health not met.\nstdout: " + StdOut + "\nstderr: " + StdErr);
     }
 
     /// <summary>Stops the host the hard way (SIGKILL): nothing gets a chance to flush but what was already journaled.</summary>

@@ -56,12 +56,14 @@ internal static class ServeCommand
         if (urls is not null) options.Urls = urls;
 
         WebApplication app;
+        var scenarioPath = Path.GetFullPath(file ?? options.Scenario);
+        var runs = new LiveRunSwitch(scenarioPath);
         try
         {
             CheckLoopback(options.Urls);
             var (mode, speed) = CommonOptions.ParseSpeed(speedText);
-            var scenario = ScenarioLoader.LoadFile(file ?? options.Scenario);
-            app = TwinHost.Build(options, scenario.ToPlant(seed, mode, speed));
+            var scenario = ScenarioLoader.LoadFile(scenarioPath);
+            app = TwinHost.Build(options, scenario.ToPlant(seed, mode, speed), runs);
         }
         catch (Exception e) when (e is StorageUnavailableException or UsageException or ScenarioException or Enrollment.EnrollmentConfigurationException)
         {
@@ -84,6 +86,14 @@ internal static class ServeCommand
         foreach (var address in addresses)
             Console.WriteLine($"PlantTrust dashboard: {address}");
         Console.WriteLine($"Journal: {options.DatabasePath}. Press Ctrl+C to stop.");
+        // The dashboard may replace the live run: the next host listens where this one did.
+        options.Urls = string.Join(';', addresses);
+        while (await runs.NextRunAsync(app, scenarioPath, token) is { } next)
+        {
+            var replaced = await runs.ReplaceAsync(app, options, next, seed, token);
+            if (replaced is null) return 1;
+            (app, scenarioPath) = (replaced, next);
+        }
         await app.WaitForShutdownAsync(token);
         await app.DisposeAsync();
         return 0;

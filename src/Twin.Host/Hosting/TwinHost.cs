@@ -1,7 +1,9 @@
 using Twin.Actors.Plant;
 using Twin.Host.Api;
 using Twin.Host.Enrollment;
+using Twin.Actors.Projections;
 using Twin.Web.Components;
+using Twin.Web.Live;
 
 namespace Twin.Host.Hosting;
 
@@ -9,7 +11,7 @@ namespace Twin.Host.Hosting;
 public static class TwinHost
 {
     /// <summary>Builds (does not start) the host for <paramref name="spec"/>. Throws with a clear message on bad storage.</summary>
-    public static WebApplication Build(TwinOptions options, PlantSpec spec)
+    public static WebApplication Build(TwinOptions options, PlantSpec spec, Twin.Web.Scenarios.IScenarioRunner? runner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -20,6 +22,14 @@ public static class TwinHost
         builder.Services.AddTwin(options, spec);
         builder.Services.AddEstEnrollment(options.Est, spec.Run);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddTwinDashboard(new DashboardOptions
+        {
+            AccessToken = options.AccessToken,
+            ResultsFolder = Path.GetFullPath(options.ResultsFolder),
+            UploadFolder = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, "uploaded-scenarios"),
+        });
+        if (runner is not null) builder.Services.AddSingleton(runner);
+        builder.Services.AddSingleton<IRunJournal>(sp => new RunJournal(sp.GetRequiredService<Akka.Actor.ActorSystem>(), spec.Run));
 
         var app = builder.Build();
         app.UseControlGuard(options.AccessToken);
@@ -27,6 +37,7 @@ public static class TwinHost
         app.MapStaticAssets();
         app.MapTwinApi();
         app.MapCmp();
+        app.MapTwinDashboard();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -16,6 +16,9 @@ public sealed class TwinOptions
     /// <summary>Folder for the journal database and key stores, relative to the working directory.</summary>
     public string DataFolder { get; set; } = "data";
 
+    /// <summary>Where the dashboard's compare page finds compare results (folders with compare.json), relative to the working directory.</summary>
+    public string ResultsFolder { get; set; } = "results";
+
     /// <summary>The SQLite journal file; defaults to planttrust.db in <see cref="DataFolder"/>.</summary>
     public string? Database { get; set; }
 

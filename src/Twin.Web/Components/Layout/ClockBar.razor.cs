@@ -1,18 +1,27 @@
 using Microsoft.AspNetCore.Components;
 using Twin.Actors.Clock;
 using Twin.Actors.Control;
+using Twin.Web.Access;
+using Twin.Web.Live;
 
 namespace Twin.Web.Components.Layout;
 
-/// <summary>The simulated now, the speed, and play / pause / step.</summary>
+/// <summary>The simulated now, the speed, and play / pause / step / speed (for circuits that may act).</summary>
 public sealed partial class ClockBar : IDisposable
 {
+    private static readonly double[] Speeds = [1, 60, 600, 3600, 86400];
     private ClockReading _reading = new(default, ClockMode.Realtime, 1, true);
     private Timer? _tick;
     private bool _interactive;
 
-    /// <summary>Reads the clock and sends clock commands.</summary>
+    /// <summary>Reads the clock.</summary>
     [Inject] public required ITwinControl Control { get; init; }
+
+    /// <summary>The guarded control actions.</summary>
+    [Inject] public required DashboardActions Actions { get; init; }
+
+    /// <summary>This circuit's access.</summary>
+    [Inject] public required DashboardAccess Access { get; init; }
 
     private string SpeedText => _reading.Paused ? "paused" : _reading.Mode == ClockMode.Max ? "max" : $"{_reading.Speed:0.##}×";
 
@@ -20,7 +29,7 @@ public sealed partial class ClockBar : IDisposable
     protected override void OnInitialized()
     {
         _reading = Control.Clock;
-        // The simulated now moves continuously; a display tick of one wall second is enough.
+        // The simulated now moves continuously without events; one display tick per wall second shows it.
         _tick = new Timer(_ => _ = InvokeAsync(() => { _reading = Control.Clock; StateHasChanged(); }), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -33,11 +42,20 @@ public sealed partial class ClockBar : IDisposable
         StateHasChanged();
     }
 
-    private void Pause() { Control.Pause(); _reading = _reading with { Paused = true }; }
+    private void Pause() { Actions.Pause(); _reading = Control.Clock with { Paused = true }; }
 
-    private void Resume() { Control.Resume(); _reading = _reading with { Paused = false }; }
+    private void Resume() { Actions.Resume(); _reading = Control.Clock with { Paused = false }; }
 
-    private void Step() => Control.Step();
+    private void Step() => Actions.Step();
+
+    private void SetSpeed(ChangeEventArgs e)
+    {
+        if (double.TryParse(e.Value?.ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var speed) && speed > 0)
+        {
+            Actions.SetSpeed(speed);
+            _reading = _reading with { Speed = speed };
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose() => _tick?.Dispose();

@@ -1,14 +1,13 @@
 using Microsoft.AspNetCore.Components;
 using Twin.Actors.Clock;
-using Twin.Actors.Control;
 using Twin.Actors.Projections;
-using Twin.Actors.Protocol.Commands;
 using Twin.Pki.Revocation;
+using Twin.Web.Access;
 using Twin.Web.Live;
 
 namespace Twin.Web.Components.Pages;
 
-/// <summary>One entity: its certificates with their validity against simulated now, downloads, and its history.</summary>
+/// <summary>One entity: its certificates with their validity against simulated now (or the replayed instant), downloads, and its history.</summary>
 public sealed partial class InspectorPage : IDisposable
 {
     private EntityView? _entity;
@@ -20,17 +19,20 @@ public sealed partial class InspectorPage : IDisposable
     /// <summary>The entity id from the URL.</summary>
     [Parameter] public required string Id { get; set; }
 
-    /// <summary>The projection this page reads.</summary>
-    [Inject] public required IPlantReadModel Model { get; init; }
+    /// <summary>Live or replayed plant, for this circuit.</summary>
+    [Inject] public required PlantViewState View { get; init; }
 
-    /// <summary>The clock, for judging certificate status at simulated now.</summary>
-    [Inject] public required ITwinControl Control { get; init; }
+    /// <summary>The guarded control actions.</summary>
+    [Inject] public required DashboardActions Actions { get; init; }
+
+    // Acting on a replayed past would be confusing: controls show only live, and only for circuits that may act.
+    private bool CanAct => Actions.CanControl && View.IsLive;
 
     /// <inheritdoc />
     protected override void OnInitialized()
     {
         _throttle = new Throttle(TimeSpan.FromMilliseconds(200), () => InvokeAsync(() => { Refresh(); StateHasChanged(); }));
-        Model.Changed += OnModelChanged;
+        View.Changed += OnViewChanged;
     }
 
     /// <inheritdoc />
@@ -38,21 +40,21 @@ public sealed partial class InspectorPage : IDisposable
 
     private void Refresh()
     {
-        _entity = Model.Current.Entities.GetValueOrDefault(Id);
-        _now = Control.Clock.Now;
+        _entity = View.Snapshot.Entities.GetValueOrDefault(Id);
+        _now = View.Now;
     }
 
-    private void OnModelChanged(PlantSnapshot _) => _throttle?.Signal();
+    private void OnViewChanged() => _throttle?.Signal();
 
     private async Task SetReachableAsync(bool reachable)
     {
         _busy = true;
         try
         {
-            var answer = await Control.AskEntityAsync<CaReachability>(_entity!.Id, new SetCaReachable(reachable, "dashboard"), TimeSpan.FromSeconds(20));
-            _message = answer.Reachable ? $"{Id} is reachable again and publishes a CRL at once." : $"{Id} is cut off: its last CRL lapses at its nextUpdate.";
+            var answer = await Actions.SetCaReachableAsync(_entity!.Id, reachable);
+            _message = answer ? $"{Id} is reachable again and publishes a CRL at once." : $"{Id} is cut off: its last CRL lapses at its nextUpdate.";
         }
-        catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or ArgumentException)
+        catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or ArgumentException or ControlRefusedException)
         {
             _message = "The change did not complete: " + e.Message;
         }
@@ -67,10 +69,10 @@ public sealed partial class InspectorPage : IDisposable
         _busy = true;
         try
         {
-            var outcome = await Revocations.RevokeAsync(Model, Control, Id, serial, RevocationReason.KeyCompromise, "dashboard");
+            var outcome = await Actions.RevokeAsync(Id, serial, RevocationReason.KeyCompromise);
             _message = outcome.Message;
         }
-        catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or ArgumentException)
+        catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or ArgumentException or ControlRefusedException)
         {
             _message = "The revocation did not complete: " + e.Message;
         }
@@ -83,7 +85,7 @@ public sealed partial class InspectorPage : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        Model.Changed -= OnModelChanged;
+        View.Changed -= OnViewChanged;
         _throttle?.Dispose();
     }
 }

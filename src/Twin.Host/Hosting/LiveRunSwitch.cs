@@ -1,0 +1,99 @@
+using Twin.Actors.Control;
+using Twin.Web.Scenarios;
+
+namespace Twin.Host.Hosting;
+
+/// <summary>
+/// Lets the dashboard replace the live run: `serve` builds a host for the current scenario, waits on
+/// <see cref="NextAsync"/>, and when another scenario is asked for stops that host and builds the next
+/// one on the same address. The journal keeps every run; a scenario started again resumes its run.
+/// </summary>
+internal sealed class LiveRunSwitch(string current) : IScenarioRunner
+{
+    private readonly Lock _gate = new();
+    private TaskCompletionSource<string> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The control of the host now serving; set by `serve` after each start.</summary>
+    public ITwinControl? Control { get; set; }
+
+    /// <inheritdoc />
+    public string? Current { get; private set; } = current;
+
+    /// <inheritdoc />
+    public bool Running { get; private set; } = true;
+
+    /// <inheritdoc />
+    public Task StartAsync(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException("No scenario file there.", path);
+        lock (_gate) _next.TrySetResult(Path.GetFullPath(path));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync()
+    {
+        Control?.Pause();
+        Running = false;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Marks <paramref name="app"/> as serving <paramref name="path"/> and waits for the next scenario; null once the host shuts down.</summary>
+    public async Task<string?> NextRunAsync(WebApplication app, string path, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        Control = app.Services.GetRequiredService<ITwinControl>();
+        Started(path);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(token, app.Lifetime.ApplicationStopping);
+        return await NextAsync(stopping.Token);
+    }
+
+    /// <summary>Stops <paramref name="current"/> and starts a host for <paramref name="path"/> on the same address; null (after telling why) when it cannot.</summary>
+    public async Task<WebApplication?> ReplaceAsync(WebApplication current, TwinOptions options, string path, long? seed, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(options);
+        await current.StopAsync(token);
+        await current.DisposeAsync();
+        WebApplication next;
+        try
+        {
+            next = TwinHost.Build(options, Twin.Actors.Scenarios.ScenarioLoader.LoadFile(path).ToPlant(seed), this);
+            await next.StartAsync(token);
+        }
+        catch (Exception e) when (e is Twin.Actors.Scenarios.ScenarioException or Twin.Actors.Persistence.StorageUnavailableException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"PlantTrust cannot start {path}: {e.Message}");
+            return null;
+        }
+        Console.WriteLine($"PlantTrust runs {path}");
+        return next;
+    }
+
+    /// <summary>The scenario the dashboard asked for next; cancelled with <paramref name="token"/>.</summary>
+    private async Task<string?> NextAsync(CancellationToken token)
+    {
+        Task<string> next;
+        lock (_gate) next = _next.Task;
+        try
+        {
+            return await next.WaitAsync(token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Records that <paramref name="path"/> is now the live run, and arms the next switch.</summary>
+    public void Started(string path)
+    {
+        lock (_gate)
+        {
+            Current = path;
+            Running = true;
+            if (_next.Task.IsCompleted) _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+}

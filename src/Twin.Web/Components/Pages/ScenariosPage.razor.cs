@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Twin.Web.Access;
+using Twin.Web.Live;
+using Twin.Web.Scenarios;
+
+namespace Twin.Web.Components.Pages;
+
+/// <summary>Bundled scenarios, upload with line-numbered problems, and start / stop of the live run.</summary>
+public sealed partial class ScenariosPage
+{
+    private IReadOnlyList<ScenarioEntry> _bundled = [];
+    private ScenarioEntry? _uploaded;
+    private string? _message;
+
+    /// <summary>Folders.</summary>
+    [Inject] public required DashboardOptions Options { get; init; }
+
+    /// <summary>The guarded actions: starting and stopping need control.</summary>
+    [Inject] public required DashboardActions Actions { get; init; }
+
+    /// <summary>This circuit's access.</summary>
+    [Inject] public required DashboardAccess Access { get; init; }
+
+    /// <summary>Looks the runner up: hosts that cannot switch runs register none.</summary>
+    [Inject] public required IServiceProvider Services { get; init; }
+
+    private IScenarioRunner? Runner => Services.GetService(typeof(IScenarioRunner)) as IScenarioRunner;
+
+    private bool CanStart => Runner is not null && Actions.CanControl;
+
+    /// <inheritdoc />
+    protected override void OnInitialized() => _bundled = ScenarioCatalog.List(Options.ScenarioFolder);
+
+    private async Task UploadAsync(IBrowserFile file)
+    {
+        try
+        {
+            await using var stream = file.OpenReadStream(ScenarioCatalog.MaxUploadBytes);
+            using var reader = new StreamReader(stream);
+            _uploaded = ScenarioCatalog.CheckUpload(await reader.ReadToEndAsync(), file.Name, Options.UploadFolder);
+            _message = null;
+        }
+        catch (IOException e)
+        {
+            _message = $"{file.Name}: cannot be read ({e.Message}); at most {ScenarioCatalog.MaxUploadBytes / 1024} KB.";
+        }
+    }
+
+    private async Task StartAsync(ScenarioEntry entry)
+    {
+        try
+        {
+            Access.Demand("Starting a scenario");
+            _message = $"Starting {entry.FileName}: the dashboard reconnects to the new run.";
+            StateHasChanged();
+            await Runner!.StartAsync(entry.Path);
+        }
+        catch (ControlRefusedException e)
+        {
+            _message = e.Message;
+        }
+    }
+
+    private async Task StopAsync()
+    {
+        try
+        {
+            Access.Demand("Stopping the run");
+            await Runner!.StopAsync();
+            _message = "The run is stopped: simulated time stands still until a scenario is started.";
+        }
+        catch (ControlRefusedException e)
+        {
+            _message = e.Message;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Twin.Web.Access;
+
+namespace Twin.Web.Live;
+
+/// <summary>Registers the dashboard's services and its one form endpoint (entering the access token).</summary>
+public static class DashboardSetup
+{
+    /// <summary>Adds MudBlazor and the per-circuit dashboard services.</summary>
+    public static IServiceCollection AddTwinDashboard(this IServiceCollection services, DashboardOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddMudServices();
+        services.AddSingleton(options);
+        services.AddScoped<DashboardAccess>();
+        services.AddScoped<DashboardActions>();
+        services.AddScoped<PlantViewState>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps POST /access/token (form field "token"): a right token sets an HTTP-only, same-site cookie that
+    /// makes this browser's dashboard controllable; POST /access/forget clears it.
+    /// </summary>
+    public static IEndpointRouteBuilder MapTwinDashboard(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost("/access/token", async (HttpContext context, DashboardOptions options) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            var token = form["token"].ToString();
+            var decision = DashboardAccess.Decide(null, token, options.AccessToken);
+            if (!decision.CanControl) return Results.Redirect("/access?refused=1");
+            context.Response.Cookies.Append(DashboardAccess.CookieName, token, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = context.Request.IsHttps,
+                Path = "/",
+            });
+            return Results.Redirect("/");
+        }).DisableAntiforgery();
+        app.MapPost("/access/forget", (HttpContext context) =>
+        {
+            context.Response.Cookies.Delete(DashboardAccess.CookieName);
+            return Results.Redirect("/access");
+        }).DisableAntiforgery();
+        return app;
+    }
+}

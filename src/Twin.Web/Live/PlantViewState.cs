@@ -1,0 +1,64 @@
+using Twin.Actors.Clock;
+using Twin.Actors.Control;
+using Twin.Actors.Projections;
+
+namespace Twin.Web.Live;
+
+/// <summary>
+/// What every view of one dashboard circuit shows: the live plant, or — after a scrub — the plant as
+/// it was at a past simulated instant, replayed from the journal. One per circuit; pages read it and
+/// subscribe to <see cref="Changed"/> (throttled on their side).
+/// </summary>
+public sealed class PlantViewState : IDisposable
+{
+    private readonly IPlantReadModel _model;
+    private readonly ITwinControl _control;
+    private readonly IRunJournal _journal;
+    private (SimInstant At, PlantSnapshot Snapshot)? _replay;
+
+    /// <summary>Follows <paramref name="model"/> live until told to replay.</summary>
+    public PlantViewState(IPlantReadModel model, ITwinControl control, IRunJournal journal)
+    {
+        _model = model;
+        _control = control;
+        _journal = journal;
+        _model.Changed += OnModelChanged;
+    }
+
+    /// <summary>Raised when what the views show changes: a live event, a scrub, or the return to live.</summary>
+    public event Action? Changed;
+
+    /// <summary>True while the views follow the running twin.</summary>
+    public bool IsLive => _replay is null;
+
+    /// <summary>The plant to show.</summary>
+    public PlantSnapshot Snapshot => _replay?.Snapshot ?? _model.Current;
+
+    /// <summary>The simulated instant statuses are judged at: now, or the replayed instant.</summary>
+    public SimInstant Now => _replay?.At ?? _control.Clock.Now;
+
+    /// <summary>Shows the plant as it was at <paramref name="at"/> (clamped to now) in every view of this circuit.</summary>
+    public async Task ReplayAtAsync(SimInstant at, CancellationToken cancellationToken = default)
+    {
+        var now = _control.Clock.Now;
+        if (at > now) at = now;
+        var snapshot = await _journal.SnapshotAtAsync(at, cancellationToken);
+        _replay = (at, snapshot);
+        Changed?.Invoke();
+    }
+
+    /// <summary>Follows the running twin again.</summary>
+    public void GoLive()
+    {
+        _replay = null;
+        Changed?.Invoke();
+    }
+
+    private void OnModelChanged(PlantSnapshot _)
+    {
+        if (_replay is null) Changed?.Invoke();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _model.Changed -= OnModelChanged;
+}

@@ -1,0 +1,57 @@
+using Twin.Actors.Clock;
+using Twin.Actors.Control;
+using Twin.Actors.Model;
+using Twin.Actors.Projections;
+using Twin.Actors.Protocol.Commands;
+
+namespace Twin.Web.Tests.Support;
+
+/// <summary>Records every command; answers revocations and reachability changes as a CA would.</summary>
+internal sealed class FakeControl : ITwinControl
+{
+    public List<string> Calls { get; } = [];
+
+    public ClockReading Clock { get; set; } = new(PlantEvents.T0, ClockMode.Realtime, 60, false);
+
+    public void Pause() => Calls.Add("pause");
+
+    public void Resume() => Calls.Add("resume");
+
+    public void SetSpeed(double speed) => Calls.Add($"speed {speed}");
+
+    public void Step() => Calls.Add("step");
+
+    public Task<T> AskEntityAsync<T>(EntityId entity, object command, TimeSpan timeout)
+    {
+        Calls.Add($"{entity.Value}: {command}");
+        object answer = command switch
+        {
+            RevokeCertificate r => new RevocationDone(r.Serial, 2),
+            SetCaReachable s => new CaReachability(s.Reachable),
+            _ => throw new InvalidOperationException("unexpected command " + command),
+        };
+        return Task.FromResult((T)answer);
+    }
+}
+
+internal sealed class FakeModel(PlantSnapshot snapshot) : IPlantReadModel
+{
+    public PlantSnapshot Current { get; private set; } = snapshot;
+
+    public event Action<PlantSnapshot>? Changed;
+
+    public void Set(PlantSnapshot s)
+    {
+        Current = s;
+        Changed?.Invoke(s);
+    }
+
+    public int Subscribers => Changed?.GetInvocationList().Length ?? 0;
+}
+
+internal sealed class FakeJournal(IReadOnlyList<JournaledEvent> events) : IRunJournal
+{
+    public Task<IReadOnlyList<JournaledEvent>> ReadAsync(CancellationToken cancellationToken = default) => Task.FromResult(events);
+
+    public Task<PlantSnapshot> SnapshotAtAsync(SimInstant at, CancellationToken cancellationToken = default) => Task.FromResult(RunJournal.FoldUntil(events, at));
+}
