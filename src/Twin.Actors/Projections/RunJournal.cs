@@ -39,7 +39,7 @@ public sealed class RunJournal(ActorSystem system, RunId run) : IRunJournal, IDi
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+            var journal = TwinJournal.Read(system);
             var fresh = await journal.CurrentEventsByTag(RunTagger.TagFor(run), _last == 0 ? Offset.NoOffset() : Offset.Sequence(_last))
                 .RunWith(Sink.Seq<EventEnvelope>(), system.Materializer()).WaitAsync(cancellationToken).ConfigureAwait(false);
             foreach (var envelope in fresh)

@@ -1,3 +1,4 @@
+using Twin.Actors.Persistence;
 using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
@@ -134,7 +135,7 @@ public sealed class KillAndRecoverTests : PersistentTestKit
 
     private async Task<int> JournalCount(string persistenceId)
     {
-        var journal = PersistenceQuery.Get(Sys).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = TwinJournal.Read(Sys);
         var events = await journal.CurrentEventsByPersistenceId(persistenceId, 0, long.MaxValue)
             .RunWith(Sink.Seq<EventEnvelope>(), Sys.Materializer());
         return events.Count;
