@@ -113,6 +113,18 @@ public sealed class EstEndpointTests(EnrollmentHost host)
     }
 
     [Fact]
+    public async Task A_request_whose_signature_does_not_verify_is_refused_by_the_CA_for_lack_of_proof_of_possession() // RFC 7030 §3.4
+    {
+        var (_, csr) = await host.OpenSslCsrAsync("/CN=tampered/serialNumber=JADA-0001");
+        var der = Convert.FromBase64String(string.Concat((await File.ReadAllTextAsync(csr)).Split('\n')));
+        der[^1] ^= 0x01; // the last byte of the signature
+        var tampered = RepoPaths.WriteText(host.Folder, "tampered.b64", EstCodec.ToBase64Body(der));
+        var (status, body, _) = await host.CurlAsync("/.well-known/est/simpleenroll", host.Allowed.Cert, host.Allowed.Key, tampered, EstPaths.Pkcs10MediaType);
+        Assert.Equal(400, status);
+        Assert.Contains("no proof of possession", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serverkeygen_delivers_a_PKCS8_key_openssl_reads_for_the_certificate_and_then_destroys_it() // RFC 7030 §4.4
     {
         var (_, csr) = await host.OpenSslCsrAsync("/CN=constrained-7/serialNumber=JADA-0007");
