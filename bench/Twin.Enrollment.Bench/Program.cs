@@ -98,6 +98,23 @@ var bodies = requests.Select(r => EstCodec.ToBase64Body(r.GetDer())).ToArray();
 // Without HTTP and TLS: the backend alone (client check, the CA actor's issuance, both journal writes), to show where time goes.
 var backend = app.Services.GetRequiredService<IEstBackend>();
 var domain = backend.FindDomain(null)!;
+var authWatch = Stopwatch.StartNew();
+var authCount = 0;
+while (authWatch.Elapsed < TimeSpan.FromSeconds(2)) { backend.Authenticate(domain, Certificate.FromDer(idevid.GetDer())); authCount++; }
+Console.WriteLine(FormattableString.Invariant($"client check (path validation of the IDevID, 1 thread): {authCount / authWatch.Elapsed.TotalSeconds:0} /s"));
+var control = app.Services.GetRequiredService<Twin.Actors.Control.ITwinControl>();
+long caOk = 0, caNext = 0;
+var caWatch = Stopwatch.StartNew();
+await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+{
+    while (caWatch.Elapsed < TimeSpan.FromSeconds(3))
+    {
+        var csr = requests[(int)(Interlocked.Increment(ref caNext) % requests.Count)];
+        var answer = await control.AskEntityAsync<object>(new Twin.Actors.Model.EntityId("ca-issuing"), new Twin.Actors.Protocol.Commands.IssueFromCsr(new Twin.Actors.Model.EntityId("bench"), csr.GetDer(), CertificateProfile.LDevId, TimeSpan.FromDays(30)), TimeSpan.FromSeconds(30));
+        if (answer is Twin.Actors.Protocol.Commands.CertificateGranted) Interlocked.Increment(ref caOk);
+    }
+}));
+Console.WriteLine(FormattableString.Invariant($"CA actor alone (IssueFromCsr, journaled, {concurrency} in flight): {caOk / caWatch.Elapsed.TotalSeconds:0} /s"));
 var (directOk, directElapsed) = await DirectAsync(TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
 Console.WriteLine(FormattableString.Invariant($"backend only (no HTTP/TLS), {concurrency} in flight: {directOk / directElapsed.TotalSeconds:0} /s"));
 

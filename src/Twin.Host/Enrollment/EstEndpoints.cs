@@ -30,7 +30,7 @@ public static class EstEndpoints
             return;
         }
         var name = EstPaths.Segment(op);
-        if (label is not null && !EstPaths.IsValidLabel(label) || backend.FindDomain(label) is not { } domain)
+        if ((label is not null && !EstPaths.IsValidLabel(label)) || backend.FindDomain(label) is not { } domain)
         {
             await RefuseAuditedAsync(context, backend, name, who, 404, label is null ? "The twin has no CA to serve as the default domain yet." : $"No domain '{label}' in this run.");
             return;

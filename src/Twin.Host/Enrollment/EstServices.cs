@@ -1,4 +1,4 @@
-using Akka.Hosting;
+using Akka.Actor;
 using Twin.Actors.Clock;
 using Twin.Actors.Control;
 using Twin.Actors.Entities.Enrollment;
@@ -11,10 +11,6 @@ namespace Twin.Host.Enrollment;
 /// <summary>Registration of the enrollment endpoints (EST, BRSKI) and the journal they record to.</summary>
 public static class EstServices
 {
-    /// <summary>Starts the enrollment log of <paramref name="run"/>: every decision and external certificate is journaled by it.</summary>
-    public static AkkaConfigurationBuilder AddEnrollmentLog(this AkkaConfigurationBuilder akka, RunId run) =>
-        akka.WithActors((system, registry) => registry.Register<EnrollmentLogActor>(system.ActorOf(EnrollmentLogActor.Props(run), "enrollment-log")));
-
     /// <summary>
     /// Registers the backend over the live twin and, when enabled, the HTTPS enrollment listener. Reads the manufacturer files
     /// now, so a bad setting stops the start with its name.
@@ -29,15 +25,21 @@ public static class EstServices
         var manufacturers = new EstManufacturers(options);
         services.AddSingleton(options);
         services.AddSingleton(manufacturers);
-        services.AddSingleton(sp => new EstTwinBackend(
-            () => sp.GetRequiredService<ITwinControl>(),
-            sp.GetRequiredService<IPlantReadModel>(),
-            sp.GetRequiredService<PlantRuntime>().Distribution,
-            sp.GetRequiredService<SimulationClock>(),
-            run,
-            token => sp.GetRequiredService<IRequiredActor<EnrollmentLogActor>>().GetAsync(token),
-            options,
-            manufacturers));
+        services.AddSingleton(sp =>
+        {
+            // The enrollment log starts with the first enrollment: a twin nobody enrolls into does no journal work for it,
+            // and the actor system's start is not slowed by it.
+            var log = new Lazy<IActorRef>(() => sp.GetRequiredService<ActorSystem>().ActorOf(EnrollmentLogActor.Props(run), "enrollment-log"), LazyThreadSafetyMode.ExecutionAndPublication);
+            return new EstTwinBackend(
+                () => sp.GetRequiredService<ITwinControl>(),
+                sp.GetRequiredService<IPlantReadModel>(),
+                sp.GetRequiredService<PlantRuntime>().Distribution,
+                sp.GetRequiredService<SimulationClock>(),
+                run,
+                _ => Task.FromResult(log.Value),
+                options,
+                manufacturers);
+        });
         services.AddSingleton<IEstBackend>(sp => sp.GetRequiredService<EstTwinBackend>());
         if (options.Enabled)
         {

@@ -25,7 +25,7 @@ public sealed partial class EstTwinBackend
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(csr);
         var op = EstPaths.Segment(operation);
-        if (Admit(client, csr, operation, checkProofOfPossession: true) is { } refused)
+        if (Admit(client, csr, operation) is { } refused)
         {
             await AuditAsync(new EnrollmentAudit("EST", op, client.Name, false, refused.Message));
             return refused;
@@ -41,7 +41,7 @@ public sealed partial class EstTwinBackend
         ArgumentNullException.ThrowIfNull(csr);
         const string op = "serverkeygen";
         // RFC 7030 §4.4.1: the request names the subject; its own key is not the one to be certified, so its signature is not judged.
-        if (Admit(client, csr, EstOperation.ServerKeyGen, checkProofOfPossession: false) is { } refused)
+        if (Admit(client, csr, EstOperation.ServerKeyGen) is { } refused)
         {
             await AuditAsync(new EnrollmentAudit("EST", op, client.Name, false, refused.Message));
             return new ServerKeyGenResult(refused, null, () => Task.CompletedTask);
@@ -94,7 +94,7 @@ public sealed partial class EstTwinBackend
         }
     }
 
-    private EstResult? Admit(EstClient client, CertificationRequest csr, EstOperation operation, bool checkProofOfPossession)
+    private EstResult? Admit(EstClient client, CertificationRequest csr, EstOperation operation)
     {
         if (!client.IsAuthenticated)
             return new EstResult(401, client.Refusal ?? "The client is not authenticated.");
@@ -108,8 +108,8 @@ public sealed partial class EstTwinBackend
             if (DistinguishedNames.Normalize(csr.Subject) != client.Certificate!.Subject)
                 return new EstResult(400, $"simplereenroll: the request's subject '{csr.Subject}' differs from the certificate being renewed ('{client.Certificate.Subject}', RFC 7030 §4.2.2).");
         }
-        if (checkProofOfPossession && !csr.IsSignatureValid)
-            return new EstResult(400, $"PKCS#10 request for '{csr.Subject}': the signature does not verify with the enclosed public key (no proof of possession).");
+        // Proof of possession is the CA's check (it refuses, journaled, with the reason); checking it here as well would
+        // verify every request's signature twice.
         return null;
     }
 
@@ -153,10 +153,9 @@ public sealed partial class EstTwinBackend
             case CertificateGranted granted:
             {
                 var certificate = Certificate.FromDer(granted.CertificateDer);
-                var now = _clock.Now;
-                await RecordAsync(
-                    new ExternalCertificateEnrolled(_run, now, entity, new EntityId(domain.Ca), protocol, op, client, granted.CertificateDer),
-                    new EnrollmentDecided(_run, now, EnrollmentLogActor.LogId, protocol, op, client, true, $"{domain.Ca} issued {certificate.SerialNumber} to {entity}."));
+                // The record of the issuance is the record of the granted decision (who, what, which CA, the certificate):
+                // one event, not two, per enrollment.
+                await RecordAsync(new ExternalCertificateEnrolled(_run, _clock.Now, entity, new EntityId(domain.Ca), protocol, op, client, granted.CertificateDer));
                 return new EstResult(200, "issued", certificate);
             }
             case CertificateRefused refused:

@@ -5,7 +5,6 @@ using Twin.Actors.Keys;
 using Twin.Actors.Persistence;
 using Twin.Actors.Plant;
 using Twin.Actors.Projections;
-using Twin.Host.Enrollment;
 
 namespace Twin.Host.Hosting;
 
@@ -44,7 +43,6 @@ public static class TwinServices
             });
             akka.AddTwinSerialization();
             akka.AddTwinPersistence(options.DatabasePath);
-            akka.AddEnrollmentLog(spec.Run);
             akka.WithActors((system, registry) =>
             {
                 var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work, runtime), "plant");

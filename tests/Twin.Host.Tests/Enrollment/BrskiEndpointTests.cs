@@ -96,6 +96,29 @@ public sealed class BrskiEndpointTests(EnrollmentHost host)
         Assert.Equal(401, status);
     }
 
+    [Fact]
+    public async Task A_malformed_or_misdirected_voucher_request_is_refused_with_the_reason_and_audited() // RFC 8995 §5.3
+    {
+        var garbage = RepoPaths.WriteText(host.Folder, "garbage.p7", "this is not CMS");
+        var (status, body, _) = await host.CurlAsync("/.well-known/brski/requestvoucher", host.Allowed.Cert, host.Allowed.Key, garbage, BrskiEndpoints.VoucherMediaType);
+        Assert.Equal(400, status);
+        Assert.Contains("CMS SignedData: malformed", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
+
+        // A request the pledge made for another registrar (its proximity-registrar-cert is not ours).
+        var elsewhere = Certificate.FromPem(await File.ReadAllTextAsync(host.RootPem));
+        var request = Pledge.CreateVoucherRequest(host.Allowed.Certificate, host.Allowed.KeyPair, elsewhere, RandomNumberGenerator.GetBytes(16), host.Backend.Now);
+        var file = Path.Combine(host.Folder, "pvr-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllBytesAsync(file, request);
+        var (misdirected, misBody, _) = await host.CurlAsync("/.well-known/brski/requestvoucher", host.Allowed.Cert, host.Allowed.Key, file, BrskiEndpoints.VoucherMediaType);
+        Assert.Equal(400, misdirected);
+        Assert.Contains("proximity-registrar-cert", await File.ReadAllTextAsync(misBody), StringComparison.Ordinal);
+
+        var events = await host.EventsAsync();
+        Assert.Contains(events, e => e.GetProperty("kind").GetString() == "enroll.decided"
+            && e.GetProperty("summary").GetString()!.StartsWith("refused BRSKI requestvoucher", StringComparison.Ordinal)
+            && e.GetProperty("summary").GetString()!.Contains("proximity-registrar-cert", StringComparison.Ordinal));
+    }
+
     private async Task<Certificate> RegistrarCertificateAsync()
     {
         var connect = await Peer.RunAsync("openssl", ["s_client", "-connect", $"127.0.0.1:{host.Est.Port}", "-showcerts", "-CAfile", host.RootPem, "-verify_return_error"],

@@ -34,6 +34,7 @@ public sealed class EnrollmentHost : IAsyncLifetime
     public string ManufacturerPem { get; private set; } = "";
     public (string Cert, string Key, Certificate Certificate, KeyPair KeyPair) Allowed { get; private set; }
     public (string Cert, string Key, Certificate Certificate, KeyPair KeyPair) NotAllowed { get; private set; }
+    public (string Cert, string Key, Certificate Certificate, KeyPair KeyPair) Revocable { get; private set; }
     public (string Cert, string Key) Foreign { get; private set; }
 
     public async Task InitializeAsync()
@@ -59,6 +60,7 @@ public sealed class EnrollmentHost : IAsyncLifetime
         var masaKeyFile = RepoPaths.WriteText(Folder, "masa.key", masaKey.ExportPkcs8Pem());
         Allowed = Idevid(mfg, "JADA-0001", wall);
         NotAllowed = Idevid(mfg, "OTHER-0009", wall);
+        Revocable = Idevid(mfg, "JADA-0099", wall);
 
         var start = new DateTimeOffset(wall.Year, wall.Month, wall.Day, wall.Hour, wall.Minute, wall.Second, TimeSpan.Zero).AddSeconds(-1);
         var yaml = $"""

@@ -113,6 +113,18 @@ public sealed class EstEndpointTests(EnrollmentHost host)
     }
 
     [Fact]
+    public async Task A_request_whose_signature_does_not_verify_is_refused_by_the_CA_for_lack_of_proof_of_possession() // RFC 7030 §3.4
+    {
+        var (_, csr) = await host.OpenSslCsrAsync("/CN=tampered/serialNumber=JADA-0001");
+        var der = Convert.FromBase64String(string.Concat((await File.ReadAllTextAsync(csr)).Split('\n')));
+        der[^1] ^= 0x01; // the last byte of the signature
+        var tampered = RepoPaths.WriteText(host.Folder, "tampered.b64", EstCodec.ToBase64Body(der));
+        var (status, body, _) = await host.CurlAsync("/.well-known/est/simpleenroll", host.Allowed.Cert, host.Allowed.Key, tampered, EstPaths.Pkcs10MediaType);
+        Assert.Equal(400, status);
+        Assert.Contains("no proof of possession", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serverkeygen_delivers_a_PKCS8_key_openssl_reads_for_the_certificate_and_then_destroys_it() // RFC 7030 §4.4
     {
         var (_, csr) = await host.OpenSslCsrAsync("/CN=constrained-7/serialNumber=JADA-0007");
@@ -166,5 +178,44 @@ public sealed class EstEndpointTests(EnrollmentHost host)
         }
         while (await poll.WaitForNextTickAsync(cts.Token));
         throw new TimeoutException(id);
+    }
+}
+
+/// <summary>Enrolled certificates live under the plant's revocation like any other.</summary>
+[Collection(EnrollmentHostGroup.Name)]
+public sealed class EstRevocationTests(EnrollmentHost host)
+{
+    [Fact]
+    public async Task A_revoked_enrolled_certificate_can_no_longer_re_enroll()
+    {
+        var subject = "/CN=pump-jada-0099/serialNumber=JADA-0099";
+        var (key, csr) = await host.OpenSslCsrAsync(subject);
+        var (status, body, curl) = await host.CurlAsync("/.well-known/est/simpleenroll", host.Revocable.Cert, host.Revocable.Key, csr, EstPaths.Pkcs10MediaType);
+        Assert.True(status == 200, curl.All + File.ReadAllText(body));
+        var enrolled = RepoPaths.WriteText(host.Folder, "revocable.pem", await EnrollmentHost.PrintCertsAsync(body));
+        var serial = Certificate.FromPem(await File.ReadAllTextAsync(enrolled)).SerialNumber.Hex;
+
+        // The operator revokes it through the API: the issuing CA puts it on a new CRL at once.
+        await WaitForHolderAsync("est-jada-0099", serial);
+        using var revoke = await host.Api.PostAsJsonAsync("/api/entities/est-jada-0099/revoke", new { reason = "keyCompromise", serial });
+        Assert.True(revoke.IsSuccessStatusCode, await revoke.Content.ReadAsStringAsync());
+
+        var (_, recsr) = await host.OpenSslCsrAsync(subject);
+        var (restatus, rebody, _) = await host.CurlAsync("/.well-known/est/simplereenroll", enrolled, key, recsr, EstPaths.Pkcs10MediaType);
+        Assert.Equal(401, restatus);
+        Assert.Contains("Revoked", await File.ReadAllTextAsync(rebody), StringComparison.Ordinal);
+    }
+
+    private async Task WaitForHolderAsync(string id, string serial)
+    {
+        // The revocation path finds the certificate through the read model, which follows the journal: wait (bounded) until it shows it.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        do
+        {
+            var response = await host.Api.GetAsync($"/api/entities/{id}", cts.Token);
+            if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync(cts.Token)).Contains(serial, StringComparison.Ordinal)) return;
+        }
+        while (await poll.WaitForNextTickAsync(cts.Token));
     }
 }
