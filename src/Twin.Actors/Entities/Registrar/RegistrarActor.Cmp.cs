@@ -138,9 +138,12 @@ public sealed partial class RegistrarActor
     // Every decision is journaled (with what follows from it) before the requester hears of it.
     private void Decide(string who, string what, string verdict, string reason, string transaction, IEnumerable<Protocol.ITwinEvent> consequences, Action then, CmpFailure? failure = null, string? reference = null)
     {
-        var decision = new RegistrarDecided(_run, _clock.Now, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference };
-        var events = new List<Protocol.ITwinEvent> { decision };
+        var events = new List<Protocol.ITwinEvent>();
         events.AddRange(consequences);
+        // One instant for a decision and what follows from it.
+        var at = events.Count > 0 ? events[0].At : _clock.Now;
+        var decision = new RegistrarDecided(_run, at, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference };
+        events.Insert(0, decision);
         var left = events.Count;
         PersistAll(events, e =>
         {
