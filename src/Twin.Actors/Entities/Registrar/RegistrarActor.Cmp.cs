@@ -54,7 +54,7 @@ public sealed partial class RegistrarActor
             Confirm(message, command.Origin, reply);
             return;
         }
-        if (_open.ContainsKey(message.Header.TransactionHex))
+        if (_open.ContainsKey(message.Header.TransactionHex) || _busy.Contains(message.Header.TransactionHex))
         {
             Refuse(message, null, new Refusal(CmpFailure.TransactionIdInUse, $"transactionID {message.Header.TransactionHex} is in use."), who, message.BodyName, reply);
             return;
@@ -81,7 +81,7 @@ public sealed partial class RegistrarActor
         catch (Twin.Pki.PkiException e)
         {
             // A body that does not parse (a malformed CertReqMsg, PKCS#10 or RevDetails) is refused like any other bad input.
-            _open.Remove(exchange.Transaction);
+            _busy.Remove(exchange.Transaction);
             if (credential.Reference is { } r) _reserved.Remove(r);
             Refuse(message, credential, new Refusal(e is CmpException c ? c.Failure : CmpFailure.BadDataFormat, e.Message), credential.Who, message.BodyName, reply);
         }
