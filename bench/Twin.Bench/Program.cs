@@ -19,6 +19,12 @@ using Twin.Pki.Keys;
 // simulated years, in max mode on SQLite. The peer, measured in the same process right before,
 // is raw issuance: CSR creation + CA issuance in a loop on one thread, no actors, no journal.
 // Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D]
+// CMP enrollment throughput: ... -- cmp [--requests N] [--concurrency C] [--openssl N] (CmpBench.cs)
+if (args.Length > 0 && args[0] == "cmp")
+{
+    await CmpBench.RunAsync(Arg);
+    return;
+}
 var devices = Arg("--devices", 100);
 var years = Arg("--years", 10);
 var lifetimeDays = Arg("--lifetime-days", 90);

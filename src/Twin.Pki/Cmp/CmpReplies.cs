@@ -140,6 +140,23 @@ public static class CmpInfos
         return [.. Asn1Sequence.GetInstance(info.ValueDer).Cast<Asn1Encodable>().Select(e => CertificateRevocationList.FromDer(e.GetEncoded(Asn1Encodable.Der)))];
     }
 
+    /// <summary>crlStatusList (RFC 9483 §4.3.4): for each CRL the requester holds, its thisUpdate (absent entries are omitted).</summary>
+    public static CmpInfo CrlStatusList(IEnumerable<(string Issuer, DateTimeOffset ThisUpdate)> held) =>
+        new(CrlStatusListOid, new DerSequence(held.Select(h => (Asn1Encodable)new CrlStatus(
+            new CrlSource(null, new GeneralNames(new GeneralName(DistinguishedNames.Parse(h.Issuer)))), new Time(h.ThisUpdate.UtcDateTime))).ToArray()).GetEncoded(Asn1Encodable.Der));
+
+    /// <summary>The thisUpdate instants a crlStatusList names (the newest CRL the requester already holds per source).</summary>
+    public static IReadOnlyList<DateTimeOffset> ReadCrlStatusThisUpdates(CmpInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.ValueDer is null) return [];
+        return [.. Asn1Sequence.GetInstance(info.ValueDer).Cast<Asn1Encodable>().Select(CrlStatus.GetInstance)
+            .Where(c => c.ThisUpdate is not null).Select(c => new DateTimeOffset(c.ThisUpdate!.ToDateTime(), TimeSpan.Zero))];
+    }
+
+    /// <summary>rootCaCert (RFC 9483 §4.3.2): the root the requester trusts now, asking whether it is being replaced.</summary>
+    public static CmpInfo RootCaCert(Certificate root) => new(RootCaCertOid, CmpWriter.Cmp(root).GetEncoded(Asn1Encodable.Der));
+
     /// <summary>The key algorithm a certReqTemplate's keySpec asks for, or null.</summary>
     public static string? ReadTemplateKeyAlgorithmOid(CmpInfo info)
     {

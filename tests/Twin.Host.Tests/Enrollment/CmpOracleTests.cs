@@ -112,6 +112,35 @@ public sealed class CmpOracleTests(CmpTwinFixture twin) : IClassFixture<CmpTwinF
         Assert.NotEmpty(CmpInfos.ReadCrls(genp.GeneralInfo().Single(i => i.TypeOid == CmpInfos.CrlsOid)));
     }
 
+    [Fact] // RFC 9483 §4.3.2 rootCaCert → rootCaKeyUpdate, §4.3.4 crlStatusList → crls only when newer
+    public async Task Genm_with_the_RFC_9483_request_types_gets_their_answers()
+    {
+        var (reference, secret) = await twin.OtpAsync("plant");
+        var root = Twin.Pki.Certificates.Certificate.FromPem(await File.ReadAllTextAsync(twin.RootPem));
+        var crlDer = await twin.Http.GetByteArrayAsync("/api/entities/ca-issuing/crl.der");
+        var crl = Twin.Pki.Revocation.CertificateRevocationList.FromDer(crlDer);
+        async Task<CmpMessage> AskAsync(DateTimeOffset held)
+        {
+            var from = new CmpSender("CN=asker", CmpProtector.PasswordBasedMac(System.Text.Encoding.UTF8.GetBytes(reference), System.Text.Encoding.ASCII.GetBytes(secret), Twin.Pki.Keys.PkiRandom.System),
+                DateTimeOffset.UtcNow, Twin.Pki.Keys.PkiRandom.System);
+            var genm = CmpRequests.General(from, null, [CmpInfos.RootCaCert(root), new CmpInfo(CmpInfos.CertReqTemplateOid, null), CmpInfos.CrlStatusList([(CmpTwinFixture.IssuingSubject, held)])]);
+            using var content = new ByteArrayContent(genm.Der);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/pkixcmp");
+            var response = await twin.Http.PostAsync("/.well-known/cmp/p/plant", content);
+            var answer = CmpMessage.Decode(await response.Content.ReadAsByteArrayAsync());
+            Assert.True(answer.BodyType == CmpBodyType.Genp, answer.BodyType == CmpBodyType.Error ? answer.ErrorStatus().Text : answer.BodyName);
+            Assert.True(answer.VerifyMac(System.Text.Encoding.ASCII.GetBytes(secret)));
+            return answer;
+        }
+
+        var stale = await AskAsync(crl.ThisUpdate.AddDays(-1));
+        Assert.Null(stale.GeneralInfo().Single(i => i.TypeOid == CmpInfos.RootCaKeyUpdateOid).ValueDer);
+        Assert.NotNull(stale.GeneralInfo().Single(i => i.TypeOid == CmpInfos.CertReqTemplateOid).ValueDer);
+        Assert.Contains(CmpInfos.ReadCrls(stale.GeneralInfo().Single(i => i.TypeOid == CmpInfos.CrlsOid)), c => c.ThisUpdate == crl.ThisUpdate);
+        var current = await AskAsync(crl.ThisUpdate);
+        Assert.Null(current.GeneralInfo().Single(i => i.TypeOid == CmpInfos.CrlsOid).ValueDer);
+    }
+
     [Fact] // RFC 4210 §5.1.3.1: the MAC is checked with the reference's secret; a reference is usable once
     public async Task A_wrong_secret_and_a_spent_reference_are_refused_and_audited()
     {

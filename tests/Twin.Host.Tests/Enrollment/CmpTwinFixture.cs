@@ -71,16 +71,29 @@ public sealed class CmpTwinFixture : IAsyncLifetime
             """;
         var scenarioFile = RepoPaths.WriteText(Folder, "scenario.yaml", yaml);
         var spec = ScenarioLoader.LoadFile(scenarioFile).ToPlant();
-        var options = new TwinOptions { Urls = "http://127.0.0.1:0", Database = Path.Combine(Folder, "db", "planttrust.db") };
         // The API and the CMP endpoints as the host maps them, without the dashboard (its static assets belong to the executable).
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls(options.Urls);
-        builder.Services.AddTwin(options, spec);
-        _app = builder.Build();
-        _app.UseControlGuard(null);
-        _app.MapTwinApi();
-        _app.MapCmp();
-        await _app.StartAsync();
+        // On a loaded machine the journal's query side may miss its start-up deadline: try again on a fresh journal, bounded.
+        for (var attempt = 1; ; attempt++)
+        {
+            var options = new TwinOptions { Urls = "http://127.0.0.1:0", Database = Path.Combine(Folder, $"db{attempt}", "planttrust.db") };
+            var builder = WebApplication.CreateBuilder();
+            builder.WebHost.UseUrls(options.Urls);
+            builder.Services.AddTwin(options, spec);
+            _app = builder.Build();
+            _app.UseControlGuard(null);
+            _app.MapTwinApi();
+            _app.MapCmp();
+            try
+            {
+                await _app.StartAsync();
+                break;
+            }
+            catch (AggregateException e) when (attempt < 3 && e.InnerExceptions.All(x => x is Akka.Actor.AskTimeoutException))
+            {
+                await _app.StopAsync();
+                await _app.DisposeAsync();
+            }
+        }
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -54,7 +54,7 @@ public sealed partial class RegistrarActor
             Confirm(message, command.Origin, reply);
             return;
         }
-        if (_open.ContainsKey(message.Header.TransactionHex))
+        if (_open.ContainsKey(message.Header.TransactionHex) || _busy.Contains(message.Header.TransactionHex))
         {
             Refuse(message, null, new Refusal(CmpFailure.TransactionIdInUse, $"transactionID {message.Header.TransactionHex} is in use."), who, message.BodyName, reply);
             return;
@@ -81,7 +81,7 @@ public sealed partial class RegistrarActor
         catch (Twin.Pki.PkiException e)
         {
             // A body that does not parse (a malformed CertReqMsg, PKCS#10 or RevDetails) is refused like any other bad input.
-            _open.Remove(exchange.Transaction);
+            _busy.Remove(exchange.Transaction);
             if (credential.Reference is { } r) _reserved.Remove(r);
             Refuse(message, credential, new Refusal(e is CmpException c ? c.Failure : CmpFailure.BadDataFormat, e.Message), credential.Who, message.BodyName, reply);
         }
@@ -138,9 +138,12 @@ public sealed partial class RegistrarActor
     // Every decision is journaled (with what follows from it) before the requester hears of it.
     private void Decide(string who, string what, string verdict, string reason, string transaction, IEnumerable<Protocol.ITwinEvent> consequences, Action then, CmpFailure? failure = null, string? reference = null)
     {
-        var decision = new RegistrarDecided(_run, _clock.Now, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference };
-        var events = new List<Protocol.ITwinEvent> { decision };
+        var events = new List<Protocol.ITwinEvent>();
         events.AddRange(consequences);
+        // One instant for a decision and what follows from it.
+        var at = events.Count > 0 ? events[0].At : _clock.Now;
+        var decision = new RegistrarDecided(_run, at, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference };
+        events.Insert(0, decision);
         var left = events.Count;
         PersistAll(events, e =>
         {

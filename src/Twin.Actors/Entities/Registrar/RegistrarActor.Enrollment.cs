@@ -11,8 +11,21 @@ public sealed partial class RegistrarActor
     // A certificate sent and not yet confirmed (RFC 9483 §4.1.1: certConf, then pkiConf), by transactionID.
     private sealed record Open(Exchange Exchange, Certificate Issued, byte[]? IssuerDer, byte[] OurNonce, EntityId Holder, int CertReqId, bool FromUpstream);
 
+    // Certificates sent and not confirmed yet, bounded: a requester that never confirms cannot fill the registrar's memory.
+    private const int MaxOpen = 10_000;
     private readonly Dictionary<string, Open> _open = new(StringComparer.Ordinal);
+    private readonly Queue<string> _openOrder = new();
+    // Transactions with a request at the CA or the upstream right now.
+    private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reserved = new(StringComparer.Ordinal);
+
+    private void AwaitConfirmation(Open open)
+    {
+        var tid = open.Exchange.Transaction;
+        _open[tid] = open;
+        _openOrder.Enqueue(tid);
+        while (_open.Count > MaxOpen && _openOrder.TryDequeue(out var oldest)) _open.Remove(oldest);
+    }
 
     private void Enroll(Exchange x)
     {
@@ -50,14 +63,14 @@ public sealed partial class RegistrarActor
             command = new IssueFromTemplate(HolderFor(x.Origin, x.Credential, subject), subject, r.PublicKey!.SubjectPublicKeyInfo, r.UriNames, r.DnsNames, template.Profile, template.Lifetime);
         }
         if (x.Credential.Reference is { } reference) _reserved.Add(reference);
-        _open[x.Transaction] = null!; // the transaction is in use from here on
+        _busy.Add(x.Transaction); // the transaction is in use from here on
         AskCa(x, command, Issued);
     }
 
     private bool Issued(Exchange x, object answer)
     {
         var m = x.Request;
-        _open.Remove(x.Transaction);
+        _busy.Remove(x.Transaction);
         if (x.Credential.Reference is { } reference) _reserved.Remove(reference);
         if (answer is not CertificateGranted granted)
         {
@@ -77,7 +90,7 @@ public sealed partial class RegistrarActor
         Decide(x.Credential.Who, m.BodyName, RegistrarDecided.Granted, reason, x.Transaction, consequences, () =>
         {
             if (!implicitConfirm)
-                _open[x.Transaction] = new Open(x, issued, granted.IssuerCertificateDer, CmpMessage.Decode(der).Header.SenderNonce!, holder, 0, false);
+                AwaitConfirmation(new Open(x, issued, granted.IssuerCertificateDer, CmpMessage.Decode(der).Header.SenderNonce!, holder, 0, false));
             x.Reply(new CmpReply(der, false));
         }, reference: x.Credential.Reference);
         return true;
@@ -92,7 +105,7 @@ public sealed partial class RegistrarActor
     private void Confirm(CmpMessage m, string origin, Action<object> reply)
     {
         var who = $"unauthenticated:{origin}";
-        if (!_open.TryGetValue(m.Header.TransactionHex, out var open) || open is null)
+        if (!_open.TryGetValue(m.Header.TransactionHex, out var open))
         {
             Refuse(m, null, new Refusal(CmpFailure.BadRequest, $"no certificate of transaction {m.Header.TransactionHex} awaits confirmation."), who, m.BodyName, reply);
             return;

@@ -21,14 +21,14 @@ public sealed partial class RegistrarActor
         { Refuse(m, x.Credential, new Refusal(CmpFailure.BadCertId, "RevDetails must name issuer and serialNumber (RFC 9483 §4.2)."), x.Credential.Who, m.BodyName, x.Reply); return; }
         if (!string.Equals(d.SerialHex, signer.SerialNumber.Hex, StringComparison.OrdinalIgnoreCase) || !string.Equals(d.Issuer, signer.Issuer, StringComparison.OrdinalIgnoreCase))
         { Refuse(m, x.Credential, new Refusal(CmpFailure.NotAuthorized, $"rr for serial {d.SerialHex} of '{d.Issuer}' is not signed with that certificate."), x.Credential.Who, m.BodyName, x.Reply); return; }
-        _open[x.Transaction] = null!;
+        _busy.Add(x.Transaction);
         AskCa(x, new RevokeCertificate(d.SerialHex, d.Reason, x.Credential.Who), Revoked);
     }
 
     private bool Revoked(Exchange x, object answer)
     {
         var m = x.Request;
-        _open.Remove(x.Transaction);
+        _busy.Remove(x.Transaction);
         if (answer is RevocationDone done)
         {
             var der = CmpReplies.Revocation(m, SenderFor(m, x.Credential), [(null, null)]);
@@ -47,7 +47,8 @@ public sealed partial class RegistrarActor
     private void Answer(Exchange x)
     {
         var m = x.Request;
-        var asked = m.GeneralInfo().Select(i => i.TypeOid).ToList();
+        var requested = m.GeneralInfo();
+        var asked = requested.Select(i => i.TypeOid).ToList();
         var chain = _state.ChainDer.Select(d => Certificate.FromDer(d)).ToList();
         var crls = _runtime.Distribution.Snapshot().Entries
             .Where(e => e.Crl is not null && chain.Any(c => c.GetDer().AsSpan().SequenceEqual(e.CaCertificate)))
@@ -60,10 +61,18 @@ public sealed partial class RegistrarActor
             switch (oid)
             {
                 case CmpInfos.CaCertsOid: infos.Add(CmpInfos.CaCerts(chain)); break;
-                // No root key update is pending in the twin: the value is absent (RFC 9483 §4.3.2).
-                case CmpInfos.RootCaKeyUpdateOid: infos.Add(CmpInfos.RootCaKeyUpdate(null)); break;
+                // Asked with id-it-rootCaCert: no root key update is pending in the twin, so the value is absent (RFC 9483 §4.3.2).
+                case CmpInfos.RootCaCertOid or CmpInfos.RootCaKeyUpdateOid: infos.Add(CmpInfos.RootCaKeyUpdate(null)); break;
                 case CmpInfos.CertReqTemplateOid: infos.Add(CmpInfos.CertReqTemplate(null, _settings.Suite)); break;
-                case CmpInfos.CrlStatusListOid or CmpInfos.CrlsOid: infos.Add(CmpInfos.Crls(crls)); break;
+                case CmpInfos.CrlStatusListOid:
+                {
+                    // RFC 9483 §4.3.4: only CRLs newer than the ones the requester holds; none newer: the value is absent.
+                    var held = CmpInfos.ReadCrlStatusThisUpdates(requested.First(i => i.TypeOid == CmpInfos.CrlStatusListOid));
+                    var newer = crls.Where(c => held.Count == 0 || Twin.Pki.Revocation.CertificateRevocationList.FromDer(c).ThisUpdate > held.Max()).ToList();
+                    infos.Add(newer.Count > 0 ? CmpInfos.Crls(newer) : new CmpInfo(CmpInfos.CrlsOid, null));
+                    break;
+                }
+                case CmpInfos.CrlsOid: infos.Add(CmpInfos.Crls(crls)); break;
                 case CmpInfos.CurrentCrlOid when crls.Count > 0: infos.Add(CmpInfos.CurrentCrl(crls[0])); break;
                 default: unsupported.Add(oid); break;
             }

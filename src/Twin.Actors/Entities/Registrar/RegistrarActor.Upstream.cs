@@ -31,7 +31,7 @@ public sealed partial class RegistrarActor
             return;
         }
         if (x.Credential.Reference is { } reference) _reserved.Add(reference);
-        _open[x.Transaction] = null!;
+        _busy.Add(x.Transaction);
         Send(x, m, null);
     }
 
@@ -57,6 +57,7 @@ public sealed partial class RegistrarActor
         {
             // An upstream answer that decodes but cannot be used (a malformed body, a v1 certificate): the requester hears why.
             if (a.Confirming is { } c) _open.Remove(c.Exchange.Transaction);
+            else _busy.Remove(a.Exchange.Transaction);
             var x = a.Exchange;
             Refuse(x.Request, x.Credential, new Refusal(CmpFailure.SystemFailure, $"upstream answer unusable: {e.Message}"), x.Credential.Who, x.Request.BodyName, a.Confirming?.Exchange.Reply ?? x.Reply);
         }
@@ -72,7 +73,7 @@ public sealed partial class RegistrarActor
         var asked = a.Confirming is null ? x.Request : null;
         if (a.Confirming is null)
         {
-            _open.Remove(x.Transaction);
+            _busy.Remove(x.Transaction);
             if (x.Credential.Reference is { } r) _reserved.Remove(r);
         }
         CmpMessage? answer = null;
@@ -113,7 +114,7 @@ public sealed partial class RegistrarActor
         Decide(x.Credential.Who, what, verdict, reason, x.Transaction, events, () =>
         {
             if (issued is not null && !answer.Header.ImplicitConfirm)
-                _open[x.Transaction] = new Open(x, issued, null, answer.Header.SenderNonce ?? [], HolderFor(x.Origin, x.Credential, issued.Subject), 0, true);
+                AwaitConfirmation(new Open(x, issued, null, answer.Header.SenderNonce ?? [], HolderFor(x.Origin, x.Credential, issued.Subject), 0, true));
             (a.Confirming?.Exchange.Reply ?? x.Reply)(new CmpReply(toRequester, refused));
         }, refused && answer.ErrorStatus().Failures is { Count: > 0 } f ? f[0] : null, issued is null ? null : x.Credential.Reference);
     }
