@@ -88,18 +88,19 @@ public sealed partial class BrowserTests
         var before = page.Locator($"[data-testid=timeline-event][data-offset='{offset}']");
         var instant = (await before.Locator("td").First.TextContentAsync())!.Trim();
         await before.Locator("[data-testid=replay-here]").ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=replay-at]")).ToHaveTextAsync(instant);
+        // Replay folds the journal up to that instant: allow for a busy machine.
+        await Assertions.Expect(page.Locator("[data-testid=replay-at]")).ToHaveTextAsync(instant, new() { Timeout = 30_000 });
         await browser.ShotAsync("timeline");
 
         await browser.NavigateAsync("Plant");
         await Assertions.Expect(page.Locator("[data-testid=replay-banner]")).ToBeVisibleAsync();
-        await Assertions.Expect(peaTile).ToHaveAttributeAsync("data-state", "secure");
+        await Assertions.Expect(peaTile).ToHaveAttributeAsync("data-state", "secure", new() { Timeout = 30_000 });
         await Assertions.Expect(linkTile).ToHaveAttributeAsync("data-state", "secure");
         await browser.ShotAsync("plant-replay");
 
         await page.Locator("[data-testid=go-live]").ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=replay-banner]")).ToHaveCountAsync(0);
-        await Assertions.Expect(peaTile).ToHaveAttributeAsync("data-state", "compromised");
+        await Assertions.Expect(page.Locator("[data-testid=replay-banner]")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Assertions.Expect(peaTile).ToHaveAttributeAsync("data-state", "compromised", new() { Timeout = 30_000 });
     }
 
     [Fact]
