@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence;
@@ -8,6 +9,8 @@ namespace Twin.Actors.Persistence;
 /// <summary>The one way the twin opens its read journal.</summary>
 public static class TwinJournal
 {
+    private static readonly ConditionalWeakTable<ActorSystem, SqlReadJournal> Opened = new();
+
     /// <summary>How long the write journal may take to open its database (create tables, run migrations).</summary>
     public static readonly TimeSpan StartupPatience = TimeSpan.FromMinutes(2);
 
@@ -21,11 +24,14 @@ public static class TwinJournal
     public static SqlReadJournal Read(ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
+        if (Opened.TryGetValue(system, out var open)) return open;
         var writeJournal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
         var answer = writeJournal.Ask<object>((IActorRef replyTo) => new ReplayMessages(0, 0, 0, "twin-journal-probe", replyTo), StartupPatience)
             .GetAwaiter().GetResult();
         if (answer is ReplayMessagesFailure failure)
             throw new InvalidOperationException($"the journal could not be opened: {failure.Cause.Message}", failure.Cause);
-        return PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        Opened.AddOrUpdate(system, journal);
+        return journal;
     }
 }

@@ -29,8 +29,12 @@ public interface IRunJournal
 /// </summary>
 public sealed class RunJournal(ActorSystem system, RunId run) : IRunJournal, IDisposable
 {
+    // Offsets are assigned when a write starts and become visible when it commits, so under concurrent
+    // writes a later offset can be read before an earlier one: each read goes back this far again.
+    private const long Overlap = 1000;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<JournaledEvent> _events = [];
+    private readonly HashSet<long> _seen = [];
     private long _last;
 
     /// <inheritdoc />
@@ -40,15 +44,22 @@ public sealed class RunJournal(ActorSystem system, RunId run) : IRunJournal, IDi
         try
         {
             var journal = TwinJournal.Read(system);
-            var fresh = await journal.CurrentEventsByTag(RunTagger.TagFor(run), _last == 0 ? Offset.NoOffset() : Offset.Sequence(_last))
+            var from = _last - Overlap;
+            var fresh = await journal.CurrentEventsByTag(RunTagger.TagFor(run), from <= 0 ? Offset.NoOffset() : Offset.Sequence(from))
                 .RunWith(Sink.Seq<EventEnvelope>(), system.Materializer()).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var late = false;
             foreach (var envelope in fresh)
             {
                 var offset = envelope.Offset is Sequence s ? s.Value : 0;
-                if (offset != 0 && offset <= _last) continue;
-                if (envelope.Event is ITwinEvent e) _events.Add(new JournaledEvent(offset, e));
+                if (!_seen.Add(offset)) continue;
+                if (envelope.Event is ITwinEvent e)
+                {
+                    late |= offset < _last;
+                    _events.Add(new JournaledEvent(offset, e));
+                }
                 _last = Math.Max(_last, offset);
             }
+            if (late) _events.Sort((a, b) => a.Offset.CompareTo(b.Offset));
             return _events.ToArray();
         }
         finally

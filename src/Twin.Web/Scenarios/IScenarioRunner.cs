@@ -9,9 +9,9 @@ public interface IScenarioRunner
     /// <summary>True while a run is live.</summary>
     bool Running { get; }
 
-    /// <summary>Replaces the live run with the (already validated) scenario at <paramref name="path"/>. The dashboard reconnects to the new run.</summary>
+    /// <summary>Replaces the live run with the (already validated) scenario at <paramref name="path"/>. Open pages lose their circuit and show the new run when loaded again.</summary>
     Task StartAsync(string path);
 
-    /// <summary>Stops the live run; the dashboard keeps serving the recorded journal.</summary>
+    /// <summary>Stops the live run: simulated time stands still until a scenario is started.</summary>
     Task StopAsync();
 }

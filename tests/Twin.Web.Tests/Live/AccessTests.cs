@@ -53,14 +53,15 @@ public sealed class AccessTests : DashboardTestContext
     }
 
     [Fact]
-    public void The_clock_bar_of_a_local_circuit_pauses_steps_and_sets_the_speed()
+    public async Task The_clock_bar_of_a_local_circuit_pauses_steps_and_sets_the_speed()
     {
         UsePlant(new PlantEvents(), canControl: true);
         var bar = Render<ClockBar>();
 
-        bar.Find("[data-testid=clock-pause]").Click();
-        bar.Find("[data-testid=clock-step]").Click();
-        bar.Find("[data-testid=clock-speed]").Change("3600");
+        // The bar redraws every wall second: find and click within one dispatch, so a redraw cannot come between.
+        await bar.InvokeAsync(() => bar.Find("[data-testid=clock-pause]").Click());
+        await bar.InvokeAsync(() => bar.Find("[data-testid=clock-step]").Click());
+        await bar.InvokeAsync(() => bar.Find("[data-testid=clock-speed]").Change("3600"));
 
         Assert.Equal(["pause", "step", "speed 3600"], Control.Calls);
         Assert.NotEmpty(bar.FindAll("[data-testid=clock-resume]"));

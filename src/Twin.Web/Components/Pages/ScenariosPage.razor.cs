@@ -52,7 +52,7 @@ public sealed partial class ScenariosPage
         try
         {
             Access.Demand("Starting a scenario");
-            _message = $"Starting {entry.FileName}: the dashboard reconnects to the new run.";
+            _message = $"Starting {entry.FileName}: load the dashboard again once the new run is up.";
             StateHasChanged();
             await Runner!.StartAsync(entry.Path);
         }
