@@ -46,7 +46,7 @@ public sealed partial class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(string databasePath, IDictionary<string, string>? environment, params string[] extraArgs)
     {
         var host = Launch([.. extraArgs, "--db", databasePath, "--urls", "http://127.0.0.1:0"], environment);
-        var winner = await Task.WhenAny(host._listening.Task, host._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
+        var winner = await Task.WhenAny(host._listening.Task, host._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(240)));
         if (winner != host._listening.Task)
         {
             var exited = host._process.HasExited;
@@ -62,7 +62,7 @@ public sealed partial class HostProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string StdOut, string StdErr)> RunToExitAsync(string[] args, IDictionary<string, string>? environment = null)
     {
         await using var host = Launch(args, environment);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(240));
         await host._process.WaitForExitAsync(cts.Token);
         return (host._process.ExitCode, host.StdOut, host.StdErr);
     }
