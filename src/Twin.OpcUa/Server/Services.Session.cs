@@ -21,12 +21,15 @@ internal sealed partial class Services
                 AuditCertificate(channel, AuditEventTypes.AuditCertificateMismatchEventType, StatusCodes.BadCertificateInvalid, "The session certificate is not the channel's.", r.ClientCertificate);
                 throw new UaException(StatusCodes.BadCertificateInvalid, "The session certificate is not the channel's.");
             }
-            using var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(r.ClientCertificate);
-            if (!Security.CertificateNames.UrisOf(cert).Contains(r.ClientDescription.ApplicationUri ?? ""))
+            // The validator judges the certificate again, now with the ApplicationUri the client claims, so a mismatch lands in
+            // its rejected list like any other fault. Only the URI fault is told to the client; others stay BadSecurityChecksFailed.
+            var verdict = _options.CertificateValidator.Validate(new Security.CertificateCheck(r.ClientCertificate, [], Security.CertificateUse.ApplicationInstance,
+                r.ClientDescription.ApplicationUri ?? "", _options.Time.GetUtcNow()));
+            if (!verdict.IsGood)
             {
-                var why = $"The client certificate does not name {r.ClientDescription.ApplicationUri}.";
-                AuditCertificate(channel, AuditEventTypes.AuditCertificateDataMismatchEventType, StatusCodes.BadCertificateUriInvalid, why, r.ClientCertificate);
-                throw new UaException(StatusCodes.BadCertificateUriInvalid, why);
+                AuditCertificate(channel, AuditEventTypes.ForCertificateFault(verdict.Status.Code), verdict.Status.Code, verdict.Reason, r.ClientCertificate);
+                throw new UaException(verdict.Status.Code == StatusCodes.BadCertificateUriInvalid ? StatusCodes.BadCertificateUriInvalid : StatusCodes.BadSecurityChecksFailed,
+                    $"Client certificate refused: {verdict.Reason}");
             }
         }
         var session = _sessions.Create(r.SessionName ?? "", channel.ChannelId, r.RequestedSessionTimeout);
