@@ -19,6 +19,7 @@ function client() {
         connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
         certificateFile: path.join(certFolder, "client.pem"),
         privateKeyFile: path.join(certFolder, "client.key"),
+        applicationUri: "urn:planttrust:bench:node-client",
         clientCertificateManager: new opcua.OPCUACertificateManager({ rootFolder: path.join(certFolder, "pki"), automaticallyAcceptUnknownCertificate: true }),
         keepSessionAlive: false,
     });

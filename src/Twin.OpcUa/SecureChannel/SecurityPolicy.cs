@@ -5,6 +5,8 @@ namespace Twin.OpcUa.SecureChannel;
 /// <summary>
 /// The algorithms and key sizes of one security policy (Part 7 security policy facets, Part 6 §6.7.5). The SHA-1 policies
 /// (Basic128Rsa15, Basic256) are implemented but deprecated: a server or client uses them only when they are listed explicitly.
+/// <c>OaepOverhead</c> is what the asymmetric padding takes from each RSA block: 42 bytes for OAEP-SHA1, 66 for OAEP-SHA256,
+/// 11 for PKCS#1 v1.5.
 /// </summary>
 public sealed record SecurityPolicy(
     string Uri,

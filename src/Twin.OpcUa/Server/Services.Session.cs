@@ -21,12 +21,21 @@ internal sealed partial class Services
                 AuditCertificate(channel, AuditEventTypes.AuditCertificateMismatchEventType, StatusCodes.BadCertificateInvalid, "The session certificate is not the channel's.", r.ClientCertificate);
                 throw new UaException(StatusCodes.BadCertificateInvalid, "The session certificate is not the channel's.");
             }
+            // On a mismatch the validator judges the certificate again with the ApplicationUri the client claims, so the refusal
+            // lands in its rejected list like any other fault. Only the URI fault is told to the client; others stay BadSecurityChecksFailed.
             using var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(r.ClientCertificate);
-            if (!Security.CertificateNames.UrisOf(cert).Contains(r.ClientDescription.ApplicationUri ?? ""))
+            var uriMatches = Security.CertificateNames.UrisOf(cert).Contains(r.ClientDescription.ApplicationUri ?? "");
+            var verdict = uriMatches
+                ? Security.CertificateVerdict.Good
+                : _options.CertificateValidator.Validate(new Security.CertificateCheck(r.ClientCertificate, [], Security.CertificateUse.ApplicationInstance,
+                    r.ClientDescription.ApplicationUri ?? "", _options.Time.GetUtcNow()));
+            // A validator that does not look at URIs must not let a mismatch through.
+            if (!uriMatches && verdict.IsGood) verdict = new Security.CertificateVerdict(StatusCodes.BadCertificateUriInvalid, $"the certificate does not name {r.ClientDescription.ApplicationUri}");
+            if (!verdict.IsGood)
             {
-                var why = $"The client certificate does not name {r.ClientDescription.ApplicationUri}.";
-                AuditCertificate(channel, AuditEventTypes.AuditCertificateDataMismatchEventType, StatusCodes.BadCertificateUriInvalid, why, r.ClientCertificate);
-                throw new UaException(StatusCodes.BadCertificateUriInvalid, why);
+                AuditCertificate(channel, AuditEventTypes.ForCertificateFault(verdict.Status.Code), verdict.Status.Code, verdict.Reason, r.ClientCertificate);
+                throw new UaException(verdict.Status.Code == StatusCodes.BadCertificateUriInvalid ? StatusCodes.BadCertificateUriInvalid : StatusCodes.BadSecurityChecksFailed,
+                    $"Client certificate refused: {verdict.Reason}");
             }
         }
         var session = _sessions.Create(r.SessionName ?? "", channel.ChannelId, r.RequestedSessionTimeout);

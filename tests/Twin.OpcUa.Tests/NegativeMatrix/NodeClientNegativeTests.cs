@@ -105,6 +105,7 @@ public sealed class NodeClientNegativeTests
         // node-opcua's certificate manager does not look at URIs; CreateSession does (Part 4 §5.6.2).
         Assert.Equal("Good", NodeVerdict("wrong-uri"));
         Assert.Equal("BadCertificateUriInvalid", Told("wrong-uri"));
+        Assert.Equal([StatusCodes.BadCertificateUriInvalid], Ours(Fault.WrongApplicationUri));
         Assert.Equal("BadUserAccessDenied", Told("wrong-password"));
         Assert.Equal("BadSecurityPolicyRejected", Told("policy-not-offered"));
         Assert.Equal("BadSecurityPolicyRejected", Told("sha1-basic256"));
