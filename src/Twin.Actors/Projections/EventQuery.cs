@@ -16,7 +16,7 @@ public static class EventQuery
     public static async Task<IReadOnlyList<ITwinEvent>> AllAsync(ActorSystem system, RunId run)
     {
         ArgumentNullException.ThrowIfNull(system);
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = TwinReadJournal.For(system);
         var events = await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
             .Select(e => e.Event)
             .RunWith(Sink.Seq<object>(), system.Materializer());
@@ -29,7 +29,7 @@ public static class EventQuery
         ArgumentNullException.ThrowIfNull(system);
         ArgumentOutOfRangeException.ThrowIfNegative(since);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = TwinReadJournal.For(system);
         var envelopes = await journal.CurrentEventsByTag(RunTagger.TagFor(run), since == 0 ? Offset.NoOffset() : Offset.Sequence(since))
             .Take(limit)
             .RunWith(Sink.Seq<EventEnvelope>(), system.Materializer());

@@ -20,7 +20,7 @@ public static class PlantProjection
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(model);
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = TwinReadJournal.For(system);
         var tag = RunTagger.TagFor(run);
         long applied = 0;
         var source = RestartSource.OnFailuresWithBackoff(

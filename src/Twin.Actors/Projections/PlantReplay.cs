@@ -16,7 +16,7 @@ public static class PlantReplay
     public static async Task<PlantSnapshot> CurrentAsync(ActorSystem system, RunId run)
     {
         ArgumentNullException.ThrowIfNull(system);
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = TwinReadJournal.For(system);
         return await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
             .RunAggregate(PlantSnapshot.Empty, (snapshot, envelope) =>
                 envelope.Event is ITwinEvent e ? PlantReadModel.Fold(snapshot, e, envelope.Offset is Sequence s ? s.Value : 0) : snapshot,

@@ -31,7 +31,7 @@ public static class RunDigest
     public static async Task<IReadOnlyList<string>> DescribeAsync(ActorSystem system, RunId run)
     {
         ArgumentNullException.ThrowIfNull(system);
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = TwinReadJournal.For(system);
         var serializer = new TwinSerializer((ExtendedActorSystem)system);
         var envelopes = await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
             .RunWith(Sink.Seq<EventEnvelope>(), system.Materializer());

@@ -54,7 +54,7 @@ public static class RunMetrics
     public static async Task<RunMetricsResult> ComputeAsync(ActorSystem system, RunId run, SimInstant end)
     {
         ArgumentNullException.ThrowIfNull(system);
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = TwinReadJournal.For(system);
         var events = await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
             .Select(e => e.Event)
             .RunWith(Sink.Seq<object>(), system.Materializer());

@@ -33,7 +33,7 @@ internal sealed class LiveExpectations : IDisposable
         _expectations = expectations;
         _start = start;
         if (expectations.Count == 0) return;
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = TwinReadJournal.For(system);
         _stream = journal.EventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
             .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
             .To(Sink.ForEach<EventEnvelope>(e => { if (e.Event is ITwinEvent t) _incoming.Enqueue(t); }))
