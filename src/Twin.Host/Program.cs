@@ -9,6 +9,9 @@ public static class Program
     /// <summary>Exit code for bad input: an invalid scenario, option or setting, or unusable storage.</summary>
     public const int BadInput = 2;
 
+    /// <summary>Exit code of `run` when the run itself failed (the journal became unusable, an internal error): distinct from a failed expectation (1).</summary>
+    public const int RunFailed = 3;
+
     /// <summary>Parses the command line and runs the chosen verb (no verb: serve the demo with its dashboard).</summary>
     public static async Task<int> Main(string[] args)
     {

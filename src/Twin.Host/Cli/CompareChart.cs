@@ -23,7 +23,8 @@ internal static class CompareChart
     {
         var metrics = report.Metrics.Where(m => report.Variants.Any(v => v.Metrics[m.Key] is > 0)).ToList();
         var n = Math.Max(1, report.Variants.Count);
-        var groupWidth = n * BarWidth + GroupGap;
+        // Wide enough for the metric's label under it, however few variants there are.
+        var groupWidth = Math.Max(130, n * BarWidth + GroupGap);
         var width = Math.Max(480, Left * 2 + metrics.Count * groupWidth);
         var legendTop = Top + PlotHeight + 70;
         var height = legendTop + 20 * report.Variants.Count + 10;
@@ -36,7 +37,7 @@ internal static class CompareChart
         {
             var m = metrics[g];
             var max = report.Variants.Max(v => v.Metrics[m.Key] ?? 0);
-            var x0 = Left + g * groupWidth + GroupGap / 2;
+            var x0 = Left + g * groupWidth + (groupWidth - n * BarWidth) / 2;
             sb.AppendLine(Inv($"<g class=\"metric\" data-key=\"{Esc(m.Key)}\">"));
             for (var i = 0; i < report.Variants.Count; i++)
             {

@@ -104,6 +104,8 @@ internal static class CompareCommand
             try
             {
                 var code = await RunVariantAsync(v, seed, until, token);
+                // A run that ended without its report did not run to its end, whatever its exit code.
+                if (code is 0 or 1 && !File.Exists(Path.Combine(v.Folder, "report.json"))) code = Program.RunFailed;
                 Console.WriteLine($"{v.Name}: {(code switch { 0 => "every expectation holds", 1 => "an expectation failed", _ => $"did not run (exit {code}; see {Path.Combine(v.Folder, "run.log")})" })}");
                 return (Variant: v, Code: code);
             }
@@ -119,7 +121,7 @@ internal static class CompareCommand
             await Console.Error.WriteLineAsync($"{broken.Count} variant(s) did not run to their end: {string.Join("; ", broken.Select(b => b.Variant.Name))}.");
             return 1;
         }
-        var comparison = CompareReport.Create(scenario, seed ?? scenario.Seed, until,
+        var comparison = CompareReport.Create(scenario, seed ?? scenario.Seed, untilText ?? Iso.Format(until),
             results.Select(r => (r.Variant, JsonDocument.Parse(File.ReadAllText(Path.Combine(r.Variant.Folder, "report.json"))).RootElement)).ToList());
         foreach (var written in comparison.Write(folder)) Console.WriteLine($"Wrote {written}");
         return 0;

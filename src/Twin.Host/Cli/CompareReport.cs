@@ -52,7 +52,7 @@ internal sealed record CompareReport(
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     /// <summary>Builds the comparison from each variant's report.json.</summary>
-    public static CompareReport Create(Scenario scenario, long? seed, TimeSpan until, IReadOnlyList<(CompareCommand.Variant Variant, JsonElement Report)> runs)
+    public static CompareReport Create(Scenario scenario, long? seed, string until, IReadOnlyList<(CompareCommand.Variant Variant, JsonElement Report)> runs)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var variants = runs.Select(r =>
@@ -77,7 +77,7 @@ internal sealed record CompareReport(
             return new VariantResult(r.Variant.Name, r.Variant.Knobs.ToDictionary(k => k.Key, k => k.Value), metrics,
                 new ExpectationCount(passed, expectations.Count - passed), r.Report.GetProperty("digest").GetString()!);
         }).ToList();
-        return new CompareReport(scenario.Name, seed, Iso.Format(until), Keys, variants);
+        return new CompareReport(scenario.Name, seed, until, Keys, variants);
     }
 
     private static TimeSpan Span(JsonElement e) => TimeSpan.Parse(e.GetString()!, CultureInfo.InvariantCulture);

@@ -64,8 +64,8 @@ internal static class ExportCommand
     /// <summary>One exported certificate: who held it, its files, and its status at the instant as the twin judged it.</summary>
     internal sealed record CertificateEntry(string Entity, string Kind, string Serial, string Subject, string Issuer, string NotBefore, string NotAfter, string Status, string? RevokedAt, string? RevocationReason, string Pem, string Der);
 
-    /// <summary>One exported CRL; <paramref name="Latest"/> marks the one relying parties used at the instant.</summary>
-    internal sealed record CrlEntry(string Ca, long Number, string ThisUpdate, string? NextUpdate, int Entries, bool Latest, string Pem, string Der);
+    /// <summary>One exported CRL; <paramref name="Latest"/> marks the one relying parties used at the instant, <paramref name="Current"/> whether it was current then (a lapsed CRL makes every verdict on its CA's certificates "revocation unknown").</summary>
+    internal sealed record CrlEntry(string Ca, long Number, string ThisUpdate, string? NextUpdate, int Entries, bool Latest, bool Current, string Pem, string Der);
 
     /// <summary>manifest.json.</summary>
     internal sealed record Manifest(string Run, string At, long AtEpoch, IReadOnlyList<CertificateEntry> Certificates, IReadOnlyList<CrlEntry> Crls, IReadOnlyDictionary<string, string> TrustList, int Events);
@@ -95,7 +95,8 @@ internal static class ExportCommand
             var crl = CertificateRevocationList.FromDer(p.CrlDer);
             var name = $"crls/{p.Entity.Value}-{p.Number}";
             WriteBoth(folder, name, crl.ToPem(), p.CrlDer);
-            crls.Add(new CrlEntry(p.Entity.Value, p.Number, Iso(crl.ThisUpdate), crl.NextUpdate is { } n ? Iso(n) : null, crl.Entries.Count, latest[p.Entity.Value] == p.Number, name + ".pem", name + ".der"));
+            crls.Add(new CrlEntry(p.Entity.Value, p.Number, Iso(crl.ThisUpdate), crl.NextUpdate is { } n ? Iso(n) : null, crl.Entries.Count, latest[p.Entity.Value] == p.Number,
+                crl.ThisUpdate <= at.Utc && (crl.NextUpdate is not { } next || at.Utc <= next), name + ".pem", name + ".der"));
         }
 
         var trust = WriteTrustList(folder, snapshot, published, latest);

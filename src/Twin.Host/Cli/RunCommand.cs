@@ -85,6 +85,12 @@ internal static class RunCommand
             Console.WriteLine(verdicts.Count == 0 ? "No expectations to check." : $"Expectations: {verdicts.Count - failed} passed, {failed} failed.");
             return failed == 0 ? 0 : 1;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not an expectation that failed (1) nor bad input (2): the run itself could not go on.
+            await Console.Error.WriteLineAsync($"PlantTrust run failed: {e.Message} The journal keeps everything so far; run again with the same --db to resume.");
+            return Program.RunFailed;
+        }
         catch (OperationCanceledException)
         {
             await Console.Error.WriteLineAsync("Run interrupted; the journal keeps everything so far — run again with the same --db to resume.");

@@ -96,6 +96,11 @@ public sealed class EvidenceTests : IClassFixture<EvidenceTests.RecordedPlant>
         Assert.True(File.Exists(Path.Combine(_plant.Export, "trust", "trusted", "certs", "ca-root.der")));
         Assert.True(File.Exists(Path.Combine(_plant.Export, "trust", "issuers", "certs", "ca-issuing.der")));
         Assert.True(File.Exists(Path.Combine(_plant.Export, "trust", "issuers", "crl", "ca-issuing.der")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(_plant.Export, "manifest.json")));
+        var crls = manifest.RootElement.GetProperty("crls").EnumerateArray().ToList();
+        Assert.Equal(["ca-issuing", "ca-root"], crls.Where(c => c.GetProperty("latest").GetBoolean()).Select(c => c.GetProperty("ca").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(crls.Where(c => c.GetProperty("latest").GetBoolean()), c => Assert.True(c.GetProperty("current").GetBoolean()));
+        Assert.All(crls, c => Assert.True(File.Exists(Path.Combine(_plant.Export, c.GetProperty("der").GetString()!))));
         using var events = JsonDocument.Parse(File.ReadAllText(Path.Combine(_plant.Export, "events.json")));
         Assert.All(events.RootElement.EnumerateArray(), e => Assert.True(string.CompareOrdinal(e.GetProperty("at").GetString(), RecordedPlant.At) <= 0));
         Assert.Contains(events.RootElement.EnumerateArray(), e => e.GetProperty("kind").GetString() == "ca.revoked");
