@@ -61,6 +61,26 @@ public static class RepoPaths
         return dir?.FullName ?? throw new InvalidOperationException("PlantTrust.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>
+    /// NIST PKITS, read in place (never copied into the repository): the folder named by PLANTTRUST_PKITS, else
+    /// shared/conformance/PKITS in the nearest folder above the checkout that has one (the project's shared folder
+    /// sits beside the checkout, or beside the folder that holds several worktrees). Missing data fails the tests
+    /// that need it, naming where it was looked for.
+    /// </summary>
+    public static string Pkits { get; } = FindPkits();
+
+    private static string FindPkits()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("PLANTTRUST_PKITS");
+        if (!string.IsNullOrEmpty(fromEnvironment)) return Path.GetFullPath(fromEnvironment);
+        for (var dir = new DirectoryInfo(Root); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "conformance", "PKITS");
+            if (Directory.Exists(Path.Combine(candidate, "certs"))) return candidate;
+        }
+        return Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance", "PKITS"));
+    }
+
     /// <summary>A fresh empty folder under the system temp folder, for one test.</summary>
     public static string NewScratch(string name)
     {

@@ -5,18 +5,7 @@ namespace Twin.EndToEnd.Tests.Cli;
 /// <summary>`verify` on NIST PKITS cases (read in place), judged beside openssl verify on the same files.</summary>
 public sealed class VerifyPkitsTests
 {
-    private static readonly string Pkits = FindPkits();
-
-    // The suite is read in place from the shared conformance folder beside the checkout (or a worktree's parent).
-    private static string FindPkits()
-    {
-        for (var dir = new DirectoryInfo(RepoPaths.Root); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "conformance", "PKITS");
-            if (Directory.Exists(Path.Combine(candidate, "certs"))) return candidate;
-        }
-        throw new DirectoryNotFoundException("NIST PKITS not found in shared/conformance/PKITS above " + RepoPaths.Root);
-    }
+    private static readonly string Pkits = RepoPaths.Pkits;
     private const string At = "2010-01-01T00:00:00Z";
     private const string AtEpoch = "1262304000";
 

@@ -10,12 +10,12 @@ namespace Twin.Pki.Tests.Validation;
 /// NIST PKITS (Public Key Interoperability Test Suite) path validation cases, run at 2010-01-01
 /// with the PKITS trust anchor and default settings (revocation required). The expected verdict is
 /// the one the PKITS document gives; the data's file names carry it (Valid… / Invalid…).
-/// The data is read in place from ../shared/conformance/PKITS; without it every case reports so and passes.
+/// The data is read in place (RepoPaths.Pkits); without it every case fails, naming where it looked.
 /// </summary>
 public sealed class PkitsTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset At = new(2010, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly string Folder = Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "conformance", "PKITS"));
+    private static readonly string Folder = RepoPaths.Pkits;
     private static readonly Lazy<Data?> Loaded = new(Load);
 
     // Section, end-entity certificate. DSA cases (4.1.4–4.1.6) are left out: PlantTrust does not support DSA keys.
@@ -129,12 +129,7 @@ public sealed class PkitsTests(ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public void Pkits_case_gives_the_documented_verdict(string section, string endEntity)
     {
-        var data = Loaded.Value;
-        if (data is null)
-        {
-            output.WriteLine($"PKITS {section}: data not found at {Folder}; case not run.");
-            return;
-        }
+        var data = Loaded.Value ?? throw new DirectoryNotFoundException($"PKITS {section}: the NIST data is not at {Folder} (set PLANTTRUST_PKITS to its folder)");
         var expectedValid = endEntity.StartsWith("Valid", StringComparison.Ordinal) || ValidWithDefaultSettings.Contains(endEntity);
         var validator = new PathValidator([data.Anchor]);
         var leaf = Certificate.FromDer(File.ReadAllBytes(Path.Combine(Folder, "certs", endEntity + ".crt")));
@@ -178,12 +173,7 @@ public sealed class PkitsTests(ITestOutputHelper output)
     [MemberData(nameof(PolicySettingCases))]
     public void Pkits_policy_case_with_relying_party_settings_gives_the_documented_verdict(string section, string endEntity, string settings, bool expectedValid)
     {
-        var data = Loaded.Value;
-        if (data is null)
-        {
-            output.WriteLine($"PKITS {section}: data not found at {Folder}; case not run.");
-            return;
-        }
+        var data = Loaded.Value ?? throw new DirectoryNotFoundException($"PKITS {section}: the NIST data is not at {Folder} (set PLANTTRUST_PKITS to its folder)");
         var words = settings.Split(' ');
         var policy = new ValidationPolicy
         {
