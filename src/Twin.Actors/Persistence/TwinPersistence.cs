@@ -47,6 +47,10 @@ public static class TwinPersistence
                   tag-write-mode = TagTable
                   parallelism = {{parallelism}}
                   tagtable-asqueryable-insert-mode = parameterized
+                  # A plant of a thousand entities recovers and writes its first events at once: on a
+                  # busy machine the queue ahead of one write takes longer than the default 10 s, and
+                  # a tripped breaker would fail every entity's recovery.
+                  circuit-breaker { max-failures = 10, call-timeout = 120s, reset-timeout = 30s }
                   event-adapters { run-tagger = "{{typeof(RunTagger).AssemblyQualifiedName}}" }
                   event-adapter-bindings { "{{typeof(ITwinEvent).AssemblyQualifiedName}}" = run-tagger }
                 }
@@ -58,6 +62,7 @@ public static class TwinPersistence
                   connection-string = {{quoted}}
                   provider-name = "{{provider}}"
                   auto-initialize = on
+                  circuit-breaker { max-failures = 10, call-timeout = 120s, reset-timeout = 30s }
                 }
               }
               query.journal.sql {

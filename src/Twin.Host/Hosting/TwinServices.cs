@@ -21,7 +21,8 @@ public static class TwinServices
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(spec);
-        TwinPersistence.PrepareSqliteFile(options.DatabasePath);
+        var journal = options.Journal;
+        TwinPersistence.Prepare(journal);
         var vault = CreateVault(options.KeyFolder);
         var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
         var work = new SimulationWork();
@@ -43,7 +44,7 @@ public static class TwinServices
                 loggers.AddLoggerFactory();
             });
             akka.AddTwinSerialization();
-            akka.AddTwinPersistence(options.DatabasePath);
+            akka.AddTwinPersistence(journal);
             akka.AddEnrollmentLog(spec.Run);
             akka.WithActors((system, registry) =>
             {
