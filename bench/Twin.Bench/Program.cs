@@ -18,31 +18,35 @@ using Twin.Pki.Keys;
 // Scenario throughput: a root CA and N devices with 90-day certificates renewed at ¾ over Y
 // simulated years, in max mode on SQLite. The peer, measured in the same process right before,
 // is raw issuance: CSR creation + CA issuance in a loop on one thread, no actors, no journal.
-// Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D]
 // CMP enrollment throughput: ... -- cmp [--requests N] [--concurrency C] [--openssl N] (CmpBench.cs)
 if (args.Length > 0 && args[0] == "cmp")
 {
     await CmpBench.RunAsync(Arg);
     return;
 }
+// With --reference: the reference plant of the scale goal — 2 root CAs (standing in for the two
+// trust centres), 4 issuing CAs under them, 50 PEAs and --devices field devices spread over the
+// issuing CAs. --db takes a postgres:// URL (or connection string) to journal on PostgreSQL.
+// Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D] [--reference] [--db URL]
 var devices = Arg("--devices", 100);
 var years = Arg("--years", 10);
 var lifetimeDays = Arg("--lifetime-days", 90);
+var reference = args.Contains("--reference");
+var dbIndex = Array.IndexOf(args, "--db");
 
 var raw = RawIssuancePerSecond(TimeSpan.FromSeconds(5));
 Console.WriteLine(FormattableString.Invariant($"raw issuance (CSR + issue, P-256, 1 thread): {raw:0} /s"));
 
 var folder = Path.Combine(Path.GetTempPath(), "planttrust-bench", Guid.NewGuid().ToString("N"));
-var db = Path.Combine(folder, "journal.db");
-TwinPersistence.PrepareSqliteFile(db);
+var database = dbIndex >= 0 && dbIndex + 1 < args.Length ? TwinDatabase.Parse(args[dbIndex + 1], "--db") : TwinDatabase.Sqlite(Path.Combine(folder, "journal.db"));
+TwinPersistence.Prepare(database);
 var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
     .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
-    .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SqliteHocon(db)));
-var run = new RunId("bench");
+    .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
+var run = new RunId("bench-" + Guid.NewGuid().ToString("N")[..8]);
 var start = SimInstant.Parse("2030-01-01T00:00:00Z");
-var ca = new EntityId("ca-root");
-var spec = new PlantSpec(run, start, 1, StartRunning: true, [(ca, new CaSettings("CN=Bench Root", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(365 * (years + 5))))],
-    Enumerable.Range(1, devices).Select(i => (new EntityId($"device-{i:00000}"), new DeviceSettings(ca, $"CN=device-{i:00000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(lifetimeDays)))).ToList())
+var (authorities, parties, plantText) = reference ? ReferencePlant(devices, years, lifetimeDays) : SingleCaPlant(devices, years, lifetimeDays);
+var spec = new PlantSpec(run, start, 1, StartRunning: true, authorities, parties)
 {
     Mode = ClockMode.Max,
     Seed = 1,
@@ -57,14 +61,42 @@ var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromHours(2)
 watch.Stop();
 var snapshot = await PlantReplay.CurrentAsync(system, run);
 var events = snapshot.Version;
-var issued = snapshot.Entities.Values.Where(e => e.Kind == EntityKinds.Device).Sum(e => e.Certificates.Count);
+var issued = snapshot.Entities.Values.Where(e => e.Kind != EntityKinds.CertificationAuthority).Sum(e => e.Certificates.Count);
 var seconds = watch.Elapsed.TotalSeconds;
 var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-Console.WriteLine(FormattableString.Invariant($"plant: 1 root CA, {devices} devices, {years} years of {lifetimeDays}-day certificates, max mode, SQLite"));
+Console.WriteLine(FormattableString.Invariant($"plant: {plantText}, {years} years of {lifetimeDays}-day certificates, max mode, {database.Engine}"));
 Console.WriteLine(FormattableString.Invariant($"reached {idle.Reading.Now} in {seconds:0.0} s wall: {events} events ({events / seconds:0} /s), {issued} device certificates ({issued / seconds:0} /s)"));
 Console.WriteLine(FormattableString.Invariant($"twin issuance / raw issuance: {issued / seconds / raw:P1}; peak working set {peakMb:0} MB"));
 await system.Terminate();
 Directory.Delete(folder, recursive: true);
+
+static (List<(EntityId, CaSettings)>, List<(EntityId, DeviceSettings)>, string) SingleCaPlant(int devices, int years, int lifetimeDays)
+{
+    var ca = new EntityId("ca-root");
+    return ([(ca, new CaSettings("CN=Bench Root", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(365 * (years + 5))))],
+        Enumerable.Range(1, devices).Select(i => (new EntityId($"device-{i:00000}"), new DeviceSettings(ca, $"CN=device-{i:00000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(lifetimeDays)))).ToList(),
+        $"1 root CA, {devices} devices");
+}
+
+static (List<(EntityId, CaSettings)>, List<(EntityId, DeviceSettings)>, string) ReferencePlant(int devices, int years, int lifetimeDays)
+{
+    var caLife = TimeSpan.FromDays(365 * (years + 5));
+    var roots = new[] { new EntityId("tc-de-root"), new EntityId("tc-jp-root") };
+    var authorities = new List<(EntityId, CaSettings)>
+    {
+        (roots[0], new CaSettings("CN=Trust Centre DE Root", KeyAlgorithm.EcdsaP256, caLife)),
+        (roots[1], new CaSettings("CN=Trust Centre JP Root", KeyAlgorithm.EcdsaP256, caLife)),
+    };
+    var issuing = Enumerable.Range(1, 4).Select(i => new EntityId($"ca-issuing-{i}")).ToArray();
+    for (var i = 0; i < issuing.Length; i++)
+        authorities.Add((issuing[i], new CaSettings($"CN=Issuing CA {i + 1}", KeyAlgorithm.EcdsaP256, caLife) { Parent = roots[i % 2] }));
+    var parties = new List<(EntityId, DeviceSettings)>();
+    for (var i = 1; i <= 50; i++)
+        parties.Add((new EntityId($"pea-{i:000}"), new DeviceSettings(issuing[i % 4], $"CN=pea-{i:000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(lifetimeDays))));
+    for (var i = 1; i <= devices; i++)
+        parties.Add((new EntityId($"device-{i:00000}"), new DeviceSettings(issuing[i % 4], $"CN=device-{i:00000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(lifetimeDays))));
+    return (authorities, parties, $"2 root CAs, 4 issuing CAs, 50 PEAs (certificate lifecycle only, no OPC UA servers), {devices} devices");
+}
 
 static double RawIssuancePerSecond(TimeSpan duration)
 {

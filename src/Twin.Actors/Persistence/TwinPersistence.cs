@@ -15,6 +15,25 @@ public static class TwinPersistence
     public static string SqliteHocon(string databasePath)
     {
         var connection = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ToString();
+        // SQLite has one writer: a single write stream that batches what is pending beats several
+        // transactions queueing for the file lock.
+        return SqlHocon(connection, "SQLite.MS", parallelism: 1);
+    }
+
+    /// <summary>The HOCON for a PostgreSQL server reached with the Npgsql <paramref name="connectionString"/>.</summary>
+    public static string PostgreSqlHocon(string connectionString) =>
+        // A server takes concurrent transactions: a few write streams keep its commits overlapping.
+        SqlHocon(connectionString, "PostgreSQL.15", parallelism: 4);
+
+    /// <summary>The HOCON for <paramref name="database"/>, whichever engine it names.</summary>
+    public static string Hocon(TwinDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        return database.Engine == DatabaseEngine.PostgreSql ? PostgreSqlHocon(database.Target) : SqliteHocon(database.Target);
+    }
+
+    private static string SqlHocon(string connection, string provider, int parallelism)
+    {
         var quoted = "\"" + connection.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
         return $$"""
             akka.persistence {
@@ -23,13 +42,15 @@ public static class TwinPersistence
                 sql {
                   class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
                   connection-string = {{quoted}}
-                  provider-name = "SQLite.MS"
+                  provider-name = "{{provider}}"
                   auto-initialize = on
                   tag-write-mode = TagTable
-                  # SQLite has one writer: a single write stream that batches what is pending
-                  # beats several transactions queueing for the file lock.
-                  parallelism = 1
+                  parallelism = {{parallelism}}
                   tagtable-asqueryable-insert-mode = parameterized
+                  # A plant of a thousand entities recovers and writes its first events at once: on a
+                  # busy machine the queue ahead of one write takes longer than the default 10 s, and
+                  # a tripped breaker would fail every entity's recovery.
+                  circuit-breaker { max-failures = 10, call-timeout = 120s, reset-timeout = 30s }
                   event-adapters { run-tagger = "{{typeof(RunTagger).AssemblyQualifiedName}}" }
                   event-adapter-bindings { "{{typeof(ITwinEvent).AssemblyQualifiedName}}" = run-tagger }
                 }
@@ -39,8 +60,9 @@ public static class TwinPersistence
                 sql {
                   class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
                   connection-string = {{quoted}}
-                  provider-name = "SQLite.MS"
+                  provider-name = "{{provider}}"
                   auto-initialize = on
+                  circuit-breaker { max-failures = 10, call-timeout = 120s, reset-timeout = 30s }
                 }
               }
               query.journal.sql {
@@ -48,7 +70,7 @@ public static class TwinPersistence
                 plugin-id = "akka.persistence.query.journal.sql"
                 write-plugin = "akka.persistence.journal.sql"
                 connection-string = {{quoted}}
-                provider-name = "SQLite.MS"
+                provider-name = "{{provider}}"
                 tag-read-mode = TagTable
                 refresh-interval = 100ms
                 max-buffer-size = 200
@@ -89,6 +111,25 @@ public static class TwinPersistence
         {
             throw new StorageUnavailableException($"The database file {full} cannot be created or written: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="database"/> ready before Akka starts: a SQLite file gets its folder and
+    /// write-ahead logging; a PostgreSQL server is reached once, so a wrong host or password is
+    /// reported here, by name, instead of as a journal failure later.
+    /// </summary>
+    public static void Prepare(TwinDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.Engine == DatabaseEngine.Sqlite) PrepareSqliteFile(database.Target);
+        else PostgreSqlCheck.Reach(database);
+    }
+
+    /// <summary>Adds the journal, snapshot store and read journal on <paramref name="database"/> to an Akka.Hosting configuration.</summary>
+    public static AkkaConfigurationBuilder AddTwinPersistence(this AkkaConfigurationBuilder builder, TwinDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddHocon(Hocon(database), HoconAddMode.Prepend);
     }
 
     /// <summary>Adds the SQLite journal, snapshot store and read journal to an Akka.Hosting configuration.</summary>

@@ -7,7 +7,7 @@ namespace Twin.Host.Cli;
 /// <summary>Options several verbs share, and how their values are checked.</summary>
 internal static class CommonOptions
 {
-    public static Option<string?> Db() => new("--db") { Description = "SQLite journal file; its key store lives beside it in keys/" };
+    public static Option<string?> Db() => new("--db") { Description = "journal: a SQLite file (its key store lives beside it in keys/) or postgres://user:password@host:port/database" };
 
     public static Option<long?> Seed() => new("--seed") { Description = "seed for reproducible keys and serials (simulation only)" };
 

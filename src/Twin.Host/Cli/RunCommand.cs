@@ -42,7 +42,8 @@ internal static class RunCommand
             var (mode, speed) = CommonOptions.ParseSpeed(speedText ?? "max");
             spec = scenario.ToPlant(seed, mode, speed, CommonOptions.ParseDuration(untilText, "--until"));
             if (spec.Until is null) throw new UsageException($"{file}: the run needs an end — give the scenario a duration or pass --until.");
-            options.Database = db ?? Path.Combine(options.DataFolder, spec.Run.Value + ".db");
+            // A PostgreSQL server set in Twin:Database holds every run; otherwise each run gets its own SQLite file.
+            options.Database = db ?? (options.Database is { } configured && options.Journal.Engine == DatabaseEngine.PostgreSql ? configured : Path.Combine(options.DataFolder, spec.Run.Value + ".db"));
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             // Entities log refusals they handle (a CA that is cut off, a retry) as warnings: the journal and the report tell that story; keep the console for errors.

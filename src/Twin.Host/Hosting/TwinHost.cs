@@ -26,7 +26,7 @@ public static class TwinHost
         {
             AccessToken = options.AccessToken,
             ResultsFolder = Path.GetFullPath(options.ResultsFolder),
-            UploadFolder = Path.Combine(Path.GetDirectoryName(options.DatabasePath)!, "uploaded-scenarios"),
+            UploadFolder = Path.Combine(Path.GetDirectoryName(options.KeyFolder)!, "uploaded-scenarios"),
         });
         if (runner is not null) builder.Services.AddSingleton(runner);
         builder.Services.AddSingleton<IRunJournal>(sp => new RunJournal(sp.GetRequiredService<Akka.Actor.ActorSystem>(), spec.Run));

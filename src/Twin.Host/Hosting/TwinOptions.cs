@@ -1,3 +1,5 @@
+using Twin.Actors.Persistence;
+
 namespace Twin.Host.Hosting;
 
 /// <summary>The "Twin" section of appsettings.json, overridable by the command line.</summary>
@@ -19,7 +21,10 @@ public sealed class TwinOptions
     /// <summary>Where the dashboard's compare page finds compare results (folders with compare.json), relative to the working directory.</summary>
     public string ResultsFolder { get; set; } = "results";
 
-    /// <summary>The SQLite journal file; defaults to planttrust.db in <see cref="DataFolder"/>.</summary>
+    /// <summary>
+    /// The journal: a SQLite file (default planttrust.db in <see cref="DataFolder"/>), or a PostgreSQL
+    /// server as a postgres://user:password@host:port/database URL or an Npgsql connection string.
+    /// </summary>
     public string? Database { get; set; }
 
     /// <summary>The scenario served when none is named: the demo bundled with the executable.</summary>
@@ -28,11 +33,27 @@ public sealed class TwinOptions
     /// <summary>The enrollment listener (EST and BRSKI over HTTPS on 127.0.0.1) and whom it trusts.</summary>
     public Twin.Host.Enrollment.EstOptions Est { get; set; } = new();
 
-    /// <summary>The absolute path of the journal database.</summary>
-    public string DatabasePath => Path.GetFullPath(Database ?? Path.Combine(DataFolder, "planttrust.db"));
+    /// <summary>The journal <see cref="Database"/> names; a malformed value is a <see cref="StorageUnavailableException"/> naming the setting.</summary>
+    public TwinDatabase Journal
+    {
+        get
+        {
+            try
+            {
+                return TwinDatabase.Parse(Database ?? Path.Combine(DataFolder, "planttrust.db"), "Twin:Database (--db)");
+            }
+            catch (ArgumentException e)
+            {
+                throw new StorageUnavailableException(e.Message, e);
+            }
+        }
+    }
 
-    /// <summary>The key store folder: beside the database, so one data folder holds a whole run.</summary>
-    public string KeyFolder => Path.Combine(Path.GetDirectoryName(DatabasePath)!, "keys");
+    /// <summary>The absolute path of a SQLite journal, or the credential-free address of a PostgreSQL one.</summary>
+    public string DatabasePath => Journal.ToString();
+
+    /// <summary>The key store folder: beside a SQLite database, so one data folder holds a whole run; in the data folder for PostgreSQL.</summary>
+    public string KeyFolder => Path.Combine(Journal.Engine == DatabaseEngine.Sqlite ? Path.GetDirectoryName(Journal.Target)! : Path.GetFullPath(DataFolder), "keys");
 
     /// <summary>Reads appsettings.json beside the executable and PLANTTRUST-style environment overrides (Twin__Urls=...).</summary>
     public static TwinOptions Load()

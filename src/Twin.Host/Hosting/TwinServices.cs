@@ -20,7 +20,8 @@ public static class TwinServices
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(spec);
-        TwinPersistence.PrepareSqliteFile(options.DatabasePath);
+        var journal = options.Journal;
+        TwinPersistence.Prepare(journal);
         var vault = CreateVault(options.KeyFolder);
         var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
         var work = new SimulationWork();
@@ -42,7 +43,7 @@ public static class TwinServices
                 loggers.AddLoggerFactory();
             });
             akka.AddTwinSerialization();
-            akka.AddTwinPersistence(options.DatabasePath);
+            akka.AddTwinPersistence(journal);
             akka.WithActors((system, registry) =>
             {
                 var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work, runtime), "plant");

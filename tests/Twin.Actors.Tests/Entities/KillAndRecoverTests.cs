@@ -19,7 +19,7 @@ using Twin.Pki.Keys;
 namespace Twin.Actors.Tests.Entities;
 
 /// <summary>Every persistent entity, killed and started again, comes back from its journal as it was.</summary>
-public sealed class KillAndRecoverTests : PersistentTestKit
+public class KillAndRecoverTests : PersistentTestKit
 {
     private static readonly RunId Run = new("test-run");
     private static readonly EntityId CaId = new("ca-root");
@@ -37,6 +37,14 @@ public sealed class KillAndRecoverTests : PersistentTestKit
     private readonly IActorRef _clockActor;
 
     public KillAndRecoverTests() : base("kill-recover")
+    {
+        _vault = new FileKeyVault(Path.Combine(Folder, "keys"));
+        _clockActor = Sys.ActorOf(ClockActor.Props(Run, _clock, _work, startRunning: true));
+        _clockActor.Tell(new RunUntil(T0));
+    }
+
+    /// <summary>The same tests on a PostgreSQL journal (<paramref name="postgreSql"/>).</summary>
+    protected KillAndRecoverTests(string postgreSql) : base("kill-recover-pg", postgreSql)
     {
         _vault = new FileKeyVault(Path.Combine(Folder, "keys"));
         _clockActor = Sys.ActorOf(ClockActor.Props(Run, _clock, _work, startRunning: true));

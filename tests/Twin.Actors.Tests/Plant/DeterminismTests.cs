@@ -16,7 +16,7 @@ public sealed class DeterminismTests
     private static readonly SimInstant Start = SimInstant.Parse("2030-01-01T00:00:00Z");
     private static readonly SimInstant Until = Start.Add(TimeSpan.FromDays(10));
 
-    private static PlantSpec Spec(long seed)
+    internal static PlantSpec Spec(long seed)
     {
         // Two tiers: the issuing CA is certified by the root at the start, then serves the devices.
         var root = new EntityId("ca-root");

@@ -6,16 +6,28 @@ using Twin.Tests.Support;
 namespace Twin.Actors.Tests.Support;
 
 /// <summary>
-/// A TestKit on a fresh SQLite journal file with the twin's serializer. (serialize-messages stays
-/// off: Akka.Persistence.Sql's own internal messages are not serializable.)
+/// A TestKit on a fresh SQLite journal file (or, given a connection string, a fresh PostgreSQL
+/// database) with the twin's serializer. (serialize-messages stays off: Akka.Persistence.Sql's own
+/// internal messages are not serializable.)
 /// </summary>
 public abstract class PersistentTestKit : TestKit
 {
-    protected PersistentTestKit(string name) : this(new DirectoryInfo(RepoPaths.NewScratch(name))) { }
+    protected PersistentTestKit(string name) : this(new DirectoryInfo(RepoPaths.NewScratch(name)), null) { }
 
-    private PersistentTestKit(DirectoryInfo folder) : base(Configure(folder.FullName))
+    /// <summary>A TestKit journaling to the PostgreSQL database <paramref name="postgreSql"/>; keys still go to a scratch folder.</summary>
+    protected PersistentTestKit(string name, string postgreSql) : this(new DirectoryInfo(RepoPaths.NewScratch(name)), postgreSql) { }
+
+    private PersistentTestKit(DirectoryInfo folder, string? postgreSql) : base(postgreSql is null ? Configure(folder.FullName) : Configure(TwinDatabase.PostgreSql(postgreSql)))
     {
         Folder = folder.FullName;
+    }
+
+    private static Config Configure(TwinDatabase database)
+    {
+        TwinPersistence.Prepare(database);
+        return ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
+            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
     }
 
     /// <summary>The scratch folder holding the journal and key store of this test.</summary>

@@ -15,14 +15,15 @@ public static class PlantRun
 {
     public sealed record Outcome(SimInstant Now, PlantSnapshot Snapshot, IReadOnlyList<EventView> Events, string Digest, IReadOnlyList<string> DigestLines, RunMetricsResult Metrics);
 
-    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name)
+    /// <summary>Runs <paramref name="spec"/> to its end on <paramref name="database"/> (default: a fresh SQLite file).</summary>
+    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null)
     {
         var folder = RepoPaths.NewScratch(name);
-        var db = Path.Combine(folder, "journal.db");
-        TwinPersistence.PrepareSqliteFile(db);
+        database ??= TwinDatabase.Sqlite(Path.Combine(folder, "journal.db"));
+        TwinPersistence.Prepare(database);
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
-            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SqliteHocon(db)));
+            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
         using var system = ActorSystem.Create(name, config);
         try
         {

@@ -14,6 +14,24 @@ public sealed class TwinOptionsTests
     }
 
     [Fact]
+    public void A_PostgreSQL_journal_keeps_its_key_store_in_the_data_folder_and_its_password_out_of_the_description()
+    {
+        var options = new TwinOptions { Database = "postgres://twin:s3cret@127.0.0.1:5432/plant", DataFolder = "/var/lib/planttrust" };
+
+        Assert.Equal(Twin.Actors.Persistence.DatabaseEngine.PostgreSql, options.Journal.Engine);
+        Assert.Equal("/var/lib/planttrust/keys", options.KeyFolder);
+        Assert.Equal("postgres://127.0.0.1:5432/plant", options.DatabasePath);
+    }
+
+    [Fact]
+    public void A_malformed_database_setting_names_the_setting()
+    {
+        var options = new TwinOptions { Database = "postgres://127.0.0.1:5432/" };
+        var error = Assert.Throws<Twin.Actors.Persistence.StorageUnavailableException>(() => options.Journal);
+        Assert.Contains("Twin:Database", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_default_scenario_is_the_demo_bundled_with_the_executable()
     {
         var options = new TwinOptions();
