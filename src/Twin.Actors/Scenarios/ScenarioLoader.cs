@@ -122,7 +122,7 @@ public static partial class ScenarioLoader
         var steps = new List<Entities.Timeline.TimelineStep>();
         foreach (var item in r.Sequence(node, "timeline")?.Children ?? [])
         {
-            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason");
+            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason", "reenrollAfter");
             if (map is null) continue;
             var at = r.Duration(r.Required(map, item, "at", "timeline step"), "timeline.at");
             var actionNode = r.Required(map, item, "action", "timeline step");
@@ -136,11 +136,14 @@ public static partial class ScenarioLoader
                 "revoke" => Entities.Timeline.TimelineAction.Revoke,
                 "ca-offline" => Entities.Timeline.TimelineAction.CaOffline,
                 "ca-online" => Entities.Timeline.TimelineAction.CaOnline,
+                "rollover" => Entities.Timeline.TimelineAction.Rollover,
+                "root-key-update" => Entities.Timeline.TimelineAction.RootKeyUpdate,
+                "ca-compromise" => Entities.Timeline.TimelineAction.CaCompromise,
                 null => null,
                 _ => null,
             };
             if (actionText is not null && action is null)
-                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, ca-offline, ca-online.");
+                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, ca-offline, ca-online, rollover, root-key-update, ca-compromise.");
             if (at is null || action is null || target is null) continue;
             var wanted = action == Entities.Timeline.TimelineAction.Revoke ? devices : cas;
             if (!wanted.Contains(target.Value))
@@ -148,7 +151,8 @@ public static partial class ScenarioLoader
                 r.Problem(targetNode!, $"timeline.target: '{target}' is not a {(action == Entities.Timeline.TimelineAction.Revoke ? "device" : "CA")} of this scenario.");
                 continue;
             }
-            steps.Add(new Entities.Timeline.TimelineStep(at.Value, action.Value, target.Value) { Reason = reason });
+            var reenrollAfter = r.Duration(ScenarioReader.Get(map, "reenrollAfter"), "timeline.reenrollAfter");
+            steps.Add(new Entities.Timeline.TimelineStep(at.Value, action.Value, target.Value) { Reason = reason, ReenrollAfter = reenrollAfter ?? TimeSpan.FromHours(4) });
         }
         return steps;
     }
@@ -160,7 +164,7 @@ public static partial class ScenarioLoader
         if (root is { } rootId) known.Add(rootId);
         foreach (var item in r.Sequence(node, "topology.cas")?.Children ?? [])
         {
-            var map = r.Mapping(item, "ca", "id", "parent", "subject", "algorithm", "validity", "profile");
+            var map = r.Mapping(item, "ca", "id", "parent", "subject", "algorithm", "validity", "profile", "standby");
             if (map is null) continue;
             var id = Id(r, r.Required(map, item, "id", "ca"), "ca.id");
             var parentNode = r.Required(map, item, "parent", "ca");
@@ -181,7 +185,8 @@ public static partial class ScenarioLoader
                 r.Problem(item, $"ca.id: '{id}' is used twice.");
                 continue;
             }
-            cas.Add(new SubordinateCaSpec(id.Value, parent.Value, subject, algorithm, validity, profile));
+            var standby = r.Text(ScenarioReader.Get(map, "standby"), "ca.standby");
+            cas.Add(new SubordinateCaSpec(id.Value, parent.Value, subject, algorithm, validity, profile) { Standby = standby });
         }
         return cas;
     }
