@@ -17,7 +17,8 @@ public sealed record PreviousKey(int Generation, byte[] CertificateDer, string K
 
 public sealed partial record CaState
 {
-    private static readonly ImmutableSortedDictionary<string, DateTimeOffset> NoHolders = ImmutableSortedDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
+    // A property, not a field: static initializers of partial files run in no defined order, and Empty needs this.
+    private static ImmutableSortedDictionary<string, DateTimeOffset> NoHolders => ImmutableSortedDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
 
     /// <summary>The generation of the current key: 0 for the first, +1 with each rollover or root key update.</summary>
     public int Generation { get; init; }
@@ -41,8 +42,12 @@ public sealed partial record CaState
     {
         var cert = Certificate.FromDer(i.CertificateDer);
         var holder = i.Subject.Value;
-        // A holder that renews under the current key no longer relies on any previous key.
-        var previous = PreviousKeys.Select(p => p.Holders.ContainsKey(holder) ? p with { Holders = p.Holders.Remove(holder) } : p).ToImmutableList();
+        // An end entity that renews under the current key no longer relies on any previous key. A CA does: its
+        // own previous key, certified by ours, stays in service until it closes, so it keeps ours open to expiry.
+        var isCa = i.Profile is nameof(Twin.Pki.Authority.CertificateProfile.IssuingCa) or nameof(Twin.Pki.Authority.CertificateProfile.IntermediateCa)
+            or nameof(Twin.Pki.Authority.CertificateProfile.CrossCertificate);
+        var previous = isCa ? PreviousKeys
+            : PreviousKeys.Select(p => p.Holders.ContainsKey(holder) ? p with { Holders = p.Holders.Remove(holder) } : p).ToImmutableList();
         return this with
         {
             IssuedSerials = IssuedSerials.Add(cert.SerialNumber.Hex),
