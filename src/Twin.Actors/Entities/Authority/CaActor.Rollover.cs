@@ -90,7 +90,7 @@ public sealed partial class CaActor
         Clock.SimInstant? reenrollAt = null;
         if (pending.ReenrollAfter is { } after)
         {
-            affected = [.. _state.KeyHolders.Keys.Select(k => new Model.EntityId(k))];
+            affected = [.. _state.KeyHolders.Keys.Order(StringComparer.Ordinal).Select(k => new Model.EntityId(k))];
             reenrollAt = now.Add(after);
             events.Add(new CaCompromised(_run, now, Id, _ca!.Certificate.SerialNumber.Hex, affected, reenrollAt.Value));
         }
