@@ -22,7 +22,7 @@ public interface IPlantReadModel
 /// The plant read model, folded from the run's journaled events. The fold is pure
 /// (<see cref="Fold"/>); this class only swaps snapshots atomically and tells subscribers.
 /// </summary>
-public sealed class PlantReadModel : IPlantReadModel
+public sealed partial class PlantReadModel : IPlantReadModel
 {
     /// <summary>How many recent events the log keeps.</summary>
     public const int RecentEventCapacity = 500;
@@ -157,6 +157,9 @@ public sealed class PlantReadModel : IPlantReadModel
                 holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), c.Entity.Value);
                 break;
             }
+            default:
+                (entities, holders) = FoldCaLifecycle(entities, holders, e);
+                break;
         }
         var view = EventText.Describe(e, offset);
         if (entities.TryGetValue(e.Entity.Value, out var owner))

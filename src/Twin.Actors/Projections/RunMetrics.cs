@@ -40,8 +40,11 @@ public sealed record RunMetricsResult(
     /// <summary>Every compromise on the timeline: how long the POL still accepted the PEA, and its blast radius.</summary>
     public IReadOnlyList<ExposureWindow> ExposureWindows { get; init; } = [];
 
-    /// <summary>The largest blast radius of any compromise (entities whose certificates chain to a compromised key).</summary>
-    public int BlastRadius => ExposureWindows.Count == 0 ? 0 : ExposureWindows.Max(w => w.BlastRadius);
+    /// <summary>The largest blast radius of any compromise (entities whose certificates chain to a compromised key), device or CA.</summary>
+    public int BlastRadius => ExposureWindows.Select(w => w.BlastRadius).Concat(CaCompromises.Select(c => c.EntitiesAffected)).DefaultIfEmpty(0).Max();
+
+    /// <summary>Every issuing-CA compromise: entities affected, certificates replaced, outage until recovery.</summary>
+    public IReadOnlyList<CaCompromiseImpact> CaCompromises { get; init; } = [];
 
     /// <summary>Certificates that expired in service before their successor was installed.</summary>
     public IReadOnlyList<ExpiryGap> ExpiryGaps { get; init; } = [];
@@ -101,6 +104,7 @@ public static class RunMetrics
             Availability = attempts == 0 ? null : (double)linkMetrics.Sum(l => l.Good) / attempts,
             ExposureWindows = RunAnalysis.Exposures(ordered, end),
             ExpiryGaps = RunAnalysis.ExpiryGaps(ordered, end),
+            CaCompromises = CaCompromiseAnalysis.Impacts(ordered, end),
         };
     }
 

@@ -18,6 +18,12 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
     /// <summary>For a CA: the last CRL it published.</summary>
     public CrlView? Crl { get; init; }
 
+    /// <summary>For a root after a key update: its link certificates (OldWithNew, NewWithOld), oldest first.</summary>
+    public ImmutableList<LinkCertificateView> LinkCertificates { get; init; } = [];
+
+    /// <summary>For a CA with a standby: the instance serving now (null: the primary).</summary>
+    public string? ActiveInstance { get; init; }
+
     /// <summary>For a CA: false while it is cut off (no issuance, revocation or CRLs).</summary>
     public bool Reachable { get; init; } = true;
 

@@ -44,6 +44,7 @@ public sealed record Scenario(
         {
             Parent = c.Parent,
             Profile = c.Profile,
+            Standby = c.Standby,
             CrlInterval = Design.CrlInterval,
             CrlValidity = Design.CrlValidity,
         })));
@@ -114,7 +115,11 @@ public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, Ti
 }
 
 /// <summary>A CA certified by another CA of the plant.</summary>
-public sealed record SubordinateCaSpec(EntityId Id, EntityId Parent, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity, Twin.Pki.Authority.CertificateProfile Profile);
+public sealed record SubordinateCaSpec(EntityId Id, EntityId Parent, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity, Twin.Pki.Authority.CertificateProfile Profile)
+{
+    /// <summary>The name of its standby instance (same key and journal), which takes over when the primary is cut off; null: none.</summary>
+    public string? Standby { get; init; }
+}
 
 /// <summary>The root CA of the plant.</summary>
 public sealed record RootCaSpec(EntityId Id, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity);

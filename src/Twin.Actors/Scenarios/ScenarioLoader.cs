@@ -79,7 +79,7 @@ public static partial class ScenarioLoader
             devices.AddRange(ReadDevices(r, new YamlSequenceNode(polNode), caIds, DeviceRole.Pol, devices.Select(d => d.Id)));
 
         var domains = ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, devices.Select(d => d.Id).ToHashSet(), file);
-        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet());
+        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet(), rootCa?.Id);
         var expectations = ReadExpectations(r, ScenarioReader.Get(root, "expect"), devices, caIds);
 
         if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
@@ -117,12 +117,12 @@ public static partial class ScenarioLoader
         return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity);
     }
 
-    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, HashSet<EntityId> devices)
+    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, HashSet<EntityId> devices, EntityId? rootId)
     {
         var steps = new List<Entities.Timeline.TimelineStep>();
         foreach (var item in r.Sequence(node, "timeline")?.Children ?? [])
         {
-            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason");
+            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason", "reenrollAfter");
             if (map is null) continue;
             var at = r.Duration(r.Required(map, item, "at", "timeline step"), "timeline.at");
             var actionNode = r.Required(map, item, "action", "timeline step");
@@ -136,11 +136,14 @@ public static partial class ScenarioLoader
                 "revoke" => Entities.Timeline.TimelineAction.Revoke,
                 "ca-offline" => Entities.Timeline.TimelineAction.CaOffline,
                 "ca-online" => Entities.Timeline.TimelineAction.CaOnline,
+                "rollover" => Entities.Timeline.TimelineAction.Rollover,
+                "root-key-update" => Entities.Timeline.TimelineAction.RootKeyUpdate,
+                "ca-compromise" => Entities.Timeline.TimelineAction.CaCompromise,
                 null => null,
                 _ => null,
             };
             if (actionText is not null && action is null)
-                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, ca-offline, ca-online.");
+                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, ca-offline, ca-online, rollover, root-key-update, ca-compromise.");
             if (at is null || action is null || target is null) continue;
             var wanted = action == Entities.Timeline.TimelineAction.Revoke ? devices : cas;
             if (!wanted.Contains(target.Value))
@@ -148,10 +151,25 @@ public static partial class ScenarioLoader
                 r.Problem(targetNode!, $"timeline.target: '{target}' is not a {(action == Entities.Timeline.TimelineAction.Revoke ? "device" : "CA")} of this scenario.");
                 continue;
             }
-            steps.Add(new Entities.Timeline.TimelineStep(at.Value, action.Value, target.Value) { Reason = reason });
+            if (CaKeyChangeProblem(action.Value, target.Value, rootId) is { } keyChange)
+            {
+                r.Problem(targetNode!, keyChange);
+                continue;
+            }
+            var reenrollAfter = r.Duration(ScenarioReader.Get(map, "reenrollAfter"), "timeline.reenrollAfter");
+            steps.Add(new Entities.Timeline.TimelineStep(at.Value, action.Value, target.Value) { Reason = reason, ReenrollAfter = reenrollAfter ?? TimeSpan.FromHours(4) });
         }
         return steps;
     }
+
+    // A root updates its key (link certificates); an issuing CA rolls over or is compromised under its parent.
+    private static string? CaKeyChangeProblem(Entities.Timeline.TimelineAction action, EntityId target, EntityId? rootId) => action switch
+    {
+        Entities.Timeline.TimelineAction.RootKeyUpdate when target != rootId => $"timeline.target: '{target}' is not the root CA; root-key-update applies to the root only.",
+        Entities.Timeline.TimelineAction.Rollover or Entities.Timeline.TimelineAction.CaCompromise when target == rootId =>
+            $"timeline.target: '{target}' is the root CA; rollover and ca-compromise apply to a subordinate CA (a root updates its key with root-key-update).",
+        _ => null,
+    };
 
     private static List<SubordinateCaSpec> ReadSubordinates(ScenarioReader r, YamlNode? node, EntityId? root, DesignKnobs design)
     {
@@ -160,7 +178,7 @@ public static partial class ScenarioLoader
         if (root is { } rootId) known.Add(rootId);
         foreach (var item in r.Sequence(node, "topology.cas")?.Children ?? [])
         {
-            var map = r.Mapping(item, "ca", "id", "parent", "subject", "algorithm", "validity", "profile");
+            var map = r.Mapping(item, "ca", "id", "parent", "subject", "algorithm", "validity", "profile", "standby");
             if (map is null) continue;
             var id = Id(r, r.Required(map, item, "id", "ca"), "ca.id");
             var parentNode = r.Required(map, item, "parent", "ca");
@@ -181,7 +199,8 @@ public static partial class ScenarioLoader
                 r.Problem(item, $"ca.id: '{id}' is used twice.");
                 continue;
             }
-            cas.Add(new SubordinateCaSpec(id.Value, parent.Value, subject, algorithm, validity, profile));
+            var standby = r.Text(ScenarioReader.Get(map, "standby"), "ca.standby");
+            cas.Add(new SubordinateCaSpec(id.Value, parent.Value, subject, algorithm, validity, profile) { Standby = standby });
         }
         return cas;
     }

@@ -28,6 +28,16 @@ public sealed class CrlDistributionPoint
         }
     }
 
+    /// <summary>Removes what <paramref name="ca"/> published (a CA key that has closed); unknown names are ignored.</summary>
+    public void Withdraw(string ca)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ca);
+        lock (_gate)
+        {
+            if (_byCa.Remove(ca)) _version++;
+        }
+    }
+
     /// <summary>Everything published now, and a version that changes with every publication (for caching what is built from it).</summary>
     public (long Version, IReadOnlyList<Entry> Entries) Snapshot()
     {

@@ -103,6 +103,14 @@ internal sealed record RunReport(
                     sb.AppendLine(CultureInfo.InvariantCulture, $"| {w.Target} | {w.CompromisedAt} | {(w.RefusedAt is { } r ? r.ToString() : w.Measured ? "never" : "not a PEA")} | {(w.Measured ? Iso.Format(w.Window) : "—")} | {w.BlastRadius} |");
                 sb.AppendLine();
             }
+            if (m.CaCompromises.Count > 0)
+            {
+                sb.AppendLine("| compromised CA | at | entities affected | certificates replaced | recovered at | outage |");
+                sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
+                foreach (var c in m.CaCompromises)
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {c.Ca} | {c.CompromisedAt} | {c.EntitiesAffected} | {c.CertificatesReplaced} | {(c.RecoveredAt is { } r ? r.ToString() : "not yet")} | {c.Outage.TotalMinutes:0} min |");
+                sb.AppendLine();
+            }
             sb.AppendLine(CultureInfo.InvariantCulture, $"Issued {m.CertificatesIssued} certificates, revoked {m.Revocations}; published {m.CrlsPublished} CRLs (largest {m.LargestCrlEntries} entries); {m.CrlLapses} CRL lapses.");
             sb.AppendLine();
             if (m.Links.Count > 0)

@@ -24,7 +24,7 @@ public sealed class CaStartupTests : PersistentTestKit
         var clock = new SimulationClock(SimInstant.Parse("2030-01-01T00:00:00Z"));
         var ca = Sys.ActorOf(CaActor.Props(run, new EntityId("ca-root"), new CaSettings("CN=Late Root", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)),
             clock, new FileKeyVault(Path.Combine(Folder, "keys")), new SimulationWork(), clockProbe, Entropy.System(run)));
-        clockProbe.ExpectMsg<ScheduleAt>(s => s.Message is CaActor.Wake);
+        clockProbe.ExpectMsg<ScheduleAt>(s => s.Message is CaActor.Wake, TimeSpan.FromSeconds(30)); // recovery from a fresh journal: generous on a loaded machine
 
         var csr = CertificationRequest.Create("CN=early", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256));
         var early = ca.Ask<object>(new IssueFromCsr(new EntityId("device-001"), csr.GetDer(), CertificateProfile.LDevId, TimeSpan.FromDays(30)), TimeSpan.FromSeconds(20));

@@ -35,7 +35,7 @@ public sealed class TimelineRecoveryTests : PersistentTestKit
         var plant = CreateTestProbe(); // stands in for the plant: receives each step and finishes its work
         var timeline = Start(plant);
         _clockActor.Tell(new RunUntil(T0.Add(TimeSpan.FromDays(2))));
-        var first = plant.ExpectMsg<ToEntity>();
+        var first = plant.ExpectMsg<ToEntity>(TimeSpan.FromSeconds(30));
         Assert.Equal("d-1", first.Entity.Value);
         Assert.IsType<RevokeCurrentCertificate>(((Tracked)first.Message).Message);
         _work.Done(((Tracked)first.Message).Label);
@@ -48,7 +48,7 @@ public sealed class TimelineRecoveryTests : PersistentTestKit
         _clockActor.Tell(new RunUntil(T0.Add(TimeSpan.FromDays(4))));
 
         // A re-applied first step would arrive here first; only the day-3 step may.
-        var next = plant.ExpectMsg<ToEntity>();
+        var next = plant.ExpectMsg<ToEntity>(TimeSpan.FromSeconds(30));
         Assert.Equal("ca-1", next.Entity.Value);
         Assert.Equal(new SetCaReachable(false, "timeline"), ((Tracked)next.Message).Message);
         _work.Done(((Tracked)next.Message).Label);

@@ -26,6 +26,8 @@ public sealed class SchemaOracleTests
         { "unsupported revocation mode", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { revocation: ocsp }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
         { "two kinds in one expectation", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\nexpect:\n  - { noOutageCausedBy: expiry, crlLapsed: { ca: r, never: true } }\n" },
         { "unknown outage cause", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\nexpect:\n  - noOutageCausedBy: weather\n" },
+        { "re-enrollment delay not a duration", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  cas:\n    - { id: i, parent: r, subject: CN=i }\ntimeline:\n  - { at: P1D, action: ca-compromise, target: i, reenrollAfter: soon }\n" },
+        { "CA standby name not text", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  cas:\n    - { id: i, parent: r, subject: CN=i, standby: [a, b] }\n" },
         { "device without id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { subject: CN=d }\n" },
     };
 

@@ -35,6 +35,12 @@ public sealed class ManifestTests
             ["RegistrarDecided"] = "reg.decision.v1",
             ["DomainCertificateEnrolled"] = "reg.enrolled.v1",
             ["RegistrarState"] = "reg.state.v1",
+            ["CaRolledOver"] = "ca.rolled-over.v1",
+            ["PreviousKeyCrlPublished"] = "ca.previous-crl-published.v1",
+            ["PreviousKeyClosed"] = "ca.previous-key-closed.v1",
+            ["RootKeyUpdated"] = "ca.root-key-updated.v1",
+            ["CaCompromised"] = "ca.compromised.v1",
+            ["CaFailedOver"] = "ca.failed-over.v1",
         };
         var actual = TwinSerializer.Manifests.ToDictionary(p => p.Key.Name, p => p.Value);
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));

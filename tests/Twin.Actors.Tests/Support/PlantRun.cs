@@ -13,7 +13,11 @@ namespace Twin.Actors.Tests.Support;
 /// <summary>Runs a whole plant in its own actor system on a fresh SQLite journal until the clock reports idle, then reads what it journaled.</summary>
 public static class PlantRun
 {
-    public sealed record Outcome(SimInstant Now, PlantSnapshot Snapshot, IReadOnlyList<EventView> Events, string Digest, IReadOnlyList<string> DigestLines, RunMetricsResult Metrics);
+    public sealed record Outcome(SimInstant Now, PlantSnapshot Snapshot, IReadOnlyList<EventView> Events, string Digest, IReadOnlyList<string> DigestLines, RunMetricsResult Metrics)
+    {
+        /// <summary>The journaled events themselves, in journal order.</summary>
+        public IReadOnlyList<Twin.Actors.Protocol.ITwinEvent> Journal { get; init; } = [];
+    }
 
     /// <summary>Runs <paramref name="spec"/> to its end on <paramref name="database"/> (default: a fresh SQLite file).</summary>
     public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null)
@@ -32,7 +36,10 @@ public static class PlantRun
             var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(2));
             var (digest, _) = await RunDigest.ComputeAsync(system, spec.Run);
             return new Outcome(idle.Reading.Now, await PlantReplay.CurrentAsync(system, spec.Run), await EventQuery.AfterAsync(system, spec.Run, 0, 100_000),
-                digest, await RunDigest.DescribeAsync(system, spec.Run), await RunMetrics.ComputeAsync(system, spec.Run, idle.Reading.Now));
+                digest, await RunDigest.DescribeAsync(system, spec.Run), await RunMetrics.ComputeAsync(system, spec.Run, idle.Reading.Now))
+            {
+                Journal = await EventQuery.AllAsync(system, spec.Run),
+            };
         }
         finally
         {

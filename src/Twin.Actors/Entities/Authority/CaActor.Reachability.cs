@@ -10,6 +10,7 @@ public sealed partial class CaActor
     private void SetReachable(SetCaReachable command)
     {
         var reply = ReplyChannel();
+        if (TryFailover(command, reply)) return;
         if (command.Reachable == _state.Reachable)
         {
             reply(new CaReachability(_state.Reachable));

@@ -19,6 +19,7 @@ public sealed partial class CaActor
             reply(new RevocationRefused(command.Serial, _ca is null ? $"CA {Id} has no key and certificate yet." : $"CA {Id} is unreachable."));
             return;
         }
+        if (TryRevokeUnderPreviousKey(command, reply)) return;
         SerialNumber serial;
         try
         {
@@ -46,7 +47,8 @@ public sealed partial class CaActor
         ScheduleCrlAt(now.Add(_settings.CrlInterval));
     }
 
-    private void PublishCrl() => PersistWithCrl(events: [], then: null);
+    // A scheduled CRL also makes every open previous key publish (or close), in the same write.
+    private void PublishCrl() => PersistWithCrl(events: PreviousKeyWork(), then: OnPreviousKeyEvent);
 
     /// <summary>
     /// Persists <paramref name="events"/> together with a freshly signed CRL, in one write — never a

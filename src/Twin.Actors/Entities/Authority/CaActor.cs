@@ -26,6 +26,9 @@ public sealed record CaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan
 
     /// <summary>How long each CRL is current: nextUpdate = thisUpdate + this. Longer than the interval, so a late CRL is not an outage at once.</summary>
     public TimeSpan CrlValidity { get; init; } = TimeSpan.FromDays(2);
+
+    /// <summary>The name of a standby instance (same key, same journal) that takes over when the primary is cut off; null: none.</summary>
+    public string? Standby { get; init; }
 }
 
 /// <summary>
@@ -65,6 +68,7 @@ public sealed partial class CaActor : EntityActor
         Recover<SnapshotOffer>(o => { if (o.Snapshot is CaState s) _state = s; });
         Recover<Protocol.ITwinEvent>(e =>
         {
+            RecoverPreviousCrl(e);
             _state = _state.Apply(e);
             if (e is CrlPublished p) _lastCrl = p.CrlDer;
         });
@@ -74,12 +78,13 @@ public sealed partial class CaActor : EntityActor
         Command<IssueFromTemplate>(Issue);
         Command<RevokeCertificate>(Revoke);
         Command<Wake>(_ => OnWake());
-        Command<CertificateGranted>(InstallOwnCertificate);
-        Command<CertificateRefused>(r =>
-        {
-            _log.Warning("CA {0}: its parent refused to certify it: {1}", Id, r.Reason);
-            WakeAt(_clock.Now.Add(RetryAfter), new Wake(), "wake", priority: WakePriority);
-        });
+        Command<CertificateGranted>(OnGranted);
+        Command<CertificateRefused>(OnRefused);
+        Command<RollOverCa>(RollOver);
+        Command<UpdateRootCaKey>(UpdateRootKey);
+        Command<CompromiseCa>(Compromise);
+        Command<RevocationDone>(d => _log.Info("CA {0}: its parent revoked {1} (CRL {2}).", Id, d.Serial, d.CrlNumber));
+        Command<RevocationRefused>(r => _log.Warning("CA {0}: its parent refused to revoke {1}: {2}", Id, r.Serial, r.Reason));
         Command<CrlDue>(_ => { if (_state.Reachable) PublishCrl(); });
         Command<SetCaReachable>(SetReachable);
         Command<CrlLapseCheck>(_ => CheckLapse());
@@ -110,8 +115,9 @@ public sealed partial class CaActor : EntityActor
             _ca = new CertificateAuthority(Certificate.FromDer(_state.CertificateDer!), _vault.Load(_state.KeyRef!), DefaultRandom());
             if (_state.IssuerDer is not null) _ca.RecordIssued(_ca.Certificate.SerialNumber); // never reuse its own serial either
             foreach (var serial in _state.IssuedSerials) _ca.RecordIssued(SerialNumber.Parse(serial));
-            foreach (var r in _state.Revocations) _ca.Revoke(SerialNumber.Parse(r.Serial), r.Reason, r.At.Utc);
+            foreach (var r in _state.Revocations.Where(r => _state.PreviousKeyOf(r.Serial) is null)) _ca.Revoke(SerialNumber.Parse(r.Serial), r.Reason, r.At.Utc);
             _ca.RestoreCrlNumber(_state.CrlNumber);
+            RestorePreviousKeys();
             Distribute();
             if (_state.Reachable) ScheduleNextCrl();
             else if (_state.LastCrlNextUpdate is { } next) WakeAt(next, new CrlLapseCheck(), "crl-lapse", priority: -5);

@@ -12,7 +12,7 @@ public sealed record RevocationEntry(string Serial, RevocationReason Reason, Sim
 
 /// <summary>What a CA entity knows, rebuilt from its events. Pure: no actors, no I/O.</summary>
 [PersistedAs("ca.state.v1")]
-public sealed record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableList<string> IssuedSerials) : ITwinPersisted
+public sealed partial record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableList<string> IssuedSerials) : ITwinPersisted
 {
     /// <summary>A CA that has not created its key and certificate yet.</summary>
     public static CaState Empty { get; } = new(null, null, []);
@@ -43,7 +43,7 @@ public sealed record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableLi
     {
         RootCaCreated r => this with { CertificateDer = r.CertificateDer, KeyRef = r.KeyRef, IssuedSerials = IssuedSerials.Add(Certificate.FromDer(r.CertificateDer).SerialNumber.Hex) },
         SubordinateCaCertified c => this with { CertificateDer = c.CertificateDer, KeyRef = c.KeyRef, IssuerDer = c.IssuerCertificateDer },
-        CertificateIssued i => this with { IssuedSerials = IssuedSerials.Add(Certificate.FromDer(i.CertificateDer).SerialNumber.Hex) },
+        CertificateIssued i => Issued(i),
         CertificateRevoked v => this with { Revocations = Revocations.Add(new RevocationEntry(v.Serial, v.Reason, v.At)) },
         CrlPublished p => this with
         {
@@ -52,6 +52,6 @@ public sealed record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableLi
             LastCrlNextUpdate = CertificateRevocationList.FromDer(p.CrlDer).NextUpdate is { } next ? new SimInstant(next) : null,
         },
         CaReachabilityChanged r => this with { Reachable = r.Reachable },
-        _ => this,
+        _ => ApplyLifecycle(e),
     };
 }

@@ -102,6 +102,7 @@ public sealed partial class DeviceActor : EntityActor
             if (_state.Current is { } current)
                 SendWork(_ca, new RevokeCertificate(current.SerialNumber.Hex, r.Reason, r.Requester), "revoke");
         });
+        Command<ReenrollAt>(r => ScheduleAt(r.At, new RenewalDue()));
         Command<RevocationDone>(d => _log.Info("Device {0}: certificate {1} revoked (CRL {2}).", Id, d.Serial, d.CrlNumber));
         Command<RevocationRefused>(r => _log.Warning("Device {0}: revocation of {1} refused: {2}", Id, r.Serial, r.Reason));
         Command<GetDeviceStatus>(_ => Sender.Tell(new DeviceStatus(Id, _state.KeyRef, _state.Certificates, _state.EnrollmentPending)));

@@ -48,6 +48,7 @@ public sealed class TimelineActor : EntityActor
         Command<CaReachability>(_ => { });
         Command<RevocationDone>(_ => { });
         Command<RevocationRefused>(_ => { });
+        Command<CaLifecycleDone>(OrderReenrollment);
     }
 
     /// <inheritdoc />
@@ -65,6 +66,9 @@ public sealed class TimelineActor : EntityActor
         {
             TimelineAction.Revoke => new RevokeCurrentCertificate(step.Reason, "timeline"),
             TimelineAction.CaOffline => new SetCaReachable(false, "timeline"),
+            TimelineAction.Rollover => new RollOverCa("timeline"),
+            TimelineAction.RootKeyUpdate => new UpdateRootCaKey("timeline"),
+            TimelineAction.CaCompromise => new CompromiseCa(step.ReenrollAfter, "timeline"),
             _ => new SetCaReachable(true, "timeline"),
         };
         Persist(new TimelineStepApplied(_run, _clock.Now, Id, index, step.ActionName, step.Target), e =>
@@ -73,6 +77,17 @@ public sealed class TimelineActor : EntityActor
             Work.Begin("timeline");
             _plant.Tell(new ToEntity(step.Target, new Tracked(command, "timeline")), Self);
         });
+    }
+
+    // A CA replaced after a compromise names the holders of certificates under the old key: each is told when to re-enroll.
+    private void OrderReenrollment(CaLifecycleDone done)
+    {
+        if (done.ReenrollAt is not { } at) return;
+        foreach (var entity in done.Reenroll)
+        {
+            Work.Begin("timeline");
+            _plant.Tell(new ToEntity(entity, new Tracked(new ReenrollAt(at, "timeline"), "timeline")), Self);
+        }
     }
 
     /// <summary>The clock's wake-up for step <paramref name="Index"/>.</summary>

@@ -12,6 +12,12 @@ public enum TimelineAction
     CaOffline,
     /// <summary>The target CA becomes reachable again.</summary>
     CaOnline,
+    /// <summary>The target issuing CA rolls over to a new key certified by its parent (old and new overlap).</summary>
+    Rollover,
+    /// <summary>The target root CA updates its key and issues link certificates (RFC 4210 §4.4).</summary>
+    RootKeyUpdate,
+    /// <summary>The target issuing CA's key is compromised: revoked by its parent, replaced, its holders re-enrolled.</summary>
+    CaCompromise,
 }
 
 /// <summary>One step of a scenario's timeline: at <paramref name="After"/> from the run's start, <paramref name="Action"/> on <paramref name="Target"/>.</summary>
@@ -20,11 +26,17 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
     /// <summary>For <see cref="TimelineAction.Revoke"/>: the reason.</summary>
     public RevocationReason Reason { get; init; } = RevocationReason.KeyCompromise;
 
+    /// <summary>For <see cref="TimelineAction.CaCompromise"/>: how long after the compromise the affected entities re-enroll.</summary>
+    public TimeSpan ReenrollAfter { get; init; } = TimeSpan.FromHours(4);
+
     /// <summary>The action's name as scenario files write it.</summary>
     public string ActionName => Action switch
     {
         TimelineAction.Revoke => "revoke",
         TimelineAction.CaOffline => "ca-offline",
+        TimelineAction.Rollover => "rollover",
+        TimelineAction.RootKeyUpdate => "root-key-update",
+        TimelineAction.CaCompromise => "ca-compromise",
         _ => "ca-online",
     };
 }
