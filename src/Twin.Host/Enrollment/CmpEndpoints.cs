@@ -40,7 +40,7 @@ public static class CmpEndpoints
         var body = await ReadBoundedAsync(context.Request.Body, CmpMessage.MaxBytes, context.RequestAborted);
         if (body is null)
             return Results.Problem($"The request is larger than {CmpMessage.MaxBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        var origin = $"http:{context.Connection.RemoteIpAddress}";
+        var origin = $"{context.Request.Scheme}:{context.Connection.RemoteIpAddress}";
         CmpReply reply;
         try
         {

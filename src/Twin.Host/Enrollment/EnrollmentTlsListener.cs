@@ -3,15 +3,18 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Twin.Actors.Control;
+using Twin.Actors.Plant;
 
 namespace Twin.Host.Enrollment;
 
 /// <summary>
 /// The enrollment listener: its own Kestrel server on 127.0.0.1 (Twin:Est:Port) speaking HTTPS only, with a TLS server certificate
 /// issued by the twin's default domain CA, asking every client for a certificate but leaving the verdict to the endpoints, which
-/// judge it against the plant's PKI at simulated now. It serves EST and BRSKI and nothing else.
+/// judge it against the plant's PKI at simulated now. It serves EST, BRSKI and — when the run has operator domains — CMP
+/// (RFC 6712 over TLS, the same routes as on the dashboard's HTTP listener), and nothing else.
 /// </summary>
-public sealed class EnrollmentTlsListener(IEstBackend backend, EstOptions options) : IHostedService, IAsyncDisposable
+public sealed class EnrollmentTlsListener(IEstBackend backend, EstOptions options, IServiceProvider services) : IHostedService, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private WebApplication? _app;
@@ -26,6 +29,13 @@ public sealed class EnrollmentTlsListener(IEstBackend backend, EstOptions option
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(backend);
+        var spec = services.GetService<PlantSpec>();
+        if (spec is not null)
+        {
+            // CMP asks the registrars of the live twin: the same plant and control interface the host's own listener uses.
+            builder.Services.AddSingleton(spec);
+            builder.Services.AddSingleton(_ => services.GetRequiredService<ITwinControl>());
+        }
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -38,6 +48,7 @@ public sealed class EnrollmentTlsListener(IEstBackend backend, EstOptions option
         var app = builder.Build();
         app.MapEst();
         app.MapBrski();
+        if (spec is not null) app.MapCmp();
         try
         {
             await app.StartAsync(cancellationToken);
@@ -49,7 +60,7 @@ public sealed class EnrollmentTlsListener(IEstBackend backend, EstOptions option
         }
         _app = app;
         Address = new Uri(app.Urls.First());
-        Console.WriteLine($"PlantTrust enrollment (EST, BRSKI): {Address}");
+        Console.WriteLine($"PlantTrust enrollment (EST, BRSKI{(spec is not null ? ", CMP" : "")}): {Address}");
     }
 
     /// <inheritdoc />

@@ -38,7 +38,8 @@ public static class EstServices
                 run,
                 _ => Task.FromResult(log.Value),
                 options,
-                manufacturers);
+                manufacturers,
+                sp.GetService<PlantSpec>()?.Registrars.Select(r => r.Settings).ToList());
         });
         services.AddSingleton<IEstBackend>(sp => sp.GetRequiredService<EstTwinBackend>());
         if (options.Enabled)

@@ -25,6 +25,7 @@ public sealed partial class EstTwinBackend
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(csr);
         var op = EstPaths.Segment(operation);
+        if (domain.Registrar is not null) return await EnrollThroughRegistrarAsync(domain, client, csr.GetDer(), op);
         if (Admit(client, csr, operation) is { } refused)
         {
             await AuditAsync(new EnrollmentAudit("EST", op, client.Name, false, refused.Message));
@@ -40,6 +41,7 @@ public sealed partial class EstTwinBackend
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(csr);
         const string op = "serverkeygen";
+        if (domain.Registrar is not null) return await ServerKeyGenThroughRegistrarAsync(domain, client, csr);
         // RFC 7030 §4.4.1: the request names the subject; its own key is not the one to be certified, so its signature is not judged.
         if (Admit(client, csr, EstOperation.ServerKeyGen) is { } refused)
         {

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Twin.Actors.Clock;
 using Twin.Actors.Control;
 using Twin.Actors.Entities.Enrollment;
+using Twin.Actors.Entities.Registrar;
 using Twin.Actors.Model;
 using Twin.Actors.Projections;
 using Twin.Actors.Protocol.Commands;
@@ -33,6 +34,7 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
     private readonly Func<CancellationToken, Task<IActorRef>> _log;
     private readonly EstOptions _options;
     private readonly EstManufacturers _manufacturers;
+    private readonly IReadOnlyList<RegistrarSettings> _domains;
     private readonly Lock _trustGate = new();
     private (long Version, (PathValidator Validator, List<Certificate> Issuers, List<CertificateRevocationList> Crls) Trust)? _trust;
 
@@ -40,8 +42,10 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
     /// Creates the backend over the run's control interface, read model, distribution point and clock. The control interface and
     /// the enrollment log are reached when first needed: the actor system starts beside the web host, not before it.
     /// </summary>
-    public EstTwinBackend(Func<ITwinControl> control, IPlantReadModel model, CrlDistributionPoint distribution, SimulationClock clock, RunId run, Func<CancellationToken, Task<IActorRef>> log, EstOptions options, EstManufacturers manufacturers)
+    public EstTwinBackend(Func<ITwinControl> control, IPlantReadModel model, CrlDistributionPoint distribution, SimulationClock clock, RunId run, Func<CancellationToken, Task<IActorRef>> log, EstOptions options, EstManufacturers manufacturers,
+        IReadOnlyList<RegistrarSettings>? domains = null)
     {
+        _domains = domains ?? [];
         _control = new Lazy<ITwinControl>(control);
         _model = model;
         _distribution = distribution;
@@ -75,6 +79,9 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
                 ?? cas.FirstOrDefault()?.Id.Value;
             if (label is null) return null;
         }
+        // An operator domain's name wins over a CA id: its registrar decides (allow-list, template, audit trail).
+        if (_domains.FirstOrDefault(d => d.Domain == label) is { } registrar)
+            return new EstDomain(label, registrar.IssuingCa.Value, registrar.Domain);
         return cas.Any(c => c.Id.Value == label) ? new EstDomain(label, label) : null;
     }
 
@@ -96,6 +103,8 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
     /// <inheritdoc />
     public EstClient Authenticate(EstDomain domain, Certificate? certificate)
     {
+        ArgumentNullException.ThrowIfNull(domain);
+        if (domain.Registrar is not null) return new EstClient(EstClientKind.JudgedByRegistrar, certificate, certificate?.Subject ?? "anonymous", null, null);
         if (certificate is null) return new EstClient(EstClientKind.None, null, "anonymous", null, "No TLS client certificate was presented.");
         var at = Now;
         var (validator, issuers, crls) = PlantTrust();

@@ -4,8 +4,11 @@ using Twin.Pki.Est;
 
 namespace Twin.Host.Enrollment;
 
-/// <summary>A domain served by the enrollment endpoints: its label in the path and the CA entity that issues for it.</summary>
-public sealed record EstDomain(string Label, string Ca);
+/// <summary>
+/// A domain served by the enrollment endpoints: its label in the path and the CA entity that issues for it. <paramref name="Registrar"/>
+/// names the operator domain (scenario <c>domains:</c>) whose registrar decides every enrollment; null for a bare CA label.
+/// </summary>
+public sealed record EstDomain(string Label, string Ca, string? Registrar = null);
 
 /// <summary>How a TLS client proved who it is.</summary>
 public enum EstClientKind
@@ -16,6 +19,8 @@ public enum EstClientKind
     DomainCertificate,
     /// <summary>A manufacturer's IDevID (IEEE 802.1AR) from a configured manufacturer CA.</summary>
     Idevid,
+    /// <summary>Whatever was presented (or nothing), judged by the operator domain's registrar against its own trust and allow-list.</summary>
+    JudgedByRegistrar,
 }
 
 /// <summary>The authenticated client of a request.</summary>

@@ -20,6 +20,8 @@ namespace Twin.Host.Tests.Enrollment;
 /// A live twin in this process (dashboard on an ephemeral port, enrollment listener on another) with a root and an issuing CA,
 /// a manufacturer with its MASA, IDevIDs (one allow-listed, one not) and a foreign CA made by openssl — shared by the EST and BRSKI tests.
 /// The run's simulated clock starts at wall-clock now and runs at speed 1, so certificates the twin issues are valid for curl too.
+/// One operator domain, "line" (CA mode under the issuing CA, allow-listing the manufacturer's JADA-* IDevIDs), has a registrar:
+/// EST into it is decided there, and CMP to it is served on the same TLS listener.
 /// </summary>
 public sealed class EnrollmentHost : IAsyncLifetime
 {
@@ -63,6 +65,7 @@ public sealed class EnrollmentHost : IAsyncLifetime
         Revocable = Idevid(mfg, "JADA-0099", wall);
 
         var start = new DateTimeOffset(wall.Year, wall.Month, wall.Day, wall.Hour, wall.Minute, wall.Second, TimeSpan.Zero).AddSeconds(-1);
+        const string jadaSerials = "JADA-[0-9]{4}";
         var yaml = $"""
             name: Enrollment test plant
             run: enrollment
@@ -81,6 +84,14 @@ public sealed class EnrollmentHost : IAsyncLifetime
                   parent: ca-root
                   subject: CN=Operator Issuing CA,O=Operator,C=DE
                   profile: IssuingCa
+              domains:
+                - name: line
+                  issuingCa: ca-issuing
+                  signatureSuite: EcdsaP256
+                  mode: ca
+                  allowList:
+                    - manufacturerCa: {ManufacturerPem}
+                      serialNumber: "{jadaSerials}"
             """;
         var scenario = ScenarioLoader.Load(yaml, "enrollment.yaml");
         var options = new TwinOptions
@@ -156,6 +167,19 @@ public sealed class EnrollmentHost : IAsyncLifetime
         var printed = await Peer.OpenSslAsync("pkcs7", "-inform", "DER", "-in", der, "-print_certs");
         Assert.True(printed.ExitCode == 0, printed.All);
         return printed.StdOut;
+    }
+
+    /// <summary>The decisions of domain <paramref name="domain"/>'s registrar (its audit trail).</summary>
+    public async Task<List<JsonElement>> AuditAsync(string domain) =>
+        (await Api.GetFromJsonAsync<List<JsonElement>>($"/api/domains/{domain}/audit"))!;
+
+    /// <summary>A fresh one-time reference and secret for CMP MAC enrollment into <paramref name="domain"/>, from the API.</summary>
+    public async Task<(string Reference, string Secret)> OtpAsync(string domain)
+    {
+        var response = await Api.PostAsync($"/api/domains/{domain}/otp", null);
+        response.EnsureSuccessStatusCode();
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (json.GetProperty("reference").GetString()!, json.GetProperty("secret").GetString()!);
     }
 
     public async Task<List<JsonElement>> EventsAsync() =>

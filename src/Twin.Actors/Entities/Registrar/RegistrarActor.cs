@@ -19,7 +19,7 @@ namespace Twin.Actors.Entities.Registrar;
 /// domain, issues through the domain's CA in the twin (CA mode) or forwards upstream (RA mode), hands
 /// out one-time secrets and journals every decision. Its own CMP protection certificate comes from
 /// the domain's CA at first start. Partial files: <c>.Cmp</c> (dispatch and refusals), <c>.Enrollment</c>,
-/// <c>.Services</c> (rr, genm), <c>.Upstream</c> (RA mode).
+/// <c>.Services</c> (rr, genm), <c>.Upstream</c> (RA mode), <c>.Est</c> (EST enrollments into the domain).
 /// </summary>
 public sealed partial class RegistrarActor : EntityActor
 {
@@ -67,6 +67,8 @@ public sealed partial class RegistrarActor : EntityActor
             WakeAt(_clock.Now.Add(RetryAfter), new EnrollOwn(), "enroll");
         });
         Command<CmpRequest>(Handle);
+        Command<EstEnrollRequest>(HandleEst);
+        Command<EstCaAnswered>(OnEstCaAnswered);
         Command<CaAnswered>(OnCaAnswered);
         Command<UpstreamAnswered>(OnUpstreamAnswered);
         Command<IssueEnrollmentSecret>(IssueSecret);

@@ -97,11 +97,24 @@ public static class RegistrarPolicy
             return (null, new(CmpFailure.SignerNotTrusted, "signature protection without a protection certificate in extraCerts (RFC 9483 §3.3)."));
         if (!message.VerifySignature(signer.PublicKey))
             return (null, new(CmpFailure.BadMessageCheck, $"the signature does not verify with the key of {signer.Subject}."));
+        return AuthenticateCertificate(settings, signer, message.ExtraCerts.Skip(1).ToList(), now, trust, "protection certificate");
+    }
+
+    /// <summary>
+    /// Judges a certificate that proved its key (a CMP signer, an EST TLS client) at <paramref name="now"/>: valid and unrevoked in
+    /// the domain, or an IDevID the allow-list admits. <paramref name="role"/> names it in the refusal.
+    /// </summary>
+    public static (Credential? Credential, Refusal? Refusal) AuthenticateCertificate(RegistrarSettings settings, Certificate signer, IReadOnlyList<Certificate> untrusted, SimInstant now, DomainTrust trust, string role)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(signer);
+        ArgumentNullException.ThrowIfNull(untrusted);
+        ArgumentNullException.ThrowIfNull(trust);
         var who = $"cert:{signer.Subject}#{signer.SerialNumber.Hex}";
-        var domain = new PathValidator(trust.Anchors, ValidationPolicy.Default with { Revocation = trust.Revocation }).Validate(signer, now.Utc, [.. trust.Intermediates, .. message.ExtraCerts.Skip(1)], trust.Crls);
+        var domain = new PathValidator(trust.Anchors, ValidationPolicy.Default with { Revocation = trust.Revocation }).Validate(signer, now.Utc, [.. trust.Intermediates, .. untrusted], trust.Crls);
         if (domain.IsValid) return (new Credential(CredentialKind.DomainCertificate, who, null, null, signer), null);
         if (domain.Errors.Contains(ValidationReason.Revoked))
-            return (null, new(CmpFailure.CertRevoked, $"the protection certificate {signer.Subject} (serial {signer.SerialNumber.Hex}) is revoked."));
+            return (null, new(CmpFailure.CertRevoked, $"the {role} {signer.Subject} (serial {signer.SerialNumber.Hex}) is revoked."));
         var sans = SanUris(signer);
         foreach (var entry in settings.AllowList)
         {
@@ -110,7 +123,7 @@ public static class RegistrarPolicy
             if (idevid.IsValid && entry.Admits(signer, sans)) return (new Credential(CredentialKind.IDevId, $"idevid:{signer.Subject}#{signer.SerialNumber.Hex}", null, null, signer), null);
         }
         var why = domain.Status == ValidationStatus.RevocationUnknown ? "its revocation status is unknown (no current CRL)" : string.Join(", ", domain.Errors.Distinct());
-        return (null, new(CmpFailure.SignerNotTrusted, $"the protection certificate {signer.Subject} is neither valid in domain '{settings.Domain}' ({why}) nor an allow-listed IDevID."));
+        return (null, new(CmpFailure.SignerNotTrusted, $"the {role} {signer.Subject} is neither valid in domain '{settings.Domain}' ({why}) nor an allow-listed IDevID."));
     }
 
     /// <summary>Checks one certificate request against the domain: POP, key algorithm, subject and template.</summary>

@@ -34,3 +34,20 @@ public sealed record RegistrarStatus(string Domain, string Mode, byte[]? Certifi
 /// Answered like <see cref="IssueFromCsr"/>.
 /// </summary>
 public sealed record IssueFromTemplate(EntityId Requester, string Subject, byte[] PublicKeyInfo, IReadOnlyList<string> UriNames, IReadOnlyList<string> DnsNames, CertificateProfile Profile, TimeSpan Lifetime) : ICaCommand;
+
+/// <summary>
+/// An EST enrollment (RFC 7030 simpleenroll or simplereenroll) for the registrar to decide like a CMP request: the TLS client's
+/// certificate against the domain and its allow-list, the PKCS#10 against the domain's template. Answered with <see cref="EstDecision"/>.
+/// </summary>
+/// <param name="Operation">simpleenroll or simplereenroll.</param>
+/// <param name="CsrDer">The PKCS#10 request (DER).</param>
+/// <param name="ClientCertificateDer">The TLS client certificate (DER), or null when none was presented.</param>
+/// <param name="Origin">Where the request came from (an address).</param>
+public sealed record EstEnrollRequest(string Operation, byte[] CsrDer, byte[]? ClientCertificateDer, string Origin) : IRegistrarCommand;
+
+/// <summary>The registrar's EST verdict: the certificate, the CA chain above it and the entity holding it, or the HTTP status and reason of a refusal.</summary>
+public sealed record EstDecision(int Status, string Reason, byte[]? CertificateDer, IReadOnlyList<byte[]> ChainDer, EntityId? Holder = null)
+{
+    /// <summary>True when a certificate was issued.</summary>
+    public bool Granted => CertificateDer is not null;
+}

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using Twin.Actors.Entities.Registrar;
+using Twin.Actors.Model;
+using Twin.Actors.Protocol.Commands;
+using Twin.Pki.Certificates;
+
+namespace Twin.Host.Enrollment;
+
+public sealed partial class EstTwinBackend
+{
+    // EST into an operator domain: the domain's registrar judges the TLS client (its trust, its allow-list), applies its template,
+    // has its issuing CA issue, and records the decision in its own audit trail beside its CMP decisions.
+    private async Task<EstResult> EnrollThroughRegistrarAsync(EstDomain domain, EstClient client, byte[] csrDer, string operation) =>
+        (await AskRegistrarAsync(domain, client, csrDer, operation)).Result;
+
+    private async Task<(EstResult Result, EntityId? Holder)> AskRegistrarAsync(EstDomain domain, EstClient client, byte[] csrDer, string operation)
+    {
+        EstDecision decision;
+        try
+        {
+            decision = await _control.Value.AskEntityAsync<EstDecision>(RegistrarSettings.EntityIdOf(domain.Registrar!),
+                new EstEnrollRequest(operation, csrDer, client.Certificate?.GetDer(), "https"), AnswerTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or TaskCanceledException or Akka.Actor.AskTimeoutException)
+        {
+            return (new EstResult(503, $"The registrar of domain '{domain.Registrar}' did not answer in time; retry later."), null);
+        }
+        return decision.Granted
+            ? (new EstResult(200, decision.Reason, Certificate.FromDer(decision.CertificateDer!), [.. decision.ChainDer.Select(d => Certificate.FromDer(d))]), decision.Holder)
+            : (new EstResult(decision.Status, decision.Reason), null);
+    }
+
+    // Server-side key generation into a domain: the key is made here in the domain's signature suite, the registrar decides on a
+    // request carrying the requested subject and names, and the key is delivered once and destroyed as for any other domain.
+    private async Task<ServerKeyGenResult> ServerKeyGenThroughRegistrarAsync(EstDomain domain, EstClient client, CertificationRequest csr)
+    {
+        var suite = _domains.First(d => d.Domain == domain.Registrar).Suite;
+        var label = "serverkeygen-" + Guid.NewGuid().ToString("N");
+        var signing = ServerKeys.Generate(label, suite);
+        var request = CertificationRequest.Create(csr.Subject, signing, csr.RequestedUris, csr.RequestedDnsNames, csr.RequestedIpAddresses);
+        var (result, holder) = await AskRegistrarAsync(domain, client, request.GetDer(), "serverkeygen");
+        if (!result.Issued || holder is null)
+        {
+            ServerKeys.Destroy(label);
+            return new ServerKeyGenResult(result, null, () => Task.CompletedTask);
+        }
+        var pkcs8 = ServerKeys.Export(label).ExportPkcs8();
+        var fingerprint = signing.PublicKey.Fingerprint;
+        var entity = holder.Value;
+        return new ServerKeyGenResult(result, pkcs8, async () =>
+        {
+            ServerKeys.Destroy(label);
+            CryptographicOperations.ZeroMemory(pkcs8);
+            await RecordAsync(new Twin.Actors.Protocol.Events.ServerKeyDestroyed(_run, _clock.Now, entity, result.Certificate!.SerialNumber.Hex, fingerprint));
+        });
+    }
+}
