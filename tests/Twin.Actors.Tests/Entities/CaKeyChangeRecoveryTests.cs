@@ -1,3 +1,4 @@
+using Twin.Actors.Persistence;
 using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
@@ -107,7 +108,7 @@ public sealed class CaKeyChangeRecoveryTests : PersistentTestKit
 
     private async Task<IReadOnlyList<object>> Journal(EntityId id)
     {
-        var journal = PersistenceQuery.Get(Sys).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = TwinJournal.Read(Sys);
         var events = await journal.CurrentEventsByPersistenceId(EntityKinds.PersistenceId(EntityKinds.CertificationAuthority, Run, id), 0, long.MaxValue)
             .RunWith(Sink.Seq<EventEnvelope>(), Sys.Materializer());
         return events.Select(e => e.Event).ToList();
