@@ -19,8 +19,14 @@ internal sealed class Browser : IAsyncDisposable
 
     public IPage Page { get; }
 
-    /// <summary>The folder the screenshots of the docs live in (committed).</summary>
-    public static string Screens { get; } = Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "docs", "images")).FullName;
+    /// <summary>
+    /// Where the browser tests save their screenshots: TestResults/screenshots, so a test run leaves the checkout
+    /// untouched; with PLANTTRUST_UPDATE_SCREENSHOTS=1 the committed ones in docs/images are replaced instead.
+    /// </summary>
+    public static string Screens { get; } = Directory.CreateDirectory(
+        Environment.GetEnvironmentVariable("PLANTTRUST_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepoPaths.Root, "docs", "images")
+            : Path.Combine(RepoPaths.Root, "TestResults", "screenshots")).FullName;
 
     public static async Task<Browser> OpenAsync()
     {

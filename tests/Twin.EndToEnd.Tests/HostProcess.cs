@@ -155,7 +155,7 @@ public sealed partial class HostProcess : IAsyncDisposable
     [GeneratedRegex(@"PlantTrust dashboard: (http://\S+)")]
     private static partial Regex ListeningLine();
 
-    [GeneratedRegex(@"PlantTrust enrollment \(EST, BRSKI\): (https://\S+)")]
+    [GeneratedRegex(@"PlantTrust enrollment \(EST, BRSKI(?:, CMP)?\): (https://\S+)")]
     private static partial Regex EnrollmentLine();
 }
 
