@@ -108,13 +108,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 break;
             case RegistrarCertified rc:
             {
-                var cert = Certificate.FromDer(rc.CertificateDer);
-                entities = Upsert(entities, rc.Entity, EntityKinds.Registrar, rc.At, v => v with
-                {
-                    KeyAlgorithm = cert.PublicKey.Algorithm.ToString(),
-                    Certificates = Supersede(v.Certificates, rc.At).Add(CertificateView.Of(cert, rc.At)),
-                });
-                holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), rc.Entity.Value);
+                (entities, holders) = Install(entities, holders, rc.Entity, EntityKinds.Registrar, rc.At, rc.CertificateDer, withKeyAlgorithm: true);
                 break;
             }
             case RegistrarDecided or EnrollmentSecretIssued:
@@ -123,14 +117,8 @@ public sealed partial class PlantReadModel : IPlantReadModel
             case DomainCertificateEnrolled de:
             {
                 // A certificate enrolled from outside: its holder becomes an entity of the twin.
-                var cert = Certificate.FromDer(de.CertificateDer);
                 entities = Touch(entities, de.Entity, EntityKinds.Registrar, de.At);
-                entities = Upsert(entities, de.Holder, EntityKinds.Device, de.At, v => v with
-                {
-                    KeyAlgorithm = cert.PublicKey.Algorithm.ToString(),
-                    Certificates = Supersede(v.Certificates, de.At).Add(CertificateView.Of(cert, de.At)),
-                });
-                holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), de.Holder.Value);
+                (entities, holders) = Install(entities, holders, de.Holder, EntityKinds.Device, de.At, de.CertificateDer, withKeyAlgorithm: true);
                 break;
             }
             case DeviceEnrollmentRequested or DeviceCmpRequested:
@@ -138,23 +126,12 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 break;
             case ExternalCertificateEnrolled x:
             {
-                var cert = Certificate.FromDer(x.CertificateDer);
-                entities = Upsert(entities, x.Entity, EntityKinds.Device, x.At, v => v with
-                {
-                    KeyAlgorithm = cert.PublicKey.Algorithm.ToString(),
-                    Certificates = Supersede(v.Certificates, x.At).Add(CertificateView.Of(cert, x.At)),
-                });
-                holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), x.Entity.Value);
+                (entities, holders) = Install(entities, holders, x.Entity, EntityKinds.Device, x.At, x.CertificateDer, withKeyAlgorithm: true);
                 break;
             }
             case DeviceCertificateInstalled c:
             {
-                var cert = Certificate.FromDer(c.CertificateDer);
-                entities = Upsert(entities, c.Entity, EntityKinds.Device, c.At, v => v with
-                {
-                    Certificates = Supersede(v.Certificates, c.At).Add(CertificateView.Of(cert, c.At)),
-                });
-                holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), c.Entity.Value);
+                (entities, holders) = Install(entities, holders, c.Entity, EntityKinds.Device, c.At, c.CertificateDer, withKeyAlgorithm: false);
                 break;
             }
             default:
@@ -177,6 +154,20 @@ public sealed partial class PlantReadModel : IPlantReadModel
         certificates.IsEmpty || certificates[^1].SupersededAt is not null
             ? certificates
             : certificates.SetItem(certificates.Count - 1, certificates[^1] with { SupersededAt = at });
+
+    // A holder installs a certificate: the previous one is superseded, and the certificate is found by issuer and serial.
+    private static (ImmutableSortedDictionary<string, EntityView>, ImmutableDictionary<string, string>) Install(
+        ImmutableSortedDictionary<string, EntityView> entities, ImmutableDictionary<string, string> holders,
+        EntityId holder, string kind, SimInstant at, byte[] der, bool withKeyAlgorithm)
+    {
+        var cert = Certificate.FromDer(der);
+        entities = Upsert(entities, holder, kind, at, v => v with
+        {
+            KeyAlgorithm = withKeyAlgorithm ? cert.PublicKey.Algorithm.ToString() : v.KeyAlgorithm,
+            Certificates = Supersede(v.Certificates, at).Add(CertificateView.Of(cert, at)),
+        });
+        return (entities, holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), holder.Value));
+    }
 
     private static ImmutableSortedDictionary<string, EntityView> Touch(ImmutableSortedDictionary<string, EntityView> entities, EntityId id, string kind, SimInstant at) =>
         Upsert(entities, id, kind, at, v => v);
