@@ -31,7 +31,20 @@ public static class Revocations
         var ca = snapshot.Entities.Values.FirstOrDefault(e => e.Kind == EntityKinds.CertificationAuthority && e.Current?.Subject == certificate.Issuer);
         if (ca is null)
             return new(false, $"The issuer of {certificate.SerialHex} ({certificate.Issuer}) is not a CA of this run.", 409);
-        var answer = await control.AskEntityAsync<object>(ca.Id, new RevokeCertificate(certificate.SerialHex, reason, requester), AnswerTimeout);
+        object answer;
+        try
+        {
+            answer = await control.AskEntityAsync<object>(ca.Id, new RevokeCertificate(certificate.SerialHex, reason, requester), AnswerTimeout);
+        }
+        catch (Akka.Actor.AskTimeoutException)
+        {
+            // The CA may still act on the request later; say so rather than claim it failed.
+            return new(false, $"CA {ca.Id} did not answer within {AnswerTimeout.TotalSeconds:0} s (it may be offline or busy); {certificate.SerialHex} may or may not be revoked — check the CA's next CRL.", 504, certificate.SerialHex, ca.Id);
+        }
+        catch (InvalidOperationException refused)
+        {
+            return new(false, refused.Message, 409, certificate.SerialHex, ca.Id);
+        }
         return answer switch
         {
             RevocationDone done => new(true, $"{ca.Id} revoked {done.Serial} ({reason}) and published CRL {done.CrlNumber}.", 200, done.Serial, ca.Id, done.CrlNumber),

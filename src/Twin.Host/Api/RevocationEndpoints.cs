@@ -29,8 +29,19 @@ public static class RevocationEndpoints
                 return Results.Problem("reachable: expected true or false.", statusCode: StatusCodes.Status400BadRequest);
             if (!model.Current.Entities.TryGetValue(id, out var entity) || entity.Kind != Twin.Actors.Model.EntityKinds.CertificationAuthority)
                 return Results.Problem($"No CA '{id}' in this run.", statusCode: StatusCodes.Status404NotFound);
-            var answer = await control.AskEntityAsync<CaReachabilityAnswer>(entity.Id, new Twin.Actors.Protocol.Commands.SetCaReachable(reachable, "api"), TimeSpan.FromSeconds(20));
-            return Results.Json(new { ca = id, reachable = answer.Reachable });
+            try
+            {
+                var answer = await control.AskEntityAsync<CaReachabilityAnswer>(entity.Id, new Twin.Actors.Protocol.Commands.SetCaReachable(reachable, "api"), TimeSpan.FromSeconds(20));
+                return Results.Json(new { ca = id, reachable = answer.Reachable });
+            }
+            catch (Akka.Actor.AskTimeoutException)
+            {
+                return Results.Problem($"CA '{id}' did not answer within 20 s; its reachability may or may not have changed — see its next event.", statusCode: StatusCodes.Status504GatewayTimeout);
+            }
+            catch (InvalidOperationException refused)
+            {
+                return Results.Problem(refused.Message, statusCode: StatusCodes.Status409Conflict);
+            }
         });
         api.MapGet("/entities/{id}/crl.{format}", (string id, string format, IPlantReadModel model) =>
         {
