@@ -63,6 +63,7 @@ internal static class VerifyCommand
                 RevocationState.Good => "not revoked",
                 RevocationState.Revoked => $"revoked ({v.RevocationReason})",
                 RevocationState.Unknown => "revocation unknown",
+                RevocationState.NotApplicable => "short-lived: no revocation status published (noRevAvail)",
                 _ => "revocation not checked",
             };
             var problems = v.Errors.Count == 0 ? "ok" : string.Join(", ", v.Errors);

@@ -27,6 +27,12 @@ public sealed record IssuanceRequest(
 
     /// <summary>For IDevID/LDevID: the hardwareModuleName otherName in subjectAltName (RFC 4108 §5, IEEE 802.1AR §8.10.4).</summary>
     public HardwareModuleName? HardwareModule { get; init; }
+
+    /// <summary>
+    /// For end-entity profiles: mark the certificate as one whose revocation status will never be published
+    /// (RFC 9608 noRevAvail) — a short-lived certificate that relying parties accept without a CRL.
+    /// </summary>
+    public bool NoRevocationAvailable { get; init; }
 }
 
 /// <summary>RFC 4108 §5 HardwareModuleName: the module's type (an OID the manufacturer assigns) and its serial number.</summary>

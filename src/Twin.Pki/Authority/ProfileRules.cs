@@ -10,6 +10,9 @@ namespace Twin.Pki.Authority;
 internal static class ProfileRules
 {
     private static readonly DerObjectIdentifier OcspNoCheck = new("1.3.6.1.5.5.7.48.1.5");
+
+    /// <summary>id-ce-noRevAvail (RFC 9608): no revocation information will ever be made available for this certificate.</summary>
+    internal static readonly DerObjectIdentifier NoRevAvail = new("2.5.29.56");
     private static readonly DerObjectIdentifier HardwareModuleNameOid = new("1.3.6.1.5.5.7.8.4");
 
     internal static bool IsCa(CertificateProfile profile) =>
@@ -59,6 +62,8 @@ internal static class ProfileRules
 
         if (IsCa(request.Profile))
         {
+            if (request.NoRevocationAvailable)
+                throw new PolicyViolationException($"Profile {request.Profile}: noRevAvail is for end-entity certificates only (RFC 9608 §2); a CA certificate must stay revocable.");
             var pathLen = request.Profile == CertificateProfile.IssuingCa ? 0 : request.PathLength;
             generator.AddExtension(X509Extensions.BasicConstraints, true, pathLen is int p ? new BasicConstraints(p) : new BasicConstraints(true));
             generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.KeyCertSign | KeyUsage.CrlSign | KeyUsage.DigitalSignature));
@@ -74,6 +79,9 @@ internal static class ProfileRules
                 generator.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(eku));
             if (request.Profile == CertificateProfile.OcspSigner)
                 generator.AddExtension(OcspNoCheck, false, DerNull.Instance);
+            // RFC 9608 §2: non-critical, extnValue NULL.
+            if (request.NoRevocationAvailable)
+                generator.AddExtension(NoRevAvail, false, DerNull.Instance);
         }
 
         var names = new List<GeneralName>();

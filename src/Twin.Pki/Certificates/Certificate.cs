@@ -44,6 +44,9 @@ public sealed class Certificate : IEquatable<Certificate>
     /// <summary>True when the basicConstraints extension marks this certificate as a CA.</summary>
     public bool IsCa => Inner.GetBasicConstraints() >= 0;
 
+    /// <summary>True when the certificate carries RFC 9608 noRevAvail: its issuer will never publish its revocation status.</summary>
+    public bool NoRevocationAvailable => Inner.GetExtensionValue(new Org.BouncyCastle.Asn1.DerObjectIdentifier("2.5.29.56")) is not null;
+
     /// <summary>True when subject and issuer are equal and the signature verifies with the certificate's own key.</summary>
     public bool IsSelfSigned => Inner.SubjectDN.Equivalent(Inner.IssuerDN) && IsSignedBy(PublicKey);
 

@@ -12,6 +12,9 @@ internal static class RevocationCheck
     {
         var mode = validator.Policy.RevocationFor(cert.Issuer);
         if (mode == RevocationMode.Off) return (RevocationState.NotChecked, null);
+        // RFC 9608: an end-entity certificate with noRevAvail has no revocation status to look for; it is
+        // short-lived instead. In a CA certificate the extension is not allowed and is ignored here.
+        if (cert.NoRevocationAvailable && !cert.IsCa) return (RevocationState.NotApplicable, null);
         if (FromOcsp(context, cert, issuer) is { } answer)
         {
             if (answer.Status != OcspCertificateStatus.Revoked) return (RevocationState.Good, null);

@@ -85,6 +85,8 @@ public enum RevocationState
     Revoked,
     /// <summary>No usable current CRL.</summary>
     Unknown,
+    /// <summary>The certificate declares that no revocation status will ever be published (RFC 9608 noRevAvail).</summary>
+    NotApplicable,
 }
 
 /// <summary>The structured result of a path validation: a verdict and, per certificate from the end entity up to the trust anchor, what passed and what failed.</summary>
