@@ -90,16 +90,18 @@ public static class ExpectationCheck
         if (windows.Count == 0)
             return Result(x, "exposureWindow", false, end, x.Pea is null ? "no PEA was compromised: nothing to measure" : $"{x.Pea} was not compromised in the run");
         var worst = windows.OrderByDescending(w => w.Window).First();
-        if (worst.Window > x.Max || worst.RefusedAt is null)
+        if (worst.Window > x.Max || worst.EndedAt is null)
         {
             var brokenAt = Min(worst.CompromisedAt.Add(x.Max), end);
-            return Result(x, "exposureWindow", false, brokenAt, worst.RefusedAt is { } r
-                ? $"{worst.Target} compromised at {worst.CompromisedAt}, first refused at {r}: {Iso.Format(worst.Window)}"
+            return Result(x, "exposureWindow", false, brokenAt, worst.EndedAt is { } ended
+                ? $"{worst.Target} compromised at {worst.CompromisedAt}, {Ending(worst)} at {ended}: {Iso.Format(worst.Window)}"
                 : $"{worst.Target} compromised at {worst.CompromisedAt}, still accepted at the end ({Iso.Format(worst.Window)})");
         }
-        var decided = windows.Max(w => w.RefusedAt!.Value);
-        return Result(x, "exposureWindow", true, decided, string.Join("; ", windows.Select(w => $"{w.Target}: {Iso.Format(w.Window)}")));
+        var decided = windows.Max(w => w.EndedAt!.Value);
+        return Result(x, "exposureWindow", true, decided, string.Join("; ", windows.Select(w => $"{w.Target}: {Iso.Format(w.Window)} ({Ending(w)})")));
     }
+
+    private static string Ending(ExposureWindow w) => w.EndedAt == w.RefusedAt ? "first refused" : "its certificate expired";
 
     private static ExpectationResult Lapse(CrlLapsedExpectation x, IReadOnlyList<ITwinEvent> ordered, SimInstant start, SimInstant end)
     {

@@ -9,10 +9,17 @@ namespace Twin.Actors.Projections;
 /// <param name="Target">The compromised entity.</param>
 /// <param name="CompromisedAt">The instant of the step.</param>
 /// <param name="RefusedAt">The POL's first refusal of the target at or after that instant; null: never (or the target is no PEA).</param>
-/// <param name="Window">From the compromise to the refusal, or to the end of the run when there was none.</param>
+/// <param name="Window">From the compromise to the refusal or to the compromised certificate's expiry, whichever came first, or to the end of the run when neither did.</param>
 /// <param name="Measured">False when the target is not a PEA the POL connects to: nothing relies on it over OPC UA.</param>
 /// <param name="BlastRadius">How many entities held, at the compromise, a certificate that chains to the compromised key (the target included).</param>
-public sealed record ExposureWindow(string Target, SimInstant CompromisedAt, SimInstant? RefusedAt, TimeSpan Window, bool Measured, int BlastRadius);
+public sealed record ExposureWindow(string Target, SimInstant CompromisedAt, SimInstant? RefusedAt, TimeSpan Window, bool Measured, int BlastRadius)
+{
+    /// <summary>When the certificate the target held at the compromise expired, if within the run: no relying party accepts it after that, CRL or not.</summary>
+    public SimInstant? ExpiredAt { get; init; }
+
+    /// <summary>When the exposure ended — the first refusal or the expiry, whichever came first; null while it lasts.</summary>
+    public SimInstant? EndedAt => RefusedAt is { } r && (ExpiredAt is not { } x || r <= x) ? r : ExpiredAt;
+}
 
 /// <summary>An entity whose certificate expired before its successor was installed.</summary>
 public sealed record ExpiryGap(string Entity, SimInstant ExpiredAt, SimInstant? ReplacedAt, TimeSpan Duration);
@@ -37,10 +44,25 @@ public static class RunAnalysis
         {
             var target = step.Target.Value;
             var refusal = attempts.FirstOrDefault(a => a.Target.Value == target && a.At >= step.At && a.StatusCode != 0);
-            var window = (refusal?.At ?? end) - step.At;
-            result.Add(new ExposureWindow(target, step.At, refusal?.At, window < TimeSpan.Zero ? TimeSpan.Zero : window, probed.Contains(target), BlastRadius(ordered, target, step.At)));
+            // A short-lived certificate is never refused as revoked: its expiry is what ends the exposure.
+            var expiry = CertificateAt(ordered, target, step.At) is { } held && new SimInstant(held.NotAfter) is var notAfter && notAfter <= end ? notAfter : (SimInstant?)null;
+            var exposure = new ExposureWindow(target, step.At, refusal?.At, TimeSpan.Zero, probed.Contains(target), BlastRadius(ordered, target, step.At)) { ExpiredAt = expiry };
+            var window = (exposure.EndedAt ?? end) - step.At;
+            result.Add(exposure with { Window = window < TimeSpan.Zero ? TimeSpan.Zero : window });
         }
         return result;
+    }
+
+    /// <summary>The certificate <paramref name="entity"/> had installed at <paramref name="at"/>, if any.</summary>
+    public static Certificate? CertificateAt(IReadOnlyList<ITwinEvent> ordered, string entity, SimInstant at)
+    {
+        byte[]? der = null;
+        foreach (var e in ordered)
+        {
+            if (e.At > at) break;
+            if (e is DeviceCertificateInstalled d && d.Entity.Value == entity) der = d.CertificateDer;
+        }
+        return der is null ? null : Certificate.FromDer(der);
     }
 
     /// <summary>Entities whose certificate at <paramref name="at"/> chains to <paramref name="compromised"/>'s current certificate (itself included).</summary>

@@ -38,7 +38,7 @@ public sealed record Scenario(
         var duration = until ?? Duration;
         var authorities = new List<(EntityId, CaSettings)>
         {
-            (RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity }),
+            (RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity, ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived }),
         };
         authorities.AddRange(Subordinates.Select(c => (c.Id, new CaSettings(c.Subject, c.Algorithm, c.Validity)
         {
@@ -47,6 +47,7 @@ public sealed record Scenario(
             Standby = c.Standby,
             CrlInterval = Design.CrlInterval,
             CrlValidity = Design.CrlValidity,
+            ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived,
         })));
         var peaIds = Devices.Where(d => d.Role == DeviceRole.Pea).Select(d => d.Id).ToList();
         var devices = Devices.Select(d => (d.Id, new DeviceSettings(
@@ -93,6 +94,9 @@ public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, Ti
 
     /// <summary>Default key algorithm of CAs.</summary>
     public KeyAlgorithm CaAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
+
+    /// <summary>How relying parties learn that an end-entity certificate is no longer good.</summary>
+    public RevocationDesign Revocation { get; init; } = RevocationDesign.Crl;
 
     /// <summary>The certificate lifetime for an entity of <paramref name="role"/>.</summary>
     public TimeSpan LifetimeFor(DeviceRole role) => role switch
@@ -146,4 +150,17 @@ public enum DeviceRole
     Pea,
     /// <summary>The POL: connects to every PEA's OPC UA server.</summary>
     Pol,
+}
+
+/// <summary>The revocation design of a plant.</summary>
+public enum RevocationDesign
+{
+    /// <summary>CAs publish CRLs; relying parties require a current CRL for every certificate of a path.</summary>
+    Crl,
+
+    /// <summary>
+    /// End-entity certificates are short-lived and carry RFC 9608 noRevAvail: relying parties do not look them up,
+    /// a compromised one stays acceptable until it expires. CA certificates are still checked against CRLs.
+    /// </summary>
+    ShortLived,
 }

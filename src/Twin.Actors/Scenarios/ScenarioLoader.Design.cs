@@ -14,12 +14,12 @@ public static partial class ScenarioLoader
     private static readonly KeyAlgorithm[] RsaAlgorithms = [KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096];
 
     /// <summary>Values of knobs the format names but the twin does not run yet, with what it does instead.</summary>
-    private static readonly (string Knob, string Supported, string[] Planned, string Why)[] Unsupported =
+    private static readonly (string Knob, string[] Supported, string[] Planned, string Why)[] Unsupported =
     [
-        ("revocation", "crl", ["ocsp", "shortLived"], "relying parties in the twin check CRLs only"),
-        ("distribution", "pull", ["push"], "relying parties fetch CA certificates and CRLs from the plant's distribution point; GDS push is not modelled yet"),
-        ("onboarding", "direct", ["est", "cmp", "brski", "passcode"], "devices send their PKCS#10 request straight to their issuing CA"),
-        ("keyStorage", "software", ["tpm", "hsm", "pkcs11"], "entity keys live in the file key store beside the journal"),
+        ("revocation", ["crl", "shortLived"], ["ocsp"], "relying parties in the twin check CRLs, or nothing for short-lived certificates"),
+        ("distribution", ["pull"], ["push"], "relying parties fetch CA certificates and CRLs from the plant's distribution point; GDS push is not modelled yet"),
+        ("onboarding", ["direct"], ["est", "cmp", "brski", "passcode"], "devices send their PKCS#10 request straight to their issuing CA"),
+        ("keyStorage", ["software"], ["tpm", "hsm", "pkcs11"], "entity keys live in the file key store beside the journal"),
     ];
 
     private static DesignKnobs ReadDesign(ScenarioReader r, YamlNode? node)
@@ -31,10 +31,11 @@ public static partial class ScenarioLoader
         {
             var valueNode = ScenarioReader.Get(map, knob);
             var text = r.Text(valueNode, "design." + knob);
-            if (text is null || text == supported) continue;
+            if (text is null || supported.Contains(text, StringComparer.Ordinal)) continue;
+            var runs = supported.Length == 1 ? $"the only value it runs is '{supported[0]}'" : $"the values it runs are {string.Join(", ", supported.Select(v => $"'{v}'"))}";
             r.Problem(valueNode!, planned.Contains(text, StringComparer.Ordinal)
-                ? $"design.{knob}: '{text}' is not supported by the twin yet ({why}); the only value it runs is '{supported}'."
-                : $"design.{knob}: '{text}' is not one of {string.Join(", ", new[] { supported }.Concat(planned))} (and the twin runs only '{supported}').");
+                ? $"design.{knob}: '{text}' is not supported by the twin yet ({why}); {runs}."
+                : $"design.{knob}: '{text}' is not one of {string.Join(", ", supported.Concat(planned))} ({runs}).");
         }
 
         var lifetimesNode = ScenarioReader.Get(map, "lifetimes");
@@ -72,6 +73,7 @@ public static partial class ScenarioLoader
             PeaAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "pea"), "design.keyAlgorithms.pea (OPC UA policies are RSA policies)", RsaAlgorithms) ?? d.PeaAlgorithm,
             PolAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "pol"), "design.keyAlgorithms.pol (OPC UA policies are RSA policies)", RsaAlgorithms) ?? d.PolAlgorithm,
             CaAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "ca"), "design.keyAlgorithms.ca", KeyAlgorithms) ?? d.CaAlgorithm,
+            Revocation = r.Text(ScenarioReader.Get(map, "revocation"), "design.revocation") == "shortLived" ? RevocationDesign.ShortLived : RevocationDesign.Crl,
         };
     }
 }

@@ -97,10 +97,10 @@ internal sealed record RunReport(
             sb.AppendLine();
             if (m.ExposureWindows.Count > 0)
             {
-                sb.AppendLine("| compromised | at | first refused | exposure window | blast radius |");
-                sb.AppendLine("| --- | --- | --- | --- | --- |");
+                sb.AppendLine("| compromised | at | first refused | certificate expired | exposure window | blast radius |");
+                sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
                 foreach (var w in m.ExposureWindows)
-                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {w.Target} | {w.CompromisedAt} | {(w.RefusedAt is { } r ? r.ToString() : w.Measured ? "never" : "not a PEA")} | {(w.Measured ? Iso.Format(w.Window) : "—")} | {w.BlastRadius} |");
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {w.Target} | {w.CompromisedAt} | {(w.RefusedAt is { } r ? r.ToString() : w.Measured ? "never" : "not a PEA")} | {(w.ExpiredAt is { } x ? x.ToString() : "after the run")} | {(w.Measured ? Iso.Format(w.Window) : "—")} | {w.BlastRadius} |");
                 sb.AppendLine();
             }
             if (m.CaCompromises.Count > 0)

@@ -140,13 +140,19 @@ public sealed class ExpectationTests
 
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(Plant.Replace("topology:", """
             design:
-              revocation: shortLived
+              revocation: ocsp
               keyAlgorithms: { pea: EcdsaP256 }
               deviceLifetime: P1D
               lifetimes: { device: P2D }
             topology:
             """, StringComparison.Ordinal), "p.yaml"));
-        Assert.Contains(e.Problems, p => p.Message.StartsWith("design.revocation: 'shortLived' is not supported by the twin yet", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Message.StartsWith("design.revocation: 'ocsp' is not supported by the twin yet", StringComparison.Ordinal)
+            && p.Message.Contains("the values it runs are 'crl', 'shortLived'", StringComparison.Ordinal));
+
+        var shortLived = ScenarioLoader.Load(Plant.Replace("topology:", "design: { revocation: shortLived }\ntopology:", StringComparison.Ordinal), "p.yaml");
+        Assert.Equal(RevocationDesign.ShortLived, shortLived.Design.Revocation);
+        Assert.All(shortLived.ToPlant().Authorities, a => Assert.True(a.Settings.ShortLivedEndEntities));
+        Assert.All(s.ToPlant().Authorities, a => Assert.False(a.Settings.ShortLivedEndEntities));
         Assert.Contains(e.Problems, p => p.Message.StartsWith("design.keyAlgorithms.pea (OPC UA policies are RSA policies): 'EcdsaP256' is not one of Rsa2048, Rsa3072, Rsa4096", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.Message.StartsWith("design.lifetimes.device: the device lifetime is also given as design.deviceLifetime", StringComparison.Ordinal));
     }

@@ -14,8 +14,15 @@ public sealed partial class CaActor
         // order, and a seeded run must still issue the same certificate for each.
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.CsrDer));
         Issue(request.Requester, request.Profile.ToString(), digest, (ca, now, random) =>
-            ca.Issue(CertificationRequest.FromDer(request.CsrDer), request.Profile, now.Utc, now.Utc + request.Lifetime, random: random));
+            ca.Issue(CertificationRequest.FromDer(request.CsrDer), request.Profile, now.Utc, now.Utc + request.Lifetime, ShortLived, random));
     }
+
+    // Under the short-lived design the CA marks what it issues to devices, PEAs and the POL as never to be
+    // revoked; its own kind (CA certificates) and service certificates (CMP RA, OCSP) stay on the CRL path.
+    private IssuanceRequest ShortLived(IssuanceRequest request) =>
+        _settings.ShortLivedEndEntities && request.Profile is CertificateProfile.LDevId or CertificateProfile.OpcUaApplication or CertificateProfile.TlsClient or CertificateProfile.TlsServer
+            ? request with { NoRevocationAvailable = true }
+            : request;
 
     // A CRMF request the registrar checked (POP included): the key, subject and names it asked for.
     private void Issue(IssueFromTemplate request)
@@ -23,11 +30,11 @@ public sealed partial class CaActor
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(request.Subject + "|" + string.Join(',', request.UriNames) + "|" + Convert.ToHexString(request.PublicKeyInfo))));
         Issue(request.Requester, request.Profile.ToString(), digest, (ca, now, random) => ca.Issue(
-            new IssuanceRequest(request.Subject, Twin.Pki.Keys.PublicKey.FromSubjectPublicKeyInfo(request.PublicKeyInfo), request.Profile, now.Utc, now.Utc + request.Lifetime)
+            ShortLived(new IssuanceRequest(request.Subject, Twin.Pki.Keys.PublicKey.FromSubjectPublicKeyInfo(request.PublicKeyInfo), request.Profile, now.Utc, now.Utc + request.Lifetime)
             {
                 UriNames = request.UriNames,
                 DnsNames = request.DnsNames,
-            }, random));
+            }), random));
     }
 
     private void Issue(Model.EntityId requester, string profile, string digest, Func<CertificateAuthority, Clock.SimInstant, Twin.Pki.Keys.PkiRandom, Certificate> sign)

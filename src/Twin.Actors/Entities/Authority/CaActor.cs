@@ -29,6 +29,12 @@ public sealed record CaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan
 
     /// <summary>The name of a standby instance (same key, same journal) that takes over when the primary is cut off; null: none.</summary>
     public string? Standby { get; init; }
+
+    /// <summary>
+    /// Short-lived design: end-entity certificates carry RFC 9608 noRevAvail, so relying parties accept them
+    /// without a CRL and their lifetime bounds the exposure after a compromise. CA certificates stay revocable.
+    /// </summary>
+    public bool ShortLivedEndEntities { get; init; }
 }
 
 /// <summary>
