@@ -18,6 +18,9 @@ public sealed class PlantRuntime
     /// <summary>The registrar of each operator domain, by domain name: where domain members send their CMP requests.</summary>
     public ConcurrentDictionary<string, Akka.Actor.IActorRef> Registrars { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Entities taken out of service (decommissioned): the POL no longer connects to them.</summary>
+    public ConcurrentDictionary<string, byte> Retired { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The OPC UA endpoint URL each serving entity listens on now.</summary>
     public ConcurrentDictionary<string, string> Endpoints { get; } = new(StringComparer.Ordinal);
 }

@@ -121,6 +121,9 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 (entities, holders) = Install(entities, holders, de.Holder, EntityKinds.Device, de.At, de.CertificateDer, withKeyAlgorithm: true);
                 break;
             }
+            case DeviceDecommissioned d:
+                entities = Upsert(entities, d.Entity, EntityKinds.Device, d.At, v => v with { DecommissionedAt = d.At });
+                break;
             case DeviceEnrollmentRequested or DeviceCmpRequested:
                 entities = Touch(entities, e.Entity, EntityKinds.Device, e.At);
                 break;

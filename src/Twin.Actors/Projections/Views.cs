@@ -27,6 +27,9 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
     /// <summary>For a CA: false while it is cut off (no issuance, revocation or CRLs).</summary>
     public bool Reachable { get; init; } = true;
 
+    /// <summary>For a device, PEA or the POL: when it was taken out of service (keys destroyed), if it was.</summary>
+    public SimInstant? DecommissionedAt { get; init; }
+
     /// <summary>For the POL: the last attempt on each target's OPC UA server, by target id.</summary>
     public ImmutableSortedDictionary<string, ConnectionView> Connections { get; init; } = ImmutableSortedDictionary<string, ConnectionView>.Empty.WithComparers(StringComparer.Ordinal);
 

@@ -139,16 +139,18 @@ public static partial class ScenarioLoader
                 "rollover" => Entities.Timeline.TimelineAction.Rollover,
                 "root-key-update" => Entities.Timeline.TimelineAction.RootKeyUpdate,
                 "ca-compromise" => Entities.Timeline.TimelineAction.CaCompromise,
+                "decommission" => Entities.Timeline.TimelineAction.Decommission,
                 null => null,
                 _ => null,
             };
             if (actionText is not null && action is null)
-                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, ca-offline, ca-online, rollover, root-key-update, ca-compromise.");
+                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise.");
             if (at is null || action is null || target is null) continue;
-            var wanted = action == Entities.Timeline.TimelineAction.Revoke ? devices : cas;
+            var onDevice = action is Entities.Timeline.TimelineAction.Revoke or Entities.Timeline.TimelineAction.Decommission;
+            var wanted = onDevice ? devices : cas;
             if (!wanted.Contains(target.Value))
             {
-                r.Problem(targetNode!, $"timeline.target: '{target}' is not a {(action == Entities.Timeline.TimelineAction.Revoke ? "device" : "CA")} of this scenario.");
+                r.Problem(targetNode!, $"timeline.target: '{target}' is not a {(onDevice ? "device" : "CA")} of this scenario.");
                 continue;
             }
             if (CaKeyChangeProblem(action.Value, target.Value, rootId) is { } keyChange)

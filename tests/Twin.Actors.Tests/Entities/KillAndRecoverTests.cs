@@ -10,6 +10,7 @@ using Twin.Actors.Entities.Device;
 using Twin.Actors.Keys;
 using Twin.Actors.Model;
 using Twin.Actors.Protocol.Commands;
+using Twin.Actors.Protocol;
 using Twin.Actors.Protocol.Queries;
 using Twin.Actors.Tests.Support;
 using Twin.Pki.Authority;
@@ -111,6 +112,46 @@ public class KillAndRecoverTests : PersistentTestKit
         var renewed = Certificate.FromDer(status.Certificates[1]);
         Assert.NotEqual(first.PublicKey, renewed.PublicKey); // rekey on renewal is the default
         Assert.Equal(due.Utc, renewed.NotBefore);
+    }
+
+    [Fact]
+    public async Task Decommissioned_device_destroys_its_keys_has_its_certificate_revoked_and_stays_retired_after_recovery()
+    {
+        var ca = StartCa();
+        var device = StartDevice(ca);
+        await Idle();
+        var before = await device.Ask<DeviceStatus>(new GetDeviceStatus(), RemainingOrDefault);
+        var certificate = Certificate.FromDer(Assert.Single(before.Certificates));
+        var keyRef = before.KeyRef!;
+
+        _work.Begin("test");
+        device.Tell(new Tracked(new DecommissionDevice("test"), "test"));
+        await Idle();
+
+        var after = await device.Ask<DeviceStatus>(new GetDeviceStatus(), RemainingOrDefault);
+        Assert.True(after.Decommissioned);
+        Assert.Null(after.KeyRef);
+        Assert.Throws<KeyNotAvailableException>(() => _vault.Load(keyRef));
+        var crl = Twin.Pki.Revocation.CertificateRevocationList.FromDer((await ca.Ask<CaCrl>(new GetCurrentCrl(), RemainingOrDefault)).CrlDer!);
+        var entry = crl.Find(certificate.SerialNumber);
+        Assert.NotNull(entry);
+        Assert.Equal(Twin.Pki.Revocation.RevocationReason.CessationOfOperation, entry.Reason);
+        var events = await JournalCount(EntityKinds.PersistenceId(EntityKinds.Device, Run, DeviceId));
+
+        // Past the renewal instant, and again after a restart: nothing is enrolled, nothing journaled.
+        _clockActor.Tell(new RunUntil(DeviceState.RenewalDue(certificate, 0.75, TimeSpan.FromDays(1)).Add(TimeSpan.FromDays(1))));
+        await Idle();
+        Kill(device);
+        var revived = StartDevice(ca);
+        await Idle();
+        _work.Begin("test");
+        revived.Tell(new Tracked(new DecommissionDevice("again"), "test"));
+        await Idle();
+
+        var revivedStatus = await revived.Ask<DeviceStatus>(new GetDeviceStatus(), RemainingOrDefault);
+        Assert.True(revivedStatus.Decommissioned);
+        Assert.Equal(before.Certificates, revivedStatus.Certificates);
+        Assert.Equal(events, await JournalCount(EntityKinds.PersistenceId(EntityKinds.Device, Run, DeviceId)));
     }
 
     private IActorRef StartCa()

@@ -22,6 +22,7 @@ public sealed partial class DeviceActor
     /// <summary>Connects to every target's server at once; each attempt is counted work until its result is journaled.</summary>
     private void Probe()
     {
+        if (_state.Decommissioned) return;
         WakeAt(_clock.Now.Add(_settings.ProbeInterval), new ProbeDue(), ProbeKey, priority: 5);
         if (_state.Current is not { } certificate || _runtime is null || _settings.OpcUaApplicationUri is not { } uri) return;
         // One identity and one validator for the whole round: the key is read and converted once, not per target.
@@ -37,6 +38,8 @@ public sealed partial class DeviceActor
         };
         foreach (var target in _settings.ProbeTargets)
         {
+            // A decommissioned PEA has left the plant: the POL no longer connects to it.
+            if (_runtime.Retired.ContainsKey(target.Value)) continue;
             Work.Begin(ProbeLabel);
             if (!_runtime.Endpoints.TryGetValue(target.Value, out var url))
             {

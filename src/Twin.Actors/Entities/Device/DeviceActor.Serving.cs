@@ -14,7 +14,7 @@ public sealed partial class DeviceActor
     /// <summary>(Re)starts the OPC UA server with <paramref name="certificate"/>, as counted work: max mode waits until it listens.</summary>
     private void Serve(Certificate certificate)
     {
-        if (!_settings.ServesOpcUa || _settings.OpcUaApplicationUri is not { } uri || _runtime is null) return;
+        if (!_settings.ServesOpcUa || _settings.OpcUaApplicationUri is not { } uri || _runtime is null || _state.Decommissioned) return;
         var key = _vault.Load(_state.KeyRef!);
         Work.Begin(ServeLabel);
         _server.StartAsync(uri, Id.Value, certificate, key, _runtime.Distribution, _clock)
@@ -23,6 +23,13 @@ public sealed partial class DeviceActor
 
     private void OnServerStarted(ServerStarted started)
     {
+        if (_state.Decommissioned)
+        {
+            // Decommissioned while the server was starting: it does not stay up.
+            _ = _server.StopAsync();
+            Work.Done(ServeLabel);
+            return;
+        }
         _runtime!.Endpoints[Id.Value] = started.EndpointUrl;
         _log.Info("Device {0}: OPC UA server at {1} with certificate {2}.", Id, started.EndpointUrl, started.Serial);
         Work.Done(ServeLabel);

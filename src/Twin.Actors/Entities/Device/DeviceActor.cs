@@ -82,6 +82,7 @@ public sealed partial class DeviceActor : EntityActor
         Recover<DeviceEnrollmentRequested>(e => _state = _state.Apply(e));
         Recover<DeviceCertificateInstalled>(e => _state = _state.Apply(e));
         Recover<DeviceCmpRequested>(e => _state = _state.Apply(e));
+        Recover<DeviceDecommissioned>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => Resume());
 
         Command<CertificateGranted>(Install);
@@ -99,13 +100,14 @@ public sealed partial class DeviceActor : EntityActor
         Command<Status.Failure>(OnServerFailed);
         Command<RevokeCurrentCertificate>(r =>
         {
-            if (_state.Current is { } current)
+            if (_state.Current is { } current && !_state.Decommissioned)
                 SendWork(_ca, new RevokeCertificate(current.SerialNumber.Hex, r.Reason, r.Requester), "revoke");
         });
         Command<ReenrollAt>(r => ScheduleAt(r.At, new RenewalDue()));
+        Command<DecommissionDevice>(Decommission);
         Command<RevocationDone>(d => _log.Info("Device {0}: certificate {1} revoked (CRL {2}).", Id, d.Serial, d.CrlNumber));
         Command<RevocationRefused>(r => _log.Warning("Device {0}: revocation of {1} refused: {2}", Id, r.Serial, r.Reason));
-        Command<GetDeviceStatus>(_ => Sender.Tell(new DeviceStatus(Id, _state.KeyRef, _state.Certificates, _state.EnrollmentPending)));
+        Command<GetDeviceStatus>(_ => Sender.Tell(new DeviceStatus(Id, _state.KeyRef, _state.Certificates, _state.EnrollmentPending) { Decommissioned = _state.Decommissioned }));
     }
 
     /// <inheritdoc />
@@ -117,6 +119,11 @@ public sealed partial class DeviceActor : EntityActor
 
     private void Resume()
     {
+        if (StaysRetired())
+        {
+            AnnounceStarted();
+            return;
+        }
         if (_state.Current is { } installed)
         {
             Serve(installed);
@@ -129,6 +136,7 @@ public sealed partial class DeviceActor : EntityActor
 
     private void OnDue()
     {
+        if (_state.Decommissioned) return;
         if (_settings.CmpDomain is not null)
         {
             EnrollOverCmp();
@@ -172,6 +180,11 @@ public sealed partial class DeviceActor : EntityActor
     private void Install(CertificateGranted granted)
     {
         var certificate = Certificate.FromDer(granted.CertificateDer);
+        if (_state.Decommissioned)
+        {
+            _log.Warning("Device {0}: decommissioned; a late certificate (serial {1}) is not installed.", Id, certificate.SerialNumber);
+            return;
+        }
         if (_state.PublicKeyInfo is null || !certificate.PublicKey.SubjectPublicKeyInfo.AsSpan().SequenceEqual(_state.PublicKeyInfo))
         {
             _log.Warning("Device {0}: ignored a certificate for a key it does not hold (serial {1}).", Id, certificate.SerialNumber);

@@ -13,13 +13,20 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     /// <summary>A device fresh from the factory floor: no key, no certificate.</summary>
     public static DeviceState Empty { get; } = new(null, null, [], false, 0, 0);
 
+    /// <summary>Taken out of service: keys destroyed, nothing renewed, served or probed again.</summary>
+    public bool Decommissioned { get; init; }
+
+    /// <summary>Every key reference the device generated, oldest first (what decommissioning destroys).</summary>
+    public ImmutableList<string> KeyRefs { get; init; } = [];
+
     /// <summary>The certificate in use: the last one installed.</summary>
     public Certificate? Current => Certificates.IsEmpty ? null : Certificate.FromDer(Certificates[^1]);
 
     /// <summary>Returns the state after <paramref name="e"/>.</summary>
     public DeviceState Apply(ITwinEvent e) => e switch
     {
-        DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo, KeysGenerated = KeysGenerated + 1 },
+        DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo, KeysGenerated = KeysGenerated + 1, KeyRefs = (KeyRefs ?? []).Add(k.KeyRef) },
+        DeviceDecommissioned => this with { Decommissioned = true, KeyRef = null, EnrollmentPending = false },
         DeviceEnrollmentRequested or DeviceCmpRequested => this with { EnrollmentPending = true, Requests = Requests + 1 },
         DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false },
         _ => this,

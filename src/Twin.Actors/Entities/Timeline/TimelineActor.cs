@@ -69,6 +69,7 @@ public sealed class TimelineActor : EntityActor
             TimelineAction.Rollover => new RollOverCa("timeline"),
             TimelineAction.RootKeyUpdate => new UpdateRootCaKey("timeline"),
             TimelineAction.CaCompromise => new CompromiseCa(step.ReenrollAfter, "timeline"),
+            TimelineAction.Decommission => new DecommissionDevice("timeline"),
             _ => new SetCaReachable(true, "timeline"),
         };
         Persist(new TimelineStepApplied(_run, _clock.Now, Id, index, step.ActionName, step.Target), e =>

@@ -18,6 +18,8 @@ public enum TimelineAction
     RootKeyUpdate,
     /// <summary>The target issuing CA's key is compromised: revoked by its parent, replaced, its holders re-enrolled.</summary>
     CaCompromise,
+    /// <summary>The target device is taken out of service: keys destroyed, certificate revoked (cessationOfOperation).</summary>
+    Decommission,
 }
 
 /// <summary>One step of a scenario's timeline: at <paramref name="After"/> from the run's start, <paramref name="Action"/> on <paramref name="Target"/>.</summary>
@@ -37,6 +39,7 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
         TimelineAction.Rollover => "rollover",
         TimelineAction.RootKeyUpdate => "root-key-update",
         TimelineAction.CaCompromise => "ca-compromise",
+        TimelineAction.Decommission => "decommission",
         _ => "ca-online",
     };
 }

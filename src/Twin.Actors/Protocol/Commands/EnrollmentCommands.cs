@@ -44,3 +44,6 @@ public sealed record CaReachability(bool Reachable);
 
 /// <summary>Asks a device to have its current certificate revoked by its CA (an operator's action after a compromise).</summary>
 public sealed record RevokeCurrentCertificate(Twin.Pki.Revocation.RevocationReason Reason, string Requester) : IDeviceCommand;
+
+/// <summary>Takes a device out of service for good: its keys destroyed, its certificate revoked (cessationOfOperation).</summary>
+public sealed record DecommissionDevice(string Requester) : IDeviceCommand;

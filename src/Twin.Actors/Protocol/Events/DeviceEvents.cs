@@ -20,6 +20,14 @@ public sealed record DeviceCmpRequested(RunId Run, SimInstant At, EntityId Entit
 public sealed record DeviceCertificateInstalled(RunId Run, SimInstant At, EntityId Entity, byte[] CertificateDer, byte[] IssuerCertificateDer) : ITwinEvent;
 
 /// <summary>
+/// The device was taken out of service: the keys it held (<paramref name="DestroyedKeyRefs"/>) were destroyed in its key store,
+/// its current certificate (<paramref name="RevokedSerial"/>, if any) goes to its CA for revocation (cessationOfOperation),
+/// and it neither renews, serves nor connects again.
+/// </summary>
+[PersistedAs("dev.decommissioned.v1")]
+public sealed record DeviceDecommissioned(RunId Run, SimInstant At, EntityId Entity, string Requester, IReadOnlyList<string> DestroyedKeyRefs, string? RevokedSerial) : ITwinEvent;
+
+/// <summary>
 /// The POL tried to open a secure OPC UA session with <paramref name="Target"/>'s server: the status
 /// code it got (Good, or the Part 4 code of the refusal) and why. Availability is measured from these.
 /// </summary>

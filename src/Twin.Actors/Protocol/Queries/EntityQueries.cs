@@ -6,4 +6,8 @@ namespace Twin.Actors.Protocol.Queries;
 public sealed record GetDeviceStatus : IDeviceCommand;
 
 /// <summary>A device's state: its key reference and the certificates it installed, oldest first.</summary>
-public sealed record DeviceStatus(EntityId Device, string? KeyRef, IReadOnlyList<byte[]> Certificates, bool EnrollmentPending);
+public sealed record DeviceStatus(EntityId Device, string? KeyRef, IReadOnlyList<byte[]> Certificates, bool EnrollmentPending)
+{
+    /// <summary>Taken out of service: its keys destroyed, nothing renewed again.</summary>
+    public bool Decommissioned { get; init; }
+}
