@@ -26,9 +26,17 @@ public abstract class PersistentTestKit : TestKit
     {
         TwinPersistence.Prepare(database);
         return ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(ConfigurationFactory.ParseString(Patience))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
     }
+
+    // A journal's first write (schema creation, recovery) can take seconds on a busy machine: expectations
+    // without an explicit timeout (RemainingOrDefault) wait 30 s instead of the TestKit's 3 s.
+    private const string Patience = """
+        akka.test.single-expect-default = 30s
+        akka.test.default-timeout = 30s
+        """;
 
     /// <summary>The scratch folder holding the journal and key store of this test.</summary>
     protected string Folder { get; }
@@ -40,6 +48,7 @@ public abstract class PersistentTestKit : TestKit
         return ConfigurationFactory.ParseString("""
                 akka.loglevel = WARNING
                 """)
+            .WithFallback(ConfigurationFactory.ParseString(Patience))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SqliteHocon(db)));
     }
