@@ -25,7 +25,7 @@ namespace Twin.Host.Enrollment;
 /// </summary>
 public sealed partial class EstTwinBackend : IEstBackend, IDisposable
 {
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(40); // above the upstream transport's 30 s (RA mode)
     private readonly Lazy<ITwinControl> _control;
     private readonly IPlantReadModel _model;
     private readonly CrlDistributionPoint _distribution;

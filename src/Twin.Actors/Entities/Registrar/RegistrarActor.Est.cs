@@ -13,7 +13,7 @@ public sealed partial class RegistrarActor
     // The CA's answer to an EST issuance: who asked, how to answer them.
     private sealed record EstCaAnswered(EstEnrollRequest Request, Credential Credential, EntityId Holder, object Answer, Action<object> Reply);
 
-    // EST into an operator domain: the same client judgement, template and issuing CA as CMP, and the same audit trail.
+    // EST into an operator domain: the same client judgement, template and issuing CA as CMP (or, in RA mode, the upstream), and the same audit trail.
     private void HandleEst(EstEnrollRequest command)
     {
         if (!_state.IsReady)
@@ -24,11 +24,6 @@ public sealed partial class RegistrarActor
         var reply = ReplyChannel();
         var what = "est:" + command.Operation;
         var who = $"unauthenticated:{command.Origin}";
-        if (_settings.Mode == RegistrarMode.Ra)
-        {
-            RefuseEst(who, what, 501, $"domain '{_settings.Domain}' is in RA mode; EST into it is not forwarded upstream (use CMP).", CmpFailure.SystemUnavail, reply);
-            return;
-        }
         if (command.ClientCertificateDer is null)
         {
             RefuseEst(who, what, 401, "no TLS client certificate was presented (RFC 7030 §3.3.2).", CmpFailure.SignerNotTrusted, reply);
@@ -66,6 +61,11 @@ public sealed partial class RegistrarActor
         if (RegistrarPolicy.CheckRequest(_settings, template, csr.Subject, csr.PublicKey, csr.IsSignatureValid, "the PKCS#10 signature does not verify") is { } bad)
         {
             RefuseEst(credential.Who, what, 400, bad.Reason, bad.Failure, reply);
+            return;
+        }
+        if (_settings.Mode == RegistrarMode.Ra)
+        {
+            ForwardEst(command, credential, csr, reply); // EST in, CMP out
             return;
         }
         var holder = HolderFor($"est:{command.Origin}", credential, csr.Subject);

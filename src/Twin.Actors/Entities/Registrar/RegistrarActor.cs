@@ -19,7 +19,7 @@ namespace Twin.Actors.Entities.Registrar;
 /// domain, issues through the domain's CA in the twin (CA mode) or forwards upstream (RA mode), hands
 /// out one-time secrets and journals every decision. Its own CMP protection certificate comes from
 /// the domain's CA at first start. Partial files: <c>.Cmp</c> (dispatch and refusals), <c>.Enrollment</c>,
-/// <c>.Services</c> (rr, genm), <c>.Upstream</c> (RA mode), <c>.Est</c> (EST enrollments into the domain).
+/// <c>.Services</c> (rr, genm), <c>.Upstream</c> (RA mode), <c>.Est</c> (EST enrollments into the domain), <c>.EstUpstream</c> (EST in, CMP out).
 /// </summary>
 public sealed partial class RegistrarActor : EntityActor
 {
@@ -71,6 +71,7 @@ public sealed partial class RegistrarActor : EntityActor
         Command<EstCaAnswered>(OnEstCaAnswered);
         Command<CaAnswered>(OnCaAnswered);
         Command<UpstreamAnswered>(OnUpstreamAnswered);
+        Command<EstUpstreamAnswered>(OnEstUpstreamAnswered);
         Command<IssueEnrollmentSecret>(IssueSecret);
         Command<RevocationDone>(d => _log.Info("Registrar {0}: certificate {1} revoked (CRL {2}).", Id, d.Serial, d.CrlNumber));
         Command<RevocationRefused>(r => _log.Warning("Registrar {0}: revocation of {1} refused: {2}", Id, r.Serial, r.Reason));

@@ -107,6 +107,13 @@ public sealed record AllowListEntry(byte[] ManufacturerCa)
 /// <param name="Secret">The shared secret (also used to check the upstream's MAC-protected answers).</param>
 public sealed record UpstreamCa(Uri Url, string Recipient, string Reference, string Secret)
 {
+    /// <summary>
+    /// The upstream's CMP protection certificate or the CA that issued it (DER): answers signed by it, or by a certificate it
+    /// issued, are authentic. Needed for EST forwarded upstream, which the registrar signs with its own certificate (and the
+    /// upstream answers signed); null: only answers MAC-protected with <see cref="Secret"/> are accepted.
+    /// </summary>
+    public byte[]? CertificateDer { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"UpstreamCa({Url}, {Recipient}, ref {Reference}, secret withheld)";
 }
