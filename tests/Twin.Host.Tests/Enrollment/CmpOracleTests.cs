@@ -267,5 +267,8 @@ public sealed class CmpOracleTests(CmpTwinFixture twin) : IClassFixture<CmpTwinF
 
         var audit = await twin.AuditAsync("plant");
         Assert.Contains(audit, d => d.GetProperty("what").GetString() == "malformed" && d.GetProperty("failure").GetString() == "badDataFormat");
+        // Refused by the endpoint before the registrar saw a message, and still in the domain's trail.
+        Assert.Contains(audit, d => d.GetProperty("what").GetString() == "http" && d.GetProperty("verdict").GetString() == "refused" && d.GetProperty("reason").GetString()!.Contains("Content-Type", StringComparison.Ordinal));
+        Assert.Contains(audit, d => d.GetProperty("what").GetString() == "http" && d.GetProperty("reason").GetString()!.Contains($"{CmpMessage.MaxBytes}", StringComparison.Ordinal));
     }
 }

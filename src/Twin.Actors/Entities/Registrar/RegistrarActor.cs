@@ -73,6 +73,11 @@ public sealed partial class RegistrarActor : EntityActor
         Command<UpstreamAnswered>(OnUpstreamAnswered);
         Command<EstUpstreamAnswered>(OnEstUpstreamAnswered);
         Command<IssueEnrollmentSecret>(IssueSecret);
+        Command<RecordRefusal>(r =>
+        {
+            var reply = ReplyChannel();
+            Decide(r.Who, r.What, RegistrarDecided.Refused, r.Reason, "", [], () => reply(new RefusalRecorded()), r.Failure);
+        });
         Command<RevocationDone>(d => _log.Info("Registrar {0}: certificate {1} revoked (CRL {2}).", Id, d.Serial, d.CrlNumber));
         Command<RevocationRefused>(r => _log.Warning("Registrar {0}: revocation of {1} refused: {2}", Id, r.Serial, r.Reason));
         Command<GetRegistrarStatus>(_ => Sender.Tell(new RegistrarStatus(_settings.Domain, _settings.Mode.ToString(), _state.CertificateDer, _state.ChainDer, _state.Recent)));
