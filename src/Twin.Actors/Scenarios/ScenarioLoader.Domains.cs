@@ -21,7 +21,7 @@ public static partial class ScenarioLoader
         var membership = new Dictionary<EntityId, string>();
         foreach (var item in r.Sequence(node, "topology.domains")?.Children ?? [])
         {
-            var map = r.Mapping(item, "domain", "name", "issuingCa", "signatureSuite", "mode", "upstream", "allowList", "templates", "implicitConfirm", "secretValidity", "members");
+            var map = r.Mapping(item, "domain", "name", "issuingCa", "signatureSuite", "mode", "upstream", "allowList", "templates", "implicitConfirm", "secretValidity", "members", "confirmWaitTime");
             if (map is null) continue;
             var nameNode = r.Required(map, item, "name", "domain");
             var name = r.Text(nameNode, "domain.name");
@@ -37,6 +37,7 @@ public static partial class ScenarioLoader
             var templates = ReadTemplates(r, ScenarioReader.Get(map, "templates"));
             var implicitConfirm = r.Parse<bool>(ScenarioReader.Get(map, "implicitConfirm"), "domain.implicitConfirm", "true or false", t => bool.Parse(t)) ?? true;
             var secretValidity = r.Duration(ScenarioReader.Get(map, "secretValidity"), "domain.secretValidity") ?? TimeSpan.FromDays(7);
+            var confirmWait = r.Duration(ScenarioReader.Get(map, "confirmWaitTime"), "domain.confirmWaitTime") ?? TimeSpan.FromMinutes(15);
             var members = new List<EntityId>();
             foreach (var m in r.Sequence(ScenarioReader.Get(map, "members"), "domain.members")?.Children ?? [])
             {
@@ -56,6 +57,7 @@ public static partial class ScenarioLoader
                 AllowList = allowList,
                 Templates = templates.Count > 0 ? templates : [DomainTemplate.Default],
                 GrantImplicitConfirm = implicitConfirm,
+                ConfirmWaitTime = confirmWait,
                 SecretValidity = secretValidity,
                 Members = members,
             });

@@ -120,7 +120,7 @@ public sealed partial class RegistrarActor
         return new CmpSender(_settings.Subject, protector, _clock.Now.Utc, random);
     }
 
-    private void Refuse(CmpMessage? request, Credential? credential, Refusal refusal, string who, string what, Action<object> reply)
+    private void Refuse(CmpMessage? request, Credential? credential, Refusal refusal, string who, string what, Action<object> reply, bool closes = false)
     {
         byte[] der;
         try
@@ -132,17 +132,17 @@ public sealed partial class RegistrarActor
             // The request's own MAC parameters are unusable: answer unprotected rather than not at all.
             der = CmpReplies.Error(request, new CmpSender(_settings.Subject, null, _clock.Now.Utc, PkiRandom.System), refusal.Failure, $"{refusal.Reason} ({e.Message})");
         }
-        Decide(who, what, RegistrarDecided.Refused, refusal.Reason, request?.Header.TransactionHex ?? "", [], () => reply(new CmpReply(der, true)), refusal.Failure, null);
+        Decide(who, what, RegistrarDecided.Refused, refusal.Reason, request?.Header.TransactionHex ?? "", [], () => reply(new CmpReply(der, true)), refusal.Failure, null, closes);
     }
 
     // Every decision is journaled (with what follows from it) before the requester hears of it.
-    private void Decide(string who, string what, string verdict, string reason, string transaction, IEnumerable<Protocol.ITwinEvent> consequences, Action then, CmpFailure? failure = null, string? reference = null)
+    private void Decide(string who, string what, string verdict, string reason, string transaction, IEnumerable<Protocol.ITwinEvent> consequences, Action then, CmpFailure? failure = null, string? reference = null, bool closes = false)
     {
         var events = new List<Protocol.ITwinEvent>();
         events.AddRange(consequences);
         // One instant for a decision and what follows from it.
         var at = events.Count > 0 ? events[0].At : _clock.Now;
-        var decision = new RegistrarDecided(_run, at, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference };
+        var decision = new RegistrarDecided(_run, at, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference, Closes = closes };
         events.Insert(0, decision);
         var left = events.Count;
         PersistAll(events, e =>

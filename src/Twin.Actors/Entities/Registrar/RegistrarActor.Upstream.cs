@@ -60,7 +60,7 @@ public sealed partial class RegistrarActor
             if (a.Confirming is { } c) _open.Remove(c.Exchange.Transaction);
             else _busy.Remove(a.Exchange.Transaction);
             var x = a.Exchange;
-            Refuse(x.Request, x.Credential, new Refusal(CmpFailure.SystemFailure, $"upstream answer unusable: {e.Message}"), x.Credential.Who, x.Request.BodyName, a.Confirming?.Exchange.Reply ?? x.Reply);
+            Refuse(x.Request, x.Credential, new Refusal(CmpFailure.SystemFailure, $"upstream answer unusable: {e.Message}"), x.Credential.Who, x.Request.BodyName, a.Confirming?.Exchange.Reply ?? x.Reply, closes: a.Confirming is not null);
         }
         finally
         {
@@ -72,7 +72,8 @@ public sealed partial class RegistrarActor
     {
         var x = a.Exchange;
         var asked = a.Confirming is null ? x.Request : null;
-        if (a.Confirming is null)
+        if (a.Confirming is { } answered) _open.Remove(answered.Exchange.Transaction); // whatever the upstream says, the wait is over
+        else
         {
             _busy.Remove(x.Transaction);
             if (x.Credential.Reference is { } r) _reserved.Remove(r);
@@ -92,7 +93,7 @@ public sealed partial class RegistrarActor
         if (problem is not null)
         {
             if (a.Confirming is { } c) _open.Remove(c.Exchange.Transaction);
-            Refuse(request ?? x.Request, x.Credential, new Refusal(CmpFailure.SystemUnavail, problem), x.Credential.Who, (request ?? x.Request).BodyName, x.Reply);
+            Refuse(request ?? x.Request, x.Credential, new Refusal(CmpFailure.SystemUnavail, problem), x.Credential.Who, (request ?? x.Request).BodyName, x.Reply, closes: a.Confirming is not null);
             return;
         }
         var toRequester = CmpForwarding.Reprotect(answer!, SenderFor(x.Request, x.Credential), x.Request.Header.Sender);
@@ -121,12 +122,14 @@ public sealed partial class RegistrarActor
             _open.Remove(confirmed.Exchange.Transaction);
             events.AddRange(Enrolled(x, confirmed.Holder, confirmed.Issued, null));
         }
+        var open = issued is not null && !answer.Header.ImplicitConfirm
+            ? new Open(x, issued, null, answer.Header.SenderNonce ?? [], HolderFor(x.Origin, x.Credential, issued.Subject), 0, true, _clock.Now) : null;
+        if (open is not null) events.Add(Awaiting(open));
         Decide(x.Credential.Who, what, verdict, reason, x.Transaction, events, () =>
         {
-            if (issued is not null && !answer.Header.ImplicitConfirm)
-                AwaitConfirmation(new Open(x, issued, null, answer.Header.SenderNonce ?? [], HolderFor(x.Origin, x.Credential, issued.Subject), 0, true));
+            if (open is not null) AwaitConfirmation(open);
             (a.Confirming?.Exchange.Reply ?? x.Reply)(new CmpReply(toRequester, refused));
-        }, refused && answer.ErrorStatus().Failures is { Count: > 0 } f ? f[0] : null, issued is null ? null : x.Credential.Reference);
+        }, refused && answer.ErrorStatus().Failures is { Count: > 0 } f ? f[0] : null, issued is null ? null : x.Credential.Reference, closes: a.Confirming is not null);
     }
 
     private static Twin.Pki.Keys.PublicKey? RequestedKey(CmpMessage request) => request.BodyType switch

@@ -94,7 +94,11 @@ public sealed partial class RegistrarActor : EntityActor
 
     private void OnRecovered()
     {
-        if (_state.IsReady) LoadKey();
+        if (_state.IsReady)
+        {
+            LoadKey();
+            ReopenConfirmations();
+        }
         else WakeAt(_clock.Now, new EnrollOwn(), "enroll", priority: -5); // after the CAs (-20, -10) at the same instant
         AnnounceStarted();
     }

@@ -43,6 +43,9 @@ public sealed record RegistrarSettings(string Domain, EntityId IssuingCa, KeyAlg
     /// <summary>Devices of the scenario that belong to the domain: they enroll with its registrar over CMP, in process.</summary>
     public IReadOnlyList<EntityId> Members { get; init; } = [];
 
+    /// <summary>How long (simulated) a certificate sent without implicit confirmation waits for certConf; later, it is revoked and the certConf refused (certRevoked).</summary>
+    public TimeSpan ConfirmWaitTime { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Whether an implicit confirmation request is granted (RFC 9483 §4.1.1); otherwise certConf is waited for.</summary>
     public bool GrantImplicitConfirm { get; init; } = true;
 }
