@@ -8,7 +8,7 @@ using Twin.Tests.Support;
 namespace Twin.Host.Tests.Enrollment;
 
 /// <summary>openssl cmp enrolls into the running twin (RFC 4210, RFC 9483) and is refused where it must be.</summary>
-public sealed class CmpOracleTests(CmpTwinFixture twin) : IClassFixture<CmpTwinFixture>
+public sealed partial class CmpOracleTests(CmpTwinFixture twin) : IClassFixture<CmpTwinFixture>
 {
     private const string Recipient = "/CN=Test Issuing CA/O=PlantTrust/C=DE";
 
