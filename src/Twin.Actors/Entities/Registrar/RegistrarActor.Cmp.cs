@@ -144,15 +144,29 @@ public sealed partial class RegistrarActor
         var at = events.Count > 0 ? events[0].At : _clock.Now;
         var decision = new RegistrarDecided(_run, at, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference, Closes = closes };
         events.Insert(0, decision);
+        // The state moves on at once, so the next request is judged against it (a reference spent here is spent for the next one);
+        // the answer waits until the events are stored. PersistAllAsync: the registrar serves the next request while this one is
+        // written, and the journal writes what is pending together (group commit) instead of one request per write.
+        foreach (var e in events) _state = _state.Apply(e);
+        _writing += events.Count;
         var left = events.Count;
-        PersistAll(events, e =>
+        PersistAllAsync(events, _ =>
         {
-            _state = _state.Apply(e);
+            _writing--;
             if (--left > 0) return;
             then();
-            if (LastSequenceNr % SnapshotEvery < events.Count) SaveSnapshot(_state);
+            // Only when nothing is in flight is the state exactly what the journal holds up to LastSequenceNr.
+            if (_writing == 0 && LastSequenceNr - _snapshotAt >= SnapshotEvery)
+            {
+                _snapshotAt = LastSequenceNr;
+                SaveSnapshot(_state);
+            }
         });
     }
+
+    // Events applied to the state and not yet stored; the sequence number of the last snapshot.
+    private int _writing;
+    private long _snapshotAt;
 
     /// <summary>The RFC 4210 name of a failure bit (badPOP, signerNotTrusted, ...).</summary>
     public static string FailureName(CmpFailure failure) => failure switch

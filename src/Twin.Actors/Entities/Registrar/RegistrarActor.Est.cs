@@ -70,7 +70,12 @@ public sealed partial class RegistrarActor
         }
         var holder = HolderFor($"est:{command.Origin}", credential, csr.Subject);
         Work.Begin("registrar-ca"); // until the answer is handled, max mode must not move time
-        _ca.Ask<object>(new IssueFromCsr(holder, csr.GetDer(), template.Profile, template.Lifetime), CaTimeout).PipeTo(Self,
+        // The PKCS#10 signature (the POP) was verified above: the CA certifies the checked key, subject and names without verifying
+        // it again (as for CRMF). Only IP addresses travel solely in a PKCS#10.
+        object issue = csr.RequestedIpAddresses.Count > 0
+            ? new IssueFromCsr(holder, csr.GetDer(), template.Profile, template.Lifetime)
+            : new IssueFromTemplate(holder, csr.Subject, csr.PublicKey.SubjectPublicKeyInfo, csr.RequestedUris, csr.RequestedDnsNames, template.Profile, template.Lifetime);
+        _ca.Ask<object>(issue, CaTimeout).PipeTo(Self,
             success: answer => new EstCaAnswered(command, credential, holder, answer, reply),
             failure: e => new EstCaAnswered(command, credential, holder, new CertificateRefused($"the CA did not answer: {e.Message}"), reply));
     }

@@ -94,6 +94,7 @@ public sealed partial class RegistrarActor : EntityActor
 
     private void OnRecovered()
     {
+        _snapshotAt = LastSequenceNr;
         if (_state.IsReady)
         {
             LoadKey();
@@ -168,7 +169,7 @@ public sealed partial class RegistrarActor : EntityActor
         {
             _state = _state.Apply(e);
             reply(new EnrollmentSecret(_settings.Domain, reference, Encoding.ASCII.GetString(SecretOf(reference))));
-            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
+            if (_writing == 0 && LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
         });
     }
 
