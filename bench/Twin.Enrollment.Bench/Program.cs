@@ -15,11 +15,12 @@ using Twin.Pki.Certificates;
 using Twin.Pki.Est;
 using Twin.Pki.Keys;
 
-// EST /simpleenroll per second over loopback HTTPS (P-256) against a live twin in this process: the load generator keeps
-// C requests in flight on C kept-alive TLS connections, each authenticated with an allow-listed IDevID; every answer is a
-// certificate issued by the twin's issuing CA actor and journaled (SQLite). The peer, measured in the same run just before,
-// is raw issuance: the same CA operation (proof-of-possession check + signing) on pre-made requests, one thread, no HTTP,
-// no actors, no journal.
+// EST /simpleenroll and CMP ir per second over loopback HTTPS (P-256) against a live twin in this process: the load generator
+// keeps C requests in flight on C kept-alive TLS connections, each authenticated with an allow-listed IDevID (the TLS client
+// certificate for EST, the ir's signature for CMP); every answer is a certificate issued by the twin's issuing CA actor and
+// journaled (SQLite). EST goes once to a CA label (the enrollment log decides) and once to operator domain "bench" (its
+// registrar decides, as CMP). The peer, measured in the same run just before, is raw issuance: the same CA operation
+// (proof-of-possession check + signing) on pre-made requests, one thread, no HTTP, no actors, no journal.
 // Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C]
 var seconds = Arg("--seconds", 10);
 var concurrency = Arg("--concurrency", 16);
@@ -55,7 +56,14 @@ var scenario = ScenarioLoader.Load($"""
           parent: ca-root
           subject: CN=Bench Issuing CA
           profile: IssuingCa
-    """, "bench.yaml");
+      domains:
+        - name: bench
+          issuingCa: ca-issuing
+          signatureSuite: EcdsaP256
+          allowList:
+            - manufacturerCa: {manufacturerFile}
+              serialNumber: "BENCH-[0-9]+"
+    """, Path.Combine(folder, "bench.yaml"));
 var options = new TwinOptions
 {
     Urls = "http://127.0.0.1:0",
@@ -121,12 +129,75 @@ Console.WriteLine(FormattableString.Invariant($"backend only (no HTTP/TLS), {con
 await LoadAsync(TimeSpan.FromSeconds(2)); // warm-up: TLS sessions, JIT, the registrar's own certificate
 var (ok, failed, elapsed) = await LoadAsync(TimeSpan.FromSeconds(seconds));
 var rate = ok / elapsed.TotalSeconds;
-Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS, {concurrency} in flight: {ok} issued, {failed} failed in {elapsed.TotalSeconds:0.0} s = {rate:0} /s"));
-Console.WriteLine(FormattableString.Invariant($"EST ÷ raw issuance: {rate / raw:P1}"));
+Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (CA label), {concurrency} in flight: {ok} issued, {failed} failed in {elapsed.TotalSeconds:0.0} s = {rate:0} /s = {rate / raw:P1} of raw"));
+
+// Into operator domain "bench": its registrar judges the client, applies the template, has the CA issue, and journals the decision.
+var registrar = new Twin.Actors.Model.EntityId("registrar.bench");
+var (regOk, regElapsed) = await RegistrarOnlyAsync(TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
+Console.WriteLine(FormattableString.Invariant($"registrar only (EstEnrollRequest, no HTTP/TLS), {concurrency} in flight: {regOk / regElapsed.TotalSeconds:0} /s"));
+await LoadAsync(TimeSpan.FromSeconds(2), "/.well-known/est/bench/simpleenroll");
+var (dOk, dFailed, dElapsed) = await LoadAsync(TimeSpan.FromSeconds(seconds), "/.well-known/est/bench/simpleenroll");
+var domainRate = dOk / dElapsed.TotalSeconds;
+Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (domain registrar), {concurrency} in flight: {dOk} issued, {dFailed} failed in {dElapsed.TotalSeconds:0.0} s = {domainRate:0} /s = {domainRate / raw:P1} of raw"));
+
+// CMP ir signed with the IDevID, implicit confirmation, a fresh key each: pre-made (a transactionID is used once), sent over the same TLS listener.
+var irs = new System.Collections.Concurrent.ConcurrentQueue<byte[]>(MakeIrs(Math.Max(3_000, 600 * seconds)));
+await CmpLoadAsync(TimeSpan.FromSeconds(2));
+var (cOk, cFailed, cElapsed) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds));
+var cmpRate = cOk / cElapsed.TotalSeconds;
+Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar), {concurrency} in flight: {cOk} issued, {cFailed} failed in {cElapsed.TotalSeconds:0.0} s = {cmpRate:0} /s = {cmpRate / raw:P1} of raw"));
 await app.StopAsync();
 return 0;
 
-async Task<(long Ok, long Failed, TimeSpan Elapsed)> LoadAsync(TimeSpan duration)
+async Task<(long Ok, TimeSpan Elapsed)> RegistrarOnlyAsync(TimeSpan duration)
+{
+    long ok = 0, next = 0;
+    var watch = Stopwatch.StartNew();
+    var client = idevid.GetDer();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        while (watch.Elapsed < duration)
+        {
+            var csr = requests[(int)(Interlocked.Increment(ref next) % requests.Count)];
+            var decision = await control.AskEntityAsync<Twin.Actors.Protocol.Commands.EstDecision>(registrar, new Twin.Actors.Protocol.Commands.EstEnrollRequest("simpleenroll", csr.GetDer(), client, "bench"), TimeSpan.FromSeconds(60));
+            if (decision.Granted) Interlocked.Increment(ref ok);
+        }
+    }));
+    return (ok, watch.Elapsed);
+}
+
+List<byte[]> MakeIrs(int count)
+{
+    var now = DateTimeOffset.UtcNow;
+    return Enumerable.Range(0, count).Select(i =>
+    {
+        var random = Twin.Pki.Keys.PkiRandom.System;
+        var from = new Twin.Pki.Cmp.CmpSender(idevid.Subject, Twin.Pki.Cmp.CmpProtector.Signature(idevidKey, idevid, null, random), now, random);
+        return Twin.Pki.Cmp.CmpRequests.CertRequest(Twin.Pki.Cmp.CmpBodyType.Ir, from, "CN=PlantTrust Registrar bench", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), $"CN=cmp-{i:00000}", implicitConfirm: true).Der;
+    }).ToList();
+}
+
+async Task<(long Ok, long Failed, TimeSpan Elapsed)> CmpLoadAsync(TimeSpan duration)
+{
+    long ok = 0, failed = 0;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        while (watch.Elapsed < duration && irs.TryDequeue(out var ir))
+        {
+            using var content = new ByteArrayContent(ir);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pkixcmp");
+            using var response = await http.PostAsync("/.well-known/cmp/p/bench", content);
+            var answer = Twin.Pki.Cmp.CmpMessage.Decode(await response.Content.ReadAsByteArrayAsync());
+            if (answer.BodyType == Twin.Pki.Cmp.CmpBodyType.Ip && answer.CertResponses() is [{ Certificate: not null }]) Interlocked.Increment(ref ok);
+            else Interlocked.Increment(ref failed);
+        }
+    }));
+    if (irs.IsEmpty) Console.WriteLine("(ran out of pre-made ir messages: the CMP rate is for fewer seconds than asked)");
+    return (ok, failed, watch.Elapsed);
+}
+
+async Task<(long Ok, long Failed, TimeSpan Elapsed)> LoadAsync(TimeSpan duration, string path = "/.well-known/est/simpleenroll")
 {
     long ok = 0, failed = 0, next = 0;
     var watch = Stopwatch.StartNew();
@@ -137,7 +208,7 @@ async Task<(long Ok, long Failed, TimeSpan Elapsed)> LoadAsync(TimeSpan duration
             var body = bodies[Interlocked.Increment(ref next) % bodies.Length];
             using var content = new StringContent(body);
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(EstPaths.Pkcs10MediaType);
-            using var response = await http.PostAsync("/.well-known/est/simpleenroll", content);
+            using var response = await http.PostAsync(path, content);
             await response.Content.ReadAsByteArrayAsync();
             if (response.IsSuccessStatusCode) Interlocked.Increment(ref ok);
             else Interlocked.Increment(ref failed);

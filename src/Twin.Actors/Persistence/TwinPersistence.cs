@@ -17,7 +17,10 @@ public static class TwinPersistence
         var connection = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ToString();
         // SQLite has one writer: a single write stream that batches what is pending beats several
         // transactions queueing for the file lock.
-        return SqlHocon(connection, "SQLite.MS", parallelism: 1);
+        // Reads in deferred transactions (Microsoft.Data.Sqlite starts a read-uncommitted transaction with a plain BEGIN; with a private
+        // cache it still reads committed data, WAL gives it a snapshot): otherwise every query of the read side and every recovery
+        // begins IMMEDIATE, takes the write reservation, and the writer and the readers sleep in the busy handler for each other.
+        return SqlHocon(connection, "SQLite.MS", parallelism: 1, readIsolation: "read-uncommitted");
     }
 
     /// <summary>The HOCON for a PostgreSQL server reached with the Npgsql <paramref name="connectionString"/>.</summary>
@@ -32,7 +35,7 @@ public static class TwinPersistence
         return database.Engine == DatabaseEngine.PostgreSql ? PostgreSqlHocon(database.Target) : SqliteHocon(database.Target);
     }
 
-    private static string SqlHocon(string connection, string provider, int parallelism)
+    private static string SqlHocon(string connection, string provider, int parallelism, string readIsolation = "unspecified")
     {
         var quoted = "\"" + connection.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
         return $$"""
@@ -46,6 +49,7 @@ public static class TwinPersistence
                   auto-initialize = on
                   tag-write-mode = TagTable
                   parallelism = {{parallelism}}
+                  read-isolation-level = {{readIsolation}}
                   tagtable-asqueryable-insert-mode = parameterized
                   # A plant of a thousand entities recovers and writes its first events at once: on a
                   # busy machine the queue ahead of one write takes longer than the default 10 s, and
@@ -61,6 +65,7 @@ public static class TwinPersistence
                   class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
                   connection-string = {{quoted}}
                   provider-name = "{{provider}}"
+                  read-isolation-level = {{readIsolation}}
                   auto-initialize = on
                   circuit-breaker { max-failures = 10, call-timeout = 120s, reset-timeout = 30s }
                 }
@@ -72,6 +77,7 @@ public static class TwinPersistence
                 connection-string = {{quoted}}
                 provider-name = "{{provider}}"
                 tag-read-mode = TagTable
+                read-isolation-level = {{readIsolation}}
                 refresh-interval = 100ms
                 max-buffer-size = 200
                 journal-sequence-retrieval.query-delay = 100ms

@@ -48,6 +48,7 @@ public static class EventText
         RegistrarCertified rc => $"registrar of domain {rc.Domain} holds its CMP protection certificate {Certificate.FromDer(rc.CertificateDer).SerialNumber}",
         EnrollmentSecretIssued s => $"handed out one-time reference {s.Reference} to {s.Requester}",
         RegistrarDecided d => $"{d.Verdict} {d.What} from {d.Who}{(d.Failure is null ? "" : $" ({d.Failure})")}: {d.Reason}",
+        ConfirmationAwaited w => $"awaits certConf for certificate {Certificate.FromDer(w.CertificateDer).SerialNumber} in transaction {w.Transaction} ({w.Who})",
         DomainCertificateEnrolled de => Certificate.FromDer(de.CertificateDer) is var c
             ? $"{de.Holder} enrolled in domain {de.Domain} by {de.Via}: certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
         _ => CaLifecycleText.Describe(e) ?? e.GetType().Name,

@@ -111,7 +111,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 (entities, holders) = Install(entities, holders, rc.Entity, EntityKinds.Registrar, rc.At, rc.CertificateDer, withKeyAlgorithm: true);
                 break;
             }
-            case RegistrarDecided or EnrollmentSecretIssued:
+            case RegistrarDecided or EnrollmentSecretIssued or ConfirmationAwaited:
                 entities = Touch(entities, e.Entity, EntityKinds.Registrar, e.At);
                 break;
             case DomainCertificateEnrolled de:

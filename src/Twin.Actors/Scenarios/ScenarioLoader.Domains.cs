@@ -21,7 +21,7 @@ public static partial class ScenarioLoader
         var membership = new Dictionary<EntityId, string>();
         foreach (var item in r.Sequence(node, "topology.domains")?.Children ?? [])
         {
-            var map = r.Mapping(item, "domain", "name", "issuingCa", "signatureSuite", "mode", "upstream", "allowList", "templates", "implicitConfirm", "secretValidity", "members");
+            var map = r.Mapping(item, "domain", "name", "issuingCa", "signatureSuite", "mode", "upstream", "allowList", "templates", "implicitConfirm", "secretValidity", "members", "confirmWaitTime");
             if (map is null) continue;
             var nameNode = r.Required(map, item, "name", "domain");
             var name = r.Text(nameNode, "domain.name");
@@ -32,11 +32,12 @@ public static partial class ScenarioLoader
             var modeText = r.Text(modeNode, "domain.mode") ?? "ca";
             RegistrarMode? mode = modeText.ToLowerInvariant() switch { "ca" => RegistrarMode.Ca, "ra" => RegistrarMode.Ra, _ => null };
             if (mode is null) r.Problem(modeNode!, $"domain.mode: '{modeText}' is not one of ca, ra.");
-            var upstream = ReadUpstream(r, ScenarioReader.Get(map, "upstream"));
+            var upstream = ReadUpstream(r, ScenarioReader.Get(map, "upstream"), file);
             var allowList = ReadAllowList(r, ScenarioReader.Get(map, "allowList"), file);
             var templates = ReadTemplates(r, ScenarioReader.Get(map, "templates"));
             var implicitConfirm = r.Parse<bool>(ScenarioReader.Get(map, "implicitConfirm"), "domain.implicitConfirm", "true or false", t => bool.Parse(t)) ?? true;
             var secretValidity = r.Duration(ScenarioReader.Get(map, "secretValidity"), "domain.secretValidity") ?? TimeSpan.FromDays(7);
+            var confirmWait = r.Duration(ScenarioReader.Get(map, "confirmWaitTime"), "domain.confirmWaitTime") ?? TimeSpan.FromMinutes(15);
             var members = new List<EntityId>();
             foreach (var m in r.Sequence(ScenarioReader.Get(map, "members"), "domain.members")?.Children ?? [])
             {
@@ -56,6 +57,7 @@ public static partial class ScenarioLoader
                 AllowList = allowList,
                 Templates = templates.Count > 0 ? templates : [DomainTemplate.Default],
                 GrantImplicitConfirm = implicitConfirm,
+                ConfirmWaitTime = confirmWait,
                 SecretValidity = secretValidity,
                 Members = members,
             });
@@ -63,9 +65,9 @@ public static partial class ScenarioLoader
         return domains;
     }
 
-    private static UpstreamCa? ReadUpstream(ScenarioReader r, YamlNode? node)
+    private static UpstreamCa? ReadUpstream(ScenarioReader r, YamlNode? node, string file)
     {
-        var map = r.Mapping(node, "domain.upstream", "url", "recipient", "reference", "secret");
+        var map = r.Mapping(node, "domain.upstream", "url", "recipient", "reference", "secret", "certificate");
         if (map is null) return null;
         var urlNode = r.Required(map, node, "url", "domain.upstream");
         var url = r.Text(urlNode, "domain.upstream.url");
@@ -78,8 +80,25 @@ public static partial class ScenarioLoader
             r.Problem(urlNode!, $"domain.upstream.url: '{url}' is not an http(s) URL.");
             return null;
         }
-        return new UpstreamCa(uri, recipient, reference, secret);
+        var certificateNode = ScenarioReader.Get(map, "certificate");
+        byte[]? certificate = null;
+        if (r.Text(certificateNode, "domain.upstream.certificate") is { } pinned)
+        {
+            try
+            {
+                certificate = Certificate.FromPem(PemOrFile(pinned, file)).GetDer();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Twin.Pki.PkiException or ArgumentException)
+            {
+                r.Problem(certificateNode!, $"domain.upstream.certificate: cannot read a certificate from '{(pinned.Length > 60 ? pinned[..60] + "…" : pinned)}': {e.Message}");
+            }
+        }
+        return new UpstreamCa(uri, recipient, reference, secret) { CertificateDer = certificate };
     }
+
+    // Inline PEM, or a PEM file relative to the scenario file.
+    private static string PemOrFile(string text, string file) =>
+        text.Contains("-----BEGIN", StringComparison.Ordinal) ? text : File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", text));
 
     private static List<AllowListEntry> ReadAllowList(ScenarioReader r, YamlNode? node, string file)
     {
@@ -95,9 +114,7 @@ public static partial class ScenarioLoader
             if (ca is null) continue;
             try
             {
-                // Inline PEM, or a PEM file relative to the scenario file.
-                var pem = ca.Contains("-----BEGIN", StringComparison.Ordinal) ? ca : File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", ca));
-                var certificate = Certificate.FromPem(pem);
+                var certificate = Certificate.FromPem(PemOrFile(ca, file));
                 if (!certificate.IsCa) { r.Problem(caNode!, $"allowList.manufacturerCa: {certificate.Subject} is not a CA certificate."); continue; }
                 entries.Add(new AllowListEntry(certificate.GetDer()) { SerialPattern = serial, SanPattern = san });
             }

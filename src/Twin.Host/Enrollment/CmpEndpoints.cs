@@ -30,17 +30,23 @@ public static class CmpEndpoints
 
     private static async Task<IResult> ServeAsync(HttpContext context, string? domain, PlantSpec spec, ITwinControl control)
     {
+        var origin = $"{context.Request.Scheme}:{context.Connection.RemoteIpAddress}";
         if (domain is null || !spec.Registrars.Any(r => r.Settings.Domain == domain))
-            return Results.Problem(domain is null ? "This twin serves no operator domain (topology.domains is empty)." : $"No domain '{domain}' in this run.", statusCode: StatusCodes.Status404NotFound);
+        {
+            var unknown = domain is null ? "This twin serves no operator domain (topology.domains is empty)." : $"No domain '{domain}' in this run.";
+            // No domain, no domain trail: the enrollment log keeps it (when the enrollment endpoints are served).
+            if (context.RequestServices.GetService<IEstBackend>() is { } log)
+                await log.AuditAsync(new EnrollmentAudit("CMP", "p/" + (domain ?? "")[..Math.Min(40, domain?.Length ?? 0)], $"unauthenticated:{origin}", false, unknown));
+            return Results.Problem(unknown, statusCode: StatusCodes.Status404NotFound);
+        }
         var type = context.Request.ContentType?.Split(';')[0].Trim();
         if (!string.Equals(type, MediaType, StringComparison.OrdinalIgnoreCase))
-            return Results.Problem($"Content-Type '{type}': CMP requests are {MediaType} (RFC 6712 §3.4).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return await RefusedAsync(control, domain, origin, $"Content-Type '{type}': CMP requests are {MediaType} (RFC 6712 §3.4).", StatusCodes.Status415UnsupportedMediaType);
         if (context.Request.ContentLength is > CmpMessage.MaxBytes)
-            return Results.Problem($"The request has {context.Request.ContentLength} bytes; at most {CmpMessage.MaxBytes} are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return await RefusedAsync(control, domain, origin, $"The request has {context.Request.ContentLength} bytes; at most {CmpMessage.MaxBytes} are accepted.", StatusCodes.Status413PayloadTooLarge);
         var body = await ReadBoundedAsync(context.Request.Body, CmpMessage.MaxBytes, context.RequestAborted);
         if (body is null)
-            return Results.Problem($"The request is larger than {CmpMessage.MaxBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        var origin = $"{context.Request.Scheme}:{context.Connection.RemoteIpAddress}";
+            return await RefusedAsync(control, domain, origin, $"The request is larger than {CmpMessage.MaxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
         CmpReply reply;
         try
         {
@@ -54,6 +60,20 @@ public static class CmpEndpoints
         return Results.Bytes(reply.Der, MediaType) is var ok && reply.Refused && !Decodes(body)
             ? new StatusResult(StatusCodes.Status400BadRequest, reply.Der)
             : ok;
+    }
+
+    // A refusal decided before the registrar saw the message goes into the domain's audit trail all the same, stored before the answer.
+    private static async Task<IResult> RefusedAsync(ITwinControl control, string domain, string origin, string reason, int status)
+    {
+        try
+        {
+            await control.AskEntityAsync<RefusalRecorded>(RegistrarSettings.EntityIdOf(domain), new RecordRefusal($"unauthenticated:{origin}", "http", reason, CmpFailure.BadRequest), AnswerTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or TaskCanceledException or Akka.Actor.AskTimeoutException)
+        {
+            return Results.Problem($"{reason} (and the registrar of domain '{domain}' did not answer: {e.Message})", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        return Results.Problem(reason, statusCode: status);
     }
 
     private static bool Decodes(byte[] body)

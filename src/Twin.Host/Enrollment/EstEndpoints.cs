@@ -1,4 +1,6 @@
 using Twin.Pki;
+using Twin.Pki.Certificates;
+using Twin.Pki.Cmp;
 using Twin.Pki.Est;
 
 namespace Twin.Host.Enrollment;
@@ -23,23 +25,27 @@ public static class EstEndpoints
         var label = segments.Length == 2 ? segments[0] : null;
         var operation = segments.Length is 1 or 2 ? EstPaths.Parse(segments[^1]) : null;
         var client = EstHttp.ClientCertificate(context);
-        var who = client?.Subject ?? "anonymous";
+        var named = label is not null && EstPaths.IsValidLabel(label) ? backend.FindDomain(label) : null;
         if (operation is not { } op)
         {
-            await EstHttp.RefuseAsync(context, 404, $"'{EstPaths.Prefix}/{path}' names no EST operation (cacerts, simpleenroll, simplereenroll, serverkeygen, csrattrs), optionally after one domain label.");
+            var unknown = $"'{EstPaths.Prefix}/{path}' names no EST operation (cacerts, simpleenroll, simplereenroll, serverkeygen, csrattrs), optionally after one domain label.";
+            // Asked of an operator domain, the refusal belongs in that domain's audit trail.
+            if (named?.Registrar is not null) await RefuseAuditedAsync(context, backend, named, segments[^1][..Math.Min(40, segments[^1].Length)], client, 404, unknown, CmpFailure.BadRequest);
+            else await EstHttp.RefuseAsync(context, 404, unknown);
             return;
         }
         var name = EstPaths.Segment(op);
         if ((label is not null && !EstPaths.IsValidLabel(label)) || backend.FindDomain(label) is not { } domain)
         {
-            await RefuseAuditedAsync(context, backend, name, who, 404, label is null ? "The twin has no CA to serve as the default domain yet." : $"No domain '{label}' in this run.");
+            await RefuseAuditedAsync(context, backend, null, name, client, 404, label is null ? "The twin has no CA to serve as the default domain yet." : $"No domain '{label}' in this run.", CmpFailure.BadRequest);
             return;
         }
         var expected = op is EstOperation.CaCerts or EstOperation.CsrAttrs ? HttpMethods.Get : HttpMethods.Post;
         if (!string.Equals(context.Request.Method, expected, StringComparison.OrdinalIgnoreCase))
         {
             context.Response.Headers.Allow = expected;
-            await EstHttp.RefuseAsync(context, 405, $"/{name} takes {expected}.");
+            if (domain.Registrar is not null) await RefuseAuditedAsync(context, backend, domain, name, client, 405, $"/{name} takes {expected}.", CmpFailure.BadRequest);
+            else await EstHttp.RefuseAsync(context, 405, $"/{name} takes {expected}.");
             return;
         }
         switch (op)
@@ -57,23 +63,28 @@ public static class EstEndpoints
         var authenticated = backend.Authenticate(domain, client);
         if (!authenticated.IsAuthenticated)
         {
-            await RefuseAuditedAsync(context, backend, name, who, 401, authenticated.Refusal ?? "The client is not authenticated.");
+            await RefuseAuditedAsync(context, backend, domain, name, client, 401, authenticated.Refusal ?? "The client is not authenticated.", CmpFailure.SignerNotTrusted);
             return;
         }
         if (!EstHttp.HasMediaType(context, EstPaths.Pkcs10MediaType))
         {
-            await RefuseAuditedAsync(context, backend, name, who, 415, $"/{name} takes {EstPaths.Pkcs10MediaType} (base64 DER), not '{context.Request.ContentType}'.");
+            await RefuseAuditedAsync(context, backend, domain, name, client, 415, $"/{name} takes {EstPaths.Pkcs10MediaType} (base64 DER), not '{context.Request.ContentType}'.", CmpFailure.BadRequest);
             return;
         }
-        if (await EstHttp.ReadBodyAsync(context, EstCodec.MaxBodyBytes) is not { } body) return;
-        Twin.Pki.Certificates.CertificationRequest csr;
+        var (body, tooLarge) = await EstHttp.ReadBoundedAsync(context, EstCodec.MaxBodyBytes);
+        if (body is null)
+        {
+            await RefuseAuditedAsync(context, backend, domain, name, client, 413, tooLarge!, CmpFailure.BadRequest);
+            return;
+        }
+        CertificationRequest csr;
         try
         {
             csr = EstCodec.ReadCsr(body);
         }
         catch (PkiException e)
         {
-            await RefuseAuditedAsync(context, backend, name, who, 400, e.Message);
+            await RefuseAuditedAsync(context, backend, domain, name, client, 400, e.Message, CmpFailure.BadDataFormat);
             return;
         }
         if (op == EstOperation.ServerKeyGen)
@@ -108,9 +119,14 @@ public static class EstEndpoints
         else await EstHttp.RefuseAsync(context, result.Status, result.Message);
     }
 
-    private static async Task RefuseAuditedAsync(HttpContext context, IEstBackend backend, string operation, string client, int status, string reason)
+    // A refusal decided here, before anyone was asked to decide: into the named operator domain's audit trail (who as its registrar
+    // names a requester), else into the enrollment log. Journaled before the client hears of it.
+    private static async Task RefuseAuditedAsync(HttpContext context, IEstBackend backend, EstDomain? domain, string operation, Certificate? client, int status, string reason, CmpFailure failure)
     {
-        await backend.AuditAsync(new EnrollmentAudit("EST", operation, client, false, reason));
+        var audit = domain?.Registrar is { } registrar
+            ? new EnrollmentAudit("EST", operation, client is null ? "unauthenticated:https" : $"cert:{client.Subject}#{client.SerialNumber.Hex}", false, reason) { Registrar = registrar, Failure = failure }
+            : new EnrollmentAudit("EST", operation, client?.Subject ?? "anonymous", false, reason);
+        await backend.AuditAsync(audit);
         await EstHttp.RefuseAsync(context, status, reason);
     }
 }

@@ -9,24 +9,25 @@ internal static class EstHttp
     /// <summary>Reads the request body, refusing (null, with 413 written) when it is larger than <paramref name="limit"/>.</summary>
     internal static async Task<byte[]?> ReadBodyAsync(HttpContext context, int limit)
     {
+        var (body, tooLarge) = await ReadBoundedAsync(context, limit);
+        if (tooLarge is not null) await RefuseAsync(context, 413, tooLarge);
+        return body;
+    }
+
+    /// <summary>Reads the request body, or says why it is too large (nothing written: the caller refuses, and audits).</summary>
+    internal static async Task<(byte[]? Body, string? TooLarge)> ReadBoundedAsync(HttpContext context, int limit)
+    {
         if (context.Request.ContentLength > limit)
-        {
-            await RefuseAsync(context, 413, $"The body has {context.Request.ContentLength} bytes, more than the {limit} accepted.");
-            return null;
-        }
+            return (null, $"The body has {context.Request.ContentLength} bytes, more than the {limit} accepted.");
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int n;
         while ((n = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
         {
-            if (buffer.Length + n > limit)
-            {
-                await RefuseAsync(context, 413, $"The body is larger than the {limit} bytes accepted.");
-                return null;
-            }
+            if (buffer.Length + n > limit) return (null, $"The body is larger than the {limit} bytes accepted.");
             buffer.Write(chunk, 0, n);
         }
-        return buffer.ToArray();
+        return (buffer.ToArray(), null);
     }
 
     /// <summary>The TLS client certificate as a Twin.Pki certificate, or null.</summary>

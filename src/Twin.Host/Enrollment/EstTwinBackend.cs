@@ -25,7 +25,7 @@ namespace Twin.Host.Enrollment;
 /// </summary>
 public sealed partial class EstTwinBackend : IEstBackend, IDisposable
 {
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(40); // above the upstream transport's 30 s (RA mode)
     private readonly Lazy<ITwinControl> _control;
     private readonly IPlantReadModel _model;
     private readonly CrlDistributionPoint _distribution;
@@ -174,7 +174,23 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
     public Task AuditAsync(EnrollmentAudit audit)
     {
         ArgumentNullException.ThrowIfNull(audit);
+        if (audit.Registrar is { } domain) return RecordInDomainAsync(domain, audit);
         return RecordAsync(new EnrollmentDecided(_run, _clock.Now, EnrollmentLogActor.LogId, audit.Protocol, audit.Operation, audit.Client, audit.Granted, audit.Reason));
+    }
+
+    // One decision journal per operator domain: the registrar records the refusal (and stores it before the client hears of it).
+    private async Task RecordInDomainAsync(string domain, EnrollmentAudit audit)
+    {
+        try
+        {
+            await _control.Value.AskEntityAsync<RefusalRecorded>(RegistrarSettings.EntityIdOf(domain),
+                new RecordRefusal(audit.Client, audit.Protocol.ToLowerInvariant() + ":" + audit.Operation, audit.Reason, audit.Failure), AnswerTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or TaskCanceledException or Akka.Actor.AskTimeoutException)
+        {
+            // The registrar is unavailable: the enrollment log keeps the refusal rather than nobody.
+            await RecordAsync(new EnrollmentDecided(_run, _clock.Now, EnrollmentLogActor.LogId, audit.Protocol, audit.Operation, audit.Client, audit.Granted, $"{audit.Reason} (registrar of '{domain}' unavailable)"));
+        }
     }
 
     private async Task<EnrollmentLogActor.Recorded> RecordAsync(params Twin.Actors.Protocol.ITwinEvent[] events)

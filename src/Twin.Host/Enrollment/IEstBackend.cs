@@ -46,7 +46,14 @@ public sealed record EstResult(int Status, string Message, Certificate? Certific
 public sealed record ServerKeyGenResult(EstResult Result, byte[]? Pkcs8, Func<Task> DestroyAsync);
 
 /// <summary>One decision of the enrollment endpoints, for the audit trail.</summary>
-public sealed record EnrollmentAudit(string Protocol, string Operation, string Client, bool Granted, string Reason);
+public sealed record EnrollmentAudit(string Protocol, string Operation, string Client, bool Granted, string Reason)
+{
+    /// <summary>The operator domain the request named: its registrar's audit trail records the refusal instead of the enrollment log.</summary>
+    public string? Registrar { get; init; }
+
+    /// <summary>The PKIFailureInfo that fits a refusal recorded in a registrar's trail.</summary>
+    public Twin.Pki.Cmp.CmpFailure Failure { get; init; } = Twin.Pki.Cmp.CmpFailure.BadRequest;
+}
 
 /// <summary>
 /// What the EST and BRSKI endpoints need from the twin. The endpoints parse and answer HTTP; the backend decides and issues.

@@ -71,10 +71,67 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
         Assert.Equal(["granted", "refused", "refused", "granted"], status.RecentDecisions.Select(d => d.Verdict));
     }
 
-    private static CmpOutgoing Ir(EnrollmentSecret secret, string subject)
+    [Fact] // RFC 9483 §4.1.1: a certificate sent without implicit confirmation waits for certConf, and the wait is journaled
+    public async Task A_certConf_sent_after_a_restart_is_accepted_and_the_certificate_enrolled()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        var ip = await Send(registrar, Ir(secret, "CN=waits", implicitConfirm: false).Der);
+        Assert.False(ip.Header.ImplicitConfirm);
+        var issued = Assert.Single(ip.CertResponses()).Certificate!;
+
+        var revived = await RestartAsync(registrar);
+        var conf = await Send(revived, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
+        Assert.Equal(CmpBodyType.PkiConf, conf.BodyType);
+        Assert.True(conf.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret))); // the secret, derived again from the journaled reference
+        var status = await revived.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
+        Assert.Equal(["granted", "confirmed"], status.RecentDecisions.Select(d => d.Verdict));
+        Assert.Contains(issued.SerialNumber.Hex, status.RecentDecisions[^1].Reason, StringComparison.Ordinal);
+
+        // Confirmed once: the wait is closed in the journal, so a second restart does not reopen it.
+        var again = await RestartAsync(revived);
+        var twice = await Send(again, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
+        Assert.Equal([CmpFailure.BadRequest], twice.ErrorStatus().Failures);
+    }
+
+    [Fact] // a certConf after the domain's confirmWaitTime: the certificate was never confirmed, so it is revoked and the certConf refused
+    public async Task A_certConf_after_the_wait_expired_is_refused_with_certRevoked_and_the_certificate_revoked()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        var ip = await Send(registrar, Ir(secret, "CN=late", implicitConfirm: false).Der);
+        var issued = Assert.Single(ip.CertResponses()).Certificate!;
+        var revived = await RestartAsync(registrar);
+
+        _clockActor.Tell(new RunUntil(T0.Add(Settings.ConfirmWaitTime + TimeSpan.FromMinutes(1))));
+        await Idle();
+        var late = await Send(revived, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
+        Assert.Equal([CmpFailure.CertRevoked], late.ErrorStatus().Failures);
+        Assert.True(late.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret)));
+        await Idle();
+        var crl = _runtime.Distribution.Snapshot().Entries.Select(e => e.Crl).OfType<byte[]>().Select(d => Twin.Pki.Revocation.CertificateRevocationList.FromDer(d)).ToList();
+        Assert.Contains(crl, c => c.Find(issued.SerialNumber) is not null);
+    }
+
+    private async Task<IActorRef> RestartAsync(IActorRef registrar)
+    {
+        Watch(registrar);
+        registrar.Tell(PoisonPill.Instance);
+        ExpectTerminated(registrar);
+        var revived = StartRegistrar();
+        await Idle();
+        return revived;
+    }
+
+    private static CmpSender Mac(EnrollmentSecret secret) =>
+        new("CN=device", CmpProtector.PasswordBasedMac(Encoding.UTF8.GetBytes(secret.Reference), Encoding.ASCII.GetBytes(secret.Secret), PkiRandom.System), T0.Utc, PkiRandom.System);
+
+    private static CmpOutgoing Ir(EnrollmentSecret secret, string subject, bool implicitConfirm = true)
     {
         var from = new CmpSender(subject, CmpProtector.PasswordBasedMac(Encoding.UTF8.GetBytes(secret.Reference), Encoding.ASCII.GetBytes(secret.Secret), PkiRandom.System), T0.Utc, PkiRandom.System);
-        return CmpRequests.CertRequest(CmpBodyType.Ir, from, null, KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), subject, implicitConfirm: true);
+        return CmpRequests.CertRequest(CmpBodyType.Ir, from, null, KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), subject, implicitConfirm: implicitConfirm);
     }
 
     private static async Task<CmpMessage> Send(IActorRef registrar, byte[] der) =>

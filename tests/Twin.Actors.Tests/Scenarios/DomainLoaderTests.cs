@@ -37,7 +37,8 @@ public sealed class DomainLoaderTests
                 - name: plant-b
                   issuingCa: ca-root
                   mode: ra
-                  upstream: { url: "http://127.0.0.1:8080/pkix/", recipient: "CN=Up", reference: "1", secret: "s" }
+                  confirmWaitTime: PT5M
+                  upstream: { url: "http://127.0.0.1:8080/pkix/", recipient: "CN=Up", reference: "1", secret: "s", certificate: maker.pem }
             """);
 
         var scenario = ScenarioLoader.LoadFile(file);
@@ -56,6 +57,9 @@ public sealed class DomainLoaderTests
         Assert.Equal(RegistrarMode.Ra, b.Mode);
         Assert.Equal(new Uri("http://127.0.0.1:8080/pkix/"), b.Upstream!.Url);
         Assert.DoesNotContain("\"s\"", b.Upstream.ToString(), StringComparison.Ordinal); // the secret is withheld from logs
+        Assert.Equal(TimeSpan.FromMinutes(5), b.ConfirmWaitTime);
+        Assert.Equal(TimeSpan.FromMinutes(15), a.ConfirmWaitTime);
+        Assert.Equal(Convert.FromBase64String(string.Concat(File.ReadAllLines(Path.Combine(folder, "maker.pem")).Where(l => !l.StartsWith("-----", StringComparison.Ordinal)))), b.Upstream.CertificateDer);
     }
 
     [Theory]
@@ -66,6 +70,8 @@ public sealed class DomainLoaderTests
     [InlineData("- { name: d, issuingCa: ca-root, templates: [ { name: t, subject: \"CN=(\" } ] }", "template.subject: 'CN=(' is not a regular expression")]
     [InlineData("- { name: d, issuingCa: ca-root, allowList: [ { manufacturerCa: missing.pem } ] }", "allowList.manufacturerCa: cannot read a CA certificate")]
     [InlineData("- { name: d, issuingCa: ca-root, upstream: { url: \"ftp://x\", recipient: CN=u, reference: r, secret: s } }", "domain.upstream.url: 'ftp://x' is not an http(s) URL")]
+    [InlineData("- { name: d, issuingCa: ca-root, mode: ra, upstream: { url: \"http://x/\", recipient: CN=u, reference: r, secret: s, certificate: missing.pem } }", "domain.upstream.certificate: cannot read a certificate from 'missing.pem'")]
+    [InlineData("- { name: d, issuingCa: ca-root, confirmWaitTime: soon }", "domain.confirmWaitTime")]
     public void A_bad_domain_is_refused_with_what_and_where(string domain, string expected)
     {
         var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(Head + "    " + domain + "\n", "bad.yaml"));

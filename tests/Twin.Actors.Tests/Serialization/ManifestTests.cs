@@ -36,6 +36,7 @@ public sealed class ManifestTests
             ["RegistrarDecided"] = "reg.decision.v1",
             ["DomainCertificateEnrolled"] = "reg.enrolled.v1",
             ["RegistrarState"] = "reg.state.v1",
+            ["ConfirmationAwaited"] = "reg.confirmation-awaited.v1",
             ["CaRolledOver"] = "ca.rolled-over.v1",
             ["PreviousKeyCrlPublished"] = "ca.previous-crl-published.v1",
             ["PreviousKeyClosed"] = "ca.previous-key-closed.v1",

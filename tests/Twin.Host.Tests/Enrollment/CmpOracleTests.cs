@@ -8,7 +8,7 @@ using Twin.Tests.Support;
 namespace Twin.Host.Tests.Enrollment;
 
 /// <summary>openssl cmp enrolls into the running twin (RFC 4210, RFC 9483) and is refused where it must be.</summary>
-public sealed class CmpOracleTests(CmpTwinFixture twin) : IClassFixture<CmpTwinFixture>
+public sealed partial class CmpOracleTests(CmpTwinFixture twin) : IClassFixture<CmpTwinFixture>
 {
     private const string Recipient = "/CN=Test Issuing CA/O=PlantTrust/C=DE";
 
@@ -214,6 +214,17 @@ public sealed class CmpOracleTests(CmpTwinFixture twin) : IClassFixture<CmpTwinF
             "-newkey", twin.File("upstream-ee.key"), "-subject", "/CN=upstream-device", "-certout", twin.File("via-ra-2.pem"), "-unprotected_errors");
         Assert.NotEqual(0, wrong.ExitCode);
         Assert.Contains("PKIFailureInfo: signerNotTrusted", wrong.All, StringComparison.Ordinal); // the reference was spent by the first ir
+
+        // The RA vouches for the key whose POP it checked: the mock's fixed certificate certifies another key, so it is not relayed.
+        var (reference2, secret2) = await twin.OtpAsync("upstream");
+        var other = await twin.NewKeyAsync("upstream-other.key");
+        var mismatch = await twin.CmpAsync("upstream", "-cmd", "ir", "-ref", reference2, "-secret", $"pass:{secret2}", "-recipient", "/CN=Upstream Mock CA",
+            "-newkey", other, "-subject", "/CN=upstream-device", "-certout", twin.File("via-ra-3.pem"));
+        Assert.NotEqual(0, mismatch.ExitCode);
+        Assert.Contains("PKIFailureInfo: badCertTemplate", mismatch.All, StringComparison.Ordinal);
+        Assert.False(File.Exists(twin.File("via-ra-3.pem")));
+        Assert.Contains(await twin.AuditAsync("upstream"), d => d.GetProperty("what").GetString() == "ir" && d.GetProperty("verdict").GetString() == "refused"
+            && d.GetProperty("failure").GetString() == "badCertTemplate" && d.GetProperty("reason").GetString()!.Contains("certifies public key", StringComparison.Ordinal));
     }
 
     [Fact] // RFC 9483 §3.5: a transactionID must not be reused
@@ -256,5 +267,8 @@ public sealed class CmpOracleTests(CmpTwinFixture twin) : IClassFixture<CmpTwinF
 
         var audit = await twin.AuditAsync("plant");
         Assert.Contains(audit, d => d.GetProperty("what").GetString() == "malformed" && d.GetProperty("failure").GetString() == "badDataFormat");
+        // Refused by the endpoint before the registrar saw a message, and still in the domain's trail.
+        Assert.Contains(audit, d => d.GetProperty("what").GetString() == "http" && d.GetProperty("verdict").GetString() == "refused" && d.GetProperty("reason").GetString()!.Contains("Content-Type", StringComparison.Ordinal));
+        Assert.Contains(audit, d => d.GetProperty("what").GetString() == "http" && d.GetProperty("reason").GetString()!.Contains($"{CmpMessage.MaxBytes}", StringComparison.Ordinal));
     }
 }

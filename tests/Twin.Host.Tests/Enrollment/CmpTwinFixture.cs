@@ -37,6 +37,9 @@ public sealed class CmpTwinFixture : IAsyncLifetime
     public string RootPem { get; private set; } = "";
     public string Epoch { get; private set; } = "";
 
+    /// <summary>The running twin's services (its actor system, for tests that kill an entity).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     /// <summary>Path of a file in the fixture's folder.</summary>
     public string File(string name) => Path.Combine(Folder, name);
 

@@ -70,6 +70,42 @@ public sealed class DomainEnrollmentTests(EnrollmentHost host)
         Assert.Contains(await host.AuditAsync("line"), d => d.GetProperty("what").GetString() == "est:simpleenroll" && d.GetProperty("who").GetString()!.StartsWith("unauthenticated:", StringComparison.Ordinal));
     }
 
+    [Fact] // refusals the endpoints decide before the registrar is asked still land in the domain's one decision journal
+    public async Task Refusals_decided_before_the_registrar_is_asked_are_in_the_domain_audit_trail()
+    {
+        var (_, csr) = await host.OpenSslCsrAsync("/CN=line-early-refusals");
+        var wrongType = await host.CurlAsync("/.well-known/est/line/simpleenroll", host.Allowed.Cert, host.Allowed.Key, csr, "text/plain");
+        Assert.True(wrongType.Status == 415, wrongType.Curl.All);
+
+        var garbage = RepoPaths.WriteText(host.Folder, "not-base64.txt", "this is %%% not base64 at all");
+        var malformed = await host.CurlAsync("/.well-known/est/line/simpleenroll", host.Allowed.Cert, host.Allowed.Key, garbage, EstPaths.Pkcs10MediaType);
+        Assert.True(malformed.Status == 400, malformed.Curl.All);
+        var notDer = RepoPaths.WriteText(host.Folder, "not-der.b64", Convert.ToBase64String("not a PKCS#10 request"u8.ToArray()));
+        var badDer = await host.CurlAsync("/.well-known/est/line/simpleenroll", host.Allowed.Cert, host.Allowed.Key, notDer, EstPaths.Pkcs10MediaType);
+        Assert.True(badDer.Status == 400, badDer.Curl.All);
+
+        var big = Path.Combine(host.Folder, "oversized.b64");
+        await File.WriteAllTextAsync(big, new string('A', EstCodec.MaxBodyBytes + 4096));
+        var oversized = await host.CurlAsync("/.well-known/est/line/simpleenroll", host.Allowed.Cert, host.Allowed.Key, big, EstPaths.Pkcs10MediaType);
+        Assert.True(oversized.Status == 413, oversized.Curl.All);
+
+        var unknown = await host.CurlAsync("/.well-known/est/line/enrollme", host.Allowed.Cert, host.Allowed.Key);
+        Assert.True(unknown.Status == 404, unknown.Curl.All);
+
+        var audit = await host.AuditAsync("line");
+        bool Refused(string what, string failure, string because) => audit.Any(d => d.GetProperty("what").GetString() == what && d.GetProperty("verdict").GetString() == "refused"
+            && d.GetProperty("failure").GetString() == failure && d.GetProperty("reason").GetString()!.Contains(because, StringComparison.Ordinal)
+            && d.GetProperty("who").GetString()!.StartsWith("cert:", StringComparison.Ordinal) && d.GetProperty("who").GetString()!.Contains("JADA-0001", StringComparison.Ordinal));
+        Assert.True(Refused("est:simpleenroll", "badRequest", "text/plain"), "wrong media type not in the domain trail");
+        Assert.True(Refused("est:simpleenroll", "badDataFormat", "base64"), "malformed base64 not in the domain trail");
+        Assert.True(Refused("est:simpleenroll", "badDataFormat", "malformed DER"), "malformed DER not in the domain trail");
+        Assert.True(Refused("est:simpleenroll", "badRequest", $"{EstCodec.MaxBodyBytes}"), "oversized body not in the domain trail");
+        Assert.True(Refused("est:enrollme", "badRequest", "names no EST operation"), "unknown operation not in the domain trail");
+        // ... and not a second time in the general enrollment log: one decision journal per domain.
+        var events = await host.EventsAsync();
+        Assert.DoesNotContain(events, e => e.GetProperty("kind").GetString() == "enroll.decided" && e.GetProperty("summary").GetString()!.Contains("text/plain", StringComparison.Ordinal));
+    }
+
     [Fact] // RFC 6712 over TLS, RFC 9483 §4.1.5: openssl cmp ir with a one-time secret from the API, trusting only the twin's root for TLS
     public async Task Openssl_cmp_ir_over_the_enrollment_TLS_listener_enrolls_with_a_one_time_secret()
     {

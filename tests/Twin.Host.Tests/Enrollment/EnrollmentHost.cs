@@ -21,7 +21,8 @@ namespace Twin.Host.Tests.Enrollment;
 /// a manufacturer with its MASA, IDevIDs (one allow-listed, one not) and a foreign CA made by openssl — shared by the EST and BRSKI tests.
 /// The run's simulated clock starts at wall-clock now and runs at speed 1, so certificates the twin issues are valid for curl too.
 /// One operator domain, "line" (CA mode under the issuing CA, allow-listing the manufacturer's JADA-* IDevIDs), has a registrar:
-/// EST into it is decided there, and CMP to it is served on the same TLS listener.
+/// EST into it is decided there, and CMP to it is served on the same TLS listener. Domain "remote" is in RA mode: EST into it goes
+/// upstream as CMP to openssl's mock server.
 /// </summary>
 public sealed class EnrollmentHost : IAsyncLifetime
 {
@@ -64,6 +65,10 @@ public sealed class EnrollmentHost : IAsyncLifetime
         NotAllowed = Idevid(mfg, "OTHER-0009", wall);
         Revocable = Idevid(mfg, "JADA-0099", wall);
 
+        // The RA-mode domain's upstream: openssl's mock CMP server, started once the twin's root (its trust anchor) exists.
+        var mockPort = UpstreamMock.FreePort();
+        var upstreamCa = await UpstreamMock.MakeAsync(Folder);
+
         var start = new DateTimeOffset(wall.Year, wall.Month, wall.Day, wall.Hour, wall.Minute, wall.Second, TimeSpan.Zero).AddSeconds(-1);
         const string jadaSerials = "JADA-[0-9]{4}";
         var yaml = $"""
@@ -92,6 +97,18 @@ public sealed class EnrollmentHost : IAsyncLifetime
                   allowList:
                     - manufacturerCa: {ManufacturerPem}
                       serialNumber: "{jadaSerials}"
+                - name: remote
+                  issuingCa: ca-issuing
+                  mode: ra
+                  allowList:
+                    - manufacturerCa: {ManufacturerPem}
+                      serialNumber: "{jadaSerials}"
+                  upstream:
+                    url: http://127.0.0.1:{mockPort}/pkix/
+                    recipient: CN=Upstream Mock CA
+                    reference: "4711"
+                    secret: {UpstreamMock.Secret}
+                    certificate: {upstreamCa}
             """;
         var scenario = ScenarioLoader.Load(yaml, "enrollment.yaml");
         var options = new TwinOptions
@@ -122,11 +139,16 @@ public sealed class EnrollmentHost : IAsyncLifetime
         await WaitForAsync(model, s => s.Entities.TryGetValue("ca-issuing", out var ca) && ca.Current is not null);
         var root = await Api.GetFromJsonAsync<JsonElement>("/api/entities/ca-root");
         RootPem = RepoPaths.WriteText(Folder, "root.pem", root.GetProperty("certificates")[0].GetProperty("pem").GetString()!);
+        Upstream = UpstreamMock.Start(Folder, mockPort, RootPem);
     }
+
+    /// <summary>openssl's mock CMP server, the upstream CA of domain "remote"; it always answers with <see cref="UpstreamMock.DeviceCert"/>.</summary>
+    public UpstreamMock Upstream { get; private set; } = null!;
 
     public async Task DisposeAsync()
     {
         Api?.Dispose();
+        if (Upstream is not null) await Upstream.DisposeAsync();
         if (_app is not null)
         {
             await _app.StopAsync();

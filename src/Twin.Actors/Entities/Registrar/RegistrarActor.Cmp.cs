@@ -120,7 +120,7 @@ public sealed partial class RegistrarActor
         return new CmpSender(_settings.Subject, protector, _clock.Now.Utc, random);
     }
 
-    private void Refuse(CmpMessage? request, Credential? credential, Refusal refusal, string who, string what, Action<object> reply)
+    private void Refuse(CmpMessage? request, Credential? credential, Refusal refusal, string who, string what, Action<object> reply, bool closes = false)
     {
         byte[] der;
         try
@@ -132,27 +132,41 @@ public sealed partial class RegistrarActor
             // The request's own MAC parameters are unusable: answer unprotected rather than not at all.
             der = CmpReplies.Error(request, new CmpSender(_settings.Subject, null, _clock.Now.Utc, PkiRandom.System), refusal.Failure, $"{refusal.Reason} ({e.Message})");
         }
-        Decide(who, what, RegistrarDecided.Refused, refusal.Reason, request?.Header.TransactionHex ?? "", [], () => reply(new CmpReply(der, true)), refusal.Failure, null);
+        Decide(who, what, RegistrarDecided.Refused, refusal.Reason, request?.Header.TransactionHex ?? "", [], () => reply(new CmpReply(der, true)), refusal.Failure, null, closes);
     }
 
     // Every decision is journaled (with what follows from it) before the requester hears of it.
-    private void Decide(string who, string what, string verdict, string reason, string transaction, IEnumerable<Protocol.ITwinEvent> consequences, Action then, CmpFailure? failure = null, string? reference = null)
+    private void Decide(string who, string what, string verdict, string reason, string transaction, IEnumerable<Protocol.ITwinEvent> consequences, Action then, CmpFailure? failure = null, string? reference = null, bool closes = false)
     {
         var events = new List<Protocol.ITwinEvent>();
         events.AddRange(consequences);
         // One instant for a decision and what follows from it.
         var at = events.Count > 0 ? events[0].At : _clock.Now;
-        var decision = new RegistrarDecided(_run, at, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference };
+        var decision = new RegistrarDecided(_run, at, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference, Closes = closes };
         events.Insert(0, decision);
+        // The state moves on at once, so the next request is judged against it (a reference spent here is spent for the next one);
+        // the answer waits until the events are stored. PersistAllAsync: the registrar serves the next request while this one is
+        // written, and the journal writes what is pending together (group commit) instead of one request per write.
+        foreach (var e in events) _state = _state.Apply(e);
+        _writing += events.Count;
         var left = events.Count;
-        PersistAll(events, e =>
+        PersistAllAsync(events, _ =>
         {
-            _state = _state.Apply(e);
+            _writing--;
             if (--left > 0) return;
             then();
-            if (LastSequenceNr % SnapshotEvery < events.Count) SaveSnapshot(_state);
+            // Only when nothing is in flight is the state exactly what the journal holds up to LastSequenceNr.
+            if (_writing == 0 && LastSequenceNr - _snapshotAt >= SnapshotEvery)
+            {
+                _snapshotAt = LastSequenceNr;
+                SaveSnapshot(_state);
+            }
         });
     }
+
+    // Events applied to the state and not yet stored; the sequence number of the last snapshot.
+    private int _writing;
+    private long _snapshotAt;
 
     /// <summary>The RFC 4210 name of a failure bit (badPOP, signerNotTrusted, ...).</summary>
     public static string FailureName(CmpFailure failure) => failure switch

@@ -1,3 +1,4 @@
+using Twin.Actors.Clock;
 using Twin.Actors.Model;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Protocol.Events;
@@ -9,7 +10,8 @@ namespace Twin.Actors.Entities.Registrar;
 public sealed partial class RegistrarActor
 {
     // A certificate sent and not yet confirmed (RFC 9483 §4.1.1: certConf, then pkiConf), by transactionID.
-    private sealed record Open(Exchange Exchange, Certificate Issued, byte[]? IssuerDer, byte[] OurNonce, EntityId Holder, int CertReqId, bool FromUpstream);
+    // Journaled as ConfirmationAwaited when sent, so a restarted registrar still accepts the certConf (RegistrarActor.Confirmations.cs).
+    private sealed record Open(Exchange Exchange, Certificate Issued, byte[]? IssuerDer, byte[] OurNonce, EntityId Holder, int CertReqId, bool FromUpstream, SimInstant Since);
 
     // Certificates sent and not confirmed yet, bounded: a requester that never confirms cannot fill the registrar's memory.
     private const int MaxOpen = 10_000;
@@ -86,11 +88,11 @@ public sealed partial class RegistrarActor
         var caPubs = x.Credential.Kind == CredentialKind.Secret ? _state.ChainDer.Select(d => Certificate.FromDer(d)).Where(c => c.IsSelfSigned).ToList() : [];
         var der = CmpReplies.Certificate(m, SenderFor(m, x.Credential), 0, issued, caPubs, implicitConfirm, _state.ChainDer.Select(d => Certificate.FromDer(d)));
         var reason = $"{CmpMessage.NameOf(CmpReplies.ResponseTo(m.BodyType))} with certificate {issued.SerialNumber.Hex} for '{issued.Subject}' (holder {holder}){(implicitConfirm ? ", implicitly confirmed" : ", awaiting certConf")}";
-        var consequences = implicitConfirm ? Enrolled(x, holder, issued, granted.IssuerCertificateDer) : [];
+        var open = implicitConfirm ? null : new Open(x, issued, granted.IssuerCertificateDer, CmpMessage.Decode(der).Header.SenderNonce!, holder, 0, false, _clock.Now);
+        var consequences = open is null ? Enrolled(x, holder, issued, granted.IssuerCertificateDer) : [Awaiting(open)];
         Decide(x.Credential.Who, m.BodyName, RegistrarDecided.Granted, reason, x.Transaction, consequences, () =>
         {
-            if (!implicitConfirm)
-                AwaitConfirmation(new Open(x, issued, granted.IssuerCertificateDer, CmpMessage.Decode(der).Header.SenderNonce!, holder, 0, false));
+            if (open is not null) AwaitConfirmation(open);
             x.Reply(new CmpReply(der, false));
         }, reference: x.Credential.Reference);
         return true;
@@ -124,6 +126,7 @@ public sealed partial class RegistrarActor
             Refuse(m, x.Credential, new Refusal(CmpFailure.BadRecipientNonce, "recipNonce is not the senderNonce of the response it confirms."), x.Credential.Who, m.BodyName, reply);
             return;
         }
+        if (Expired(m, open, reply)) return;
         if (open.FromUpstream)
         {
             ForwardConfirmation(m, open, reply);
@@ -140,12 +143,12 @@ public sealed partial class RegistrarActor
         if (status.Accepted)
         {
             Decide(x.Credential.Who, m.BodyName, RegistrarDecided.Confirmed, $"certificate {open.Issued.SerialNumber.Hex} confirmed; {open.Holder} holds it", m.Header.TransactionHex,
-                Enrolled(x, open.Holder, open.Issued, open.IssuerDer), () => reply(new CmpReply(der, false)));
+                Enrolled(x, open.Holder, open.Issued, open.IssuerDer), () => reply(new CmpReply(der, false)), closes: true);
             return;
         }
         // A certificate the requester rejects must not stay valid: the CA revokes it (RFC 9483 §4.1.1).
         Decide(x.Credential.Who, m.BodyName, RegistrarDecided.Rejected, $"the requester rejected certificate {open.Issued.SerialNumber.Hex}: {status.Reason ?? "no reason given"}; revoking it", m.Header.TransactionHex,
-            [], () => reply(new CmpReply(der, false)));
+            [], () => reply(new CmpReply(der, false)), closes: true);
         _ca.Tell(new RevokeCertificate(open.Issued.SerialNumber.Hex, Twin.Pki.Revocation.RevocationReason.CessationOfOperation, Id.Value), Self);
     }
 }

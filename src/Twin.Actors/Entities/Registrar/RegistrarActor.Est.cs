@@ -13,7 +13,7 @@ public sealed partial class RegistrarActor
     // The CA's answer to an EST issuance: who asked, how to answer them.
     private sealed record EstCaAnswered(EstEnrollRequest Request, Credential Credential, EntityId Holder, object Answer, Action<object> Reply);
 
-    // EST into an operator domain: the same client judgement, template and issuing CA as CMP, and the same audit trail.
+    // EST into an operator domain: the same client judgement, template and issuing CA as CMP (or, in RA mode, the upstream), and the same audit trail.
     private void HandleEst(EstEnrollRequest command)
     {
         if (!_state.IsReady)
@@ -24,11 +24,6 @@ public sealed partial class RegistrarActor
         var reply = ReplyChannel();
         var what = "est:" + command.Operation;
         var who = $"unauthenticated:{command.Origin}";
-        if (_settings.Mode == RegistrarMode.Ra)
-        {
-            RefuseEst(who, what, 501, $"domain '{_settings.Domain}' is in RA mode; EST into it is not forwarded upstream (use CMP).", CmpFailure.SystemUnavail, reply);
-            return;
-        }
         if (command.ClientCertificateDer is null)
         {
             RefuseEst(who, what, 401, "no TLS client certificate was presented (RFC 7030 §3.3.2).", CmpFailure.SignerNotTrusted, reply);
@@ -68,9 +63,19 @@ public sealed partial class RegistrarActor
             RefuseEst(credential.Who, what, 400, bad.Reason, bad.Failure, reply);
             return;
         }
+        if (_settings.Mode == RegistrarMode.Ra)
+        {
+            ForwardEst(command, credential, csr, reply); // EST in, CMP out
+            return;
+        }
         var holder = HolderFor($"est:{command.Origin}", credential, csr.Subject);
         Work.Begin("registrar-ca"); // until the answer is handled, max mode must not move time
-        _ca.Ask<object>(new IssueFromCsr(holder, csr.GetDer(), template.Profile, template.Lifetime), CaTimeout).PipeTo(Self,
+        // The PKCS#10 signature (the POP) was verified above: the CA certifies the checked key, subject and names without verifying
+        // it again (as for CRMF). Only IP addresses travel solely in a PKCS#10.
+        object issue = csr.RequestedIpAddresses.Count > 0
+            ? new IssueFromCsr(holder, csr.GetDer(), template.Profile, template.Lifetime)
+            : new IssueFromTemplate(holder, csr.Subject, csr.PublicKey.SubjectPublicKeyInfo, csr.RequestedUris, csr.RequestedDnsNames, template.Profile, template.Lifetime);
+        _ca.Ask<object>(issue, CaTimeout).PipeTo(Self,
             success: answer => new EstCaAnswered(command, credential, holder, answer, reply),
             failure: e => new EstCaAnswered(command, credential, holder, new CertificateRefused($"the CA did not answer: {e.Message}"), reply));
     }

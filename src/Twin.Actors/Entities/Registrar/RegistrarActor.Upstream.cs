@@ -1,4 +1,5 @@
 using System.Text;
+using Akka.Event;
 using Akka.Actor;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Protocol.Events;
@@ -59,7 +60,7 @@ public sealed partial class RegistrarActor
             if (a.Confirming is { } c) _open.Remove(c.Exchange.Transaction);
             else _busy.Remove(a.Exchange.Transaction);
             var x = a.Exchange;
-            Refuse(x.Request, x.Credential, new Refusal(CmpFailure.SystemFailure, $"upstream answer unusable: {e.Message}"), x.Credential.Who, x.Request.BodyName, a.Confirming?.Exchange.Reply ?? x.Reply);
+            Refuse(x.Request, x.Credential, new Refusal(CmpFailure.SystemFailure, $"upstream answer unusable: {e.Message}"), x.Credential.Who, x.Request.BodyName, a.Confirming?.Exchange.Reply ?? x.Reply, closes: a.Confirming is not null);
         }
         finally
         {
@@ -71,7 +72,8 @@ public sealed partial class RegistrarActor
     {
         var x = a.Exchange;
         var asked = a.Confirming is null ? x.Request : null;
-        if (a.Confirming is null)
+        if (a.Confirming is { } answered) _open.Remove(answered.Exchange.Transaction); // whatever the upstream says, the wait is over
+        else
         {
             _busy.Remove(x.Transaction);
             if (x.Credential.Reference is { } r) _reserved.Remove(r);
@@ -83,15 +85,15 @@ public sealed partial class RegistrarActor
             try { answer = CmpMessage.Decode(a.Der!); }
             catch (CmpException e) { problem = $"upstream answer malformed: {e.Message}"; }
         }
-        if (answer is not null && !(answer.Protection == CmpProtectionKind.Mac && answer.VerifyMac(Encoding.UTF8.GetBytes(_settings.Upstream!.Secret))))
-            problem = "upstream answer is not MAC-protected with the shared secret";
+        if (answer is not null && problem is null && UpstreamProtectionProblem(answer) is { } unprotected)
+            problem = $"upstream answer refused: {unprotected}";
         if (answer is not null && problem is null && !(answer.Header.TransactionId ?? []).AsSpan().SequenceEqual(x.Request.Header.TransactionId))
             problem = "upstream answer belongs to another transaction";
         var request = a.Confirming is null ? x.Request : null;
         if (problem is not null)
         {
             if (a.Confirming is { } c) _open.Remove(c.Exchange.Transaction);
-            Refuse(request ?? x.Request, x.Credential, new Refusal(CmpFailure.SystemUnavail, problem), x.Credential.Who, (request ?? x.Request).BodyName, x.Reply);
+            Refuse(request ?? x.Request, x.Credential, new Refusal(CmpFailure.SystemUnavail, problem), x.Credential.Who, (request ?? x.Request).BodyName, x.Reply, closes: a.Confirming is not null);
             return;
         }
         var toRequester = CmpForwarding.Reprotect(answer!, SenderFor(x.Request, x.Credential), x.Request.Header.Sender);
@@ -104,6 +106,15 @@ public sealed partial class RegistrarActor
         if (!refused && answer.BodyType is CmpBodyType.Ip or CmpBodyType.Cp or CmpBodyType.Kup && answer.CertResponses() is [{ Certificate: { } cert }])
         {
             issued = cert;
+            // The RA vouches for the key it checked (POP): a certificate for another key must not reach the requester.
+            if (RequestedKey(x.Request) is { } wanted && !cert.PublicKey.Equals(wanted))
+            {
+                if (!answer.Header.ImplicitConfirm) RejectUpstream(answer, cert);
+                Refuse(x.Request, x.Credential, new Refusal(CmpFailure.BadCertTemplate,
+                    $"the upstream certificate {cert.SerialNumber.Hex} ('{cert.Subject}') certifies public key {cert.PublicKey.Fingerprint}, not the requested {wanted.Fingerprint}; not relayed"),
+                    x.Credential.Who, x.Request.BodyName, x.Reply);
+                return;
+            }
             if (answer.Header.ImplicitConfirm) events.AddRange(Enrolled(x, HolderFor(x.Origin, x.Credential, cert.Subject), cert, null));
         }
         if (a.Confirming is { } confirmed && answer.BodyType == CmpBodyType.PkiConf)
@@ -111,12 +122,34 @@ public sealed partial class RegistrarActor
             _open.Remove(confirmed.Exchange.Transaction);
             events.AddRange(Enrolled(x, confirmed.Holder, confirmed.Issued, null));
         }
+        var open = issued is not null && !answer.Header.ImplicitConfirm
+            ? new Open(x, issued, null, answer.Header.SenderNonce ?? [], HolderFor(x.Origin, x.Credential, issued.Subject), 0, true, _clock.Now) : null;
+        if (open is not null) events.Add(Awaiting(open));
         Decide(x.Credential.Who, what, verdict, reason, x.Transaction, events, () =>
         {
-            if (issued is not null && !answer.Header.ImplicitConfirm)
-                AwaitConfirmation(new Open(x, issued, null, answer.Header.SenderNonce ?? [], HolderFor(x.Origin, x.Credential, issued.Subject), 0, true));
+            if (open is not null) AwaitConfirmation(open);
             (a.Confirming?.Exchange.Reply ?? x.Reply)(new CmpReply(toRequester, refused));
-        }, refused && answer.ErrorStatus().Failures is { Count: > 0 } f ? f[0] : null, issued is null ? null : x.Credential.Reference);
+        }, refused && answer.ErrorStatus().Failures is { Count: > 0 } f ? f[0] : null, issued is null ? null : x.Credential.Reference, closes: a.Confirming is not null);
+    }
+
+    private static Twin.Pki.Keys.PublicKey? RequestedKey(CmpMessage request) => request.BodyType switch
+    {
+        CmpBodyType.P10cr => request.P10Request().PublicKey,
+        CmpBodyType.Ir or CmpBodyType.Cr or CmpBodyType.Kur when request.CertRequests() is [var only] => only.PublicKey,
+        _ => null,
+    };
+
+    // Tells the upstream the certificate is not accepted (certConf with status rejection), so it does not stay valid there.
+    // Nobody waits for the pkiConf: the requester has its refusal already.
+    private void RejectUpstream(CmpMessage answer, Certificate issued)
+    {
+        var upstream = _settings.Upstream!;
+        var random = _entropy.For(Id, "upstream-reject", answer.Header.TransactionHex);
+        var protector = CmpProtector.PasswordBasedMac(Encoding.UTF8.GetBytes(upstream.Reference), Encoding.UTF8.GetBytes(upstream.Secret), random, mac: CmpMacAlgorithm.HmacSha256);
+        var certConf = CmpRequests.CertConf(new CmpSender(_settings.Subject, protector, _clock.Now.Utc, random), answer, issued, 0, "public key differs from the request");
+        var log = _log;
+        _transport.ExchangeAsync(upstream.Url, certConf.Der, CancellationToken.None).ContinueWith(
+            t => { if (t.Exception is { } e) log.Warning("Registrar: rejecting certConf to {0} failed: {1}", upstream.Url, e.GetBaseException().Message); }, TaskScheduler.Default);
     }
 
     // The requester's certConf goes upstream too; the upstream's pkiConf comes back re-protected.

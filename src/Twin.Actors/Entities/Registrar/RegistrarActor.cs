@@ -19,7 +19,7 @@ namespace Twin.Actors.Entities.Registrar;
 /// domain, issues through the domain's CA in the twin (CA mode) or forwards upstream (RA mode), hands
 /// out one-time secrets and journals every decision. Its own CMP protection certificate comes from
 /// the domain's CA at first start. Partial files: <c>.Cmp</c> (dispatch and refusals), <c>.Enrollment</c>,
-/// <c>.Services</c> (rr, genm), <c>.Upstream</c> (RA mode), <c>.Est</c> (EST enrollments into the domain).
+/// <c>.Services</c> (rr, genm), <c>.Upstream</c> (RA mode), <c>.Est</c> (EST enrollments into the domain), <c>.EstUpstream</c> (EST in, CMP out).
 /// </summary>
 public sealed partial class RegistrarActor : EntityActor
 {
@@ -71,7 +71,13 @@ public sealed partial class RegistrarActor : EntityActor
         Command<EstCaAnswered>(OnEstCaAnswered);
         Command<CaAnswered>(OnCaAnswered);
         Command<UpstreamAnswered>(OnUpstreamAnswered);
+        Command<EstUpstreamAnswered>(OnEstUpstreamAnswered);
         Command<IssueEnrollmentSecret>(IssueSecret);
+        Command<RecordRefusal>(r =>
+        {
+            var reply = ReplyChannel();
+            Decide(r.Who, r.What, RegistrarDecided.Refused, r.Reason, "", [], () => reply(new RefusalRecorded()), r.Failure);
+        });
         Command<RevocationDone>(d => _log.Info("Registrar {0}: certificate {1} revoked (CRL {2}).", Id, d.Serial, d.CrlNumber));
         Command<RevocationRefused>(r => _log.Warning("Registrar {0}: revocation of {1} refused: {2}", Id, r.Serial, r.Reason));
         Command<GetRegistrarStatus>(_ => Sender.Tell(new RegistrarStatus(_settings.Domain, _settings.Mode.ToString(), _state.CertificateDer, _state.ChainDer, _state.Recent)));
@@ -88,7 +94,12 @@ public sealed partial class RegistrarActor : EntityActor
 
     private void OnRecovered()
     {
-        if (_state.IsReady) LoadKey();
+        _snapshotAt = LastSequenceNr;
+        if (_state.IsReady)
+        {
+            LoadKey();
+            ReopenConfirmations();
+        }
         else WakeAt(_clock.Now, new EnrollOwn(), "enroll", priority: -5); // after the CAs (-20, -10) at the same instant
         AnnounceStarted();
     }
@@ -158,7 +169,7 @@ public sealed partial class RegistrarActor : EntityActor
         {
             _state = _state.Apply(e);
             reply(new EnrollmentSecret(_settings.Domain, reference, Encoding.ASCII.GetString(SecretOf(reference))));
-            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
+            if (_writing == 0 && LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
         });
     }
 

@@ -43,6 +43,9 @@ public sealed record RegistrarSettings(string Domain, EntityId IssuingCa, KeyAlg
     /// <summary>Devices of the scenario that belong to the domain: they enroll with its registrar over CMP, in process.</summary>
     public IReadOnlyList<EntityId> Members { get; init; } = [];
 
+    /// <summary>How long (simulated) a certificate sent without implicit confirmation waits for certConf; later, it is revoked and the certConf refused (certRevoked).</summary>
+    public TimeSpan ConfirmWaitTime { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Whether an implicit confirmation request is granted (RFC 9483 §4.1.1); otherwise certConf is waited for.</summary>
     public bool GrantImplicitConfirm { get; init; } = true;
 }
@@ -107,6 +110,13 @@ public sealed record AllowListEntry(byte[] ManufacturerCa)
 /// <param name="Secret">The shared secret (also used to check the upstream's MAC-protected answers).</param>
 public sealed record UpstreamCa(Uri Url, string Recipient, string Reference, string Secret)
 {
+    /// <summary>
+    /// The upstream's CMP protection certificate or the CA that issued it (DER): answers signed by it, or by a certificate it
+    /// issued, are authentic. Needed for EST forwarded upstream, which the registrar signs with its own certificate (and the
+    /// upstream answers signed); null: only answers MAC-protected with <see cref="Secret"/> are accepted.
+    /// </summary>
+    public byte[]? CertificateDer { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"UpstreamCa({Url}, {Recipient}, ref {Reference}, secret withheld)";
 }

@@ -28,6 +28,12 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
     /// <summary>Which entity holds each certificate enrolled here, by serial (hex).</summary>
     public ImmutableDictionary<string, string> Holders { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>Certificates sent and not confirmed yet, by transactionID (bounded: the oldest wait is dropped beyond <see cref="MaxPending"/>).</summary>
+    public ImmutableDictionary<string, ConfirmationAwaited> Pending { get; init; } = ImmutableDictionary<string, ConfirmationAwaited>.Empty;
+
+    /// <summary>How many unconfirmed certificates are remembered: a requester that never confirms cannot fill the journal's state.</summary>
+    public const int MaxPending = 10_000;
+
     /// <summary>The latest decisions, oldest first.</summary>
     public ImmutableList<RegistrarDecided> Recent { get; init; } = [];
 
@@ -48,6 +54,11 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
             // A one-time reference is spent once a certificate was granted with it (here, or upstream in RA mode).
             OpenSecrets = d.Reference is { } r && d.Verdict is RegistrarDecided.Granted or RegistrarDecided.Forwarded ? OpenSecrets.Remove(r) : OpenSecrets,
             Recent = Recent.Count >= RecentCapacity ? Recent.RemoveAt(0).Add(d) : Recent.Add(d),
+            Pending = d.Closes ? Pending.Remove(d.Transaction) : Pending,
+        },
+        ConfirmationAwaited w => this with
+        {
+            Pending = (Pending.Count >= MaxPending ? Pending.Remove(Pending.Values.MinBy(p => p.At)!.Transaction) : Pending).SetItem(w.Transaction, w),
         },
         DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(Twin.Pki.Certificates.Certificate.FromDer(x.CertificateDer).SerialNumber.Hex, x.Holder.Value) },
         _ => this,

@@ -51,3 +51,16 @@ public sealed record EstDecision(int Status, string Reason, byte[]? CertificateD
     /// <summary>True when a certificate was issued.</summary>
     public bool Granted => CertificateDer is not null;
 }
+
+/// <summary>
+/// A refusal the endpoints decided before the registrar was asked (wrong media type, an oversized or malformed body, an unknown
+/// operation), for the domain's audit trail: one decision journal per domain. Answered with <see cref="RefusalRecorded"/> once stored.
+/// </summary>
+/// <param name="Who">Who asked (<c>cert:SUBJECT#SERIAL</c>, <c>unauthenticated:ORIGIN</c>).</param>
+/// <param name="What">What was asked (<c>est:simpleenroll</c>, <c>cmp</c>).</param>
+/// <param name="Reason">Why it was refused, as the requester was told.</param>
+/// <param name="Failure">The PKIFailureInfo that fits.</param>
+public sealed record RecordRefusal(string Who, string What, string Reason, Twin.Pki.Cmp.CmpFailure Failure) : IRegistrarCommand;
+
+/// <summary>The refusal is in the domain's audit trail.</summary>
+public sealed record RefusalRecorded;

@@ -24,6 +24,9 @@ public sealed record RegistrarDecided(RunId Run, SimInstant At, EntityId Entity,
     /// <summary>The one-time reference the request authenticated with, or null.</summary>
     public string? Reference { get; init; }
 
+    /// <summary>True when the decision ends the wait for certConf in <see cref="Transaction"/> (see <see cref="ConfirmationAwaited"/>).</summary>
+    public bool Closes { get; init; }
+
     /// <summary>Verdicts of the trail.</summary>
     public const string Granted = "granted", Refused = "refused", Confirmed = "confirmed", Rejected = "rejected", Revoked = "revoked", Answered = "answered", Forwarded = "forwarded";
 }
@@ -31,3 +34,14 @@ public sealed record RegistrarDecided(RunId Run, SimInstant At, EntityId Entity,
 /// <summary>A certificate enrolled through the registrar became part of the twin: <paramref name="Holder"/> holds it (an entity of its own when enrolled from outside).</summary>
 [PersistedAs("reg.enrolled.v1")]
 public sealed record DomainCertificateEnrolled(RunId Run, SimInstant At, EntityId Entity, EntityId Holder, string Domain, string Via, byte[] CertificateDer, byte[]? IssuerCertificateDer) : ITwinEvent;
+
+/// <summary>
+/// The registrar sent certificate <paramref name="CertificateDer"/> in transaction <paramref name="Transaction"/> and waits for
+/// certConf (RFC 9483 §4.1.1): what it needs to judge the confirmation, also after a restart. No secret and no private key: the
+/// request (<paramref name="RequestDer"/>) carries only the public key and its POP, and a one-time secret is derived again from
+/// <paramref name="Reference"/>. A <see cref="RegistrarDecided"/> with <c>Closes</c> ends the wait.
+/// </summary>
+[PersistedAs("reg.confirmation-awaited.v1")]
+public sealed record ConfirmationAwaited(RunId Run, SimInstant At, EntityId Entity, string Transaction, byte[] RequestDer, string Origin,
+    string CredentialKind, string Who, string? Reference, byte[]? SignerDer, byte[] CertificateDer, byte[]? IssuerCertificateDer,
+    byte[] ResponseNonce, EntityId Holder, int CertReqId, bool FromUpstream) : ITwinEvent;
