@@ -36,6 +36,13 @@ internal sealed partial class ServerConnection : IDisposable
 
     private readonly CancellationToken _closedToken;
 
+    /// <summary>Closes the connection (ApplyChanges of a new certificate): the client reconnects and meets the new certificate.</summary>
+    public void Abort()
+    {
+        try { _closed.Cancel(); }
+        catch (ObjectDisposedException) { }
+    }
+
     public void Dispose()
     {
         _expiryLinked?.Dispose();
@@ -254,6 +261,10 @@ internal sealed partial class ServerConnection : IDisposable
             catch (UaException e) when (e.StatusCode.Code == StatusCodes.BadResponseTooLarge)
             {
                 await SendAsync(MessageType.Message, null, tokenId, requestId, ServiceFault.For((request as IServiceRequest)?.RequestHeader, StatusCodes.BadResponseTooLarge), ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                while (context.AfterResponse.TryDequeue(out var after)) after();
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException or UaException) { }
