@@ -107,11 +107,13 @@ public sealed class PushManagementClient
     /// The whole push: trust list and CRLs, then a signing request (new key) that <paramref name="sign"/> turns into a certificate,
     /// then UpdateCertificate, then one ApplyChanges. Returns the certificate installed.
     /// </summary>
-    public async Task<byte[]> PushAsync(TrustListData trustList, Func<byte[], CancellationToken, Task<byte[]>> sign, IReadOnlyList<byte[]>? issuers = null, CancellationToken ct = default)
+    public async Task<byte[]> PushAsync(TrustListData trustList, Func<byte[], CancellationToken, Task<byte[]>> sign, IReadOnlyList<byte[]>? issuers = null,
+        TrustListTransfer transfer = TrustListTransfer.File, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(trustList);
         ArgumentNullException.ThrowIfNull(sign);
-        await WriteTrustListAsync(trustList, ct).ConfigureAwait(false);
+        if (transfer == TrustListTransfer.File) await WriteTrustListAsync(trustList, ct).ConfigureAwait(false);
+        else await AddAndRemoveAsync(trustList, ct).ConfigureAwait(false);
         var csr = await CreateSigningRequestAsync(regeneratePrivateKey: true, ct: ct).ConfigureAwait(false);
         var certificate = await sign(csr, ct).ConfigureAwait(false);
         await UpdateCertificateAsync(certificate, issuers, ct).ConfigureAwait(false);
@@ -124,6 +126,23 @@ public sealed class PushManagementClient
             // The server may close the channel as it applies: the answer can be lost, the change is made.
         }
         return certificate;
+    }
+
+    // The difference between the server's certificates and the wanted ones, as AddCertificate / RemoveCertificate calls.
+    private async Task AddAndRemoveAsync(TrustListData wanted, CancellationToken ct)
+    {
+        var current = await ReadTrustListAsync(TrustListMasks.TrustedCertificates | TrustListMasks.IssuerCertificates, ct).ConfigureAwait(false);
+        static string Key(byte[] der) => Convert.ToBase64String(der);
+        foreach (var (have, want, trusted) in new[] { (current.TrustedCertificates, wanted.TrustedCertificates, true), (current.IssuerCertificates, wanted.IssuerCertificates, false) })
+        {
+            var haveKeys = have.Select(Key).ToHashSet();
+            var wantKeys = want.Select(Key).ToHashSet();
+            foreach (var der in want.Where(d => !haveKeys.Contains(Key(d)))) await AddCertificateAsync(der, trusted, ct).ConfigureAwait(false);
+#pragma warning disable CA5350 // Part 12 names trust list entries by SHA-1 thumbprint; it identifies, it does not protect.
+            foreach (var der in have.Where(d => !wantKeys.Contains(Key(d))))
+                await RemoveCertificateAsync(Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(der)), trusted, ct).ConfigureAwait(false);
+#pragma warning restore CA5350
+        }
     }
 
     /// <summary>
@@ -163,4 +182,17 @@ public sealed class PushManagementClient
             finally { slots.Release(); }
         }
     }
+}
+
+/// <summary>How <see cref="PushManagementClient.PushAsync"/> hands the trust list over.</summary>
+public enum TrustListTransfer
+{
+    /// <summary>Write the whole TrustList file (certificates and CRLs) and CloseAndUpdate: the standard way.</summary>
+    File,
+
+    /// <summary>
+    /// AddCertificate / RemoveCertificate for each certificate that differs; CRLs are not transferred. For servers whose
+    /// CloseAndUpdate ignores the file (node-opcua 2.157.0).
+    /// </summary>
+    AddRemove,
 }

@@ -147,17 +147,26 @@ public sealed class PushClientTests
     public async Task PushAll_renews_several_servers_two_at_a_time()
     {
         var hosts = new List<UaServerHost>();
+        var validators = new List<ServerOptions>();
+        var extra = TestPki.Shared.NodeClient.Certificate.RawData;
         try
         {
-            for (var i = 0; i < 3; i++) hosts.Add(UaServerHost.StartTcp(TestPlant.Create(), Server().Options));
+            for (var i = 0; i < 3; i++)
+            {
+                validators.Add(Server().Options);
+                hosts.Add(UaServerHost.StartTcp(TestPlant.Create(), validators[^1]));
+            }
             var results = await PushManagementClient.PushAllAsync(hosts, async (host, ct) =>
             {
                 await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, Admin, ct);
                 var push = new PushManagementClient(session);
-                await push.PushAsync(await push.ReadTrustListAsync(ct: ct), SignAsync, ct: ct);
+                var trust = await push.ReadTrustListAsync(ct: ct);
+                // The AddCertificate route this time (what servers that ignore a written file need).
+                await push.PushAsync(trust with { TrustedCertificates = [.. trust.TrustedCertificates, extra] }, SignAsync, transfer: TrustListTransfer.AddRemove, ct: ct);
             }, parallel: 2, stagger: TimeSpan.Zero);
 
             Assert.All(results.Values, Assert.Null);
+            Assert.All(validators, o => Assert.Contains(Convert.ToBase64String(extra), Trusted(o)));
             Assert.All(hosts, h => Assert.NotEqual(TestPki.Shared.Server.Certificate.RawData, h.Certificate!.RawData));
             Assert.Equal(3, hosts.Select(h => Convert.ToBase64String(h.Certificate!.RawData)).Distinct().Count());
         }
