@@ -32,6 +32,16 @@ if [ -f tests/peers/package.json ]; then
   fi
 fi
 
+# node-opcua's push certificate management needs its own matching 2.157.0 set (tests/peers/gds).
+if [ -f tests/peers/gds/package.json ]; then
+  stamp=tests/peers/gds/node_modules/.installed-from-lock
+  if [ ! -f "$stamp" ] || ! cmp -s tests/peers/gds/package-lock.json "$stamp"; then
+    log "installing npm peers (gds)"
+    (cd tests/peers/gds && npm ci --no-audit --no-fund --loglevel=error) || { log "npm ci (gds) failed"; exit 1; }
+    cp tests/peers/gds/package-lock.json "$stamp"
+  fi
+fi
+
 # --- the suite ----------------------------------------------------------------------------
 results="$root/TestResults"
 rm -rf "$results"

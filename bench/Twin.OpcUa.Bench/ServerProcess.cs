@@ -50,6 +50,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         var psi = new ProcessStartInfo(host) { WorkingDirectory = AppContext.BaseDirectory };
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") psi.ArgumentList.Add(typeof(ServeMode).Assembly.Location);
         foreach (var a in new[] { "serve", port.ToString(CultureInfo.InvariantCulture), folder }) psi.ArgumentList.Add(a);
+        // Socket completions run the server's read loop on the I/O thread instead of hopping to the thread pool for every
+        // frame (the server moves asymmetric cryptography and costly services off that thread itself). TWIN_BENCH_POOLED=1
+        // measures the default instead.
+        if (Environment.GetEnvironmentVariable("TWIN_BENCH_POOLED") != "1") psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
         return StartAsync(psi, $"opc.tcp://127.0.0.1:{port}");
     }
 

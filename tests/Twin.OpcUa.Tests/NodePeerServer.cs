@@ -52,6 +52,28 @@ public sealed class NodePeerServer : IAsyncDisposable
             }
             psi.ArgumentList.Add(certs);
         }
+        return await LaunchAsync(psi, port);
+    }
+
+    /// <summary>
+    /// A node-opcua 2.157.0 server with push certificate management installed (Peers/gds-server.js, run from tests/peers/gds):
+    /// its PKI folder (own/, trusted/, issuers/) is <paramref name="pki"/>, prepared by the caller.
+    /// </summary>
+    public static Task<NodePeerServer> StartWithPushManagementAsync(string pki)
+    {
+        var port = FreePort();
+        var psi = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+            WorkingDirectory = Path.Combine(RepoPaths.Root, "tests", "peers", "gds"),
+        };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Peers", "gds-server.js"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), pki })
+            psi.ArgumentList.Add(a);
+        return LaunchAsync(psi, port);
+    }
+
+    private static async Task<NodePeerServer> LaunchAsync(ProcessStartInfo psi, int port)
+    {
         var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Text.StringBuilder();

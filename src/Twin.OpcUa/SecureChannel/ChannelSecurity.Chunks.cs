@@ -63,9 +63,7 @@ public sealed partial class ChannelSecurity
         WriteSize(output, output.Length);
         var signatureAt = output.Length - Policy.SymmetricSignatureSize;
         Policy.SymmetricSign(mine.SigningKey, output.AsSpan(0, signatureAt)).CopyTo(output.AsSpan(signatureAt));
-        using var aes = Aes.Create();
-        aes.Key = mine.EncryptingKey;
-        aes.EncryptCbc(output.AsSpan(headerLength), mine.InitializationVector, output.AsSpan(headerLength), PaddingMode.None);
+        mine.Cipher.EncryptCbc(output.AsSpan(headerLength), mine.InitializationVector, output.AsSpan(headerLength), PaddingMode.None);
         return output;
     }
 
@@ -119,9 +117,7 @@ public sealed partial class ChannelSecurity
         if (Mode == MessageSecurityMode.SignAndEncrypt)
         {
             if ((plain.Length - headerLength) % SecurityPolicy.BlockSize != 0) throw Failed("the encrypted part is not a whole number of AES blocks");
-            using var aes = Aes.Create();
-            aes.Key = theirs.EncryptingKey;
-            aes.DecryptCbc(plain.AsSpan(headerLength), theirs.InitializationVector, plain.AsSpan(headerLength), PaddingMode.None);
+            theirs.Cipher.DecryptCbc(plain.AsSpan(headerLength), theirs.InitializationVector, plain.AsSpan(headerLength), PaddingMode.None);
         }
         var signatureAt = plain.Length - Policy!.SymmetricSignatureSize;
         if (signatureAt < headerLength + 8) throw Failed("the chunk is too short for its signature");

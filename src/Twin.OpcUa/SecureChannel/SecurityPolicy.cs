@@ -99,7 +99,25 @@ public sealed record SecurityPolicy(
 }
 
 /// <summary>The signing key, encryption key and IV one side uses to send (Part 6 §6.7.5).</summary>
-public sealed record SymmetricKeys(byte[] SigningKey, byte[] EncryptingKey, byte[] InitializationVector);
+public sealed record SymmetricKeys(byte[] SigningKey, byte[] EncryptingKey, byte[] InitializationVector)
+{
+    private Aes? _cipher;
+
+    /// <summary>
+    /// AES keyed once per token rather than per chunk. One direction's keys are used by one party at a time (the sender under
+    /// the connection's write lock, the receiver from its single read loop), so the instance is never shared concurrently.
+    /// </summary>
+    internal Aes Cipher
+    {
+        get
+        {
+            if (_cipher is { } c) return c;
+            var aes = Aes.Create();
+            aes.Key = EncryptingKey;
+            return _cipher = aes;
+        }
+    }
+}
 
 /// <summary>The key sets of one security token: what the client sends with and what the server sends with.</summary>
 public sealed record TokenKeys(uint TokenId, SymmetricKeys Client, SymmetricKeys Server);

@@ -74,6 +74,12 @@ public sealed class PkiCertificateValidator : ICertificateValidator
         }
     }
 
+    /// <summary>The trust list, issuer list and CRLs as DER, as they stand (what a TrustList file reads).</summary>
+    public (IReadOnlyList<byte[]> Trusted, IReadOnlyList<byte[]> Issuers, IReadOnlyList<byte[]> Crls) Snapshot()
+    {
+        lock (_sync) return ([.. _trusted.Select(c => c.GetDer())], [.. _issuers.Select(c => c.GetDer())], [.. _crls.Select(c => c.GetDer())]);
+    }
+
     /// <inheritdoc />
     public CertificateVerdict Validate(CertificateCheck check)
     {

@@ -59,7 +59,7 @@ public sealed partial class AddressSpace
         if (folder is not null) AddReference(folder, WellKnownIds.Organizes, id);
     }
 
-    private VariableNode StandardVariable(NodeId parent, NodeId id, string name, Variant value, NodeId dataType, bool property = false, Func<DataValue>? onRead = null)
+    internal VariableNode StandardVariable(NodeId parent, NodeId id, string name, Variant value, NodeId dataType, bool property = false, Func<DataValue>? onRead = null)
     {
         var node = Add(new VariableNode(id, new QualifiedName(name), value, dataType) { OnRead = onRead });
         AddReference(parent, property ? WellKnownIds.HasProperty : WellKnownIds.HasComponent, id);

@@ -146,7 +146,14 @@ public sealed class VariableNode : Node
 }
 
 /// <summary>What a method handler learns about its caller.</summary>
-public sealed record MethodContext(NodeId ObjectId, NodeId MethodId, string UserName, IReadOnlySet<string> Roles);
+public sealed record MethodContext(NodeId ObjectId, NodeId MethodId, string UserName, IReadOnlySet<string> Roles)
+{
+    /// <summary>The security mode of the channel the call came on (Part 12 methods demand SignAndEncrypt).</summary>
+    public Messages.MessageSecurityMode SecurityMode { get; init; } = Messages.MessageSecurityMode.None;
+
+    /// <summary>Runs an action once the call's response has been sent (e.g. closing channels after ApplyChanges).</summary>
+    public Action<Action> AfterResponse { get; init; } = static a => a();
+}
 
 /// <summary>A Method node with its handler (Part 3 §5.7). The handler may throw <see cref="UaException"/> to fail the call.</summary>
 public sealed class MethodNode(NodeId nodeId, QualifiedName browseName, Func<MethodContext, Variant[], Variant[]> handler) : Node(nodeId, NodeClass.Method, browseName, null)

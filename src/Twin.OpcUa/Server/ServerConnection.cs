@@ -36,7 +36,19 @@ internal sealed partial class ServerConnection : IDisposable
 
     private readonly CancellationToken _closedToken;
 
-    public void Dispose() => _closed.Dispose();
+    /// <summary>Closes the connection (ApplyChanges of a new certificate): the client reconnects and meets the new certificate.</summary>
+    public void Abort()
+    {
+        try { _closed.Cancel(); }
+        catch (ObjectDisposedException) { }
+    }
+
+    public void Dispose()
+    {
+        _expiryLinked?.Dispose();
+        _expiry?.Dispose();
+        _closed.Dispose();
+    }
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -49,7 +61,9 @@ internal sealed partial class ServerConnection : IDisposable
             {
                 if (frame.Type == MessageType.OpenChannel)
                 {
-                    await OpenAsync(frame, linked.Token).ConfigureAwait(false);
+                    // Asymmetric cryptography takes a millisecond or more: off the I/O thread, which may be running this loop
+                    // inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS) and serves other connections too.
+                    await Task.Run(() => OpenAsync(frame, linked.Token), linked.Token).ConfigureAwait(false);
                     continue;
                 }
                 // The channel and token ids travel in clear (Part 6 §6.7.2.2): check them before any key is used.
@@ -79,22 +93,33 @@ internal sealed partial class ServerConnection : IDisposable
 
     /// <summary>
     /// Reads the next frame, but no longer than the current token lives: a client that lets its token expire without renewing
-    /// loses the channel (Part 6 §6.7.4).
+    /// loses the channel (Part 6 §6.7.4). One expiry timer per token, not per frame: a timer made and dropped for every
+    /// request was measurable CPU on a busy session.
     /// </summary>
     private async ValueTask<Frame?> ReadUntilTokenExpiryAsync(CancellationToken ct)
     {
-        if (_channel.TimeLeft is not { } left) return await _connection.ReadFrameAsync(ct).ConfigureAwait(false);
-        using var expiry = new CancellationTokenSource(left <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : left, _options.Time);
-        using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
+        if (_channel.Current is not { } current || _channel.TimeLeft is not { } left) return await _connection.ReadFrameAsync(ct).ConfigureAwait(false);
+        if (_expiry is null || _expiryTokenId != current.TokenId)
+        {
+            _expiryLinked?.Dispose();
+            _expiry?.Dispose();
+            _expiry = new CancellationTokenSource(left <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : left, _options.Time);
+            _expiryLinked = CancellationTokenSource.CreateLinkedTokenSource(ct, _expiry.Token);
+            _expiryTokenId = current.TokenId;
+        }
         try
         {
-            return await _connection.ReadFrameAsync(both.Token).ConfigureAwait(false);
+            return await _connection.ReadFrameAsync(_expiryLinked!.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (_expiry.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             throw new UaException(StatusCodes.BadSecureChannelClosed, "The security token expired without renewal.");
         }
     }
+
+    private CancellationTokenSource? _expiry;
+    private CancellationTokenSource? _expiryLinked;
+    private uint _expiryTokenId;
 
     /// <summary>HEL must come first, within a bounded time; the ACK revises the buffer sizes (Part 6 §7.1.2.3, §7.1.2.4).</summary>
     private async Task HandshakeAsync(CancellationToken ct)
@@ -209,8 +234,14 @@ internal sealed partial class ServerConnection : IDisposable
         var request = DecodeRequest(body);
         if (Interlocked.Increment(ref _inFlight) > _options.MaxRequestsInFlight)
             throw new UaException(StatusCodes.BadTcpNotEnoughResources, $"More than {_options.MaxRequestsInFlight} requests in progress.");
-        _ = HandleAsync(chunk.TokenId, chunk.RequestId, request, ct);
+        // Cheap services run where the request was read (no thread-pool hop per request); the rest, which may sign, verify or run
+        // a method the address space was given, go to the thread pool so one request cannot hold up the I/O thread.
+        if (IsCheap(request)) _ = HandleAsync(chunk.TokenId, chunk.RequestId, request, ct);
+        else _ = Task.Run(() => HandleAsync(chunk.TokenId, chunk.RequestId, request, ct), CancellationToken.None);
     }
+
+    private static bool IsCheap(IEncodeable request) => request is ReadRequest or WriteRequest or BrowseRequest or BrowseNextRequest
+        or TranslateBrowsePathsToNodeIdsRequest or PublishRequest or RepublishRequest or RegisterNodesRequest or UnregisterNodesRequest;
 
     private int _inFlight;
 
@@ -230,6 +261,10 @@ internal sealed partial class ServerConnection : IDisposable
             catch (UaException e) when (e.StatusCode.Code == StatusCodes.BadResponseTooLarge)
             {
                 await SendAsync(MessageType.Message, null, tokenId, requestId, ServiceFault.For((request as IServiceRequest)?.RequestHeader, StatusCodes.BadResponseTooLarge), ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                while (context.AfterResponse.TryDequeue(out var after)) after();
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException or UaException) { }

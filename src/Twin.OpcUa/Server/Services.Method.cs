@@ -7,13 +7,13 @@ namespace Twin.OpcUa.Server;
 internal sealed partial class Services
 {
     /// <summary>Part 4 §5.11.2: the method must be a component of the object; arguments are checked against the declared inputs.</summary>
-    private CallResponse Call(Session session, CallRequest r)
+    private CallResponse Call(ChannelContext channel, Session session, CallRequest r)
     {
-        var results = Operations(r.MethodsToCall).Select(m => CallOne(session, m)).ToArray();
+        var results = Operations(r.MethodsToCall).Select(m => CallOne(channel, session, m)).ToArray();
         return new CallResponse { ResponseHeader = ResponseHeader.For(r.RequestHeader), Results = results, DiagnosticInfos = [] };
     }
 
-    private CallMethodResult CallOne(Session session, CallMethodRequest request)
+    private CallMethodResult CallOne(ChannelContext channel, Session session, CallMethodRequest request)
     {
         var obj = _space.Find(request.ObjectId);
         if (obj is null || !obj.Allows(session.Roles, Permissions.Browse)) return Failed(StatusCodes.BadNodeIdUnknown);
@@ -38,7 +38,10 @@ internal sealed partial class Services
         if (anyBad) return new CallMethodResult { StatusCode = StatusCodes.BadInvalidArgument, InputArgumentResults = argResults, InputArgumentDiagnosticInfos = [], OutputArguments = [] };
         try
         {
-            var outputs = method.Handler(new MethodContext(obj.NodeId, method.NodeId, session.UserName, session.Roles), inputs);
+            var outputs = method.Handler(new MethodContext(obj.NodeId, method.NodeId, session.UserName, session.Roles)
+            {
+                SecurityMode = channel.SecurityMode, AfterResponse = channel.AfterResponse.Enqueue,
+            }, inputs);
             return new CallMethodResult { StatusCode = StatusCodes.Good, InputArgumentResults = argResults, InputArgumentDiagnosticInfos = [], OutputArguments = outputs };
         }
         catch (UaException e)

@@ -6,7 +6,11 @@ using Twin.OpcUa.Sessions;
 namespace Twin.OpcUa.Server;
 
 /// <summary>What a service call knows about the channel it arrived on.</summary>
-internal sealed record ChannelContext(uint ChannelId, MessageSecurityMode SecurityMode, string SecurityPolicyUri, ChannelSecurity Security, CancellationToken Closed);
+internal sealed record ChannelContext(uint ChannelId, MessageSecurityMode SecurityMode, string SecurityPolicyUri, ChannelSecurity Security, CancellationToken Closed)
+{
+    /// <summary>Actions a service queued to run once its response is on the wire.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<Action> AfterResponse { get; } = new();
+}
 
 /// <summary>
 /// The services of Part 4 over one address space. Each request is checked for a valid, activated session where the
@@ -14,7 +18,7 @@ internal sealed record ChannelContext(uint ChannelId, MessageSecurityMode Securi
 /// </summary>
 internal sealed partial class Services
 {
-    private readonly ServerOptions _options;
+    private ServerOptions _options;
     private readonly AddressSpace _space;
     private readonly SessionManager _sessions;
     private readonly Func<string> _endpointUrl;
@@ -28,6 +32,13 @@ internal sealed partial class Services
     }
 
     public SessionManager Sessions => _sessions;
+
+    /// <summary>The options in force; replaced when ApplyChanges installs a new application certificate.</summary>
+    public ServerOptions Options
+    {
+        get => Volatile.Read(ref _options);
+        set => Volatile.Write(ref _options, value);
+    }
 
     public async Task<IServiceResponse> DispatchAsync(ChannelContext channel, IEncodeable request)
     {
@@ -49,7 +60,7 @@ internal sealed partial class Services
                 UnregisterNodesRequest r => UnregisterNodes(Session(channel, r.RequestHeader), r),
                 ReadRequest r => Read(Session(channel, r.RequestHeader), r),
                 WriteRequest r => Write(Session(channel, r.RequestHeader), r),
-                CallRequest r => Call(Session(channel, r.RequestHeader), r),
+                CallRequest r => Call(channel, Session(channel, r.RequestHeader), r),
                 CreateSubscriptionRequest r => CreateSubscription(Session(channel, r.RequestHeader), r),
                 CreateMonitoredItemsRequest r => CreateMonitoredItems(Session(channel, r.RequestHeader), r),
                 DeleteMonitoredItemsRequest r => DeleteMonitoredItems(Session(channel, r.RequestHeader), r),

@@ -10,10 +10,11 @@ namespace Twin.OpcUa.Server;
 /// </summary>
 public sealed class UaServerHost : IAsyncDisposable
 {
-    private readonly ServerOptions _options;
+    private ServerOptions _options;
     private readonly Services _services;
     private readonly List<IConnectionListener> _listeners = [];
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private readonly ConcurrentDictionary<ServerConnection, byte> _live = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _acceptLoops = [];
     private long _accepted;
@@ -24,6 +25,26 @@ public sealed class UaServerHost : IAsyncDisposable
         _options = (options ?? new ServerOptions()) with { };
         _options.Limits.Validated();
         _services = new Services(_options, addressSpace, () => EndpointUrl);
+        ServerConfiguration = new Gds.ServerConfiguration(addressSpace, () => _options, UseCertificate, CloseAllChannels);
+    }
+
+    /// <summary>The Part 12 push management of this server (ServerConfiguration, i=12637): its staged and applied changes.</summary>
+    public Gds.ServerConfiguration ServerConfiguration { get; }
+
+    /// <summary>The application instance certificate every endpoint advertises now.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate => _options.Certificate;
+
+    // ApplyChanges: new connections and every endpoint description use the new certificate at once.
+    private void UseCertificate(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        _options = _options with { Certificate = certificate };
+        _services.Options = _options;
+    }
+
+    // Part 12 §7.10.6: after ApplyChanges the server closes its secure channels; clients reconnect under the new certificate.
+    private void CloseAllChannels()
+    {
+        foreach (var connection in _live.Keys) connection.Abort();
     }
 
     public AddressSpace AddressSpace { get; }
@@ -84,7 +105,9 @@ public sealed class UaServerHost : IAsyncDisposable
     {
         await Task.Yield();
         using var server = new ServerConnection(connection, _options, _services);
-        await server.RunAsync(_stopping.Token).ConfigureAwait(false);
+        _live.TryAdd(server, 0);
+        try { await server.RunAsync(_stopping.Token).ConfigureAwait(false); }
+        finally { _live.TryRemove(server, out _); }
     }
 
     public async ValueTask DisposeAsync()
