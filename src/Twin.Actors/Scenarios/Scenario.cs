@@ -26,6 +26,9 @@ public sealed record Scenario(
     /// <summary>What the run promises; checked against its journal.</summary>
     public IReadOnlyList<Expectation> Expectations { get; init; } = [];
 
+    /// <summary>Trust centres: regions' roots of trust, which accredit CAs and cross-certify each other as partners.</summary>
+    public IReadOnlyList<TrustCentreSpec> TrustCentres { get; init; } = [];
+
     /// <summary>Subordinate CAs, parents before children.</summary>
     public IReadOnlyList<SubordinateCaSpec> Subordinates { get; init; } = [];
 
@@ -36,15 +39,20 @@ public sealed record Scenario(
     public PlantSpec ToPlant(long? seed = null, ClockMode? mode = null, double? speed = null, TimeSpan? until = null)
     {
         var duration = until ?? Duration;
-        var authorities = new List<(EntityId, CaSettings)>
+        // Trust centres first: a CA certified by one (parent) needs it to exist; accredited CAs reach theirs by name.
+        var authorities = TrustCentres.Select(t => (t.Id, new CaSettings(t.Subject, t.Algorithm, t.Validity)
         {
-            (RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity }),
-        };
+            IsTrustCentre = true,
+            CrlInterval = Design.CrlInterval,
+            CrlValidity = Design.CrlValidity,
+        })).ToList();
+        authorities.Add((RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity, TrustCentre = RootCa.TrustCentre }));
         authorities.AddRange(Subordinates.Select(c => (c.Id, new CaSettings(c.Subject, c.Algorithm, c.Validity)
         {
             Parent = c.Parent,
             Profile = c.Profile,
             Standby = c.Standby,
+            TrustCentre = c.TrustCentre,
             CrlInterval = Design.CrlInterval,
             CrlValidity = Design.CrlValidity,
         })));
@@ -119,10 +127,20 @@ public sealed record SubordinateCaSpec(EntityId Id, EntityId Parent, string Subj
 {
     /// <summary>The name of its standby instance (same key and journal), which takes over when the primary is cut off; null: none.</summary>
     public string? Standby { get; init; }
+
+    /// <summary>The trust centre that accredits it by cross-certification; null: none.</summary>
+    public EntityId? TrustCentre { get; init; }
 }
 
 /// <summary>The root CA of the plant.</summary>
-public sealed record RootCaSpec(EntityId Id, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity);
+public sealed record RootCaSpec(EntityId Id, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity)
+{
+    /// <summary>The trust centre that accredits it by cross-certification; null: none.</summary>
+    public EntityId? TrustCentre { get; init; }
+}
+
+/// <summary>A trust centre: a country's or region's root of trust with its own root key.</summary>
+public sealed record TrustCentreSpec(EntityId Id, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity);
 
 /// <summary>One device; lifetime and algorithm fall back to the design's.</summary>
 public sealed record DeviceSpec(EntityId Id, string Subject, TimeSpan? Lifetime, KeyAlgorithm? Algorithm)

@@ -17,6 +17,8 @@ public sealed class ManifestTests
             ["CrlPublished"] = "ca.crl-published.v1",
             ["SubordinateCaCertified"] = "ca.certified.v1",
             ["CaReachabilityChanged"] = "ca.reachability.v1",
+            ["CaCrossCertified"] = "ca.cross-certified.v1",
+            ["TrustCentrePartnerChanged"] = "tc.partner.v1",
             ["CrlLapsed"] = "ca.crl-lapsed.v1",
             ["TimelineStepApplied"] = "timeline.applied.v1",
             ["ConnectionAttempted"] = "pol.attempt.v1",

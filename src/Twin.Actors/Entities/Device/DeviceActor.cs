@@ -45,6 +45,9 @@ public sealed record DeviceSettings(
 
     /// <summary>The operator domain whose registrar the device enrolls with over CMP (ir, then kur); null: PKCS#10 straight to its CA.</summary>
     public string? CmpDomain { get; init; }
+
+    /// <summary>The trust centre this relying party anchors on (set from the topology); null: every root of the plant.</summary>
+    public EntityId? TrustAnchor { get; init; }
 }
 
 /// <summary>

@@ -69,6 +69,8 @@ public sealed class TimelineActor : EntityActor
             TimelineAction.Rollover => new RollOverCa("timeline"),
             TimelineAction.RootKeyUpdate => new UpdateRootCaKey("timeline"),
             TimelineAction.CaCompromise => new CompromiseCa(step.ReenrollAfter, "timeline"),
+            TimelineAction.PartnerJoin => new JoinPartner(step.Partner!.Value, "timeline"),
+            TimelineAction.PartnerLeave => new LeavePartner(step.Partner!.Value, "timeline"),
             _ => new SetCaReachable(true, "timeline"),
         };
         Persist(new TimelineStepApplied(_run, _clock.Now, Id, index, step.ActionName, step.Target), e =>

@@ -18,6 +18,10 @@ public enum TimelineAction
     RootKeyUpdate,
     /// <summary>The target issuing CA's key is compromised: revoked by its parent, replaced, its holders re-enrolled.</summary>
     CaCompromise,
+    /// <summary>The target trust centre and its partner cross-certify each other (a partner JOINs).</summary>
+    PartnerJoin,
+    /// <summary>The target trust centre and its partner revoke their cross-certificates for each other (a partner LEAVEs).</summary>
+    PartnerLeave,
 }
 
 /// <summary>One step of a scenario's timeline: at <paramref name="After"/> from the run's start, <paramref name="Action"/> on <paramref name="Target"/>.</summary>
@@ -29,6 +33,9 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
     /// <summary>For <see cref="TimelineAction.CaCompromise"/>: how long after the compromise the affected entities re-enroll.</summary>
     public TimeSpan ReenrollAfter { get; init; } = TimeSpan.FromHours(4);
 
+    /// <summary>For <see cref="TimelineAction.PartnerJoin"/> and <see cref="TimelineAction.PartnerLeave"/>: the other trust centre.</summary>
+    public EntityId? Partner { get; init; }
+
     /// <summary>The action's name as scenario files write it.</summary>
     public string ActionName => Action switch
     {
@@ -37,6 +44,8 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
         TimelineAction.Rollover => "rollover",
         TimelineAction.RootKeyUpdate => "root-key-update",
         TimelineAction.CaCompromise => "ca-compromise",
+        TimelineAction.PartnerJoin => "partner-join",
+        TimelineAction.PartnerLeave => "partner-leave",
         _ => "ca-online",
     };
 }
