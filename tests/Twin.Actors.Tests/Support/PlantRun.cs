@@ -19,10 +19,10 @@ public static class PlantRun
         public IReadOnlyList<Twin.Actors.Protocol.ITwinEvent> Journal { get; init; } = [];
     }
 
-    /// <summary>Runs <paramref name="spec"/> to its end on <paramref name="database"/> (default: a fresh SQLite file).</summary>
-    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null)
+    /// <summary>Runs <paramref name="spec"/> to its end on <paramref name="database"/> (default: a fresh SQLite file) with its key store in <paramref name="folder"/> (default: a fresh one).</summary>
+    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null, string? folder = null)
     {
-        var folder = RepoPaths.NewScratch(name);
+        folder ??= RepoPaths.NewScratch(name);
         database ??= TwinDatabase.Sqlite(Path.Combine(folder, "journal.db"));
         TwinPersistence.Prepare(database);
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
