@@ -45,14 +45,16 @@ public sealed record Scenario(
             IsTrustCentre = true,
             CrlInterval = Design.CrlInterval,
             CrlValidity = Design.CrlValidity,
+            Retention = Design.Retention,
         })).ToList();
-        authorities.Add((RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity, TrustCentre = RootCa.TrustCentre }));
+        authorities.Add((RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity, TrustCentre = RootCa.TrustCentre, Retention = Design.Retention }));
         authorities.AddRange(Subordinates.Select(c => (c.Id, new CaSettings(c.Subject, c.Algorithm, c.Validity)
         {
             Parent = c.Parent,
             Profile = c.Profile,
             Standby = c.Standby,
             TrustCentre = c.TrustCentre,
+            Retention = Design.Retention,
             CrlInterval = Design.CrlInterval,
             CrlValidity = Design.CrlValidity,
         })));
@@ -66,6 +68,7 @@ public sealed record Scenario(
             ProbeTargets = d.Role == DeviceRole.Pol ? peaIds : [],
             ProbeInterval = d.ProbeInterval ?? TimeSpan.FromHours(1),
             CmpDomain = Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.Domain,
+            TrustListPull = d.Role == DeviceRole.Device ? null : Design.TrustListPull,
         })).ToList();
         return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, authorities, devices)
         {
@@ -101,6 +104,12 @@ public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, Ti
 
     /// <summary>Default key algorithm of CAs.</summary>
     public KeyAlgorithm CaAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
+
+    /// <summary>Trust-list distribution by pull on a schedule: relying parties fetch CRLs every this long; null: at each check (or pushed as published).</summary>
+    public TimeSpan? TrustListPull { get; init; }
+
+    /// <summary>How long a CA keeps the records of certificates after they expire before purging them; null: forever.</summary>
+    public TimeSpan? Retention { get; init; }
 
     /// <summary>The certificate lifetime for an entity of <paramref name="role"/>.</summary>
     public TimeSpan LifetimeFor(DeviceRole role) => role switch

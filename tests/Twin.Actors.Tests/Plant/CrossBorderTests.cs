@@ -12,7 +12,8 @@ namespace Twin.Actors.Tests.Plant;
 /// <summary>
 /// Cross-border trust end to end (scenarios/cross-border.yaml): a PEA certified under trust centre JP is refused by a POL
 /// under trust centre DE until JP JOINs, accepted over real OPC UA sessions while the partners cross-certify each other,
-/// and refused with BadCertificateIssuerRevoked once JP LEAVEs. openssl, holding only trust centre DE's root, agrees:
+/// and refused with BadCertificateIssuerRevoked once JP LEAVEs and the relying parties have pulled the CRL (every four
+/// hours: until then they still accept, and RunMetrics measures that lag). openssl, holding only trust centre DE's root, agrees:
 /// the chain through DE's cross-certificate for JP validates before the LEAVE and fails with DE's CRL after it.
 /// </summary>
 public sealed class CrossBorderTests
@@ -26,6 +27,7 @@ public sealed class CrossBorderTests
         var start = spec.Start.Utc;
         var join = start + TimeSpan.FromHours(25);
         var leave = start + TimeSpan.FromHours(73);
+        var pulled = start + TimeSpan.FromHours(76); // the first pull after the LEAVE
 
         // Accreditation and partnership are cross-certificates, each installed by the CA it certifies.
         var crossed = outcome.Journal.OfType<CaCrossCertified>().Select(c => $"{c.TrustCentre}>{c.Entity}").Order(StringComparer.Ordinal).ToList();
@@ -39,10 +41,14 @@ public sealed class CrossBorderTests
         // Real OPC UA attempts of the POL, with the Part 4 status codes.
         var attempts = outcome.Journal.OfType<ConnectionAttempted>().Where(a => a.Target.Value == "pea-jp-001").ToList();
         Assert.All(attempts.Where(a => a.At.Utc < join), a => Assert.Equal("BadCertificateUntrusted", a.Status));
-        Assert.All(attempts.Where(a => a.At.Utc > join && a.At.Utc < leave), a => Assert.Equal("Good", a.Status));
-        Assert.All(attempts.Where(a => a.At.Utc > leave), a => Assert.Equal("BadCertificateIssuerRevoked", a.Status));
-        Assert.Contains(attempts, a => a.At.Utc > join && a.At.Utc < leave);
-        Assert.Contains(attempts, a => a.At.Utc > leave);
+        Assert.All(attempts.Where(a => a.At.Utc > join && a.At.Utc < pulled), a => Assert.Equal("Good", a.Status));
+        Assert.All(attempts.Where(a => a.At.Utc >= pulled), a => Assert.Equal("BadCertificateIssuerRevoked", a.Status));
+        Assert.Contains(attempts, a => a.At.Utc > leave && a.At.Utc < pulled); // the lag: revoked, but not yet pulled
+        Assert.Contains(attempts, a => a.At.Utc >= pulled);
+        // Every relying party (the POL and both PEA servers) went three hours without each of the two revocations.
+        Assert.Equal(3 * 2, outcome.Metrics.TrustListLags.Count);
+        Assert.All(outcome.Metrics.TrustListLags, l => Assert.Equal(TimeSpan.FromHours(3), l.Lag));
+        Assert.Equal(TimeSpan.FromHours(3), outcome.Metrics.MaxTrustListLag);
         Assert.All(outcome.Journal.OfType<ConnectionAttempted>().Where(a => a.Target.Value == "pea-de-001"), a => Assert.Equal("Good", a.Status));
         Assert.All(ExpectationCheck.Evaluate(scenario.Expectations, outcome.Journal, spec.Start, outcome.Now), r => Assert.True(r.Passed, r.ToString()));
 

@@ -19,6 +19,8 @@ public sealed class ManifestTests
             ["CaReachabilityChanged"] = "ca.reachability.v1",
             ["CaCrossCertified"] = "ca.cross-certified.v1",
             ["TrustCentrePartnerChanged"] = "tc.partner.v1",
+            ["DeviceTrustListPulled"] = "dev.trust-list-pulled.v1",
+            ["CertificateRecordsPurged"] = "ca.records-purged.v1",
             ["CrlLapsed"] = "ca.crl-lapsed.v1",
             ["TimelineStepApplied"] = "timeline.applied.v1",
             ["ConnectionAttempted"] = "pol.attempt.v1",

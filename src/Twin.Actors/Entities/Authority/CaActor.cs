@@ -30,6 +30,9 @@ public sealed record CaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan
     /// <summary>The name of a standby instance (same key, same journal) that takes over when the primary is cut off; null: none.</summary>
     public string? Standby { get; init; }
 
+    /// <summary>How long after a certificate expires the CA keeps its record (and its CRL entry); null: forever.</summary>
+    public TimeSpan? Retention { get; init; }
+
     /// <summary>The trust centre that accredits this CA by cross-certifying its key; null: none.</summary>
     public EntityId? TrustCentre { get; init; }
 

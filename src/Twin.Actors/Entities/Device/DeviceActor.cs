@@ -48,6 +48,9 @@ public sealed record DeviceSettings(
 
     /// <summary>The trust centre this relying party anchors on (set from the topology); null: every root of the plant.</summary>
     public EntityId? TrustAnchor { get; init; }
+
+    /// <summary>A relying party pulls CRLs every this long and validates against its copy; null: it reads the distribution point at each check.</summary>
+    public TimeSpan? TrustListPull { get; init; }
 }
 
 /// <summary>
@@ -85,6 +88,7 @@ public sealed partial class DeviceActor : EntityActor
         Recover<DeviceEnrollmentRequested>(e => _state = _state.Apply(e));
         Recover<DeviceCertificateInstalled>(e => _state = _state.Apply(e));
         Recover<DeviceCmpRequested>(e => _state = _state.Apply(e));
+        ReceiveTrustList();
         Recover<RecoveryCompleted>(_ => Resume());
 
         Command<CertificateGranted>(Install);
@@ -125,6 +129,7 @@ public sealed partial class DeviceActor : EntityActor
             Serve(installed);
             StartProbing();
         }
+        StartTrustListPulls();
         var due = _state.Current is { } current ? DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead) : _clock.Now;
         ScheduleAt(due, new RenewalDue());
         AnnounceStarted();

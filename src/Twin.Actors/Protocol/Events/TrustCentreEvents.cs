@@ -13,3 +13,17 @@ public sealed record CaCrossCertified(RunId Run, SimInstant At, EntityId Entity,
 /// <summary>A trust centre took <paramref name="Partner"/> into (<paramref name="Joined"/>) or out of its federation.</summary>
 [PersistedAs("tc.partner.v1")]
 public sealed record TrustCentrePartnerChanged(RunId Run, SimInstant At, EntityId Entity, EntityId Partner, bool Joined, string Requester) : ITwinEvent;
+
+/// <summary>
+/// A relying party (a PEA server, the POL) pulled the trust list on its schedule and now holds newer CRLs: one line per CA,
+/// "name=CRL number". Journaled only when something changed, so a quiet plant writes nothing.
+/// </summary>
+[PersistedAs("dev.trust-list-pulled.v1")]
+public sealed record DeviceTrustListPulled(RunId Run, SimInstant At, EntityId Entity, IReadOnlyList<string> Crls) : ITwinEvent;
+
+/// <summary>
+/// A CA purged the records of certificates that expired more than the retention period ago (serials, hex); those that were
+/// revoked left its CRL with this purge (<paramref name="RevocationEntriesDropped"/>).
+/// </summary>
+[PersistedAs("ca.records-purged.v1")]
+public sealed record CertificateRecordsPurged(RunId Run, SimInstant At, EntityId Entity, IReadOnlyList<string> Serials, int RevocationEntriesDropped) : ITwinEvent;
