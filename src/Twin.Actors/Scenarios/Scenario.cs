@@ -69,6 +69,7 @@ public sealed record Scenario(
             ProbeInterval = d.ProbeInterval ?? TimeSpan.FromHours(1),
             CmpDomain = Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.Domain,
             TrustListPull = d.Role == DeviceRole.Device ? null : Design.TrustListPull,
+            GatewayDomains = [.. Domains.Where(x => x.Members.Contains(d.Id)).Skip(1).Select(x => x.Domain)],
         })).ToList();
         return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, authorities, devices)
         {

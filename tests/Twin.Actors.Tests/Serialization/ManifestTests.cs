@@ -21,6 +21,8 @@ public sealed class ManifestTests
             ["TrustCentrePartnerChanged"] = "tc.partner.v1",
             ["DeviceTrustListPulled"] = "dev.trust-list-pulled.v1",
             ["CertificateRecordsPurged"] = "ca.records-purged.v1",
+            ["GatewayDomainRequested"] = "dev.domain-requested.v1",
+            ["GatewayCredentialInstalled"] = "dev.domain-credential.v1",
             ["CrlLapsed"] = "ca.crl-lapsed.v1",
             ["TimelineStepApplied"] = "timeline.applied.v1",
             ["ConnectionAttempted"] = "pol.attempt.v1",

@@ -27,3 +27,11 @@ public sealed record DeviceTrustListPulled(RunId Run, SimInstant At, EntityId En
 /// </summary>
 [PersistedAs("ca.records-purged.v1")]
 public sealed record CertificateRecordsPurged(RunId Run, SimInstant At, EntityId Entity, IReadOnlyList<string> Serials, int RevocationEntriesDropped) : ITwinEvent;
+
+/// <summary>A gateway generated a key for its credential in a further domain (<paramref name="Domain"/>) and sent that domain's registrar a CMP request (DER).</summary>
+[PersistedAs("dev.domain-requested.v1")]
+public sealed record GatewayDomainRequested(RunId Run, SimInstant At, EntityId Entity, string Domain, string KeyRef, byte[] PublicKeyInfo, string Body, byte[] MessageDer) : ITwinEvent;
+
+/// <summary>A gateway installed its LDevID in a further domain: one device, one credential per domain, each from that domain's registrar.</summary>
+[PersistedAs("dev.domain-credential.v1")]
+public sealed record GatewayCredentialInstalled(RunId Run, SimInstant At, EntityId Entity, string Domain, string KeyRef, byte[] CertificateDer, byte[] IssuerCertificateDer) : ITwinEvent;
