@@ -81,6 +81,8 @@ public static class ShardedPlant
             throw new ArgumentException($"Run {spec.Run}: registrars are not distributed over a cluster yet; run this plant on one node.", nameof(spec));
         if (spec.Timeline.Count > 0)
             throw new ArgumentException($"Run {spec.Run}: timeline steps are not distributed over a cluster yet; run this plant on one node.", nameof(spec));
+        if (spec.Authorities.Any(a => a.Settings.IsTrustCentre || a.Settings.TrustCentre is not null))
+            throw new ArgumentException($"Run {spec.Run}: trust centres are not distributed over a cluster yet; run this plant on one node.", nameof(spec));
     }
 
     private static IActorRef StartRegion(ActorSystem system, PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work, PlantRuntime runtime, IActorRef clockActor)

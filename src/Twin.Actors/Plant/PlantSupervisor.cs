@@ -77,15 +77,19 @@ public sealed class PlantSupervisor : ReceiveActor
         var entropy = _spec.Entropy;
         // Authorities come parents first (the scenario loader orders them), so a child's parent already exists.
         var cas = new Dictionary<EntityId, IActorRef>();
-        foreach (var (id, settings) in _spec.Authorities)
+        var authorities = Entities.TrustCentre.TrustCentres.Federate(_spec.Authorities);
+        foreach (var (id, settings) in authorities)
         {
             var parent = settings.Parent is { } p ? cas[p] : null;
-            cas[id] = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, id, settings, _clock, _vault, _work, _clockActor, entropy, parent, _runtime.Distribution), id.Value), id.Value);
+            cas[id] = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, id, settings, _clock, _vault, _work, _clockActor, entropy, parent, _runtime.Distribution, Self), id.Value), id.Value);
         }
         foreach (var (id, settings) in _spec.Registrars)
             _runtime.Registrars[settings.Domain] = Context.ActorOf(Supervised(Entities.Registrar.RegistrarActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.IssuingCa], _vault, _work, entropy, _runtime, _runtime.CmpTransport), id.Value), id.Value);
-        foreach (var (id, settings) in _spec.Devices)
+        foreach (var (id, given) in _spec.Devices)
+        {
+            var settings = given.TrustAnchor is null ? given with { TrustAnchor = Entities.TrustCentre.TrustCentres.AnchorFor(given.Ca, authorities) } : given;
             Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.Ca], _vault, _work, entropy, _runtime), id.Value), id.Value);
+        }
         if (_spec.Timeline.Count > 0)
         {
             var name = TimelineActor.TimelineId.Value;

@@ -17,6 +17,6 @@ internal static class CaLifecycleText
             ? $"root key update: new root serial {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd}, with link certificates OldWithNew and NewWithOld" : null,
         CaCompromised x => $"key compromised: certificate {x.RevokedSerial} revoked by the parent (cACompromise); {x.Affected.Count} entities re-enroll at {x.ReenrollAt}",
         CaFailedOver f => $"instance {f.Instance} serves issuance and CRLs now (by {f.Requester})",
-        _ => null,
+        _ => TrustCentreText.Describe(e),
     };
 }

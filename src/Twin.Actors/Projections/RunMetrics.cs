@@ -48,6 +48,15 @@ public sealed record RunMetricsResult(
 
     /// <summary>Certificates that expired in service before their successor was installed.</summary>
     public IReadOnlyList<ExpiryGap> ExpiryGaps { get; init; } = [];
+
+    /// <summary>With trust lists pulled on a schedule: how long each relying party went without each revocation.</summary>
+    public IReadOnlyList<TrustListLag> TrustListLags { get; init; } = [];
+
+    /// <summary>The longest trust-list lag of any relying party after any revocation; null when nobody pulls on a schedule.</summary>
+    public TimeSpan? MaxTrustListLag => TrustListLags.Count == 0 ? null : TrustListLags.Max(l => l.Lag);
+
+    /// <summary>Certificate records the CAs purged under the retention policy.</summary>
+    public int RecordsPurged { get; init; }
 }
 
 /// <summary>Folds a run's journal into <see cref="RunMetricsResult"/>. Pure apart from reading the journal.</summary>
@@ -105,6 +114,8 @@ public static class RunMetrics
             ExposureWindows = RunAnalysis.Exposures(ordered, end),
             ExpiryGaps = RunAnalysis.ExpiryGaps(ordered, end),
             CaCompromises = CaCompromiseAnalysis.Impacts(ordered, end),
+            TrustListLags = TrustListAnalysis.Lags(ordered, end),
+            RecordsPurged = ordered.OfType<CertificateRecordsPurged>().Sum(p => p.Serials.Count),
         };
     }
 

@@ -26,6 +26,9 @@ public sealed record Scenario(
     /// <summary>What the run promises; checked against its journal.</summary>
     public IReadOnlyList<Expectation> Expectations { get; init; } = [];
 
+    /// <summary>Trust centres: regions' roots of trust, which accredit CAs and cross-certify each other as partners.</summary>
+    public IReadOnlyList<TrustCentreSpec> TrustCentres { get; init; } = [];
+
     /// <summary>Subordinate CAs, parents before children.</summary>
     public IReadOnlyList<SubordinateCaSpec> Subordinates { get; init; } = [];
 
@@ -36,15 +39,22 @@ public sealed record Scenario(
     public PlantSpec ToPlant(long? seed = null, ClockMode? mode = null, double? speed = null, TimeSpan? until = null)
     {
         var duration = until ?? Duration;
-        var authorities = new List<(EntityId, CaSettings)>
+        // Trust centres first: a CA certified by one (parent) needs it to exist; accredited CAs reach theirs by name.
+        var authorities = TrustCentres.Select(t => (t.Id, new CaSettings(t.Subject, t.Algorithm, t.Validity)
         {
-            (RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity, ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived }),
-        };
+            IsTrustCentre = true,
+            CrlInterval = Design.CrlInterval,
+            CrlValidity = Design.CrlValidity,
+            Retention = Design.Retention,
+        })).ToList();
+        authorities.Add((RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity, TrustCentre = RootCa.TrustCentre, Retention = Design.Retention, ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived }));
         authorities.AddRange(Subordinates.Select(c => (c.Id, new CaSettings(c.Subject, c.Algorithm, c.Validity)
         {
             Parent = c.Parent,
             Profile = c.Profile,
             Standby = c.Standby,
+            TrustCentre = c.TrustCentre,
+            Retention = Design.Retention,
             CrlInterval = Design.CrlInterval,
             CrlValidity = Design.CrlValidity,
             ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived,
@@ -59,6 +69,8 @@ public sealed record Scenario(
             ProbeTargets = d.Role == DeviceRole.Pol ? peaIds : [],
             ProbeInterval = d.ProbeInterval ?? TimeSpan.FromHours(1),
             CmpDomain = Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.Domain,
+            TrustListPull = d.Role == DeviceRole.Device ? null : Design.TrustListPull,
+            GatewayDomains = [.. Domains.Where(x => x.Members.Contains(d.Id)).Skip(1).Select(x => x.Domain)],
         })).ToList();
         return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, authorities, devices)
         {
@@ -98,6 +110,12 @@ public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, Ti
     /// <summary>How relying parties learn that an end-entity certificate is no longer good.</summary>
     public RevocationDesign Revocation { get; init; } = RevocationDesign.Crl;
 
+    /// <summary>Trust-list distribution by pull on a schedule: relying parties fetch CRLs every this long; null: at each check (or pushed as published).</summary>
+    public TimeSpan? TrustListPull { get; init; }
+
+    /// <summary>How long a CA keeps the records of certificates after they expire before purging them; null: forever.</summary>
+    public TimeSpan? Retention { get; init; }
+
     /// <summary>The certificate lifetime for an entity of <paramref name="role"/>.</summary>
     public TimeSpan LifetimeFor(DeviceRole role) => role switch
     {
@@ -123,10 +141,20 @@ public sealed record SubordinateCaSpec(EntityId Id, EntityId Parent, string Subj
 {
     /// <summary>The name of its standby instance (same key and journal), which takes over when the primary is cut off; null: none.</summary>
     public string? Standby { get; init; }
+
+    /// <summary>The trust centre that accredits it by cross-certification; null: none.</summary>
+    public EntityId? TrustCentre { get; init; }
 }
 
 /// <summary>The root CA of the plant.</summary>
-public sealed record RootCaSpec(EntityId Id, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity);
+public sealed record RootCaSpec(EntityId Id, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity)
+{
+    /// <summary>The trust centre that accredits it by cross-certification; null: none.</summary>
+    public EntityId? TrustCentre { get; init; }
+}
+
+/// <summary>A trust centre: a country's or region's root of trust with its own root key.</summary>
+public sealed record TrustCentreSpec(EntityId Id, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity);
 
 /// <summary>One device; lifetime and algorithm fall back to the design's.</summary>
 public sealed record DeviceSpec(EntityId Id, string Subject, TimeSpan? Lifetime, KeyAlgorithm? Algorithm)

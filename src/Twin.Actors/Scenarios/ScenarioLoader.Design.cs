@@ -8,7 +8,7 @@ namespace Twin.Actors.Scenarios;
 public static partial class ScenarioLoader
 {
     private static readonly string[] DesignKeys =
-        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "onboarding", "keyStorage"];
+        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "distributionInterval", "retention", "onboarding", "keyStorage"];
 
     // OPC UA's security policies (Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss) are RSA policies.
     private static readonly KeyAlgorithm[] RsaAlgorithms = [KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096];
@@ -17,7 +17,6 @@ public static partial class ScenarioLoader
     private static readonly (string Knob, string[] Supported, string[] Planned, string Why)[] Unsupported =
     [
         ("revocation", ["crl", "shortLived"], ["ocsp"], "relying parties in the twin check CRLs, or nothing for short-lived certificates"),
-        ("distribution", ["pull"], ["push"], "relying parties fetch CA certificates and CRLs from the plant's distribution point; GDS push is not modelled yet"),
         ("onboarding", ["direct"], ["est", "cmp", "brski", "passcode"], "devices send their PKCS#10 request straight to their issuing CA"),
         ("keyStorage", ["software"], ["tpm", "hsm", "pkcs11"], "entity keys live in the file key store beside the journal"),
     ];
@@ -74,6 +73,8 @@ public static partial class ScenarioLoader
             PolAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "pol"), "design.keyAlgorithms.pol (OPC UA policies are RSA policies)", RsaAlgorithms) ?? d.PolAlgorithm,
             CaAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "ca"), "design.keyAlgorithms.ca", KeyAlgorithms) ?? d.CaAlgorithm,
             Revocation = r.Text(ScenarioReader.Get(map, "revocation"), "design.revocation") == "shortLived" ? RevocationDesign.ShortLived : RevocationDesign.Crl,
+            TrustListPull = ReadDistribution(r, map),
+            Retention = r.Duration(ScenarioReader.Get(map, "retention"), "design.retention"),
         };
     }
 }

@@ -43,8 +43,8 @@ public static partial class ScenarioLoader
             {
                 if (Id(r, m, "domain.members") is not { } member) continue;
                 if (!devices.Contains(member)) r.Problem(m, $"domain.members: '{member}' is not a device of this scenario.");
-                else if (membership.TryGetValue(member, out var other)) r.Problem(m, $"domain.members: '{member}' already belongs to domain '{other}' (a device enrolls with one registrar).");
-                else { membership[member] = name ?? ""; members.Add(member); }
+                else if (members.Contains(member)) r.Problem(m, $"domain.members: '{member}' is listed twice.");
+                else { membership.TryAdd(member, name ?? ""); members.Add(member); } // in several domains: a gateway, one LDevID per domain
             }
             if (name is null || ca is null || mode is null) continue;
             if (!DomainName().IsMatch(name)) { r.Problem(nameNode!, $"domain.name: '{name}' must be 1–40 characters of a-z, 0-9, '-' (it appears in /.well-known/cmp/p/{name})."); continue; }

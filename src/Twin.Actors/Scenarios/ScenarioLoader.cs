@@ -68,22 +68,25 @@ public static partial class ScenarioLoader
 
         var design = ReadDesign(r, ScenarioReader.Get(root, "design"));
         var topologyNode = r.Required(root, null, "topology", "scenario");
-        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices", "peas", "pol", "domains");
-        var rootCa = ReadRootCa(r, r.Required(topology, topologyNode, "rootCa", "topology"), design);
-        var subordinates = ReadSubordinates(r, ScenarioReader.Get(topology, "cas"), rootCa?.Id, design);
+        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices", "peas", "pol", "domains", "trustCentres");
+        var trustCentres = ReadTrustCentres(r, ScenarioReader.Get(topology, "trustCentres"), design);
+        var centreIds = trustCentres.Select(t => t.Id).ToHashSet();
+        var rootCa = ReadRootCa(r, r.Required(topology, topologyNode, "rootCa", "topology"), design, centreIds);
+        var subordinates = ReadSubordinates(r, ScenarioReader.Get(topology, "cas"), rootCa?.Id, design, centreIds);
         var caIds = new HashSet<EntityId>(subordinates.Select(c => c.Id));
         if (rootCa is not null) caIds.Add(rootCa.Id);
+        caIds.UnionWith(centreIds);
         var devices = ReadDevices(r, ScenarioReader.Get(topology, "devices"), caIds, DeviceRole.Device);
         devices.AddRange(ReadDevices(r, ScenarioReader.Get(topology, "peas"), caIds, DeviceRole.Pea, devices.Select(d => d.Id)));
         if (ScenarioReader.Get(topology, "pol") is { } polNode)
             devices.AddRange(ReadDevices(r, new YamlSequenceNode(polNode), caIds, DeviceRole.Pol, devices.Select(d => d.Id)));
 
         var domains = ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, devices.Select(d => d.Id).ToHashSet(), file);
-        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet(), rootCa?.Id);
+        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet(), rootCa?.Id, centreIds);
         var expectations = ReadExpectations(r, ScenarioReader.Get(root, "expect"), devices, caIds);
 
         if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
-        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { Subordinates = subordinates, Timeline = timeline, Domains = domains, Expectations = expectations };
+        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { TrustCentres = trustCentres, Subordinates = subordinates, Timeline = timeline, Domains = domains, Expectations = expectations };
     }
 
     private static RunId? RunIdOf(ScenarioReader r, YamlNode? node, string name)
@@ -106,23 +109,25 @@ public static partial class ScenarioLoader
         return slug.Length == 0 ? "run" : slug[..Math.Min(64, slug.Length)];
     }
 
-    private static RootCaSpec? ReadRootCa(ScenarioReader r, YamlNode? node, DesignKnobs design)
+    private static RootCaSpec? ReadRootCa(ScenarioReader r, YamlNode? node, DesignKnobs design, HashSet<EntityId> centres)
     {
-        var map = r.Mapping(node, "topology.rootCa", "id", "subject", "algorithm", "validity");
+        var map = r.Mapping(node, "topology.rootCa", "id", "subject", "algorithm", "validity", "trustCentre");
         if (map is null) return null;
         var id = Id(r, r.Required(map, node, "id", "topology.rootCa"), "topology.rootCa.id");
         var subject = r.Text(r.Required(map, node, "subject", "topology.rootCa"), "topology.rootCa.subject");
         var algorithm = r.Enum(ScenarioReader.Get(map, "algorithm"), "topology.rootCa.algorithm", KeyAlgorithms) ?? design.CaAlgorithm;
         var validity = r.Duration(ScenarioReader.Get(map, "validity"), "topology.rootCa.validity") ?? design.RootCaValidity;
-        return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity);
+        var trustCentre = TrustCentreOf(r, map, centres, "topology.rootCa.trustCentre");
+        if (id is { } rootId && centres.Contains(rootId)) r.Problem(node!, $"topology.rootCa.id: '{rootId}' is also a trust centre's id.");
+        return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity) { TrustCentre = trustCentre };
     }
 
-    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, HashSet<EntityId> devices, EntityId? rootId)
+    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, HashSet<EntityId> devices, EntityId? rootId, HashSet<EntityId> centres)
     {
         var steps = new List<Entities.Timeline.TimelineStep>();
         foreach (var item in r.Sequence(node, "timeline")?.Children ?? [])
         {
-            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason", "reenrollAfter");
+            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason", "reenrollAfter", "partner");
             if (map is null) continue;
             var at = r.Duration(r.Required(map, item, "at", "timeline step"), "timeline.at");
             var actionNode = r.Required(map, item, "action", "timeline step");
@@ -140,11 +145,13 @@ public static partial class ScenarioLoader
                 "root-key-update" => Entities.Timeline.TimelineAction.RootKeyUpdate,
                 "ca-compromise" => Entities.Timeline.TimelineAction.CaCompromise,
                 "decommission" => Entities.Timeline.TimelineAction.Decommission,
+                "partner-join" => Entities.Timeline.TimelineAction.PartnerJoin,
+                "partner-leave" => Entities.Timeline.TimelineAction.PartnerLeave,
                 null => null,
                 _ => null,
             };
             if (actionText is not null && action is null)
-                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise.");
+                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise, partner-join, partner-leave.");
             if (at is null || action is null || target is null) continue;
             var onDevice = action is Entities.Timeline.TimelineAction.Revoke or Entities.Timeline.TimelineAction.Decommission;
             var wanted = onDevice ? devices : cas;
@@ -159,7 +166,9 @@ public static partial class ScenarioLoader
                 continue;
             }
             var reenrollAfter = r.Duration(ScenarioReader.Get(map, "reenrollAfter"), "timeline.reenrollAfter");
-            steps.Add(new Entities.Timeline.TimelineStep(at.Value, action.Value, target.Value) { Reason = reason, ReenrollAfter = reenrollAfter ?? TimeSpan.FromHours(4) });
+            var partner = PartnerOf(r, map, item, action.Value, target.Value, targetNode!, centres, out var partnerOk);
+            if (!partnerOk) continue;
+            steps.Add(new Entities.Timeline.TimelineStep(at.Value, action.Value, target.Value) { Reason = reason, ReenrollAfter = reenrollAfter ?? TimeSpan.FromHours(4), Partner = partner });
         }
         return steps;
     }
@@ -173,14 +182,14 @@ public static partial class ScenarioLoader
         _ => null,
     };
 
-    private static List<SubordinateCaSpec> ReadSubordinates(ScenarioReader r, YamlNode? node, EntityId? root, DesignKnobs design)
+    private static List<SubordinateCaSpec> ReadSubordinates(ScenarioReader r, YamlNode? node, EntityId? root, DesignKnobs design, HashSet<EntityId> centres)
     {
         var cas = new List<SubordinateCaSpec>();
-        var known = new HashSet<EntityId>();
+        var known = new HashSet<EntityId>(centres); // a trust centre may certify an operator CA directly
         if (root is { } rootId) known.Add(rootId);
         foreach (var item in r.Sequence(node, "topology.cas")?.Children ?? [])
         {
-            var map = r.Mapping(item, "ca", "id", "parent", "subject", "algorithm", "validity", "profile", "standby");
+            var map = r.Mapping(item, "ca", "id", "parent", "subject", "algorithm", "validity", "profile", "standby", "trustCentre");
             if (map is null) continue;
             var id = Id(r, r.Required(map, item, "id", "ca"), "ca.id");
             var parentNode = r.Required(map, item, "parent", "ca");
@@ -193,7 +202,7 @@ public static partial class ScenarioLoader
             if (id is null || parent is null || subject is null) continue;
             if (!known.Contains(parent.Value))
             {
-                r.Problem(parentNode!, $"ca.parent: '{parent}' is not the root or a CA listed before '{id}'.");
+                r.Problem(parentNode!, $"ca.parent: '{parent}' is not the root, a trust centre or a CA listed before '{id}'.");
                 continue;
             }
             if (!known.Add(id.Value))
@@ -202,7 +211,8 @@ public static partial class ScenarioLoader
                 continue;
             }
             var standby = r.Text(ScenarioReader.Get(map, "standby"), "ca.standby");
-            cas.Add(new SubordinateCaSpec(id.Value, parent.Value, subject, algorithm, validity, profile) { Standby = standby });
+            var trustCentre = TrustCentreOf(r, map, centres, "ca.trustCentre");
+            cas.Add(new SubordinateCaSpec(id.Value, parent.Value, subject, algorithm, validity, profile) { Standby = standby, TrustCentre = trustCentre });
         }
         return cas;
     }

@@ -6,14 +6,18 @@ namespace Twin.Actors.Trust;
 /// cut off publishes nothing, so what relying parties fetch goes stale and finally lapses.
 /// Runtime state rebuilt from the CAs' journals on start; thread-safe.
 /// </summary>
-public sealed class CrlDistributionPoint
+public sealed partial class CrlDistributionPoint
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _byCa = new(StringComparer.Ordinal);
     private long _version;
 
     /// <summary>What a CA has published.</summary>
-    public sealed record Entry(byte[] CaCertificate, bool IsRoot, byte[]? Crl);
+    public sealed record Entry(byte[] CaCertificate, bool IsRoot, byte[]? Crl)
+    {
+        /// <summary>The name it was published under: the CA's id, or id#generation for a previous key.</summary>
+        public string Name { get; init; } = "";
+    }
 
     /// <summary>Publishes (or replaces) a CA's certificate and, when given, its latest CRL.</summary>
     public void Publish(string ca, byte[] caCertificate, bool isRoot, byte[]? crl)
@@ -23,7 +27,7 @@ public sealed class CrlDistributionPoint
         lock (_gate)
         {
             var keep = crl ?? (_byCa.TryGetValue(ca, out var old) ? old.Crl : null);
-            _byCa[ca] = new Entry(caCertificate, isRoot, keep);
+            _byCa[ca] = new Entry(caCertificate, isRoot, keep) { Name = ca };
             _version++;
         }
     }

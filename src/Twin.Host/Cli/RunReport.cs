@@ -112,6 +112,10 @@ internal sealed record RunReport(
                 sb.AppendLine();
             }
             sb.AppendLine(CultureInfo.InvariantCulture, $"Issued {m.CertificatesIssued} certificates, revoked {m.Revocations}; published {m.CrlsPublished} CRLs (largest {m.LargestCrlEntries} entries); {m.CrlLapses} CRL lapses.");
+            if (m.MaxTrustListLag is { } lag)
+                sb.AppendLine(CultureInfo.InvariantCulture, $"Trust lists pulled on a schedule: the longest a relying party went without a revocation was {Iso.Format(lag)} ({m.TrustListLags.Count} revocation × relying party pairs).");
+            if (m.RecordsPurged > 0)
+                sb.AppendLine(CultureInfo.InvariantCulture, $"Retention: {m.RecordsPurged} certificate records of expired certificates purged.");
             sb.AppendLine();
             if (m.Links.Count > 0)
             {

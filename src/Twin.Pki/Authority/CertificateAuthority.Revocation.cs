@@ -56,6 +56,19 @@ public sealed partial class CertificateAuthority
         _revoked[serial] = new RevocationRecord(at, reason, LastCrlNumber);
     }
 
+    /// <summary>
+    /// Drops the revocation entry of a certificate that expired at <paramref name="notAfter"/> from the CRLs issued from now on
+    /// (RFC 5280 §5: an entry may be removed once the certificate's validity has ended and a CRL listed it after its expiry).
+    /// Returns false when the serial was not on the list. Refuses while the certificate is still valid at <paramref name="now"/>.
+    /// </summary>
+    public bool PurgeExpiredRevocation(SerialNumber serial, DateTimeOffset notAfter, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(serial);
+        if (now <= notAfter)
+            throw new PolicyViolationException($"Serial {serial} is valid until {notAfter:O}; its revocation entry must stay on the CRL until then.");
+        return _revoked.Remove(serial);
+    }
+
     /// <summary>Releases a certificate from hold: it leaves the next full CRL and a delta CRL lists it as removeFromCRL (RFC 5280 §5.3.1).</summary>
     public void ReleaseHold(SerialNumber serial)
     {

@@ -28,6 +28,9 @@ public sealed class SchemaOracleTests
         { "unknown outage cause", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\nexpect:\n  - noOutageCausedBy: weather\n" },
         { "re-enrollment delay not a duration", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  cas:\n    - { id: i, parent: r, subject: CN=i }\ntimeline:\n  - { at: P1D, action: ca-compromise, target: i, reenrollAfter: soon }\n" },
         { "CA standby name not text", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  cas:\n    - { id: i, parent: r, subject: CN=i, standby: [a, b] }\n" },
+        { "trust centre without subject", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  trustCentres:\n    - { id: tc }\n  rootCa: { id: r, subject: CN=r, trustCentre: tc }\n" },
+        { "partner-join without partner", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  trustCentres:\n    - { id: tc-a, subject: CN=a }\n    - { id: tc-b, subject: CN=b }\n  rootCa: { id: r, subject: CN=r }\ntimeline:\n  - { at: P1D, action: partner-join, target: tc-a }\n" },
+        { "partner not an entity id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  trustCentres:\n    - { id: tc-a, subject: CN=a }\n    - { id: tc-b, subject: CN=b }\n  rootCa: { id: r, subject: CN=r }\ntimeline:\n  - { at: P1D, action: partner-leave, target: tc-a, partner: Trust Centre B }\n" },
         { "device without id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { subject: CN=d }\n" },
     };
 

@@ -19,10 +19,10 @@ public static class PlantRun
         public IReadOnlyList<Twin.Actors.Protocol.ITwinEvent> Journal { get; init; } = [];
     }
 
-    /// <summary>Runs <paramref name="spec"/> to its end on <paramref name="database"/> (default: a fresh SQLite file).</summary>
-    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null)
+    /// <summary>Runs <paramref name="spec"/> to its end on <paramref name="database"/> (default: a fresh SQLite file) with its key store in <paramref name="folder"/> (default: a fresh one).</summary>
+    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null, string? folder = null)
     {
-        var folder = RepoPaths.NewScratch(name);
+        folder ??= RepoPaths.NewScratch(name);
         database ??= TwinDatabase.Sqlite(Path.Combine(folder, "journal.db"));
         TwinPersistence.Prepare(database);
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
@@ -33,7 +33,7 @@ public static class PlantRun
         {
             var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
             var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, new FileKeyVault(Path.Combine(folder, "keys")), new SimulationWork()), "plant");
-            var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(2));
+            var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(5)); // generous: a busy machine slows the real OPC UA sessions
             var (digest, _) = await RunDigest.ComputeAsync(system, spec.Run);
             return new Outcome(idle.Reading.Now, await PlantReplay.CurrentAsync(system, spec.Run), await EventQuery.AfterAsync(system, spec.Run, 0, 100_000),
                 digest, await RunDigest.DescribeAsync(system, spec.Run), await RunMetrics.ComputeAsync(system, spec.Run, idle.Reading.Now))

@@ -82,7 +82,7 @@ public sealed class ExpectationTests
     [InlineData("design: { revocation: ocsp }", "design.revocation: 'ocsp' is not supported by the twin yet")]
     [InlineData("design: { keyStorage: tpm }", "design.keyStorage: 'tpm' is not supported by the twin yet")]
     [InlineData("design: { onboarding: brski }", "design.onboarding: 'brski' is not supported by the twin yet")]
-    [InlineData("design: { distribution: push }", "design.distribution: 'push' is not supported by the twin yet")]
+    [InlineData("design: { distribution: gds }", "design.distribution: 'gds' is not one of pull, push")]
     [InlineData("expect:\n  - refused: { pea: pea-009, status: BadCertificateRevoked, by: P1D }", "expect[0].refused.pea: 'pea-009' is not a PEA of this scenario")]
     [InlineData("expect:\n  - noOutageCausedBy: sunspots", "expect[0].noOutageCausedBy: 'sunspots' is not one of expiry, revocation, crl, trust, other, any")]
     public async Task Run_exits_2_on_a_knob_the_twin_cannot_run_or_a_broken_expectation_and_says_where(string section, string message)

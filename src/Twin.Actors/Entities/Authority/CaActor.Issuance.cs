@@ -37,8 +37,11 @@ public sealed partial class CaActor
             }), random));
     }
 
-    private void Issue(Model.EntityId requester, string profile, string digest, Func<CertificateAuthority, Clock.SimInstant, Twin.Pki.Keys.PkiRandom, Certificate> sign)
+    // granted / refused shape the answer for requests that expect their own (a cross-certification); default: CertificateGranted / CertificateRefused.
+    private void Issue(Model.EntityId requester, string profile, string digest, Func<CertificateAuthority, Clock.SimInstant, Twin.Pki.Keys.PkiRandom, Certificate> sign,
+        Func<byte[], object>? granted = null, Func<string, object>? refused = null)
     {
+        refused ??= reason => new CertificateRefused(reason);
         var now = _clock.Now;
         if (_ca is null && _state.Reachable)
         {
@@ -50,7 +53,7 @@ public sealed partial class CaActor
         var reply = ReplyChannel();
         if (_ca is null || !_state.Reachable)
         {
-            reply(new CertificateRefused(_ca is null ? $"CA {Id} has no key and certificate yet." : $"CA {Id} is unreachable."));
+            reply(refused(_ca is null ? $"CA {Id} has no key and certificate yet." : $"CA {Id} is unreachable."));
             return;
         }
         Certificate issued;
@@ -60,7 +63,7 @@ public sealed partial class CaActor
         }
         catch (PkiException e)
         {
-            PersistAsync(new IssuanceRefused(_run, now, Id, requester, e.Message), _ => reply(new CertificateRefused(e.Message)));
+            PersistAsync(new IssuanceRefused(_run, now, Id, requester, e.Message), _ => reply(refused(e.Message)));
             return;
         }
         // PersistAsync: the next request is served while this one is being written, so the journal
@@ -69,7 +72,7 @@ public sealed partial class CaActor
         PersistAsync(new CertificateIssued(_run, now, Id, requester, profile, issued.GetDer()), e =>
         {
             _state = _state.Apply(e);
-            reply(new CertificateGranted(e.CertificateDer, _state.CertificateDer!));
+            reply(granted is null ? new CertificateGranted(e.CertificateDer, _state.CertificateDer!) : granted(e.CertificateDer));
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
         });
     }

@@ -48,7 +48,7 @@ public sealed partial class CaActor
     }
 
     // A scheduled CRL also makes every open previous key publish (or close), in the same write.
-    private void PublishCrl() => PersistWithCrl(events: PreviousKeyWork(), then: OnPreviousKeyEvent);
+    private void PublishCrl() => PersistWithCrl(events: [.. PreviousKeyWork(), .. RetentionWork()], then: OnPreviousKeyEvent);
 
     /// <summary>
     /// Persists <paramref name="events"/> together with a freshly signed CRL, in one write — never a

@@ -46,6 +46,6 @@ public sealed partial class CaActor
         _ca = new CertificateAuthority(certificate, pending.Key, DefaultRandom());
         _ca.RecordIssued(certificate.SerialNumber);
         _pendingKey = null;
-        PersistWithCrl([certified], e => { if (e is CrlPublished) ReleaseHeld(); });
+        PersistWithCrl([certified], e => { if (e is CrlPublished) Ready(); });
     }
 }

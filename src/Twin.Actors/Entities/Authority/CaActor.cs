@@ -35,6 +35,20 @@ public sealed record CaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan
     /// without a CRL and their lifetime bounds the exposure after a compromise. CA certificates stay revocable.
     /// </summary>
     public bool ShortLivedEndEntities { get; init; }
+    /// <summary>How long after a certificate expires the CA keeps its record (and its CRL entry); null: forever.</summary>
+    public TimeSpan? Retention { get; init; }
+
+    /// <summary>The trust centre that accredits this CA by cross-certifying its key; null: none.</summary>
+    public EntityId? TrustCentre { get; init; }
+
+    /// <summary>True for a trust centre: a region's root of trust that cross-certifies the CAs it accredits and its partners.</summary>
+    public bool IsTrustCentre { get; init; }
+
+    /// <summary>For a trust centre: the CAs it accredits (those that name it), the only ones besides partners it cross-certifies.</summary>
+    public IReadOnlyList<EntityId> Accredits { get; init; } = [];
+
+    /// <summary>For a trust centre: the other trust centres of the topology, which may join as partners.</summary>
+    public IReadOnlyList<EntityId> PeerTrustCentres { get; init; } = [];
 }
 
 /// <summary>
@@ -57,11 +71,13 @@ public sealed partial class CaActor : EntityActor
     private byte[]? _lastCrl;
     private readonly IActorRef? _parent;
     private readonly Trust.CrlDistributionPoint? _distribution;
+    private readonly IActorRef? _plant;
 
     /// <summary>Creates the CA entity <paramref name="id"/> of <paramref name="run"/>.</summary>
-    public CaActor(RunId run, EntityId id, CaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy, IActorRef? parent = null, Trust.CrlDistributionPoint? distribution = null)
+    public CaActor(RunId run, EntityId id, CaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy, IActorRef? parent = null, Trust.CrlDistributionPoint? distribution = null, IActorRef? plant = null)
         : base(id, work, clockActor)
     {
+        _plant = plant;
         _parent = parent;
         _distribution = distribution;
         _entropy = entropy;
@@ -96,6 +112,7 @@ public sealed partial class CaActor : EntityActor
         Command<CrlLapseCheck>(_ => CheckLapse());
         Command<GetCurrentCrl>(_ => Sender.Tell(new CaCrl(_lastCrl)));
         Command<GetCaCertificate>(_ => Sender.Tell(new CaCertificate(Id, _state.CertificateDer)));
+        ReceiveTrustCentre();
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => _log.Warning("CA {0}: snapshot failed: {1}", Id, f.Cause.Message));
     }
@@ -104,8 +121,8 @@ public sealed partial class CaActor : EntityActor
     public override string PersistenceId { get; }
 
     /// <summary>Props for the CA entity.</summary>
-    public static Props Props(RunId run, EntityId id, CaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy, IActorRef? parent = null, Trust.CrlDistributionPoint? distribution = null) =>
-        Akka.Actor.Props.Create(() => new CaActor(run, id, settings, clock, vault, work, clockActor, entropy, parent, distribution));
+    public static Props Props(RunId run, EntityId id, CaSettings settings, SimulationClock clock, IKeyVault vault, SimulationWork work, IActorRef clockActor, Entropy entropy, IActorRef? parent = null, Trust.CrlDistributionPoint? distribution = null, IActorRef? plant = null) =>
+        Akka.Actor.Props.Create(() => new CaActor(run, id, settings, clock, vault, work, clockActor, entropy, parent, distribution, plant));
 
     // Relying parties fetch from the distribution point: publish the CA certificate and its latest CRL there.
     private void Distribute() =>
@@ -125,6 +142,8 @@ public sealed partial class CaActor : EntityActor
             _ca.RestoreCrlNumber(_state.CrlNumber);
             RestorePreviousKeys();
             Distribute();
+            DistributeCrossCertificates();
+            RequestAccreditation();
             if (_state.Reachable) ScheduleNextCrl();
             else if (_state.LastCrlNextUpdate is { } next) WakeAt(next, new CrlLapseCheck(), "crl-lapse", priority: -5);
         }
@@ -145,7 +164,14 @@ public sealed partial class CaActor : EntityActor
         // The CA object exists before the write so that the root and its first CRL are stored together.
         _ca = new CertificateAuthority(root.Certificate, key, DefaultRandom());
         _ca.RecordIssued(root.Certificate.SerialNumber);
-        PersistWithCrl([created], e => { if (e is CrlPublished) ReleaseHeld(); });
+        PersistWithCrl([created], e => { if (e is CrlPublished) Ready(); });
+    }
+
+    // Once the CA holds its key and certificate: answer what waited, and have its trust centre accredit it.
+    private void Ready()
+    {
+        ReleaseHeld();
+        RequestAccreditation();
     }
 
     // Randomness for what the CA signs outside a request: named by how much it had done when it started.

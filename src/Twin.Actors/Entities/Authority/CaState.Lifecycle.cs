@@ -71,7 +71,7 @@ public sealed partial record CaState
         PreviousKeyCrlPublished p => WithPrevious(p.Generation, k => k with { CrlNumber = p.Number }),
         PreviousKeyClosed c => WithPrevious(c.Generation, k => k with { Closed = true }),
         CaFailedOver f => this with { ActiveInstance = f.Instance },
-        _ => this,
+        _ => ApplyTrustCentre(e),
     };
 
     /// <summary>The open previous key that issued <paramref name="serialHex"/>, if any.</summary>

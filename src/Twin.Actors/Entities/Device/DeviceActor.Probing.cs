@@ -31,7 +31,7 @@ public sealed partial class DeviceActor
             ApplicationUri = uri,
             ApplicationName = Id.Value,
             Certificate = OpcUaIdentity.WithPrivateKey(certificate, _vault.Load(_state.KeyRef!)),
-            ServerCertificateValidator = new PlantCertificateValidator(_runtime.Distribution, _clock),
+            ServerCertificateValidator = TrustValidator(),
             Time = new Clock.SimTimeProvider(_clock),
             AutoReconnect = false,
             RequestTimeout = TimeSpan.FromSeconds(15),

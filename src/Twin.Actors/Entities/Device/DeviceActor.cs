@@ -45,6 +45,15 @@ public sealed record DeviceSettings(
 
     /// <summary>The operator domain whose registrar the device enrolls with over CMP (ir, then kur); null: PKCS#10 straight to its CA.</summary>
     public string? CmpDomain { get; init; }
+
+    /// <summary>The trust centre this relying party anchors on (set from the topology); null: every root of the plant.</summary>
+    public EntityId? TrustAnchor { get; init; }
+
+    /// <summary>A relying party pulls CRLs every this long and validates against its copy; null: it reads the distribution point at each check.</summary>
+    public TimeSpan? TrustListPull { get; init; }
+
+    /// <summary>A gateway: the further operator domains it is onboarded into besides <see cref="CmpDomain"/>, each with its own LDevID.</summary>
+    public IReadOnlyList<string> GatewayDomains { get; init; } = [];
 }
 
 /// <summary>
@@ -83,6 +92,8 @@ public sealed partial class DeviceActor : EntityActor
         Recover<DeviceCertificateInstalled>(e => _state = _state.Apply(e));
         Recover<DeviceCmpRequested>(e => _state = _state.Apply(e));
         Recover<DeviceDecommissioned>(e => _state = _state.Apply(e));
+        ReceiveTrustList();
+        ReceiveGateway();
         Recover<RecoveryCompleted>(_ => Resume());
 
         Command<CertificateGranted>(Install);
@@ -92,8 +103,8 @@ public sealed partial class DeviceActor : EntityActor
             ScheduleAt(_clock.Now.Add(_settings.RetryAfter), new RenewalDue());
         });
         Command<RenewalDue>(_ => OnDue());
-        Command<EnrollmentSecret>(s => SendCmp(s));
-        Command<CmpReply>(OnCmpReply);
+        Command<EnrollmentSecret>(s => { if (!TryGatewaySecret(s)) SendCmp(s); });
+        Command<CmpReply>(r => { if (!TryGatewayReply(r)) OnCmpReply(r); });
         Command<ServerStarted>(OnServerStarted);
         Command<ProbeDue>(_ => Probe());
         Command<ProbeResult>(Record);
@@ -129,6 +140,8 @@ public sealed partial class DeviceActor : EntityActor
             Serve(installed);
             StartProbing();
         }
+        StartTrustListPulls();
+        StartGateway();
         var due = _state.Current is { } current ? DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead) : _clock.Now;
         ScheduleAt(due, new RenewalDue());
         AnnounceStarted();

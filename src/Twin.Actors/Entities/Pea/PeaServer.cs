@@ -8,7 +8,7 @@ namespace Twin.Actors.Entities.Pea;
 
 /// <summary>
 /// A PEA's OPC UA server on a real loopback TCP port, presenting the PEA's current application
-/// certificate and checking clients against the plant's distribution point at simulated now.
+/// certificate and checking clients with the PEA's validator (the plant's trust view) at simulated now.
 /// Restarted with the new certificate after every renewal. Runtime only: ports are not journaled.
 /// </summary>
 internal sealed class PeaServer : IAsyncDisposable
@@ -18,7 +18,7 @@ internal sealed class PeaServer : IAsyncDisposable
     public string? EndpointUrl => _host?.EndpointUrl;
 
     /// <summary>Starts (or restarts) the server with <paramref name="certificate"/> and its RSA <paramref name="key"/>.</summary>
-    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, KeyPair key, CrlDistributionPoint distribution, SimulationClock clock)
+    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, KeyPair key, PlantCertificateValidator validator, SimulationClock clock)
     {
         await StopAsync();
         var withKey = OpcUaIdentity.WithPrivateKey(certificate, key);
@@ -31,7 +31,7 @@ internal sealed class PeaServer : IAsyncDisposable
             Certificate = withKey,
             OfferNone = false,
             AllowAnonymous = true,
-            CertificateValidator = new PlantCertificateValidator(distribution, clock),
+            CertificateValidator = validator,
             Time = new SimTimeProvider(clock),
         };
         _host = UaServerHost.StartTcp(space, options);

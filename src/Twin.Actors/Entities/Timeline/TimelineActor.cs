@@ -70,6 +70,8 @@ public sealed class TimelineActor : EntityActor
             TimelineAction.RootKeyUpdate => new UpdateRootCaKey("timeline"),
             TimelineAction.CaCompromise => new CompromiseCa(step.ReenrollAfter, "timeline"),
             TimelineAction.Decommission => new DecommissionDevice("timeline"),
+            TimelineAction.PartnerJoin => new JoinPartner(step.Partner!.Value, "timeline"),
+            TimelineAction.PartnerLeave => new LeavePartner(step.Partner!.Value, "timeline"),
             _ => new SetCaReachable(true, "timeline"),
         };
         Persist(new TimelineStepApplied(_run, _clock.Now, Id, index, step.ActionName, step.Target), e =>

@@ -20,6 +20,10 @@ public enum TimelineAction
     CaCompromise,
     /// <summary>The target device is taken out of service: keys destroyed, certificate revoked (cessationOfOperation).</summary>
     Decommission,
+    /// <summary>The target trust centre and its partner cross-certify each other (a partner JOINs).</summary>
+    PartnerJoin,
+    /// <summary>The target trust centre and its partner revoke their cross-certificates for each other (a partner LEAVEs).</summary>
+    PartnerLeave,
 }
 
 /// <summary>One step of a scenario's timeline: at <paramref name="After"/> from the run's start, <paramref name="Action"/> on <paramref name="Target"/>.</summary>
@@ -31,6 +35,9 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
     /// <summary>For <see cref="TimelineAction.CaCompromise"/>: how long after the compromise the affected entities re-enroll.</summary>
     public TimeSpan ReenrollAfter { get; init; } = TimeSpan.FromHours(4);
 
+    /// <summary>For <see cref="TimelineAction.PartnerJoin"/> and <see cref="TimelineAction.PartnerLeave"/>: the other trust centre.</summary>
+    public EntityId? Partner { get; init; }
+
     /// <summary>The action's name as scenario files write it.</summary>
     public string ActionName => Action switch
     {
@@ -40,6 +47,8 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
         TimelineAction.RootKeyUpdate => "root-key-update",
         TimelineAction.CaCompromise => "ca-compromise",
         TimelineAction.Decommission => "decommission",
+        TimelineAction.PartnerJoin => "partner-join",
+        TimelineAction.PartnerLeave => "partner-leave",
         _ => "ca-online",
     };
 }

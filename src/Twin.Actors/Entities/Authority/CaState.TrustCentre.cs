@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+using Twin.Actors.Protocol;
+using Twin.Actors.Protocol.Events;
+using Twin.Pki.Certificates;
+
+namespace Twin.Actors.Entities.Authority;
+
+public sealed partial record CaState
+{
+    private static ImmutableSortedDictionary<string, string> NoCrossIssued => ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    private static ImmutableSortedDictionary<string, byte[]> NoCrossHeld => ImmutableSortedDictionary.Create<string, byte[]>(StringComparer.Ordinal);
+
+    /// <summary>For a trust centre: the serial (hex) of the cross-certificate in force for each CA or partner it certified; revoked ones leave.</summary>
+    public ImmutableSortedDictionary<string, string> CrossIssued { get; init; } = NoCrossIssued;
+
+    /// <summary>The cross-certificates (DER) trust centres issued for this CA's current key, by trust centre.</summary>
+    public ImmutableSortedDictionary<string, byte[]> CrossHeld { get; init; } = NoCrossHeld;
+
+    /// <summary>For a trust centre: the partner trust centres in its federation now.</summary>
+    public ImmutableSortedSet<string> Partners { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    private static ImmutableSortedDictionary<string, DateTimeOffset> NoRecords => ImmutableSortedDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
+
+    /// <summary>The certificates this CA issued that it still keeps a record of (serial hex → notAfter); purged by the retention policy.</summary>
+    public ImmutableSortedDictionary<string, DateTimeOffset> Records { get; init; } = NoRecords;
+
+    private CaState CrossIssuedBy(CertificateIssued i)
+    {
+        var certificate = Certificate.FromDer(i.CertificateDer);
+        var recorded = this with { Records = Records.SetItem(certificate.SerialNumber.Hex, certificate.NotAfter) };
+        return i.Profile == nameof(Twin.Pki.Authority.CertificateProfile.CrossCertificate)
+            ? recorded with { CrossIssued = CrossIssued.SetItem(i.Subject.Value, certificate.SerialNumber.Hex) }
+            : recorded;
+    }
+
+    /// <summary>Serials whose certificates expired at least <paramref name="retention"/> before <paramref name="now"/>, in serial order.</summary>
+    public IReadOnlyList<string> DueForPurge(DateTimeOffset now, TimeSpan retention) =>
+        [.. Records.Where(r => r.Value + retention <= now && r.Value < now).Select(r => r.Key)];
+
+    private CaState WithoutCrossCertificate(string serialHex)
+    {
+        var gone = CrossIssued.Where(p => string.Equals(p.Value, serialHex, StringComparison.OrdinalIgnoreCase)).Select(p => p.Key).ToList();
+        return gone.Count == 0 ? this : this with { CrossIssued = CrossIssued.RemoveRange(gone) };
+    }
+
+    private CaState ApplyTrustCentre(ITwinEvent e) => e switch
+    {
+        CaCrossCertified c => this with { CrossHeld = CrossHeld.SetItem(c.TrustCentre.Value, c.CrossCertificateDer) },
+        // The cross-certificate a partner that left had issued for us stays held (and published): its CRL tells relying
+        // parties it is revoked. A later JOIN replaces it with a fresh one.
+        TrustCentrePartnerChanged p => this with { Partners = p.Joined ? Partners.Add(p.Partner.Value) : Partners.Remove(p.Partner.Value) },
+        CertificateRecordsPurged p => this with
+        {
+            Records = Records.RemoveRange(p.Serials),
+            Revocations = Revocations.RemoveAll(r => p.Serials.Contains(r.Serial, StringComparer.OrdinalIgnoreCase)),
+        },
+        _ => this,
+    };
+}

@@ -1,0 +1,22 @@
+using Twin.Actors.Protocol;
+using Twin.Actors.Protocol.Events;
+using Twin.Pki.Certificates;
+
+namespace Twin.Actors.Projections;
+
+/// <summary>One-line descriptions of cross-border trust, trust-list pulls, retention and gateway credentials.</summary>
+internal static class TrustCentreText
+{
+    public static string? Describe(ITwinEvent e) => e switch
+    {
+        CaCrossCertified c => Certificate.FromDer(c.CrossCertificateDer) is var x
+            ? $"cross-certified by trust centre {c.TrustCentre}: serial {x.SerialNumber}, valid to {x.NotAfter:yyyy-MM-dd}" : null,
+        TrustCentrePartnerChanged p => p.Joined ? $"partner {p.Partner} joined (by {p.Requester})" : $"partner {p.Partner} left (by {p.Requester}): cross-certificates revoked",
+        DeviceTrustListPulled t => $"pulled the trust list: {string.Join(", ", t.Crls)}",
+        CertificateRecordsPurged r => $"purged {r.Serials.Count} records of expired certificates ({r.RevocationEntriesDropped} left the CRL)",
+        GatewayDomainRequested g => $"sent a CMP {g.Body} to the registrar of domain {g.Domain} (gateway credential)",
+        GatewayCredentialInstalled g => Certificate.FromDer(g.CertificateDer) is var x
+            ? $"installed its LDevID in domain {g.Domain}: certificate {x.SerialNumber}, valid to {x.NotAfter:yyyy-MM-dd HH:mm}" : null,
+        _ => null,
+    };
+}
