@@ -37,6 +37,7 @@ public sealed partial class DeviceActor
         };
         foreach (var target in _settings.ProbeTargets)
         {
+            if (ImportsFirst(target, options)) continue; // its MTP package is judged first
             Work.Begin(ProbeLabel);
             if (!_runtime.Endpoints.TryGetValue(target.Value, out var url))
             {

@@ -14,7 +14,7 @@ using Twin.Pki.Keys;
 namespace Twin.Actors.Entities.Device;
 
 /// <summary>How a device entity enrolls and renews.</summary>
-public sealed record DeviceSettings(
+public sealed partial record DeviceSettings(
     EntityId Ca,
     string Subject,
     KeyAlgorithm Algorithm,
@@ -83,6 +83,7 @@ public sealed partial class DeviceActor : EntityActor
         Recover<DeviceCertificateInstalled>(e => _state = _state.Apply(e));
         Recover<DeviceCmpRequested>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => Resume());
+        OnboardingBehaviour();
 
         Command<CertificateGranted>(Install);
         Command<CertificateRefused>(r =>
@@ -117,6 +118,7 @@ public sealed partial class DeviceActor : EntityActor
 
     private void Resume()
     {
+        ResumeOnboarding();
         if (_state.Current is { } installed)
         {
             Serve(installed);
@@ -129,6 +131,7 @@ public sealed partial class DeviceActor : EntityActor
 
     private void OnDue()
     {
+        if (OnboardingTakesOver()) return;
         if (_settings.CmpDomain is not null)
         {
             EnrollOverCmp();
