@@ -46,6 +46,9 @@ public sealed record RunMetricsResult(
     /// <summary>Every issuing-CA compromise: entities affected, certificates replaced, outage until recovery.</summary>
     public IReadOnlyList<CaCompromiseImpact> CaCompromises { get; init; } = [];
 
+    /// <summary>IDevIDs, vouchers, secure-boot refusals and MTP package verdicts.</summary>
+    public ManufacturingMetrics Manufacturing { get; init; } = new(0, 0, 0, 0, 0, 0);
+
     /// <summary>Certificates that expired in service before their successor was installed.</summary>
     public IReadOnlyList<ExpiryGap> ExpiryGaps { get; init; } = [];
 }
@@ -105,6 +108,7 @@ public static class RunMetrics
             ExposureWindows = RunAnalysis.Exposures(ordered, end),
             ExpiryGaps = RunAnalysis.ExpiryGaps(ordered, end),
             CaCompromises = CaCompromiseAnalysis.Impacts(ordered, end),
+            Manufacturing = ManufacturingMetrics.Of(ordered),
         };
     }
 

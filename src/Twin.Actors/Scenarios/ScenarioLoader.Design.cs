@@ -8,7 +8,7 @@ namespace Twin.Actors.Scenarios;
 public static partial class ScenarioLoader
 {
     private static readonly string[] DesignKeys =
-        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "onboarding", "keyStorage"];
+        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "onboarding", "keyStorage", "cloneDetection"];
 
     // OPC UA's security policies (Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss) are RSA policies.
     private static readonly KeyAlgorithm[] RsaAlgorithms = [KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096];
@@ -18,7 +18,6 @@ public static partial class ScenarioLoader
     [
         ("revocation", "crl", ["ocsp", "shortLived"], "relying parties in the twin check CRLs only"),
         ("distribution", "pull", ["push"], "relying parties fetch CA certificates and CRLs from the plant's distribution point; GDS push is not modelled yet"),
-        ("onboarding", "direct", ["est", "cmp", "brski", "passcode"], "devices send their PKCS#10 request straight to their issuing CA"),
         ("keyStorage", "software", ["tpm", "hsm", "pkcs11"], "entity keys live in the file key store beside the journal"),
     ];
 
@@ -57,7 +56,7 @@ public static partial class ScenarioLoader
         if (crlValidity < crlInterval)
             r.Problem(crlValidityNode ?? map, $"design.crlValidity: {Iso.Format(crlValidity)} is shorter than design.crlInterval ({Iso.Format(crlInterval)}): every CRL would lapse before its successor.");
 
-        return new DesignKnobs(
+        return ReadManufacturingKnobs(r, map, new DesignKnobs(
             r.Number(ScenarioReader.Get(map, "renewAt"), "design.renewAt", 0.05, 0.99) ?? d.RenewAtFraction,
             r.Parse<bool>(ScenarioReader.Get(map, "rekeyOnRenewal"), "design.rekeyOnRenewal", "true or false", t => bool.Parse(t)) ?? d.RekeyOnRenewal,
             deviceLifetime ?? lifetimeDevice ?? d.DeviceLifetime,
@@ -72,6 +71,6 @@ public static partial class ScenarioLoader
             PeaAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "pea"), "design.keyAlgorithms.pea (OPC UA policies are RSA policies)", RsaAlgorithms) ?? d.PeaAlgorithm,
             PolAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "pol"), "design.keyAlgorithms.pol (OPC UA policies are RSA policies)", RsaAlgorithms) ?? d.PolAlgorithm,
             CaAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "ca"), "design.keyAlgorithms.ca", KeyAlgorithms) ?? d.CaAlgorithm,
-        };
+        });
     }
 }

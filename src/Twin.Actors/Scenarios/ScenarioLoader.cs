@@ -68,7 +68,7 @@ public static partial class ScenarioLoader
 
         var design = ReadDesign(r, ScenarioReader.Get(root, "design"));
         var topologyNode = r.Required(root, null, "topology", "scenario");
-        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices", "peas", "pol", "domains");
+        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices", "peas", "pol", "domains", "manufacturers");
         var rootCa = ReadRootCa(r, r.Required(topology, topologyNode, "rootCa", "topology"), design);
         var subordinates = ReadSubordinates(r, ScenarioReader.Get(topology, "cas"), rootCa?.Id, design);
         var caIds = new HashSet<EntityId>(subordinates.Select(c => c.Id));
@@ -79,11 +79,13 @@ public static partial class ScenarioLoader
             devices.AddRange(ReadDevices(r, new YamlSequenceNode(polNode), caIds, DeviceRole.Pol, devices.Select(d => d.Id)));
 
         var domains = ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, devices.Select(d => d.Id).ToHashSet(), file);
-        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet(), rootCa?.Id);
+        var manufacturers = ReadManufacturers(r, ScenarioReader.Get(topology, "manufacturers"), devices, caIds.Concat(devices.Select(d => d.Id)).ToHashSet(), design);
+        CheckOnboarding(r, ScenarioReader.Get(root, "design"), design, domains, manufacturers, devices);
+        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices, rootCa?.Id);
         var expectations = ReadExpectations(r, ScenarioReader.Get(root, "expect"), devices, caIds);
 
         if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
-        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { Subordinates = subordinates, Timeline = timeline, Domains = domains, Expectations = expectations };
+        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { Subordinates = subordinates, Timeline = timeline, Domains = domains, Expectations = expectations, Manufacturers = manufacturers };
     }
 
     private static RunId? RunIdOf(ScenarioReader r, YamlNode? node, string name)
@@ -117,12 +119,13 @@ public static partial class ScenarioLoader
         return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity);
     }
 
-    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, HashSet<EntityId> devices, EntityId? rootId)
+    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, List<DeviceSpec> deviceSpecs, EntityId? rootId)
     {
         var steps = new List<Entities.Timeline.TimelineStep>();
+        var devices = deviceSpecs.Select(d => d.Id).ToHashSet();
         foreach (var item in r.Sequence(node, "timeline")?.Children ?? [])
         {
-            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason", "reenrollAfter");
+            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason", "reenrollAfter", "version", "tampered");
             if (map is null) continue;
             var at = r.Duration(r.Required(map, item, "at", "timeline step"), "timeline.at");
             var actionNode = r.Required(map, item, "action", "timeline step");
@@ -140,11 +143,18 @@ public static partial class ScenarioLoader
                 "root-key-update" => Entities.Timeline.TimelineAction.RootKeyUpdate,
                 "ca-compromise" => Entities.Timeline.TimelineAction.CaCompromise,
                 null => null,
-                _ => null,
+                _ => ManufacturingAction(actionText),
             };
             if (actionText is not null && action is null)
-                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, ca-offline, ca-online, rollover, root-key-update, ca-compromise.");
+                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, ca-offline, ca-online, rollover, root-key-update, ca-compromise, firmware-update, mtp-tamper, clone-onboard.");
             if (at is null || action is null || target is null) continue;
+            if (action >= Entities.Timeline.TimelineAction.FirmwareUpdate)
+            {
+                if (ManufacturingTargetProblem(action.Value, target.Value, deviceSpecs) is { } wrong) { r.Problem(targetNode!, wrong); continue; }
+                var tampered = r.Parse<bool>(ScenarioReader.Get(map, "tampered"), "timeline.tampered", "true or false", t => bool.Parse(t)) ?? false;
+                steps.Add(new Entities.Timeline.TimelineStep(at.Value, action.Value, target.Value) { Version = r.Text(ScenarioReader.Get(map, "version"), "timeline.version") ?? "2.0.0", Tampered = tampered });
+                continue;
+            }
             var wanted = action == Entities.Timeline.TimelineAction.Revoke ? devices : cas;
             if (!wanted.Contains(target.Value))
             {
@@ -214,7 +224,14 @@ public static partial class ScenarioLoader
         {
             var map = role == DeviceRole.Pol
                 ? r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "ca", "probe")
-                : r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "count", "ca");
+                : r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "count", "ca", "cloneOf");
+            var cloneNode = ScenarioReader.Get(map, "cloneOf");
+            var cloneOf = cloneNode is null ? null : Id(r, cloneNode, "device.cloneOf");
+            if (cloneOf is { } original && (role != DeviceRole.Device || !seen.Contains(original.Value)))
+            {
+                r.Problem(cloneNode!, $"device.cloneOf: '{original}' is not a device listed before this one (a clone copies a plain device's IDevID).");
+                continue;
+            }
             if (map is null) continue;
             var count = r.Parse<int>(ScenarioReader.Get(map, "count"), "device.count", "a whole number from 1 to 100000",
                 t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture) is var n && n is >= 1 and <= 100_000 ? n : null) ?? 1;
@@ -251,6 +268,7 @@ public static partial class ScenarioLoader
                 {
                     Ca = ca,
                     Role = role,
+                    CloneOf = cloneOf,
                     ProbeInterval = role == DeviceRole.Pol ? r.Duration(ScenarioReader.Get(map, "probe"), "pol.probe") : null,
                 });
             }

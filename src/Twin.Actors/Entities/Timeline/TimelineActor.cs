@@ -69,6 +69,9 @@ public sealed class TimelineActor : EntityActor
             TimelineAction.Rollover => new RollOverCa("timeline"),
             TimelineAction.RootKeyUpdate => new UpdateRootCaKey("timeline"),
             TimelineAction.CaCompromise => new CompromiseCa(step.ReenrollAfter, "timeline"),
+            TimelineAction.FirmwareUpdate => new UpdateFirmware(step.Version, step.Tampered, "timeline"),
+            TimelineAction.MtpTamper => new TamperMtpPackage("timeline"),
+            TimelineAction.CloneOnboard => new StartCloneOnboarding("timeline"),
             _ => new SetCaReachable(true, "timeline"),
         };
         Persist(new TimelineStepApplied(_run, _clock.Now, Id, index, step.ActionName, step.Target), e =>

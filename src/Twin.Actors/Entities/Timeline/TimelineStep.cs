@@ -18,6 +18,12 @@ public enum TimelineAction
     RootKeyUpdate,
     /// <summary>The target issuing CA's key is compromised: revoked by its parent, replaced, its holders re-enrolled.</summary>
     CaCompromise,
+    /// <summary>The target device installs a firmware update from its manufacturer (tampered on the way when the step says so).</summary>
+    FirmwareUpdate,
+    /// <summary>The target PEA's MTP package is replaced by a tampered copy.</summary>
+    MtpTamper,
+    /// <summary>The target clone copies its original's IDevID and onboards with it.</summary>
+    CloneOnboard,
 }
 
 /// <summary>One step of a scenario's timeline: at <paramref name="After"/> from the run's start, <paramref name="Action"/> on <paramref name="Target"/>.</summary>
@@ -29,6 +35,12 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
     /// <summary>For <see cref="TimelineAction.CaCompromise"/>: how long after the compromise the affected entities re-enroll.</summary>
     public TimeSpan ReenrollAfter { get; init; } = TimeSpan.FromHours(4);
 
+    /// <summary>For <see cref="TimelineAction.FirmwareUpdate"/>: the version installed.</summary>
+    public string Version { get; init; } = "2.0.0";
+
+    /// <summary>For <see cref="TimelineAction.FirmwareUpdate"/>: the image is altered on its way to the device.</summary>
+    public bool Tampered { get; init; }
+
     /// <summary>The action's name as scenario files write it.</summary>
     public string ActionName => Action switch
     {
@@ -37,6 +49,9 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
         TimelineAction.Rollover => "rollover",
         TimelineAction.RootKeyUpdate => "root-key-update",
         TimelineAction.CaCompromise => "ca-compromise",
+        TimelineAction.FirmwareUpdate => "firmware-update",
+        TimelineAction.MtpTamper => "mtp-tamper",
+        TimelineAction.CloneOnboard => "clone-onboard",
         _ => "ca-online",
     };
 }
