@@ -49,7 +49,7 @@ public static class EventText
         RegistrarDecided d => $"{d.Verdict} {d.What} from {d.Who}{(d.Failure is null ? "" : $" ({d.Failure})")}: {d.Reason}",
         DomainCertificateEnrolled de => Certificate.FromDer(de.CertificateDer) is var c
             ? $"{de.Holder} enrolled in domain {de.Domain} by {de.Via}: certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
-        _ => CaLifecycleText.Describe(e) ?? e.GetType().Name,
+        _ => CaLifecycleText.Describe(e) ?? ManufacturingText.Describe(e) ?? e.GetType().Name,
     };
 
     private static string KindOf(ITwinEvent e) =>
