@@ -28,6 +28,10 @@ public sealed class SchemaOracleTests
         { "unknown outage cause", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\nexpect:\n  - noOutageCausedBy: weather\n" },
         { "re-enrollment delay not a duration", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  cas:\n    - { id: i, parent: r, subject: CN=i }\ntimeline:\n  - { at: P1D, action: ca-compromise, target: i, reenrollAfter: soon }\n" },
         { "CA standby name not text", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  cas:\n    - { id: i, parent: r, subject: CN=i, standby: [a, b] }\n" },
+        { "manufacturer without makes", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  manufacturers:\n    - { id: m, subject: CN=m }\n" },
+        { "onboarding by passcode", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { onboarding: passcode }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
+        { "tampered not a boolean", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: d }\n  manufacturers:\n    - { id: m, subject: CN=m, makes: [d] }\ntimeline:\n  - { at: P1D, action: firmware-update, target: d, tampered: maybe }\n" },
+        { "onboarded both by and never", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: d }\nexpect:\n  - onboarded: { device: d, by: P1D, never: true }\n" },
         { "device without id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { subject: CN=d }\n" },
     };
 
