@@ -112,6 +112,8 @@ internal sealed record RunReport(
                 sb.AppendLine();
             }
             sb.AppendLine(CultureInfo.InvariantCulture, $"Issued {m.CertificatesIssued} certificates, revoked {m.Revocations}; published {m.CrlsPublished} CRLs (largest {m.LargestCrlEntries} entries); {m.CrlLapses} CRL lapses.");
+            if (m.Manufacturing is { IdevidsIssued: > 0 } f)
+                sb.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Manufacturers issued {f.IdevidsIssued} IDevIDs; MASAs signed {f.VouchersIssued} vouchers and refused {f.VouchersRefused}; secure boot refused firmware {f.SecureBootFailures} times; the POL imported {f.MtpPackagesImported} MTP packages and refused {f.MtpPackagesRefused}.");
             sb.AppendLine();
             if (m.Links.Count > 0)
             {
