@@ -98,13 +98,14 @@ public sealed partial class DeviceActor
         };
         if (produced.MtpManifest is { } manifest) events.Add(new PeaMtpPackageReceived(_run, now, Id, manifest, produced.MtpSignatureCms!, Tampered: false));
         var left = events.Count;
+        Work.Begin(ChainLabel);
         PersistAll(events, e =>
         {
             _onboarding = _onboarding.Apply(e);
             if (--left > 0) return;
             _pendingIdevidKey = null;
             ResumeOnboarding();
-            SecureBoot();
+            SecureBoot(() => Work.Done(ChainLabel));
         });
     }
 
@@ -144,16 +145,22 @@ public sealed partial class DeviceActor
             ? Pledge.VerifyVoucher(voucher, [Certificate.FromDer(_onboarding.ManufacturerCaDer!)], _onboarding.Idevid!, pending.Nonce, pending.Registrar, _clock.Now.Utc)
             : new VoucherCheck(false, null, reply.Reason);
         var reason = check.Accepted ? $"voucher for {check.Voucher!.SerialNumber} pins {pending.Registrar.Subject}" : check.Problem ?? "no voucher";
+        Work.Begin(ChainLabel);
         Persist(new DeviceVoucherChecked(_run, _clock.Now, Id, _settings.CmpDomain!, check.Accepted, reply.VoucherCms, reason), e =>
         {
             _onboarding = _onboarding.Apply(e);
-            if (check.Accepted) SendEst("simpleenroll");
-            else _log.Warning("Device {0}: no voucher: {1}", Id, reason);
+            if (check.Accepted)
+            {
+                SendEst("simpleenroll", () => Work.Done(ChainLabel));
+                return;
+            }
+            _log.Warning("Device {0}: no voucher: {1}", Id, reason);
+            Work.Done(ChainLabel);
         });
     }
 
     // RFC 7030 §4.2: simpleenroll with the IDevID as TLS client certificate; simplereenroll with the current LDevID.
-    private void SendEst(string operation)
+    private void SendEst(string operation, Action? done = null)
     {
         var now = _clock.Now;
         var events = new List<ITwinEvent>(2);
@@ -183,6 +190,7 @@ public sealed partial class DeviceActor
             if (--left > 0) return;
             // The registrar's side of the wire reads the body exactly as the HTTP endpoint does.
             SendWork(Registrar, new EstEnrollRequest(operation, EstCodec.ReadCsr(body).GetDer(), client, $"entity:{Id.Value}"), "est");
+            done?.Invoke();
         });
     }
 

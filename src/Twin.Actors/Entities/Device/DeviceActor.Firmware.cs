@@ -12,6 +12,10 @@ namespace Twin.Actors.Entities.Device;
 // OPC UA server, does not enroll or renew, until a correctly signed image is installed.
 public sealed partial class DeviceActor
 {
+    // Work a handler starts and a persist callback of a persist callback finishes: counted from the handler on, so that max mode
+    // does not move time between the handler's own work being reported done and the nested write being stored.
+    private const string ChainLabel = "onboarding";
+
     private bool _updateTampered;
 
     private void FirmwareBehaviour()
@@ -32,17 +36,23 @@ public sealed partial class DeviceActor
             // A tampered update: the image is altered between the manufacturer and the device; its signature is the genuine one.
             var bytes = _updateTampered ? SignedArtefacts.TamperedImage(image.Image) : image.Image;
             _updateTampered = false;
+            Work.Begin(ChainLabel);
             Persist(new DeviceFirmwareInstalled(_run, _clock.Now, Id, image.Version, bytes, image.SignatureCms), e =>
             {
                 _onboarding = _onboarding.Apply(e);
-                SecureBoot();
+                SecureBoot(() => Work.Done(ChainLabel));
             });
         });
     }
 
-    private void SecureBoot()
+    /// <summary>Checks the installed firmware and journals the verdict; <paramref name="done"/> runs once it is stored.</summary>
+    private void SecureBoot(Action done)
     {
-        if (_onboarding.Firmware is not { } firmware || _onboarding.ManufacturerCaDer is not { } ca) return;
+        if (_onboarding.Firmware is not { } firmware || _onboarding.ManufacturerCaDer is not { } ca)
+        {
+            done();
+            return;
+        }
         var verdict = SignedArtefacts.Verify(firmware.Image, firmware.Signature, [Certificate.FromDer(ca)], _clock.Now.Utc);
         var wasFailed = _onboarding.Boot == BootStatus.Failed;
         Persist(new DeviceSecureBootChecked(_run, _clock.Now, Id, firmware.Version, verdict.Valid, verdict.Reason), e =>
@@ -54,6 +64,7 @@ public sealed partial class DeviceActor
                 _runtime?.Endpoints.TryRemove(Id.Value, out _);
                 Work.Begin(ServeLabel);
                 _server.StopAsync().PipeTo(Self, success: () => new ServerStopped(), failure: _ => new ServerStopped());
+                done();
                 return;
             }
             // Booted: enroll first; or, after a failed boot had stopped the device, serve and renew again.
@@ -64,6 +75,7 @@ public sealed partial class DeviceActor
                 var due = DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead);
                 ScheduleAt(due < _clock.Now ? _clock.Now : due, new RenewalDue());
             }
+            done();
         });
     }
 
