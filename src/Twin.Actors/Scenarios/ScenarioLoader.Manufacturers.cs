@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Twin.Actors.Entities.Device;
 using Twin.Actors.Entities.Registrar;
 using Twin.Actors.Entities.Timeline;
@@ -93,8 +92,27 @@ public static partial class ScenarioLoader
         _ => null,
     };
 
-    private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    // '*' matches any characters, everything else itself. Plain string matching: no regular expression, so no time limit to hit.
+    private static Matcher Glob(string pattern) => new(pattern.Split('*'));
+
+    private sealed record Matcher(string[] Parts)
+    {
+        public bool IsMatch(string text)
+        {
+            if (Parts.Length == 1) return text == Parts[0];
+            if (!text.StartsWith(Parts[0], StringComparison.Ordinal) || !text.EndsWith(Parts[^1], StringComparison.Ordinal)
+                || text.Length < Parts[0].Length + Parts[^1].Length) return false;
+            var at = Parts[0].Length;
+            var end = text.Length - Parts[^1].Length;
+            for (var i = 1; i < Parts.Length - 1; i++)
+            {
+                var found = text.IndexOf(Parts[i], at, end - at, StringComparison.Ordinal);
+                if (found < 0) return false;
+                at = found + Parts[i].Length;
+            }
+            return true;
+        }
+    }
 
     private static Expectation? ManufacturingExpectation(ScenarioReader r, string kind, YamlNode node, string label, IReadOnlyCollection<DeviceSpec> devices)
     {
