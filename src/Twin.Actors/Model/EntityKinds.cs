@@ -15,6 +15,9 @@ public static class EntityKinds
     /// <summary>An operator domain's registrar (CMP endpoint, CA or RA mode).</summary>
     public const string Registrar = "registrar";
 
+    /// <summary>A manufacturer: IDevID CA, MASA, firmware and MTP package signing.</summary>
+    public const string Manufacturer = "manufacturer";
+
     /// <summary>Kind prefix + run id + entity id: unique across runs that share one journal.</summary>
     public static string PersistenceId(string kind, RunId run, EntityId entity) => $"{kind}|{run.Value}|{entity.Value}";
 }

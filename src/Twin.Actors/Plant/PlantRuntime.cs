@@ -7,7 +7,7 @@ namespace Twin.Actors.Plant;
 /// What a running plant shares at run time beside the journal: the CRL distribution point and the
 /// OPC UA endpoints its servers listen on (real ports, so never journaled). Rebuilt on every start.
 /// </summary>
-public sealed class PlantRuntime
+public sealed partial class PlantRuntime
 {
     /// <summary>Where CAs publish and relying parties fetch.</summary>
     public CrlDistributionPoint Distribution { get; } = new();

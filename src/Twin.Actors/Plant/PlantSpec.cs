@@ -23,6 +23,9 @@ public sealed record PlantSpec(
     /// <summary>The registrars of the operator domains, each with its domain's settings.</summary>
     public IReadOnlyList<(EntityId Id, Entities.Registrar.RegistrarSettings Settings)> Registrars { get; init; } = [];
 
+    /// <summary>The manufacturers: IDevID CA, MASA, firmware and MTP package signing for the devices they make.</summary>
+    public IReadOnlyList<(EntityId Id, Entities.Manufacturer.ManufacturerSettings Settings)> Manufacturers { get; init; } = [];
+
     /// <summary>In max mode, where simulated time stops (paused) once nothing earlier is due. Null: no stop.</summary>
     public SimInstant? Until { get; init; }
 

@@ -62,6 +62,7 @@ public sealed class PlantSupervisor : ReceiveActor
         foreach (var (id, _) in _spec.Authorities) _work.BeginStart(id.Value);
         foreach (var (id, _) in _spec.Devices) _work.BeginStart(id.Value);
         foreach (var (id, _) in _spec.Registrars) _work.BeginStart(id.Value);
+        foreach (var (id, _) in _spec.Manufacturers) _work.BeginStart(id.Value);
         if (_spec.Timeline.Count > 0) _work.BeginStart(TimelineActor.TimelineId.Value);
         // The clock is addressed directly, not through a back-off supervisor: its quiet notices and
         // the schedules entities send must reach its mailbox in the order they were sent, or max
@@ -83,12 +84,17 @@ public sealed class PlantSupervisor : ReceiveActor
             var parent = settings.Parent is { } p ? cas[p] : null;
             cas[id] = Context.ActorOf(Supervised(CaActor.Props(_spec.Run, id, settings, _clock, _vault, _work, _clockActor, entropy, parent, _runtime.Distribution, Self), id.Value), id.Value);
         }
+        foreach (var (id, settings) in _spec.Manufacturers)
+        {
+            var manufacturer = Context.ActorOf(Supervised(Entities.Manufacturer.ManufacturerActor.Props(_spec.Run, id, settings, _clock, _clockActor, _vault, _work, entropy, _runtime), id.Value), id.Value);
+            _runtime.Manufacturers.TryAdd(id.Value, new ManufacturerHandle(manufacturer, null, new HashSet<string>()));
+        }
         foreach (var (id, settings) in _spec.Registrars)
             _runtime.Registrars[settings.Domain] = Context.ActorOf(Supervised(Entities.Registrar.RegistrarActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.IssuingCa], _vault, _work, entropy, _runtime, _runtime.CmpTransport), id.Value), id.Value);
         foreach (var (id, given) in _spec.Devices)
         {
             var settings = given.TrustAnchor is null ? given with { TrustAnchor = Entities.TrustCentre.TrustCentres.AnchorFor(given.Ca, authorities) } : given;
-            Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.Ca], _vault, _work, entropy, _runtime), id.Value), id.Value);
+            _runtime.Devices[id.Value] = Context.ActorOf(Supervised(DeviceActor.Props(_spec.Run, id, settings, _clock, _clockActor, cas[settings.Ca], _vault, _work, entropy, _runtime), id.Value), id.Value);
         }
         if (_spec.Timeline.Count > 0)
         {

@@ -31,6 +31,7 @@ public static class ExpectationCheck
             NoOutageExpectation n => NoOutage(n, ordered, attempts, end),
             ExposureWindowExpectation w => Exposure(w, ordered, end),
             CrlLapsedExpectation l => Lapse(l, ordered, start, end),
+            OnboardedExpectation or SecureBootRefusedExpectation or MtpRefusedExpectation => ManufacturingChecks.Evaluate(x, ordered, start, end),
             _ => throw new ArgumentException($"Unknown expectation {x.GetType().Name}.", nameof(expectations)),
         }).ToList();
     }

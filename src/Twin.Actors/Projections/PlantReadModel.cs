@@ -138,7 +138,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 break;
             }
             default:
-                (entities, holders) = FoldCaLifecycle(entities, holders, e);
+                (entities, holders) = IsManufacturing(e) ? FoldManufacturing(entities, holders, e) : FoldCaLifecycle(entities, holders, e);
                 break;
         }
         var view = EventText.Describe(e, offset);

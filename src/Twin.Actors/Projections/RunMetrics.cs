@@ -46,6 +46,9 @@ public sealed record RunMetricsResult(
     /// <summary>Every issuing-CA compromise: entities affected, certificates replaced, outage until recovery.</summary>
     public IReadOnlyList<CaCompromiseImpact> CaCompromises { get; init; } = [];
 
+    /// <summary>IDevIDs, vouchers, secure-boot refusals and MTP package verdicts.</summary>
+    public ManufacturingMetrics Manufacturing { get; init; } = new(0, 0, 0, 0, 0, 0);
+
     /// <summary>Certificates that expired in service before their successor was installed.</summary>
     public IReadOnlyList<ExpiryGap> ExpiryGaps { get; init; } = [];
 
@@ -116,6 +119,7 @@ public static class RunMetrics
             CaCompromises = CaCompromiseAnalysis.Impacts(ordered, end),
             TrustListLags = TrustListAnalysis.Lags(ordered, end),
             RecordsPurged = ordered.OfType<CertificateRecordsPurged>().Sum(p => p.Serials.Count),
+            Manufacturing = ManufacturingMetrics.Of(ordered),
         };
     }
 

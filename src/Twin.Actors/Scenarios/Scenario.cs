@@ -8,7 +8,7 @@ using Twin.Pki.Keys;
 namespace Twin.Actors.Scenarios;
 
 /// <summary>A checked scenario: the plant, the trust design and the clock of one run.</summary>
-public sealed record Scenario(
+public sealed partial record Scenario(
     string Name,
     RunId Run,
     long? Seed,
@@ -71,13 +71,14 @@ public sealed record Scenario(
             CmpDomain = Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.Domain,
             TrustListPull = d.Role == DeviceRole.Device ? null : Design.TrustListPull,
             GatewayDomains = [.. Domains.Where(x => x.Members.Contains(d.Id)).Skip(1).Select(x => x.Domain)],
-        })).ToList();
+        })).Select((x, i) => (x.Id, Manufactured(Devices[i], x.Item2))).ToList();
         return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, authorities, devices)
         {
             Mode = mode ?? Mode,
             Seed = seed ?? Seed,
             Until = duration is { } d ? Start.Add(d) : null,
             Timeline = Timeline,
+            Manufacturers = ManufacturerSettingsOf(),
             Registrars = Domains.Select(d => (Entities.Registrar.RegistrarSettings.EntityIdOf(d.Domain), d)).ToList(),
         };
     }
@@ -115,6 +116,12 @@ public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, Ti
 
     /// <summary>How long a CA keeps the records of certificates after they expire before purging them; null: forever.</summary>
     public TimeSpan? Retention { get; init; }
+
+    /// <summary>How domain members onboard: CMP (also "direct"), EST with the IDevID, or BRSKI then EST.</summary>
+    public Entities.Device.DeviceOnboarding Onboarding { get; init; } = Entities.Device.DeviceOnboarding.Cmp;
+
+    /// <summary>Whether MASAs voucher each serial number once (a clone with a stolen IDevID is caught) or on every request.</summary>
+    public bool CloneDetection { get; init; } = true;
 
     /// <summary>The certificate lifetime for an entity of <paramref name="role"/>.</summary>
     public TimeSpan LifetimeFor(DeviceRole role) => role switch
@@ -167,6 +174,9 @@ public sealed record DeviceSpec(EntityId Id, string Subject, TimeSpan? Lifetime,
 
     /// <summary>For the POL: how often it connects to every PEA.</summary>
     public TimeSpan? ProbeInterval { get; init; }
+
+    /// <summary>A clone of this device: dormant until a clone-onboard step, then onboards with the original's stolen IDevID.</summary>
+    public EntityId? CloneOf { get; init; }
 }
 
 /// <summary>What a device-like entity does with its certificate.</summary>

@@ -8,7 +8,7 @@ namespace Twin.Actors.Scenarios;
 public static partial class ScenarioLoader
 {
     private static readonly string[] DesignKeys =
-        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "distributionInterval", "retention", "onboarding", "keyStorage"];
+        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "distributionInterval", "retention", "onboarding", "keyStorage", "cloneDetection"];
 
     // OPC UA's security policies (Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss) are RSA policies.
     private static readonly KeyAlgorithm[] RsaAlgorithms = [KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096];
@@ -17,7 +17,6 @@ public static partial class ScenarioLoader
     private static readonly (string Knob, string[] Supported, string[] Planned, string Why)[] Unsupported =
     [
         ("revocation", ["crl", "shortLived"], ["ocsp"], "relying parties in the twin check CRLs, or nothing for short-lived certificates"),
-        ("onboarding", ["direct"], ["est", "cmp", "brski", "passcode"], "devices send their PKCS#10 request straight to their issuing CA"),
         ("keyStorage", ["software"], ["tpm", "hsm", "pkcs11"], "entity keys live in the file key store beside the journal"),
     ];
 
@@ -57,7 +56,7 @@ public static partial class ScenarioLoader
         if (crlValidity < crlInterval)
             r.Problem(crlValidityNode ?? map, $"design.crlValidity: {Iso.Format(crlValidity)} is shorter than design.crlInterval ({Iso.Format(crlInterval)}): every CRL would lapse before its successor.");
 
-        return new DesignKnobs(
+        return ReadManufacturingKnobs(r, map, new DesignKnobs(
             r.Number(ScenarioReader.Get(map, "renewAt"), "design.renewAt", 0.05, 0.99) ?? d.RenewAtFraction,
             r.Parse<bool>(ScenarioReader.Get(map, "rekeyOnRenewal"), "design.rekeyOnRenewal", "true or false", t => bool.Parse(t)) ?? d.RekeyOnRenewal,
             deviceLifetime ?? lifetimeDevice ?? d.DeviceLifetime,
@@ -75,6 +74,6 @@ public static partial class ScenarioLoader
             Revocation = r.Text(ScenarioReader.Get(map, "revocation"), "design.revocation") == "shortLived" ? RevocationDesign.ShortLived : RevocationDesign.Crl,
             TrustListPull = ReadDistribution(r, map),
             Retention = r.Duration(ScenarioReader.Get(map, "retention"), "design.retention"),
-        };
+        });
     }
 }

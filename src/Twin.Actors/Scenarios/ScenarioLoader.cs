@@ -68,7 +68,7 @@ public static partial class ScenarioLoader
 
         var design = ReadDesign(r, ScenarioReader.Get(root, "design"));
         var topologyNode = r.Required(root, null, "topology", "scenario");
-        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices", "peas", "pol", "domains", "trustCentres");
+        var topology = r.Mapping(topologyNode, "topology", "rootCa", "cas", "devices", "peas", "pol", "domains", "trustCentres", "manufacturers");
         var trustCentres = ReadTrustCentres(r, ScenarioReader.Get(topology, "trustCentres"), design);
         var centreIds = trustCentres.Select(t => t.Id).ToHashSet();
         var rootCa = ReadRootCa(r, r.Required(topology, topologyNode, "rootCa", "topology"), design, centreIds);
@@ -82,11 +82,13 @@ public static partial class ScenarioLoader
             devices.AddRange(ReadDevices(r, new YamlSequenceNode(polNode), caIds, DeviceRole.Pol, devices.Select(d => d.Id)));
 
         var domains = ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, devices.Select(d => d.Id).ToHashSet(), file);
-        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices.Select(d => d.Id).ToHashSet(), rootCa?.Id, centreIds);
+        var manufacturers = ReadManufacturers(r, ScenarioReader.Get(topology, "manufacturers"), devices, caIds.Concat(devices.Select(d => d.Id)).ToHashSet(), design);
+        CheckOnboarding(r, ScenarioReader.Get(root, "design"), design, domains, manufacturers, devices);
+        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices, rootCa?.Id, centreIds);
         var expectations = ReadExpectations(r, ScenarioReader.Get(root, "expect"), devices, caIds);
 
         if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
-        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { TrustCentres = trustCentres, Subordinates = subordinates, Timeline = timeline, Domains = domains, Expectations = expectations };
+        return new Scenario(name, run!.Value, seed, new SimInstant(start!.Value), duration, mode, speed, design, rootCa!, devices) { TrustCentres = trustCentres, Subordinates = subordinates, Timeline = timeline, Domains = domains, Expectations = expectations, Manufacturers = manufacturers };
     }
 
     private static RunId? RunIdOf(ScenarioReader r, YamlNode? node, string name)
@@ -122,12 +124,13 @@ public static partial class ScenarioLoader
         return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity) { TrustCentre = trustCentre };
     }
 
-    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, HashSet<EntityId> devices, EntityId? rootId, HashSet<EntityId> centres)
+    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, List<DeviceSpec> deviceSpecs, EntityId? rootId, HashSet<EntityId> centres)
     {
         var steps = new List<Entities.Timeline.TimelineStep>();
+        var devices = deviceSpecs.Select(d => d.Id).ToHashSet();
         foreach (var item in r.Sequence(node, "timeline")?.Children ?? [])
         {
-            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason", "reenrollAfter", "partner");
+            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason", "reenrollAfter", "partner", "version", "tampered");
             if (map is null) continue;
             var at = r.Duration(r.Required(map, item, "at", "timeline step"), "timeline.at");
             var actionNode = r.Required(map, item, "action", "timeline step");
@@ -148,11 +151,18 @@ public static partial class ScenarioLoader
                 "partner-join" => Entities.Timeline.TimelineAction.PartnerJoin,
                 "partner-leave" => Entities.Timeline.TimelineAction.PartnerLeave,
                 null => null,
-                _ => null,
+                _ => ManufacturingAction(actionText),
             };
             if (actionText is not null && action is null)
-                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise, partner-join, partner-leave.");
+                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise, partner-join, partner-leave, firmware-update, mtp-tamper, clone-onboard.");
             if (at is null || action is null || target is null) continue;
+            if (action >= Entities.Timeline.TimelineAction.FirmwareUpdate)
+            {
+                if (ManufacturingTargetProblem(action.Value, target.Value, deviceSpecs) is { } wrong) { r.Problem(targetNode!, wrong); continue; }
+                var tampered = r.Parse<bool>(ScenarioReader.Get(map, "tampered"), "timeline.tampered", "true or false", t => bool.Parse(t)) ?? false;
+                steps.Add(new Entities.Timeline.TimelineStep(at.Value, action.Value, target.Value) { Version = r.Text(ScenarioReader.Get(map, "version"), "timeline.version") ?? "2.0.0", Tampered = tampered });
+                continue;
+            }
             var onDevice = action is Entities.Timeline.TimelineAction.Revoke or Entities.Timeline.TimelineAction.Decommission;
             var wanted = onDevice ? devices : cas;
             if (!wanted.Contains(target.Value))
@@ -226,7 +236,14 @@ public static partial class ScenarioLoader
         {
             var map = role == DeviceRole.Pol
                 ? r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "ca", "probe")
-                : r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "count", "ca");
+                : r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "count", "ca", "cloneOf");
+            var cloneNode = ScenarioReader.Get(map, "cloneOf");
+            var cloneOf = cloneNode is null ? null : Id(r, cloneNode, "device.cloneOf");
+            if (cloneOf is { } original && (role != DeviceRole.Device || !seen.Contains(original.Value)))
+            {
+                r.Problem(cloneNode!, $"device.cloneOf: '{original}' is not a device listed before this one (a clone copies a plain device's IDevID).");
+                continue;
+            }
             if (map is null) continue;
             var count = r.Parse<int>(ScenarioReader.Get(map, "count"), "device.count", "a whole number from 1 to 100000",
                 t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture) is var n && n is >= 1 and <= 100_000 ? n : null) ?? 1;
@@ -263,6 +280,7 @@ public static partial class ScenarioLoader
                 {
                     Ca = ca,
                     Role = role,
+                    CloneOf = cloneOf,
                     ProbeInterval = role == DeviceRole.Pol ? r.Duration(ScenarioReader.Get(map, "probe"), "pol.probe") : null,
                 });
             }

@@ -47,9 +47,16 @@ internal sealed record CompareReport(
         new("largestCrl", "Largest CRL", "entries"),
         new("crlLapses", "CRL lapses", "lapses"),
         new("expiredInService", "Expired in service", "certificates"),
+        new("vouchersRefused", "Vouchers refused", "requests"),
+        new("secureBootFailures", "Secure boot refusals", "boots"),
+        new("mtpPackagesRefused", "MTP packages refused", "packages"),
     ];
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    // A report written before manufacturers were modelled has no "manufacturing" member: nothing measured.
+    private static double? Manufacturing(JsonElement metrics, string name) =>
+        metrics.TryGetProperty("manufacturing", out var f) && f.TryGetProperty(name, out var v) ? v.GetInt32() : null;
 
     /// <summary>Builds the comparison from each variant's report.json.</summary>
     public static CompareReport Create(Scenario scenario, long? seed, string until, IReadOnlyList<(CompareCommand.Variant Variant, JsonElement Report)> runs)
@@ -73,6 +80,9 @@ internal sealed record CompareReport(
                 ["largestCrl"] = m.GetProperty("largestCrlEntries").GetInt32(),
                 ["crlLapses"] = m.GetProperty("crlLapses").GetInt32(),
                 ["expiredInService"] = m.GetProperty("expiryGaps").GetArrayLength(),
+                ["vouchersRefused"] = Manufacturing(m, "vouchersRefused"),
+                ["secureBootFailures"] = Manufacturing(m, "secureBootFailures"),
+                ["mtpPackagesRefused"] = Manufacturing(m, "mtpPackagesRefused"),
             };
             return new VariantResult(r.Variant.Name, r.Variant.Knobs.ToDictionary(k => k.Key, k => k.Value), metrics,
                 new ExpectationCount(passed, expectations.Count - passed), r.Report.GetProperty("digest").GetString()!);

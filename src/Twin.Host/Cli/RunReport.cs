@@ -116,6 +116,8 @@ internal sealed record RunReport(
                 sb.AppendLine(CultureInfo.InvariantCulture, $"Trust lists pulled on a schedule: the longest a relying party went without a revocation was {Iso.Format(lag)} ({m.TrustListLags.Count} revocation × relying party pairs).");
             if (m.RecordsPurged > 0)
                 sb.AppendLine(CultureInfo.InvariantCulture, $"Retention: {m.RecordsPurged} certificate records of expired certificates purged.");
+            if (m.Manufacturing is { IdevidsIssued: > 0 } f)
+                sb.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Manufacturers issued {f.IdevidsIssued} IDevIDs; MASAs signed {f.VouchersIssued} vouchers and refused {f.VouchersRefused}; secure boot refused firmware {f.SecureBootFailures} times; the POL imported {f.MtpPackagesImported} MTP packages and refused {f.MtpPackagesRefused}.");
             sb.AppendLine();
             if (m.Links.Count > 0)
             {

@@ -31,6 +31,10 @@ public sealed class SchemaOracleTests
         { "trust centre without subject", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  trustCentres:\n    - { id: tc }\n  rootCa: { id: r, subject: CN=r, trustCentre: tc }\n" },
         { "partner-join without partner", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  trustCentres:\n    - { id: tc-a, subject: CN=a }\n    - { id: tc-b, subject: CN=b }\n  rootCa: { id: r, subject: CN=r }\ntimeline:\n  - { at: P1D, action: partner-join, target: tc-a }\n" },
         { "partner not an entity id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  trustCentres:\n    - { id: tc-a, subject: CN=a }\n    - { id: tc-b, subject: CN=b }\n  rootCa: { id: r, subject: CN=r }\ntimeline:\n  - { at: P1D, action: partner-leave, target: tc-a, partner: Trust Centre B }\n" },
+        { "manufacturer without makes", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  manufacturers:\n    - { id: m, subject: CN=m }\n" },
+        { "onboarding by passcode", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { onboarding: passcode }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
+        { "tampered not a boolean", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: d }\n  manufacturers:\n    - { id: m, subject: CN=m, makes: [d] }\ntimeline:\n  - { at: P1D, action: firmware-update, target: d, tampered: maybe }\n" },
+        { "onboarded both by and never", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: d }\nexpect:\n  - onboarded: { device: d, by: P1D, never: true }\n" },
         { "device without id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { subject: CN=d }\n" },
     };
 

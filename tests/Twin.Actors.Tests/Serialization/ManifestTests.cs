@@ -49,6 +49,21 @@ public sealed class ManifestTests
             ["RootKeyUpdated"] = "ca.root-key-updated.v1",
             ["CaCompromised"] = "ca.compromised.v1",
             ["CaFailedOver"] = "ca.failed-over.v1",
+            ["ManufacturerEstablished"] = "mfr.established.v1",
+            ["IdevidIssued"] = "mfr.idevid-issued.v1",
+            ["VoucherIssued"] = "mfr.voucher-issued.v1",
+            ["VoucherRefused"] = "mfr.voucher-refused.v1",
+            ["FirmwareSigned"] = "mfr.firmware-signed.v1",
+            ["MtpPackageSigned"] = "mfr.mtp-signed.v1",
+            ["ManufacturerState"] = "mfr.state.v1",
+            ["DeviceIdevidInstalled"] = "dev.idevid-installed.v1",
+            ["DeviceVoucherRequested"] = "dev.voucher-requested.v1",
+            ["DeviceVoucherChecked"] = "dev.voucher-checked.v1",
+            ["DeviceEstRequested"] = "dev.est-requested.v1",
+            ["DeviceFirmwareInstalled"] = "dev.firmware-installed.v1",
+            ["DeviceSecureBootChecked"] = "dev.secure-boot.v1",
+            ["PeaMtpPackageReceived"] = "pea.mtp-package.v1",
+            ["MtpPackageJudged"] = "pol.mtp-import.v1",
         };
         var actual = TwinSerializer.Manifests.ToDictionary(p => p.Key.Name, p => p.Value);
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));

@@ -81,7 +81,7 @@ public sealed class ExpectationTests
     [Theory]
     [InlineData("design: { revocation: ocsp }", "design.revocation: 'ocsp' is not supported by the twin yet")]
     [InlineData("design: { keyStorage: tpm }", "design.keyStorage: 'tpm' is not supported by the twin yet")]
-    [InlineData("design: { onboarding: brski }", "design.onboarding: 'brski' is not supported by the twin yet")]
+    [InlineData("design: { onboarding: passcode }", "design.onboarding: 'passcode' is not supported by the twin yet")]
     [InlineData("design: { distribution: gds }", "design.distribution: 'gds' is not one of pull, push")]
     [InlineData("expect:\n  - refused: { pea: pea-009, status: BadCertificateRevoked, by: P1D }", "expect[0].refused.pea: 'pea-009' is not a PEA of this scenario")]
     [InlineData("expect:\n  - noOutageCausedBy: sunspots", "expect[0].noOutageCausedBy: 'sunspots' is not one of expiry, revocation, crl, trust, other, any")]

@@ -40,6 +40,7 @@ public sealed partial class DeviceActor
         {
             // A decommissioned PEA has left the plant: the POL no longer connects to it.
             if (_runtime.Retired.ContainsKey(target.Value)) continue;
+            if (ImportsFirst(target, options)) continue; // its MTP package is judged first
             Work.Begin(ProbeLabel);
             if (!_runtime.Endpoints.TryGetValue(target.Value, out var url))
             {

@@ -14,7 +14,7 @@ public sealed partial class DeviceActor
     /// <summary>(Re)starts the OPC UA server with <paramref name="certificate"/>, as counted work: max mode waits until it listens.</summary>
     private void Serve(Certificate certificate)
     {
-        if (!_settings.ServesOpcUa || _settings.OpcUaApplicationUri is not { } uri || _runtime is null || _state.Decommissioned) return;
+        if (!_settings.ServesOpcUa || _settings.OpcUaApplicationUri is not { } uri || _runtime is null || _state.Decommissioned || !MayRun) return;
         var key = _vault.Load(_state.KeyRef!);
         Work.Begin(ServeLabel);
         _server.StartAsync(uri, Id.Value, certificate, key, TrustValidator(), _clock)

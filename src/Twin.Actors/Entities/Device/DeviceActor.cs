@@ -14,7 +14,7 @@ using Twin.Pki.Keys;
 namespace Twin.Actors.Entities.Device;
 
 /// <summary>How a device entity enrolls and renews.</summary>
-public sealed record DeviceSettings(
+public sealed partial record DeviceSettings(
     EntityId Ca,
     string Subject,
     KeyAlgorithm Algorithm,
@@ -95,6 +95,7 @@ public sealed partial class DeviceActor : EntityActor
         ReceiveTrustList();
         ReceiveGateway();
         Recover<RecoveryCompleted>(_ => Resume());
+        OnboardingBehaviour();
 
         Command<CertificateGranted>(Install);
         Command<CertificateRefused>(r =>
@@ -135,6 +136,7 @@ public sealed partial class DeviceActor : EntityActor
             AnnounceStarted();
             return;
         }
+        ResumeOnboarding();
         if (_state.Current is { } installed)
         {
             Serve(installed);
@@ -150,6 +152,7 @@ public sealed partial class DeviceActor : EntityActor
     private void OnDue()
     {
         if (_state.Decommissioned) return;
+        if (OnboardingTakesOver()) return;
         if (_settings.CmpDomain is not null)
         {
             EnrollOverCmp();

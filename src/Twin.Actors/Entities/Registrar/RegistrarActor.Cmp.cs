@@ -179,6 +179,7 @@ public sealed partial class RegistrarActor
     // the certificate that signed the request (kur, cr), or a new entity named after the subject's CN.
     private EntityId HolderFor(string origin, Credential credential, string subject)
     {
+        if (origin.StartsWith("est:entity:", StringComparison.Ordinal)) origin = origin["est:".Length..]; // a twin device over EST in process
         if (origin.StartsWith("entity:", StringComparison.Ordinal)) return new EntityId(origin["entity:".Length..]);
         if (credential.Certificate is { } c && _state.Holders.TryGetValue(c.SerialNumber.Hex, out var known)) return new EntityId(known);
         var cn = subject.Split(',').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("CN=", StringComparison.OrdinalIgnoreCase))?[3..] ?? "device";

@@ -41,7 +41,7 @@ public sealed partial class RegistrarActor
             RefuseEst(who, what, 400, e.Message, CmpFailure.BadDataFormat, reply);
             return;
         }
-        var (credential, refusal) = RegistrarPolicy.AuthenticateCertificate(_settings, client, [], _clock.Now, Trust(), "TLS client certificate");
+        var (credential, refusal) = RegistrarPolicy.AuthenticateCertificate(WithManufacturers(), client, [], _clock.Now, Trust(), "TLS client certificate");
         if (credential is null)
         {
             RefuseEst($"cert:{client.Subject}#{client.SerialNumber.Hex}", what, 403, refusal!.Reason, refusal.Failure, reply);

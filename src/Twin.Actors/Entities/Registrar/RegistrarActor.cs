@@ -69,6 +69,7 @@ public sealed partial class RegistrarActor : EntityActor
         Command<CmpRequest>(Handle);
         Command<EstEnrollRequest>(HandleEst);
         Command<EstCaAnswered>(OnEstCaAnswered);
+        BrskiBehaviour();
         Command<CaAnswered>(OnCaAnswered);
         Command<UpstreamAnswered>(OnUpstreamAnswered);
         Command<EstUpstreamAnswered>(OnEstUpstreamAnswered);

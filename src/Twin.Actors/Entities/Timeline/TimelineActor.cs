@@ -72,6 +72,9 @@ public sealed class TimelineActor : EntityActor
             TimelineAction.Decommission => new DecommissionDevice("timeline"),
             TimelineAction.PartnerJoin => new JoinPartner(step.Partner!.Value, "timeline"),
             TimelineAction.PartnerLeave => new LeavePartner(step.Partner!.Value, "timeline"),
+            TimelineAction.FirmwareUpdate => new UpdateFirmware(step.Version, step.Tampered, "timeline"),
+            TimelineAction.MtpTamper => new TamperMtpPackage("timeline"),
+            TimelineAction.CloneOnboard => new StartCloneOnboarding("timeline"),
             _ => new SetCaReachable(true, "timeline"),
         };
         Persist(new TimelineStepApplied(_run, _clock.Now, Id, index, step.ActionName, step.Target), e =>

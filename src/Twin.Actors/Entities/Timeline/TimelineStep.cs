@@ -24,6 +24,12 @@ public enum TimelineAction
     PartnerJoin,
     /// <summary>The target trust centre and its partner revoke their cross-certificates for each other (a partner LEAVEs).</summary>
     PartnerLeave,
+    /// <summary>The target device installs a firmware update from its manufacturer (tampered on the way when the step says so).</summary>
+    FirmwareUpdate,
+    /// <summary>The target PEA's MTP package is replaced by a tampered copy.</summary>
+    MtpTamper,
+    /// <summary>The target clone copies its original's IDevID and onboards with it.</summary>
+    CloneOnboard,
 }
 
 /// <summary>One step of a scenario's timeline: at <paramref name="After"/> from the run's start, <paramref name="Action"/> on <paramref name="Target"/>.</summary>
@@ -37,6 +43,11 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
 
     /// <summary>For <see cref="TimelineAction.PartnerJoin"/> and <see cref="TimelineAction.PartnerLeave"/>: the other trust centre.</summary>
     public EntityId? Partner { get; init; }
+    /// <summary>For <see cref="TimelineAction.FirmwareUpdate"/>: the version installed.</summary>
+    public string Version { get; init; } = "2.0.0";
+
+    /// <summary>For <see cref="TimelineAction.FirmwareUpdate"/>: the image is altered on its way to the device.</summary>
+    public bool Tampered { get; init; }
 
     /// <summary>The action's name as scenario files write it.</summary>
     public string ActionName => Action switch
@@ -49,6 +60,9 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
         TimelineAction.Decommission => "decommission",
         TimelineAction.PartnerJoin => "partner-join",
         TimelineAction.PartnerLeave => "partner-leave",
+        TimelineAction.FirmwareUpdate => "firmware-update",
+        TimelineAction.MtpTamper => "mtp-tamper",
+        TimelineAction.CloneOnboard => "clone-onboard",
         _ => "ca-online",
     };
 }
