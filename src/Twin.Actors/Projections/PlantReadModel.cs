@@ -147,7 +147,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
         }
         var events = s.RecentEvents.Add(view);
         if (events.Count > RecentEventCapacity) events = events.RemoveRange(0, events.Count - RecentEventCapacity);
-        return new PlantSnapshot(s.Version + 1, entities, events) { Holders = holders };
+        return new PlantSnapshot(s.Version + 1, entities, events) { Holders = holders, Ended = e is RunStopped stopped ? stopped.At : s.Ended };
     }
 
     private static ImmutableList<CertificateView> Supersede(ImmutableList<CertificateView> certificates, SimInstant at) =>

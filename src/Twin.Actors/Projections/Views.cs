@@ -106,6 +106,9 @@ public sealed record PlantSnapshot(long Version, ImmutableSortedDictionary<strin
     /// <summary>Which entity holds the certificate with a given (issuer, serial): how a revocation finds its certificate.</summary>
     public ImmutableDictionary<string, string> Holders { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>When the run was ended (run.stopped), if it was: nothing happens in it after that.</summary>
+    public SimInstant? Ended { get; init; }
+
     /// <summary>The key of <see cref="Holders"/>.</summary>
     public static string HolderKey(string issuer, string serialHex) => issuer + "|" + serialHex;
 
