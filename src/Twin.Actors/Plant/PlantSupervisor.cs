@@ -41,14 +41,14 @@ public sealed class PlantSupervisor : ReceiveActor
         Receive<IClockCommand>(c => _clockActor.Forward(c));
         Receive<ToEntity>(t =>
         {
-            var child = Context.Child(t.Entity.Value);
+            var child = _ending ? ActorRefs.Nobody : Context.Child(t.Entity.Value);
             if (!child.IsNobody())
             {
                 child.Forward(t.Message);
                 return;
             }
             if (t.Message is Protocol.Tracked tracked) _work.Done(tracked.Label); // nobody will finish it
-            Sender.Tell(new Status.Failure(new ArgumentException($"No entity '{t.Entity}' in this run.")));
+            Sender.Tell(new Status.Failure(new ArgumentException(_ending ? $"The run has ended: entity '{t.Entity}' no longer acts." : $"No entity '{t.Entity}' in this run.")));
         });
     }
 
