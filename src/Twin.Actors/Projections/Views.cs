@@ -15,6 +15,9 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
     /// <summary>The entity's most recent events, oldest first.</summary>
     public ImmutableList<EventView> History { get; init; } = [];
 
+    /// <summary>Where the entity's private key lives (<see cref="KeyStores"/>); null while it has none the twin knows of.</summary>
+    public string? KeyStore { get; init; }
+
     /// <summary>For a CA: the last CRL it published.</summary>
     public CrlView? Crl { get; init; }
 
@@ -32,6 +35,16 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
 
     /// <summary>The certificate in use: the last one the entity installed or created.</summary>
     public CertificateView? Current => Certificates.IsEmpty ? null : Certificates[^1];
+}
+
+/// <summary>The kinds of key store the inspector names. Only the reference and public key are ever in a view, never the key.</summary>
+public static class KeyStores
+{
+    /// <summary>The twin's file key store: one owner-only PKCS#8 file per key beside the journal (IKeyVault).</summary>
+    public const string Software = "software (file key store beside the journal)";
+
+    /// <summary>A party outside the twin (enrolled over EST or CMP from elsewhere) holds its own key.</summary>
+    public const string Outside = "held by the party outside the twin";
 }
 
 /// <summary>A certificate an entity holds or held. The DER is public material; no private key is ever in a view.</summary>
