@@ -56,8 +56,12 @@ using var feeding = new CancellationTokenSource();
 var feeder = plant.FeedAsync(model, rate, feeding.Token);
 
 var plantLoad = new List<double>();
+// Where a page load's time goes: when each resource finished (ms after navigation) and its size on the wire / decoded.
+var breakdown = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
 var plantDcl = new List<double>();
 var staticPeer = new List<double>();
+// The same circuit start for a page with almost nothing on it (the access page): the dashboard's fixed cost.
+var accessPeer = new List<double>();
 var jsonPeer = new List<double>();
 for (var i = 0; i < loads + 1; i++)
 {
@@ -71,6 +75,33 @@ for (var i = 0; i < loads + 1; i++)
         await page.Locator("[data-testid=topology]").WaitForAsync();
         load = sw.Elapsed.TotalMilliseconds;
         dcl = await page.EvaluateAsync<double>("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd");
+        var parts = await page.EvaluateAsync<Dictionary<string, double>>("""
+            () => {
+              const nav = performance.getEntriesByType('navigation')[0];
+              const out = { 'document: response end (ms)': nav.responseEnd, 'document: decoded KB': nav.decodedBodySize / 1024, 'document: wire KB': nav.encodedBodySize / 1024,
+                            'interactive with topology (ms)': performance.now() };
+              for (const r of performance.getEntriesByType('resource')) {
+                const name = r.name.split('/').pop().split('?')[0];
+                if (!/\.(js|css)$/.test(name)) continue;
+                out[name + ': response end (ms)'] = r.responseEnd;
+                out[name + ': decoded KB'] = r.decodedBodySize / 1024;
+                out[name + ': wire KB'] = r.encodedBodySize / 1024;
+              }
+              return out;
+            }
+            """);
+        if (i > 0)
+            foreach (var (key, value) in parts)
+                (breakdown.TryGetValue(key, out var list) ? list : breakdown[key] = []).Add(value);
+    }
+    double access;
+    await using (var context = await browser.NewContextAsync())
+    {
+        var page = await context.NewPageAsync();
+        var sw = Stopwatch.StartNew();
+        await page.GotoAsync(new Uri(baseUri, "access").ToString());
+        await page.Locator("[data-testid=clock][data-interactive=true]").WaitForAsync(new() { Timeout = 60_000 });
+        access = sw.Elapsed.TotalMilliseconds;
     }
     var s = await LoadAsync(browser, new Uri(baseUri, "_content/Twin.Web/app.css"));
     var j = await LoadAsync(browser, new Uri(baseUri, "peer/entities"));
@@ -78,6 +109,7 @@ for (var i = 0; i < loads + 1; i++)
     plantLoad.Add(load);
     plantDcl.Add(dcl);
     staticPeer.Add(s);
+    accessPeer.Add(access);
     jsonPeer.Add(j);
 }
 
@@ -115,9 +147,11 @@ var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"entities: {model.Current.Entities.Count}; page loads: {plantLoad.Count} (after one warm-up); latency samples: {latency.Count}; events applied while sampling: {measuredRate:0}/s");
 report.AppendLine(Line("plant page, navigation → interactive circuit with topology (ms)", plantLoad));
 report.AppendLine(Line("plant page, DOMContentLoaded: prerendered page shown (ms)", plantDcl));
+report.AppendLine(Line("peer: access page (same layout and circuit, no plant), navigation → interactive (ms)", accessPeer));
 report.AppendLine(Line("peer: static file app.css, same Kestrel (ms)", staticPeer));
 report.AppendLine(Line("peer: the same entities as JSON, same Kestrel (ms)", jsonPeer));
 report.AppendLine(Line("event applied to the read model → shown in the browser's event log (ms)", latency));
+foreach (var (key, values) in breakdown) report.AppendLine(Line("  load breakdown, " + key, values));
 report.AppendLine(CultureInfo.InvariantCulture, $"ratio plant page / static file (median): {Median(plantLoad) / Median(staticPeer):0.0}×; plant page / JSON of the same entities: {Median(plantLoad) / Median(jsonPeer):0.0}×");
 Console.Write(report);
 await app.StopAsync();

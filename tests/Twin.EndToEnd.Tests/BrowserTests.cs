@@ -80,6 +80,19 @@ public sealed partial class BrowserTests
         Assert.Contains("CN=device-001", shown.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain("PRIVATE KEY", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
 
+        // Its extensions read as openssl reads them; the trust list judges the CA's CRL at simulated now; no private key
+        // anywhere in the page or in the API's view of the entity.
+        var text = await Peer.OpenSslAsync("x509", "-in", file, "-noout", "-text");
+        var details = page.Locator($"[data-testid=extensions][data-serial='{serial}']");
+        await Assertions.Expect(details.Locator("[data-name='Basic Constraints']")).ToContainTextAsync("CA:FALSE");
+        var keyUsage = text.StdOut.Split('\n').SkipWhile(l => !l.Contains("X509v3 Key Usage", StringComparison.Ordinal)).Skip(1).First().Trim();
+        await Assertions.Expect(details.Locator("[data-name='Key Usage']")).ToContainTextAsync(keyUsage);
+        await Assertions.Expect(page.Locator("[data-testid=key-store]")).ToContainTextAsync("software");
+        await Assertions.Expect(page.Locator("[data-testid=trust-list] [data-testid=trust-entry]").First).ToHaveAttributeAsync("data-freshness", "current");
+        Assert.DoesNotContain("PRIVATE KEY", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", await host.Http.GetStringAsync("/api/entities/device-001"), StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", await host.Http.GetStringAsync("/api/entities"), StringComparison.Ordinal);
+
         // A trainer's move: revoke it from the inspector; the status turns Revoked without a reload.
         await row.Locator("[data-testid=revoke]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=inspector-message]")).ToContainTextAsync("revoked");

@@ -27,6 +27,9 @@ public interface ITwinControl
 
     /// <summary>Sends <paramref name="command"/> to entity <paramref name="entity"/> and waits for its answer.</summary>
     Task<T> AskEntityAsync<T>(Twin.Actors.Model.EntityId entity, object command, TimeSpan timeout);
+
+    /// <summary>Ends the run: time stops, the end is journaled (run.stopped), every entity stops. Returns the simulated instant it ended.</summary>
+    Task<SimInstant> StopRunAsync(string by) => throw new NotSupportedException("This twin cannot end its run.");
 }
 
 /// <summary>Sends control commands to the plant supervisor, which forwards them to the clock actor.</summary>
@@ -55,4 +58,7 @@ public sealed class TwinControl(IActorRef plant, SimulationClock clock) : ITwinC
     /// <inheritdoc />
     public Task<T> AskEntityAsync<T>(Twin.Actors.Model.EntityId entity, object command, TimeSpan timeout) =>
         plant.Ask<T>(new ToEntity(entity, command), timeout);
+
+    /// <inheritdoc />
+    public async Task<SimInstant> StopRunAsync(string by) => (await plant.Ask<RunEnded>(new StopRun(by), TimeSpan.FromSeconds(30))).At;
 }

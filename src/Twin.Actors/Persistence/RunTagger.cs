@@ -15,5 +15,9 @@ public sealed class RunTagger : IWriteEventAdapter
     public string Manifest(object evt) => string.Empty;
 
     /// <inheritdoc />
-    public object ToJournal(object evt) => evt is ITwinEvent e ? new Tagged(evt, ImmutableHashSet.Create(TagFor(e.Run))) : evt;
+    public object ToJournal(object evt)
+    {
+        KillSwitch.BeforeJournaling(evt);
+        return evt is ITwinEvent e ? new Tagged(evt, ImmutableHashSet.Create(TagFor(e.Run))) : evt;
+    }
 }

@@ -23,6 +23,9 @@ public sealed class PlantSupervisor : ReceiveActor
     private readonly SimulationWork _work;
     private readonly PlantRuntime _runtime;
     private IActorRef _clockActor = ActorRefs.Nobody;
+    private readonly List<IActorRef> _stopRequesters = [];
+    private bool _ending;
+    private RunEnded? _ended;
 
     /// <summary>Creates the supervisor of the run described by <paramref name="spec"/>.</summary>
     public PlantSupervisor(PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work, PlantRuntime? runtime = null)
@@ -32,18 +35,20 @@ public sealed class PlantSupervisor : ReceiveActor
         _spec = spec;
         _clock = clock;
         _vault = vault;
-        Receive<ClockReady>(_ => StartEntities());
+        Receive<ClockReady>(_ => { if (!_ending) StartEntities(); });
+        Receive<StopRun>(Stop);
+        Receive<RunEnded>(Ended);
         Receive<IClockCommand>(c => _clockActor.Forward(c));
         Receive<ToEntity>(t =>
         {
-            var child = Context.Child(t.Entity.Value);
+            var child = _ending ? ActorRefs.Nobody : Context.Child(t.Entity.Value);
             if (!child.IsNobody())
             {
                 child.Forward(t.Message);
                 return;
             }
             if (t.Message is Protocol.Tracked tracked) _work.Done(tracked.Label); // nobody will finish it
-            Sender.Tell(new Status.Failure(new ArgumentException($"No entity '{t.Entity}' in this run.")));
+            Sender.Tell(new Status.Failure(new ArgumentException(_ending ? $"The run has ended: entity '{t.Entity}' no longer acts." : $"No entity '{t.Entity}' in this run.")));
         });
     }
 
@@ -101,5 +106,30 @@ public sealed class PlantSupervisor : ReceiveActor
             var name = TimelineActor.TimelineId.Value;
             Context.ActorOf(Supervised(TimelineActor.Props(_spec.Run, _spec.Start, _spec.Timeline, _clock, _work, _clockActor, Self), name), name);
         }
+    }
+
+    // Ending a run: time stops first, so nothing more happens; then the end is journaled; then every entity
+    // stops (its OPC UA server with it). Asking again answers the same end.
+    private void Stop(StopRun stop)
+    {
+        if (_ended is not null)
+        {
+            Sender.Tell(_ended);
+            return;
+        }
+        _stopRequesters.Add(Sender);
+        if (_ending) return;
+        _ending = true;
+        _clockActor.Tell(new PauseClock());
+        Context.ActorOf(RunEndActor.Props(_spec.Run, _clock, stop.By, Self), "end");
+    }
+
+    private void Ended(RunEnded ended)
+    {
+        _ended = ended;
+        foreach (var child in Context.GetChildren())
+            if (!child.Equals(_clockActor)) Context.Stop(child);
+        foreach (var requester in _stopRequesters) requester.Tell(ended);
+        _stopRequesters.Clear();
     }
 }

@@ -55,7 +55,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
             case RootCaCreated r:
             {
                 var cert = Certificate.FromDer(r.CertificateDer);
-                entities = entities.SetItem(r.Entity.Value, new EntityView(r.Entity, EntityKinds.CertificationAuthority, cert.PublicKey.Algorithm.ToString(), [CertificateView.Of(cert, r.At)], r.At));
+                entities = entities.SetItem(r.Entity.Value, new EntityView(r.Entity, EntityKinds.CertificationAuthority, cert.PublicKey.Algorithm.ToString(), [CertificateView.Of(cert, r.At)], r.At) { KeyStore = KeyStores.Software });
                 holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), r.Entity.Value);
                 break;
             }
@@ -65,6 +65,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 entities = Upsert(entities, sc.Entity, EntityKinds.CertificationAuthority, sc.At, v => v with
                 {
                     KeyAlgorithm = cert.PublicKey.Algorithm.ToString(),
+                    KeyStore = KeyStores.Software,
                     Certificates = Supersede(v.Certificates, sc.At).Add(CertificateView.Of(cert, sc.At)),
                 });
                 holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), sc.Entity.Value);
@@ -97,7 +98,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 entities = Touch(entities, e.Entity, EntityKinds.CertificationAuthority, e.At);
                 break;
             case DeviceKeyGenerated k:
-                entities = Upsert(entities, k.Entity, EntityKinds.Device, k.At, v => v with { KeyAlgorithm = k.Algorithm });
+                entities = Upsert(entities, k.Entity, EntityKinds.Device, k.At, v => v with { KeyAlgorithm = k.Algorithm, KeyStore = KeyStores.Software });
                 break;
             case ConnectionAttempted a:
                 entities = Upsert(entities, a.Entity, EntityKinds.Pol, a.At, v => v with
@@ -109,6 +110,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
             case RegistrarCertified rc:
             {
                 (entities, holders) = Install(entities, holders, rc.Entity, EntityKinds.Registrar, rc.At, rc.CertificateDer, withKeyAlgorithm: true);
+                entities = entities.SetItem(rc.Entity.Value, entities[rc.Entity.Value] with { KeyStore = KeyStores.Software });
                 break;
             }
             case RegistrarDecided or EnrollmentSecretIssued or ConfirmationAwaited:
@@ -130,6 +132,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
             case ExternalCertificateEnrolled x:
             {
                 (entities, holders) = Install(entities, holders, x.Entity, EntityKinds.Device, x.At, x.CertificateDer, withKeyAlgorithm: true);
+                entities = entities.SetItem(x.Entity.Value, entities[x.Entity.Value] with { KeyStore = KeyStores.Outside });
                 break;
             }
             case DeviceCertificateInstalled c:
@@ -150,7 +153,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
         }
         var events = s.RecentEvents.Add(view);
         if (events.Count > RecentEventCapacity) events = events.RemoveRange(0, events.Count - RecentEventCapacity);
-        return new PlantSnapshot(s.Version + 1, entities, events) { Holders = holders };
+        return new PlantSnapshot(s.Version + 1, entities, events) { Holders = holders, Ended = e is RunStopped stopped ? stopped.At : s.Ended };
     }
 
     private static ImmutableList<CertificateView> Supersede(ImmutableList<CertificateView> certificates, SimInstant at) =>

@@ -15,6 +15,9 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
     /// <summary>The entity's most recent events, oldest first.</summary>
     public ImmutableList<EventView> History { get; init; } = [];
 
+    /// <summary>Where the entity's private key lives (<see cref="KeyStores"/>); null while it has none the twin knows of.</summary>
+    public string? KeyStore { get; init; }
+
     /// <summary>For a CA: the last CRL it published.</summary>
     public CrlView? Crl { get; init; }
 
@@ -35,6 +38,16 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
 
     /// <summary>The certificate in use: the last one the entity installed or created.</summary>
     public CertificateView? Current => Certificates.IsEmpty ? null : Certificates[^1];
+}
+
+/// <summary>The kinds of key store the inspector names. Only the reference and public key are ever in a view, never the key.</summary>
+public static class KeyStores
+{
+    /// <summary>The twin's file key store: one owner-only PKCS#8 file per key beside the journal (IKeyVault).</summary>
+    public const string Software = "software (file key store beside the journal)";
+
+    /// <summary>A party outside the twin (enrolled over EST or CMP from elsewhere) holds its own key.</summary>
+    public const string Outside = "held by the party outside the twin";
 }
 
 /// <summary>A certificate an entity holds or held. The DER is public material; no private key is ever in a view.</summary>
@@ -108,6 +121,9 @@ public sealed record PlantSnapshot(long Version, ImmutableSortedDictionary<strin
 {
     /// <summary>Which entity holds the certificate with a given (issuer, serial): how a revocation finds its certificate.</summary>
     public ImmutableDictionary<string, string> Holders { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>When the run was ended (run.stopped), if it was: nothing happens in it after that.</summary>
+    public SimInstant? Ended { get; init; }
 
     /// <summary>The key of <see cref="Holders"/>.</summary>
     public static string HolderKey(string issuer, string serialHex) => issuer + "|" + serialHex;

@@ -16,7 +16,7 @@ public static class ApiEndpoints
         api.MapGet("/health", (ActorSystem system, ITwinControl control, PlantSpec spec, IPlantReadModel model) =>
             system.WhenTerminated.IsCompleted
                 ? Results.Json(new { status = "down" }, statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Json(new { status = "up", run = spec.Run.Value, now = control.Clock.Now.ToString(), entities = model.Current.Entities.Count }));
+                : Results.Json(new { status = "up", run = spec.Run.Value, now = control.Clock.Now.ToString(), entities = model.Current.Entities.Count, ended = model.Current.Ended?.ToString() }));
         api.MapGet("/entities", (IPlantReadModel model, ITwinControl control) =>
         {
             var now = control.Clock.Now;
@@ -33,6 +33,8 @@ public static class ApiEndpoints
         api.MapRevocationApi();
         api.MapDomainApi();
         api.MapGet("/clock", (ITwinControl control) => Results.Json(ClockDto.Of(control.Clock)));
+        // Ends the run for good (journaled as run.stopped; its entities stop); the dashboard's Stop does the same.
+        api.MapPost("/run/stop", async (ITwinControl control) => Results.Json(new { ended = (await control.StopRunAsync("api")).ToString() }));
         api.MapPost("/clock", (ClockCommandDto command, ITwinControl control) =>
         {
             switch (command.Action?.ToLowerInvariant())

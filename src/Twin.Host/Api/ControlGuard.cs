@@ -1,7 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Twin.Host.Api;
 
 /// <summary>
@@ -15,13 +11,13 @@ public static class ControlGuard
     public const string Header = "X-PlantTrust-Token";
 
     /// <summary>Adds the guard in front of the API's control endpoints.</summary>
-    public static IApplicationBuilder UseControlGuard(this IApplicationBuilder app, string? accessToken)
+    public static IApplicationBuilder UseControlGuard(this IApplicationBuilder app, string? accessToken, bool treatLoopbackAsRemote = false)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var expected = string.IsNullOrEmpty(accessToken) ? null : Encoding.UTF8.GetBytes(accessToken);
+        var expected = string.IsNullOrEmpty(accessToken) ? null : accessToken;
         return app.Use(async (context, next) =>
         {
-            if (IsControl(context.Request) && !IsAllowed(context, expected))
+            if (IsControl(context.Request) && !IsAllowed(context, expected, treatLoopbackAsRemote))
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 await context.Response.WriteAsJsonAsync(new
@@ -41,11 +37,7 @@ public static class ControlGuard
     private static bool IsControl(HttpRequest request) =>
         !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsAllowed(HttpContext context, byte[]? expected)
-    {
-        if (context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)) return true;
-        if (expected is null) return false;
-        var presented = context.Request.Headers[Header].ToString();
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), expected);
-    }
+    // The dashboard's rule, so that the API and the browser never disagree on who may act.
+    private static bool IsAllowed(HttpContext context, string? expected, bool treatLoopbackAsRemote) =>
+        Twin.Web.Access.DashboardAccess.Decide(context.Connection.RemoteIpAddress, context.Request.Headers[Header].ToString(), expected, treatLoopbackAsRemote).CanControl;
 }

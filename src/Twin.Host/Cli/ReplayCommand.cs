@@ -29,7 +29,7 @@ internal static class ReplayCommand
         Twin.Actors.Model.RunId run;
         try
         {
-            ServeCommand.CheckLoopback(options.Urls);
+            Console.WriteLine(ServeCommand.CheckBinding(options.Urls, !string.IsNullOrEmpty(options.AccessToken)));
             (var path, run) = RecordedRun.Check(db, runText);
             app = TwinReplayHost.Build(options, path, run);
         }

@@ -33,10 +33,15 @@ internal static class ServeCommand
         command.SetAction((result, token) => ServeAsync(result.GetValue(file), result.GetValue(db), result.GetValue(urls), result.GetValue(speed), result.GetValue(seed), token));
     }
 
-    // The API's control actions are guarded for remote callers (ControlGuard), but the dashboard's
-    // buttons are not yet: until they are, the dashboard is served on loopback only.
-    internal static void CheckLoopback(string urls)
+    /// <summary>
+    /// Checks <paramref name="urls"/> and says who may act on a twin bound there: loopback addresses are for
+    /// this machine (full control); any other address is allowed, and from there control actions need the
+    /// access token (<paramref name="tokenConfigured"/>) — without one the dashboard and API are read-only
+    /// for every other machine. Returns the line to print; a malformed URL is a <see cref="UsageException"/>.
+    /// </summary>
+    internal static string CheckBinding(string urls, bool tokenConfigured)
     {
+        var remote = new List<string>();
         foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Uri.TryCreate(url.Replace("://*", "://wildcard", StringComparison.Ordinal).Replace("://+", "://wildcard", StringComparison.Ordinal), UriKind.Absolute, out var uri))
@@ -44,9 +49,12 @@ internal static class ServeCommand
             var host = uri.Host.Trim('[', ']');
             var loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
                 || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
-            if (!loopback)
-                throw new UsageException($"--urls '{url}': the dashboard listens on loopback addresses only (127.0.0.1, ::1, localhost); its controls are not protected for remote use.");
+            if (!loopback) remote.Add(url);
         }
+        if (remote.Count == 0) return "Access: this machine only (loopback).";
+        return tokenConfigured
+            ? $"Access: {string.Join(", ", remote)} is reachable from other machines; they may act only with the access token (Twin:AccessToken), this machine always."
+            : $"Access: {string.Join(", ", remote)} is reachable from other machines, read-only for them: no access token is configured (Twin:AccessToken); this machine may act.";
     }
 
     private static async Task<int> ServeAsync(string? file, string? db, string? urls, string? speedText, long? seed, CancellationToken token)
@@ -60,7 +68,7 @@ internal static class ServeCommand
         var runs = new LiveRunSwitch(scenarioPath);
         try
         {
-            CheckLoopback(options.Urls);
+            Console.WriteLine(CheckBinding(options.Urls, !string.IsNullOrEmpty(options.AccessToken)));
             var (mode, speed) = CommonOptions.ParseSpeed(speedText);
             var scenario = ScenarioLoader.LoadFile(scenarioPath);
             app = TwinHost.Build(options, scenario.ToPlant(seed, mode, speed), runs);

@@ -31,12 +31,15 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
         return Task.CompletedTask;
     }
 
+    /// <summary>True once the live run was ended: the next start is a fresh run, not a resumption of the ended one.</summary>
+    public bool Ended { get; private set; }
+
     /// <inheritdoc />
-    public Task StopAsync()
+    public async Task StopAsync()
     {
-        Control?.Pause();
+        if (Control is { } control) await control.StopRunAsync("dashboard");
         Running = false;
-        return Task.CompletedTask;
+        Ended = true;
     }
 
     /// <summary>Marks <paramref name="app"/> as serving <paramref name="path"/> and waits for the next scenario; null once the host shuts down.</summary>
@@ -59,7 +62,10 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
         WebApplication next;
         try
         {
-            next = TwinHost.Build(options, Twin.Actors.Scenarios.ScenarioLoader.LoadFile(path).ToPlant(seed), this);
+            var spec = Twin.Actors.Scenarios.ScenarioLoader.LoadFile(path).ToPlant(seed);
+            // After an end, a start is a fresh run beside the ended one in the same journal.
+            if (Ended) spec = spec with { Run = FreshRun(spec.Run, DateTime.UtcNow) };
+            next = TwinHost.Build(options, spec, this);
             await next.StartAsync(token);
         }
         catch (Exception e) when (e is Twin.Actors.Scenarios.ScenarioException or Twin.Actors.Persistence.StorageUnavailableException or IOException)
@@ -70,6 +76,10 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
         Console.WriteLine($"PlantTrust runs {path}");
         return next;
     }
+
+    /// <summary>The id of a fresh run of <paramref name="run"/> started at wall time <paramref name="now"/>: unique in a journal that keeps the ended ones.</summary>
+    public static Twin.Actors.Model.RunId FreshRun(Twin.Actors.Model.RunId run, DateTime now) =>
+        new($"{run.Value[..Math.Min(48, run.Value.Length)]}-{now.ToUniversalTime():yyyyMMdd-HHmmss}");
 
     /// <summary>The scenario the dashboard asked for next; cancelled with <paramref name="token"/>.</summary>
     private async Task<string?> NextAsync(CancellationToken token)
@@ -93,6 +103,7 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
         {
             Current = path;
             Running = true;
+            Ended = false;
             if (_next.Task.IsCompleted) _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }

@@ -25,6 +25,7 @@ public static class TwinHost
         builder.Services.AddTwinDashboard(new DashboardOptions
         {
             AccessToken = options.AccessToken,
+            TreatLoopbackAsRemote = options.TreatLoopbackAsRemote,
             ResultsFolder = Path.GetFullPath(options.ResultsFolder),
             UploadFolder = Path.Combine(Path.GetDirectoryName(options.KeyFolder)!, "uploaded-scenarios"),
         });
@@ -32,7 +33,7 @@ public static class TwinHost
         builder.Services.AddSingleton<IRunJournal>(sp => new RunJournal(sp.GetRequiredService<Akka.Actor.ActorSystem>(), spec.Run));
 
         var app = builder.Build();
-        app.UseControlGuard(options.AccessToken);
+        app.UseControlGuard(options.AccessToken, options.TreatLoopbackAsRemote);
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapTwinApi();

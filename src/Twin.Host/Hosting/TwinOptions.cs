@@ -15,6 +15,12 @@ public sealed class TwinOptions
     /// </summary>
     public string? AccessToken { get; set; }
 
+    /// <summary>
+    /// Judge callers on the local machine like remote ones: control actions then need the access token from
+    /// everywhere. For checking a twin meant to be reached from other machines while bound to 127.0.0.1.
+    /// </summary>
+    public bool TreatLoopbackAsRemote { get; set; }
+
     /// <summary>Folder for the journal database and key stores, relative to the working directory.</summary>
     public string DataFolder { get; set; } = "data";
 

@@ -43,7 +43,7 @@ public static class TwinReplayHost
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
         var app = builder.Build();
-        app.UseControlGuard(options.AccessToken);
+        app.UseControlGuard(options.AccessToken, options.TreatLoopbackAsRemote);
         app.Use(async (context, next) =>
         {
             if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)

@@ -37,11 +37,13 @@ public sealed class DashboardAccess
 
     /// <summary>
     /// The decision for a request from <paramref name="remote"/> that presents <paramref name="presentedToken"/>
-    /// when the twin's token is <paramref name="expectedToken"/> (null: none configured).
+    /// when the twin's token is <paramref name="expectedToken"/> (null: none configured). The dashboard and the
+    /// API both ask this one pure function. <paramref name="treatLoopbackAsRemote"/> (Twin:TreatLoopbackAsRemote)
+    /// judges the local machine like any other: how a twin bound beyond loopback is checked over 127.0.0.1.
     /// </summary>
-    public static AccessDecision Decide(IPAddress? remote, string? presentedToken, string? expectedToken)
+    public static AccessDecision Decide(IPAddress? remote, string? presentedToken, string? expectedToken, bool treatLoopbackAsRemote = false)
     {
-        if (remote is not null && IPAddress.IsLoopback(remote))
+        if (!treatLoopbackAsRemote && remote is not null && IPAddress.IsLoopback(remote))
             return new(true, "the browser runs on this machine");
         if (string.IsNullOrEmpty(expectedToken))
             return new(false, "no access token is configured (Twin:AccessToken), so only this machine may act");

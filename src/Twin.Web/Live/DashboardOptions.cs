@@ -6,6 +6,9 @@ public sealed class DashboardOptions
     /// <summary>The token that lets browsers on other machines act (Twin:AccessToken); null: only the local machine may.</summary>
     public string? AccessToken { get; init; }
 
+    /// <summary>Judge the local machine like a remote one (Twin:TreatLoopbackAsRemote): control then needs the token everywhere.</summary>
+    public bool TreatLoopbackAsRemote { get; init; }
+
     /// <summary>The folder compare results are read from (each result is a folder with compare.json).</summary>
     public string ResultsFolder { get; init; } = Path.GetFullPath("results");
 

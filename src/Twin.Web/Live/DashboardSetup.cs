@@ -33,7 +33,7 @@ public static class DashboardSetup
         {
             var form = await context.Request.ReadFormAsync();
             var token = form["token"].ToString();
-            var decision = DashboardAccess.Decide(null, token, options.AccessToken);
+            var decision = DashboardAccess.Decide(null, token, options.AccessToken, treatLoopbackAsRemote: true);
             if (!decision.CanControl) return Results.Redirect("/access?refused=1");
             context.Response.Cookies.Append(DashboardAccess.CookieName, token, new CookieOptions
             {

@@ -25,6 +25,7 @@ public sealed class ManifestTests
             ["GatewayCredentialInstalled"] = "dev.domain-credential.v1",
             ["CrlLapsed"] = "ca.crl-lapsed.v1",
             ["TimelineStepApplied"] = "timeline.applied.v1",
+            ["RunStopped"] = "run.stopped.v1",
             ["ConnectionAttempted"] = "pol.attempt.v1",
             ["CaState"] = "ca.state.v1",
             ["DeviceKeyGenerated"] = "dev.key-generated.v1",

@@ -6,10 +6,9 @@ namespace Twin.EndToEnd.Tests.Cli;
 /// <summary>A run killed with SIGKILL and started again on the same journal ends where an uninterrupted run ends.</summary>
 public sealed class ResumeTests
 {
-    // Certificates outlive the run, so after the first instant the plant only publishes CRLs. A kill
-    // while a device's enrollment is in flight is not resumed exactly yet (the device asks again
-    // with a new key and the CA issues twice; see docs/scenarios.md), so this run has none in flight
-    // once the journal holds more than the initial enrollments.
+    // Devices renew (with a new key) every ~68 days, so the year holds enrollments at many instants: a kill
+    // can land between a device's request and its CA's certificate, or between the certificate and its
+    // installation, at the first instant and later.
     private const string Plant = """
         name: Resumed plant
         run: resumed
@@ -17,7 +16,7 @@ public sealed class ResumeTests
         start: 2030-01-01T00:00:00Z
         duration: P365D
         clock: { mode: max }
-        design: { deviceLifetime: P1000D, crlInterval: PT6H, crlValidity: P1D }
+        design: { deviceLifetime: P90D, crlInterval: PT6H, crlValidity: P1D }
         topology:
           rootCa: { id: ca-root, subject: "CN=Resumed Root" }
           cas:
@@ -27,6 +26,14 @@ public sealed class ResumeTests
         expect:
           - crlLapsed: { ca: ca-issuing, never: true }
         """;
+
+    private static readonly Lazy<Task<(string Digest, int Events)>> Uninterrupted = new(async () =>
+    {
+        var folder = RepoPaths.NewScratch("resume-whole");
+        var (whole, report) = await Verb.RunScenarioAsync(RepoPaths.WriteText(folder, "plant.yaml", Plant), folder);
+        Assert.True(whole.ExitCode == 0, whole.All);
+        return (report.GetProperty("digest").GetString()!, report.GetProperty("events").GetInt32());
+    });
 
     [Fact]
     public async Task A_run_killed_mid_way_resumes_from_its_journal_to_the_same_final_digest()
@@ -42,14 +49,59 @@ public sealed class ResumeTests
         await victim.WaitForExitAsync();
         Assert.False(File.Exists(Path.Combine(folder, "never", "report.json")));
 
+        await AssertResumesLikeUninterruptedAsync(scenario, folder, journaled);
+    }
+
+    // The process kills itself (SIGKILL) just before the N-th event of a kind reaches the journal:
+    // - dev.enroll-requested: a device decided to enroll, nothing of it written;
+    // - ca.issued: a device's request is journaled, its CA has not issued (the request is sent again, byte for byte);
+    // - dev.cert-installed: the CA issued, the device never heard (the CA answers the repeated request with that certificate);
+    // the later ordinals land on renewals (new key) rather than the first enrollments; crl-published mid-year.
+    [Theory]
+    [InlineData("dev.enroll-requested.v1#3", false)]
+    [InlineData("ca.issued.v1#4", true)]
+    [InlineData("dev.cert-installed.v1#2", true)]
+    [InlineData("ca.issued.v1#9", true)]
+    [InlineData("dev.cert-installed.v1#12", true)]
+    [InlineData("ca.crl-published.v1#700", false)]
+    public async Task A_run_killed_at_a_chosen_point_resumes_to_the_same_final_digest(string killBefore, bool midEnrollment)
+    {
+        var folder = RepoPaths.NewScratch("resume-at");
+        var scenario = RepoPaths.WriteText(folder, "plant.yaml", Plant);
+        var db = Path.Combine(folder, "run.db");
+
+        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = killBefore }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
+        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
+        Assert.False(File.Exists(Path.Combine(folder, "never", "report.json")));
+        var journaled = await CountEventsAsync(db);
+        var (manifest, ordinal) = (killBefore[..killBefore.IndexOf('#')], int.Parse(killBefore[(killBefore.IndexOf('#') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        // It died before that event was written (events before it may still have been in a batch that never committed).
+        Assert.InRange(await CountEventsAsync(db, manifest), 0, ordinal - 1);
+        if (midEnrollment)
+            Assert.True(await CountEventsAsync(db, "dev.enroll-requested.v1") > await CountEventsAsync(db, "dev.cert-installed.v1"), "no enrollment was in flight at the kill");
+
+        await AssertResumesLikeUninterruptedAsync(scenario, folder, journaled);
+    }
+
+    private static async Task AssertResumesLikeUninterruptedAsync(string scenario, string folder, long journaled)
+    {
         var (resumed, resumedReport) = await Verb.RunScenarioAsync(scenario, folder);
-        var (whole, wholeReport) = await Verb.RunScenarioAsync(scenario, RepoPaths.NewScratch("resume-whole"));
+        var (digest, events) = await Uninterrupted.Value;
 
         Assert.True(resumed.ExitCode == 0, resumed.All);
-        Assert.True(whole.ExitCode == 0, whole.All);
         Assert.True(resumedReport.GetProperty("events").GetInt32() > journaled, "the resumed run added nothing");
-        Assert.Equal(wholeReport.GetProperty("events").GetInt32(), resumedReport.GetProperty("events").GetInt32());
-        Assert.Equal(wholeReport.GetProperty("digest").GetString(), resumedReport.GetProperty("digest").GetString());
+        Assert.Equal(events, resumedReport.GetProperty("events").GetInt32());
+        Assert.Equal(digest, resumedReport.GetProperty("digest").GetString());
+    }
+
+    private static async Task<long> CountEventsAsync(string db, string? manifest = null)
+    {
+        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await c.OpenAsync();
+        await using var command = c.CreateCommand();
+        command.CommandText = manifest is null ? "SELECT COUNT(*) FROM journal" : "SELECT COUNT(*) FROM journal WHERE manifest = $m";
+        if (manifest is not null) command.Parameters.AddWithValue("$m", manifest);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     // The other process's progress can only be seen in its journal: poll it (bounded) until enough is written.
@@ -57,18 +109,13 @@ public sealed class ResumeTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-        var connection = new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         while (await poll.WaitForNextTickAsync(cts.Token))
         {
             if (process.HasExited) throw new InvalidOperationException($"the run exited (code {process.ExitCode}) before {atLeast} events were journaled");
             if (!File.Exists(db)) continue;
             try
             {
-                await using var c = new SqliteConnection(connection);
-                await c.OpenAsync(cts.Token);
-                await using var command = c.CreateCommand();
-                command.CommandText = "SELECT COUNT(*) FROM journal";
-                var count = (long)(await command.ExecuteScalarAsync(cts.Token))!;
+                var count = await CountEventsAsync(db);
                 if (count >= atLeast) return count;
             }
             catch (SqliteException)

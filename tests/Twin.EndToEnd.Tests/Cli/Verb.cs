@@ -7,11 +7,11 @@ namespace Twin.EndToEnd.Tests.Cli;
 /// <summary>Runs one verb of the real executable to its end, with a generous bound (whole scenarios run in it).</summary>
 internal static class Verb
 {
-    public static async Task<Peer.Result> RunAsync(params string[] args)
-    {
-        var result = await Peer.RunAsync("dotnet", [HostProcess.HostDll, .. args], workingDirectory: Path.GetTempPath(), timeout: TimeSpan.FromMinutes(8));
-        return result;
-    }
+    public static async Task<Peer.Result> RunAsync(params string[] args) => await RunWithAsync(null, args);
+
+    /// <summary>As <see cref="RunAsync"/>, with extra environment variables for the process.</summary>
+    public static async Task<Peer.Result> RunWithAsync(IDictionary<string, string>? environment, params string[] args) =>
+        await Peer.RunAsync("dotnet", [HostProcess.HostDll, .. args], workingDirectory: Path.GetTempPath(), timeout: TimeSpan.FromMinutes(8), environment: environment);
 
     /// <summary>`run FILE` into a scratch folder; returns the exit code, output and report.json.</summary>
     public static async Task<(Peer.Result Result, JsonElement Report)> RunScenarioAsync(string file, string folder, params string[] extra)

@@ -72,15 +72,20 @@ public sealed class TwinOptionsTests
     [InlineData("http://127.0.0.1:5080")]
     [InlineData("http://localhost:0")]
     [InlineData("http://[::1]:5080;http://127.0.0.1:5081")]
-    public void Loopback_addresses_are_served(string urls) => ServeCommand.CheckLoopback(urls);
+    public void Loopback_addresses_are_for_this_machine_only(string urls) =>
+        Assert.Equal("Access: this machine only (loopback).", ServeCommand.CheckBinding(urls, tokenConfigured: false));
 
     [Theory]
     [InlineData("http://0.0.0.0:5080")]
     [InlineData("http://*:5080")]
-    [InlineData("http://192.0.2.10:5080")]
-    public void Other_addresses_are_refused_with_the_reason(string urls)
+    [InlineData("http://192.0.2.10:5080;http://127.0.0.1:5081")]
+    public void Other_addresses_are_served_read_only_without_a_token_and_guarded_with_one(string urls)
     {
-        var error = Assert.Throws<UsageException>(() => ServeCommand.CheckLoopback(urls));
-        Assert.Contains("loopback addresses only", error.Message, StringComparison.Ordinal);
+        Assert.Contains("read-only for them: no access token is configured", ServeCommand.CheckBinding(urls, tokenConfigured: false), StringComparison.Ordinal);
+        Assert.Contains("may act only with the access token", ServeCommand.CheckBinding(urls, tokenConfigured: true), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_malformed_url_is_refused_naming_it() =>
+        Assert.Contains("--urls 'http//nohost'", Assert.Throws<UsageException>(() => ServeCommand.CheckBinding("http//nohost", tokenConfigured: true)).Message, StringComparison.Ordinal);
 }

@@ -27,6 +27,16 @@ public sealed class AccessTests : DashboardTestContext
         Assert.False(string.IsNullOrEmpty(decision.Reason));
     }
 
+    // A twin checked over 127.0.0.1 as if it were bound beyond loopback: the local machine needs the token too.
+    [Theory]
+    [InlineData("127.0.0.1", null, "secret", false)]
+    [InlineData("127.0.0.1", "guess", "secret", false)]
+    [InlineData("127.0.0.1", "secret", null, false)]
+    [InlineData("::1", "secret", "secret", true)]
+    [InlineData("192.0.2.7", "secret", "secret", true)]
+    public void Treated_as_remote_even_the_local_machine_needs_the_token(string remote, string? presented, string? expected, bool allowed) =>
+        Assert.Equal(allowed, DashboardAccess.Decide(IPAddress.Parse(remote), presented, expected, treatLoopbackAsRemote: true).CanControl);
+
     [Fact]
     public async Task A_read_only_circuit_is_refused_on_the_server_and_nothing_reaches_the_twin()
     {

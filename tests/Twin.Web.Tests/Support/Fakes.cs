@@ -13,11 +13,24 @@ internal sealed class FakeControl : ITwinControl
 
     public ClockReading Clock { get; set; } = new(PlantEvents.T0, ClockMode.Realtime, 60, false);
 
-    public void Pause() => Calls.Add("pause");
+    // Like the twin's clock, the reading follows the commands: the clock bar re-reads it every wall second.
+    public void Pause()
+    {
+        Calls.Add("pause");
+        Clock = Clock with { Paused = true };
+    }
 
-    public void Resume() => Calls.Add("resume");
+    public void Resume()
+    {
+        Calls.Add("resume");
+        Clock = Clock with { Paused = false };
+    }
 
-    public void SetSpeed(double speed) => Calls.Add($"speed {speed}");
+    public void SetSpeed(double speed)
+    {
+        Calls.Add($"speed {speed}");
+        Clock = Clock with { Speed = speed };
+    }
 
     public void Step() => Calls.Add("step");
 

@@ -13,6 +13,11 @@ public sealed partial class CaActor
         // Randomness named by the request itself: requests at one instant may arrive in any
         // order, and a seeded run must still issue the same certificate for each.
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.CsrDer));
+        if (_state.RepeatOf(request.Requester.Value, digest, request.FirstSentAt) is { } repeat && _state.CertificateDer is { } own)
+        {
+            ReplyChannel()(new CertificateGranted(repeat.CertificateDer, own)); // answered before: the same certificate again, nothing journaled
+            return;
+        }
         Issue(request.Requester, request.Profile.ToString(), digest, (ca, now, random) =>
             ca.Issue(CertificationRequest.FromDer(request.CsrDer), request.Profile, now.Utc, now.Utc + request.Lifetime, ShortLived, random));
     }
@@ -69,7 +74,7 @@ public sealed partial class CaActor
         // PersistAsync: the next request is served while this one is being written, so the journal
         // batches a burst (every device renewing at one instant) into few commits. The serial is
         // already taken in memory, and the answer still waits for the write.
-        PersistAsync(new CertificateIssued(_run, now, Id, requester, profile, issued.GetDer()), e =>
+        PersistAsync(new CertificateIssued(_run, now, Id, requester, profile, issued.GetDer()) { Request = digest }, e =>
         {
             _state = _state.Apply(e);
             reply(granted is null ? new CertificateGranted(e.CertificateDer, _state.CertificateDer!) : granted(e.CertificateDer));

@@ -43,7 +43,7 @@ public sealed partial record CaState(byte[]? CertificateDer, string? KeyRef, Imm
     {
         RootCaCreated r => this with { CertificateDer = r.CertificateDer, KeyRef = r.KeyRef, IssuedSerials = IssuedSerials.Add(Certificate.FromDer(r.CertificateDer).SerialNumber.Hex) },
         SubordinateCaCertified c => this with { CertificateDer = c.CertificateDer, KeyRef = c.KeyRef, IssuerDer = c.IssuerCertificateDer },
-        CertificateIssued i => Issued(i).CrossIssuedBy(i),
+        CertificateIssued i => Issued(i).Remember(i).CrossIssuedBy(i),
         CertificateRevoked v => (this with { Revocations = Revocations.Add(new RevocationEntry(v.Serial, v.Reason, v.At)) }).WithoutCrossCertificate(v.Serial),
         CrlPublished p => this with
         {

@@ -104,6 +104,7 @@ public sealed partial class DeviceActor : EntityActor
             ScheduleAt(_clock.Now.Add(_settings.RetryAfter), new RenewalDue());
         });
         Command<RenewalDue>(_ => OnDue());
+        Command<ResendPending>(_ => Resend());
         Command<EnrollmentSecret>(s => { if (!TryGatewaySecret(s)) SendCmp(s); });
         Command<CmpReply>(r => { if (!TryGatewayReply(r)) OnCmpReply(r); });
         Command<ServerStarted>(OnServerStarted);
@@ -144,8 +145,17 @@ public sealed partial class DeviceActor : EntityActor
         }
         StartTrustListPulls();
         StartGateway();
-        var due = _state.Current is { } current ? DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead) : _clock.Now;
-        ScheduleAt(due, new RenewalDue());
+        if (_state.Pending is { } pending && _settings.CmpDomain is null)
+        {
+            // Killed between sending a request and installing its answer: send the same request again at the
+            // instant it was first sent, so the CA answers it with the certificate it may already have issued.
+            ScheduleAt(pending.SentAt, new ResendPending());
+        }
+        else
+        {
+            var due = _state.Current is { } current ? DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead) : _clock.Now;
+            ScheduleAt(due, new RenewalDue());
+        }
         AnnounceStarted();
     }
 
@@ -186,11 +196,22 @@ public sealed partial class DeviceActor : EntityActor
         PersistAll(events, e =>
         {
             _state = _state.Apply(e);
-            if (e is not DeviceEnrollmentRequested request) return;
-            SendWork(_ca, new IssueFromCsr(Id, request.CsrDer, _settings.OpcUaApplicationUri is null ? CertificateProfile.LDevId : CertificateProfile.OpcUaApplication, _settings.CertificateLifetime), "enroll");
-            // A lost answer (CA down, message dropped) must not leave the device stuck: ask again later.
-            ScheduleAt(now.Add(_settings.RetryAfter), new RenewalDue());
+            if (e is DeviceEnrollmentRequested request) Send(request.CsrDer, now, resent: false);
         });
+    }
+
+    private void Resend()
+    {
+        if (_state.Pending is { } pending) Send(pending.CsrDer, pending.SentAt, resent: true);
+        else OnDue();
+    }
+
+    private void Send(byte[] csrDer, SimInstant sentAt, bool resent)
+    {
+        var profile = _settings.OpcUaApplicationUri is null ? CertificateProfile.LDevId : CertificateProfile.OpcUaApplication;
+        SendWork(_ca, new IssueFromCsr(Id, csrDer, profile, _settings.CertificateLifetime) { FirstSentAt = resent ? sentAt : null }, "enroll");
+        // A lost answer (CA down, message dropped) must not leave the device stuck: ask again later.
+        ScheduleAt(sentAt.Add(_settings.RetryAfter), new RenewalDue());
     }
 
     private void Install(CertificateGranted granted)
@@ -219,4 +240,7 @@ public sealed partial class DeviceActor : EntityActor
 
     /// <summary>The clock's wake-up: the certificate is due for renewal (or a request went unanswered).</summary>
     public sealed record RenewalDue;
+
+    /// <summary>The clock's wake-up after a restart: send the unanswered request again.</summary>
+    public sealed record ResendPending;
 }

@@ -19,6 +19,9 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     /// <summary>Every key reference the device generated, oldest first (what decommissioning destroys).</summary>
     public ImmutableList<string> KeyRefs { get; init; } = [];
 
+    /// <summary>The PKCS#10 request sent and not answered yet, and when it was sent: sent again, byte for byte, after a restart.</summary>
+    public PendingRequest? Pending { get; init; }
+
     /// <summary>The certificate in use: the last one installed.</summary>
     public Certificate? Current => Certificates.IsEmpty ? null : Certificate.FromDer(Certificates[^1]);
 
@@ -26,9 +29,10 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     public DeviceState Apply(ITwinEvent e) => e switch
     {
         DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo, KeysGenerated = KeysGenerated + 1, KeyRefs = (KeyRefs ?? []).Add(k.KeyRef) },
-        DeviceDecommissioned => this with { Decommissioned = true, KeyRef = null, EnrollmentPending = false },
-        DeviceEnrollmentRequested or DeviceCmpRequested => this with { EnrollmentPending = true, Requests = Requests + 1 },
-        DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false },
+        DeviceDecommissioned => this with { Decommissioned = true, KeyRef = null, EnrollmentPending = false, Pending = null },
+        DeviceEnrollmentRequested r => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = new PendingRequest(r.CsrDer, r.At) },
+        DeviceCmpRequested => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = null },
+        DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false, Pending = null },
         _ => this,
     };
 
@@ -46,3 +50,6 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
         return new SimInstant(due);
     }
 }
+
+/// <summary>A PKCS#10 request (DER) a device sent at <paramref name="SentAt"/> and has had no certificate for yet.</summary>
+public sealed record PendingRequest(byte[] CsrDer, SimInstant SentAt);

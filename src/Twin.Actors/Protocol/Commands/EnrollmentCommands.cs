@@ -4,7 +4,14 @@ using Twin.Pki.Authority;
 namespace Twin.Actors.Protocol.Commands;
 
 /// <summary>Asks a CA to certify the public key in a PKCS#10 request for <paramref name="Requester"/> under <paramref name="Profile"/>.</summary>
-public sealed record IssueFromCsr(EntityId Requester, byte[] CsrDer, CertificateProfile Profile, TimeSpan Lifetime) : ICaCommand;
+public sealed record IssueFromCsr(EntityId Requester, byte[] CsrDer, CertificateProfile Profile, TimeSpan Lifetime) : ICaCommand
+{
+    /// <summary>
+    /// Set when the requester sends again a request it first made at this instant (a device recovering
+    /// with its request still unanswered): a CA that already answered it then returns the same certificate.
+    /// </summary>
+    public Clock.SimInstant? FirstSentAt { get; init; }
+}
 
 /// <summary>The CA's answer: the new certificate and the CA's own certificate.</summary>
 public sealed record CertificateGranted(byte[] CertificateDer, byte[] IssuerCertificateDer);

@@ -9,7 +9,11 @@ public sealed record RootCaCreated(RunId Run, SimInstant At, EntityId Entity, st
 
 /// <summary>A CA issued a certificate to <paramref name="Subject"/>.</summary>
 [PersistedAs("ca.issued.v1")]
-public sealed record CertificateIssued(RunId Run, SimInstant At, EntityId Entity, EntityId Subject, string Profile, byte[] CertificateDer) : ITwinEvent;
+public sealed record CertificateIssued(RunId Run, SimInstant At, EntityId Entity, EntityId Subject, string Profile, byte[] CertificateDer) : ITwinEvent
+{
+    /// <summary>SHA-256 (hex) of the request it answers, so that the same request sent again gets this certificate; null in older journals.</summary>
+    public string? Request { get; init; }
+}
 
 /// <summary>A CA refused a request; nothing was issued.</summary>
 [PersistedAs("ca.refused.v1")]

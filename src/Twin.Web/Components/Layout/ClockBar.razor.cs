@@ -23,7 +23,12 @@ public sealed partial class ClockBar : IDisposable
     /// <summary>This circuit's access.</summary>
     [Inject] public required DashboardAccess Access { get; init; }
 
-    private string SpeedText => _reading.Paused ? "paused" : _reading.Mode == ClockMode.Max ? "max" : $"{_reading.Speed:0.##}×";
+    /// <summary>The live read model: an ended run offers no clock controls.</summary>
+    [Inject] public required Twin.Actors.Projections.IPlantReadModel Model { get; init; }
+
+    private bool Ended => Model.Current.Ended is not null;
+
+    private string SpeedText => Ended ? "ended" : _reading.Paused ? "paused" : _reading.Mode == ClockMode.Max ? "max" : $"{_reading.Speed:0.##}×";
 
     /// <inheritdoc />
     protected override void OnInitialized()

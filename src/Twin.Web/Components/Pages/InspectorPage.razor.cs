@@ -11,6 +11,7 @@ namespace Twin.Web.Components.Pages;
 public sealed partial class InspectorPage : IDisposable
 {
     private EntityView? _entity;
+    private PlantSnapshot _snapshot = PlantSnapshot.Empty;
     private SimInstant _now;
     private Throttle? _throttle;
     private string? _message;
@@ -40,7 +41,8 @@ public sealed partial class InspectorPage : IDisposable
 
     private void Refresh()
     {
-        _entity = View.Snapshot.Entities.GetValueOrDefault(Id);
+        _snapshot = View.Snapshot;
+        _entity = _snapshot.Entities.GetValueOrDefault(Id);
         _now = View.Now;
     }
 

@@ -52,7 +52,7 @@ public sealed partial class ScenariosPage
         try
         {
             Access.Demand("Starting a scenario");
-            _message = $"Starting {entry.FileName}: load the dashboard again once the new run is up.";
+            _message = $"Starting {entry.FileName}: the dashboard reconnects to the new run once it is up.";
             StateHasChanged();
             await Runner!.StartAsync(entry.Path);
         }
@@ -68,7 +68,7 @@ public sealed partial class ScenariosPage
         {
             Access.Demand("Stopping the run");
             await Runner!.StopAsync();
-            _message = "The run is stopped: simulated time stands still until a scenario is started.";
+            _message = "The run has ended: its entities are stopped and the end is journaled. Start a scenario for a fresh run.";
         }
         catch (ControlRefusedException e)
         {

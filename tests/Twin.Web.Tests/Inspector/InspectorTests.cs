@@ -1,0 +1,73 @@
+using Bunit;
+using Twin.Actors.Clock;
+using Twin.Actors.Projections;
+using Twin.Pki.Certificates;
+using Twin.Pki.Revocation;
+using Twin.Web.Components.Inspector;
+using Twin.Web.Components.Pages;
+using Twin.Web.Inspector;
+using Twin.Web.Tests.Support;
+
+namespace Twin.Web.Tests.Inspector;
+
+/// <summary>The inspector's certificate extensions, key store, trust list with CRL freshness, and that no private key is shown.</summary>
+public sealed class InspectorTests : DashboardTestContext
+{
+    [Fact]
+    public void A_certificate_shows_every_extension_it_carries_and_where_its_key_lives()
+    {
+        var plant = new PlantEvents();
+        plant.Issue("device-001", PlantEvents.T0, TimeSpan.FromDays(30));
+        var certificate = plant.Snapshot().Entities["device-001"].Current!;
+        var carried = CertificateExtensions.Describe(Certificate.FromDer(certificate.Der.AsSpan()));
+
+        var details = Render<CertificateDetails>(p => p.Add(x => x.Certificate, certificate).Add(x => x.KeyStore, KeyStores.Software));
+
+        var rows = details.FindAll("[data-testid=extension]");
+        Assert.Equal(carried.Select(e => e.Name), rows.Select(r => r.GetAttribute("data-name")));
+        Assert.Contains("CA:FALSE", details.Find("[data-name='Basic Constraints']").TextContent, StringComparison.Ordinal);
+        Assert.Contains("(critical)", details.Find("[data-name='Key Usage']").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Authority Key Identifier", details.Markup, StringComparison.Ordinal);
+        Assert.Contains("EcdsaP256 · software", details.Find("[data-testid=ext-key]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(12, "current", "current, 12 h left")]   // thisUpdate T0, nextUpdate T0+1d
+    [InlineData(36, "expired", "expired 12 h ago")]
+    public void The_trust_list_judges_each_CRL_against_simulated_now(double hours, string freshness, string text)
+    {
+        var plant = new PlantEvents();
+        var serial = plant.Issue("device-001", PlantEvents.T0, TimeSpan.FromDays(30));
+        plant.Revoke(serial, PlantEvents.T0, RevocationReason.KeyCompromise); // publishes CRL 1, valid one day
+
+        var list = Render<TrustListView>(p => p.Add(x => x.Snapshot, plant.Snapshot()).Add(x => x.Now, PlantEvents.At(hours)));
+
+        var root = list.Find("[data-testid=trust-entry][data-ca=ca-root]");
+        Assert.Equal(freshness, root.GetAttribute("data-freshness"));
+        Assert.Equal(text, root.QuerySelector("[data-testid=crl-freshness]")!.TextContent);
+        Assert.Contains("trust anchor", root.TextContent, StringComparison.Ordinal);
+        Assert.Contains("1 entry", root.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_CRL_before_its_this_update_is_not_yet_valid_and_a_CA_without_one_says_so() =>
+        Assert.Equal(
+            [CrlFreshness.NotYetValid, CrlFreshness.None],
+            [TrustList.FreshnessOf(new CrlView(1, PlantEvents.T0.Utc.AddHours(1), null, 0, []), PlantEvents.T0), TrustList.FreshnessOf(null, PlantEvents.T0)]);
+
+    [Fact]
+    public void The_inspector_page_shows_extensions_key_store_and_trust_list_and_never_a_private_key()
+    {
+        var plant = new PlantEvents();
+        var serial = plant.Issue("device-001", PlantEvents.T0, TimeSpan.FromDays(30));
+        plant.Revoke(serial, PlantEvents.At(1), RevocationReason.Superseded);
+        UsePlant(plant, canControl: true);
+        Control.Clock = new ClockReading(PlantEvents.At(2), ClockMode.Realtime, 60, false);
+
+        var page = Render<InspectorPage>(p => p.Add(x => x.Id, "device-001"));
+
+        Assert.NotEmpty(page.FindAll("[data-testid=certificate-details] [data-testid=extension]"));
+        Assert.NotNull(page.Find("[data-testid=trust-list] [data-ca=ca-root][data-freshness=current]"));
+        Assert.DoesNotContain("PRIVATE KEY", page.Markup, StringComparison.Ordinal);
+    }
+}
