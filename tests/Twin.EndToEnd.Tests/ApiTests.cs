@@ -92,8 +92,13 @@ public sealed class ApiTests
         var on = await host.Http.PostAsJsonAsync("/api/entities/ca-root/reachability", new { reachable = true });
         Assert.True(on.IsSuccessStatusCode, await on.Content.ReadAsStringAsync());
         await host.WaitForEntitiesAsync(e => e.Single(x => x.Id == "ca-root").Reachable == true);
-        var ca = await host.Http.GetFromJsonAsync<JsonElement>("/api/entities/ca-root");
-        Assert.True(ca.GetProperty("crl").GetProperty("number").GetInt64() > crlBefore);
+        // The fresh CRL is journaled after the reachability change: wait for it rather than race it.
+        JsonElement ca = default;
+        await host.WaitForEntitiesAsync(_ =>
+        {
+            ca = host.Http.GetFromJsonAsync<JsonElement>("/api/entities/ca-root").GetAwaiter().GetResult();
+            return ca.GetProperty("crl").GetProperty("number").GetInt64() > crlBefore;
+        });
         Assert.Contains(ca.GetProperty("history").EnumerateArray(), h => h.GetProperty("kind").GetString() == "ca.reachability");
     }
 
