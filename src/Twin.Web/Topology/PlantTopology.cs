@@ -97,7 +97,9 @@ public sealed record PlantTopology(
         var peaIds = new HashSet<string>(links.Select(l => l.Target), StringComparer.Ordinal);
         foreach (var s in servers ?? []) peaIds.Add(s);
 
-        var cas = entities.Values.Where(e => e.Kind == EntityKinds.CertificationAuthority).ToList();
+        // A manufacturer's own CA is a root of trust of its own (outside the operator's PKI): its products sit
+        // under it with their IDevIDs until they onboard into a domain.
+        var cas = entities.Values.Where(IsAuthority).ToList();
         var caBySubject = new Dictionary<string, EntityView>(StringComparer.Ordinal);
         foreach (var ca in cas)
             foreach (var c in ca.Certificates) caBySubject.TryAdd(c.Subject, ca);
@@ -122,7 +124,7 @@ public sealed record PlantTopology(
 
         var domains = new Dictionary<string, (List<TopologyNode> Peas, List<TopologyNode> Devices)>(StringComparer.Ordinal);
         var unassigned = new List<TopologyNode>();
-        foreach (var e in entities.Values.Where(e => e.Kind != EntityKinds.CertificationAuthority && e.Kind != EntityKinds.Pol))
+        foreach (var e in entities.Values.Where(e => !IsAuthority(e) && e.Kind != EntityKinds.Pol))
         {
             var isPea = peaIds.Contains(e.Id.Value);
             var node = Node(e, isPea ? NodeRole.Pea : NodeRole.Device, now, linkByTarget.GetValueOrDefault(e.Id.Value));
@@ -143,6 +145,8 @@ public sealed record PlantTopology(
         var polNodes = pols.Select(p => Node(p, NodeRole.Pol, now, null)).ToList();
         return new PlantTopology(centres, domainGroups, unassigned, polNodes, links);
     }
+
+    private static bool IsAuthority(EntityView e) => e.Kind is EntityKinds.CertificationAuthority or EntityKinds.Manufacturer;
 
     /// <summary>The state of one entity at <paramref name="now"/>; <paramref name="link"/> is the POL's last attempt on it, if it is a PEA.</summary>
     public static TopologyNode Node(EntityView entity, NodeRole role, SimInstant now, TopologyLink? link)

@@ -38,6 +38,28 @@ public sealed class PlantTopologyTests : BunitContext
     }
 
     [Fact]
+    public void A_manufacturer_is_a_root_of_its_own_with_its_products_under_it_until_they_onboard()
+    {
+        var run = new Twin.Actors.Model.RunId("test");
+        var maker = Twin.Pki.Authority.CertificateAuthority.CreateRoot("CN=Pump Maker CA", Twin.Pki.Keys.KeyGenerator.Generate(Twin.Pki.Keys.KeyAlgorithm.EcdsaP256), PlantEvents.T0.Utc, PlantEvents.T0.Utc.AddYears(20));
+        var idevid = maker.Issue(new Twin.Pki.Authority.IssuanceRequest("CN=sensor-009,SERIALNUMBER=SN-9", Twin.Pki.Keys.KeyGenerator.Generate(Twin.Pki.Keys.KeyAlgorithm.EcdsaP256).PublicKey,
+            Twin.Pki.Authority.CertificateProfile.IDevId, PlantEvents.T0.Utc, PlantEvents.T0.Utc.AddYears(20)));
+        var caDer = maker.Certificate.GetDer();
+        var plant = MixedPlant();
+        var snapshot = plant.Snapshot();
+        var version = snapshot.Version;
+        snapshot = Twin.Actors.Projections.PlantReadModel.Fold(snapshot, new Twin.Actors.Protocol.Events.ManufacturerEstablished(run, PlantEvents.T0, new("pump-maker"), "k1", caDer, "k2", caDer, "k3", caDer), ++version);
+        snapshot = Twin.Actors.Projections.PlantReadModel.Fold(snapshot, new Twin.Actors.Protocol.Events.DeviceCertificateInstalled(run, PlantEvents.At(1), new("sensor-009"), idevid.GetDer(), caDer), ++version);
+
+        var topology = PlantTopology.Build(snapshot, PlantEvents.At(9.5));
+
+        Assert.Contains(topology.TrustCentres, t => t.Root.Id == "pump-maker");
+        var products = Assert.Single(topology.Domains, d => d.Ca.Id == "pump-maker");
+        Assert.Equal(["sensor-009"], products.Devices.Select(n => n.Id));
+        Assert.DoesNotContain(topology.Unassigned, n => n.Id is "pump-maker" or "sensor-009");
+    }
+
+    [Fact]
     public void Every_entity_is_coloured_by_its_state_at_simulated_now()
     {
         var topology = PlantTopology.Build(MixedPlant().Snapshot(), PlantEvents.At(9.5));
