@@ -99,12 +99,6 @@ public sealed class CaKeyChangeRecoveryTests : PersistentTestKit
         return Certificate.FromDer(granted.CertificateDer);
     }
 
-    private void Kill(IActorRef actor)
-    {
-        Watch(actor);
-        actor.Tell(PoisonPill.Instance);
-        ExpectTerminated(actor);
-    }
 
     private async Task<IReadOnlyList<object>> Journal(EntityId id)
     {

@@ -56,9 +56,7 @@ public sealed class DeviceOnboardingRecoveryTests : PersistentTestKit
         await Send(device, new UpdateFirmware("2.0.0", Tampered: true, "test"));
         Assert.False((await Events<DeviceSecureBootChecked>())[^1].Passed);
 
-        Watch(device);
-        device.Tell(PoisonPill.Instance);
-        ExpectTerminated(device);
+        Kill(device);
         device = StartDevice(ca);
         _clockActor.Tell(new RunUntil(T0.Add(TimeSpan.FromDays(40)))); // past the renewal due at ¾ of 30 days
         await Idle();

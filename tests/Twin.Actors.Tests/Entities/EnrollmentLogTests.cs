@@ -23,9 +23,7 @@ public sealed class EnrollmentLogTests() : PersistentTestKit("enrollment-log")
         var recorded = await log.Ask<EnrollmentLogActor.Recorded>(new EnrollmentLogActor.Record([decided, destroyed]), RemainingOrDefault);
         Assert.Equal(2, recorded.Events.Count);
 
-        Watch(log);
-        log.Tell(PoisonPill.Instance);
-        ExpectTerminated(log);
+        Kill(log);
         var revived = Sys.ActorOf(EnrollmentLogActor.Props(Run));
         var again = new EnrollmentDecided(Run, T0, EnrollmentLogActor.LogId, "BRSKI", "requestvoucher", "CN=Pump", true, "voucher");
         await revived.Ask<EnrollmentLogActor.Recorded>(new EnrollmentLogActor.Record(again), RemainingOrDefault);

@@ -175,12 +175,6 @@ public class KillAndRecoverTests : PersistentTestKit
         return Certificate.FromDer(granted.CertificateDer);
     }
 
-    private void Kill(IActorRef actor)
-    {
-        Watch(actor);
-        actor.Tell(PoisonPill.Instance);
-        ExpectTerminated(actor);
-    }
 
     private async Task<int> JournalCount(string persistenceId)
     {

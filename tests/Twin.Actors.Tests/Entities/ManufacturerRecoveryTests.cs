@@ -53,9 +53,7 @@ public sealed class ManufacturerRecoveryTests : PersistentTestKit
         var voucher = await maker.Ask<MasaAnswer>(new MasaVoucherRequest("plant", VoucherRequest(produced, key, registrar, registrarKey)), RemainingOrDefault);
         Assert.True(voucher.Issued, voucher.Reason);
 
-        Watch(maker);
-        maker.Tell(PoisonPill.Instance);
-        ExpectTerminated(maker);
+        Kill(maker);
         var revived = Start();
         await Idle();
 

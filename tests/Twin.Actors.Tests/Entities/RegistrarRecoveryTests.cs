@@ -54,9 +54,7 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
         Assert.True(granted.Header.ImplicitConfirm);
         Assert.Equal("CN=one", Assert.Single(granted.CertResponses()).Certificate!.Subject);
 
-        Watch(registrar);
-        registrar.Tell(PoisonPill.Instance);
-        ExpectTerminated(registrar);
+        Kill(registrar);
         var revived = StartRegistrar();
         await Idle();
 
@@ -117,9 +115,7 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
 
     private async Task<IActorRef> RestartAsync(IActorRef registrar)
     {
-        Watch(registrar);
-        registrar.Tell(PoisonPill.Instance);
-        ExpectTerminated(registrar);
+        Kill(registrar);
         var revived = StartRegistrar();
         await Idle();
         return revived;

@@ -69,9 +69,7 @@ public sealed class RevocationTests : PersistentTestKit
         Assert.Equal(5, scheduled.CrlNumber); // root's, revocation's, then days 1, 2, 3
         Assert.Equal(T0.Add(TimeSpan.FromDays(3)).Utc, scheduled.ThisUpdate);
 
-        Watch(ca);
-        ca.Tell(PoisonPill.Instance);
-        ExpectTerminated(ca);
+        Kill(ca);
         var revived = await StartCa();
         _clockActor.Tell(new RunUntil(T0.Add(TimeSpan.FromDays(4))));
         await Idle();

@@ -41,9 +41,7 @@ public sealed class TimelineRecoveryTests : PersistentTestKit
         _work.Done(((Tracked)first.Message).Label);
         await Idle();
 
-        Watch(timeline);
-        timeline.Tell(PoisonPill.Instance);
-        ExpectTerminated(timeline);
+        Kill(timeline);
         Start(plant);
         _clockActor.Tell(new RunUntil(T0.Add(TimeSpan.FromDays(4))));
 

@@ -55,9 +55,7 @@ public abstract class JournalContractTests : PersistentTestKit
         var state = Assert.IsType<CaState>(stored.Snapshot);
         Assert.True(state.IssuedSerials.Count >= 99, $"snapshot holds {state.IssuedSerials.Count} serials");
 
-        Watch(ca);
-        ca.Tell(PoisonPill.Instance);
-        ExpectTerminated(ca);
+        Kill(ca);
         var revived = StartCa();
         await Idle();
         var next = await Issue(revived, "CN=after");

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Twin.Actors.Persistence;
@@ -37,6 +38,14 @@ public abstract class PersistentTestKit : TestKit
         akka.test.single-expect-default = 30s
         akka.test.default-timeout = 30s
         """;
+
+    /// <summary>Stops <paramref name="actor"/> as a crash would leave it (no goodbye) and waits until it is gone, so a fresh incarnation recovers from the journal alone.</summary>
+    protected void Kill(IActorRef actor)
+    {
+        Watch(actor);
+        actor.Tell(PoisonPill.Instance);
+        ExpectTerminated(actor);
+    }
 
     /// <summary>The scratch folder holding the journal and key store of this test.</summary>
     protected string Folder { get; }
