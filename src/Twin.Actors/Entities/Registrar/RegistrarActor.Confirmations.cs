@@ -41,7 +41,7 @@ public sealed partial class RegistrarActor
             $"certConf for certificate {serial} came after the confirmation deadline {deadline} ({_settings.ConfirmWaitTime} after it was sent); {(open.FromUpstream ? "the upstream decides on it" : "the certificate is revoked")}"),
             x.Credential.Who, m.BodyName, reply, closes: true);
         if (!open.FromUpstream)
-            _ca.Tell(new RevokeCertificate(serial, Twin.Pki.Revocation.RevocationReason.CessationOfOperation, Id.Value), Self);
+            SendWork(_ca, new RevokeCertificate(serial, Twin.Pki.Revocation.RevocationReason.CessationOfOperation, Id.Value), "revoke");
         return true;
     }
 }

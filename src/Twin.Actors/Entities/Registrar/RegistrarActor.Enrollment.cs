@@ -149,6 +149,6 @@ public sealed partial class RegistrarActor
         // A certificate the requester rejects must not stay valid: the CA revokes it (RFC 9483 §4.1.1).
         Decide(x.Credential.Who, m.BodyName, RegistrarDecided.Rejected, $"the requester rejected certificate {open.Issued.SerialNumber.Hex}: {status.Reason ?? "no reason given"}; revoking it", m.Header.TransactionHex,
             [], () => reply(new CmpReply(der, false)), closes: true);
-        _ca.Tell(new RevokeCertificate(open.Issued.SerialNumber.Hex, Twin.Pki.Revocation.RevocationReason.CessationOfOperation, Id.Value), Self);
+        SendWork(_ca, new RevokeCertificate(open.Issued.SerialNumber.Hex, Twin.Pki.Revocation.RevocationReason.CessationOfOperation, Id.Value), "revoke");
     }
 }
