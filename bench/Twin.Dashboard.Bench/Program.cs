@@ -32,7 +32,7 @@ plant.Load(model);
 Console.WriteLine(FormattableString.Invariant($"plant of {model.Current.Entities.Count} entities with {plant.Journal.Count} events ready in {setup.Elapsed.TotalSeconds:0.0} s"));
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-builder.WebHost.UseStaticWebAssets();
+builder.ServeBuiltStaticAssets();
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -15,8 +15,7 @@ public static class TwinHost
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        // Serves the framework's and the dashboard's static files straight from the build output, in every environment.
-        builder.WebHost.UseStaticWebAssets();
+        builder.ServeBuiltStaticAssets();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(10));
         builder.Services.AddTwin(options, spec);

@@ -1,3 +1,4 @@
+using Twin.Web.Live;
 using Akka.Actor;
 using Akka.Hosting;
 using Twin.Actors.Clock;
@@ -23,7 +24,7 @@ public static class TwinReplayHost
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseStaticWebAssets();
+        builder.ServeBuiltStaticAssets();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(10));
         var model = new ReplayReadModel();
