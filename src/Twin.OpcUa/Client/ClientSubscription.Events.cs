@@ -44,7 +44,9 @@ public sealed partial class ClientSubscription
         if (result.StatusCode.IsBad)
         {
             _eventItems.TryRemove(handle, out _);
-            throw new EventFilterRefusedException(result.StatusCode, item.FilterResult);
+            if (item.FilterResult is not null || result.StatusCode.Code is StatusCodes.BadEventFilterInvalid or StatusCodes.BadFilterNotAllowed)
+                throw new EventFilterRefusedException(result.StatusCode, item.FilterResult);
+            throw new UaException(result.StatusCode.Code, $"Cannot monitor the events of {notifier}.");
         }
         item.MonitoredItemId = result.MonitoredItemId;
         item.QueueSize = result.RevisedQueueSize;

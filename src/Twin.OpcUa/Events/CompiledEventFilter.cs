@@ -68,9 +68,11 @@ internal sealed partial class CompiledEventFilter
     private static StatusCode CheckOperand(SimpleAttributeOperand operand)
     {
         var type = operand.TypeDefinitionId.IsNull ? EventTypeIds.BaseEventType : operand.TypeDefinitionId;
-        if (!EventTypeTree.IsKnown(type)) return StatusCodes.BadTypeDefinitionInvalid;
         var path = operand.BrowsePath ?? [];
-        if (path.Length == 0) return operand.AttributeId == Attributes.NodeId ? StatusCodes.Good : StatusCodes.BadBrowseNameInvalid;
+        // Part 9 §5.5.2: the ConditionId (empty path, NodeId attribute, usually of ConditionType); null here, no event is a condition.
+        if (path.Length == 0 && operand.AttributeId == Attributes.NodeId) return StatusCodes.Good;
+        if (!EventTypeTree.IsKnown(type)) return StatusCodes.BadTypeDefinitionInvalid;
+        if (path.Length == 0) return StatusCodes.BadBrowseNameInvalid;
         if (path.Any(q => q.NamespaceIndex != 0 || string.IsNullOrEmpty(q.Name))) return StatusCodes.BadBrowseNameInvalid;
         if (path.Length != 1 || !EventTypeTree.Declares(type, path[0].Name!)) return StatusCodes.BadNodeIdUnknown;
         if (operand.AttributeId != Attributes.Value) return StatusCodes.BadAttributeIdInvalid;
