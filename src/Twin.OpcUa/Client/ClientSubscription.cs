@@ -29,10 +29,11 @@ public sealed class ClientMonitoredItem
 }
 
 /// <summary>A subscription on the client (Part 4 §5.13): monitored items and the publishing parameters the server granted.</summary>
-public sealed class ClientSubscription
+public sealed partial class ClientSubscription
 {
     private readonly ClientSession _session;
     private readonly ConcurrentDictionary<uint, ClientMonitoredItem> _items = new();
+    private readonly ConcurrentDictionary<uint, ClientEventItem> _eventItems = new();
     private int _nextHandle;
 
     internal ClientSubscription(ClientSession session, CreateSubscriptionResponse created)
@@ -94,6 +95,12 @@ public sealed class ClientSubscription
         if (data.Length == 0) KeepAlives++;
         foreach (var x in data)
         {
+            if (x.Body is EventNotificationList events)
+            {
+                foreach (var ev in events.Events ?? [])
+                    if (_eventItems.TryGetValue(ev.ClientHandle, out var target)) target.Deliver(ev.EventFields ?? []);
+                continue;
+            }
             if (x.Body is not DataChangeNotification change) continue;
             foreach (var n in change.MonitoredItems ?? [])
                 if (_items.TryGetValue(n.ClientHandle, out var item)) item.Deliver(n.Value);

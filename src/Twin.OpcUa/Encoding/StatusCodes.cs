@@ -147,6 +147,26 @@ public static class StatusCodes
     public const uint BadMonitoredItemFilterUnsupported = 0x80440000;
     /// <summary>A monitoring filter cannot be used in combination with the attribute specified.</summary>
     public const uint BadFilterNotAllowed = 0x80450000;
+    /// <summary>A mandatory structured parameter was missing or null.</summary>
+    public const uint BadStructureMissing = 0x80460000;
+    /// <summary>The event filter is not valid.</summary>
+    public const uint BadEventFilterInvalid = 0x80470000;
+    /// <summary>The content filter is not valid.</summary>
+    public const uint BadContentFilterInvalid = 0x80480000;
+    /// <summary>The operand used in a content filter is not valid.</summary>
+    public const uint BadFilterOperandInvalid = 0x80490000;
+    /// <summary>An unrecognized operator was provided in a filter.</summary>
+    public const uint BadFilterOperatorInvalid = 0x80C10000;
+    /// <summary>A valid operator was provided, but the server does not provide support for this filter operator.</summary>
+    public const uint BadFilterOperatorUnsupported = 0x80C20000;
+    /// <summary>The number of operands provided for the filter operator was less then expected for the operand provided.</summary>
+    public const uint BadFilterOperandCountMismatch = 0x80C30000;
+    /// <summary>The referenced element is not a valid element in the content filter.</summary>
+    public const uint BadFilterElementInvalid = 0x80C40000;
+    /// <summary>The referenced literal is not a valid value.</summary>
+    public const uint BadFilterLiteralInvalid = 0x80C50000;
+    /// <summary>The type definition node id does not reference an appropriate type node.</summary>
+    public const uint BadTypeDefinitionInvalid = 0x80630000;
     /// <summary>The continuation point provide is longer valid.</summary>
     public const uint BadContinuationPointInvalid = 0x804A0000;
     /// <summary>The operation could not be processed because all continuation points have been allocated.</summary>

@@ -224,6 +224,19 @@ public sealed partial class ServerConfiguration
     {
         var options = _options();
         if (!options.Audit.IsWatched) return;
-        options.Audit.Raise(new AuditEvent(type, options.Time.GetUtcNow(), status == StatusCodes.Good, status, "Method/" + method, message) { Certificate = certificate });
+        var trustList = type == GdsIds.TrustListUpdatedAuditEventType;
+        options.Audit.Raise(new AuditEvent(type, options.Time.GetUtcNow(), status == StatusCodes.Good, status, "Method/" + method, message)
+        {
+            Certificate = certificate, MethodId = AuditedMethods.GetValueOrDefault(method), SourceNode = trustList ? GdsIds.TrustList : GdsIds.ServerConfiguration,
+            CertificateGroup = trustList ? null : GdsIds.DefaultApplicationGroup, CertificateType = trustList ? null : GdsIds.RsaSha256ApplicationCertificateType,
+            TrustListId = trustList ? GdsIds.TrustList : null,
+        });
     }
+
+    // The methods whose calls are audited (AuditUpdateMethodEventType.MethodId).
+    private static readonly Dictionary<string, NodeId> AuditedMethods = new(StringComparer.Ordinal)
+    {
+        ["UpdateCertificate"] = GdsIds.UpdateCertificate, ["ApplyChanges"] = GdsIds.ApplyChanges, ["CloseAndUpdate"] = GdsIds.TrustListCloseAndUpdate,
+        ["AddCertificate"] = GdsIds.TrustListAddCertificate, ["RemoveCertificate"] = GdsIds.TrustListRemoveCertificate,
+    };
 }

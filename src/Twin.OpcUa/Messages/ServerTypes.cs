@@ -72,6 +72,8 @@ public static class KnownTypes
         new RepublishRequest(), new RepublishResponse(), new SetMonitoringModeRequest(), new SetMonitoringModeResponse(),
         new MonitoredItemModifyRequest(), new MonitoredItemModifyResult(), new ModifyMonitoredItemsRequest(), new ModifyMonitoredItemsResponse(),
         new RegisterNodesRequest(), new RegisterNodesResponse(), new UnregisterNodesRequest(), new UnregisterNodesResponse(),
+        new SimpleAttributeOperand(), new AttributeOperand(), new ElementOperand(), new LiteralOperand(), new ContentFilterElement(), new ContentFilter(),
+        new EventFilter(), new ContentFilterElementResult(), new ContentFilterResult(), new EventFilterResult(), new EventFieldList(), new EventNotificationList(),
     ];
 
     public static void Register(EncodeableRegistry registry)

@@ -43,6 +43,7 @@ public sealed partial class AddressSpace
             TypeNode(id, NodeClass.DataType, name, parent, null);
 
         AddServerObject();
+        Events.EventTypeTree.AddTo(this);
     }
 
     private void StandardFolder(NodeId parent, NodeId id, string name)

@@ -50,18 +50,53 @@ public sealed record AuditEvent(NodeId EventType, DateTimeOffset Time, bool Stat
     public byte[]? Certificate { get; init; }
 
     public string? SecurityPolicyUri { get; init; }
+
+    /// <summary>The AuditEntryId the client put in the request header (Part 4 §7.32), when it gave one.</summary>
+    public string? ClientAuditEntryId { get; init; }
+
+    /// <summary>The node the event is about (the Server object when null); for method calls the object the method belongs to.</summary>
+    public NodeId? SourceNode { get; init; }
+
+    /// <summary>The method called (AuditUpdateMethodEventType.MethodId).</summary>
+    public NodeId? MethodId { get; init; }
+
+    /// <summary>Part 12 CertificateUpdatedAuditEventType: the certificate group and certificate type that changed.</summary>
+    public NodeId? CertificateGroup { get; init; }
+
+    public NodeId? CertificateType { get; init; }
+
+    /// <summary>Part 12 TrustListUpdatedAuditEventType: the TrustList object that changed.</summary>
+    public NodeId? TrustListId { get; init; }
 }
 
-/// <summary>Where a server raises its audit events; the twin subscribes to <see cref="Raised"/>.</summary>
+/// <summary>
+/// Where a server raises its audit events; the twin subscribes to <see cref="Raised"/>. A server host puts its own sink in front of
+/// the one in its options: every record still reaches this one and also becomes an OPC UA event in the host's address space.
+/// </summary>
 public sealed class AuditEventSink
 {
+    private readonly AuditEventSink? _next;
+    private readonly Events.EventHub? _events;
+    private readonly string _serverUri = "";
+
+    public AuditEventSink() { }
+
+    internal AuditEventSink(AuditEventSink next, Events.EventHub events, string serverUri)
+    {
+        _next = next;
+        _events = events;
+        _serverUri = serverUri;
+    }
+
     /// <summary>Raised for each audit event, on the thread that handles the request; keep handlers short.</summary>
     public event Action<AuditEvent>? Raised;
 
-    internal bool IsWatched => Raised is not null;
+    internal bool IsWatched => Raised is not null || (_next?.IsWatched ?? false) || (_events?.HasListeners ?? false);
 
     internal void Raise(AuditEvent e)
     {
+        _next?.Raise(e);
+        if (_events is { HasListeners: true } events) events.Report(Events.AuditEventMapping.ToEvent(e, _serverUri));
         var handlers = Raised;
         if (handlers is null) return;
         foreach (var handler in handlers.GetInvocationList().Cast<Action<AuditEvent>>())

@@ -79,6 +79,12 @@ public sealed record ServerOptions
     /// <summary>Where security audit events (channel, session and certificate failures and successes) are raised (Part 5 §6.4).</summary>
     public AuditEventSink Audit { get; init; } = new();
 
+    /// <summary>
+    /// The roles whose sessions receive audit events through event subscriptions (they name users, channels and certificates);
+    /// other sessions receive the other events only.
+    /// </summary>
+    public IReadOnlySet<string> AuditEventRoles { get; init; } = new HashSet<string> { Roles.SecurityAdmin };
+
     /// <summary>The clock for token lifetimes and session timeouts.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

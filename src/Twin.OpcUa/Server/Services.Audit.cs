@@ -33,6 +33,7 @@ internal sealed partial class Services
         {
             SecureChannelId = channel.ChannelId, SessionId = sessionId ?? _sessions.Find(request.RequestHeader.AuthenticationToken)?.SessionId,
             ClientUserId = user, Certificate = channel.Security.RemoteCertificate, SecurityPolicyUri = channel.SecurityPolicyUri,
+            ClientAuditEntryId = request.RequestHeader.AuditEntryId,
         });
     }
 

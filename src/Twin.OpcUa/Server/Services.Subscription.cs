@@ -24,7 +24,10 @@ internal sealed partial class Services
         };
     }
 
-    /// <summary>Part 4 §5.12.2: the Value attribute of variables; the current value is the first notification.</summary>
+    /// <summary>
+    /// Part 4 §5.12.2: the Value attribute of variables (the current value is the first notification), or the EventNotifier attribute of
+    /// an object that is an event notifier, with an EventFilter.
+    /// </summary>
     private CreateMonitoredItemsResponse CreateMonitoredItems(Session session, CreateMonitoredItemsRequest r)
     {
         if (!session.Subscriptions.TryGetValue(r.SubscriptionId, out var subscription)) throw new UaException(StatusCodes.BadSubscriptionIdInvalid, $"No subscription {r.SubscriptionId}.");
@@ -32,6 +35,8 @@ internal sealed partial class Services
         var results = Operations(r.ItemsToCreate).Select(item =>
         {
             if (item.MonitoringMode is < MonitoringMode.Disabled or > MonitoringMode.Reporting) return new MonitoredItemCreateResult { StatusCode = StatusCodes.BadMonitoringModeInvalid };
+            if (item.ItemToMonitor.AttributeId == Attributes.EventNotifier) return CreateEventItem(session, subscription, item);
+            if (item.RequestedParameters.Filter.Body is Messages.EventFilter) return new MonitoredItemCreateResult { StatusCode = StatusCodes.BadFilterNotAllowed };
             if (!item.RequestedParameters.Filter.IsNull) return new MonitoredItemCreateResult { StatusCode = StatusCodes.BadMonitoredItemFilterUnsupported };
             var initial = ReadOne(session, item.ItemToMonitor, r.TimestampsToReturn);
             if (initial.StatusCode.Code is StatusCodes.BadNodeIdUnknown or StatusCodes.BadAttributeIdInvalid or StatusCodes.BadUserAccessDenied or StatusCodes.BadNotReadable
@@ -41,6 +46,24 @@ internal sealed partial class Services
             return subscription.AddItem(item, node, initial, r.TimestampsToReturn);
         }).ToArray();
         return new CreateMonitoredItemsResponse { ResponseHeader = ResponseHeader.For(r.RequestHeader), Results = results, DiagnosticInfos = [] };
+    }
+
+    /// <summary>
+    /// Part 4 §5.12.2 / §7.22.3: an event item on an object whose EventNotifier has SubscribeToEvents. A filter that is not valid is refused
+    /// with BadEventFilterInvalid and an EventFilterResult naming the failing select clauses and where-clause elements.
+    /// </summary>
+    private MonitoredItemCreateResult CreateEventItem(Session session, Subscription subscription, MonitoredItemCreateRequest item)
+    {
+        var target = item.ItemToMonitor;
+        var node = _space.Find(target.NodeId);
+        if (node is null || !node.Allows(session.Roles, Permissions.Browse)) return new MonitoredItemCreateResult { StatusCode = StatusCodes.BadNodeIdUnknown };
+        if (node is not ObjectNode { EventNotifier: var notifier } || (notifier & 1) == 0) return new MonitoredItemCreateResult { StatusCode = StatusCodes.BadAttributeIdInvalid };
+        if (!string.IsNullOrEmpty(target.IndexRange)) return new MonitoredItemCreateResult { StatusCode = StatusCodes.BadIndexRangeInvalid };
+        if (item.RequestedParameters.Filter.Body is not EventFilter filter)
+            return new MonitoredItemCreateResult { StatusCode = Subscription.EventFilterRefusal(item.RequestedParameters.Filter) };
+        var verdict = Events.CompiledEventFilter.Compile(filter);
+        if (verdict.Filter is null) return new MonitoredItemCreateResult { StatusCode = verdict.Status, FilterResult = new ExtensionObject(verdict.Result) };
+        return subscription.AddEventItem(item, verdict.Filter, _events, _options.AuditEventRoles, verdict.Result);
     }
 
     /// <summary>Part 4 §5.12.6.</summary>

@@ -22,10 +22,12 @@ internal sealed partial class Services
     private readonly AddressSpace _space;
     private readonly SessionManager _sessions;
     private readonly Func<string> _endpointUrl;
+    private readonly Events.EventHub _events;
 
-    public Services(ServerOptions options, AddressSpace space, Func<string> endpointUrl)
+    public Services(ServerOptions options, AddressSpace space, Func<string> endpointUrl, Events.EventHub? events = null)
     {
         _options = options;
+        _events = events ?? new Events.EventHub();
         _space = space;
         _endpointUrl = endpointUrl;
         _sessions = new SessionManager(options);

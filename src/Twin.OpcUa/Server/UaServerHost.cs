@@ -18,13 +18,16 @@ public sealed class UaServerHost : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _acceptLoops = [];
     private long _accepted;
+    private readonly Events.EventHub _events = new();
 
     public UaServerHost(AddressSpace addressSpace, ServerOptions? options = null)
     {
         AddressSpace = addressSpace ?? throw new ArgumentNullException(nameof(addressSpace));
-        _options = (options ?? new ServerOptions()) with { };
+        var given = options ?? new ServerOptions();
+        // Every audit record still reaches the caller's sink and also becomes an event in this host's address space (Part 5 §6.4).
+        _options = given with { Audit = new AuditEventSink(given.Audit, _events, given.ApplicationUri) };
         _options.Limits.Validated();
-        _services = new Services(_options, addressSpace, () => EndpointUrl);
+        _services = new Services(_options, addressSpace, () => EndpointUrl, _events);
         ServerConfiguration = new Gds.ServerConfiguration(addressSpace, () => _options, UseCertificate, CloseAllChannels);
     }
 
@@ -48,6 +51,13 @@ public sealed class UaServerHost : IAsyncDisposable
     }
 
     public AddressSpace AddressSpace { get; }
+
+    /// <summary>Reports an event to every event monitored item of this server whose notifier and filter it matches (Part 3 §6.4).</summary>
+    public void ReportEvent(Events.UaEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        _events.Report(e);
+    }
 
     /// <summary>The URL of the first listener (opc.tcp://127.0.0.1:port for TCP).</summary>
     public string EndpointUrl => _listeners.Count > 0 ? _listeners[0].EndpointUrl : "opc.tcp://127.0.0.1:4840";

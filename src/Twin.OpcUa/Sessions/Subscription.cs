@@ -61,9 +61,10 @@ internal sealed partial class Subscription : IDisposable
         NotificationMessage? message;
         lock (_sync)
         {
-            var notifications = PublishingEnabled ? Collect() : [];
+            var notifications = PublishingEnabled ? Collect() : ([], []);
+            var count = notifications.Changes.Count + notifications.Events.Count;
             var keepAliveDue = !_firstPublishDone || ++_keepAliveCounter >= MaxKeepAliveCount;
-            if (notifications.Count == 0 && !keepAliveDue)
+            if (count == 0 && !keepAliveDue)
             {
                 return true;
             }
@@ -81,14 +82,10 @@ internal sealed partial class Subscription : IDisposable
             _lifetimeCounter = 0;
             _keepAliveCounter = 0;
             _firstPublishDone = true;
-            message = notifications.Count == 0
+            message = count == 0
                 ? new NotificationMessage { SequenceNumber = _nextSequence, PublishTime = DateTime.UtcNow, NotificationData = [] }
-                : new NotificationMessage
-                {
-                    SequenceNumber = _nextSequence++, PublishTime = DateTime.UtcNow,
-                    NotificationData = [new ExtensionObject(new DataChangeNotification { MonitoredItems = [.. notifications], DiagnosticInfos = [] })],
-                };
-            if (notifications.Count > 0)
+                : new NotificationMessage { SequenceNumber = _nextSequence++, PublishTime = DateTime.UtcNow, NotificationData = NotificationData(notifications) };
+            if (count > 0)
             {
                 _retransmit[message.SequenceNumber] = message;
                 while (_retransmit.Count > 64) _retransmit.Remove(_retransmit.Keys.First());
@@ -125,6 +122,8 @@ internal sealed partial class Subscription : IDisposable
         {
             foreach (var item in _items.Values) item.Dispose();
             _items.Clear();
+            foreach (var item in _eventItems.Values) item.Dispose();
+            _eventItems.Clear();
         }
         _stop.Dispose();
     }
