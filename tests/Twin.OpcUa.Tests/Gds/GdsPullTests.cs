@@ -17,36 +17,6 @@ public sealed class GdsPullTests
 {
     private const string PeaUri = "urn:planttrust:test:pea";
 
-    /// <summary>A backend on the test CA. Signing waits until someone has read the trust list, so a FinishRequest before that must be pending.</summary>
-    internal sealed class CaBackend(CertificateAuthority ca, byte[] crl, bool holdUntilTrustListRead) : IGdsBackend
-    {
-        private readonly TaskCompletionSource _trustListRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public ConcurrentQueue<byte[]> Revoked { get; } = new();
-
-        public async Task<GdsIssuedCertificate> SignAsync(ApplicationRecord application, byte[] certificationRequest, CancellationToken ct)
-        {
-            if (holdUntilTrustListRead) await _trustListRead.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
-            var start = DateTimeOffset.UtcNow.AddMinutes(-5);
-            var issued = ca.Issue(CertificationRequest.FromDer(certificationRequest), CertificateProfile.OpcUaApplication, start, start.AddDays(90));
-            return new GdsIssuedCertificate(issued.GetDer(), [ca.Certificate.GetDer()]);
-        }
-
-        public Task RevokeAsync(ApplicationRecord application, byte[] certificate, CancellationToken ct)
-        {
-            Revoked.Enqueue(certificate);
-            return Task.CompletedTask;
-        }
-
-        public TrustListData TrustList()
-        {
-            _trustListRead.TrySetResult();
-            return new TrustListData(TrustListMasks.All, [ca.Certificate.GetDer()], [crl], [], []);
-        }
-
-        public byte[] IssuerCertificate() => ca.Certificate.GetDer();
-    }
-
     private static ServerOptions Options(AuditEventSink audit) => TestPlant.Options with
     {
         ApplicationUri = TestPki.ServerUri, Certificate = TestPki.Shared.Server.Certificate, CertificateValidator = TestPki.Shared.Validator(), Audit = audit,
@@ -93,7 +63,7 @@ public sealed class GdsPullTests
         var audit = new AuditEventSink();
         var events = new ConcurrentQueue<AuditEvent>();
         audit.Raised += events.Enqueue;
-        var backend = new CaBackend(TestPki.Shared.Ca, TestPki.Shared.Crl, holdUntilTrustListRead: true);
+        var backend = new TestGdsBackend(TestPki.Shared.Ca, TestPki.Shared.Crl, holdUntilTrustListRead: true);
         await using var host = UaServerHost.StartTcp(TestPlant.Create(), Options(audit));
         var gds = new GdsDirectory(host, backend);
         var folder = ClientFolder();
@@ -173,7 +143,7 @@ public sealed class GdsPullTests
     public async Task The_directory_refuses_callers_without_the_role_or_the_channel(string step, string user, string password, string mode, string field, string expected)
     {
         await using var host = UaServerHost.StartTcp(TestPlant.Create(), Options(new AuditEventSink()));
-        _ = new GdsDirectory(host, new CaBackend(TestPki.Shared.Ca, TestPki.Shared.Crl, holdUntilTrustListRead: false));
+        _ = new GdsDirectory(host, new TestGdsBackend(TestPki.Shared.Ca, TestPki.Shared.Crl, holdUntilTrustListRead: false));
 
         var r = await RunAsync(step, host.EndpointUrl, mode, ClientFolder(), user, password);
 

@@ -8,6 +8,8 @@
 //            RevokeCertificate(newkey.der), GetCertificateStatus  -> JSON with every status and result
 //   register RegisterApplication only -> {"status"}
 //   finish   RegisterApplication, FinishRequest for a made-up request -> {"register", "finish"}
+//   endpoints  (no GDS) GetEndpoints over None, then a SignAndEncrypt session with client.pem
+//            -> {"endpointCertificates": [base64], "session": "Good" | error, "sessionCertificate"}
 // certFolder holds client.pem, client.key and pki/ (trusted CA and CRL); results are written there.
 const path = require("path");
 const fs = require("fs");
@@ -198,7 +200,34 @@ async function run(session) {
     return result;
 }
 
+async function endpoints() {
+    const plain = opcua.OPCUAClient.create({
+        endpointMustExist: false, securityMode: opcua.MessageSecurityMode.None, securityPolicy: opcua.SecurityPolicy.None,
+        connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 }, keepSessionAlive: false,
+    });
+    await plain.connect(endpointUrl);
+    const found = await plain.getEndpoints();
+    await plain.disconnect();
+    const result = { endpointCertificates: found.filter((e) => e.serverCertificate).map((e) => b64(e.serverCertificate)) };
+    const secure = client();
+    try {
+        await secure.connect(endpointUrl);
+        const session = await secure.createSession();
+        result.sessionCertificate = session.serverCertificate ? b64(session.serverCertificate) : null;
+        await session.close();
+        result.session = "Good";
+    } catch (e) {
+        result.session = e.message;
+    }
+    await secure.disconnect();
+    return result;
+}
+
 async function main() {
+    if (step === "endpoints") {
+        console.log(JSON.stringify(await endpoints()));
+        return;
+    }
     const c = client();
     await c.connect(endpointUrl);
     const session = await c.createSession({ type: opcua.UserTokenType.UserName, userName: user, password });
