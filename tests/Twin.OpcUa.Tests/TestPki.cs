@@ -62,6 +62,9 @@ public sealed class TestPki
         File.WriteAllText(Path.Combine(folder, name + ".key"), Pem.Encode("PRIVATE KEY", identity.Key.ExportPkcs8()));
     }
 
+    /// <summary>A fresh application certificate of the test CA for <paramref name="uri"/> (localhost, 127.0.0.1), valid for a year.</summary>
+    public (X509Certificate2 Certificate, KeyPair Key) IssueApplication(string subject, string uri) => Issue(subject, uri, DateTimeOffset.UtcNow.AddDays(-1));
+
     private (X509Certificate2, KeyPair) Issue(string subject, string uri, DateTimeOffset start)
     {
         var key = KeyGenerator.Generate(KeyAlgorithm.Rsa2048);

@@ -133,6 +133,10 @@ public static class StatusCodes
     public const uint BadNotSupported = 0x803D0000;
     /// <summary>A requested item was not found or a search operation ended without success.</summary>
     public const uint BadNotFound = 0x803E0000;
+    /// <summary>The request was rejected by the server because it did not meet the criteria set by the server.</summary>
+    public const uint BadRequestNotAllowed = 0x80E40000;
+    /// <summary>The request has not been processed by the server yet.</summary>
+    public const uint BadRequestNotComplete = 0x81130000;
     /// <summary>The object cannot be used because it has been deleted.</summary>
     public const uint BadObjectDeleted = 0x803F0000;
     /// <summary>Requested operation is not implemented.</summary>

@@ -204,6 +204,27 @@ public sealed partial class ServerConfiguration
         return [];
     }
 
+    /// <summary>
+    /// Installs what the server fetched for itself from a GDS (pull, Part 12 §7.9): the trust list replaces the current one, and a
+    /// new certificate (with its private key) is applied as ApplyChanges would — every endpoint advertises it at once and the
+    /// secure channels are closed so clients reconnect under it. Nothing already staged by a push client is touched.
+    /// </summary>
+    public void InstallPulled(X509Certificate2? certificate, TrustListData? trustList)
+    {
+        if (certificate is { HasPrivateKey: false }) throw new ArgumentException("A pulled certificate must carry its private key.", nameof(certificate));
+        if (certificate is not null && !Security.CertificateNames.UrisOf(certificate).Contains(_options().ApplicationUri))
+            throw new ArgumentException($"The certificate does not name {_options().ApplicationUri} in its subjectAltName.", nameof(certificate));
+        if (trustList is not null)
+        {
+            CheckParses(trustList);
+            ApplyTrustList(trustList);
+        }
+        if (certificate is null) return;
+        _useCertificate(certificate);
+        Audit(GdsIds.CertificateUpdatedAuditEventType, StatusCodes.Good, "Pull", "application certificate pulled from a GDS and applied", certificate.RawData);
+        _closeChannels();
+    }
+
     /// <summary>Part 12 §7.10.10: drops what is staged.</summary>
     private Variant[] CancelChanges(MethodContext context, Variant[] inputs)
     {

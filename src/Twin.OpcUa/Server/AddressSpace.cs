@@ -11,7 +11,7 @@ namespace Twin.OpcUa.Server;
 public sealed partial class AddressSpace
 {
     private readonly ConcurrentDictionary<NodeId, Node> _nodes = new();
-    private readonly string[] _namespaces;
+    private string[] _namespaces;
     private uint _nextId = 1000;
 
     /// <param name="applicationUri">The server's application URI: namespace 1 (Part 5 §6.3.1).</param>
@@ -27,7 +27,24 @@ public sealed partial class AddressSpace
     /// <summary>The namespace index of nodes added by the twin.</summary>
     public const ushort NamespaceIndex = 2;
 
-    public IReadOnlyList<string> NamespaceUris => _namespaces;
+    public IReadOnlyList<string> NamespaceUris => Volatile.Read(ref _namespaces);
+
+    /// <summary>
+    /// The index of a namespace for nodes of a companion specification (e.g. the GDS namespace of Part 12), appended to
+    /// NamespaceArray on first use.
+    /// </summary>
+    public ushort RegisterNamespace(string uri)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(uri);
+        lock (_nodes)
+        {
+            var at = Array.IndexOf(_namespaces, uri);
+            if (at >= 0) return (ushort)at;
+            Volatile.Write(ref _namespaces, [.. _namespaces, uri]);
+            (Find(WellKnownIds.NamespaceArray) as VariableNode)?.SetValue(new Variant(BuiltInType.String, _namespaces));
+            return (ushort)(_namespaces.Length - 1);
+        }
+    }
 
     /// <summary>The values shown in Server.ServerStatus.BuildInfo.</summary>
     public BuildInfo BuildInfo { get; } = new()

@@ -153,6 +153,9 @@ public sealed record MethodContext(NodeId ObjectId, NodeId MethodId, string User
 
     /// <summary>Runs an action once the call's response has been sent (e.g. closing channels after ApplyChanges).</summary>
     public Action<Action> AfterResponse { get; init; } = static a => a();
+
+    /// <summary>The DER application certificate the session's channel was opened with (null on a None channel).</summary>
+    public byte[]? ClientCertificate { get; init; }
 }
 
 /// <summary>A Method node with its handler (Part 3 §5.7). The handler may throw <see cref="UaException"/> to fail the call.</summary>

@@ -40,7 +40,7 @@ internal sealed partial class Services
         {
             var outputs = method.Handler(new MethodContext(obj.NodeId, method.NodeId, session.UserName, session.Roles)
             {
-                SecurityMode = channel.SecurityMode, AfterResponse = channel.AfterResponse.Enqueue,
+                SecurityMode = channel.SecurityMode, AfterResponse = channel.AfterResponse.Enqueue, ClientCertificate = session.ClientCertificate,
             }, inputs);
             return new CallMethodResult { StatusCode = StatusCodes.Good, InputArgumentResults = argResults, InputArgumentDiagnosticInfos = [], OutputArguments = outputs };
         }

@@ -34,6 +34,9 @@ public sealed class UaServerHost : IAsyncDisposable
     /// <summary>The Part 12 push management of this server (ServerConfiguration, i=12637): its staged and applied changes.</summary>
     public Gds.ServerConfiguration ServerConfiguration { get; }
 
+    /// <summary>The options in force (the certificate changes with ApplyChanges).</summary>
+    internal ServerOptions Options => _options;
+
     /// <summary>The application instance certificate every endpoint advertises now.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate => _options.Certificate;
 

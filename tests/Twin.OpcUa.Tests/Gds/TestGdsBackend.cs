@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Twin.OpcUa.Gds;
+using Twin.Pki.Authority;
+using Twin.Pki.Certificates;
+
+namespace Twin.OpcUa.Tests.Gds;
+
+/// <summary>
+/// A GDS backend on a Twin.Pki CA for tests. With <paramref name="holdUntilTrustListRead"/> signing waits until someone has read
+/// the trust list, so a FinishRequest before that must meet a pending request.
+/// </summary>
+internal sealed class TestGdsBackend(CertificateAuthority ca, byte[] crl, bool holdUntilTrustListRead) : IGdsBackend
+{
+    private readonly TaskCompletionSource _trustListRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The CRL handed out with the trust list (a test may swap in one that revokes something).</summary>
+    public byte[] Crl { get; set; } = crl;
+
+    public ConcurrentQueue<byte[]> Revoked { get; } = new();
+
+    public async Task<GdsIssuedCertificate> SignAsync(ApplicationRecord application, byte[] certificationRequest, CancellationToken ct)
+    {
+        if (holdUntilTrustListRead) await _trustListRead.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        var start = DateTimeOffset.UtcNow.AddMinutes(-5);
+        Certificate issued;
+        lock (ca) issued = ca.Issue(CertificationRequest.FromDer(certificationRequest), CertificateProfile.OpcUaApplication, start, start.AddDays(90));
+        return new GdsIssuedCertificate(issued.GetDer(), [ca.Certificate.GetDer()]);
+    }
+
+    public Task RevokeAsync(ApplicationRecord application, byte[] certificate, CancellationToken ct)
+    {
+        Revoked.Enqueue(certificate);
+        return Task.CompletedTask;
+    }
+
+    public TrustListData TrustList()
+    {
+        _trustListRead.TrySetResult();
+        return new TrustListData(TrustListMasks.All, [ca.Certificate.GetDer()], [Crl], [], []);
+    }
+
+    public byte[] IssuerCertificate() => ca.Certificate.GetDer();
+}
