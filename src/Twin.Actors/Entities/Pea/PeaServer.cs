@@ -17,13 +17,14 @@ internal sealed class PeaServer : IAsyncDisposable
 
     public string? EndpointUrl => _host?.EndpointUrl;
 
-    /// <summary>Starts (or restarts) the server with <paramref name="certificate"/> and its RSA <paramref name="key"/>.</summary>
-    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, KeyPair key, PlantCertificateValidator validator, SimulationClock clock)
+    /// <summary>Starts (or restarts) the server with <paramref name="certificate"/> and its RSA <paramref name="key"/>, exposing <paramref name="services"/> if given.</summary>
+    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, KeyPair key, PlantCertificateValidator validator, SimulationClock clock, PeaServiceSet? services = null)
     {
         await StopAsync();
         var withKey = OpcUaIdentity.WithPrivateKey(certificate, key);
         var space = new AddressSpace(applicationUri, applicationUri + ":services");
-        space.AddFolder(null, name);
+        var folder = space.AddFolder(null, name);
+        services?.Bind(space, folder.NodeId);
         var options = new ServerOptions
         {
             ApplicationUri = applicationUri,
