@@ -48,8 +48,10 @@ public sealed partial class DeviceActor
         if (held is not null) Close(target.Value);
         Work.Begin(OrchestrationLabel);
         var imported = _importedServices.GetValueOrDefault(target.Value);
-        OpenAsync(target, url, options, imported, stamp, reason).PipeTo(Self);
+        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false }, imported, stamp, reason).PipeTo(Self);
     }
+
+    private bool HoldsOrchestration(EntityId target) => _orchestrations.ContainsKey(target.Value);
 
     private static async Task<OrchestrationOpened> OpenAsync(EntityId target, string url, ClientOptions options, IReadOnlyList<string>? imported, string stamp, string reason)
     {

@@ -73,7 +73,8 @@ public sealed partial class DeviceActor
     private void Record(ProbeResult r) =>
         Persist(new ConnectionAttempted(_run, _clock.Now, Id, r.Target, r.Url, r.Code, StatusCodes.NameOf(r.Code), r.Reason), _ =>
         {
-            if (r.Code == StatusCodes.Good && r.Url is { } url) Orchestrate(r.Target, url);
+            // A good probe opens the orchestration session; a refused one with a session held re-judges that session (it may be stale).
+            if (r.Url is { } url && (r.Code == StatusCodes.Good || HoldsOrchestration(r.Target))) Orchestrate(r.Target, url);
             Work.Done(ProbeLabel);
         });
 
