@@ -65,6 +65,10 @@ public sealed class ManifestTests
             ["DeviceSecureBootChecked"] = "dev.secure-boot.v1",
             ["PeaMtpPackageReceived"] = "pea.mtp-package.v1",
             ["MtpPackageJudged"] = "pol.mtp-import.v1",
+            ["PeaServiceStateChanged"] = "pea.service-state.v1",
+            ["PolServiceSessionOpened"] = "pol.service-session.v1",
+            ["PolServiceObserved"] = "pol.service-observed.v1",
+            ["PolServiceCalled"] = "pol.service-call.v1",
         };
         var actual = TwinSerializer.Manifests.ToDictionary(p => p.Key.Name, p => p.Value);
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));

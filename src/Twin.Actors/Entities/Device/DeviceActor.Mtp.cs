@@ -18,6 +18,7 @@ public sealed partial class DeviceActor
 {
     private const string MtpLabel = "mtp";
     private ClientOptions? _probeOptions;
+    private readonly Dictionary<string, IReadOnlyList<string>> _importedServices = new(StringComparer.Ordinal);
 
     private void MtpBehaviour()
     {
@@ -50,6 +51,7 @@ public sealed partial class DeviceActor
         var digest = SignedArtefacts.Sha256(manifest);
         if (_onboarding.MtpJudged.TryGetValue(offer.Pea.Value, out var judged) && judged == digest)
         {
+            if (_onboarding.MtpImported.Contains(offer.Pea.Value)) RememberServices(offer.Pea, manifest);
             Connect(offer.Pea);
             return;
         }
@@ -59,6 +61,7 @@ public sealed partial class DeviceActor
         {
             _onboarding = _onboarding.Apply(e);
             if (!verdict.Valid) _log.Warning("POL {0}: refused the MTP package of {1}: {2}", Id, offer.Pea, verdict.Reason);
+            else RememberServices(offer.Pea, manifest);
             Connect(offer.Pea);
         });
     }
@@ -74,5 +77,18 @@ public sealed partial class DeviceActor
             return;
         }
         AttemptAsync(target, url, options).PipeTo(Self);
+    }
+
+    // The services an imported package names: the ones the POL orchestrates on that PEA.
+    private void RememberServices(EntityId pea, byte[] manifest)
+    {
+        try
+        {
+            _importedServices[pea.Value] = [.. Pea.MtpServices.Parse(manifest).Select(s => s.Name)];
+        }
+        catch (FormatException e)
+        {
+            _log.Warning("POL {0}: the MTP package of {1} names no services it can read: {2}", Id, pea, e.Message);
+        }
     }
 }

@@ -36,6 +36,7 @@ public sealed partial class DeviceActor
             AutoReconnect = false,
             RequestTimeout = TimeSpan.FromSeconds(15),
         };
+        _roundOptions = options;
         foreach (var target in _settings.ProbeTargets)
         {
             // A decommissioned PEA has left the plant: the POL no longer connects to it.
@@ -70,7 +71,12 @@ public sealed partial class DeviceActor
     }
 
     private void Record(ProbeResult r) =>
-        Persist(new ConnectionAttempted(_run, _clock.Now, Id, r.Target, r.Url, r.Code, StatusCodes.NameOf(r.Code), r.Reason), _ => Work.Done(ProbeLabel));
+        Persist(new ConnectionAttempted(_run, _clock.Now, Id, r.Target, r.Url, r.Code, StatusCodes.NameOf(r.Code), r.Reason), _ =>
+        {
+            // A good probe opens the orchestration session; a refused one with a session held re-judges that session (it may be stale).
+            if (r.Url is { } url && (r.Code == StatusCodes.Good || HoldsOrchestration(r.Target))) Orchestrate(r.Target, url);
+            Work.Done(ProbeLabel);
+        });
 
     /// <summary>The clock's wake-up: time to connect to every target again.</summary>
     public sealed record ProbeDue;

@@ -20,7 +20,7 @@ public sealed record SignatureVerdict(bool Valid, string Reason);
 public static class SignedArtefacts
 {
     /// <summary>The services every simulated PEA offers in its MTP package.</summary>
-    public static IReadOnlyList<string> PeaServices { get; } = ["Dose", "Mix", "Temper"];
+    public static IReadOnlyList<string> PeaServices { get; } = [.. Pea.MtpServices.Default.Select(s => s.Name)];
 
     /// <summary>A firmware image for <paramref name="device"/>: a header naming device and version, then 4 KiB of deterministic code.</summary>
     public static byte[] FirmwareImage(EntityId device, string version)
@@ -63,11 +63,18 @@ public static class SignedArtefacts
             WriteAttribute(w, "ApplicationUri", applicationUri);
             WriteAttribute(w, "Endpoint", "opc.tcp://localhost/" + pea.Value);
             w.WriteEndElement();
-            foreach (var service in PeaServices)
+            foreach (var service in Pea.MtpServices.Default)
             {
                 w.WriteStartElement("InternalElement");
-                w.WriteAttributeString("Name", service);
-                w.WriteAttributeString("RefBaseSystemUnitPath", "MTPServiceSUCLib/Service");
+                w.WriteAttributeString("Name", service.Name);
+                w.WriteAttributeString("RefBaseSystemUnitPath", Pea.MtpServices.ServiceRole);
+                foreach (var procedure in service.Procedures)
+                {
+                    w.WriteStartElement("InternalElement");
+                    w.WriteAttributeString("Name", procedure);
+                    w.WriteAttributeString("RefBaseSystemUnitPath", Pea.MtpServices.ProcedureRole);
+                    w.WriteEndElement();
+                }
                 w.WriteEndElement();
             }
             w.WriteEndElement();

@@ -17,13 +17,14 @@ internal sealed class PeaServer : IAsyncDisposable
 
     public string? EndpointUrl => _host?.EndpointUrl;
 
-    /// <summary>Starts (or restarts) the server with <paramref name="certificate"/> and its RSA <paramref name="key"/>.</summary>
-    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, KeyPair key, PlantCertificateValidator validator, SimulationClock clock)
+    /// <summary>Starts (or restarts) the server with <paramref name="certificate"/> and its RSA <paramref name="key"/>, exposing <paramref name="services"/> if given.</summary>
+    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, KeyPair key, PlantCertificateValidator validator, SimulationClock clock, PeaServiceSet? services = null)
     {
         await StopAsync();
         var withKey = OpcUaIdentity.WithPrivateKey(certificate, key);
         var space = new AddressSpace(applicationUri, applicationUri + ":services");
-        space.AddFolder(null, name);
+        var folder = space.AddFolder(null, name);
+        services?.Bind(space, folder.NodeId);
         var options = new ServerOptions
         {
             ApplicationUri = applicationUri,
@@ -33,6 +34,10 @@ internal sealed class PeaServer : IAsyncDisposable
             AllowAnonymous = true,
             CertificateValidator = validator,
             Time = new SimTimeProvider(clock),
+            // Channels and sessions are judged on this clock too: in max mode simulated time leaps, so the POL's long-lived
+            // orchestration session asks for the longest token the stack can time (its renewals run on wall time).
+            MaxChannelLifetime = LongLivedChannel.Lifetime,
+            MaxSessionTimeout = LongLivedChannel.SessionTimeout,
         };
         _host = UaServerHost.StartTcp(space, options);
         return _host.EndpointUrl;
@@ -46,4 +51,14 @@ internal sealed class PeaServer : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());
+}
+
+/// <summary>
+/// The lifetimes of a session meant to outlive simulated leaps: about 35 days per security token (× 1.25 before a server refuses it, still
+/// inside the 49.7 days a .NET timer can wait) and a session timeout of ten years. Ordinary probe sessions keep the stack's defaults.
+/// </summary>
+internal static class LongLivedChannel
+{
+    public const uint Lifetime = 3_000_000_000;
+    public const double SessionTimeout = 10 * 365.25 * 24 * 3600 * 1000.0;
 }

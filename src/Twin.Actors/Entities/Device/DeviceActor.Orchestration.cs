@@ -1,0 +1,203 @@
+using Akka.Actor;
+using Twin.Actors.Clock;
+using Twin.Actors.Entities.Pea;
+using Twin.Actors.Model;
+using Twin.Actors.Protocol.Events;
+using Twin.OpcUa;
+using Twin.OpcUa.Client;
+using Twin.OpcUa.Encoding;
+
+namespace Twin.Actors.Entities.Device;
+
+// The POL orchestrates PEAs. After a good probe of an orchestrated PEA it holds one long-lived secure session with its server: a
+// subscription with a monitored item on every service's CurrentState, whose changes it journals with the PEA's own (simulated) source
+// timestamp. It opens that session anew — and journals the attempt with its status code — when it has none, when the session was lost,
+// when the PEA's server came back on another endpoint (a restart with a renewed certificate), or when the trust list it validates with
+// changed. Its recipe (Start a service, Complete it later) runs on the clock; every call's status is journaled.
+public sealed partial class DeviceActor
+{
+    private const string OrchestrationLabel = "orchestrate";
+    private const string CallLabel = "service-call";
+    private readonly Dictionary<string, Orchestration> _orchestrations = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Target, string Service), string> _observed = [];
+    private readonly Dictionary<string, SimInstant> _recipeStarted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _recipeCompleted = new(StringComparer.Ordinal);
+    private ClientOptions? _roundOptions;
+
+    private void OrchestrationBehaviour()
+    {
+        Recover<PolServiceObserved>(e => _observed[(e.Target.Value, e.Service)] = e.State);
+        Recover<PolServiceCalled>(RecipeProgress);
+        Command<OrchestrationOpened>(OnOpened);
+        Command<ServiceSeen>(OnSeen);
+        Command<RecipeDue>(OnRecipeDue);
+        Command<CallDone>(OnCallDone);
+    }
+
+    /// <summary>After a good probe of <paramref name="target"/>: opens the orchestration session if there is none or it is stale.</summary>
+    private void Orchestrate(EntityId target, string url)
+    {
+        if (!_settings.OrchestrationTargets.Contains(target) || _roundOptions is not { } options || _state.Decommissioned) return;
+        var stamp = TrustStamp();
+        string reason;
+        if (!_orchestrations.TryGetValue(target.Value, out var held)) reason = "first connection";
+        else if (held.Url != url) reason = "the PEA's server is at a new endpoint (restarted with a new certificate)";
+        else if (held.TrustStamp != stamp) reason = "the trust list changed";
+        else if (!held.Session.IsConnected) reason = "the session was lost";
+        else return;
+        if (held is not null) Close(target.Value);
+        Work.Begin(OrchestrationLabel);
+        var imported = _importedServices.GetValueOrDefault(target.Value);
+        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false }, imported, stamp, reason).PipeTo(Self);
+    }
+
+    private bool HoldsOrchestration(EntityId target) => _orchestrations.ContainsKey(target.Value);
+
+    private static async Task<OrchestrationOpened> OpenAsync(EntityId target, string url, ClientOptions options, IReadOnlyList<string>? imported, string stamp, string reason)
+    {
+        ClientSession? session = null;
+        try
+        {
+            session = await ClientSession.ConnectAsync(url, options).ConfigureAwait(false);
+            // The services the server exposes under its Services folder; with an imported MTP package, those the package names.
+            var exposed = await session.BrowseAsync(new NodeId($"{target.Value}.Services", Twin.OpcUa.Server.AddressSpace.NamespaceIndex)).ConfigureAwait(false);
+            var names = exposed.Select(r => r.BrowseName.Name ?? "").Where(n => n.Length > 0 && (imported is null || imported.Contains(n))).ToList();
+            var subscription = await session.SubscribeAsync(50).ConfigureAwait(false);
+            var items = new List<(string, ClientMonitoredItem)>();
+            foreach (var name in names) items.Add((name, await subscription.MonitorAsync(PeaServiceNodes.State(target.Value, name)).ConfigureAwait(false)));
+            return new OrchestrationOpened(target, url, session, items, StatusCodes.Good, reason, stamp);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (session is not null) await session.DisposeAsync().ConfigureAwait(false);
+            var code = e is UaException ua ? ua.StatusCode.Code : StatusCodes.BadCommunicationError;
+            return new OrchestrationOpened(target, url, null, [], code, $"{reason}: {e.Message}", stamp);
+        }
+    }
+
+    private void OnOpened(OrchestrationOpened o)
+    {
+        var services = o.Items.Select(i => i.Service).ToList();
+        if (o.Session is { } session)
+        {
+            var cancel = new CancellationTokenSource();
+            _orchestrations[o.Target.Value] = new Orchestration(session, o.Url, o.TrustStamp, services, cancel);
+            var self = Self;
+            foreach (var (service, item) in o.Items) _ = PumpAsync(self, o.Target, service, item, cancel.Token);
+        }
+        Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Url, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services), _ =>
+        {
+            if (o.Session is not null) ScheduleRecipe(o.Target, services);
+            Work.Done(OrchestrationLabel);
+        });
+    }
+
+    // Reads one monitored item's data changes until the session is replaced; each becomes a message to the POL.
+    private static async Task PumpAsync(IActorRef pol, EntityId target, string service, ClientMonitoredItem item, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var value in item.Values.ReadAllAsync(ct).ConfigureAwait(false))
+                if (value.Value.Value is string state && value.SourceTimestamp is { } at)
+                    pol.Tell(new ServiceSeen(target, service, state, new SimInstant(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)))));
+        }
+        catch (OperationCanceledException)
+        {
+            // the session was replaced or the POL stopped
+        }
+    }
+
+    private void OnSeen(ServiceSeen s)
+    {
+        if (_observed.TryGetValue((s.Target.Value, s.Service), out var last) && last == s.State) return;
+        _observed[(s.Target.Value, s.Service)] = s.State;
+        Persist(new PolServiceObserved(_run, s.At, Id, s.Target, s.Service, s.State), _ => { });
+    }
+
+    private void ScheduleRecipe(EntityId target, IReadOnlyList<string> services)
+    {
+        if (_settings.Recipe is not { } recipe || _recipeCompleted.Contains(target.Value)) return;
+        var service = recipe.Service ?? (services.Count > 0 ? services[0] : null);
+        if (service is null || !services.Contains(service)) return;
+        if (_recipeStarted.TryGetValue(target.Value, out var started))
+        {
+            var due = started.Add(recipe.CompleteAfter);
+            WakeAt(due < _clock.Now ? _clock.Now : due, new RecipeDue(target, service, ServiceCommand.Complete), "recipe:" + target.Value, priority: 6);
+        }
+        else WakeAt(_clock.Now.Add(recipe.StartAfter), new RecipeDue(target, service, ServiceCommand.Start), "recipe:" + target.Value, priority: 6);
+    }
+
+    private void OnRecipeDue(RecipeDue due)
+    {
+        Work.Begin(CallLabel);
+        if (!_orchestrations.TryGetValue(due.Target.Value, out var o) || !o.Session.IsConnected)
+        {
+            // Tried again when the next orchestration session opens.
+            Self.Tell(new CallDone(due.Target, due.Service, due.Command, StatusCodes.BadNotConnected));
+            return;
+        }
+        CallAsync(o.Session, due).PipeTo(Self);
+    }
+
+    private static async Task<CallDone> CallAsync(ClientSession session, RecipeDue due)
+    {
+        try
+        {
+            await session.CallMethodAsync(PeaServiceNodes.ServiceObject(due.Target.Value, due.Service), PeaServiceNodes.Method(due.Target.Value, due.Service, due.Command), []).ConfigureAwait(false);
+            return new CallDone(due.Target, due.Service, due.Command, StatusCodes.Good);
+        }
+        catch (UaException e)
+        {
+            return new CallDone(due.Target, due.Service, due.Command, e.StatusCode.Code);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new CallDone(due.Target, due.Service, due.Command, StatusCodes.BadCommunicationError);
+        }
+    }
+
+    private void OnCallDone(CallDone done) =>
+        Persist(new PolServiceCalled(_run, _clock.Now, Id, done.Target, done.Service, done.Command.ToString(), done.Code, StatusCodes.NameOf(done.Code)), e =>
+        {
+            RecipeProgress(e);
+            if (done.Command == ServiceCommand.Start && done.Code == StatusCodes.Good && _orchestrations.TryGetValue(done.Target.Value, out var o))
+                ScheduleRecipe(done.Target, o.Services);
+            Work.Done(CallLabel);
+        });
+
+    private void RecipeProgress(PolServiceCalled e)
+    {
+        if (e.StatusCode != StatusCodes.Good) return;
+        if (e.Command == nameof(ServiceCommand.Start)) _recipeStarted[e.Target.Value] = e.At;
+        if (e.Command == nameof(ServiceCommand.Complete)) _recipeCompleted.Add(e.Target.Value);
+    }
+
+    // What the POL validates with: the distribution point's publications, or its pulled copy.
+    private string TrustStamp() => _settings.TrustListPull is null
+        ? _runtime!.Distribution.Snapshot().Version.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : string.Join('\n', _lastPulled);
+
+    private void Close(string target)
+    {
+        if (!_orchestrations.Remove(target, out var o)) return;
+        o.Cancel.Cancel();
+        o.Cancel.Dispose();
+        _ = o.Session.DisposeAsync().AsTask();
+    }
+
+    private void StopOrchestrations()
+    {
+        foreach (var target in _orchestrations.Keys.ToList()) Close(target);
+    }
+
+    private sealed record Orchestration(ClientSession Session, string Url, string TrustStamp, IReadOnlyList<string> Services, CancellationTokenSource Cancel);
+
+    private sealed record OrchestrationOpened(EntityId Target, string Url, ClientSession? Session, IReadOnlyList<(string Service, ClientMonitoredItem Item)> Items, uint Code, string Reason, string TrustStamp);
+
+    private sealed record ServiceSeen(EntityId Target, string Service, string State, SimInstant At);
+
+    private sealed record CallDone(EntityId Target, string Service, ServiceCommand Command, uint Code);
+
+    /// <summary>The clock's wake-up: the recipe's next <paramref name="Command"/> on <paramref name="Service"/> of <paramref name="Target"/>.</summary>
+    public sealed record RecipeDue(EntityId Target, string Service, ServiceCommand Command);
+}

@@ -1,0 +1,29 @@
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+
+namespace Twin.Actors.Protocol.Events;
+
+/// <summary>
+/// One of a PEA's MTP services changed state (VDI/VDE/NAMUR 2658-4): by <paramref name="Command"/> called over OPC UA, or by itself at the
+/// end of a transient state (<paramref name="Command"/> null).
+/// </summary>
+[PersistedAs("pea.service-state.v1")]
+public sealed record PeaServiceStateChanged(RunId Run, SimInstant At, EntityId Entity, string Service, string From, string To, string? Command) : ITwinEvent;
+
+/// <summary>
+/// The POL opened (or failed to open) its orchestration session with <paramref name="Target"/>'s server — a secure session with a
+/// subscription on every service state — and why now (first connection, certificate or trust list changed, session lost).
+/// </summary>
+[PersistedAs("pol.service-session.v1")]
+public sealed record PolServiceSessionOpened(RunId Run, SimInstant At, EntityId Entity, EntityId Target, string? EndpointUrl, uint StatusCode, string Status, string Reason, IReadOnlyList<string> Services) : ITwinEvent;
+
+/// <summary>
+/// The POL saw a service of <paramref name="Target"/> in <paramref name="State"/> through its subscription. <paramref name="At"/> is the
+/// simulated instant the PEA changed state (the notification's source timestamp), not when the notification arrived.
+/// </summary>
+[PersistedAs("pol.service-observed.v1")]
+public sealed record PolServiceObserved(RunId Run, SimInstant At, EntityId Entity, EntityId Target, string Service, string State) : ITwinEvent;
+
+/// <summary>The POL called <paramref name="Command"/> on a service of <paramref name="Target"/>: the OPC UA status code it got.</summary>
+[PersistedAs("pol.service-call.v1")]
+public sealed record PolServiceCalled(RunId Run, SimInstant At, EntityId Entity, EntityId Target, string Service, string Command, uint StatusCode, string Status) : ITwinEvent;
