@@ -96,6 +96,7 @@ public sealed partial class DeviceActor : EntityActor
         ReceiveGateway();
         Recover<RecoveryCompleted>(_ => Resume());
         OnboardingBehaviour();
+        AttackBehaviour();
 
         Command<CertificateGranted>(Install);
         Command<CertificateRefused>(r =>
