@@ -24,8 +24,11 @@ public sealed class PlantSupervisor : ReceiveActor
     private readonly PlantRuntime _runtime;
     private IActorRef _clockActor = ActorRefs.Nobody;
     private readonly List<IActorRef> _stopRequesters = [];
+    private IActorRef _end = ActorRefs.Nobody;
     private bool _ending;
     private RunEnded? _ended;
+    private bool _clockReady;
+    private bool _endKnown;
 
     /// <summary>Creates the supervisor of the run described by <paramref name="spec"/>.</summary>
     public PlantSupervisor(PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work, PlantRuntime? runtime = null)
@@ -35,9 +38,12 @@ public sealed class PlantSupervisor : ReceiveActor
         _spec = spec;
         _clock = clock;
         _vault = vault;
-        Receive<ClockReady>(_ => { if (!_ending) StartEntities(); });
+        Receive<ClockReady>(_ => { _clockReady = true; StartWhenReady(); });
+        Receive<RunEndActor.RunEndKnown>(Known);
         Receive<StopRun>(Stop);
         Receive<RunEnded>(Ended);
+        // An ended run has nothing left to do: whoever waits for the clock to fall idle hears so at once.
+        Receive<WhenClockIdle>(_ => _ended is not null, _ => Sender.Tell(new ClockIdle(_clock.Read())));
         Receive<IClockCommand>(c => _clockActor.Forward(c));
         Receive<ToEntity>(t =>
         {
@@ -64,11 +70,7 @@ public sealed class PlantSupervisor : ReceiveActor
     protected override void PreStart()
     {
         // Max mode must not move time until every entity has recovered and said when it wants to wake.
-        foreach (var (id, _) in _spec.Authorities) _work.BeginStart(id.Value);
-        foreach (var (id, _) in _spec.Devices) _work.BeginStart(id.Value);
-        foreach (var (id, _) in _spec.Registrars) _work.BeginStart(id.Value);
-        foreach (var (id, _) in _spec.Manufacturers) _work.BeginStart(id.Value);
-        if (_spec.Timeline.Count > 0) _work.BeginStart(TimelineActor.TimelineId.Value);
+        foreach (var id in StartedIds()) _work.BeginStart(id);
         // The clock is addressed directly, not through a back-off supervisor: its quiet notices and
         // the schedules entities send must reach its mailbox in the order they were sent, or max
         // mode could advance past a schedule still in flight. (A restarted clock would lose its
@@ -76,6 +78,38 @@ public sealed class PlantSupervisor : ReceiveActor
         _clockActor = Context.ActorOf(ClockActor.Props(_spec.Run, _clock, _work, _spec.StartRunning), "clock");
         if (_spec.Until is { } until) _clockActor.Tell(new RunUntil(until));
         _clockActor.Tell(new WhenClockReady());
+        // Whether the run already ended (run.stopped in the journal) is known before any entity starts.
+        _end = Context.ActorOf(RunEndActor.Props(_spec.Run, _clock, Self), "end");
+    }
+
+    private void StartWhenReady()
+    {
+        if (_clockReady && _endKnown && !_ending) StartEntities();
+    }
+
+    // A run stopped before a restart stays stopped: time stays still, no entity starts, max mode has nothing to wait for.
+    private void Known(RunEndActor.RunEndKnown known)
+    {
+        _endKnown = true;
+        if (known.EndedAt is not { } at)
+        {
+            StartWhenReady();
+            return;
+        }
+        _ending = true;
+        _ended = new RunEnded(at);
+        _clockActor.Tell(new PauseClock());
+        foreach (var id in StartedIds()) _work.CompleteStart(id);
+    }
+
+    // Every entity max mode waits for until it has recovered and scheduled its first wake-up.
+    private IEnumerable<string> StartedIds()
+    {
+        foreach (var (id, _) in _spec.Authorities) yield return id.Value;
+        foreach (var (id, _) in _spec.Devices) yield return id.Value;
+        foreach (var (id, _) in _spec.Registrars) yield return id.Value;
+        foreach (var (id, _) in _spec.Manufacturers) yield return id.Value;
+        if (_spec.Timeline.Count > 0) yield return TimelineActor.TimelineId.Value;
     }
 
     private void StartEntities()
@@ -121,14 +155,14 @@ public sealed class PlantSupervisor : ReceiveActor
         if (_ending) return;
         _ending = true;
         _clockActor.Tell(new PauseClock());
-        Context.ActorOf(RunEndActor.Props(_spec.Run, _clock, stop.By, Self), "end");
+        _end.Tell(new RunEndActor.EndRun(stop.By));
     }
 
     private void Ended(RunEnded ended)
     {
         _ended = ended;
         foreach (var child in Context.GetChildren())
-            if (!child.Equals(_clockActor)) Context.Stop(child);
+            if (!child.Equals(_clockActor) && !child.Equals(_end)) Context.Stop(child);
         foreach (var requester in _stopRequesters) requester.Tell(ended);
         _stopRequesters.Clear();
     }

@@ -8,8 +8,9 @@ using Twin.Actors.Protocol.Events;
 namespace Twin.Actors.Plant;
 
 /// <summary>
-/// Journals the end of a run once (a run stopped twice keeps its first end) and answers
-/// <see cref="RunEnded"/> to the plant supervisor, which then stops the entities.
+/// Knows whether the run has ended. Recovers first and tells the plant supervisor (<see cref="RunEndKnown"/>), so a run
+/// stopped before a restart stays stopped: its entities are never started again. Journals the end once (a run stopped
+/// twice keeps its first end) and answers <see cref="RunEnded"/>, after which the supervisor stops the entities.
 /// </summary>
 public sealed class RunEndActor : ReceivePersistentActor
 {
@@ -18,19 +19,25 @@ public sealed class RunEndActor : ReceivePersistentActor
 
     private SimInstant? _ended;
 
-    /// <summary>Ends <paramref name="run"/> at the clock's now on behalf of <paramref name="by"/>, answering <paramref name="replyTo"/>.</summary>
-    public RunEndActor(RunId run, SimulationClock clock, string by, IActorRef replyTo)
+    /// <summary>Watches the end of <paramref name="run"/> for <paramref name="supervisor"/>; an end is stamped with the clock's now.</summary>
+    public RunEndActor(RunId run, SimulationClock clock, IActorRef supervisor)
     {
         PersistenceId = EntityKinds.PersistenceId("run", run, RunEntity);
         Recover<RunStopped>(e => _ended ??= e.At);
-        Recover<RecoveryCompleted>(_ =>
+        Recover<RecoveryCompleted>(_ => supervisor.Tell(new RunEndKnown(_ended)));
+        Command<EndRun>(end =>
         {
             if (_ended is { } at)
             {
-                replyTo.Tell(new RunEnded(at));
+                Sender.Tell(new RunEnded(at));
                 return;
             }
-            Persist(new RunStopped(run, clock.Now, RunEntity, by), e => replyTo.Tell(new RunEnded(e.At)));
+            var replyTo = Sender;
+            Persist(new RunStopped(run, clock.Now, RunEntity, end.By), e =>
+            {
+                _ended = e.At;
+                replyTo.Tell(new RunEnded(e.At));
+            });
         });
     }
 
@@ -38,6 +45,12 @@ public sealed class RunEndActor : ReceivePersistentActor
     public override string PersistenceId { get; }
 
     /// <summary>Props for the run's end.</summary>
-    public static Props Props(RunId run, SimulationClock clock, string by, IActorRef replyTo) =>
-        Akka.Actor.Props.Create(() => new RunEndActor(run, clock, by, replyTo));
+    public static Props Props(RunId run, SimulationClock clock, IActorRef supervisor) =>
+        Akka.Actor.Props.Create(() => new RunEndActor(run, clock, supervisor));
+
+    /// <summary>Journal the end on behalf of <paramref name="By"/> (once); answered with <see cref="RunEnded"/>.</summary>
+    public sealed record EndRun(string By);
+
+    /// <summary>What the journal says after recovery: the instant the run ended, or null while it goes on.</summary>
+    public sealed record RunEndKnown(SimInstant? EndedAt);
 }

@@ -49,6 +49,9 @@ public sealed record RunMetricsResult(
     /// <summary>IDevIDs, vouchers, secure-boot refusals and MTP package verdicts.</summary>
     public ManufacturingMetrics Manufacturing { get; init; } = new(0, 0, 0, 0, 0, 0);
 
+    /// <summary>OPC UA attack steps played, refused (by whom) and let through.</summary>
+    public AttackMetrics Attacks { get; init; } = AttackMetrics.None;
+
     /// <summary>Certificates that expired in service before their successor was installed.</summary>
     public IReadOnlyList<ExpiryGap> ExpiryGaps { get; init; } = [];
 
@@ -120,6 +123,7 @@ public static class RunMetrics
             TrustListLags = TrustListAnalysis.Lags(ordered, end),
             RecordsPurged = ordered.OfType<CertificateRecordsPurged>().Sum(p => p.Serials.Count),
             Manufacturing = ManufacturingMetrics.Of(ordered),
+            Attacks = AttackMetrics.Of(ordered),
         };
     }
 

@@ -151,11 +151,16 @@ public static partial class ScenarioLoader
                 "partner-join" => Entities.Timeline.TimelineAction.PartnerJoin,
                 "partner-leave" => Entities.Timeline.TimelineAction.PartnerLeave,
                 null => null,
-                _ => ManufacturingAction(actionText),
+                _ => ManufacturingAction(actionText) ?? AttackAction(actionText),
             };
             if (actionText is not null && action is null)
-                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise, partner-join, partner-leave, firmware-update, mtp-tamper, clone-onboard.");
+                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise, partner-join, partner-leave, firmware-update, mtp-tamper, clone-onboard, rogue-device, downgrade-none, rogue-gds.");
             if (at is null || action is null || target is null) continue;
+            if (action is >= Entities.Timeline.TimelineAction.RogueDevice and <= Entities.Timeline.TimelineAction.RogueGds)
+            {
+                if (AttackStep(r, action.Value, at.Value, target.Value, targetNode!, deviceSpecs) is { } attack) steps.Add(attack);
+                continue;
+            }
             if (action >= Entities.Timeline.TimelineAction.FirmwareUpdate)
             {
                 if (ManufacturingTargetProblem(action.Value, target.Value, deviceSpecs) is { } wrong) { r.Problem(targetNode!, wrong); continue; }

@@ -9,7 +9,7 @@ namespace Twin.Actors.Trust;
 /// trust anchor; a relying party under a trust centre trusts that trust centre alone, and reaches other roots only
 /// through cross-certificates.
 /// </summary>
-public sealed class PlantCertificateValidator : ICertificateValidator
+public sealed class PlantCertificateValidator : ICertificateValidator, IRejectingValidator
 {
     private readonly Func<TrustView> _view;
     private readonly SimulationClock _clock;
@@ -35,6 +35,9 @@ public sealed class PlantCertificateValidator : ICertificateValidator
 
     /// <summary>Where refused certificates are kept, with the status code each was refused with.</summary>
     public IRejectedCertificateStore Rejected { get; } = new RejectedCertificates();
+
+    /// <inheritdoc />
+    public IRejectedCertificateStore RejectedStore => Rejected;
 
     /// <inheritdoc />
     public CertificateVerdict Validate(CertificateCheck check)

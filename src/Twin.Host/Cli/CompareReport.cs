@@ -50,6 +50,8 @@ internal sealed record CompareReport(
         new("vouchersRefused", "Vouchers refused", "requests"),
         new("secureBootFailures", "Secure boot refusals", "boots"),
         new("mtpPackagesRefused", "MTP packages refused", "packages"),
+        new("attacksRefused", "Attack steps refused", "steps"),
+        new("attacksLetThrough", "Attack steps let through", "steps"),
     ];
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
@@ -57,6 +59,10 @@ internal sealed record CompareReport(
     // A report written before manufacturers were modelled has no "manufacturing" member: nothing measured.
     private static double? Manufacturing(JsonElement metrics, string name) =>
         metrics.TryGetProperty("manufacturing", out var f) && f.TryGetProperty(name, out var v) ? v.GetInt32() : null;
+
+    // A report written before attacks were journaled has no "attacks" member: nothing measured.
+    private static double? Attacks(JsonElement metrics, string name) =>
+        metrics.TryGetProperty("attacks", out var a) && a.TryGetProperty(name, out var v) ? v.GetInt32() : null;
 
     /// <summary>Builds the comparison from each variant's report.json.</summary>
     public static CompareReport Create(Scenario scenario, long? seed, string until, IReadOnlyList<(CompareCommand.Variant Variant, JsonElement Report)> runs)
@@ -83,6 +89,8 @@ internal sealed record CompareReport(
                 ["vouchersRefused"] = Manufacturing(m, "vouchersRefused"),
                 ["secureBootFailures"] = Manufacturing(m, "secureBootFailures"),
                 ["mtpPackagesRefused"] = Manufacturing(m, "mtpPackagesRefused"),
+                ["attacksRefused"] = Attacks(m, "refused"),
+                ["attacksLetThrough"] = Attacks(m, "letThrough"),
             };
             return new VariantResult(r.Variant.Name, r.Variant.Knobs.ToDictionary(k => k.Key, k => k.Value), metrics,
                 new ExpectationCount(passed, expectations.Count - passed), r.Report.GetProperty("digest").GetString()!);

@@ -118,6 +118,9 @@ internal sealed record RunReport(
                 sb.AppendLine(CultureInfo.InvariantCulture, $"Retention: {m.RecordsPurged} certificate records of expired certificates purged.");
             if (m.Manufacturing is { IdevidsIssued: > 0 } f)
                 sb.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Manufacturers issued {f.IdevidsIssued} IDevIDs; MASAs signed {f.VouchersIssued} vouchers and refused {f.VouchersRefused}; secure boot refused firmware {f.SecureBootFailures} times; the POL imported {f.MtpPackagesImported} MTP packages and refused {f.MtpPackagesRefused}.");
+            if (m.Attacks is { Steps: > 0 } attacks)
+                sb.AppendLine().AppendLine(CultureInfo.InvariantCulture,
+                    $"Attacks: {attacks.Steps} OPC UA attack steps played, {attacks.Refused} refused ({string.Join(", ", attacks.RefusedBy.Select(p => $"{p.Value} by {p.Key}"))}), {attacks.LetThrough} let through.");
             sb.AppendLine();
             if (m.Links.Count > 0)
             {

@@ -19,8 +19,13 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
     /// <inheritdoc />
     public string? Current { get; private set; } = current;
 
+    // The read model of the host now serving: a run found ended in its journal (stopped before a restart) is not running.
+    private Twin.Actors.Projections.IPlantReadModel? _model;
+    private bool _running = true;
+    private bool _ended;
+
     /// <inheritdoc />
-    public bool Running { get; private set; } = true;
+    public bool Running => _running && _model?.Current.Ended is null;
 
     /// <inheritdoc />
     public Task StartAsync(string path)
@@ -32,14 +37,14 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
     }
 
     /// <summary>True once the live run was ended: the next start is a fresh run, not a resumption of the ended one.</summary>
-    public bool Ended { get; private set; }
+    public bool Ended => _ended || _model?.Current.Ended is not null;
 
     /// <inheritdoc />
     public async Task StopAsync()
     {
         if (Control is { } control) await control.StopRunAsync("dashboard");
-        Running = false;
-        Ended = true;
+        _running = false;
+        _ended = true;
     }
 
     /// <summary>Marks <paramref name="app"/> as serving <paramref name="path"/> and waits for the next scenario; null once the host shuts down.</summary>
@@ -47,6 +52,7 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
     {
         ArgumentNullException.ThrowIfNull(app);
         Control = app.Services.GetRequiredService<ITwinControl>();
+        _model = app.Services.GetService<Twin.Actors.Projections.IPlantReadModel>();
         Started(path);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(token, app.Lifetime.ApplicationStopping);
         return await NextAsync(stopping.Token);
@@ -57,15 +63,13 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(options);
+        var ended = Ended; // read before the serving host (and its read model) goes away
         await current.StopAsync(token);
         await current.DisposeAsync();
         WebApplication next;
         try
         {
-            var spec = Twin.Actors.Scenarios.ScenarioLoader.LoadFile(path).ToPlant(seed);
-            // After an end, a start is a fresh run beside the ended one in the same journal.
-            if (Ended) spec = spec with { Run = FreshRun(spec.Run, DateTime.UtcNow) };
-            next = TwinHost.Build(options, spec, this);
+            next = TwinHost.Build(options, NextSpec(path, seed, ended), this);
             await next.StartAsync(token);
         }
         catch (Exception e) when (e is Twin.Actors.Scenarios.ScenarioException or Twin.Actors.Persistence.StorageUnavailableException or IOException)
@@ -75,6 +79,13 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
         }
         Console.WriteLine($"PlantTrust runs {path}");
         return next;
+    }
+
+    /// <summary>The plant of <paramref name="path"/> to start next: after an end (<paramref name="ended"/>), a fresh run beside the ended one in the same journal.</summary>
+    internal static Twin.Actors.Plant.PlantSpec NextSpec(string path, long? seed, bool ended)
+    {
+        var spec = Twin.Actors.Scenarios.ScenarioLoader.LoadFile(path).ToPlant(seed);
+        return ended ? spec with { Run = FreshRun(spec.Run, DateTime.UtcNow) } : spec;
     }
 
     /// <summary>The id of a fresh run of <paramref name="run"/> started at wall time <paramref name="now"/>: unique in a journal that keeps the ended ones.</summary>
@@ -102,8 +113,8 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
         lock (_gate)
         {
             Current = path;
-            Running = true;
-            Ended = false;
+            _running = true;
+            _ended = false;
             if (_next.Task.IsCompleted) _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }

@@ -59,7 +59,7 @@ public sealed partial class ClientSession : IAsyncDisposable
                 await channel.CloseAsync().ConfigureAwait(false);
                 channel = await OpenChannelAsync(connect, endpointUrl, options, SecureChannelFor(endpoint, options), ct).ConfigureAwait(false);
             }
-            var session = new ClientSession(connect, endpointUrl, options, channel, endpoint);
+            var session = new ClientSession(connect, endpointUrl, options, channel, endpoint) { _discovered = endpoints.Endpoints ?? [] };
             await session.CreateAndActivateAsync(ct).ConfigureAwait(false);
             return session;
         }
@@ -108,6 +108,7 @@ public sealed partial class ClientSession : IAsyncDisposable
             EndpointUrl = _endpointUrl, SessionName = _options.SessionName, ClientNonce = clientNonce, ClientCertificate = _options.Certificate?.RawData,
             RequestedSessionTimeout = _options.SessionTimeout, MaxResponseMessageSize = (uint)_options.Limits.MaxMessageSize,
         }, NodeId.Null, _options.RequestTimeout, ct).ConfigureAwait(false);
+        CheckServerEndpoints(created.ServerEndpoints);
         if (_channel.Security.Policy is { } policy)
         {
             // Part 4 §5.6.2: the server proves possession of its key by signing our certificate and nonce.

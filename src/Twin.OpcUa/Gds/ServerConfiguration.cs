@@ -237,7 +237,7 @@ public sealed partial class ServerConfiguration
     private Variant[] GetRejectedList(MethodContext context, Variant[] inputs)
     {
         Authorize(context);
-        var rejected = _options().CertificateValidator is Security.PkiCertificateValidator v ? v.RejectedStore.Rejected.Select(c => c.RawData).ToArray() : [];
+        var rejected = _options().CertificateValidator is Security.IRejectingValidator v ? v.RejectedStore.Rejected.Select(c => c.RawData).ToArray() : [];
         return [new Variant(BuiltInType.ByteString, rejected)];
     }
 

@@ -34,6 +34,12 @@ public interface ICertificateValidator
     CertificateVerdict Validate(CertificateCheck check);
 }
 
+/// <summary>A validator that keeps the certificates it refused: the server's GetRejectedList answers from it (Part 12 §7.10.9).</summary>
+public interface IRejectingValidator
+{
+    IRejectedCertificateStore RejectedStore { get; }
+}
+
 /// <summary>Where the rejected certificates end up, so an operator can inspect and trust them (Part 12 §7.3.6).</summary>
 public interface IRejectedCertificateStore
 {

@@ -35,6 +35,7 @@ public sealed partial class DeviceActor
             Time = new Clock.SimTimeProvider(_clock),
             AutoReconnect = false,
             RequestTimeout = TimeSpan.FromSeconds(15),
+            AllowedPolicies = PolPolicies,
         };
         _roundOptions = options;
         foreach (var target in _settings.ProbeTargets)

@@ -97,6 +97,7 @@ public sealed partial class DeviceActor : EntityActor
         Recover<RecoveryCompleted>(_ => Resume());
         OnboardingBehaviour();
         ServicesBehaviour();
+        AttackBehaviour();
 
         Command<CertificateGranted>(Install);
         Command<CertificateRefused>(r =>

@@ -11,11 +11,20 @@ namespace Twin.Actors.Entities.Pea;
 /// certificate and checking clients with the PEA's validator (the plant's trust view) at simulated now.
 /// Restarted with the new certificate after every renewal. Runtime only: ports are not journaled.
 /// </summary>
-internal sealed class PeaServer : IAsyncDisposable
+internal sealed class PeaServer : IAsyncDisposable, Attacks.IAttackedServer
 {
     private UaServerHost? _host;
 
+    private PlantCertificateValidator? _validator;
+
     public string? EndpointUrl => _host?.EndpointUrl;
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<string> RejectedThumbprints => _validator?.Rejected.Rejected.Select(c => c.Thumbprint).ToHashSet() ?? [];
+
+    /// <inheritdoc />
+    public (bool Staged, DateTime LastUpdate) TrustListState =>
+        _host is { } host ? (host.ServerConfiguration.HasStagedChanges, host.ServerConfiguration.TrustListLastUpdateTime) : (false, DateTime.MinValue);
 
     /// <summary>Starts (or restarts) the server with <paramref name="certificate"/> and its RSA <paramref name="key"/>, exposing <paramref name="services"/> if given.</summary>
     public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, KeyPair key, PlantCertificateValidator validator, SimulationClock clock, PeaServiceSet? services = null)
@@ -39,6 +48,7 @@ internal sealed class PeaServer : IAsyncDisposable
             MaxChannelLifetime = LongLivedChannel.Lifetime,
             MaxSessionTimeout = LongLivedChannel.SessionTimeout,
         };
+        _validator = validator;
         _host = UaServerHost.StartTcp(space, options);
         return _host.EndpointUrl;
     }

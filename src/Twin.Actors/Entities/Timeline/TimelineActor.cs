@@ -49,6 +49,7 @@ public sealed class TimelineActor : EntityActor
         Command<RevocationDone>(_ => { });
         Command<RevocationRefused>(_ => { });
         Command<CaLifecycleDone>(OrderReenrollment);
+        Command<AttackDone>(_ => { });
     }
 
     /// <inheritdoc />
@@ -72,6 +73,9 @@ public sealed class TimelineActor : EntityActor
             TimelineAction.Decommission => new DecommissionDevice("timeline"),
             TimelineAction.PartnerJoin => new JoinPartner(step.Partner!.Value, "timeline"),
             TimelineAction.PartnerLeave => new LeavePartner(step.Partner!.Value, "timeline"),
+            TimelineAction.RogueDevice => new LaunchAttack(Attacks.OpcUaAttack.RogueDevice, "timeline"),
+            TimelineAction.DowngradeNone => new LaunchAttack(Attacks.OpcUaAttack.DowngradeNone, "timeline"),
+            TimelineAction.RogueGds => new LaunchAttack(Attacks.OpcUaAttack.RogueGds, "timeline"),
             TimelineAction.FirmwareUpdate => new UpdateFirmware(step.Version, step.Tampered, "timeline"),
             TimelineAction.MtpTamper => new TamperMtpPackage("timeline"),
             TimelineAction.CloneOnboard => new StartCloneOnboarding("timeline"),
@@ -82,6 +86,12 @@ public sealed class TimelineActor : EntityActor
             _applied = _applied.Add(e.Step);
             Work.Begin("timeline");
             _plant.Tell(new ToEntity(step.Target, new Tracked(command, "timeline")), Self);
+            if (step.Action == TimelineAction.DowngradeNone && step.Partner is { } pol)
+            {
+                // The downgrade's second half: a man in the middle between the POL and the PEA.
+                Work.Begin("timeline");
+                _plant.Tell(new ToEntity(pol, new Tracked(new InterceptDiscovery(step.Target, "timeline"), "timeline")), Self);
+            }
         });
     }
 

@@ -24,6 +24,13 @@ public enum TimelineAction
     PartnerJoin,
     /// <summary>The target trust centre and its partner revoke their cross-certificates for each other (a partner LEAVEs).</summary>
     PartnerLeave,
+    /// <summary>An attacker with a self-signed certificate opens a secure channel to the target PEA's server.</summary>
+    RogueDevice,
+    /// <summary>An attacker asks the target PEA for SecurityPolicy None; a man in the middle offers the POL only None.</summary>
+    DowngradeNone,
+    /// <summary>A rogue GDS tries to push its own CA into the target PEA's trust list.</summary>
+    RogueGds,
+    // Manufacturing actions stay last: the loader treats every action from FirmwareUpdate on as one.
     /// <summary>The target device installs a firmware update from its manufacturer (tampered on the way when the step says so).</summary>
     FirmwareUpdate,
     /// <summary>The target PEA's MTP package is replaced by a tampered copy.</summary>
@@ -60,6 +67,9 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
         TimelineAction.Decommission => "decommission",
         TimelineAction.PartnerJoin => "partner-join",
         TimelineAction.PartnerLeave => "partner-leave",
+        TimelineAction.RogueDevice => "rogue-device",
+        TimelineAction.DowngradeNone => "downgrade-none",
+        TimelineAction.RogueGds => "rogue-gds",
         TimelineAction.FirmwareUpdate => "firmware-update",
         TimelineAction.MtpTamper => "mtp-tamper",
         TimelineAction.CloneOnboard => "clone-onboard",

@@ -1,0 +1,13 @@
+using Twin.Actors.Attacks;
+using Twin.Actors.Model;
+
+namespace Twin.Actors.Protocol.Commands;
+
+/// <summary>An attacker plays <paramref name="Attack"/> against the target PEA's OPC UA server; answered with <see cref="AttackDone"/>.</summary>
+public sealed record LaunchAttack(OpcUaAttack Attack, string Requester) : IDeviceCommand;
+
+/// <summary>For the POL: its next connection to <paramref name="Pea"/> goes through a man in the middle who offers only SecurityPolicy None; answered with <see cref="AttackDone"/>.</summary>
+public sealed record InterceptDiscovery(EntityId Pea, string Requester) : IDeviceCommand;
+
+/// <summary>What an attack came to: how many of its steps were refused, of how many.</summary>
+public sealed record AttackDone(EntityId Target, string Attack, int Steps, int Refused, string Summary);
