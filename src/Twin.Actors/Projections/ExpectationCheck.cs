@@ -32,6 +32,7 @@ public static class ExpectationCheck
             ExposureWindowExpectation w => Exposure(w, ordered, end),
             CrlLapsedExpectation l => Lapse(l, ordered, start, end),
             OnboardedExpectation or SecureBootRefusedExpectation or MtpRefusedExpectation => ManufacturingChecks.Evaluate(x, ordered, start, end),
+            KeyAlgorithmExpectation k => AlgorithmChecks.Evaluate(k, ordered, start, end),
             _ => throw new ArgumentException($"Unknown expectation {x.GetType().Name}.", nameof(expectations)),
         }).ToList();
     }
