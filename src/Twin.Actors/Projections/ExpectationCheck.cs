@@ -33,6 +33,7 @@ public static class ExpectationCheck
             CrlLapsedExpectation l => Lapse(l, ordered, start, end),
             OnboardedExpectation or SecureBootRefusedExpectation or MtpRefusedExpectation => ManufacturingChecks.Evaluate(x, ordered, start, end),
             AttackRefusedExpectation a => AttackChecks.Evaluate(a, ordered, start, end),
+            KeyAlgorithmExpectation k => AlgorithmChecks.Evaluate(k, ordered, start, end),
             _ => throw new ArgumentException($"Unknown expectation {x.GetType().Name}.", nameof(expectations)),
         }).ToList();
     }

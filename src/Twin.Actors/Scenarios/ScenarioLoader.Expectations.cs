@@ -6,7 +6,7 @@ namespace Twin.Actors.Scenarios;
 // The `expect:` section: a list of one-key mappings, each naming one kind of expectation.
 public static partial class ScenarioLoader
 {
-    private static readonly string[] ExpectationKinds = ["refused", "connected", "availability", "noOutageCausedBy", "exposureWindow", "crlLapsed", "onboarded", "secureBootRefused", "mtpRefused", "attackRefused"];
+    private static readonly string[] ExpectationKinds = ["refused", "connected", "availability", "noOutageCausedBy", "exposureWindow", "crlLapsed", "onboarded", "secureBootRefused", "mtpRefused", "attackRefused", "keyAlgorithm"];
 
     private static List<Expectation> ReadExpectations(ScenarioReader r, YamlNode? node, IReadOnlyCollection<DeviceSpec> devices, IReadOnlySet<EntityId> cas)
     {
@@ -40,6 +40,7 @@ public static partial class ScenarioLoader
                 "exposureWindow" => Exposure(r, value, label, peas),
                 "onboarded" or "secureBootRefused" or "mtpRefused" => ManufacturingExpectation(r, kind, value, label, devices),
                 "attackRefused" => AttackRefused(r, value, label, devices),
+                "keyAlgorithm" => KeyAlgorithmExpected(r, value, label, devices),
                 _ => Lapse(r, value, label, cas),
             };
             if (e is not null) result.Add(e);

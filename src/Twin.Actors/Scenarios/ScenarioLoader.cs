@@ -16,7 +16,7 @@ public static partial class ScenarioLoader
 {
     // Keys the twin can generate; KeyAlgorithm also names legacy ones it only reads.
     private static readonly KeyAlgorithm[] KeyAlgorithms =
-        [KeyAlgorithm.EcdsaP256, KeyAlgorithm.EcdsaP384, KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096, KeyAlgorithm.MlDsa44, KeyAlgorithm.MlDsa65];
+        [KeyAlgorithm.EcdsaP256, KeyAlgorithm.EcdsaP384, KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096, KeyAlgorithm.MlDsa44, KeyAlgorithm.MlDsa65, KeyAlgorithm.MlDsa87];
 
     private static readonly string[] TopKeys = ["name", "run", "seed", "start", "duration", "clock", "design", "topology", "timeline", "expect"];
 
@@ -84,7 +84,7 @@ public static partial class ScenarioLoader
         var domains = ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, devices.Select(d => d.Id).ToHashSet(), file);
         var manufacturers = ReadManufacturers(r, ScenarioReader.Get(topology, "manufacturers"), devices, caIds.Concat(devices.Select(d => d.Id)).ToHashSet(), design);
         CheckOnboarding(r, ScenarioReader.Get(root, "design"), design, domains, manufacturers, devices);
-        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices, rootCa?.Id, centreIds);
+        var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices, rootCa?.Id, centreIds, domains);
         var expectations = ReadExpectations(r, ScenarioReader.Get(root, "expect"), devices, caIds);
 
         if (r.Problems.Count > 0) throw new ScenarioException(r.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList());
@@ -124,17 +124,24 @@ public static partial class ScenarioLoader
         return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity) { TrustCentre = trustCentre };
     }
 
-    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, List<DeviceSpec> deviceSpecs, EntityId? rootId, HashSet<EntityId> centres)
+    private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, List<DeviceSpec> deviceSpecs, EntityId? rootId, HashSet<EntityId> centres, List<Entities.Registrar.RegistrarSettings> domains)
     {
         var steps = new List<Entities.Timeline.TimelineStep>();
         var devices = deviceSpecs.Select(d => d.Id).ToHashSet();
         foreach (var item in r.Sequence(node, "timeline")?.Children ?? [])
         {
-            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason", "reenrollAfter", "partner", "version", "tampered");
+            var map = r.Mapping(item, "timeline step", "at", "action", "target", "reason", "reenrollAfter", "partner", "version", "tampered", "domain", "algorithm");
             if (map is null) continue;
             var at = r.Duration(r.Required(map, item, "at", "timeline step"), "timeline.at");
             var actionNode = r.Required(map, item, "action", "timeline step");
             var actionText = r.Text(actionNode, "timeline.action");
+            if (actionText == "migrate-algorithm")
+            {
+                if (ReadMigration(r, map, item, at, domains, rootId) is { } migration) steps.Add(migration);
+                continue;
+            }
+            foreach (var key in new[] { "domain", "algorithm" })
+                if (ScenarioReader.Get(map, key) is { } stray) r.Problem(stray, $"timeline.{key}: only a migrate-algorithm step names a {key}.");
             var targetNode = r.Required(map, item, "target", "timeline step");
             var target = Id(r, targetNode, "timeline.target");
             var reason = r.Enum(ScenarioReader.Get(map, "reason"), "timeline.reason",
@@ -154,7 +161,7 @@ public static partial class ScenarioLoader
                 _ => ManufacturingAction(actionText) ?? AttackAction(actionText),
             };
             if (actionText is not null && action is null)
-                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise, partner-join, partner-leave, firmware-update, mtp-tamper, clone-onboard, rogue-device, downgrade-none, rogue-gds.");
+                r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise, migrate-algorithm, partner-join, partner-leave, firmware-update, mtp-tamper, clone-onboard, rogue-device, downgrade-none, rogue-gds.");
             if (at is null || action is null || target is null) continue;
             if (action is >= Entities.Timeline.TimelineAction.RogueDevice and <= Entities.Timeline.TimelineAction.RogueGds)
             {

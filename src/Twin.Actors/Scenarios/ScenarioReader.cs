@@ -95,6 +95,9 @@ internal sealed class ScenarioReader(string file)
     {
         var names = (allowed ?? System.Enum.GetValues<TEnum>()).Select(v => v.ToString()).ToList();
         return Parse<TEnum>(node, what, "one of " + string.Join(", ", names), t =>
-            names.FirstOrDefault(n => n.Equals(t, StringComparison.OrdinalIgnoreCase)) is { } name ? System.Enum.Parse<TEnum>(name) : null);
+            names.FirstOrDefault(n => n.Equals(t, StringComparison.OrdinalIgnoreCase) || n.Equals(Unhyphenated(t), StringComparison.OrdinalIgnoreCase)) is { } name ? System.Enum.Parse<TEnum>(name) : null);
     }
+
+    // 'ml-dsa-65' and 'ecdsa-p256' name MlDsa65 and EcdsaP256: the spelling of standards beside that of the enum.
+    private static string Unhyphenated(string text) => text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
 }

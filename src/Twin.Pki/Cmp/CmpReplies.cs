@@ -178,6 +178,7 @@ public static class CmpInfos
         KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096 => new AlgorithmIdentifier(Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance),
         KeyAlgorithm.MlDsa44 => new AlgorithmIdentifier(Org.BouncyCastle.Asn1.Nist.NistObjectIdentifiers.id_ml_dsa_44),
         KeyAlgorithm.MlDsa65 => new AlgorithmIdentifier(Org.BouncyCastle.Asn1.Nist.NistObjectIdentifiers.id_ml_dsa_65),
+        KeyAlgorithm.MlDsa87 => new AlgorithmIdentifier(Org.BouncyCastle.Asn1.Nist.NistObjectIdentifiers.id_ml_dsa_87),
         _ => throw new UnsupportedAlgorithmException($"No key algorithm identifier for {algorithm}."),
     };
 }

@@ -19,4 +19,6 @@ public enum KeyAlgorithm
     MlDsa65,
     /// <summary>RSA 1024-bit: only to read and verify legacy certificates (NIST PKITS); never generated or used to sign.</summary>
     Rsa1024,
+    /// <summary>ML-DSA-87 (FIPS 204), NIST security category 5.</summary>
+    MlDsa87,
 }

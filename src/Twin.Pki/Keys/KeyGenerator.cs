@@ -34,8 +34,9 @@ public static class KeyGenerator
                 break;
             case KeyAlgorithm.MlDsa44:
             case KeyAlgorithm.MlDsa65:
+            case KeyAlgorithm.MlDsa87:
                 generator = new MLDsaKeyPairGenerator();
-                generator.Init(new MLDsaKeyGenerationParameters(rng, algorithm == KeyAlgorithm.MlDsa44 ? MLDsaParameters.ml_dsa_44 : MLDsaParameters.ml_dsa_65));
+                generator.Init(new MLDsaKeyGenerationParameters(rng, MlDsaParameters(algorithm)));
                 break;
             default:
                 throw new UnsupportedAlgorithmException($"Key algorithm {algorithm} is not supported.");
@@ -52,6 +53,14 @@ public static class KeyGenerator
         _ => throw new UnsupportedAlgorithmException($"{algorithm} is not an RSA algorithm."),
     };
 
+    internal static MLDsaParameters MlDsaParameters(KeyAlgorithm algorithm) => algorithm switch
+    {
+        KeyAlgorithm.MlDsa44 => MLDsaParameters.ml_dsa_44,
+        KeyAlgorithm.MlDsa65 => MLDsaParameters.ml_dsa_65,
+        KeyAlgorithm.MlDsa87 => MLDsaParameters.ml_dsa_87,
+        _ => throw new UnsupportedAlgorithmException($"{algorithm} is not an ML-DSA algorithm."),
+    };
+
     internal static KeyAlgorithm AlgorithmOf(AsymmetricKeyParameter key) => key switch
     {
         ECPublicKeyParameters ec => CurveAlgorithm(ec.Parameters),
@@ -66,6 +75,8 @@ public static class KeyGenerator
         },
         MLDsaKeyParameters ml when ml.Parameters == MLDsaParameters.ml_dsa_44 => KeyAlgorithm.MlDsa44,
         MLDsaKeyParameters ml when ml.Parameters == MLDsaParameters.ml_dsa_65 => KeyAlgorithm.MlDsa65,
+        MLDsaKeyParameters ml when ml.Parameters == MLDsaParameters.ml_dsa_87 => KeyAlgorithm.MlDsa87,
+        MLDsaKeyParameters ml => throw new UnsupportedAlgorithmException($"ML-DSA parameter set {ml.Parameters.Name} is not supported (the pure ML-DSA-44, -65 and -87 are)."),
         _ => throw new UnsupportedAlgorithmException($"Key type {key.GetType().Name} is not supported."),
     };
 

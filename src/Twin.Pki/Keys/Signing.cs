@@ -19,6 +19,7 @@ internal static class Signing
         KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096 => "SHA256WITHRSA",
         KeyAlgorithm.MlDsa44 => "ML-DSA-44",
         KeyAlgorithm.MlDsa65 => "ML-DSA-65",
+        KeyAlgorithm.MlDsa87 => "ML-DSA-87",
         _ => throw new UnsupportedAlgorithmException($"No signature algorithm for {algorithm}."),
     };
 
@@ -49,6 +50,7 @@ internal static class Signing
         KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096 => new AlgorithmIdentifier(PkcsObjectIdentifiers.Sha256WithRsaEncryption, DerNull.Instance),
         KeyAlgorithm.MlDsa44 => new AlgorithmIdentifier(NistObjectIdentifiers.id_ml_dsa_44),
         KeyAlgorithm.MlDsa65 => new AlgorithmIdentifier(NistObjectIdentifiers.id_ml_dsa_65),
+        KeyAlgorithm.MlDsa87 => new AlgorithmIdentifier(NistObjectIdentifiers.id_ml_dsa_87),
         _ => throw new UnsupportedAlgorithmException($"No signature algorithm for {algorithm}."),
     };
 

@@ -10,6 +10,7 @@ public sealed class MlDsaOracleTests
     [Theory]
     [InlineData(KeyAlgorithm.MlDsa44, "ml_dsa44", 1312)]
     [InlineData(KeyAlgorithm.MlDsa65, "ml_dsa65", 1952)]
+    [InlineData(KeyAlgorithm.MlDsa87, "ml_dsa87", 2592)]
     public async Task Ml_dsa_signature_and_certificate_verify_with_noble(KeyAlgorithm algorithm, string nobleName, int publicKeyLength)
     {
         var key = KeyGenerator.Generate(algorithm);

@@ -45,10 +45,11 @@ public sealed partial class CaActor
     }
 
     // The new key is generated inside the CA and certified by the parent with a CSR, as when the CA came into being.
-    private void StartRekey(string cause, Action<object> reply, TimeSpan? reenrollAfter)
+    // The new key keeps the current key's algorithm unless a migration names another.
+    private void StartRekey(string cause, Action<object> reply, TimeSpan? reenrollAfter, KeyAlgorithm? algorithm = null)
     {
         var generation = _state.Generation + 1;
-        var key = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "ca-key", generation));
+        var key = KeyGenerator.Generate(algorithm ?? _ca!.Certificate.PublicKey.Algorithm, _entropy.For(Id, "ca-key", generation));
         _rekey = new PendingRekey(cause, _vault.Store(_run, Id, key), key, reply, reenrollAfter);
         var csr = CertificationRequest.Create(_settings.Subject, key, _entropy.For(Id, "ca-csr", generation));
         SendWork(_parent!, new IssueFromCsr(Id, csr.GetDer(), _settings.Profile, _settings.Validity), "ca-" + cause);

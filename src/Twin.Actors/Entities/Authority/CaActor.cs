@@ -103,6 +103,7 @@ public sealed partial class CaActor : EntityActor
         Command<CertificateGranted>(OnGranted);
         Command<CertificateRefused>(OnRefused);
         Command<RollOverCa>(RollOver);
+        Command<MigrateCaKey>(Migrate);
         Command<UpdateRootCaKey>(UpdateRootKey);
         Command<CompromiseCa>(Compromise);
         Command<RevocationDone>(d => _log.Info("CA {0}: its parent revoked {1} (CRL {2}).", Id, d.Serial, d.CrlNumber));

@@ -168,7 +168,7 @@ public sealed partial class DeviceActor
         KeyPair key;
         if (!renew || _settings.RekeyOnRenewal || _state.KeyRef is null)
         {
-            key = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "key", _state.KeysGenerated));
+            key = KeyGenerator.Generate(KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
             events.Add(new DeviceKeyGenerated(_run, now, Id, _vault.Store(_run, Id, key), key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo));
         }
         else

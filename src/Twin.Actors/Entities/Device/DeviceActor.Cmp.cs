@@ -39,7 +39,7 @@ public sealed partial class DeviceActor
         KeyPair key;
         if (oldKey is null || _settings.RekeyOnRenewal || _state.KeyRef is null)
         {
-            key = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "key", _state.KeysGenerated));
+            key = KeyGenerator.Generate(KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
             var keyRef = _vault.Store(_run, Id, key);
             events.Add(new DeviceKeyGenerated(_run, now, Id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo));
         }
@@ -100,16 +100,21 @@ public sealed partial class DeviceActor
         }
     }
 
-    // MAC with the device's one-time secret, or a signature by a registrar certificate its own CA issued.
+    // MAC with the device's one-time secret, or a signature by a registrar certificate from its own CA.
     private Certificate Authentic(CmpMessage answer, byte[]? secret)
     {
         var issuer = answer.ExtraCerts.FirstOrDefault(c => c.IsCa && answer.CertResponses()[0].Certificate is { } issued && issued.Issuer == c.Subject && issued.IsSignedBy(c.PublicKey))
             ?? throw new CmpException(CmpFailure.SignerNotTrusted, "the answer does not carry the certificate of the issuing CA.");
-        // The device already trusts the CA that issued its current certificate; the registrar must hold a certificate from it.
+        // The device trusts the CA that issued its current certificate — under any key of that CA the plant publishes,
+        // so a rollover or an algorithm migration (old and new key overlapping) does not cut it off.
         var ok = secret is not null
             ? answer.VerifyMac(secret)
-            : _state.Current is { } current && current.IsSignedBy(issuer.PublicKey)
-              && answer.ProtectionCertificate is { } signer && signer.IsSignedBy(issuer.PublicKey) && answer.VerifySignature(signer.PublicKey);
+            : OwnCa(issuer) && answer.ProtectionCertificate is { } signer
+              && answer.ExtraCerts.Any(ca => OwnCa(ca) && signer.IsSignedBy(ca.PublicKey)) && answer.VerifySignature(signer.PublicKey);
         return ok ? issuer : throw new CmpException(CmpFailure.BadMessageCheck, "the answer's protection does not verify.");
     }
+
+    private bool OwnCa(Certificate ca) =>
+        ca.IsCa && _state.Current is { } current && ca.Subject == current.Issuer
+        && (current.IsSignedBy(ca.PublicKey) || (_runtime is { } runtime && runtime.Distribution.Snapshot().Entries.Any(e => e.CaCertificate.AsSpan().SequenceEqual(ca.GetDer()))));
 }

@@ -94,6 +94,7 @@ public sealed partial class DeviceActor : EntityActor
         Recover<DeviceDecommissioned>(e => _state = _state.Apply(e));
         ReceiveTrustList();
         ReceiveGateway();
+        ReceiveMigration();
         Recover<RecoveryCompleted>(_ => Resume());
         OnboardingBehaviour();
         ServicesBehaviour();
@@ -183,7 +184,7 @@ public sealed partial class DeviceActor : EntityActor
         KeyPair key;
         if (rekey)
         {
-            key = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "key", _state.KeysGenerated));
+            key = KeyGenerator.Generate(KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
             var keyRef = _vault.Store(_run, Id, key);
             events.Add(new DeviceKeyGenerated(_run, now, Id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo));
         }

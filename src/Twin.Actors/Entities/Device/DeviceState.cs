@@ -22,6 +22,9 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     /// <summary>The PKCS#10 request sent and not answered yet, and when it was sent: sent again, byte for byte, after a restart.</summary>
     public PendingRequest? Pending { get; init; }
 
+    /// <summary>The key algorithm the device's domain migrated it to (a <c>KeyAlgorithm</c> name); null: the one it was built with.</summary>
+    public string? MigratedAlgorithm { get; init; }
+
     /// <summary>The certificate in use: the last one installed.</summary>
     public Certificate? Current => Certificates.IsEmpty ? null : Certificate.FromDer(Certificates[^1]);
 
@@ -29,6 +32,7 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     public DeviceState Apply(ITwinEvent e) => e switch
     {
         DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo, KeysGenerated = KeysGenerated + 1, KeyRefs = (KeyRefs ?? []).Add(k.KeyRef) },
+        DeviceKeyAlgorithmMigrated m => this with { MigratedAlgorithm = m.Algorithm },
         DeviceDecommissioned => this with { Decommissioned = true, KeyRef = null, EnrollmentPending = false, Pending = null },
         DeviceEnrollmentRequested r => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = new PendingRequest(r.CsrDer, r.At) },
         DeviceCmpRequested => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = null },

@@ -105,7 +105,10 @@ public sealed partial class RegistrarActor
         if (_trust is { } t && t.Version == version) return t.Trust;
         var chain = _state.ChainDer.Select(d => Certificate.FromDer(d)).ToList();
         var crls = entries.Where(e => e.Crl is not null).Select(e => CertificateRevocationList.FromDer(e.Crl!)).ToList();
-        var trust = new DomainTrust(chain.Where(c => c.IsSelfSigned).ToList(), chain.Where(c => !c.IsSelfSigned).ToList(), crls);
+        // Every CA key the plant publishes is a possible intermediate: after a rollover or an algorithm migration the
+        // members' certificates chain through the new key, the registrar's own chain through the old one.
+        var published = entries.Where(e => !e.IsRoot).Select(e => Certificate.FromDer(e.CaCertificate)).Where(c => !chain.Contains(c));
+        var trust = new DomainTrust(chain.Where(c => c.IsSelfSigned).ToList(), [.. chain.Where(c => !c.IsSelfSigned), .. published], crls);
         _trust = (version, trust);
         return trust;
     }

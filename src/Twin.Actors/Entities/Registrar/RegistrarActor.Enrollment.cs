@@ -86,7 +86,7 @@ public sealed partial class RegistrarActor
         var implicitConfirm = m.Header.ImplicitConfirm && _settings.GrantImplicitConfirm;
         // RFC 9483 §4.1.1: caPubs only with MAC protection (the requester has no trust anchor yet).
         var caPubs = x.Credential.Kind == CredentialKind.Secret ? _state.ChainDer.Select(d => Certificate.FromDer(d)).Where(c => c.IsSelfSigned).ToList() : [];
-        var der = CmpReplies.Certificate(m, SenderFor(m, x.Credential), 0, issued, caPubs, implicitConfirm, _state.ChainDer.Select(d => Certificate.FromDer(d)));
+        var der = CmpReplies.Certificate(m, SenderFor(m, x.Credential), 0, issued, caPubs, implicitConfirm, ExtraCertsFor(granted.IssuerCertificateDer));
         var reason = $"{CmpMessage.NameOf(CmpReplies.ResponseTo(m.BodyType))} with certificate {issued.SerialNumber.Hex} for '{issued.Subject}' (holder {holder}){(implicitConfirm ? ", implicitly confirmed" : ", awaiting certConf")}";
         var open = implicitConfirm ? null : new Open(x, issued, granted.IssuerCertificateDer, CmpMessage.Decode(der).Header.SenderNonce!, holder, 0, false, _clock.Now);
         var consequences = open is null ? Enrolled(x, holder, issued, granted.IssuerCertificateDer) : [Awaiting(open)];
@@ -150,5 +150,13 @@ public sealed partial class RegistrarActor
         Decide(x.Credential.Who, m.BodyName, RegistrarDecided.Rejected, $"the requester rejected certificate {open.Issued.SerialNumber.Hex}: {status.Reason ?? "no reason given"}; revoking it", m.Header.TransactionHex,
             [], () => reply(new CmpReply(der, false)), closes: true);
         SendWork(_ca, new RevokeCertificate(open.Issued.SerialNumber.Hex, Twin.Pki.Revocation.RevocationReason.CessationOfOperation, Id.Value), "revoke");
+    }
+
+    // The registrar's chain, and the issuing CA's certificate when the CA has a newer key than the chain holds (a rollover or migration).
+    private List<Certificate> ExtraCertsFor(byte[]? issuerDer)
+    {
+        var chain = _state.ChainDer.Select(d => Certificate.FromDer(d)).ToList();
+        if (issuerDer is not null && Certificate.FromDer(issuerDer) is var issuer && !chain.Contains(issuer)) chain.Insert(0, issuer);
+        return chain;
     }
 }

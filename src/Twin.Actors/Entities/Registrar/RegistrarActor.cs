@@ -27,7 +27,7 @@ public sealed partial class RegistrarActor : EntityActor
     private static readonly TimeSpan RetryAfter = TimeSpan.FromHours(1);
     private static readonly TimeSpan CaTimeout = TimeSpan.FromSeconds(30);
     private readonly RunId _run;
-    private readonly RegistrarSettings _settings;
+    private RegistrarSettings _settings; // the suite changes when the domain migrates (RegistrarActor.Migration.cs)
     private readonly SimulationClock _clock;
     private readonly IActorRef _ca;
     private readonly IKeyVault _vault;
@@ -67,6 +67,7 @@ public sealed partial class RegistrarActor : EntityActor
             WakeAt(_clock.Now.Add(RetryAfter), new EnrollOwn(), "enroll");
         });
         Command<CmpRequest>(Handle);
+        Command<MigrateSignatureSuite>(MigrateSuite);
         Command<EstEnrollRequest>(HandleEst);
         Command<EstCaAnswered>(OnEstCaAnswered);
         BrskiBehaviour();
@@ -96,6 +97,7 @@ public sealed partial class RegistrarActor : EntityActor
     private void OnRecovered()
     {
         _snapshotAt = LastSequenceNr;
+        ApplyMigratedSuite();
         if (_state.IsReady)
         {
             LoadKey();

@@ -43,6 +43,9 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
     /// <summary>The registrar's protection certificate.</summary>
     public Certificate? Certificate => CertificateDer is null ? null : Twin.Pki.Certificates.Certificate.FromDer(CertificateDer);
 
+    /// <summary>The signature suite the domain migrated to (a <c>KeyAlgorithm</c> name); null: the one the scenario gave.</summary>
+    public string? Suite { get; init; }
+
     /// <summary>Returns the state after <paramref name="e"/>.</summary>
     public RegistrarState Apply(ITwinEvent e) => e switch
     {
@@ -60,6 +63,7 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
         {
             Pending = (Pending.Count >= MaxPending ? Pending.Remove(Pending.Values.MinBy(p => p.At)!.Transaction) : Pending).SetItem(w.Transaction, w),
         },
+        RegistrarSuiteMigrated m => this with { Suite = m.Algorithm },
         DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(Twin.Pki.Certificates.Certificate.FromDer(x.CertificateDer).SerialNumber.Hex, x.Holder.Value) },
         _ => this,
     };

@@ -79,6 +79,7 @@ public sealed class TimelineActor : EntityActor
             TimelineAction.FirmwareUpdate => new UpdateFirmware(step.Version, step.Tampered, "timeline"),
             TimelineAction.MtpTamper => new TamperMtpPackage("timeline"),
             TimelineAction.CloneOnboard => new StartCloneOnboarding("timeline"),
+            TimelineAction.MigrateAlgorithm => new MigrateCaKey(step.Algorithm!.Value, "timeline"),
             _ => new SetCaReachable(true, "timeline"),
         };
         Persist(new TimelineStepApplied(_run, _clock.Now, Id, index, step.ActionName, step.Target), e =>
@@ -92,7 +93,21 @@ public sealed class TimelineActor : EntityActor
                 Work.Begin("timeline");
                 _plant.Tell(new ToEntity(pol, new Tracked(new InterceptDiscovery(step.Target, "timeline"), "timeline")), Self);
             }
+            if (step.Action == TimelineAction.MigrateAlgorithm) MigrateDomain(step);
         });
+    }
+
+    // An algorithm migration: the domain's registrar certifies the new suite only, its members generate keys of it from their next renewal on.
+    private void MigrateDomain(TimelineStep step)
+    {
+        var algorithm = step.Algorithm!.Value;
+        var targets = new List<(EntityId, object)> { (Registrar.RegistrarSettings.EntityIdOf(step.Domain!), new MigrateSignatureSuite(algorithm, "timeline")) };
+        targets.AddRange(step.Members.Select(m => (m, (object)new MigrateKeyAlgorithm(algorithm, "timeline"))));
+        foreach (var (entity, command) in targets)
+        {
+            Work.Begin("timeline");
+            _plant.Tell(new ToEntity(entity, new Tracked(command, "timeline")), Self);
+        }
     }
 
     // A CA replaced after a compromise names the holders of certificates under the old key: each is told when to re-enroll.

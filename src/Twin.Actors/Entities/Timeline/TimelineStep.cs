@@ -37,6 +37,8 @@ public enum TimelineAction
     MtpTamper,
     /// <summary>The target clone copies its original's IDevID and onboards with it.</summary>
     CloneOnboard,
+    /// <summary>The target domain's issuing CA rolls over to a key of another algorithm; the domain's registrar and members follow.</summary>
+    MigrateAlgorithm,
 }
 
 /// <summary>One step of a scenario's timeline: at <paramref name="After"/> from the run's start, <paramref name="Action"/> on <paramref name="Target"/>.</summary>
@@ -56,6 +58,15 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
     /// <summary>For <see cref="TimelineAction.FirmwareUpdate"/>: the image is altered on its way to the device.</summary>
     public bool Tampered { get; init; }
 
+    /// <summary>For <see cref="TimelineAction.MigrateAlgorithm"/>: the algorithm the domain moves to.</summary>
+    public Twin.Pki.Keys.KeyAlgorithm? Algorithm { get; init; }
+
+    /// <summary>For <see cref="TimelineAction.MigrateAlgorithm"/>: the domain (its registrar is told), with <see cref="Target"/> its issuing CA.</summary>
+    public string? Domain { get; init; }
+
+    /// <summary>For <see cref="TimelineAction.MigrateAlgorithm"/>: the domain's members, which generate keys of the new algorithm from their next renewal on.</summary>
+    public IReadOnlyList<EntityId> Members { get; init; } = [];
+
     /// <summary>The action's name as scenario files write it.</summary>
     public string ActionName => Action switch
     {
@@ -73,6 +84,7 @@ public sealed record TimelineStep(TimeSpan After, TimelineAction Action, EntityI
         TimelineAction.FirmwareUpdate => "firmware-update",
         TimelineAction.MtpTamper => "mtp-tamper",
         TimelineAction.CloneOnboard => "clone-onboard",
+        TimelineAction.MigrateAlgorithm => "migrate-algorithm",
         _ => "ca-online",
     };
 }
