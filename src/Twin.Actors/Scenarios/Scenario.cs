@@ -47,7 +47,7 @@ public sealed partial record Scenario(
             CrlValidity = Design.CrlValidity,
             Retention = Design.Retention,
         })).ToList();
-        authorities.Add((RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity, TrustCentre = RootCa.TrustCentre, Retention = Design.Retention, ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived }));
+        authorities.Add((RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity, TrustCentre = RootCa.TrustCentre, Retention = Design.Retention, ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived, Ocsp = Design.Ocsp }));
         authorities.AddRange(Subordinates.Select(c => (c.Id, new CaSettings(c.Subject, c.Algorithm, c.Validity)
         {
             Parent = c.Parent,
@@ -58,6 +58,7 @@ public sealed partial record Scenario(
             CrlInterval = Design.CrlInterval,
             CrlValidity = Design.CrlValidity,
             ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived,
+            Ocsp = Design.Ocsp,
         })));
         var peaIds = Devices.Where(d => d.Role == DeviceRole.Pea).Select(d => d.Id).ToList();
         var devices = Devices.Select(d => (d.Id, new DeviceSettings(
@@ -110,6 +111,17 @@ public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, Ti
 
     /// <summary>How relying parties learn that an end-entity certificate is no longer good.</summary>
     public RevocationDesign Revocation { get; init; } = RevocationDesign.Crl;
+
+    /// <summary>Under OCSP: how long each answer is current (nextUpdate − thisUpdate), so how long relying parties may cache it.</summary>
+    public TimeSpan OcspValidity { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Under OCSP: a delegated responder signs (and answers while its CA is cut off) instead of the CA key.</summary>
+    public bool OcspDelegated { get; init; }
+
+    /// <summary>The CAs' OCSP design, or null when revocation is not by OCSP.</summary>
+    public Entities.Authority.OcspSettings? Ocsp => Revocation == RevocationDesign.Ocsp
+        ? new Entities.Authority.OcspSettings(Entities.Authority.OcspSettings.DefaultBaseUrl, OcspValidity) { Delegated = OcspDelegated }
+        : null;
 
     /// <summary>Trust-list distribution by pull on a schedule: relying parties fetch CRLs every this long; null: at each check (or pushed as published).</summary>
     public TimeSpan? TrustListPull { get; init; }
@@ -201,4 +213,10 @@ public enum RevocationDesign
     /// a compromised one stays acceptable until it expires. CA certificates are still checked against CRLs.
     /// </summary>
     ShortLived,
+
+    /// <summary>
+    /// CAs run OCSP responders (RFC 6960) and name them in end-entity certificates; relying parties ask at each check and
+    /// keep an answer until its nextUpdate. CA certificates are still checked against CRLs.
+    /// </summary>
+    Ocsp,
 }

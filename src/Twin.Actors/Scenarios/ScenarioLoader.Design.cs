@@ -8,7 +8,7 @@ namespace Twin.Actors.Scenarios;
 public static partial class ScenarioLoader
 {
     private static readonly string[] DesignKeys =
-        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "distributionInterval", "retention", "onboarding", "keyStorage", "cloneDetection"];
+        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "distributionInterval", "retention", "onboarding", "keyStorage", "cloneDetection", "ocspValidity", "ocspResponder"];
 
     // OPC UA's security policies (Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss) are RSA policies.
     private static readonly KeyAlgorithm[] RsaAlgorithms = [KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096];
@@ -16,7 +16,7 @@ public static partial class ScenarioLoader
     /// <summary>Values of knobs the format names but the twin does not run yet, with what it does instead.</summary>
     private static readonly (string Knob, string[] Supported, string[] Planned, string Why)[] Unsupported =
     [
-        ("revocation", ["crl", "shortLived"], ["ocsp"], "relying parties in the twin check CRLs, or nothing for short-lived certificates"),
+        ("revocation", ["crl", "shortLived", "ocsp"], [], "relying parties in the twin check CRLs, OCSP, or nothing for short-lived certificates"),
         ("keyStorage", ["software"], ["tpm", "hsm", "pkcs11"], "entity keys live in the file key store beside the journal"),
     ];
 
@@ -56,7 +56,7 @@ public static partial class ScenarioLoader
         if (crlValidity < crlInterval)
             r.Problem(crlValidityNode ?? map, $"design.crlValidity: {Iso.Format(crlValidity)} is shorter than design.crlInterval ({Iso.Format(crlInterval)}): every CRL would lapse before its successor.");
 
-        return ReadManufacturingKnobs(r, map, new DesignKnobs(
+        return ReadOcspKnobs(r, map, ReadManufacturingKnobs(r, map, new DesignKnobs(
             r.Number(ScenarioReader.Get(map, "renewAt"), "design.renewAt", 0.05, 0.99) ?? d.RenewAtFraction,
             r.Parse<bool>(ScenarioReader.Get(map, "rekeyOnRenewal"), "design.rekeyOnRenewal", "true or false", t => bool.Parse(t)) ?? d.RekeyOnRenewal,
             deviceLifetime ?? lifetimeDevice ?? d.DeviceLifetime,
@@ -71,9 +71,14 @@ public static partial class ScenarioLoader
             PeaAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "pea"), "design.keyAlgorithms.pea (OPC UA policies are RSA policies)", RsaAlgorithms) ?? d.PeaAlgorithm,
             PolAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "pol"), "design.keyAlgorithms.pol (OPC UA policies are RSA policies)", RsaAlgorithms) ?? d.PolAlgorithm,
             CaAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "ca"), "design.keyAlgorithms.ca", KeyAlgorithms) ?? d.CaAlgorithm,
-            Revocation = r.Text(ScenarioReader.Get(map, "revocation"), "design.revocation") == "shortLived" ? RevocationDesign.ShortLived : RevocationDesign.Crl,
+            Revocation = r.Text(ScenarioReader.Get(map, "revocation"), "design.revocation") switch
+            {
+                "shortLived" => RevocationDesign.ShortLived,
+                "ocsp" => RevocationDesign.Ocsp,
+                _ => RevocationDesign.Crl,
+            },
             TrustListPull = ReadDistribution(r, map),
             Retention = r.Duration(ScenarioReader.Get(map, "retention"), "design.retention"),
-        });
+        }));
     }
 }

@@ -33,6 +33,9 @@ public sealed class PlantCertificateValidator : ICertificateValidator, IRejectin
         _anchor = anchor;
     }
 
+    /// <summary>Asked first for each certificate's revocation status (the plant's OCSP responders); null: CRLs only.</summary>
+    public Twin.Pki.Validation.IRevocationSource? RevocationSource { get; init; }
+
     /// <summary>Where refused certificates are kept, with the status code each was refused with.</summary>
     public IRejectedCertificateStore Rejected { get; } = new RejectedCertificates();
 
@@ -64,7 +67,7 @@ public sealed class PlantCertificateValidator : ICertificateValidator, IRejectin
         lock (_gate)
         {
             if (_built is { } built && built.Version == view.Version) return built.Validator;
-            var validator = new PkiCertificateValidator(Rejected);
+            var validator = new PkiCertificateValidator(Rejected) { RevocationSource = RevocationSource };
             foreach (var e in view.Entries)
             {
                 if (IsAnchor(e, _anchor)) validator.AddTrusted(e.CaCertificate);

@@ -37,6 +37,7 @@ public static class TwinHost
         app.MapStaticAssets();
         app.MapTwinApi();
         app.MapCmp();
+        app.MapOcsp();
         app.MapTwinDashboard();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -41,6 +41,9 @@ public sealed class PkiCertificateValidator : ICertificateValidator, IRejectingV
     /// <summary>Require a current CRL from every CA on the path (BadCertificateRevocationUnknown otherwise). On by default.</summary>
     public bool RequireRevocationLists { get; set; } = true;
 
+    /// <summary>Asked first for each certificate's revocation status (OCSP); where it declines, or when null, the CRLs decide.</summary>
+    public IRevocationSource? RevocationSource { get; set; }
+
     /// <summary>Trusts a CA or an application certificate (DER).</summary>
     public void AddTrusted(byte[] der) => Add(_trusted, der);
 
@@ -108,7 +111,8 @@ public sealed class PkiCertificateValidator : ICertificateValidator, IRejectingV
         }
         var chain = check.Chain.Select(Parse).ToList();
         var policy = new ValidationPolicy { Revocation = RequireRevocationLists ? RevocationMode.Required : RevocationMode.Optional };
-        var result = new PathValidator(trusted, policy).Validate(certificate, check.At, issuers.Concat(chain), crls);
+        var source = RevocationSource;
+        var result = new PathValidator(trusted, policy).Validate(certificate, check.At, issuers.Concat(chain), crls, source);
 
         if (result.Path.Any(v => v.Errors.Contains(ValidationReason.IssuerNotFound)))
         {
@@ -119,7 +123,7 @@ public sealed class PkiCertificateValidator : ICertificateValidator, IRejectingV
             if (!AutoAccept) return new(StatusCodes.BadCertificateUntrusted, $"{certificate.Subject} is not trusted");
             // Auto-accept trusts the top of the chain for this check only; every other rule still applies.
             var top = Top(certificate, issuers.Concat(chain).ToList());
-            result = new PathValidator([.. trusted, top], policy).Validate(certificate, check.At, issuers.Concat(chain), crls);
+            result = new PathValidator([.. trusted, top], policy).Validate(certificate, check.At, issuers.Concat(chain), crls, source);
         }
         if (MapFirstError(result) is { } failure) return failure;
         if (check.ExpectedApplicationUri is { } uri)
@@ -145,7 +149,8 @@ public sealed class PkiCertificateValidator : ICertificateValidator, IRejectingV
                     ValidationReason.Expired or ValidationReason.NotYetValid => leaf ? StatusCodes.BadCertificateTimeInvalid : StatusCodes.BadCertificateIssuerTimeInvalid,
                     ValidationReason.Revoked => leaf ? StatusCodes.BadCertificateRevoked : StatusCodes.BadCertificateIssuerRevoked,
                     ValidationReason.CrlMissing or ValidationReason.CrlExpired or ValidationReason.CrlNotYetValid or ValidationReason.CrlSignatureInvalid
-                        or ValidationReason.CrlSignerNotAuthorized or ValidationReason.CrlUnsupported =>
+                        or ValidationReason.CrlSignerNotAuthorized or ValidationReason.CrlUnsupported
+                        or ValidationReason.OcspUnavailable or ValidationReason.OcspResponseInvalid or ValidationReason.OcspStatusUnknown =>
                         leaf ? StatusCodes.BadCertificateRevocationUnknown : StatusCodes.BadCertificateIssuerRevocationUnknown,
                     ValidationReason.KeyUsageNotAllowed or ValidationReason.PurposeNotAllowed => StatusCodes.BadCertificateUseNotAllowed,
                     ValidationReason.KeyCertSignNotAllowed or ValidationReason.NotACa => StatusCodes.BadCertificateIssuerUseNotAllowed,

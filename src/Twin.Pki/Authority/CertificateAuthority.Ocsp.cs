@@ -1,7 +1,3 @@
-using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.Ocsp;
-using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Ocsp;
 using Twin.Pki.Certificates;
 using Twin.Pki.Keys;
 using Twin.Pki.Revocation;
@@ -14,53 +10,33 @@ public sealed partial class CertificateAuthority
     /// <summary>
     /// Answers an OCSP request (DER) for certificates of this CA: good, revoked (with reason and time) or unknown
     /// (not issued here). Signed by the CA itself or, when given, by a delegated responder whose certificate this CA
-    /// issued under the OcspSigner profile (RFC 6960 §4.2.2.2). A request nonce is echoed (RFC 8954).
+    /// issued under the OcspSigner profile (RFC 6960 §4.2.2.2). A request nonce is echoed (RFC 8954). A request that
+    /// does not parse is answered malformedRequest; one that names no certificate of this CA, unauthorized.
     /// </summary>
     public byte[] RespondOcsp(ReadOnlySpan<byte> requestDer, DateTimeOffset producedAt, TimeSpan validity, Certificate? responderCertificate = null, ISigningKey? responderKey = null)
     {
         if ((responderCertificate is null) != (responderKey is null))
             throw new ArgumentException("A delegated OCSP responder needs both its certificate and its key.", nameof(responderKey));
-        if (responderCertificate is not null && !responderCertificate.PublicKey.Equals(responderKey!.PublicKey))
-            throw new PolicyViolationException($"OCSP responder {responderCertificate.Subject}: the key does not match the certificate.");
-        if (responderCertificate is not null && !responderCertificate.IsSignedBy(Certificate.PublicKey))
-            throw new PolicyViolationException($"OCSP responder {responderCertificate.Subject} was not certified by {Certificate.Subject} (RFC 6960 §4.2.2.2).");
-        OcspReq request;
-        try
-        {
-            request = new OcspReq(requestDer.ToArray());
-        }
-        catch (Exception e) when (e is not PkiException)
-        {
-            throw new PkiFormatException($"OCSP request: malformed DER ({e.Message}).", e);
-        }
-        var signerCert = responderCertificate ?? Certificate;
-        var generator = new BasicOcspRespGenerator(new RespID(signerCert.Inner.SubjectDN));
-        var thisUpdate = TruncateToSeconds(producedAt).UtcDateTime;
-        var nextUpdate = TruncateToSeconds(producedAt + validity).UtcDateTime;
-        foreach (var one in request.GetRequestList())
-        {
-            var id = one.GetCertID();
-            CertificateStatus? status;
-            if (!id.MatchesIssuer(Certificate.Inner))
-                status = new UnknownStatus();
-            else
-            {
-                var serial = SerialOf(id.SerialNumber);
-                status = serial is null || !_issuedSerials.Contains(serial) ? new UnknownStatus()
-                    : _revoked.TryGetValue(serial, out var record) ? new RevokedStatus(TruncateToSeconds(record.At).UtcDateTime, (int)record.Reason)
-                    : CertificateStatus.Good;
-            }
-            generator.AddResponse(id, status, thisUpdate, nextUpdate, null);
-        }
-        var nonce = request.RequestExtensions?.GetExtension(OcspObjectIdentifiers.PkixOcspNonce);
-        if (nonce is not null)
-            generator.SetResponseExtensions(new X509Extensions(new Dictionary<DerObjectIdentifier, X509Extension> { [OcspObjectIdentifiers.PkixOcspNonce] = nonce }));
-        var key = responderKey ?? _key;
-        var chain = responderCertificate is null ? Array.Empty<Org.BouncyCastle.X509.X509Certificate>() : [responderCertificate.Inner];
-        var basic = generator.Generate(Signing.Factory(key, _random), chain, thisUpdate);
-        return new OCSPRespGenerator().Generate(OCSPRespGenerator.Successful, basic).GetEncoded();
+        return CreateOcspResponder(responderCertificate, responderKey).Respond(requestDer, producedAt, validity, OcspRecordOf);
     }
 
-    private static SerialNumber? SerialOf(Org.BouncyCastle.Math.BigInteger serial) =>
-        serial.SignValue > 0 ? new SerialNumber(serial.ToByteArrayUnsigned()) : null;
+    /// <summary>
+    /// A responder for this CA key that signs with the CA key itself, or with <paramref name="delegatedKey"/> of
+    /// <paramref name="delegated"/> (an OcspSigner certificate this CA issued). It answers from any lookup, so a caller
+    /// can serve it from a snapshot of the records on other threads.
+    /// </summary>
+    public OcspResponder CreateOcspResponder(Certificate? delegated = null, ISigningKey? delegatedKey = null)
+    {
+        if ((delegated is null) != (delegatedKey is null))
+            throw new ArgumentException("A delegated OCSP responder needs both its certificate and its key.", nameof(delegatedKey));
+        return new OcspResponder(Certificate, delegatedKey ?? _key, delegated, PkiRandom.System);
+    }
+
+    /// <summary>What this CA's records say of <paramref name="serial"/> now: unknown when it was never issued here.</summary>
+    public OcspRecord OcspRecordOf(SerialNumber serial)
+    {
+        ArgumentNullException.ThrowIfNull(serial);
+        if (!_issuedSerials.Contains(serial)) return OcspRecord.Unknown;
+        return _revoked.TryGetValue(serial, out var record) ? new OcspRecord(OcspCertificateStatus.Revoked, record.At, record.Reason) : OcspRecord.Good;
+    }
 }

@@ -33,6 +33,9 @@ public sealed record IssuanceRequest(
     /// (RFC 9608 noRevAvail) — a short-lived certificate that relying parties accept without a CRL.
     /// </summary>
     public bool NoRevocationAvailable { get; init; }
+
+    /// <summary>For end-entity profiles: where relying parties ask the issuer's OCSP responder (RFC 5280 §4.2.2.1 id-ad-ocsp), or null for none.</summary>
+    public Uri? OcspUrl { get; init; }
 }
 
 /// <summary>RFC 4108 §5 HardwareModuleName: the module's type (an OID the manufacturer assigns) and its serial number.</summary>

@@ -49,6 +49,10 @@ internal static class ProfileRules
             throw new PolicyViolationException($"Profile {request.Profile}: hardwareModuleName belongs in IDevID/LDevID certificates (RFC 4108 §5).");
         if (request.HardwareModule is { } hw && !IsOid(hw.TypeOid))
             throw new PolicyViolationException($"hardwareModuleName: hwType '{hw.TypeOid}' is not a dotted OID.");
+        if (request.OcspUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+            throw new PolicyViolationException($"OCSP URL '{url}': an absolute http or https URL is required (RFC 6960 Appendix A).");
+        if (request.OcspUrl is not null && IsCa(request.Profile))
+            throw new PolicyViolationException($"Profile {request.Profile}: the OCSP URL is put into end-entity certificates only; CA certificates are checked with CRLs.");
         if (request.PathLength is < 0)
             throw new PolicyViolationException($"Profile {request.Profile}: pathLen {request.PathLength} is negative.");
     }
@@ -82,6 +86,10 @@ internal static class ProfileRules
             // RFC 9608 §2: non-critical, extnValue NULL.
             if (request.NoRevocationAvailable)
                 generator.AddExtension(NoRevAvail, false, DerNull.Instance);
+            // RFC 5280 §4.2.2.1: non-critical authorityInfoAccess with the issuer's OCSP responder.
+            if (request.OcspUrl is { } ocsp)
+                generator.AddExtension(X509Extensions.AuthorityInfoAccess, false, new AuthorityInformationAccess(
+                    new AccessDescription(AccessDescription.IdADOcsp, new GeneralName(GeneralName.UniformResourceIdentifier, ocsp.AbsoluteUri))));
         }
 
         var names = new List<GeneralName>();

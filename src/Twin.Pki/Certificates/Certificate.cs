@@ -47,6 +47,9 @@ public sealed class Certificate : IEquatable<Certificate>
     /// <summary>True when the certificate carries RFC 9608 noRevAvail: its issuer will never publish its revocation status.</summary>
     public bool NoRevocationAvailable => Inner.GetExtensionValue(new Org.BouncyCastle.Asn1.DerObjectIdentifier("2.5.29.56")) is not null;
 
+    /// <summary>The OCSP responder URLs of the authorityInfoAccess extension (id-ad-ocsp, RFC 5280 §4.2.2.1), in order; empty when none.</summary>
+    public IReadOnlyList<string> OcspUrls => InformationAccess.OcspUrlsOf(Inner);
+
     /// <summary>True when subject and issuer are equal and the signature verifies with the certificate's own key.</summary>
     public bool IsSelfSigned => Inner.SubjectDN.Equivalent(Inner.IssuerDN) && IsSignedBy(PublicKey);
 

@@ -44,7 +44,14 @@ public static class Ocsp
     /// issuer or by a responder certificate the issuer signed with the OCSPSigning purpose (RFC 6960 §4.2.2.2), and must be
     /// current at <paramref name="at"/>; otherwise a <see cref="PkiException"/> says why.
     /// </summary>
-    public static OcspStatus ReadResponse(ReadOnlySpan<byte> responseDer, Certificate certificate, Certificate issuer, DateTimeOffset at)
+    public static OcspStatus ReadResponse(ReadOnlySpan<byte> responseDer, Certificate certificate, Certificate issuer, DateTimeOffset at) =>
+        ReadResponse(responseDer, certificate, issuer, at, expectedNonce: null);
+
+    /// <summary>
+    /// As <see cref="ReadResponse(ReadOnlySpan{byte}, Certificate, Certificate, DateTimeOffset)"/>, and when
+    /// <paramref name="expectedNonce"/> is given the response must echo it (RFC 8954 §2.1): a replayed answer is refused.
+    /// </summary>
+    public static OcspStatus ReadResponse(ReadOnlySpan<byte> responseDer, Certificate certificate, Certificate issuer, DateTimeOffset at, byte[]? expectedNonce)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(issuer);
@@ -60,6 +67,8 @@ public static class Ocsp
         {
             throw new PkiFormatException($"OCSP response: malformed ({e.Message}).", e);
         }
+        if (expectedNonce is not null && !NonceOf(basic).AsSpan().SequenceEqual(expectedNonce))
+            throw new PolicyViolationException("OCSP response: the nonce of the request is not echoed (RFC 8954 §2.1).");
         if (!SignedByIssuerOrDelegate(basic, issuer, at))
             throw new PolicyViolationException($"OCSP response: not signed by {issuer.Subject} or a responder it authorised (RFC 6960 §4.2.2.2).");
         foreach (var single in basic.Responses)
@@ -79,6 +88,25 @@ public static class Ocsp
             };
         }
         throw new PolicyViolationException($"OCSP response: no answer for serial {certificate.SerialNumber}.");
+    }
+
+    /// <summary>The responseStatus of a DER OCSPResponse; a <see cref="PkiFormatException"/> when it is not one.</summary>
+    public static OcspResponseStatus StatusOf(ReadOnlySpan<byte> responseDer)
+    {
+        try
+        {
+            return (OcspResponseStatus)new OcspResp(responseDer.ToArray()).Status;
+        }
+        catch (Exception e) when (e is not PkiException)
+        {
+            throw new PkiFormatException($"OCSP response: malformed ({e.Message}).", e);
+        }
+    }
+
+    private static byte[] NonceOf(BasicOcspResp basic)
+    {
+        var value = basic.ResponseExtensions?.GetExtension(OcspObjectIdentifiers.PkixOcspNonce);
+        return value is null ? [] : Asn1OctetString.GetInstance(value.GetParsedValue()).GetOctets();
     }
 
     private static bool SignedByIssuerOrDelegate(BasicOcspResp basic, Certificate issuer, DateTimeOffset at)

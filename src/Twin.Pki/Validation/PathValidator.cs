@@ -45,6 +45,17 @@ public sealed class PathValidator
         return Validate(certificate, context, crlSignerDepth: 0);
     }
 
+    /// <summary>
+    /// As <see cref="Validate(Certificate, DateTimeOffset, IEnumerable{Certificate}?, IEnumerable{CertificateRevocationList}?)"/>,
+    /// asking <paramref name="revocation"/> first for each certificate's status (OCSP); where it declines, the CRLs decide.
+    /// </summary>
+    public ValidationResult Validate(Certificate certificate, DateTimeOffset at, IEnumerable<Certificate>? intermediates, IEnumerable<CertificateRevocationList>? crls, IRevocationSource? revocation)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var context = new Context(at, Index(intermediates ?? []), IndexCrls(crls ?? [])) { Source = revocation };
+        return Validate(certificate, context, crlSignerDepth: 0);
+    }
+
     private ValidationResult Validate(Certificate certificate, Context context, int crlSignerDepth)
     {
         var candidates = new List<(List<Certificate> Chain, Certificate Anchor)>();
@@ -166,6 +177,8 @@ public sealed class PathValidator
     internal sealed record Context(DateTimeOffset At, Dictionary<string, List<Certificate>> Pool, Dictionary<string, List<CertificateRevocationList>> Crls)
     {
         public IReadOnlyList<byte[]> Ocsp { get; init; } = [];
+
+        public IRevocationSource? Source { get; init; }
 
         public HashSet<Certificate> SignersInProgress { get; } = [];
     }

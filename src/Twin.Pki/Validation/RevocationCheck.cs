@@ -15,6 +15,8 @@ internal static class RevocationCheck
         // RFC 9608: an end-entity certificate with noRevAvail has no revocation status to look for; it is
         // short-lived instead. In a CA certificate the extension is not allowed and is ignored here.
         if (cert.NoRevocationAvailable && !cert.IsCa) return (RevocationState.NotApplicable, null);
+        if (context.Source?.Check(cert, issuer, context.At) is { } sourced)
+            return FromSource(sourced, mode, errors, warnings);
         if (FromOcsp(context, cert, issuer) is { } answer)
         {
             if (answer.Status != OcspCertificateStatus.Revoked) return (RevocationState.Good, null);
@@ -91,6 +93,21 @@ internal static class RevocationCheck
             return (RevocationState.Unknown, null);
         }
         return (RevocationState.Good, null);
+    }
+
+    private static (RevocationState, RevocationReason?) FromSource(RevocationAnswer answer, RevocationMode mode, List<ValidationReason> errors, List<ValidationReason> warnings)
+    {
+        switch (answer.State)
+        {
+            case RevocationState.Revoked:
+                errors.Add(ValidationReason.Revoked);
+                return (RevocationState.Revoked, answer.Reason ?? RevocationReason.Unspecified);
+            case RevocationState.Good:
+                return (RevocationState.Good, null);
+            default:
+                (mode == RevocationMode.Required ? errors : warnings).Add(answer.Problem ?? ValidationReason.OcspUnavailable);
+                return (RevocationState.Unknown, null);
+        }
     }
 
     // The first current, properly signed good/revoked answer wins; unknown answers and unusable responses are passed over.

@@ -57,6 +57,12 @@ public enum ValidationReason
     CrlSignerNotAuthorized,
     /// <summary>The CRL or its entry carries a critical extension that is not understood (RFC 5280 §5.2, §5.3).</summary>
     CrlUnsupported,
+    /// <summary>The OCSP responder the certificate names cannot be reached, and no cached answer is current (RFC 6960).</summary>
+    OcspUnavailable,
+    /// <summary>The OCSP answer is an error, not current, not for this certificate, without the nonce, or not signed by the issuer or its delegated responder (RFC 6960 §3.2).</summary>
+    OcspResponseInvalid,
+    /// <summary>The OCSP responder answered unknown: it does not know the certificate (RFC 6960 §2.2).</summary>
+    OcspStatusUnknown,
 }
 
 /// <summary>The verdict for one certificate of the path.</summary>
@@ -83,7 +89,7 @@ public enum RevocationState
     Good,
     /// <summary>A current CRL lists it.</summary>
     Revoked,
-    /// <summary>No usable current CRL.</summary>
+    /// <summary>No usable current CRL (or, by OCSP, no current answer).</summary>
     Unknown,
     /// <summary>The certificate declares that no revocation status will ever be published (RFC 9608 noRevAvail).</summary>
     NotApplicable,
@@ -100,7 +106,8 @@ public sealed record ValidationResult(ValidationStatus Status, IReadOnlyList<Cer
 
     internal static bool IsRevocationUnknown(ValidationReason r) =>
         r is ValidationReason.CrlMissing or ValidationReason.CrlExpired or ValidationReason.CrlNotYetValid
-            or ValidationReason.CrlSignatureInvalid or ValidationReason.CrlSignerNotAuthorized or ValidationReason.CrlUnsupported;
+            or ValidationReason.CrlSignatureInvalid or ValidationReason.CrlSignerNotAuthorized or ValidationReason.CrlUnsupported
+            or ValidationReason.OcspUnavailable or ValidationReason.OcspResponseInvalid or ValidationReason.OcspStatusUnknown;
 
     internal static ValidationStatus StatusOf(IEnumerable<CertificateVerdict> path)
     {

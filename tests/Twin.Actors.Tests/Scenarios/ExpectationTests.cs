@@ -140,14 +140,19 @@ public sealed class ExpectationTests
 
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(Plant.Replace("topology:", """
             design:
-              revocation: ocsp
+              revocation: crls
               keyAlgorithms: { pea: EcdsaP256 }
               deviceLifetime: P1D
               lifetimes: { device: P2D }
             topology:
             """, StringComparison.Ordinal), "p.yaml"));
-        Assert.Contains(e.Problems, p => p.Message.StartsWith("design.revocation: 'ocsp' is not supported by the twin yet", StringComparison.Ordinal)
-            && p.Message.Contains("the values it runs are 'crl', 'shortLived'", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Message.StartsWith("design.revocation: 'crls' is not one of crl, shortLived, ocsp", StringComparison.Ordinal));
+
+        var ocsp = ScenarioLoader.Load(Plant.Replace("topology:", "design: { revocation: ocsp, ocspValidity: PT10M, ocspResponder: delegated }\ntopology:", StringComparison.Ordinal), "p.yaml");
+        Assert.Equal(RevocationDesign.Ocsp, ocsp.Design.Revocation);
+        Assert.All(ocsp.ToPlant().Authorities, a => Assert.Equal(TimeSpan.FromMinutes(10), a.Settings.Ocsp?.Validity));
+        Assert.All(ocsp.ToPlant().Authorities, a => Assert.True(a.Settings.Ocsp?.Delegated));
+        Assert.All(s.ToPlant().Authorities, a => Assert.Null(a.Settings.Ocsp));
 
         var shortLived = ScenarioLoader.Load(Plant.Replace("topology:", "design: { revocation: shortLived }\ntopology:", StringComparison.Ordinal), "p.yaml");
         Assert.Equal(RevocationDesign.ShortLived, shortLived.Design.Revocation);

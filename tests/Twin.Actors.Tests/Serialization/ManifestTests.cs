@@ -18,6 +18,7 @@ public sealed class ManifestTests
             ["SubordinateCaCertified"] = "ca.certified.v1",
             ["CaReachabilityChanged"] = "ca.reachability.v1",
             ["CaCrossCertified"] = "ca.cross-certified.v1",
+            ["OcspResponderCertified"] = "ca.ocsp-responder-certified.v1",
             ["TrustCentrePartnerChanged"] = "tc.partner.v1",
             ["DeviceTrustListPulled"] = "dev.trust-list-pulled.v1",
             ["CertificateRecordsPurged"] = "ca.records-purged.v1",

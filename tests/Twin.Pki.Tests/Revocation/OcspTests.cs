@@ -90,6 +90,7 @@ public sealed class OcspTests
         Assert.Throws<PolicyViolationException>(() => Ocsp.ReadResponse(forged, leaf, ca.Certificate, at));
         Assert.Throws<PolicyViolationException>(() => Ocsp.ReadResponse(unknown, foreign, other.Certificate, at));
         Assert.Throws<PolicyViolationException>(() => Ocsp.ReadResponse(ca.RespondOcsp(Ocsp.CreateRequest(leaf, ca.Certificate), at, TimeSpan.FromHours(1)), leaf, ca.Certificate, at.AddDays(1)));
-        Assert.Throws<PkiFormatException>(() => ca.RespondOcsp([0x30, 0x00], at, TimeSpan.FromHours(1)));
+        // RFC 6960 §2.3: what does not parse is answered malformedRequest, never thrown at the caller.
+        Assert.Equal(OcspResponseStatus.MalformedRequest, Ocsp.StatusOf(ca.RespondOcsp([0x30, 0x00], at, TimeSpan.FromHours(1))));
     }
 }

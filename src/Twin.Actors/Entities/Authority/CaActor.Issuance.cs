@@ -24,10 +24,10 @@ public sealed partial class CaActor
 
     // Under the short-lived design the CA marks what it issues to devices, PEAs and the POL as never to be
     // revoked; its own kind (CA certificates) and service certificates (CMP RA, OCSP) stay on the CRL path.
-    private IssuanceRequest ShortLived(IssuanceRequest request) =>
+    private IssuanceRequest ShortLived(IssuanceRequest request) => WithOcspUrl(
         _settings.ShortLivedEndEntities && request.Profile is CertificateProfile.LDevId or CertificateProfile.OpcUaApplication or CertificateProfile.TlsClient or CertificateProfile.TlsServer
             ? request with { NoRevocationAvailable = true }
-            : request;
+            : request);
 
     // A CRMF request the registrar checked (POP included): the key, subject and names it asked for.
     private void Issue(IssueFromTemplate request)
@@ -77,6 +77,7 @@ public sealed partial class CaActor
         PersistAsync(new CertificateIssued(_run, now, Id, requester, profile, issued.GetDer()) { Request = digest }, e =>
         {
             _state = _state.Apply(e);
+            PublishOcsp(); // the responder knows the certificate before its holder can present it
             reply(granted is null ? new CertificateGranted(e.CertificateDer, _state.CertificateDer!) : granted(e.CertificateDer));
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
         });

@@ -27,6 +27,7 @@ public sealed partial class CaActor
         Persist(changed, e =>
         {
             _state = _state.Apply(e);
+            PublishOcsp(); // its responder goes down with it
             reply(new CaReachability(false));
             if (_state.LastCrlNextUpdate is { } next) WakeAt(next, new CrlLapseCheck(), LapseKey, priority: -5);
         });

@@ -49,6 +49,9 @@ public sealed record CaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan
 
     /// <summary>For a trust centre: the other trust centres of the topology, which may join as partners.</summary>
     public IReadOnlyList<EntityId> PeerTrustCentres { get; init; } = [];
+
+    /// <summary>Revocation by OCSP: the CA runs a responder and names it in end-entity certificates; null: CRLs only.</summary>
+    public OcspSettings? Ocsp { get; init; }
 }
 
 /// <summary>
@@ -126,8 +129,11 @@ public sealed partial class CaActor : EntityActor
         Akka.Actor.Props.Create(() => new CaActor(run, id, settings, clock, vault, work, clockActor, entropy, parent, distribution, plant));
 
     // Relying parties fetch from the distribution point: publish the CA certificate and its latest CRL there.
-    private void Distribute() =>
+    private void Distribute()
+    {
         _distribution?.Publish(Id.Value, _state.CertificateDer!, _settings.Parent is null, _lastCrl);
+        PublishOcsp();
+    }
 
     // Authorities wake first at an instant, parents before children, so the parties that depend on them find them ready.
     private int WakePriority => _settings.Parent is null ? -20 : -10;

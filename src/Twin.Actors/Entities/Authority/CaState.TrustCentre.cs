@@ -55,6 +55,6 @@ public sealed partial record CaState
             Records = Records.RemoveRange(p.Serials),
             Revocations = Revocations.RemoveAll(r => p.Serials.Contains(r.Serial, StringComparer.OrdinalIgnoreCase)),
         },
-        _ => this,
+        _ => ApplyOcsp(e),
     };
 }

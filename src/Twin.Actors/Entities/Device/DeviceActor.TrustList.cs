@@ -46,8 +46,8 @@ public sealed partial class DeviceActor
     private PlantCertificateValidator TrustValidator()
     {
         var distribution = _runtime!.Distribution;
-        if (_settings.TrustListPull is null) return new(distribution, _clock, _settings.TrustAnchor?.Value);
-        return new(() => _pulled is { } copy ? copy.Over(distribution.View()) : distribution.View(), _clock, _settings.TrustAnchor?.Value);
+        if (_settings.TrustListPull is null) return new(distribution, _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource };
+        return new(() => _pulled is { } copy ? copy.Over(distribution.View()) : distribution.View(), _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource };
     }
 
     /// <summary>The first instant after <paramref name="now"/> on the grid of <paramref name="interval"/> counted from the Unix epoch.</summary>
