@@ -77,7 +77,7 @@ internal static class CmpBench
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SqliteHocon(db)));
-        using var system = ActorSystem.Create("cmp-bench", config);
+        using var system = ActorSystem.Create("cmp-bench", TwinPersistence.SystemSetup(config, TwinDatabase.Sqlite(db)));
         var run = new RunId("cmp-bench");
         var start = SimInstant.Parse("2030-01-01T00:00:00Z");
         var clock = new SimulationClock(start, ClockMode.Realtime, 1);

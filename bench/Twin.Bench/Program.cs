@@ -27,7 +27,7 @@ if (args.Length > 0 && args[0] == "cmp")
 // With --reference: the reference plant of the scale goal — 2 root CAs (standing in for the two
 // trust centres), 4 issuing CAs under them, 50 PEAs and --devices field devices spread over the
 // issuing CAs. --db takes a postgres:// URL (or connection string) to journal on PostgreSQL.
-// Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D] [--reference] [--db URL]
+// Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D] [--reference] [--db URL] [--sqlite-full-sync]
 var devices = Arg("--devices", 100);
 var years = Arg("--years", 10);
 var lifetimeDays = Arg("--lifetime-days", 90);
@@ -53,7 +53,8 @@ var spec = new PlantSpec(run, start, 1, StartRunning: true, authorities, parties
     Until = start.Add(TimeSpan.FromDays(365 * years)),
 };
 
-using var system = ActorSystem.Create("bench", config);
+// --sqlite-full-sync: SQLite's own default (an fsync per commit) instead of the twin's synchronous=NORMAL, to measure what that costs.
+using var system = args.Contains("--sqlite-full-sync") ? ActorSystem.Create("bench", config) : ActorSystem.Create("bench", TwinPersistence.SystemSetup(config, database));
 int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);

@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using LinqToDB;
 using Microsoft.Data.Sqlite;
 using Twin.Actors.Protocol;
 using Twin.Actors.Serialization;
@@ -14,13 +15,60 @@ public static class TwinPersistence
     /// <summary>The HOCON for a SQLite database file at <paramref name="databasePath"/>.</summary>
     public static string SqliteHocon(string databasePath)
     {
-        var connection = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ToString();
+        var connection = SqliteConnectionString(databasePath);
         // SQLite has one writer: a single write stream that batches what is pending beats several
         // transactions queueing for the file lock.
         // Reads in deferred transactions (Microsoft.Data.Sqlite starts a read-uncommitted transaction with a plain BEGIN; with a private
         // cache it still reads committed data, WAL gives it a snapshot): otherwise every query of the read side and every recovery
         // begins IMMEDIATE, takes the write reservation, and the writer and the readers sleep in the busy handler for each other.
-        return SqlHocon(connection, "SQLite.MS", parallelism: 1, readIsolation: "read-uncommitted");
+        return SqlHocon(connection, SqliteProvider, parallelism: 1, readIsolation: "read-uncommitted");
+    }
+
+    private static string SqliteConnectionString(string databasePath) =>
+        new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ToString();
+
+    /// <summary>
+    /// The connection options the journal, snapshot store and read journal open their connections with; null when the HOCON
+    /// alone says all (PostgreSQL). A SQLite connection switches to synchronous=NORMAL: in write-ahead-log mode a commit then
+    /// appends to the log without waiting for the disk (about 0.1 ms instead of one fsync, ~9 ms on this project's machines),
+    /// and the log is synced at checkpoints. A killed process loses nothing committed — the operating system still holds the
+    /// log — so resuming after kill -9 is unaffected; only a power cut or kernel crash can lose the last commits before a
+    /// checkpoint, never the file's consistency.
+    /// </summary>
+    public static DataOptions? ConnectionOptions(TwinDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.Engine != DatabaseEngine.Sqlite) return null;
+        return new DataOptions()
+            .UseConnectionString(SqliteProvider, SqliteConnectionString(database.Target))
+            .UseAfterConnectionOpened(SyncNormally, (connection, token) => SyncNormallyAsync(connection, token));
+    }
+
+    /// <summary><see cref="ConnectionOptions"/> as an actor-system setup (Akka.Persistence.Sql reads it), or null.</summary>
+    public static Akka.Actor.Setup.Setup? ConnectionSetup(TwinDatabase database) =>
+        ConnectionOptions(database) is { } options ? new Akka.Persistence.Sql.Config.DataOptionsSetup(options) : null;
+
+    /// <summary>The actor-system setup for <paramref name="config"/> on <paramref name="database"/>: the config plus <see cref="ConnectionSetup"/>.</summary>
+    public static Akka.Actor.Setup.ActorSystemSetup SystemSetup(Akka.Configuration.Config config, TwinDatabase database)
+    {
+        var bootstrap = Akka.Actor.BootstrapSetup.Create().WithConfig(config);
+        return ConnectionSetup(database) is { } connections ? bootstrap.And(connections) : Akka.Actor.Setup.ActorSystemSetup.Create(bootstrap);
+    }
+
+    private const string SqliteProvider = "SQLite.MS";
+
+    private static void SyncNormally(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.ExecuteNonQuery();
+    }
+
+    private static async Task SyncNormallyAsync(System.Data.Common.DbConnection connection, CancellationToken token)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        await command.ExecuteNonQueryAsync(token);
     }
 
     /// <summary>The HOCON for a PostgreSQL server reached with the Npgsql <paramref name="connectionString"/>.</summary>
@@ -135,6 +183,7 @@ public static class TwinPersistence
     public static AkkaConfigurationBuilder AddTwinPersistence(this AkkaConfigurationBuilder builder, TwinDatabase database)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (ConnectionSetup(database) is { } connections) builder.AddSetup(connections);
         return builder.AddHocon(Hocon(database), HoconAddMode.Prepend);
     }
 
@@ -142,7 +191,7 @@ public static class TwinPersistence
     public static AkkaConfigurationBuilder AddTwinPersistence(this AkkaConfigurationBuilder builder, string databasePath)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddHocon(SqliteHocon(Path.GetFullPath(databasePath)), HoconAddMode.Prepend);
+        return builder.AddTwinPersistence(TwinDatabase.Sqlite(Path.GetFullPath(databasePath)));
     }
 
     /// <summary>Binds the twin's persisted types to their manifest-based serializer.</summary>

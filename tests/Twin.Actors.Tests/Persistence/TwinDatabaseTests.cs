@@ -38,6 +38,29 @@ public sealed class TwinDatabaseTests
         Assert.Contains("SQLite.MS", TwinPersistence.Hocon(db), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_journal_s_SQLite_connections_commit_to_the_write_ahead_log_without_an_fsync_each()
+    {
+        var db = TwinDatabase.Sqlite(Path.Combine(Twin.Tests.Support.RepoPaths.NewScratch("sync"), "journal.db"));
+        TwinPersistence.Prepare(db);
+        var setup = TwinPersistence.SystemSetup(Akka.Configuration.ConfigurationFactory.Empty, db);
+        Assert.True(setup.Get<Akka.Persistence.Sql.Config.DataOptionsSetup>().HasValue);
+
+        // A connection opened the way the journal, snapshot store and read journal open theirs.
+        using var connection = new LinqToDB.Data.DataConnection(TwinPersistence.ConnectionOptions(db)!);
+        var raw = connection.OpenDbConnection();
+        Assert.Equal("wal", Pragma(raw, "journal_mode"));
+        Assert.Equal("1", Pragma(raw, "synchronous")); // NORMAL; SQLite's default is FULL (2), an fsync per commit
+        Assert.Null(TwinPersistence.ConnectionSetup(TwinDatabase.Parse("postgres://twin@127.0.0.1/plant")));
+    }
+
+    private static string? Pragma(System.Data.Common.DbConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name};";
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Theory]
     [InlineData("postgres://twin:s3cret@127.0.0.1:5432/")]
     [InlineData("postgres://twin:s3cret@127.0.0.1:5432/a/b")]

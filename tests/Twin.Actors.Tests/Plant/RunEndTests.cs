@@ -39,7 +39,7 @@ public sealed class RunEndTests
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
-        using var system = ActorSystem.Create("run-end", config);
+        using var system = ActorSystem.Create("run-end", TwinPersistence.SystemSetup(config, database));
         try
         {
             var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);

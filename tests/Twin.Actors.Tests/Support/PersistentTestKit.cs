@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Twin.Actors.Persistence;
@@ -23,13 +24,14 @@ public abstract class PersistentTestKit : TestKit
         Folder = folder.FullName;
     }
 
-    private static Config Configure(TwinDatabase database)
+    private static ActorSystemSetup Configure(TwinDatabase database)
     {
         TwinPersistence.Prepare(database);
-        return ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
             .WithFallback(ConfigurationFactory.ParseString(Patience))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
+        return TwinPersistence.SystemSetup(config, database);
     }
 
     // A journal's first write (schema creation, recovery) can take seconds on a busy machine: expectations
@@ -50,15 +52,5 @@ public abstract class PersistentTestKit : TestKit
     /// <summary>The scratch folder holding the journal and key store of this test.</summary>
     protected string Folder { get; }
 
-    private static Config Configure(string folder)
-    {
-        var db = Path.Combine(folder, "journal.db");
-        TwinPersistence.PrepareSqliteFile(db);
-        return ConfigurationFactory.ParseString("""
-                akka.loglevel = WARNING
-                """)
-            .WithFallback(ConfigurationFactory.ParseString(Patience))
-            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
-            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SqliteHocon(db)));
-    }
+    private static ActorSystemSetup Configure(string folder) => Configure(TwinDatabase.Sqlite(Path.Combine(folder, "journal.db")));
 }

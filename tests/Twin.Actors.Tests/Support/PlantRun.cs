@@ -28,7 +28,7 @@ public static class PlantRun
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
-        using var system = ActorSystem.Create(name, config);
+        using var system = ActorSystem.Create(name, TwinPersistence.SystemSetup(config, database));
         try
         {
             var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
