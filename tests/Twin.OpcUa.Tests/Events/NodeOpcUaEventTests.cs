@@ -104,6 +104,22 @@ public sealed class NodeOpcUaEventTests
         Assert.Contains(audit, e => e.EventType == AuditEventTypes.AuditCreateSessionEventType);
     }
 
+    // Part 4 §7.7.3 Table 119: Or, And and Equals over SimpleAttributeOperands and literals, as node-opcua's makeContentFilter lays them out.
+    [Fact]
+    public async Task A_where_clause_with_Or_And_and_Equals_keeps_exactly_the_matching_events()
+    {
+        var audit = new ConcurrentQueue<AuditEvent>();
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), Options(audit));
+
+        var r = await EventsAsync("where", host.EndpointUrl, ClientFolder());
+
+        Assert.Contains("BadUserAccessDenied", r.GetProperty("refused").GetString(), StringComparison.Ordinal);
+        // B: CreateSession, ActivateSession (good); C: CreateSession only (its ActivateSession failed); D: CreateSession, ActivateSession.
+        Assert.Equal(["ns=0;i=2071", "ns=0;i=2075", "ns=0;i=2071", "ns=0;i=2071", "ns=0;i=2075"], Events(r).Select(e => e.Type).ToArray());
+        Assert.All(Events(r).Where(e => e.Type == "ns=0;i=2075"), e => Assert.True(e.Status));
+        Assert.Contains(audit, e => e.EventType == AuditEventTypes.AuditActivateSessionEventType && !e.Status);
+    }
+
     // Part 4 §5.12.1.5: a full queue loses events and says so with one EventQueueOverflowEventType event — first in the queue when
     // the oldest are discarded, last when the newest are.
     [Theory]

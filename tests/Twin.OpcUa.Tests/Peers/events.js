@@ -5,12 +5,15 @@
 //          certificate to the TrustList, updates the server certificate and applies the changes
 //          -> {"events": [{eventType, sourceName, message, severity, status}], "steps": {...}}
 //   oftype <eventTypeNodeId>   where clause OfType; client B opens a session -> {"events": [...]}
+//   where      where clause Or(OfType CreateSession, And(Equals(SourceName, "Session/ActivateSession"), Equals(Status, true)));
+//              clients B (good password), C (wrong password), D (good) -> {"events": [...], "refused": statusName}
 //   overflow <discardOldest>   queue size 2, publishing off while client B opens three sessions -> {"events": [...], "queueSize"}
 //   invalid                    filters the server must refuse -> {"<case>": {"status", "select": [names], "where": [names]}}
 // Every channel is Basic256Sha256 SignAndEncrypt with a UserName token; certFolder holds client.pem, client.key and pki/.
 const path = require("path");
 const fs = require("fs");
 const opcua = require(path.join(process.cwd(), "node_modules", "node-opcua"));
+const filters = require(path.join(process.cwd(), "node_modules", "node-opcua-service-filter"));
 
 const [, , step, endpointUrl, certFolder, user, password, ...args] = process.argv;
 const { DataType, AttributeIds } = opcua;
@@ -34,10 +37,10 @@ function client() {
     });
 }
 
-async function open() {
+async function open(secret = password) {
     const c = client();
     await c.connect(endpointUrl);
-    const session = await c.createSession({ type: opcua.UserTokenType.UserName, userName: user, password });
+    const session = await c.createSession({ type: opcua.UserTokenType.UserName, userName: user, password: secret });
     return { c, session };
 }
 
@@ -110,6 +113,25 @@ async function run() {
         await close(b);
         await close(a);
         return { events };
+    }
+    if (step === "where") {
+        const equals = (field, literal) => new opcua.ContentFilterElement({ filterOperator: opcua.FilterOperator.Equals, filterOperands: [filters.s(AttributeIds.Value, field), literal] });
+        const where = filters.makeContentFilter(filters.or(filters.ofType("i=2071"),
+            filters.and(equals("SourceName", filters.l(DataType.String, "Session/ActivateSession")), equals("Status", filters.l(DataType.Boolean, true)))));
+        const sub = await subscribe(a.session, opcua.constructEventFilter(fields, where));
+        const b = await open();
+        let refused = null;
+        const c = client();
+        await c.connect(endpointUrl);
+        try { await c.createSession({ type: opcua.UserTokenType.UserName, userName: user, password: "wrong-guess" }); } catch (e) { refused = e.message; }
+        await c.disconnect();
+        const d = await open();
+        await sub.until((e) => e.eventType === "ns=0;i=2075" && sub.events.filter((x) => x.eventType === "ns=0;i=2075").length >= 2, "second ActivateSession");
+        const events = sub.events.slice();
+        await close(b);
+        await close(d);
+        await close(a);
+        return { events, refused };
     }
     if (step === "overflow") {
         const discardOldest = args[0] === "true";
