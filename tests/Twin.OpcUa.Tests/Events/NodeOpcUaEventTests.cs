@@ -78,6 +78,9 @@ public sealed class NodeOpcUaEventTests
         Assert.Equal(("Method/AddCertificate", true, "trust list change staged"), (trustList.Source, trustList.Status, trustList.Message));
         var certificate = Assert.Single(events, e => e.Type == "ns=0;i=12620");
         Assert.Equal(("Method/UpdateCertificate", true, "application certificate staged"), (certificate.Source, certificate.Status, certificate.Message));
+        var users = r.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("eventType").GetString() is "ns=0;i=2075" or "ns=0;i=12561" or "ns=0;i=12620")
+            .Select(e => e.GetProperty("clientUserId").GetString() ?? "(null)").ToArray();
+        Assert.Equal(["admin", "admin", "admin"], users);
         Assert.Contains(events, e => e.Type == "ns=0;i=2060" && e.Source == "SecureChannel/OpenSecureChannel");
         Assert.Contains(events, e => e.Type == "ns=0;i=2071" && e.Source == "Session/CreateSession");
         Assert.All(events, e => Assert.DoesNotContain("admin-secret", e.Message, StringComparison.Ordinal));

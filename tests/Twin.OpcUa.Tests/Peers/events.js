@@ -1,7 +1,7 @@
 // node-opcua's client subscribing to the events of a server under test (Part 4 §5.12, EventNotifier of the Server object i=2253).
 // Usage: node events.js <step> <endpointUrl> <certFolder> <user> <password> [args...]
 //   audit <certificate.der> <trusted.der>
-//          subscriber A selects EventType, SourceName, Message, Severity, Status; client B opens a second session, adds a
+//          subscriber A selects EventType, SourceName, Message, Severity, Status, ClientUserId; client B opens a second session, adds a
 //          certificate to the TrustList, updates the server certificate and applies the changes
 //          -> {"events": [{eventType, sourceName, message, severity, status}], "steps": {...}}
 //   oftype <eventTypeNodeId>   where clause OfType; client B opens a session -> {"events": [...]}
@@ -17,7 +17,7 @@ const filters = require(path.join(process.cwd(), "node_modules", "node-opcua-ser
 
 const [, , step, endpointUrl, certFolder, user, password, ...args] = process.argv;
 const { DataType, AttributeIds } = opcua;
-const fields = ["EventType", "SourceName", "Message", "Severity", "Status"];
+const fields = ["EventType", "SourceName", "Message", "Severity", "Status", "ClientUserId"];
 
 function withTimeout(promise, ms, what) {
     return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(what + " timed out")), ms))]);
@@ -62,7 +62,7 @@ async function subscribe(session, filter, options = {}) {
     item.on("changed", (eventFields) => {
         const v = (i) => eventFields[i] ? eventFields[i].value : null;
         events.push({
-            eventType: v(0) ? v(0).toString() : null, sourceName: v(1), message: v(2) ? v(2).text : null, severity: v(3), status: v(4),
+            eventType: v(0) ? v(0).toString() : null, sourceName: v(1), message: v(2) ? v(2).text : null, severity: v(3), status: v(4), clientUserId: v(5),
         });
         for (const w of waiters.filter((x) => events.some(x.match))) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
     });
