@@ -90,6 +90,31 @@ public sealed class NodeOpcUaEventTests
         Assert.Equal(renewed.GetDer(), host.Certificate!.RawData);
     }
 
+    // Part 5 §6.4 / Part 3 §6.4: the Server object is a notifier and the event types with their fields are where NodeSet2 puts them.
+    [Fact]
+    public async Task Node_opcua_finds_the_event_types_and_their_fields_by_browse_path()
+    {
+        var audit = new ConcurrentQueue<AuditEvent>();
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), Options(audit));
+
+        var r = await EventsAsync("types", host.EndpointUrl, ClientFolder());
+
+        Assert.Equal(1, r.GetProperty("eventNotifier").GetInt32());
+        var paths = r.GetProperty("paths");
+        Assert.Equal("ns=0;i=2050", paths.GetProperty("i=2041/Message").GetString());
+        Assert.Equal("ns=0;i=2051", paths.GetProperty("i=2041/Severity").GetString());
+        Assert.Equal("ns=0;i=2057", paths.GetProperty("i=2052/ClientUserId").GetString());
+        Assert.Equal("ns=0;i=13735", paths.GetProperty("i=12620/CertificateGroup").GetString());
+        Assert.Equal("ns=0;i=32281", paths.GetProperty("i=12561/TrustListId").GetString());
+        Assert.Equal("ns=0;i=2077", paths.GetProperty("i=2075/UserIdentityToken").GetString());
+        Assert.Equal(["AuditSecurityEventType", "AuditUpdateMethodEventType"], r.GetProperty("auditSubtypes").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(["CertificateUpdatedAuditEventType", "TrustListUpdatedAuditEventType"], r.GetProperty("updateMethodSubtypes").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(["EventId", "EventType", "Message", "ReceiveTime", "Severity", "SourceName", "SourceNode", "Time"],
+            r.GetProperty("baseEventProperties").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal("ns=0;i=17", r.GetProperty("certificateGroupDataType").GetString());
+        Assert.True(r.GetProperty("baseEventTypeIsAbstract").GetBoolean());
+    }
+
     // Part 4 §7.7.3 OfType: only AuditActivateSession events (and no subtype of another branch) pass.
     [Fact]
     public async Task An_OfType_where_clause_lets_only_that_type_through()

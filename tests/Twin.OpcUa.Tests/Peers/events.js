@@ -8,6 +8,7 @@
 //   where      where clause Or(OfType CreateSession, And(Equals(SourceName, "Session/ActivateSession"), Equals(Status, true)));
 //              clients B (good password), C (wrong password), D (good) -> {"events": [...], "refused": statusName}
 //   overflow <discardOldest>   queue size 2, publishing off while client B opens three sessions -> {"events": [...], "queueSize"}
+//   types                      the event type tree as a generic client finds it -> {"eventNotifier", "paths", "subtypes", ...}
 //   invalid                    filters the server must refuse -> {"<case>": {"status", "select": [names], "where": [names]}}
 // Every channel is Basic256Sha256 SignAndEncrypt with a UserName token; certFolder holds client.pem, client.key and pki/.
 const path = require("path");
@@ -145,6 +146,28 @@ async function run() {
         for (const o of others) await close(o);
         await close(a);
         return { events, queueSize: sub.item.result ? sub.item.result.revisedQueueSize : null };
+    }
+    if (step === "types") {
+        const result = {};
+        const notifier = await a.session.read({ nodeId: "i=2253", attributeId: AttributeIds.EventNotifier });
+        result.eventNotifier = notifier.value.value;
+        const paths = [["i=2041", "Message"], ["i=2041", "Severity"], ["i=2052", "ClientUserId"], ["i=12620", "CertificateGroup"], ["i=12561", "TrustListId"], ["i=2075", "UserIdentityToken"]];
+        result.paths = {};
+        for (const [start, name] of paths) {
+            const r = await a.session.translateBrowsePath(opcua.makeBrowsePath(start, "." + name));
+            result.paths[start + "/" + name] = r.targets && r.targets.length ? r.targets[0].targetId.toString() : r.statusCode.name;
+        }
+        const browse = async (nodeId, referenceTypeId) => (await a.session.browse({ nodeId, referenceTypeId, browseDirection: opcua.BrowseDirection.Forward,
+            includeSubtypes: false, resultMask: 63 })).references.map((x) => x.browseName.name).sort();
+        result.auditSubtypes = await browse("i=2052", "HasSubtype");
+        result.updateMethodSubtypes = await browse("i=2127", "HasSubtype");
+        result.baseEventProperties = await browse("i=2041", "HasProperty");
+        const dataType = await a.session.read({ nodeId: "i=13735", attributeId: AttributeIds.DataType });
+        result.certificateGroupDataType = dataType.value.value.toString();
+        const abstract = await a.session.read({ nodeId: "i=2041", attributeId: AttributeIds.IsAbstract });
+        result.baseEventTypeIsAbstract = abstract.value.value;
+        await close(a);
+        return result;
     }
     if (step === "invalid") {
         const subscription = await a.session.createSubscription2({ requestedPublishingInterval: 100, requestedLifetimeCount: 600, requestedMaxKeepAliveCount: 20, publishingEnabled: true });
