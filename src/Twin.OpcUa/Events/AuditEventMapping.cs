@@ -6,8 +6,8 @@ namespace Twin.OpcUa.Events;
 
 /// <summary>
 /// Turns an audit record into the event clients see (Part 5 §6.4.3 – §6.4.23, Part 12 §7.8.2.10 / §7.10.11): the BaseEventType fields,
-/// the AuditEventType fields and the type-specific ones. Never carried: passwords, user identity tokens, private keys and method input
-/// arguments (UpdateCertificate's may hold a private key).
+/// the AuditEventType fields and the type-specific ones. Never carried: passwords (the UserIdentityToken goes without its password and
+/// signature), private keys and method input arguments (UpdateCertificate's may hold a private key).
 /// </summary>
 public static class AuditEventMapping
 {
@@ -36,8 +36,17 @@ public static class AuditEventMapping
         {
             fields.Add(new("ClientCertificate", Bytes(audit.Certificate)));
             fields.Add(new("ClientCertificateThumbprint", Thumbprint(audit.Certificate)));
-            if (type == AuditEventTypes.AuditOpenSecureChannelEventType) fields.Add(new("SecurityPolicyUri", audit.SecurityPolicyUri));
+            if (type == AuditEventTypes.AuditOpenSecureChannelEventType)
+            {
+                fields.Add(new("SecurityPolicyUri", audit.SecurityPolicyUri));
+                if (audit.RequestType is { } requestType) fields.Add(new("RequestType", (int)requestType));
+                if (audit.SecurityMode is { } mode) fields.Add(new("SecurityMode", (int)mode));
+                if (audit.RequestedLifetime is { } lifetime) fields.Add(new("RequestedLifetime", lifetime));
+            }
+            else if (audit.RevisedSessionTimeout is { } timeout) fields.Add(new("RevisedSessionTimeout", timeout));
         }
+        if (type == AuditEventTypes.AuditActivateSessionEventType && audit.UserIdentityToken is { } token)
+            fields.Add(new("UserIdentityToken", new Variant(BuiltInType.ExtensionObject, new ExtensionObject(token))));
         if (EventTypeTree.IsSubtypeOf(type, AuditEventTypes.AuditCertificateEventType)) fields.Add(new("Certificate", Bytes(audit.Certificate)));
         if (EventTypeTree.IsSubtypeOf(type, EventTypeIds.AuditUpdateMethodEventType) && audit.MethodId is { } method)
             fields.Add(new("MethodId", new Variant(BuiltInType.NodeId, method)));

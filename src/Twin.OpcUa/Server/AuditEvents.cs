@@ -67,6 +67,42 @@ public sealed record AuditEvent(NodeId EventType, DateTimeOffset Time, bool Stat
 
     /// <summary>Part 12 TrustListUpdatedAuditEventType: the TrustList object that changed.</summary>
     public NodeId? TrustListId { get; init; }
+
+    /// <summary>OpenSecureChannel: Issue or Renew, the security mode and the token lifetime the client asked for (ms).</summary>
+    public Messages.SecurityTokenRequestType? RequestType { get; init; }
+
+    public Messages.MessageSecurityMode? SecurityMode { get; init; }
+
+    public double? RequestedLifetime { get; init; }
+
+    /// <summary>CreateSession: the session timeout the server granted (ms).</summary>
+    public double? RevisedSessionTimeout { get; init; }
+
+    /// <summary>
+    /// ActivateSession: the user identity token with its secret removed (a UserName token without its password, an X509 token
+    /// with its public certificate only).
+    /// </summary>
+    public IEncodeable? UserIdentityToken { get; init; }
+}
+
+/// <summary>Who is calling a method right now, so audit records raised by its handler name the user and the client's audit entry.</summary>
+internal static class AuditCaller
+{
+    private static readonly AsyncLocal<(string? User, string? AuditEntryId)?> Current = new();
+
+    public static (string? User, string? AuditEntryId)? Now => Current.Value;
+
+    public static IDisposable Enter(string? user, string? auditEntryId)
+    {
+        var previous = Current.Value;
+        Current.Value = (user, auditEntryId);
+        return new Scope(previous);
+    }
+
+    private sealed class Scope((string?, string?)? previous) : IDisposable
+    {
+        public void Dispose() => Current.Value = previous;
+    }
 }
 
 /// <summary>
@@ -95,6 +131,8 @@ public sealed class AuditEventSink
 
     internal void Raise(AuditEvent e)
     {
+        if (_events is not null && AuditCaller.Now is { } caller)
+            e = e with { ClientUserId = e.ClientUserId ?? caller.User, ClientAuditEntryId = e.ClientAuditEntryId ?? caller.AuditEntryId };
         _next?.Raise(e);
         if (_events is { HasListeners: true } events) events.Report(Events.AuditEventMapping.ToEvent(e, _serverUri));
         var handlers = Raised;

@@ -159,6 +159,7 @@ internal sealed partial class ServerConnection : IDisposable
     }
 
     private bool _openAudited;
+    private OpenSecureChannelRequest? _openRequest;
 
     /// <summary>Part 5 §6.4.6 AuditOpenSecureChannelEventType, with the status the server decided on.</summary>
     private void AuditOpen(AsymmetricSecurityHeader header, uint status, string message)
@@ -168,7 +169,10 @@ internal sealed partial class ServerConnection : IDisposable
         _options.Audit.Raise(new AuditEvent(AuditEventTypes.AuditOpenSecureChannelEventType, _options.Time.GetUtcNow(), status == StatusCodes.Good, status, "SecureChannel/OpenSecureChannel", message)
         {
             SecureChannelId = _channel.IsOpen ? _channel.ChannelId : 0, Certificate = header.SenderCertificate, SecurityPolicyUri = header.SecurityPolicyUri,
+            RequestType = _openRequest?.RequestType, SecurityMode = _openRequest?.SecurityMode, RequestedLifetime = _openRequest?.RequestedLifetime,
+            ClientAuditEntryId = _openRequest?.RequestHeader.AuditEntryId,
         });
+        _openRequest = null;
     }
 
     private async Task OpenCheckedAsync(MessageChunk clear, AsymmetricSecurityHeader header, Frame frame, CancellationToken ct)
@@ -182,6 +186,7 @@ internal sealed partial class ServerConnection : IDisposable
         _received.Check(chunk.SequenceNumber);
         var request = DecodeRequest(chunk.Body) as OpenSecureChannelRequest
             ?? throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, "OPN does not carry an OpenSecureChannelRequest.");
+        _openRequest = request;
         if (_security.Policy is not null && request.SecurityMode is not (MessageSecurityMode.Sign or MessageSecurityMode.SignAndEncrypt))
             throw new UaException(StatusCodes.BadSecurityModeRejected, $"Security mode {request.SecurityMode} does not fit policy {_security.PolicyUri}.");
         var token = _channel.Open(request, _security.PolicyUri);

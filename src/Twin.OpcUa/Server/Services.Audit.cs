@@ -12,7 +12,7 @@ internal sealed partial class Services
         try
         {
             var response = service();
-            AuditSession(channel, request, StatusCodes.Good, "succeeded", (response as CreateSessionResponse)?.SessionId);
+            AuditSession(channel, request, StatusCodes.Good, "succeeded", response as CreateSessionResponse);
             return response;
         }
         catch (UaException e)
@@ -22,8 +22,9 @@ internal sealed partial class Services
         }
     }
 
-    private void AuditSession(ChannelContext channel, IServiceRequest request, uint status, string message, NodeId? sessionId)
+    private void AuditSession(ChannelContext channel, IServiceRequest request, uint status, string message, CreateSessionResponse? created)
     {
+        var sessionId = created?.SessionId;
         var (type, source, user) = request switch
         {
             ActivateSessionRequest a => (AuditEventTypes.AuditActivateSessionEventType, "Session/ActivateSession", UserOf(a.UserIdentityToken)),
@@ -33,7 +34,8 @@ internal sealed partial class Services
         {
             SecureChannelId = channel.ChannelId, SessionId = sessionId ?? _sessions.Find(request.RequestHeader.AuthenticationToken)?.SessionId,
             ClientUserId = user, Certificate = channel.Security.RemoteCertificate, SecurityPolicyUri = channel.SecurityPolicyUri,
-            ClientAuditEntryId = request.RequestHeader.AuditEntryId,
+            ClientAuditEntryId = request.RequestHeader.AuditEntryId, RevisedSessionTimeout = created?.RevisedSessionTimeout,
+            UserIdentityToken = request is ActivateSessionRequest activate ? WithoutSecret(activate.UserIdentityToken) : null,
         });
     }
 
@@ -46,6 +48,15 @@ internal sealed partial class Services
             SecureChannelId = channel.ChannelId, Certificate = certificate, SecurityPolicyUri = channel.SecurityPolicyUri,
         });
     }
+
+    /// <summary>The identity token as an audit record may carry it: the user, never the password or the token's signature.</summary>
+    private static IEncodeable? WithoutSecret(ExtensionObject token) => token.Body switch
+    {
+        UserNameIdentityToken u => new UserNameIdentityToken { PolicyId = u.PolicyId, UserName = u.UserName },
+        X509IdentityToken x => new X509IdentityToken { PolicyId = x.PolicyId, CertificateData = x.CertificateData },
+        AnonymousIdentityToken a => new AnonymousIdentityToken { PolicyId = a.PolicyId },
+        _ => null,
+    };
 
     private static string? UserOf(ExtensionObject token) => token.Body switch
     {

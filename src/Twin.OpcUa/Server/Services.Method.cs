@@ -9,6 +9,7 @@ internal sealed partial class Services
     /// <summary>Part 4 §5.11.2: the method must be a component of the object; arguments are checked against the declared inputs.</summary>
     private CallResponse Call(ChannelContext channel, Session session, CallRequest r)
     {
+        using var caller = AuditCaller.Enter(session.UserName.Length > 0 ? session.UserName : null, r.RequestHeader.AuditEntryId);
         var results = Operations(r.MethodsToCall).Select(m => CallOne(channel, session, m)).ToArray();
         return new CallResponse { ResponseHeader = ResponseHeader.For(r.RequestHeader), Results = results, DiagnosticInfos = [] };
     }

@@ -12,7 +12,7 @@ public sealed class EventSubscriptionTests
     private static readonly string[] Fields =
     [
         "EventId", "EventType", "SourceNode", "SourceName", "Time", "ReceiveTime", "Message", "Severity", "ActionTimeStamp", "Status", "ServerId",
-        "ClientAuditEntryId", "ClientUserId", "SecureChannelId", "SessionId", "StatusCodeId",
+        "ClientAuditEntryId", "ClientUserId", "SecureChannelId", "SessionId", "StatusCodeId", "UserIdentityToken",
     ];
 
     private static ServerOptions Options => TestPlant.Options with
@@ -28,13 +28,13 @@ public sealed class EventSubscriptionTests
     private static readonly ClientOptions Admin = new() { User = ("admin", "admin-secret") };
     private static readonly ClientOptions Operator = new() { User = ("operator", "op-secret") };
 
-    private static bool Mentions(Variant v, string secret) => v.Value switch
+    // The field as it goes over the wire (the channel is SecurityPolicy None, so a password in a token would be there in clear).
+    private static bool Mentions(Variant v, string secret)
     {
-        string s => s.Contains(secret, StringComparison.Ordinal),
-        LocalizedText t => t.Text?.Contains(secret, StringComparison.Ordinal) == true,
-        byte[] b => b.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)) >= 0,
-        _ => false,
-    };
+        var e = new BinaryEncoder();
+        e.WriteVariant(v);
+        return e.Written.IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)) >= 0 || e.Written.IndexOf(System.Text.Encoding.Unicode.GetBytes(secret)) >= 0;
+    }
 
     // Part 5 §6.4.3 AuditEventType, §6.4.10 AuditActivateSessionEventType: who, when, on which channel, and whether it succeeded.
     [Fact]
@@ -65,10 +65,40 @@ public sealed class EventSubscriptionTests
         Assert.False(string.IsNullOrEmpty(item.Field(ok, "SecureChannelId").Value as string));
         Assert.IsType<DateTime>(item.Field(ok, "Time").Value);
         Assert.Equal(item.Field(ok, "Time"), item.Field(ok, "ActionTimeStamp"));
+        var token = Assert.IsType<UserNameIdentityToken>(Assert.IsType<ExtensionObject>(item.Field(ok, "UserIdentityToken").Value).Body);
+        Assert.Equal(("operator", null), (token.UserName, token.Password));
         Assert.Equal(false, item.Field(refused, "Status").Value);
         Assert.Equal((ushort)500, item.Field(refused, "Severity").Value);
         Assert.Equal(new StatusCode(StatusCodes.BadUserAccessDenied), item.Field(refused, "StatusCodeId").Value);
         Assert.All(ok.Concat(refused), v => Assert.False(Mentions(v, "op-secret") || Mentions(v, "wrong-guess"), $"a field carries a password: {v}"));
+    }
+
+    // Part 5 §6.4.6 AuditOpenSecureChannelEventType and §6.4.8 AuditCreateSessionEventType: what the client asked for and was granted.
+    [Fact]
+    public async Task Channel_and_session_audit_events_carry_their_type_specific_fields()
+    {
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), Options);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var watcher = await ClientSession.ConnectAsync(host.EndpointUrl, ct: cts.Token, options: Admin);
+        var subscription = await watcher.SubscribeAsync(50, cts.Token);
+        var channel = await subscription.MonitorEventsAsync(WellKnownIds.Server,
+            EventFilter.Select("EventType", "SecureChannelId", "RequestType", "SecurityMode", "SecurityPolicyUri", "RequestedLifetime", "Status")
+                .OfType(AuditEventTypes.AuditOpenSecureChannelEventType), ct: cts.Token);
+        var session = await subscription.MonitorEventsAsync(WellKnownIds.Server,
+            EventFilter.Select("EventType", "SessionId", "RevisedSessionTimeout", "SecureChannelId").OfType(AuditEventTypes.AuditCreateSessionEventType), ct: cts.Token);
+
+        await using var second = await ClientSession.ConnectAsync(host.EndpointUrl, ct: cts.Token, options: Operator);
+        var opened = await channel.Events.ReadAsync(cts.Token);
+        var created = await session.Events.ReadAsync(cts.Token);
+
+        Assert.Equal((int)SecurityTokenRequestType.Issue, channel.Field(opened, "RequestType").Value);
+        Assert.Equal((int)MessageSecurityMode.None, channel.Field(opened, "SecurityMode").Value);
+        Assert.Equal(SecureChannel.SecurityPolicies.None, channel.Field(opened, "SecurityPolicyUri").Value);
+        Assert.True((double)channel.Field(opened, "RequestedLifetime").Value! > 0);
+        Assert.Equal(true, channel.Field(opened, "Status").Value);
+        Assert.Equal(second.SessionId, session.Field(created, "SessionId").Value);
+        Assert.True((double)session.Field(created, "RevisedSessionTimeout").Value! > 0);
+        Assert.Equal(channel.Field(opened, "SecureChannelId"), session.Field(created, "SecureChannelId"));
     }
 
     // Audit events name users, channels and certificates: only sessions with an audit role (SecurityAdmin by default) receive them.

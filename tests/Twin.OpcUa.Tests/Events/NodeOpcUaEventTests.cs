@@ -78,6 +78,9 @@ public sealed class NodeOpcUaEventTests
         Assert.Equal(("Method/AddCertificate", true, "trust list change staged"), (trustList.Source, trustList.Status, trustList.Message));
         var certificate = Assert.Single(events, e => e.Type == "ns=0;i=12620");
         Assert.Equal(("Method/UpdateCertificate", true, "application certificate staged"), (certificate.Source, certificate.Status, certificate.Message));
+        var users = r.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("eventType").GetString() is "ns=0;i=2075" or "ns=0;i=12561" or "ns=0;i=12620")
+            .Select(e => e.GetProperty("clientUserId").GetString() ?? "(null)").ToArray();
+        Assert.Equal(["admin", "admin", "admin"], users);
         Assert.Contains(events, e => e.Type == "ns=0;i=2060" && e.Source == "SecureChannel/OpenSecureChannel");
         Assert.Contains(events, e => e.Type == "ns=0;i=2071" && e.Source == "Session/CreateSession");
         Assert.All(events, e => Assert.DoesNotContain("admin-secret", e.Message, StringComparison.Ordinal));
@@ -85,6 +88,31 @@ public sealed class NodeOpcUaEventTests
         Assert.Contains(audit, e => e.EventType == GdsIds.CertificateUpdatedAuditEventType && e.Status);
         Assert.Contains(audit, e => e.EventType == GdsIds.TrustListUpdatedAuditEventType && e.Status);
         Assert.Equal(renewed.GetDer(), host.Certificate!.RawData);
+    }
+
+    // Part 5 §6.4 / Part 3 §6.4: the Server object is a notifier and the event types with their fields are where NodeSet2 puts them.
+    [Fact]
+    public async Task Node_opcua_finds_the_event_types_and_their_fields_by_browse_path()
+    {
+        var audit = new ConcurrentQueue<AuditEvent>();
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), Options(audit));
+
+        var r = await EventsAsync("types", host.EndpointUrl, ClientFolder());
+
+        Assert.Equal(1, r.GetProperty("eventNotifier").GetInt32());
+        var paths = r.GetProperty("paths");
+        Assert.Equal("ns=0;i=2050", paths.GetProperty("i=2041/Message").GetString());
+        Assert.Equal("ns=0;i=2051", paths.GetProperty("i=2041/Severity").GetString());
+        Assert.Equal("ns=0;i=2057", paths.GetProperty("i=2052/ClientUserId").GetString());
+        Assert.Equal("ns=0;i=13735", paths.GetProperty("i=12620/CertificateGroup").GetString());
+        Assert.Equal("ns=0;i=32281", paths.GetProperty("i=12561/TrustListId").GetString());
+        Assert.Equal("ns=0;i=2077", paths.GetProperty("i=2075/UserIdentityToken").GetString());
+        Assert.Equal(["AuditSecurityEventType", "AuditUpdateMethodEventType"], r.GetProperty("auditSubtypes").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(["CertificateUpdatedAuditEventType", "TrustListUpdatedAuditEventType"], r.GetProperty("updateMethodSubtypes").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(["EventId", "EventType", "Message", "ReceiveTime", "Severity", "SourceName", "SourceNode", "Time"],
+            r.GetProperty("baseEventProperties").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal("ns=0;i=17", r.GetProperty("certificateGroupDataType").GetString());
+        Assert.True(r.GetProperty("baseEventTypeIsAbstract").GetBoolean());
     }
 
     // Part 4 §7.7.3 OfType: only AuditActivateSession events (and no subtype of another branch) pass.
@@ -102,6 +130,22 @@ public sealed class NodeOpcUaEventTests
         // Other audit records were raised meanwhile: the filter, not silence, kept them out.
         Assert.Contains(audit, e => e.EventType == AuditEventTypes.AuditOpenSecureChannelEventType);
         Assert.Contains(audit, e => e.EventType == AuditEventTypes.AuditCreateSessionEventType);
+    }
+
+    // Part 4 §7.7.3 Table 119: Or, And and Equals over SimpleAttributeOperands and literals, as node-opcua's makeContentFilter lays them out.
+    [Fact]
+    public async Task A_where_clause_with_Or_And_and_Equals_keeps_exactly_the_matching_events()
+    {
+        var audit = new ConcurrentQueue<AuditEvent>();
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), Options(audit));
+
+        var r = await EventsAsync("where", host.EndpointUrl, ClientFolder());
+
+        Assert.Contains("BadUserAccessDenied", r.GetProperty("refused").GetString(), StringComparison.Ordinal);
+        // B: CreateSession, ActivateSession (good); C: CreateSession only (its ActivateSession failed); D: CreateSession, ActivateSession.
+        Assert.Equal(["ns=0;i=2071", "ns=0;i=2075", "ns=0;i=2071", "ns=0;i=2071", "ns=0;i=2075"], Events(r).Select(e => e.Type).ToArray());
+        Assert.All(Events(r).Where(e => e.Type == "ns=0;i=2075"), e => Assert.True(e.Status));
+        Assert.Contains(audit, e => e.EventType == AuditEventTypes.AuditActivateSessionEventType && !e.Status);
     }
 
     // Part 4 §5.12.1.5: a full queue loses events and says so with one EventQueueOverflowEventType event — first in the queue when

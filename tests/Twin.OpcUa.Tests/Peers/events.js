@@ -1,20 +1,24 @@
 // node-opcua's client subscribing to the events of a server under test (Part 4 §5.12, EventNotifier of the Server object i=2253).
 // Usage: node events.js <step> <endpointUrl> <certFolder> <user> <password> [args...]
 //   audit <certificate.der> <trusted.der>
-//          subscriber A selects EventType, SourceName, Message, Severity, Status; client B opens a second session, adds a
+//          subscriber A selects EventType, SourceName, Message, Severity, Status, ClientUserId; client B opens a second session, adds a
 //          certificate to the TrustList, updates the server certificate and applies the changes
 //          -> {"events": [{eventType, sourceName, message, severity, status}], "steps": {...}}
 //   oftype <eventTypeNodeId>   where clause OfType; client B opens a session -> {"events": [...]}
+//   where      where clause Or(OfType CreateSession, And(Equals(SourceName, "Session/ActivateSession"), Equals(Status, true)));
+//              clients B (good password), C (wrong password), D (good) -> {"events": [...], "refused": statusName}
 //   overflow <discardOldest>   queue size 2, publishing off while client B opens three sessions -> {"events": [...], "queueSize"}
+//   types                      the event type tree as a generic client finds it -> {"eventNotifier", "paths", "subtypes", ...}
 //   invalid                    filters the server must refuse -> {"<case>": {"status", "select": [names], "where": [names]}}
 // Every channel is Basic256Sha256 SignAndEncrypt with a UserName token; certFolder holds client.pem, client.key and pki/.
 const path = require("path");
 const fs = require("fs");
 const opcua = require(path.join(process.cwd(), "node_modules", "node-opcua"));
+const filters = require(path.join(process.cwd(), "node_modules", "node-opcua-service-filter"));
 
 const [, , step, endpointUrl, certFolder, user, password, ...args] = process.argv;
 const { DataType, AttributeIds } = opcua;
-const fields = ["EventType", "SourceName", "Message", "Severity", "Status"];
+const fields = ["EventType", "SourceName", "Message", "Severity", "Status", "ClientUserId"];
 
 function withTimeout(promise, ms, what) {
     return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(what + " timed out")), ms))]);
@@ -34,10 +38,10 @@ function client() {
     });
 }
 
-async function open() {
+async function open(secret = password) {
     const c = client();
     await c.connect(endpointUrl);
-    const session = await c.createSession({ type: opcua.UserTokenType.UserName, userName: user, password });
+    const session = await c.createSession({ type: opcua.UserTokenType.UserName, userName: user, password: secret });
     return { c, session };
 }
 
@@ -59,7 +63,7 @@ async function subscribe(session, filter, options = {}) {
     item.on("changed", (eventFields) => {
         const v = (i) => eventFields[i] ? eventFields[i].value : null;
         events.push({
-            eventType: v(0) ? v(0).toString() : null, sourceName: v(1), message: v(2) ? v(2).text : null, severity: v(3), status: v(4),
+            eventType: v(0) ? v(0).toString() : null, sourceName: v(1), message: v(2) ? v(2).text : null, severity: v(3), status: v(4), clientUserId: v(5),
         });
         for (const w of waiters.filter((x) => events.some(x.match))) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
     });
@@ -111,6 +115,25 @@ async function run() {
         await close(a);
         return { events };
     }
+    if (step === "where") {
+        const equals = (field, literal) => new opcua.ContentFilterElement({ filterOperator: opcua.FilterOperator.Equals, filterOperands: [filters.s(AttributeIds.Value, field), literal] });
+        const where = filters.makeContentFilter(filters.or(filters.ofType("i=2071"),
+            filters.and(equals("SourceName", filters.l(DataType.String, "Session/ActivateSession")), equals("Status", filters.l(DataType.Boolean, true)))));
+        const sub = await subscribe(a.session, opcua.constructEventFilter(fields, where));
+        const b = await open();
+        let refused = null;
+        const c = client();
+        await c.connect(endpointUrl);
+        try { await c.createSession({ type: opcua.UserTokenType.UserName, userName: user, password: "wrong-guess" }); } catch (e) { refused = e.message; }
+        await c.disconnect();
+        const d = await open();
+        await sub.until((e) => e.eventType === "ns=0;i=2075" && sub.events.filter((x) => x.eventType === "ns=0;i=2075").length >= 2, "second ActivateSession");
+        const events = sub.events.slice();
+        await close(b);
+        await close(d);
+        await close(a);
+        return { events, refused };
+    }
     if (step === "overflow") {
         const discardOldest = args[0] === "true";
         const sub = await subscribe(a.session, opcua.constructEventFilter(fields, opcua.ofType("i=2075")),
@@ -123,6 +146,28 @@ async function run() {
         for (const o of others) await close(o);
         await close(a);
         return { events, queueSize: sub.item.result ? sub.item.result.revisedQueueSize : null };
+    }
+    if (step === "types") {
+        const result = {};
+        const notifier = await a.session.read({ nodeId: "i=2253", attributeId: AttributeIds.EventNotifier });
+        result.eventNotifier = notifier.value.value;
+        const paths = [["i=2041", "Message"], ["i=2041", "Severity"], ["i=2052", "ClientUserId"], ["i=12620", "CertificateGroup"], ["i=12561", "TrustListId"], ["i=2075", "UserIdentityToken"]];
+        result.paths = {};
+        for (const [start, name] of paths) {
+            const r = await a.session.translateBrowsePath(opcua.makeBrowsePath(start, "." + name));
+            result.paths[start + "/" + name] = r.targets && r.targets.length ? r.targets[0].targetId.toString() : r.statusCode.name;
+        }
+        const browse = async (nodeId, referenceTypeId) => (await a.session.browse({ nodeId, referenceTypeId, browseDirection: opcua.BrowseDirection.Forward,
+            includeSubtypes: false, resultMask: 63 })).references.map((x) => x.browseName.name).sort();
+        result.auditSubtypes = await browse("i=2052", "HasSubtype");
+        result.updateMethodSubtypes = await browse("i=2127", "HasSubtype");
+        result.baseEventProperties = await browse("i=2041", "HasProperty");
+        const dataType = await a.session.read({ nodeId: "i=13735", attributeId: AttributeIds.DataType });
+        result.certificateGroupDataType = dataType.value.value.toString();
+        const abstract = await a.session.read({ nodeId: "i=2041", attributeId: AttributeIds.IsAbstract });
+        result.baseEventTypeIsAbstract = abstract.value.value;
+        await close(a);
+        return result;
     }
     if (step === "invalid") {
         const subscription = await a.session.createSubscription2({ requestedPublishingInterval: 100, requestedLifetimeCount: 600, requestedMaxKeepAliveCount: 20, publishingEnabled: true });
