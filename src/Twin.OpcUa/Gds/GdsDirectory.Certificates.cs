@@ -138,7 +138,8 @@ public sealed partial class GdsDirectory
         var pbe = new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000);
         if (format == "PEM")
             return System.Text.Encoding.ASCII.GetBytes(string.IsNullOrEmpty(password) ? key.ExportPkcs8PrivateKeyPem() : key.ExportEncryptedPkcs8PrivateKeyPem(password, pbe));
-        using var withKey = X509CertificateLoader.LoadCertificate(certificate).CopyWithPrivateKey(key);
+        using var publicOnly = X509CertificateLoader.LoadCertificate(certificate);
+        using var withKey = publicOnly.CopyWithPrivateKey(key);
         return withKey.Export(X509ContentType.Pkcs12, password);
     }
 

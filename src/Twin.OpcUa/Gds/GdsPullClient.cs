@@ -168,15 +168,24 @@ public sealed class GdsPullClient
         foreach (var ip in names.SelectMany(x => x.EnumerateIPAddresses())) san.AddIpAddress(ip);
         request.CertificateExtensions.Add(san.Build());
         var requestId = await StartSigningRequestAsync(applicationId, group, request.CreateSigningRequest(), ct).ConfigureAwait(false);
+        var done = await FinishWhenDoneAsync(applicationId, requestId, options, ct).ConfigureAwait(false);
+        using var issued = X509CertificateLoader.LoadCertificate(done.Certificate);
+        // A copy that owns its key: the RSA above is disposed with this method.
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
+    }
+
+    /// <summary>
+    /// FinishRequest until the GDS has an answer, pausing <see cref="GdsPullOptions.PollInterval"/> between calls; a refusal
+    /// surfaces as its <see cref="UaException"/>, and BadRequestNotComplete after <see cref="GdsPullOptions.MaxPolls"/>.
+    /// </summary>
+    public async Task<(byte[] Certificate, byte[] PrivateKey, IReadOnlyList<byte[]> Issuers)> FinishWhenDoneAsync(NodeId applicationId, NodeId requestId,
+        GdsPullOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new GdsPullOptions();
         for (var poll = 0; poll < options.MaxPolls; poll++)
         {
-            if (await FinishRequestAsync(applicationId, requestId, ct).ConfigureAwait(false) is { } done)
-            {
-                using var issued = X509CertificateLoader.LoadCertificate(done.Certificate);
-                // A persisted copy: the in-memory RSA is disposed with this method.
-                using var withKey = issued.CopyWithPrivateKey(key);
-                return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
-            }
+            if (await FinishRequestAsync(applicationId, requestId, ct).ConfigureAwait(false) is { } done) return done;
             await Task.Delay(options.PollInterval, options.Time, ct).ConfigureAwait(false);
         }
         throw new UaException(StatusCodes.BadRequestNotComplete, $"Request {requestId} was not finished after {options.MaxPolls} polls.");

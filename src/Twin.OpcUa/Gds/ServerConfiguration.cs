@@ -22,6 +22,7 @@ public sealed partial class ServerConfiguration
     private readonly Lock _sync = new();
     private RSA? _pendingKey;
     private X509Certificate2? _stagedCertificate;
+    private byte[][] _stagedIssuers = [];
     private TrustListData? _stagedTrustList;
 
     internal ServerConfiguration(AddressSpace space, Func<ServerOptions> options, Action<X509Certificate2> useCertificate, Action closeChannels)
@@ -136,8 +137,9 @@ public sealed partial class ServerConfiguration
             var now = options.Time.GetUtcNow().UtcDateTime;
             if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
                 throw new UaException(StatusCodes.BadCertificateTimeInvalid, $"The certificate is valid {certificate.NotBefore:u} .. {certificate.NotAfter:u}, not now.");
+            var issuers = CaCertificates(inputs[3].Value as byte[]?[]);
             var withKey = certificate.CopyWithPrivateKey(KeyFor(certificate, options, inputs[4].Value as string, inputs[5].Value as byte[]));
-            lock (_sync) _stagedCertificate = withKey;
+            lock (_sync) (_stagedCertificate, _stagedIssuers) = (withKey, issuers);
             Audit(GdsIds.CertificateUpdatedAuditEventType, StatusCodes.Good, "UpdateCertificate", "application certificate staged", der);
             return [true];
         }
@@ -190,12 +192,14 @@ public sealed partial class ServerConfiguration
         Authorize(context);
         X509Certificate2? certificate;
         TrustListData? trustList;
+        byte[][] issuers;
         lock (_sync)
         {
-            (certificate, trustList) = (_stagedCertificate, _stagedTrustList);
-            (_stagedCertificate, _stagedTrustList) = (null, null);
+            (certificate, trustList, issuers) = (_stagedCertificate, _stagedTrustList, _stagedIssuers);
+            (_stagedCertificate, _stagedTrustList, _stagedIssuers) = (null, null, []);
         }
         if (trustList is not null) ApplyTrustList(trustList);
+        if (certificate is not null) KeepIssuers(issuers);
         if (certificate is not null)
         {
             _useCertificate(certificate);
@@ -225,11 +229,40 @@ public sealed partial class ServerConfiguration
         _closeChannels();
     }
 
+    // Part 12 §7.10.4 IssuerCertificates: the CA certificates that verify the new certificate; each must parse and be a CA.
+    private static byte[][] CaCertificates(byte[]?[]? issuers)
+    {
+        var kept = new List<byte[]>();
+        foreach (var der in issuers ?? [])
+        {
+            if (der is not { Length: > 0 }) continue;
+            try
+            {
+                using var issuer = X509CertificateLoader.LoadCertificate(der);
+                if (issuer.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
+                    throw new UaException(StatusCodes.BadCertificateInvalid, $"Issuer certificate '{issuer.Subject}' is not a CA certificate.");
+            }
+            catch (CryptographicException e) { throw new UaException(StatusCodes.BadCertificateInvalid, "An issuer certificate does not parse: " + e.Message); }
+            kept.Add(der);
+        }
+        return [.. kept];
+    }
+
+    // The issuers that came with an applied certificate join the issuer list (unless already trusted or known), so the trust
+    // list shows them and clients of the same CA can be judged; they never become trust anchors by this route.
+    private void KeepIssuers(byte[][] issuers)
+    {
+        if (issuers.Length == 0 || _options().CertificateValidator is not Security.PkiCertificateValidator validator) return;
+        var (trusted, known, _) = validator.Snapshot();
+        foreach (var der in issuers)
+            if (!trusted.Concat(known).Any(k => k.AsSpan().SequenceEqual(der))) validator.AddIssuer(der);
+    }
+
     /// <summary>Part 12 §7.10.10: drops what is staged.</summary>
     private Variant[] CancelChanges(MethodContext context, Variant[] inputs)
     {
         Authorize(context);
-        lock (_sync) (_stagedCertificate, _stagedTrustList) = (null, null);
+        lock (_sync) (_stagedCertificate, _stagedTrustList, _stagedIssuers) = (null, null, []);
         return [];
     }
 

@@ -128,4 +128,46 @@ public sealed class GdsPullClientTests
         Assert.NotEqual("Good", seen.GetProperty("session").GetString());
         Assert.All(seen.GetProperty("endpointCertificates").EnumerateArray(), c => Assert.Equal(Convert.ToBase64String(second.Installed.RawData), c.GetString()));
     }
+
+    // Part 12 §7.9.8 / §7.9.11: what the GDS refuses, and how — as our client sees it.
+    [Fact]
+    public async Task The_GDS_refuses_requests_for_other_names_foreign_records_and_what_its_CA_refuses()
+    {
+        var backend = new TestGdsBackend(TestPki.Shared.Ca, TestPki.Shared.Crl, holdUntilTrustListRead: false);
+        await using var gds = Gds(backend, out _);
+        await using var pea = Pea();
+        await using var self = await ClientSession.ConnectAsync(gds.EndpointUrl, ToGds with
+        {
+            Certificate = pea.Certificate, ApplicationUri = PeaUri, SecurityMode = MessageSecurityMode.SignAndEncrypt,
+        });
+        var client = GdsPullClient.For(self);
+        var id = await client.RegisterApplicationAsync(Record(pea));
+        var group = Assert.Single(await client.GetCertificateGroupsAsync(id));
+
+        async Task<uint> Refused(Func<Task> call) => (await Assert.ThrowsAsync<Twin.OpcUa.Encoding.UaException>(call)).StatusCode.Code;
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        byte[] Csr(string uri)
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=x", key, System.Security.Cryptography.HashAlgorithmName.SHA256,
+                System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+            san.AddUri(new Uri(uri));
+            request.CertificateExtensions.Add(san.Build());
+            return request.CreateSigningRequest();
+        }
+
+        Assert.Equal(Twin.OpcUa.Encoding.StatusCodes.BadInvalidArgument, await Refused(() => client.StartSigningRequestAsync(id, group, Csr("urn:someone:else"))));
+        Assert.Equal(Twin.OpcUa.Encoding.StatusCodes.BadInvalidArgument, await Refused(() => client.StartSigningRequestAsync(id, group, [0x30, 0x03, 0x02, 0x01, 0x00])));
+        var foreign = Record(pea) with { ApplicationUri = "urn:planttrust:test:other-pea" };
+        Assert.Equal(Twin.OpcUa.Encoding.StatusCodes.BadUserAccessDenied, await Refused(() => client.RegisterApplicationAsync(foreign)));
+        Assert.Equal(Twin.OpcUa.Encoding.StatusCodes.BadNotFound,
+            await Refused(() => client.GetCertificateStatusAsync(new Twin.OpcUa.Encoding.NodeId(Guid.NewGuid(), 3), group)));
+
+        backend.RefuseWith = "not in the domain's allow-list";
+        var requestId = await client.StartSigningRequestAsync(id, group, Csr(PeaUri));
+        Assert.Equal(Twin.OpcUa.Encoding.StatusCodes.BadRequestNotAllowed, await Refused(() => client.FinishWhenDoneAsync(id, requestId)));
+        // The refusal was the answer: the request is gone.
+        Assert.Equal(Twin.OpcUa.Encoding.StatusCodes.BadInvalidArgument, await Refused(() => client.FinishRequestAsync(id, requestId)));
+        Assert.True(await client.GetCertificateStatusAsync(id, group));
+    }
 }

@@ -134,6 +134,41 @@ public sealed class GdsPullTests
         Assert.Contains(events, e => e.EventType == GdsDirectoryIds.At(GdsDirectoryIds.ApplicationRegistrationChangedAuditEventType, ns));
     }
 
+    // Part 12 §7.9.9: a key the GDS makes comes back protected by the password given, as PFX or encrypted PKCS#8 PEM.
+    [Fact]
+    public async Task Keys_made_by_the_GDS_come_as_password_protected_PFX_and_PEM_that_openssl_opens()
+    {
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), Options(new AuditEventSink()));
+        var gds = new GdsDirectory(host, new TestGdsBackend(TestPki.Shared.Ca, TestPki.Shared.Crl, holdUntilTrustListRead: false));
+        var folder = ClientFolder();
+
+        var r = await RunAsync("keypairs", host.EndpointUrl, "SignAndEncrypt", folder, "gds-admin", "admin-secret");
+
+        Assert.Equal("Good", r.GetProperty("pfx").GetString());
+        Assert.Equal("Good", r.GetProperty("pem").GetString());
+        Assert.Equal("BadInvalidArgument", r.GetProperty("unknownFormat").GetString());
+        Assert.Equal(0, gds.PendingRequests);
+        var pfxKey = await OpenSsl("pkcs12", "-in", Path.Combine(folder, "key.pfx"), "-passin", "pass:pfx-secret", "-nocerts", "-nodes");
+        var pfxCert = await OpenSsl("pkcs12", "-in", Path.Combine(folder, "key.pfx"), "-passin", "pass:pfx-secret", "-clcerts", "-nokeys");
+        File.WriteAllText(Path.Combine(folder, "pfx-key.pem"), pfxKey);
+        File.WriteAllText(Path.Combine(folder, "pfx-cert.pem"), pfxCert);
+        var pfxDelivered = Path.Combine(folder, "pfx-delivered.pem");
+        await OpenSsl("x509", "-inform", "DER", "-in", Path.Combine(folder, "key-pfx.der"), "-out", pfxDelivered);
+        Assert.Equal(await OpenSsl("x509", "-in", pfxDelivered, "-fingerprint", "-noout"), await OpenSsl("x509", "-in", Path.Combine(folder, "pfx-cert.pem"), "-fingerprint", "-noout"));
+        Assert.Equal(await OpenSsl("pkey", "-in", Path.Combine(folder, "pfx-key.pem"), "-pubout"), await OpenSsl("x509", "-in", pfxDelivered, "-pubkey", "-noout"));
+
+        Assert.Contains("ENCRYPTED PRIVATE KEY", File.ReadAllText(Path.Combine(folder, "key.pem")), StringComparison.Ordinal);
+        var wrong = await Peer.OpenSslAsync("pkey", "-in", Path.Combine(folder, "key.pem"), "-passin", "pass:wrong", "-pubout");
+        Assert.NotEqual(0, wrong.ExitCode);
+        var pemDelivered = Path.Combine(folder, "pem-delivered.pem");
+        await OpenSsl("x509", "-inform", "DER", "-in", Path.Combine(folder, "key-pem.der"), "-out", pemDelivered);
+        Assert.Equal(await OpenSsl("pkey", "-in", Path.Combine(folder, "key.pem"), "-passin", "pass:pem-secret", "-pubout"), await OpenSsl("x509", "-in", pemDelivered, "-pubkey", "-noout"));
+        var names = await OpenSsl("x509", "-in", pemDelivered, "-noout", "-ext", "subjectAltName");
+        Assert.Contains("DNS:pea-1.plant.example", names, StringComparison.Ordinal);
+        Assert.Contains("IP Address:127.0.0.1", names, StringComparison.Ordinal);
+        Assert.Contains("URI:" + PeaUri, names, StringComparison.Ordinal);
+    }
+
     // Part 12 §7.9.3 / §9: registering takes DiscoveryAdmin (or the application's own certificate); FinishRequest needs encryption.
     [Theory]
     [InlineData("register", "operator", "op-secret", "SignAndEncrypt", "status", "BadUserAccessDenied")]

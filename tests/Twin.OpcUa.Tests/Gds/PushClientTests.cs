@@ -142,6 +142,37 @@ public sealed class PushClientTests
         Assert.True(host.ServerConfiguration.HasStagedChanges);
     }
 
+    // Part 12 §7.10.4 IssuerCertificates: the CA that signed the new certificate joins the issuer list once applied; a non-CA is refused.
+    [Fact]
+    public async Task Issuer_certificates_passed_with_UpdateCertificate_are_kept_in_the_issuer_list()
+    {
+        var (options, _) = Server();
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), options);
+        var start = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var other = CertificateAuthority.CreateRoot("CN=Second plant CA", Twin.Pki.Keys.KeyGenerator.Generate(Twin.Pki.Keys.KeyAlgorithm.Rsa2048), start, start.AddYears(1));
+        var validator = (Twin.OpcUa.Security.PkiCertificateValidator)options.CertificateValidator;
+        await using (var session = await ClientSession.ConnectAsync(host.EndpointUrl, Admin))
+        {
+            var push = new PushManagementClient(session);
+            var csr = CertificationRequest.FromDer(await push.CreateSigningRequestAsync(regeneratePrivateKey: false));
+            var issued = other.Issue(csr, CertificateProfile.OpcUaApplication, start, start.AddDays(30)).GetDer();
+            var notCa = await Assert.ThrowsAsync<UaException>(() => push.UpdateCertificateAsync(issued, [TestPki.Shared.NodeServer.Certificate.RawData]));
+            Assert.Equal(StatusCodes.BadCertificateInvalid, notCa.StatusCode.Code);
+            Assert.False(host.ServerConfiguration.HasStagedChanges);
+
+            Assert.True(await push.UpdateCertificateAsync(issued, [other.Certificate.GetDer(), TestPki.Shared.Ca.Certificate.GetDer()]));
+            Assert.DoesNotContain(validator.Snapshot().Issuers, d => d.AsSpan().SequenceEqual(other.Certificate.GetDer()));
+            try { await push.ApplyChangesAsync(); }
+            catch (UaException) { /* the server closes the channel as it applies */ }
+        }
+
+        var issuers = validator.Snapshot().Issuers;
+        Assert.Contains(issuers, d => d.AsSpan().SequenceEqual(other.Certificate.GetDer()));
+        // The CA already trusted stays a trust anchor and is not listed twice.
+        Assert.DoesNotContain(issuers, d => d.AsSpan().SequenceEqual(TestPki.Shared.Ca.Certificate.GetDer()));
+        Assert.Contains(validator.Snapshot().Trusted, d => d.AsSpan().SequenceEqual(TestPki.Shared.Ca.Certificate.GetDer()));
+    }
+
     // Issue #9: pushes to many servers are spread out; each one gets its own certificate.
     [Fact]
     public async Task PushAll_renews_several_servers_two_at_a_time()

@@ -18,9 +18,13 @@ internal sealed class TestGdsBackend(CertificateAuthority ca, byte[] crl, bool h
 
     public ConcurrentQueue<byte[]> Revoked { get; } = new();
 
+    /// <summary>When set, every signing request is refused with BadRequestNotAllowed and this reason.</summary>
+    public string? RefuseWith { get; set; }
+
     public async Task<GdsIssuedCertificate> SignAsync(ApplicationRecord application, byte[] certificationRequest, CancellationToken ct)
     {
         if (holdUntilTrustListRead) await _trustListRead.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        if (RefuseWith is { } reason) throw new Twin.OpcUa.Encoding.UaException(Twin.OpcUa.Encoding.StatusCodes.BadRequestNotAllowed, reason);
         var start = DateTimeOffset.UtcNow.AddMinutes(-5);
         Certificate issued;
         lock (ca) issued = ca.Issue(CertificationRequest.FromDer(certificationRequest), CertificateProfile.OpcUaApplication, start, start.AddDays(90));

@@ -8,6 +8,8 @@
 //            RevokeCertificate(newkey.der), GetCertificateStatus  -> JSON with every status and result
 //   register RegisterApplication only -> {"status"}
 //   finish   RegisterApplication, FinishRequest for a made-up request -> {"register", "finish"}
+//   keypairs RegisterApplication, then StartNewKeyPairRequest + FinishRequest as PFX (password "pfx-secret") and as PEM
+//            (password "pem-secret") -> {"pfx", "pem"}; writes key.pfx, key-pfx.der, key.pem, key-pem.der
 //   endpoints  (no GDS) GetEndpoints over None, then a SignAndEncrypt session with client.pem
 //            -> {"endpointCertificates": [base64], "session": "Good" | error, "sessionCertificate"}
 // certFolder holds client.pem, client.key and pki/ (trusted CA and CRL); results are written there.
@@ -139,6 +141,26 @@ async function run(session) {
     if (step === "finish") {
         const finish = await rawCall(session, dir, m(163), [nodeId(appId), nodeId(`ns=${ns};g=00000000-0000-0000-0000-000000000001`)]);
         return { register: register.status, finish: finish.status };
+    }
+    if (step === "keypairs") {
+        const group = (await rawCall(session, dir, m(508), [nodeId(appId)])).out[0].value[0];
+        const out = {};
+        for (const [format, password, file] of [["PFX", "pfx-secret", "key.pfx"], ["PEM", "pem-secret", "key.pem"]]) {
+            const start = await rawCall(session, dir, m(154), [nodeId(appId), nodeId(group), nodeId("i=12560"), { dataType: DataType.String, value: "" },
+                { dataType: DataType.String, arrayType: VariantArrayType.Array, value: ["pea-1.plant.example", "127.0.0.1"] },
+                { dataType: DataType.String, value: format }, { dataType: DataType.String, value: password }]);
+            if (start.status !== "Good") { out[format.toLowerCase()] = start.status; continue; }
+            const done = await finishUntilDone(session, dir, appId, start.out[0].value);
+            out[format.toLowerCase()] = done.r.status;
+            if (done.r.status === "Good") {
+                fs.writeFileSync(path.join(certFolder, file), done.r.out[1].value);
+                fs.writeFileSync(path.join(certFolder, file.replace(".", "-") + ".der"), done.r.out[0].value);
+            }
+        }
+        const unknownFormat = await rawCall(session, dir, m(154), [nodeId(appId), nodeId(group), nodeId("i=12560"), { dataType: DataType.String, value: "" },
+            { dataType: DataType.String, arrayType: VariantArrayType.Array, value: [] }, { dataType: DataType.String, value: "JKS" }, { dataType: DataType.String, value: "" }]);
+        out.unknownFormat = unknownFormat.status;
+        return out;
     }
     const result = { ns, register: register.status, applicationId: appId.toString() };
 
