@@ -27,3 +27,11 @@ public sealed record PolServiceObserved(RunId Run, SimInstant At, EntityId Entit
 /// <summary>The POL called <paramref name="Command"/> on a service of <paramref name="Target"/>: the OPC UA status code it got.</summary>
 [PersistedAs("pol.service-call.v1")]
 public sealed record PolServiceCalled(RunId Run, SimInstant At, EntityId Entity, EntityId Target, string Service, string Command, uint StatusCode, string Status) : ITwinEvent;
+
+/// <summary>
+/// One OPC UA server of a multi-server PEA tried to open a secure session (SignAndEncrypt) with a sibling server of the same PEA, checking
+/// it under its own trust list: the status code it got (Good, or the Part 4 code of the refusal) and why. Kept apart from the POL's
+/// attempts, so POL–PEA availability is measured from the POL's alone.
+/// </summary>
+[PersistedAs("pea.sibling-attempt.v1")]
+public sealed record PeaSiblingAttempted(RunId Run, SimInstant At, EntityId Entity, EntityId Target, string? EndpointUrl, uint StatusCode, string Status, string Reason) : ITwinEvent;
