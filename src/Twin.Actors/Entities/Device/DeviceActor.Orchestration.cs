@@ -85,7 +85,7 @@ public sealed partial class DeviceActor
             var self = Self;
             foreach (var (service, item) in o.Items) _ = PumpAsync(self, o.Target, service, item, cancel.Token);
         }
-        Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Url, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services), _ =>
+        Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services), _ =>
         {
             if (o.Session is not null) ScheduleRecipe(o.Target, services);
             Work.Done(OrchestrationLabel);

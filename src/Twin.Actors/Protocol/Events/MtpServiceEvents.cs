@@ -12,10 +12,11 @@ public sealed record PeaServiceStateChanged(RunId Run, SimInstant At, EntityId E
 
 /// <summary>
 /// The POL opened (or failed to open) its orchestration session with <paramref name="Target"/>'s server — a secure session with a
-/// subscription on every service state — and why now (first connection, certificate or trust list changed, session lost).
+/// subscription on every service state — and why now (first connection, certificate or trust list changed, session lost). The endpoint's
+/// ephemeral port is left out, so runs of one scenario and seed journal the same bytes.
 /// </summary>
 [PersistedAs("pol.service-session.v1")]
-public sealed record PolServiceSessionOpened(RunId Run, SimInstant At, EntityId Entity, EntityId Target, string? EndpointUrl, uint StatusCode, string Status, string Reason, IReadOnlyList<string> Services) : ITwinEvent;
+public sealed record PolServiceSessionOpened(RunId Run, SimInstant At, EntityId Entity, EntityId Target, uint StatusCode, string Status, string Reason, IReadOnlyList<string> Services) : ITwinEvent;
 
 /// <summary>
 /// The POL saw a service of <paramref name="Target"/> in <paramref name="State"/> through its subscription. <paramref name="At"/> is the
