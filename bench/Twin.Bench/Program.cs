@@ -25,7 +25,7 @@ if (args.Length > 0 && args[0] == "cmp")
     return;
 }
 // With --reference: the reference plant of the scale goal — 2 root CAs (standing in for the two
-// trust centres), 4 issuing CAs under them, 50 PEAs and --devices field devices spread over the
+// trust centres), 4 issuing CAs under them, 50 PEAs with 2 servers each and --devices field devices spread over the
 // issuing CAs. --db takes a postgres:// URL (or connection string) to journal on PostgreSQL.
 // Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D] [--reference] [--db URL] [--sqlite-full-sync]
 var devices = Arg("--devices", 100);
@@ -96,11 +96,13 @@ static (List<(EntityId, CaSettings)>, List<(EntityId, DeviceSettings)>, string) 
     for (var i = 0; i < issuing.Length; i++)
         authorities.Add((issuing[i], new CaSettings($"CN=Issuing CA {i + 1}", KeyAlgorithm.EcdsaP256, caLife) { Parent = roots[i % 2] }));
     var parties = new List<(EntityId, DeviceSettings)>();
+    // Two OPC UA servers per PEA, each holding its own application certificate (the scenario's `servers: 2` names them pea-NNN and pea-NNN-s2).
     for (var i = 1; i <= 50; i++)
-        parties.Add((new EntityId($"pea-{i:000}"), new DeviceSettings(issuing[i % 4], $"CN=pea-{i:000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(lifetimeDays))));
+        foreach (var server in new[] { $"pea-{i:000}", $"pea-{i:000}-s2" })
+            parties.Add((new EntityId(server), new DeviceSettings(issuing[i % 4], $"CN={server}", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(lifetimeDays))));
     for (var i = 1; i <= devices; i++)
         parties.Add((new EntityId($"device-{i:00000}"), new DeviceSettings(issuing[i % 4], $"CN=device-{i:00000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(lifetimeDays))));
-    return (authorities, parties, $"2 root CAs, 4 issuing CAs, 50 PEAs (certificate lifecycle only, no OPC UA servers), {devices} devices");
+    return (authorities, parties, $"2 root CAs, 4 issuing CAs, 50 PEAs with 2 servers each (certificate lifecycle only, no OPC UA servers), {devices} devices");
 }
 
 static double RawIssuancePerSecond(TimeSpan duration)

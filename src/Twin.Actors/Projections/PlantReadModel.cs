@@ -141,7 +141,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 break;
             }
             default:
-                (entities, holders) = IsManufacturing(e) ? FoldManufacturing(entities, holders, e) : FoldCaLifecycle(entities, holders, e);
+                (entities, holders) = IsManufacturing(e) ? FoldManufacturing(entities, holders, e) : IsService(e) ? (FoldServices(entities, e), holders) : FoldCaLifecycle(entities, holders, e);
                 break;
         }
         var view = EventText.Describe(e, offset);

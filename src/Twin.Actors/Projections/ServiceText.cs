@@ -16,6 +16,9 @@ public static class ServiceText
             ? $"orchestration session with {o.Target} ({o.Reason}): subscribed to {o.Services.Count} service state(s)"
             : $"orchestration session with {o.Target} refused: {o.Status} — {o.Reason}",
         PolServiceObserved o => $"saw service {o.Service} of {o.Target} in {o.State}",
+        PeaSiblingAttempted a => a.StatusCode == 0
+            ? $"secure session with sibling server {a.Target}: {a.Reason}"
+            : $"refused by or unable to reach sibling server {a.Target}: {a.Status} — {a.Reason}",
         PolServiceCalled c => $"called {c.Command} on service {c.Service} of {c.Target}: {c.Status}",
         _ => null,
     };

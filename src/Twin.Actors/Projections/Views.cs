@@ -33,8 +33,11 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
     /// <summary>For a device, PEA or the POL: when it was taken out of service (keys destroyed), if it was.</summary>
     public SimInstant? DecommissionedAt { get; init; }
 
-    /// <summary>For the POL: the last attempt on each target's OPC UA server, by target id.</summary>
+    /// <summary>For the POL, and a PEA server with siblings: the last attempt on each target's OPC UA server, by target id.</summary>
     public ImmutableSortedDictionary<string, ConnectionView> Connections { get; init; } = ImmutableSortedDictionary<string, ConnectionView>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>A PEA: the state of each MTP service its server exposes (VDI/VDE/NAMUR 2658-4), by service name.</summary>
+    public ImmutableSortedDictionary<string, ServiceStateView> Services { get; init; } = ImmutableSortedDictionary<string, ServiceStateView>.Empty.WithComparers(StringComparer.Ordinal);
 
     /// <summary>The certificate in use: the last one the entity installed or created.</summary>
     public CertificateView? Current => Certificates.IsEmpty ? null : Certificates[^1];

@@ -72,7 +72,7 @@ public sealed partial record Scenario(
             CmpDomain = Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.Domain,
             TrustListPull = d.Role == DeviceRole.Device ? null : Design.TrustListPull,
             GatewayDomains = [.. Domains.Where(x => x.Members.Contains(d.Id)).Skip(1).Select(x => x.Domain)],
-        })).Select((x, i) => (x.Id, Manufactured(Devices[i], x.Item2))).ToList();
+        })).Select((x, i) => (x.Id, Manufactured(Devices[i], x.Item2))).Select((x, i) => (x.Id, WithServerLinks(Devices[i], x.Item2))).ToList();
         return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, authorities, devices)
         {
             Mode = mode ?? Mode,
@@ -189,6 +189,12 @@ public sealed record DeviceSpec(EntityId Id, string Subject, TimeSpan? Lifetime,
 
     /// <summary>A clone of this device: dormant until a clone-onboard step, then onboards with the original's stolen IDevID.</summary>
     public EntityId? CloneOf { get; init; }
+
+    /// <summary>A PEA: how many OPC UA servers it runs (the multi-server equipment concept); its further servers are entities of their own.</summary>
+    public int Servers { get; init; } = 1;
+
+    /// <summary>A further OPC UA server of this PEA (listed as its own entity, <c>PEA-s2</c>, ...); null: a PEA itself or another kind.</summary>
+    public EntityId? ServerOf { get; init; }
 }
 
 /// <summary>What a device-like entity does with its certificate.</summary>

@@ -81,7 +81,7 @@ public static partial class ScenarioLoader
         if (ScenarioReader.Get(topology, "pol") is { } polNode)
             devices.AddRange(ReadDevices(r, new YamlSequenceNode(polNode), caIds, DeviceRole.Pol, devices.Select(d => d.Id)));
 
-        var domains = ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, devices.Select(d => d.Id).ToHashSet(), file);
+        var domains = WithServers(ReadDomains(r, ScenarioReader.Get(topology, "domains"), caIds, devices.Select(d => d.Id).ToHashSet(), file), devices);
         var manufacturers = ReadManufacturers(r, ScenarioReader.Get(topology, "manufacturers"), devices, caIds.Concat(devices.Select(d => d.Id)).ToHashSet(), design);
         CheckOnboarding(r, ScenarioReader.Get(root, "design"), design, domains, manufacturers, devices);
         var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices, rootCa?.Id, centreIds, domains);
@@ -248,7 +248,8 @@ public static partial class ScenarioLoader
         {
             var map = role == DeviceRole.Pol
                 ? r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "ca", "probe")
-                : r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "count", "ca", "cloneOf");
+                : r.Mapping(item, what, "id", "subject", "lifetime", "algorithm", "count", "ca", "cloneOf", "servers");
+            var servers = ReadServers(r, map, role);
             var cloneNode = ScenarioReader.Get(map, "cloneOf");
             var cloneOf = cloneNode is null ? null : Id(r, cloneNode, "device.cloneOf");
             if (cloneOf is { } original && (role != DeviceRole.Device || !seen.Contains(original.Value)))
@@ -294,7 +295,9 @@ public static partial class ScenarioLoader
                     Role = role,
                     CloneOf = cloneOf,
                     ProbeInterval = role == DeviceRole.Pol ? r.Duration(ScenarioReader.Get(map, "probe"), "pol.probe") : null,
+                    Servers = servers,
                 });
+                if (!AddServers(r, idNode!, devices, seen, cas)) break;
             }
         }
         return devices;

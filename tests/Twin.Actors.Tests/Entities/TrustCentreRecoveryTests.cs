@@ -42,6 +42,8 @@ public sealed class TrustCentreRecoveryTests
         Assert.All(resumed.Journal.OfType<ConnectionAttempted>().Where(a => a.Target.Value == "pea-de-001"), a => Assert.Equal("Good", a.Status));
     }
 
-    // Every event but the POL's attempts (their URLs carry the ports of the moment; a restarted POL probes at once).
-    private static List<string> Lines(PlantRun.Outcome o) => [.. o.DigestLines.Where(l => !l.Contains(" pol.attempt.v1 ", StringComparison.Ordinal))];
+    // Every event but the POL's attempts and orchestration sessions (their URLs carry the ports of the moment; a restarted POL probes at
+    // once and opens its orchestration session anew).
+    private static List<string> Lines(PlantRun.Outcome o) =>
+        [.. o.DigestLines.Where(l => !l.Contains(" pol.attempt.v1 ", StringComparison.Ordinal) && !l.Contains(" pol.service-session.v1 ", StringComparison.Ordinal))];
 }

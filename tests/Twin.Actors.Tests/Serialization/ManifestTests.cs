@@ -70,6 +70,7 @@ public sealed class ManifestTests
             ["PolServiceSessionOpened"] = "pol.service-session.v1",
             ["PolServiceObserved"] = "pol.service-observed.v1",
             ["PolServiceCalled"] = "pol.service-call.v1",
+            ["PeaSiblingAttempted"] = "pea.sibling-attempt.v1",
         };
         var actual = TwinSerializer.Manifests.ToDictionary(p => p.Key.Name, p => p.Value);
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));

@@ -85,7 +85,7 @@ public sealed partial class DeviceActor
             var self = Self;
             foreach (var (service, item) in o.Items) _ = PumpAsync(self, o.Target, service, item, cancel.Token);
         }
-        Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Url, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services), _ =>
+        Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services), _ =>
         {
             if (o.Session is not null) ScheduleRecipe(o.Target, services);
             Work.Done(OrchestrationLabel);
@@ -172,10 +172,20 @@ public sealed partial class DeviceActor
         if (e.Command == nameof(ServiceCommand.Complete)) _recipeCompleted.Add(e.Target.Value);
     }
 
-    // What the POL validates with: the distribution point's publications, or its pulled copy.
-    private string TrustStamp() => _settings.TrustListPull is null
-        ? _runtime!.Distribution.Snapshot().Version.ToString(System.Globalization.CultureInfo.InvariantCulture)
-        : string.Join('\n', _lastPulled);
+    // What the POL validates with, by content: the distribution point's CA certificates and CRLs, or its pulled copy. (Not the point's
+    // version counter: an authority that recovers publishes the same certificate and CRL again, which changes no trust.)
+    private string TrustStamp()
+    {
+        if (_settings.TrustListPull is not null) return string.Join('\n', _lastPulled);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var entry in _runtime!.Distribution.Snapshot().Entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(entry.Name));
+            hash.AppendData(entry.CaCertificate);
+            if (entry.Crl is { } crl) hash.AppendData(crl);
+        }
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
 
     private void Close(string target)
     {

@@ -36,6 +36,8 @@ public sealed partial class DeviceActor
             AutoReconnect = false,
             RequestTimeout = TimeSpan.FromSeconds(15),
             AllowedPolicies = PolPolicies,
+            // A PEA's server connecting to its sibling servers insists on SignAndEncrypt; the POL takes the strongest offered.
+            SecurityMode = _settings.ServesOpcUa ? Twin.OpcUa.Messages.MessageSecurityMode.SignAndEncrypt : null,
         };
         _roundOptions = options;
         foreach (var target in _settings.ProbeTargets)
@@ -58,7 +60,7 @@ public sealed partial class DeviceActor
         try
         {
             await using var session = await ClientSession.ConnectAsync(url, options).ConfigureAwait(false);
-            return new ProbeResult(target, url, StatusCodes.Good, "secure session established");
+            return new ProbeResult(target, url, StatusCodes.Good, $"secure session established ({session.Endpoint.SecurityMode}, {(session.Endpoint.SecurityPolicyUri ?? "").Split('#')[^1]})");
         }
         catch (UaException e)
         {
@@ -72,7 +74,9 @@ public sealed partial class DeviceActor
     }
 
     private void Record(ProbeResult r) =>
-        Persist(new ConnectionAttempted(_run, _clock.Now, Id, r.Target, r.Url, r.Code, StatusCodes.NameOf(r.Code), r.Reason), _ =>
+        Persist<Protocol.ITwinEvent>(_settings.ServesOpcUa
+            ? new PeaSiblingAttempted(_run, _clock.Now, Id, r.Target, r.Url, r.Code, StatusCodes.NameOf(r.Code), r.Reason)
+            : new ConnectionAttempted(_run, _clock.Now, Id, r.Target, r.Url, r.Code, StatusCodes.NameOf(r.Code), r.Reason), _ =>
         {
             // A good probe opens the orchestration session; a refused one with a session held re-judges that session (it may be stale).
             if (r.Url is { } url && (r.Code == StatusCodes.Good || HoldsOrchestration(r.Target))) Orchestrate(r.Target, url);

@@ -12,10 +12,11 @@ public sealed record PeaServiceStateChanged(RunId Run, SimInstant At, EntityId E
 
 /// <summary>
 /// The POL opened (or failed to open) its orchestration session with <paramref name="Target"/>'s server — a secure session with a
-/// subscription on every service state — and why now (first connection, certificate or trust list changed, session lost).
+/// subscription on every service state — and why now (first connection, certificate or trust list changed, session lost). The endpoint's
+/// ephemeral port is left out, so runs of one scenario and seed journal the same bytes.
 /// </summary>
 [PersistedAs("pol.service-session.v1")]
-public sealed record PolServiceSessionOpened(RunId Run, SimInstant At, EntityId Entity, EntityId Target, string? EndpointUrl, uint StatusCode, string Status, string Reason, IReadOnlyList<string> Services) : ITwinEvent;
+public sealed record PolServiceSessionOpened(RunId Run, SimInstant At, EntityId Entity, EntityId Target, uint StatusCode, string Status, string Reason, IReadOnlyList<string> Services) : ITwinEvent;
 
 /// <summary>
 /// The POL saw a service of <paramref name="Target"/> in <paramref name="State"/> through its subscription. <paramref name="At"/> is the
@@ -27,3 +28,11 @@ public sealed record PolServiceObserved(RunId Run, SimInstant At, EntityId Entit
 /// <summary>The POL called <paramref name="Command"/> on a service of <paramref name="Target"/>: the OPC UA status code it got.</summary>
 [PersistedAs("pol.service-call.v1")]
 public sealed record PolServiceCalled(RunId Run, SimInstant At, EntityId Entity, EntityId Target, string Service, string Command, uint StatusCode, string Status) : ITwinEvent;
+
+/// <summary>
+/// One OPC UA server of a multi-server PEA tried to open a secure session (SignAndEncrypt) with a sibling server of the same PEA, checking
+/// it under its own trust list: the status code it got (Good, or the Part 4 code of the refusal) and why. Kept apart from the POL's
+/// attempts, so POL–PEA availability is measured from the POL's alone.
+/// </summary>
+[PersistedAs("pea.sibling-attempt.v1")]
+public sealed record PeaSiblingAttempted(RunId Run, SimInstant At, EntityId Entity, EntityId Target, string? EndpointUrl, uint StatusCode, string Status, string Reason) : ITwinEvent;
