@@ -12,13 +12,22 @@ public sealed partial class ClientSession
 {
     private EndpointDescription[]? _discovered;
 
-    /// <summary>Throws BadSecurityChecksFailed when <paramref name="fromSession"/> and the discovery answer differ in policies, modes or certificates.</summary>
-    private void CheckServerEndpoints(EndpointDescription[]? fromSession)
+    /// <summary>
+    /// Closes the new session and throws BadSecurityChecksFailed when the endpoints of <paramref name="created"/> and the discovery
+    /// answer differ in policies, modes or certificates.
+    /// </summary>
+    private async Task CheckServerEndpointsAsync(CreateSessionResponse created, CancellationToken ct)
     {
         if (_discovered is null) return; // connected to a known endpoint, without discovery: nothing to compare
-        if (!SameEndpoints(_discovered, fromSession ?? []))
-            throw new UaException(StatusCodes.BadSecurityChecksFailed,
-                $"The server's CreateSession endpoints ({Describe(fromSession ?? [])}) differ from the endpoints discovery offered ({Describe(_discovered)}): the discovery answer was altered.");
+        var fromSession = created.ServerEndpoints ?? [];
+        if (SameEndpoints(_discovered, fromSession)) return;
+        try
+        {
+            await _channel.CallAsync<CloseSessionResponse>(new CloseSessionRequest { DeleteSubscriptions = true }, created.AuthenticationToken, _options.RequestTimeout, ct).ConfigureAwait(false);
+        }
+        catch (UaException) { } // the session times out on the server anyway
+        throw new UaException(StatusCodes.BadSecurityChecksFailed,
+            $"The server's CreateSession endpoints ({Describe(fromSession)}) differ from the endpoints discovery offered ({Describe(_discovered)}): the discovery answer was altered.");
     }
 
     /// <summary>Whether two endpoint lists offer the same security: the same (policy, mode, certificate) for the UA-TCP transport.</summary>

@@ -65,6 +65,7 @@ public sealed class ManifestTests
             ["DeviceSecureBootChecked"] = "dev.secure-boot.v1",
             ["PeaMtpPackageReceived"] = "pea.mtp-package.v1",
             ["MtpPackageJudged"] = "pol.mtp-import.v1",
+            ["AttackAttempted"] = "attack.attempted.v1",
         };
         var actual = TwinSerializer.Manifests.ToDictionary(p => p.Key.Name, p => p.Value);
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
