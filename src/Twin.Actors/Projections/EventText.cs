@@ -52,7 +52,7 @@ public static class EventText
         ConfirmationAwaited w => $"awaits certConf for certificate {Certificate.FromDer(w.CertificateDer).SerialNumber} in transaction {w.Transaction} ({w.Who})",
         DomainCertificateEnrolled de => Certificate.FromDer(de.CertificateDer) is var c
             ? $"{de.Holder} enrolled in domain {de.Domain} by {de.Via}: certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",
-        _ => CaLifecycleText.Describe(e) ?? ManufacturingText.Describe(e) ?? ServiceText.Describe(e) ?? e.GetType().Name,
+        _ => CaLifecycleText.Describe(e) ?? ManufacturingText.Describe(e) ?? ServiceText.Describe(e) ?? AttackText.Describe(e) ?? e.GetType().Name,
     };
 
     private static string KindOf(ITwinEvent e) =>

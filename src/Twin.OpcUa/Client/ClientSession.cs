@@ -108,7 +108,7 @@ public sealed partial class ClientSession : IAsyncDisposable
             EndpointUrl = _endpointUrl, SessionName = _options.SessionName, ClientNonce = clientNonce, ClientCertificate = _options.Certificate?.RawData,
             RequestedSessionTimeout = _options.SessionTimeout, MaxResponseMessageSize = (uint)_options.Limits.MaxMessageSize,
         }, NodeId.Null, _options.RequestTimeout, ct).ConfigureAwait(false);
-        CheckServerEndpoints(created.ServerEndpoints);
+        await CheckServerEndpointsAsync(created, ct).ConfigureAwait(false);
         if (_channel.Security.Policy is { } policy)
         {
             // Part 4 §5.6.2: the server proves possession of its key by signing our certificate and nonce.

@@ -1,3 +1,4 @@
+using Twin.Actors.Attacks;
 using Twin.Actors.Model;
 using Twin.Actors.Projections;
 using Twin.Pki.Revocation;
@@ -17,6 +18,12 @@ public enum AttackKind
     CaOffline,
     /// <summary>A cut-off CA comes back and publishes a CRL at once.</summary>
     CaOnline,
+    /// <summary>A device with a self-signed certificate opens a secure channel to a PEA's server.</summary>
+    RogueDevice,
+    /// <summary>A plaintext session is asked of a PEA, and a man in the middle offers the POL only None (then only Sign).</summary>
+    DowngradeNone,
+    /// <summary>A rogue GDS tries to add its own CA to a PEA's trust list.</summary>
+    RogueGds,
 }
 
 /// <summary>Which entities an attack can target, and how it is carried out through the guarded actions.</summary>
@@ -30,6 +37,9 @@ public static class Attacks
         AttackKind.CertificateHold => "Suspend an entity's certificate (certificateHold).",
         AttackKind.CaOffline => "Cut a CA off: no issuance, revocation or CRLs; its CRL lapses at nextUpdate and relying parties then refuse.",
         AttackKind.CaOnline => "Bring a cut-off CA back: it publishes a CRL at once.",
+        AttackKind.RogueDevice => "Open a secure channel to a PEA's OPC UA server with a self-signed certificate: the server refuses it and keeps it in its rejected list.",
+        AttackKind.DowngradeNone => "Ask a PEA for a SecurityPolicy None session, and rewrite its discovery answer on the POL's way (None only, then Sign only): both must refuse.",
+        AttackKind.RogueGds => "Push a rogue CA into a PEA's trust list (self-signed, as Anonymous, over Sign only): each step must be refused and the trust list stay unchanged.",
         _ => kind.ToString(),
     };
 
@@ -44,6 +54,9 @@ public static class Attacks
             AttackKind.CaCompromise => entities.Where(e => e.Kind == EntityKinds.CertificationAuthority && e.Current is { } c && c.Subject != c.Issuer).Select(e => e.Id.Value).ToList(),
             AttackKind.CaOffline => entities.Where(e => e.Kind == EntityKinds.CertificationAuthority && e.Reachable).Select(e => e.Id.Value).ToList(),
             AttackKind.CaOnline => entities.Where(e => e.Kind == EntityKinds.CertificationAuthority && !e.Reachable).Select(e => e.Id.Value).ToList(),
+            // PEAs: the servers the POL connects to.
+            AttackKind.RogueDevice or AttackKind.DowngradeNone or AttackKind.RogueGds =>
+                entities.Where(e => e.Kind == EntityKinds.Pol).SelectMany(p => p.Connections.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
             _ => [],
         };
     }
@@ -64,6 +77,12 @@ public static class Attacks
             case AttackKind.CaOnline:
                 var reachable = await actions.SetCaReachableAsync(new EntityId(target), kind == AttackKind.CaOnline);
                 return reachable ? $"{target} is reachable again and publishes a CRL at once." : $"{target} is cut off: its last CRL lapses at its nextUpdate.";
+            case AttackKind.RogueDevice:
+            case AttackKind.DowngradeNone:
+            case AttackKind.RogueGds:
+                var attack = kind switch { AttackKind.RogueDevice => OpcUaAttack.RogueDevice, AttackKind.DowngradeNone => OpcUaAttack.DowngradeNone, _ => OpcUaAttack.RogueGds };
+                var done = await actions.LaunchAttackAsync(new EntityId(target), attack);
+                return string.Join(" ", done.Select(d => d.Summary));
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "not an attack the twin plays");
         }

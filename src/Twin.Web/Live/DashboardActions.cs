@@ -37,6 +37,22 @@ public sealed class DashboardActions(DashboardAccess access, ITwinControl contro
         return Revocations.RevokeAsync(model, control, entity, serial, reason, "dashboard");
     }
 
+    /// <summary>
+    /// Plays <paramref name="attack"/> against PEA <paramref name="pea"/> over the real OPC UA stack; for the downgrade also a man in
+    /// the middle before the POL. Returns what each journaling entity answered.
+    /// </summary>
+    public async Task<IReadOnlyList<AttackDone>> LaunchAttackAsync(EntityId pea, Twin.Actors.Attacks.OpcUaAttack attack)
+    {
+        access.Demand("Attacks");
+        var answers = new List<AttackDone> { await control.AskEntityAsync<AttackDone>(pea, new LaunchAttack(attack, "dashboard"), AttackTimeout) };
+        if (attack == Twin.Actors.Attacks.OpcUaAttack.DowngradeNone && model.Current.Entities.Values.FirstOrDefault(e => e.Kind == EntityKinds.Pol) is { } pol)
+            answers.Add(await control.AskEntityAsync<AttackDone>(pol.Id, new InterceptDiscovery(pea, "dashboard"), AttackTimeout));
+        return answers;
+    }
+
+    // An attack is a handful of real handshakes (RSA key generation included): more than a plain answer, still bounded.
+    private static readonly TimeSpan AttackTimeout = TimeSpan.FromSeconds(90);
+
     /// <summary>Takes a CA offline (false) or brings it back (true).</summary>
     public async Task<bool> SetCaReachableAsync(EntityId ca, bool reachable)
     {

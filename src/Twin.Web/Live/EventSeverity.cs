@@ -25,6 +25,7 @@ public static class EventSeverity
             "pol.attempt" => e.Summary.StartsWith("secure", StringComparison.Ordinal) ? EventLevel.Info : EventLevel.Error,
             "ca.refused" or "ca.crl-lapsed" => EventLevel.Error,
             "ca.revoked" or "timeline.applied" => EventLevel.Warning,
+            "attack.attempted" => e.Summary.Contains(": refused by ", StringComparison.Ordinal) ? EventLevel.Warning : EventLevel.Error,
             "ca.reachability" => e.Summary.StartsWith("unreachable", StringComparison.Ordinal) ? EventLevel.Warning : EventLevel.Info,
             _ => EventLevel.Info,
         };

@@ -71,6 +71,7 @@ public sealed class ManifestTests
             ["PolServiceObserved"] = "pol.service-observed.v1",
             ["PolServiceCalled"] = "pol.service-call.v1",
             ["PeaSiblingAttempted"] = "pea.sibling-attempt.v1",
+            ["AttackAttempted"] = "attack.attempted.v1",
         };
         var actual = TwinSerializer.Manifests.ToDictionary(p => p.Key.Name, p => p.Value);
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));

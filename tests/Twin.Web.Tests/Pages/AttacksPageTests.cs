@@ -58,4 +58,22 @@ public sealed class AttacksPageTests : DashboardTestContext
         page.WaitForAssertion(() => Assert.Contains("BadCertificateRevoked", page.Find("[data-testid=feed-event][data-kind='pol.attempt']").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Equal("1", page.Find("[data-testid=links-refused] b").TextContent);
     }
+
+    [Fact]
+    public void A_downgrade_is_played_against_the_chosen_PEA_and_through_a_man_in_the_middle_before_the_POL()
+    {
+        var plant = new PlantEvents();
+        plant.Issue("pea-001", PlantEvents.T0, TimeSpan.FromDays(1));
+        plant.Attempt("pea-001", PlantEvents.At(1), 0, "Good");
+        UsePlant(plant, canControl: true);
+        var page = Render<AttacksPage>();
+
+        page.Find("[data-testid=attack-kind]").Change(nameof(AttackKind.DowngradeNone));
+        Assert.Equal(["", "pea-001"], page.FindAll("[data-testid=attack-target] option").Select(o => o.GetAttribute("value")));
+        page.Find("[data-testid=attack-target]").Change("pea-001");
+        page.Find("[data-testid=inject]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("2 of 2 steps refused", page.Find("[data-testid=attack-message]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(["pea-001: LaunchAttack { Attack = DowngradeNone, Requester = dashboard }", "pol: InterceptDiscovery { Pea = pea-001, Requester = dashboard }"], Control.Calls);
+    }
 }

@@ -41,6 +41,8 @@ internal sealed class FakeControl : ITwinControl
         {
             RevokeCertificate r => new RevocationDone(r.Serial, 2),
             SetCaReachable s => new CaReachability(s.Reachable),
+            LaunchAttack a => new AttackDone(entity, a.Attack.ToString(), 1, 1, $"{a.Attack} on {entity.Value}: 1 of 1 steps refused"),
+            InterceptDiscovery i => new AttackDone(i.Pea, "downgrade-none", 2, 2, $"man in the middle on {entity.Value}'s way to {i.Pea.Value}: 2 of 2 steps refused"),
             _ => throw new InvalidOperationException("unexpected command " + command),
         };
         return Task.FromResult((T)answer);
