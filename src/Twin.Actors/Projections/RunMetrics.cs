@@ -49,6 +49,9 @@ public sealed record RunMetricsResult(
     /// <summary>IDevIDs, vouchers, secure-boot refusals and MTP package verdicts.</summary>
     public ManufacturingMetrics Manufacturing { get; init; } = new(0, 0, 0, 0, 0, 0);
 
+    /// <summary>Certificates per key algorithm, and which algorithms the entities held over time.</summary>
+    public AlgorithmMix Algorithms { get; init; } = new(new Dictionary<string, int>(), []);
+
     /// <summary>Certificates that expired in service before their successor was installed.</summary>
     public IReadOnlyList<ExpiryGap> ExpiryGaps { get; init; } = [];
 
@@ -120,6 +123,7 @@ public static class RunMetrics
             TrustListLags = TrustListAnalysis.Lags(ordered, end),
             RecordsPurged = ordered.OfType<CertificateRecordsPurged>().Sum(p => p.Serials.Count),
             Manufacturing = ManufacturingMetrics.Of(ordered),
+            Algorithms = AlgorithmChecks.Mix(ordered),
         };
     }
 

@@ -118,6 +118,7 @@ internal sealed record RunReport(
                 sb.AppendLine(CultureInfo.InvariantCulture, $"Retention: {m.RecordsPurged} certificate records of expired certificates purged.");
             if (m.Manufacturing is { IdevidsIssued: > 0 } f)
                 sb.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Manufacturers issued {f.IdevidsIssued} IDevIDs; MASAs signed {f.VouchersIssued} vouchers and refused {f.VouchersRefused}; secure boot refused firmware {f.SecureBootFailures} times; the POL imported {f.MtpPackagesImported} MTP packages and refused {f.MtpPackagesRefused}.");
+            AppendAlgorithmMix(sb, m.Algorithms);
             sb.AppendLine();
             if (m.Links.Count > 0)
             {
@@ -135,6 +136,19 @@ internal sealed record RunReport(
         foreach (var e in Entities)
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {e.Id} | {e.Kind} | {e.Certificates} | {e.CurrentSerial} | {e.Status} | {e.NotAfter} |");
         return sb.ToString();
+    }
+
+    // One line per instant the mix changed; only worth a table when more than one algorithm appears.
+    private static void AppendAlgorithmMix(StringBuilder sb, AlgorithmMix mix)
+    {
+        sb.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Certificates by key algorithm: {string.Join(", ", mix.Installed.Select(p => $"{p.Key} {p.Value}"))}.");
+        var algorithms = mix.Held.SelectMany(p => p.Entities.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (mix.Installed.Count < 2) return;
+        sb.AppendLine().AppendLine("Entities holding a certificate for each key algorithm, at every instant the mix changed:").AppendLine();
+        sb.AppendLine("| at | " + string.Join(" | ", algorithms) + " |");
+        sb.AppendLine("| --- |" + string.Concat(algorithms.Select(_ => " --- |")));
+        foreach (var p in mix.Held)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {p.At} | {string.Join(" | ", algorithms.Select(a => p.Entities.GetValueOrDefault(a).ToString(CultureInfo.InvariantCulture)))} |");
     }
 }
 
