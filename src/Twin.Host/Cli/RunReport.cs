@@ -142,8 +142,8 @@ internal sealed record RunReport(
     private static void AppendAlgorithmMix(StringBuilder sb, AlgorithmMix mix)
     {
         sb.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Certificates by key algorithm: {string.Join(", ", mix.Installed.Select(p => $"{p.Key} {p.Value}"))}.");
-        var algorithms = mix.Held.SelectMany(p => p.Entities.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         if (mix.Installed.Count < 2) return;
+        var algorithms = mix.Held.SelectMany(p => p.Entities.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         sb.AppendLine().AppendLine("Entities holding a certificate for each key algorithm, at every instant the mix changed:").AppendLine();
         sb.AppendLine("| at | " + string.Join(" | ", algorithms) + " |");
         sb.AppendLine("| --- |" + string.Concat(algorithms.Select(_ => " --- |")));
