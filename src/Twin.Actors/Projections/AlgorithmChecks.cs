@@ -7,6 +7,15 @@ using Twin.Pki.Keys;
 
 namespace Twin.Actors.Projections;
 
+/// <summary>
+/// The algorithm mix of a run: certificates installed per key algorithm, and how many entities held a certificate for
+/// each algorithm at every instant the mix changed — the course of a migration. CA keys count under their CA.
+/// </summary>
+public sealed record AlgorithmMix(IReadOnlyDictionary<string, int> Installed, IReadOnlyList<AlgorithmMixPoint> Held);
+
+/// <summary>At <paramref name="At"/>, how many entities held a certificate for each key algorithm (names as in scenario files).</summary>
+public sealed record AlgorithmMixPoint(SimInstant At, IReadOnlyDictionary<string, int> Entities);
+
 /// <summary>The key algorithms of the certificates a run installed: the algorithm mix over time and the keyAlgorithm expectation. Pure.</summary>
 public static class AlgorithmChecks
 {
@@ -17,9 +26,42 @@ public static class AlgorithmChecks
         return [.. ordered.OfType<DeviceCertificateInstalled>().Select(e => (e.Entity.Value, e.At, Certificate.FromDer(e.CertificateDer).PublicKey.Algorithm))];
     }
 
-    /// <summary>Certificates installed per key algorithm (names as in scenario files), for the report.</summary>
-    public static IReadOnlyDictionary<string, int> CertificatesByAlgorithm(IEnumerable<ITwinEvent> ordered) =>
-        Installed(ordered).GroupBy(i => i.Algorithm).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString(), g => g.Count(), StringComparer.Ordinal);
+    /// <summary>The mix of the run's certificates — entities' and CAs' own — over time.</summary>
+    public static AlgorithmMix Mix(IEnumerable<ITwinEvent> ordered)
+    {
+        ArgumentNullException.ThrowIfNull(ordered);
+        var installed = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var held = new Dictionary<string, KeyAlgorithm>(StringComparer.Ordinal);
+        var points = new List<AlgorithmMixPoint>();
+        SimInstant? at = null;
+        void Close()
+        {
+            if (at is null) return;
+            var now = held.Values.GroupBy(a => a).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString(), g => g.Count(), StringComparer.Ordinal);
+            if (points.Count == 0 || !points[^1].Entities.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(now.OrderBy(p => p.Key, StringComparer.Ordinal)))
+                points.Add(new AlgorithmMixPoint(at.Value, now));
+        }
+        foreach (var e in ordered)
+        {
+            var (entity, der) = e switch
+            {
+                DeviceCertificateInstalled d => (d.Entity.Value, d.CertificateDer),
+                RootCaCreated r => (r.Entity.Value, r.CertificateDer),
+                SubordinateCaCertified s => (s.Entity.Value, s.CertificateDer),
+                CaRolledOver c => (c.Entity.Value, c.CertificateDer),
+                RootKeyUpdated u => (u.Entity.Value, u.NewWithNewDer),
+                _ => (null, null),
+            };
+            if (entity is null || der is null) continue;
+            if (at is { } previous && previous != e.At) Close();
+            at = e.At;
+            var algorithm = Certificate.FromDer(der).PublicKey.Algorithm;
+            installed[algorithm.ToString()] = installed.GetValueOrDefault(algorithm.ToString()) + 1;
+            held[entity] = algorithm;
+        }
+        Close();
+        return new AlgorithmMix(installed, points);
+    }
 
     /// <summary>
     /// The verdict on <paramref name="x"/>: each device switches to the algorithm by the deadline and never installs another

@@ -25,6 +25,7 @@ public sealed partial class PlantReadModel
                 entities = Upsert(entities, r.Entity, EntityKinds.CertificationAuthority, r.At, v => v with
                 {
                     Certificates = Supersede(v.Certificates, r.At).Add(CertificateView.Of(cert, r.At)),
+                    KeyAlgorithm = cert.PublicKey.Algorithm.ToString(), // a migration changes it
                 });
                 holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), r.Entity.Value);
                 break;

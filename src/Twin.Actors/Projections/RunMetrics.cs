@@ -51,6 +51,8 @@ public sealed record RunMetricsResult(
 
     /// <summary>OPC UA attack steps played, refused (by whom) and let through.</summary>
     public AttackMetrics Attacks { get; init; } = AttackMetrics.None;
+    /// <summary>Certificates per key algorithm, and which algorithms the entities held over time.</summary>
+    public AlgorithmMix Algorithms { get; init; } = new(new Dictionary<string, int>(), []);
 
     /// <summary>Certificates that expired in service before their successor was installed.</summary>
     public IReadOnlyList<ExpiryGap> ExpiryGaps { get; init; } = [];
@@ -124,6 +126,7 @@ public static class RunMetrics
             RecordsPurged = ordered.OfType<CertificateRecordsPurged>().Sum(p => p.Serials.Count),
             Manufacturing = ManufacturingMetrics.Of(ordered),
             Attacks = AttackMetrics.Of(ordered),
+            Algorithms = AlgorithmChecks.Mix(ordered),
         };
     }
 

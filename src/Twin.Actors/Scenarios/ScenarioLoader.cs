@@ -141,7 +141,7 @@ public static partial class ScenarioLoader
                 continue;
             }
             foreach (var key in new[] { "domain", "algorithm" })
-                if (ScenarioReader.Get(map, key) is { } stray) r.Problem(stray, $"timeline.{key}: only a migrate-algorithm step names a {key}.");
+                if (ScenarioReader.Get(map, key) is { } stray) r.Problem(stray, $"timeline.{key}: only migrate-algorithm steps take '{key}'.");
             var targetNode = r.Required(map, item, "target", "timeline step");
             var target = Id(r, targetNode, "timeline.target");
             var reason = r.Enum(ScenarioReader.Get(map, "reason"), "timeline.reason",

@@ -121,6 +121,7 @@ internal sealed record RunReport(
             if (m.Attacks is { Steps: > 0 } attacks)
                 sb.AppendLine().AppendLine(CultureInfo.InvariantCulture,
                     $"Attacks: {attacks.Steps} OPC UA attack steps played, {attacks.Refused} refused ({string.Join(", ", attacks.RefusedBy.Select(p => $"{p.Value} by {p.Key}"))}), {attacks.LetThrough} let through.");
+            AppendAlgorithmMix(sb, m.Algorithms);
             sb.AppendLine();
             if (m.Links.Count > 0)
             {
@@ -138,6 +139,19 @@ internal sealed record RunReport(
         foreach (var e in Entities)
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {e.Id} | {e.Kind} | {e.Certificates} | {e.CurrentSerial} | {e.Status} | {e.NotAfter} |");
         return sb.ToString();
+    }
+
+    // One line per instant the mix changed; only worth a table when more than one algorithm appears.
+    private static void AppendAlgorithmMix(StringBuilder sb, AlgorithmMix mix)
+    {
+        sb.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Certificates by key algorithm: {string.Join(", ", mix.Installed.Select(p => $"{p.Key} {p.Value}"))}.");
+        if (mix.Installed.Count < 2) return;
+        var algorithms = mix.Held.SelectMany(p => p.Entities.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        sb.AppendLine().AppendLine("Entities holding a certificate for each key algorithm, at every instant the mix changed:").AppendLine();
+        sb.AppendLine("| at | " + string.Join(" | ", algorithms) + " |");
+        sb.AppendLine("| --- |" + string.Concat(algorithms.Select(_ => " --- |")));
+        foreach (var p in mix.Held)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {p.At} | {string.Join(" | ", algorithms.Select(a => p.Entities.GetValueOrDefault(a).ToString(CultureInfo.InvariantCulture)))} |");
     }
 }
 

@@ -144,7 +144,7 @@ public sealed class ScenarioLoaderTests
         Assert.Equal(
         [
             "steps.yaml:8:40: timeline.target: 'ca-root' is not a device of this scenario.",
-            "steps.yaml:9:24: timeline.action: 'explode' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise, partner-join, partner-leave, firmware-update, mtp-tamper, clone-onboard, rogue-device, downgrade-none, rogue-gds.",
+            "steps.yaml:9:24: timeline.action: 'explode' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise, migrate-algorithm, partner-join, partner-leave, firmware-update, mtp-tamper, clone-onboard, rogue-device, downgrade-none, rogue-gds.",
             "steps.yaml:10:44: timeline.target: 'd-1' is not a CA of this scenario.",
             "steps.yaml:11:53: timeline.reason: 'removeFromCrl' is not one of Unspecified, KeyCompromise, CACompromise, AffiliationChanged, Superseded, CessationOfOperation, CertificateHold, PrivilegeWithdrawn, AACompromise.",
         ], error.Problems.Select(p => p.ToString()));

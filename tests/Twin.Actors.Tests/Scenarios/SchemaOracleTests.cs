@@ -36,6 +36,9 @@ public sealed class SchemaOracleTests
         { "onboarding by passcode", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { onboarding: passcode }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
         { "tampered not a boolean", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: d }\n  manufacturers:\n    - { id: m, subject: CN=m, makes: [d] }\ntimeline:\n  - { at: P1D, action: firmware-update, target: d, tampered: maybe }\n" },
         { "onboarded both by and never", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: d }\nexpect:\n  - onboarded: { device: d, by: P1D, never: true }\n" },
+        { "migrate-algorithm without domain", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  cas:\n    - { id: i, parent: r, subject: CN=i }\n  devices:\n    - { id: d }\n  domains:\n    - { name: p, issuingCa: i, members: [d] }\ntimeline:\n  - { at: P1D, action: migrate-algorithm, algorithm: ml-dsa-65 }\n" },
+        { "migrate-algorithm with a target", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  cas:\n    - { id: i, parent: r, subject: CN=i }\n  devices:\n    - { id: d }\n  domains:\n    - { name: p, issuingCa: i, members: [d] }\ntimeline:\n  - { at: P1D, action: migrate-algorithm, domain: p, algorithm: ml-dsa-65, target: i }\n" },
+        { "keyAlgorithm without algorithm", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: d }\nexpect:\n  - keyAlgorithm: { device: d, by: P1D }\n" },
         { "device without id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { subject: CN=d }\n" },
     };
 

@@ -30,6 +30,8 @@ public sealed class ManifestTests
             ["ConnectionAttempted"] = "pol.attempt.v1",
             ["CaState"] = "ca.state.v1",
             ["DeviceKeyGenerated"] = "dev.key-generated.v1",
+            ["DeviceKeyAlgorithmMigrated"] = "dev.key-algorithm-migrated.v1",
+            ["RegistrarSuiteMigrated"] = "reg.suite-migrated.v1",
             ["DeviceEnrollmentRequested"] = "dev.enroll-requested.v1",
             ["DeviceCertificateInstalled"] = "dev.cert-installed.v1",
             ["DeviceCmpRequested"] = "dev.cmp-requested.v1",
