@@ -163,12 +163,12 @@ public static partial class ScenarioLoader
             if (actionText is not null && action is null)
                 r.Problem(actionNode!, $"timeline.action: '{actionText}' is not one of revoke, decommission, ca-offline, ca-online, rollover, root-key-update, ca-compromise, migrate-algorithm, partner-join, partner-leave, firmware-update, mtp-tamper, clone-onboard, rogue-device, downgrade-none, rogue-gds.");
             if (at is null || action is null || target is null) continue;
-            if (action is >= Entities.Timeline.TimelineAction.RogueDevice and <= Entities.Timeline.TimelineAction.RogueGds)
+            if (action is Entities.Timeline.TimelineAction.RogueDevice or Entities.Timeline.TimelineAction.DowngradeNone or Entities.Timeline.TimelineAction.RogueGds)
             {
                 if (AttackStep(r, action.Value, at.Value, target.Value, targetNode!, deviceSpecs) is { } attack) steps.Add(attack);
                 continue;
             }
-            if (action >= Entities.Timeline.TimelineAction.FirmwareUpdate)
+            if (action is Entities.Timeline.TimelineAction.FirmwareUpdate or Entities.Timeline.TimelineAction.MtpTamper or Entities.Timeline.TimelineAction.CloneOnboard)
             {
                 if (ManufacturingTargetProblem(action.Value, target.Value, deviceSpecs) is { } wrong) { r.Problem(targetNode!, wrong); continue; }
                 var tampered = r.Parse<bool>(ScenarioReader.Get(map, "tampered"), "timeline.tampered", "true or false", t => bool.Parse(t)) ?? false;

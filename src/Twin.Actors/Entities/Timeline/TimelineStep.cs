@@ -30,7 +30,6 @@ public enum TimelineAction
     DowngradeNone,
     /// <summary>A rogue GDS tries to push its own CA into the target PEA's trust list.</summary>
     RogueGds,
-    // Manufacturing actions stay last: the loader treats every action from FirmwareUpdate on as one.
     /// <summary>The target device installs a firmware update from its manufacturer (tampered on the way when the step says so).</summary>
     FirmwareUpdate,
     /// <summary>The target PEA's MTP package is replaced by a tampered copy.</summary>
