@@ -83,6 +83,9 @@ public sealed partial class BrowserTests
         // Scrub back to a secure session before the attack: every view shows the plant as it was.
         await browser.NavigateAsync("Timeline");
         await page.Locator("[data-testid=filter-entity]").SelectOptionAsync("pol");
+        // The POL also journals what it sees of the PEAs' services: keep its connection attempts only, so the
+        // virtualized table renders the sessions near its top.
+        await page.Locator("[data-testid=filter-kind]").SelectOptionAsync("pol.attempt");
         // Rows come and go as events arrive: name the row by its journal offset, so the click finds that event's row.
         var offset = await page.Locator("[data-testid=timeline-event]", new() { HasText = "secure OPC UA session with pea-001" }).Last.GetAttributeAsync("data-offset");
         var before = page.Locator($"[data-testid=timeline-event][data-offset='{offset}']");
