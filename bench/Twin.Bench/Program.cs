@@ -62,6 +62,7 @@ var watch = Stopwatch.StartNew();
 var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, new FileKeyVault(Path.Combine(folder, "keys")), new SimulationWork()), "plant");
 var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromHours(2));
 watch.Stop();
+var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds; // the run only, not the read-back below
 var snapshot = await PlantReplay.CurrentAsync(system, run);
 var events = snapshot.Version;
 var issued = snapshot.Entities.Values.Where(e => e.Kind != EntityKinds.CertificationAuthority).Sum(e => e.Certificates.Count);
@@ -70,7 +71,6 @@ var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
 Console.WriteLine(FormattableString.Invariant($"plant: {plantText}, {years} years of {lifetimeDays}-day certificates, max mode, {database.Engine}"));
 Console.WriteLine(FormattableString.Invariant($"reached {idle.Reading.Now} in {seconds:0.0} s wall: {events} events ({events / seconds:0} /s), {issued} device certificates ({issued / seconds:0} /s)"));
 Console.WriteLine(FormattableString.Invariant($"twin issuance / raw issuance: {issued / seconds / raw:P1}; peak working set {peakMb:0} MB"));
-var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
 Console.WriteLine(FormattableString.Invariant($"process CPU {cpu:0.0} s ({cpu / seconds:0.00} cores busy); collections gen0 {GC.CollectionCount(0) - gcBefore[0]}, gen1 {GC.CollectionCount(1) - gcBefore[1]}, gen2 {GC.CollectionCount(2) - gcBefore[2]}; GC pause {GC.GetTotalPauseDuration().TotalSeconds:0.0} s"));
 await system.Terminate();
 Directory.Delete(folder, recursive: true);
