@@ -117,7 +117,11 @@ public sealed partial class CaActor : EntityActor
         Command<GetCurrentCrl>(_ => Sender.Tell(new CaCrl(_lastCrl)));
         Command<GetCaCertificate>(_ => Sender.Tell(new CaCertificate(Id, _state.CertificateDer)));
         ReceiveTrustCentre();
-        Command<SaveSnapshotSuccess>(_ => { });
+        // Recovery reads only the newest snapshot; keeping the older ones grew the journal with the square of a run's
+        // length (an issuing CA of the reference plant wrote ~150 snapshots of ~1.2 MB).
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("CA {0}: older snapshots not deleted: {1}", Id, f.Cause.Message));
         Command<SaveSnapshotFailure>(f => _log.Warning("CA {0}: snapshot failed: {1}", Id, f.Cause.Message));
     }
 
