@@ -59,17 +59,7 @@ public sealed partial class DeviceActor
             Self.Tell(new AttackFinished(id, command.Pea, AttackNames.DowngradeNone, Id.Value, [new AttackOutcome("connect", StatusCodes.BadNotConnected, true, "no POL identity or no endpoint to intercept")]));
             return;
         }
-        var options = new ClientOptions
-        {
-            ApplicationUri = uri,
-            ApplicationName = Id.Value,
-            Certificate = OpcUaIdentity.WithPrivateKey(certificate, _vault.Load(_state.KeyRef!)),
-            ServerCertificateValidator = TrustValidator(),
-            Time = new Clock.SimTimeProvider(_clock),
-            AutoReconnect = false,
-            RequestTimeout = TimeSpan.FromSeconds(15),
-            AllowedPolicies = PolPolicies,
-        };
+        var options = OwnClientOptions(certificate, uri);
         AttackPlay.InterceptAsync(url, options).PipeTo(Self, success: outcomes => new AttackFinished(id, command.Pea, AttackNames.DowngradeNone, Id.Value, outcomes));
     }
 

@@ -13,6 +13,20 @@ public sealed partial class DeviceActor
     private const string ProbeLabel = "probe";
     private const string ProbeKey = "probe";
 
+    /// <summary>This entity as an OPC UA client: its certificate and key, its trust, simulated time, never SecurityPolicy None.</summary>
+    private ClientOptions OwnClientOptions(Twin.Pki.Certificates.Certificate certificate, string uri, Twin.OpcUa.Messages.MessageSecurityMode? mode = null) => new()
+    {
+        ApplicationUri = uri,
+        ApplicationName = Id.Value,
+        Certificate = OpcUaIdentity.WithPrivateKey(certificate, _vault.Load(_state.KeyRef!)),
+        ServerCertificateValidator = TrustValidator(),
+        Time = new Clock.SimTimeProvider(_clock),
+        AutoReconnect = false,
+        RequestTimeout = TimeSpan.FromSeconds(15),
+        AllowedPolicies = PolPolicies,
+        SecurityMode = mode,
+    };
+
     private void StartProbing()
     {
         if (_settings.ProbeTargets.Count == 0) return;
@@ -26,19 +40,8 @@ public sealed partial class DeviceActor
         WakeAt(_clock.Now.Add(_settings.ProbeInterval), new ProbeDue(), ProbeKey, priority: 5);
         if (_state.Current is not { } certificate || _runtime is null || _settings.OpcUaApplicationUri is not { } uri) return;
         // One identity and one validator for the whole round: the key is read and converted once, not per target.
-        var options = new ClientOptions
-        {
-            ApplicationUri = uri,
-            ApplicationName = Id.Value,
-            Certificate = OpcUaIdentity.WithPrivateKey(certificate, _vault.Load(_state.KeyRef!)),
-            ServerCertificateValidator = TrustValidator(),
-            Time = new Clock.SimTimeProvider(_clock),
-            AutoReconnect = false,
-            RequestTimeout = TimeSpan.FromSeconds(15),
-            AllowedPolicies = PolPolicies,
-            // A PEA's server connecting to its sibling servers insists on SignAndEncrypt; the POL takes the strongest offered.
-            SecurityMode = _settings.ServesOpcUa ? Twin.OpcUa.Messages.MessageSecurityMode.SignAndEncrypt : null,
-        };
+        // A PEA's server connecting to its sibling servers insists on SignAndEncrypt; the POL takes the strongest offered.
+        var options = OwnClientOptions(certificate, uri, _settings.ServesOpcUa ? Twin.OpcUa.Messages.MessageSecurityMode.SignAndEncrypt : null);
         _roundOptions = options;
         foreach (var target in _settings.ProbeTargets)
         {
