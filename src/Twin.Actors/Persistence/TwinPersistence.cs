@@ -95,10 +95,9 @@ public static class TwinPersistence
                   connection-string = {{quoted}}
                   provider-name = "{{provider}}"
                   auto-initialize = on
-                  tag-write-mode = TagTable
+                  tag-write-mode = Csv
                   parallelism = {{parallelism}}
                   read-isolation-level = {{readIsolation}}
-                  tagtable-asqueryable-insert-mode = parameterized
                   # A plant of a thousand entities recovers and writes its first events at once: on a
                   # busy machine the queue ahead of one write takes longer than the default 10 s, and
                   # a tripped breaker would fail every entity's recovery.
@@ -124,7 +123,7 @@ public static class TwinPersistence
                 write-plugin = "akka.persistence.journal.sql"
                 connection-string = {{quoted}}
                 provider-name = "{{provider}}"
-                tag-read-mode = TagTable
+                tag-read-mode = Csv
                 read-isolation-level = {{readIsolation}}
                 refresh-interval = 100ms
                 max-buffer-size = 200
@@ -145,7 +144,8 @@ public static class TwinPersistence
 
     /// <summary>
     /// Creates the database file's folder and switches the file to write-ahead logging (commits are
-    /// several times faster). Fails with a message naming the path when the folder is not writable.
+    /// several times faster); a journal from before the tag column gets it (<see cref="JournalTags.UpgradeSqlite"/>).
+    /// Fails with a message naming the path when the folder is not writable.
     /// </summary>
     public static void PrepareSqliteFile(string databasePath)
     {
@@ -160,6 +160,7 @@ public static class TwinPersistence
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA journal_mode=WAL;";
             command.ExecuteNonQuery();
+            JournalTags.UpgradeSqlite(connection);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException or SqliteException)
         {

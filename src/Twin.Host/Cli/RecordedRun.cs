@@ -36,18 +36,13 @@ internal sealed class RecordedRun : IAsyncDisposable
     /// <summary>The first and last simulated instants of the run's events.</summary>
     public (SimInstant Start, SimInstant End) Range => (Events.Min(e => e.At), Events.Max(e => e.At));
 
-    /// <summary>The runs a journal file holds (from its tag table), without starting Akka.</summary>
+    /// <summary>The runs a journal file holds (from its events' tags), without starting Akka.</summary>
     public static IReadOnlyList<string> RunsIn(string database)
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly };
         using var connection = new SqliteConnection(builder.ToString());
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT tag FROM tags WHERE tag LIKE 'run:%' ORDER BY tag";
-        var runs = new List<string>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read()) runs.Add(reader.GetString(0)["run:".Length..]);
-        return runs;
+        return JournalTags.RunsIn(connection);
     }
 
     /// <summary>Checks that <paramref name="database"/> is a journal holding run <paramref name="runText"/>; returns its full path and the run. Problems are <see cref="UsageException"/>s.</summary>
@@ -75,6 +70,17 @@ internal sealed class RecordedRun : IAsyncDisposable
         }
         if (!runs.Contains(run.Value, StringComparer.Ordinal))
             throw new UsageException($"--run '{runText}': the journal {database} holds no such run; it holds: {(runs.Count == 0 ? "none" : string.Join(", ", runs))}.");
+        try
+        {
+            // A journal from before the tag column is brought to it in place (only then is the file written).
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            connection.Open();
+            JournalTags.UpgradeSqlite(connection);
+        }
+        catch (SqliteException e)
+        {
+            throw new UsageException($"--db '{database}': the journal keeps its run tags in the older tag table and could not be upgraded in place ({e.Message}).");
+        }
         return (path, run);
     }
 

@@ -20,12 +20,14 @@ public static class PlantRun
     }
 
     /// <summary>Runs <paramref name="spec"/> to its end on <paramref name="database"/> (default: a fresh SQLite file) with its key store in <paramref name="folder"/> (default: a fresh one).</summary>
-    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null, string? folder = null)
+    /// <param name="overrides">HOCON that takes precedence over the twin's own (e.g. an older journal layout).</param>
+    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null, string? folder = null, string? overrides = null)
     {
         folder ??= RepoPaths.NewScratch(name);
         database ??= TwinDatabase.Sqlite(Path.Combine(folder, "journal.db"));
         TwinPersistence.Prepare(database);
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+        var config = ConfigurationFactory.ParseString(overrides ?? "")
+            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING"))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
         using var system = ActorSystem.Create(name, TwinPersistence.SystemSetup(config, database));
