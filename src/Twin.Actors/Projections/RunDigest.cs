@@ -36,8 +36,26 @@ public static class RunDigest
         var envelopes = await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
             .RunWith(Sink.Seq<EventEnvelope>(), system.Materializer());
         return envelopes
-            .Select(e => $"{(e.Event as Protocol.ITwinEvent)?.At} {e.PersistenceId} {serializer.Manifest(e.Event)} {Convert.ToHexStringLower(SHA256.HashData(serializer.ToBinary(e.Event)))}")
+            .Select(e => $"{(e.Event as Protocol.ITwinEvent)?.At} {e.PersistenceId} {serializer.Manifest(e.Event)} {Convert.ToHexStringLower(SHA256.HashData(serializer.ToBinary(Stable(e.Event))))}")
             .Order(StringComparer.Ordinal)
             .ToList();
     }
+
+    /// <summary>
+    /// The event as the digest sees it: an OPC UA endpoint's TCP port is chosen by the operating system when a server
+    /// starts (a runtime fact, journaled for the incident engineer), so attempts are compared with the port left out of
+    /// their endpoint URL and reason. Every other field counts.
+    /// </summary>
+    internal static object Stable(object e) => e switch
+    {
+        Protocol.Events.ConnectionAttempted a => a with { EndpointUrl = WithoutPorts(a.EndpointUrl), Reason = WithoutPorts(a.Reason)! },
+        Protocol.Events.PeaSiblingAttempted a => a with { EndpointUrl = WithoutPorts(a.EndpointUrl), Reason = WithoutPorts(a.Reason)! },
+        Protocol.Events.PolServiceSessionOpened o => o with { Reason = WithoutPorts(o.Reason)! },
+        _ => e,
+    };
+
+    private static readonly System.Text.RegularExpressions.Regex EndpointPort = new(@"(opc\.tcp://[^\s/:'""]+):\d+", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary><paramref name="text"/> with the port of every opc.tcp URL in it replaced by "*".</summary>
+    internal static string? WithoutPorts(string? text) => text is null ? null : EndpointPort.Replace(text, "$1:*");
 }
