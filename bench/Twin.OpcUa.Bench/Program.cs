@@ -20,7 +20,9 @@ if (args is ["profile"])
     return;
 }
 // `reads [seconds]` measures only the reads (both clients, both servers): the quick loop while tuning the read path.
-var readsOnly = args.Length > 0 && args[0] == "reads";
+// `reads-ours [seconds]` only our client against our server: the quickest loop for profiling either side.
+var oursOnly = args.Length > 0 && args[0] == "reads-ours";
+var readsOnly = oursOnly || (args.Length > 0 && args[0] == "reads");
 if (readsOnly) args = args[1..];
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var root = FindRoot();
@@ -39,6 +41,15 @@ pki.Write(pki.NodeClient, nodeClient, "client");
 pki.WriteNodePki(Path.Combine(nodeClient, "pki"));
 
 await using var ours = await ServerProcess.StartOursAsync(oursFolder);
+if (oursOnly)
+{
+    foreach (var outstanding in new[] { 1, 16 })
+    {
+        var (perSecond, cpuUs, clientCpuUs) = await OurClientReadsAsync(ours, "ns=2;s=Plant.Temperature", outstanding);
+        Console.WriteLine($"| our client → our server, {outstanding} outstanding | {perSecond:0} reads/s | server {cpuUs:0.0} µs/read | client {clientCpuUs:0.0} µs/read |");
+    }
+    return;
+}
 await using var node = await ServerProcess.StartNodeAsync(root, nodeServerPki, nodeServerCerts);
 var targets = new[] { (Name: "ours", Server: ours, NodeId: "ns=2;s=Plant.Temperature"), (Name: "node", Server: node, NodeId: "ns=1;s=Plant.Temperature") };
 

@@ -29,14 +29,25 @@ public sealed class UaConnection : IAsyncDisposable
     /// <summary>The largest chunk accepted from the peer; 8192 until HEL/ACK negotiates more (Part 6 §7.1.2.3).</summary>
     public int MaxReceiveChunkSize { get; set; } = 8192;
 
-    /// <summary>Reads the next whole chunk; null at a clean end of stream between chunks.</summary>
+    /// <summary>
+    /// Reads the next whole chunk; null at a clean end of stream between chunks. A chunk already received is taken without
+    /// waiting; before waiting for more bytes, output left buffered by <see cref="WriteLockedAsync(Action{PipeWriter}, bool, CancellationToken)"/>
+    /// is sent.
+    /// </summary>
     /// <exception cref="UaException">BadTcpMessageTypeInvalid, BadTcpMessageTooLarge or BadDecodingError (stream ended inside a chunk).</exception>
     public async ValueTask<Frame?> ReadFrameAsync(CancellationToken ct)
     {
         var reader = _pipe.Input;
+        var mayTake = true;
         while (true)
         {
-            var result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            // TryRead hands back what is buffered even when it was examined already, so it is tried once per call only.
+            if (!mayTake || !reader.TryRead(out var result))
+            {
+                if (Volatile.Read(ref _deferred)) await FlushDeferredAsync(ct).ConfigureAwait(false);
+                result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            }
+            mayTake = false;
             var buffer = result.Buffer;
             if (TryTakeFrame(ref buffer, out var frame))
             {
@@ -81,12 +92,53 @@ public sealed class UaConnection : IAsyncDisposable
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            foreach (var f in frames) await _pipe.Output.WriteAsync(f, ct).ConfigureAwait(false);
+            // One flush, so the chunks of a message leave in as few socket writes as the kernel allows.
+            foreach (var f in frames) _pipe.Output.Write(f);
+            _deferred = false;
+            await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
         }
         finally { _writeLock.Release(); }
     }
 
     public ValueTask WriteAsync(byte[] frame, CancellationToken ct) => WriteAsync([frame], ct);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> under the write lock (so a sequence number and its bytes stay in order), then sends. With
+    /// <paramref name="deferFlush"/> the bytes stay buffered until the reader of this connection next has to wait for input:
+    /// a server answering requests on its read loop sends the answers to a burst of requests in one write. Only the code
+    /// that calls <see cref="ReadFrameAsync"/> next may defer, or the bytes could wait for the next request.
+    /// </summary>
+    public async ValueTask WriteLockedAsync(Action<PipeWriter> write, bool deferFlush, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var synchronous = _writeLock.Wait(0, CancellationToken.None);
+        if (!synchronous) await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            write(_pipe.Output);
+            if (deferFlush && synchronous) Volatile.Write(ref _deferred, true);
+            else
+            {
+                _deferred = false;
+                await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        finally { _writeLock.Release(); }
+    }
+
+    private bool _deferred;
+
+    private async ValueTask FlushDeferredAsync(CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!_deferred) return;
+            _deferred = false;
+            await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
+        }
+        finally { _writeLock.Release(); }
+    }
 
     /// <summary>Runs <paramref name="action"/> under the write lock, so a sequence number and its write stay in order.</summary>
     public async ValueTask WriteLockedAsync(Func<PipeWriter, ValueTask> action, CancellationToken ct)
@@ -115,6 +167,13 @@ public sealed class UaConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (Volatile.Read(ref _deferred) && _writeLock.Wait(0, CancellationToken.None))
+        {
+            // Answers left buffered for a burst still go out when the loop ends on the request after them (CLO, end of stream).
+            try { if (_deferred) await _pipe.Output.FlushAsync().ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException) { }
+            finally { _writeLock.Release(); }
+        }
         await _pipe.Output.CompleteAsync().ConfigureAwait(false);
         await _pipe.Input.CompleteAsync().ConfigureAwait(false);
         _onDispose?.Invoke();
