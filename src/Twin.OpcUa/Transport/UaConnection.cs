@@ -92,6 +92,7 @@ public sealed class UaConnection : IAsyncDisposable
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            ThrowIfOutputClosed();
             // One flush, so the chunks of a message leave in as few socket writes as the kernel allows.
             foreach (var f in frames) _pipe.Output.Write(f);
             _deferred = false;
@@ -115,6 +116,7 @@ public sealed class UaConnection : IAsyncDisposable
         if (!synchronous) await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            ThrowIfOutputClosed();
             write(_pipe.Output);
             if (deferFlush && synchronous) Volatile.Write(ref _deferred, true);
             else
@@ -133,7 +135,7 @@ public sealed class UaConnection : IAsyncDisposable
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (!_deferred) return;
+            if (!_deferred || Volatile.Read(ref _outputClosed) != 0) return;
             _deferred = false;
             await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
         }
@@ -145,7 +147,11 @@ public sealed class UaConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(action);
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try { await action(_pipe.Output).ConfigureAwait(false); }
+        try
+        {
+            ThrowIfOutputClosed();
+            await action(_pipe.Output).ConfigureAwait(false);
+        }
         finally { _writeLock.Release(); }
     }
 
@@ -162,20 +168,46 @@ public sealed class UaConnection : IAsyncDisposable
     }
 
     /// <summary>Ends this side's sending (the peer reads end of stream) while still reading what the peer sends.</summary>
-    public ValueTask DisposeOutputAsync() => _pipe.Output.CompleteAsync();
+    public ValueTask DisposeOutputAsync() => CloseOutputAsync();
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        if (Volatile.Read(ref _deferred) && _writeLock.Wait(0, CancellationToken.None))
-        {
-            // Answers left buffered for a burst still go out when the loop ends on the request after them (CLO, end of stream).
-            try { if (_deferred) await _pipe.Output.FlushAsync().ConfigureAwait(false); }
-            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException) { }
-            finally { _writeLock.Release(); }
-        }
-        await _pipe.Output.CompleteAsync().ConfigureAwait(false);
+        await CloseOutputAsync().ConfigureAwait(false);
         await _pipe.Input.CompleteAsync().ConfigureAwait(false);
         _onDispose?.Invoke();
+    }
+
+    private int _outputClosed;
+
+    private void ThrowIfOutputClosed()
+    {
+        if (Volatile.Read(ref _outputClosed) != 0) throw new ObjectDisposedException(nameof(UaConnection), "The connection's output is closed.");
+    }
+
+    /// <summary>
+    /// Completes the output under the write lock, so no writer is between its bytes and its flush (a pipe writer completed
+    /// under a writer breaks); writers after this fail with ObjectDisposedException. Answers held back for a burst are sent
+    /// first (the loop may end on the request after them: CLO, end of stream). Both waits are bounded: a peer that reads
+    /// nothing, or a writer stuck on it, must not hold the close.
+    /// </summary>
+    private async ValueTask CloseOutputAsync()
+    {
+        var locked = await _writeLock.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (Interlocked.Exchange(ref _outputClosed, 1) != 0) return;
+            if (locked && _deferred)
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try { await _pipe.Output.FlushAsync(cts.Token).ConfigureAwait(false); }
+                catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException) { }
+            }
+            await _pipe.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (locked) _writeLock.Release();
+        }
     }
 }
