@@ -20,7 +20,9 @@ if (args is ["profile"])
     return;
 }
 // `reads [seconds]` measures only the reads (both clients, both servers): the quick loop while tuning the read path.
-var readsOnly = args.Length > 0 && args[0] == "reads";
+// `reads-ours [seconds]` only our client against our server: the quickest loop for profiling either side.
+var oursOnly = args.Length > 0 && args[0] == "reads-ours";
+var readsOnly = oursOnly || (args.Length > 0 && args[0] == "reads");
 if (readsOnly) args = args[1..];
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var root = FindRoot();
@@ -39,6 +41,15 @@ pki.Write(pki.NodeClient, nodeClient, "client");
 pki.WriteNodePki(Path.Combine(nodeClient, "pki"));
 
 await using var ours = await ServerProcess.StartOursAsync(oursFolder);
+if (oursOnly)
+{
+    foreach (var outstanding in new[] { 1, 16 })
+    {
+        var (perSecond, cpuUs, clientCpuUs) = await OurClientReadsAsync(ours, "ns=2;s=Plant.Temperature", outstanding);
+        Console.WriteLine($"| our client → our server, {outstanding} outstanding | {perSecond:0} reads/s | server {cpuUs:0.0} µs/read | client {clientCpuUs:0.0} µs/read |");
+    }
+    return;
+}
 await using var node = await ServerProcess.StartNodeAsync(root, nodeServerPki, nodeServerCerts);
 var targets = new[] { (Name: "ours", Server: ours, NodeId: "ns=2;s=Plant.Temperature"), (Name: "node", Server: node, NodeId: "ns=1;s=Plant.Temperature") };
 
@@ -60,7 +71,7 @@ foreach (var t in readsOnly ? [] : targets)
     var (count, elapsed) = await OurClientSessionsAsync(t.Server.EndpointUrl, seconds);
     ourClient[t.Name] = (count / elapsed, (t.Server.CpuTime - before).TotalMilliseconds / count);
 }
-var reads = new Dictionary<(string, int), (double PerSecond, double CpuUs)>();
+var reads = new Dictionary<(string, int), (double PerSecond, double CpuUs, double ClientCpuUs)>();
 // Untimed first, as for sessions: without it the first read figure carried the JIT compiling the read path (dotnet-counters
 // showed ~0.1 s of JIT per second of that run), several hundred µs per read at 1 outstanding.
 foreach (var t in targets) await NodeClientAsync("reads", t.Server.EndpointUrl, Math.Min(seconds, 3), "16", t.NodeId);
@@ -68,10 +79,10 @@ foreach (var outstanding in new[] { 1, 16 })
     foreach (var t in targets)
     {
         var before = t.Server.CpuTime;
-        var (count, elapsed) = await NodeClientAsync("reads", t.Server.EndpointUrl, seconds, outstanding.ToString(CultureInfo.InvariantCulture), t.NodeId);
-        reads[(t.Name, outstanding)] = (count / elapsed, (t.Server.CpuTime - before).TotalMicroseconds / count);
+        var (count, elapsed, clientCpuUs) = await NodeClientReadsAsync(t.Server.EndpointUrl, outstanding, t.NodeId);
+        reads[(t.Name, outstanding)] = (count / elapsed, (t.Server.CpuTime - before).TotalMicroseconds / count, clientCpuUs / count);
     }
-var ourReads = new Dictionary<(string, int), (double PerSecond, double CpuUs)>();
+var ourReads = new Dictionary<(string, int), (double PerSecond, double CpuUs, double ClientCpuUs)>();
 foreach (var outstanding in new[] { 1, 16 })
     foreach (var t in targets)
         ourReads[(t.Name, outstanding)] = await OurClientReadsAsync(t.Server, t.NodeId, outstanding);
@@ -109,11 +120,13 @@ void PrintReads()
             var (o, n) = (table[("ours", outstanding)], table[("node", outstanding)]);
             Console.WriteLine($"| reads/s, one session, {outstanding} outstanding, {client} | {o.PerSecond:0} | {n.PerSecond:0} | {o.PerSecond / n.PerSecond:0.00} | ≥ 5 |");
             Console.WriteLine($"| server CPU per read (µs), {outstanding} outstanding, {client} | {o.CpuUs:0.0} | {n.CpuUs:0.0} | {o.CpuUs / n.CpuUs:0.00} | — |");
+            Console.WriteLine($"| client CPU per read (µs), {outstanding} outstanding, {client} | {o.ClientCpuUs:0.0} | {n.ClientCpuUs:0.0} | {o.ClientCpuUs / n.ClientCpuUs:0.00} | — |");
         }
 }
 
-// One secure session of our client, `outstanding` read loops of one Value read each; a warm-up of 200 reads first.
-async Task<(double PerSecond, double CpuUs)> OurClientReadsAsync(ServerProcess server, string nodeIdText, int outstanding)
+// One secure session of our client, `outstanding` read loops of one Value read each; a warm-up of 200 reads first. The
+// client's CPU is this process's user+system time over the timed loops (nothing else runs in it meanwhile).
+async Task<(double PerSecond, double CpuUs, double ClientCpuUs)> OurClientReadsAsync(ServerProcess server, string nodeIdText, int outstanding)
 {
     var options = new ClientOptions
     {
@@ -125,6 +138,7 @@ async Task<(double PerSecond, double CpuUs)> OurClientReadsAsync(ServerProcess s
     for (var i = 0; i < 200; i++) await session.ReadValueAsync(nodeId);
     var count = 0L;
     var before = server.CpuTime;
+    var clientBefore = OwnCpuTime();
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, outstanding).Select(async _ =>
     {
@@ -136,10 +150,30 @@ async Task<(double PerSecond, double CpuUs)> OurClientReadsAsync(ServerProcess s
         }
     }));
     var elapsed = watch.Elapsed.TotalSeconds;
-    return (count / elapsed, (server.CpuTime - before).TotalMicroseconds / count);
+    var clientCpu = OwnCpuTime() - clientBefore;
+    return (count / elapsed, (server.CpuTime - before).TotalMicroseconds / count, clientCpu.TotalMicroseconds / count);
+}
+
+static TimeSpan OwnCpuTime()
+{
+    using var self = Process.GetCurrentProcess();
+    return self.TotalProcessorTime;
+}
+
+// node-opcua's client reading: reads done, seconds, and the client process's own CPU (µs) over its timed loops.
+async Task<(long Count, double Seconds, double ClientCpuUs)> NodeClientReadsAsync(string url, int outstanding, string nodeId)
+{
+    var json = await NodeClientJsonAsync("reads", url, seconds, outstanding.ToString(CultureInfo.InvariantCulture), nodeId);
+    return (json.GetProperty("count").GetInt64(), json.GetProperty("seconds").GetDouble(), json.GetProperty("cpuMicroseconds").GetDouble());
 }
 
 async Task<(long Count, double Seconds)> NodeClientAsync(string mode, string url, double forSeconds, params string[] extra)
+{
+    var json = await NodeClientJsonAsync(mode, url, forSeconds, extra);
+    return (json.GetProperty("count").GetInt64(), json.GetProperty("seconds").GetDouble());
+}
+
+async Task<JsonElement> NodeClientJsonAsync(string mode, string url, double forSeconds, params string[] extra)
 {
     var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.Combine(root, "tests", "peers") };
     foreach (var a in new[] { Path.Combine(root, "bench", "Twin.OpcUa.Bench", "node-client.js"), mode, url, forSeconds.ToString(CultureInfo.InvariantCulture), nodeClient }.Concat(extra))
@@ -150,8 +184,7 @@ async Task<(long Count, double Seconds)> NodeClientAsync(string mode, string url
     await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(forSeconds + 120));
     if (process.ExitCode != 0) throw new InvalidOperationException($"node-opcua client {mode} failed: {await stderr}");
     var line = (await stdout).Split('\n').Last(l => l.StartsWith('{'));
-    var json = JsonDocument.Parse(line).RootElement;
-    return (json.GetProperty("count").GetInt64(), json.GetProperty("seconds").GetDouble());
+    return JsonDocument.Parse(line).RootElement.Clone();
 }
 
 async Task<(long Count, double Seconds)> OurClientSessionsAsync(string url, double forSeconds)

@@ -3,7 +3,8 @@
 //   Full secure connects, one after the other, for <seconds>: OPN (Basic256Sha256, SignAndEncrypt), CreateSession,
 //   ActivateSession (Anonymous), CloseSession, CLO. Prints {"count":N,"seconds":S}.
 // node node-client.js reads <url> <seconds> <certFolder> <outstanding> <nodeId>
-//   One secure session; <outstanding> read loops of one Value read each. Prints {"count":N,"seconds":S}.
+//   One secure session; <outstanding> read loops of one Value read each. Prints {"count":N,"seconds":S,"cpuMicroseconds":C},
+//   C being this client process's own user+system CPU over the timed loops.
 // certFolder holds client.pem, client.key and pki/ (trusted CA and CRL).
 const path = require("path");
 const opcua = require(path.join(process.cwd(), "node_modules", "node-opcua"));
@@ -52,6 +53,7 @@ async function reads() {
     const item = { nodeId, attributeId: opcua.AttributeIds.Value };
     for (let i = 0; i < 100; i++) await session.read(item);
     let count = 0;
+    const cpuBefore = process.cpuUsage();
     const start = process.hrtime.bigint();
     const elapsed = () => Number(process.hrtime.bigint() - start) / 1e9;
     const loop = async () => {
@@ -62,7 +64,8 @@ async function reads() {
         }
     };
     await Promise.all(Array.from({ length: parseInt(outstandingText, 10) }, loop));
-    const result = { count, seconds: elapsed() };
+    const cpu = process.cpuUsage(cpuBefore);
+    const result = { count, seconds: elapsed(), cpuMicroseconds: cpu.user + cpu.system };
     await session.close();
     await c.disconnect();
     return result;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Twin.OpcUa.Encoding;
 using Twin.OpcUa.Messages;
@@ -14,7 +15,7 @@ internal sealed class ClientChannel : IAsyncDisposable
 {
     private readonly UaConnection _connection;
     private readonly EncodingLimits _limits;
-    private readonly ConcurrentDictionary<uint, TaskCompletionSource<IEncodeable>> _pending = new();
+    private readonly ConcurrentDictionary<uint, PendingRequest> _pending = new();
     private readonly SequenceCounter _sent = new();
     private readonly SequenceChecker _received = new();
     private readonly CancellationTokenSource _closed = new();
@@ -136,17 +137,18 @@ internal sealed class ClientChannel : IAsyncDisposable
         e.WriteNodeId(request.BinaryEncodingId);
         request.Encode(e);
         var body = e.ToArray();
-        var tcs = new TaskCompletionSource<IEncodeable>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tcs = new PendingRequest(timeout == Timeout.InfiniteTimeSpan || timeout.TotalMilliseconds >= long.MaxValue / 2 ? long.MaxValue
+            : Environment.TickCount64 + (long)timeout.TotalMilliseconds);
         _pending[requestId] = tcs;
         try
         {
             var asym = type == MessageType.OpenChannel ? _security.SendHeader() : null;
-            await _connection.WriteLockedAsync(async output =>
+            await _connection.WriteLockedAsync(output =>
             {
                 var chunks = MessageChunk.Encode(type, _channelId, asym, _token.TokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadRequestTooLarge, _security);
-                foreach (var c in chunks) await output.WriteAsync(c, ct).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
-            return await tcs.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
+                foreach (var c in chunks) output.Write(c);
+            }, deferFlush: false, ct).ConfigureAwait(false);
+            return await WaitAsync(tcs, timeout, ct).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -160,6 +162,37 @@ internal sealed class ClientChannel : IAsyncDisposable
         {
             _pending.TryRemove(requestId, out _);
         }
+    }
+
+    /// <summary>
+    /// Waits for a response. Timeouts of seconds are watched by one sweep a second per channel rather than by a timer per request
+    /// (creating and dropping a timer for every read was a measurable share of the client's CPU); short ones keep a timer each.
+    /// </summary>
+    private Task<IEncodeable> WaitAsync(PendingRequest pending, TimeSpan timeout, CancellationToken ct)
+    {
+        if (timeout != Timeout.InfiniteTimeSpan && timeout < SweepPeriod * 4) return pending.Task.WaitAsync(timeout, ct);
+        if (_sweep is null)
+        {
+            var sweep = new Timer(static state => ((ClientChannel)state!).Sweep(), this, SweepPeriod, SweepPeriod);
+            if (Interlocked.CompareExchange(ref _sweep, sweep, null) is not null || _closed.IsCancellationRequested) sweep.Dispose();
+        }
+        return ct.CanBeCanceled ? pending.Task.WaitAsync(ct) : pending.Task;
+    }
+
+    private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
+    private Timer? _sweep;
+
+    private void Sweep()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (_, p) in _pending)
+            if (p.Deadline <= now) p.TrySetException(new TimeoutException());
+    }
+
+    /// <summary>A request waiting for its response, and when it stops waiting.</summary>
+    private sealed class PendingRequest(long deadline) : TaskCompletionSource<IEncodeable>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public long Deadline { get; } = deadline;
     }
 
     private async Task ReceiveLoopAsync()
@@ -193,6 +226,7 @@ internal sealed class ClientChannel : IAsyncDisposable
         finally
         {
             await _closed.CancelAsync().ConfigureAwait(false);
+            _sweep?.Dispose();
             var error = Fault as UaException ?? new UaException(StatusCodes.BadConnectionClosed, "The connection closed.", Fault ?? new IOException("closed"));
             foreach (var p in _pending.Values) p.TrySetException(error);
         }
@@ -228,6 +262,7 @@ internal sealed class ClientChannel : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_sweep is { } sweep) await sweep.DisposeAsync().ConfigureAwait(false);
         await _closed.CancelAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         if (_receiveLoop is not null) await _receiveLoop.ConfigureAwait(false);

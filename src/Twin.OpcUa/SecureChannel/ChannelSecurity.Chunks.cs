@@ -51,7 +51,7 @@ public sealed partial class ChannelSecurity
             var signedOnly = new byte[plain.Length + Policy!.SymmetricSignatureSize];
             plain.CopyTo(signedOnly, 0);
             WriteSize(signedOnly, signedOnly.Length);
-            Policy.SymmetricSign(mine.SigningKey, signedOnly.AsSpan(0, plain.Length)).CopyTo(signedOnly.AsSpan(plain.Length));
+            mine.Sign(signedOnly.AsSpan(0, plain.Length), signedOnly.AsSpan(plain.Length));
             return signedOnly;
         }
         var content = plain.Length - headerLength;
@@ -62,8 +62,8 @@ public sealed partial class ChannelSecurity
         WritePadding(output.AsSpan(plain.Length), padding, extra: false);
         WriteSize(output, output.Length);
         var signatureAt = output.Length - Policy.SymmetricSignatureSize;
-        Policy.SymmetricSign(mine.SigningKey, output.AsSpan(0, signatureAt)).CopyTo(output.AsSpan(signatureAt));
-        mine.Cipher.EncryptCbc(output.AsSpan(headerLength), mine.InitializationVector, output.AsSpan(headerLength), PaddingMode.None);
+        mine.Sign(output.AsSpan(0, signatureAt), output.AsSpan(signatureAt));
+        mine.EncryptCbcInPlace(output, headerLength, output.Length - headerLength);
         return output;
     }
 
@@ -117,12 +117,11 @@ public sealed partial class ChannelSecurity
         if (Mode == MessageSecurityMode.SignAndEncrypt)
         {
             if ((plain.Length - headerLength) % SecurityPolicy.BlockSize != 0) throw Failed("the encrypted part is not a whole number of AES blocks");
-            theirs.Cipher.DecryptCbc(plain.AsSpan(headerLength), theirs.InitializationVector, plain.AsSpan(headerLength), PaddingMode.None);
+            theirs.DecryptCbcInPlace(plain, headerLength, plain.Length - headerLength);
         }
         var signatureAt = plain.Length - Policy!.SymmetricSignatureSize;
         if (signatureAt < headerLength + 8) throw Failed("the chunk is too short for its signature");
-        var expected = Policy!.SymmetricSign(theirs.SigningKey, plain.AsSpan(0, signatureAt));
-        if (!CryptographicOperations.FixedTimeEquals(expected, plain.AsSpan(signatureAt))) throw Failed("the symmetric signature does not verify");
+        if (!theirs.Verify(plain.AsSpan(0, signatureAt), plain.AsSpan(signatureAt))) throw Failed("the symmetric signature does not verify");
         return Mode == MessageSecurityMode.SignAndEncrypt ? StripPadding(plain, signatureAt, headerLength, extra: false) : plain[..signatureAt];
     }
 

@@ -67,7 +67,14 @@ public sealed partial class ChannelSecurity
         lock (_sync)
         {
             _tokens[tokenId] = keys;
-            foreach (var old in _tokens.Keys.Where(k => k < tokenId - 1).ToList()) _tokens.Remove(old);
+            foreach (var old in _tokens.Keys.Where(k => k < tokenId - 1).ToList())
+            {
+                if (_tokens.Remove(old, out var retired))
+                {
+                    retired.Client.Dispose();
+                    retired.Server.Dispose();
+                }
+            }
         }
     }
 

@@ -94,28 +94,7 @@ public sealed record SecurityPolicy(
             block.AsSpan(0, Math.Min(block.Length, length - at)).CopyTo(output.AsSpan(at));
             a = SymmetricSign(secret, a);
         }
-        return new SymmetricKeys(output[..SigningKeyLength], output[SigningKeyLength..(SigningKeyLength + EncryptionKeyLength)], output[(SigningKeyLength + EncryptionKeyLength)..]);
-    }
-}
-
-/// <summary>The signing key, encryption key and IV one side uses to send (Part 6 §6.7.5).</summary>
-public sealed record SymmetricKeys(byte[] SigningKey, byte[] EncryptingKey, byte[] InitializationVector)
-{
-    private Aes? _cipher;
-
-    /// <summary>
-    /// AES keyed once per token rather than per chunk. One direction's keys are used by one party at a time (the sender under
-    /// the connection's write lock, the receiver from its single read loop), so the instance is never shared concurrently.
-    /// </summary>
-    internal Aes Cipher
-    {
-        get
-        {
-            if (_cipher is { } c) return c;
-            var aes = Aes.Create();
-            aes.Key = EncryptingKey;
-            return _cipher = aes;
-        }
+        return new SymmetricKeys(output[..SigningKeyLength], output[SigningKeyLength..(SigningKeyLength + EncryptionKeyLength)], output[(SigningKeyLength + EncryptionKeyLength)..]) { Hash = Hash };
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Twin.OpcUa.Encoding;
 using Twin.OpcUa.Messages;
 using Twin.OpcUa.SecureChannel;
@@ -30,12 +31,18 @@ internal sealed partial class ServerConnection
         e.WriteNodeId(response.BinaryEncodingId);
         response.Encode(e);
         var body = e.ToArray();
-        await _connection.WriteLockedAsync(async output =>
+        // On the read loop, inside StartRequest, the answer may wait in the output buffer: the loop sends it, with the answers to
+        // any further requests already received, before it waits for input again (one socket write per burst, not per request).
+        var deferFlush = _answeringInline && Environment.CurrentManagedThreadId == _readLoopThread;
+        await _connection.WriteLockedAsync(output =>
         {
             var chunks = MessageChunk.Encode(type, _channel.ChannelId, asym, tokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadResponseTooLarge, _security);
-            foreach (var c in chunks) await output.WriteAsync(c, ct).ConfigureAwait(false);
-        }, ct).ConfigureAwait(false);
+            foreach (var c in chunks) output.Write(c);
+        }, deferFlush, ct).ConfigureAwait(false);
     }
+
+    private bool _answeringInline;
+    private int _readLoopThread;
 
     /// <summary>A request of a type this server does not know: only its header was decoded.</summary>
     private sealed class UnsupportedRequest(NodeId typeId) : IServiceRequest

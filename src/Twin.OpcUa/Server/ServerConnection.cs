@@ -241,7 +241,13 @@ internal sealed partial class ServerConnection : IDisposable
             throw new UaException(StatusCodes.BadTcpNotEnoughResources, $"More than {_options.MaxRequestsInFlight} requests in progress.");
         // Cheap services run where the request was read (no thread-pool hop per request); the rest, which may sign, verify or run
         // a method the address space was given, go to the thread pool so one request cannot hold up the I/O thread.
-        if (IsCheap(request)) _ = HandleAsync(chunk.TokenId, chunk.RequestId, request, ct);
+        if (IsCheap(request))
+        {
+            _readLoopThread = Environment.CurrentManagedThreadId;
+            _answeringInline = true;
+            try { _ = HandleAsync(chunk.TokenId, chunk.RequestId, request, ct); }
+            finally { _answeringInline = false; }
+        }
         else _ = Task.Run(() => HandleAsync(chunk.TokenId, chunk.RequestId, request, ct), CancellationToken.None);
     }
 

@@ -29,14 +29,25 @@ public sealed class UaConnection : IAsyncDisposable
     /// <summary>The largest chunk accepted from the peer; 8192 until HEL/ACK negotiates more (Part 6 §7.1.2.3).</summary>
     public int MaxReceiveChunkSize { get; set; } = 8192;
 
-    /// <summary>Reads the next whole chunk; null at a clean end of stream between chunks.</summary>
+    /// <summary>
+    /// Reads the next whole chunk; null at a clean end of stream between chunks. A chunk already received is taken without
+    /// waiting; before waiting for more bytes, output left buffered by <see cref="WriteLockedAsync(Action{PipeWriter}, bool, CancellationToken)"/>
+    /// is sent.
+    /// </summary>
     /// <exception cref="UaException">BadTcpMessageTypeInvalid, BadTcpMessageTooLarge or BadDecodingError (stream ended inside a chunk).</exception>
     public async ValueTask<Frame?> ReadFrameAsync(CancellationToken ct)
     {
         var reader = _pipe.Input;
+        var mayTake = true;
         while (true)
         {
-            var result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            // TryRead hands back what is buffered even when it was examined already, so it is tried once per call only.
+            if (!mayTake || !reader.TryRead(out var result))
+            {
+                if (Volatile.Read(ref _deferred)) await FlushDeferredAsync(ct).ConfigureAwait(false);
+                result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            }
+            mayTake = false;
             var buffer = result.Buffer;
             if (TryTakeFrame(ref buffer, out var frame))
             {
@@ -81,19 +92,66 @@ public sealed class UaConnection : IAsyncDisposable
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            foreach (var f in frames) await _pipe.Output.WriteAsync(f, ct).ConfigureAwait(false);
+            ThrowIfOutputClosed();
+            // One flush, so the chunks of a message leave in as few socket writes as the kernel allows.
+            foreach (var f in frames) _pipe.Output.Write(f);
+            _deferred = false;
+            await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
         }
         finally { _writeLock.Release(); }
     }
 
     public ValueTask WriteAsync(byte[] frame, CancellationToken ct) => WriteAsync([frame], ct);
 
+    /// <summary>
+    /// Runs <paramref name="write"/> under the write lock (so a sequence number and its bytes stay in order), then sends. With
+    /// <paramref name="deferFlush"/> the bytes stay buffered until the reader of this connection next has to wait for input:
+    /// a server answering requests on its read loop sends the answers to a burst of requests in one write. Only the code
+    /// that calls <see cref="ReadFrameAsync"/> next may defer, or the bytes could wait for the next request.
+    /// </summary>
+    public async ValueTask WriteLockedAsync(Action<PipeWriter> write, bool deferFlush, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var synchronous = _writeLock.Wait(0, CancellationToken.None);
+        if (!synchronous) await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ThrowIfOutputClosed();
+            write(_pipe.Output);
+            if (deferFlush && synchronous) Volatile.Write(ref _deferred, true);
+            else
+            {
+                _deferred = false;
+                await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        finally { _writeLock.Release(); }
+    }
+
+    private bool _deferred;
+
+    private async ValueTask FlushDeferredAsync(CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!_deferred || Volatile.Read(ref _outputClosed) != 0) return;
+            _deferred = false;
+            await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
+        }
+        finally { _writeLock.Release(); }
+    }
+
     /// <summary>Runs <paramref name="action"/> under the write lock, so a sequence number and its write stay in order.</summary>
     public async ValueTask WriteLockedAsync(Func<PipeWriter, ValueTask> action, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(action);
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try { await action(_pipe.Output).ConfigureAwait(false); }
+        try
+        {
+            ThrowIfOutputClosed();
+            await action(_pipe.Output).ConfigureAwait(false);
+        }
         finally { _writeLock.Release(); }
     }
 
@@ -110,13 +168,46 @@ public sealed class UaConnection : IAsyncDisposable
     }
 
     /// <summary>Ends this side's sending (the peer reads end of stream) while still reading what the peer sends.</summary>
-    public ValueTask DisposeOutputAsync() => _pipe.Output.CompleteAsync();
+    public ValueTask DisposeOutputAsync() => CloseOutputAsync();
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        await _pipe.Output.CompleteAsync().ConfigureAwait(false);
+        await CloseOutputAsync().ConfigureAwait(false);
         await _pipe.Input.CompleteAsync().ConfigureAwait(false);
         _onDispose?.Invoke();
+    }
+
+    private int _outputClosed;
+
+    private void ThrowIfOutputClosed()
+    {
+        if (Volatile.Read(ref _outputClosed) != 0) throw new ObjectDisposedException(nameof(UaConnection), "The connection's output is closed.");
+    }
+
+    /// <summary>
+    /// Completes the output under the write lock, so no writer is between its bytes and its flush (a pipe writer completed
+    /// under a writer breaks); writers after this fail with ObjectDisposedException. Answers held back for a burst are sent
+    /// first (the loop may end on the request after them: CLO, end of stream). Both waits are bounded: a peer that reads
+    /// nothing, or a writer stuck on it, must not hold the close.
+    /// </summary>
+    private async ValueTask CloseOutputAsync()
+    {
+        var locked = await _writeLock.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (Interlocked.Exchange(ref _outputClosed, 1) != 0) return;
+            if (locked && _deferred)
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try { await _pipe.Output.FlushAsync(cts.Token).ConfigureAwait(false); }
+                catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException) { }
+            }
+            await _pipe.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (locked) _writeLock.Release();
+        }
     }
 }
