@@ -21,7 +21,7 @@ namespace Twin.Actors.Entities.Device;
 public sealed partial class DeviceActor
 {
     private DeviceOnboardingState _onboarding = DeviceOnboardingState.Empty;
-    private KeyPair? _pendingIdevidKey;
+    private (string KeyRef, ISigningKey Key)? _pendingIdevidKey;
     private (byte[] Nonce, Certificate Registrar)? _pendingVoucher;
 
     private void OnboardingBehaviour()
@@ -81,19 +81,19 @@ public sealed partial class DeviceActor
         ScheduleAt(_clock.Now.Add(_settings.RetryAfter), new RenewalDue());
         if (ManufacturerRef is not { } manufacturer) return;
         // IDevID keys are P-256 whatever the device's operational algorithm: generated on the device, never leaving it.
-        _pendingIdevidKey ??= KeyGenerator.Generate(KeyAlgorithm.EcdsaP256, _entropy.For(Id, "idevid-key", 0));
-        var csr = CertificationRequest.Create($"CN={Id.Value},serialNumber={ManufacturerSettings.SerialOf(Id)}", _pendingIdevidKey, _entropy.For(Id, "idevid-csr", 0));
+        _pendingIdevidKey ??= _vault.Generate(_run, Id, _settings.KeyStorage, KeyAlgorithm.EcdsaP256, _entropy.For(Id, "idevid-key", 0));
+        var csr = CertificationRequest.Create($"CN={Id.Value},serialNumber={ManufacturerSettings.SerialOf(Id)}", _pendingIdevidKey.Value.Key, [], [], _entropy.For(Id, "idevid-csr", 0));
         SendWork(manufacturer, new ProduceDevice(Id, csr.GetDer()), "produce");
     }
 
     private void OnProduced(DeviceProduced produced)
     {
         var idevid = Certificate.FromDer(produced.IdevidDer);
-        if (_pendingIdevidKey is not { } key || !idevid.PublicKey.Equals(key.PublicKey) || _onboarding.HasIdevid) return;
+        if (_pendingIdevidKey is not { } pending || !idevid.PublicKey.Equals(pending.Key.PublicKey) || _onboarding.HasIdevid) return;
         var now = _clock.Now;
         var events = new List<ITwinEvent>
         {
-            new DeviceIdevidInstalled(_run, now, Id, _settings.Manufacturer!.Value, _vault.Store(_run, Id, key), produced.IdevidDer, produced.ManufacturerCaDer, Stolen: false),
+            new DeviceIdevidInstalled(_run, now, Id, _settings.Manufacturer!.Value, pending.KeyRef, produced.IdevidDer, produced.ManufacturerCaDer, Stolen: false),
             new DeviceFirmwareInstalled(_run, now, Id, produced.Firmware.Version, produced.Firmware.Image, produced.Firmware.SignatureCms),
         };
         if (produced.MtpManifest is { } manifest) events.Add(new PeaMtpPackageReceived(_run, now, Id, manifest, produced.MtpSignatureCms!, Tampered: false));
@@ -165,11 +165,11 @@ public sealed partial class DeviceActor
         var now = _clock.Now;
         var events = new List<ITwinEvent>(2);
         var renew = operation == "simplereenroll" && _state.Current is not null;
-        KeyPair key;
+        ISigningKey key;
         if (!renew || _settings.RekeyOnRenewal || _state.KeyRef is null)
         {
-            key = KeyGenerator.Generate(KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
-            events.Add(new DeviceKeyGenerated(_run, now, Id, _vault.Store(_run, Id, key), key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo));
+            (key, var generated) = GenerateKey(now, KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
+            events.Add(generated);
         }
         else
         {
