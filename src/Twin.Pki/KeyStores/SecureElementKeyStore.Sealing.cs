@@ -79,10 +79,11 @@ public sealed partial class SecureElementKeyStore
 
         public PublicKey PublicKey => inner.PublicKey;
 
+        // Deterministic signatures (RFC 6979 for ECDSA): a seeded run of the twin repeats with keys in the element too.
         public byte[] Sign(ReadOnlySpan<byte> data)
         {
             Use();
-            return inner.Sign(data);
+            return Signing.SignDeterministic(inner, data);
         }
 
         public byte[] SignHash(ReadOnlySpan<byte> hash, HashAlgorithmName hashAlgorithm, RSASignaturePadding padding)
