@@ -27,6 +27,7 @@ public sealed partial class DeviceActor
     private void OnboardingBehaviour()
     {
         Recover<DeviceIdevidInstalled>(e => _onboarding = _onboarding.Apply(e));
+        Recover<DeviceIdevidTheftFailed>(_ => { }); // the clone stayed without an identity: nothing to restore
         Recover<DeviceVoucherRequested>(e => _onboarding = _onboarding.Apply(e));
         Recover<DeviceVoucherChecked>(e => _onboarding = _onboarding.Apply(e));
         Recover<DeviceEstRequested>(e => _onboarding = _onboarding.Apply(e));
@@ -113,6 +114,15 @@ public sealed partial class DeviceActor
     private void StealIdevid()
     {
         if (_settings.CloneOf is not { } original || _onboarding.HasIdevid || _runtime?.Idevids.TryGetValue(original.Value, out var stolen) != true) return;
+        try
+        {
+            _ = _vault.Export(stolen!.KeyRef); // what reading the key out of the original takes
+        }
+        catch (Twin.Pki.KeyExportRefusedException e)
+        {
+            Persist(new DeviceIdevidTheftFailed(_run, _clock.Now, Id, original, e.Message), _ => { });
+            return;
+        }
         Persist(new DeviceIdevidInstalled(_run, _clock.Now, Id, stolen!.Manufacturer, stolen.KeyRef, stolen.CertificateDer, stolen.ManufacturerCaDer, Stolen: true), e =>
         {
             _onboarding = _onboarding.Apply(e);
