@@ -16,7 +16,7 @@ using Twin.Pki.Keys;
 /// <summary>
 /// What a key store costs a run: the same plant (a root CA and N devices renewing at ¾ of their lifetime with a new key each
 /// time) in max mode on SQLite, first with software keys (the peer), then with the devices' keys in KIND and the CA's in an
-/// HSM (for KIND = tpm or hsm), in one process; reported as a ratio of wall times.
+/// HSM (for KIND = tpm or hsm), alternating over two rounds in one process; reported as a ratio of the best wall times.
 /// Usage: dotnet run -c Release --project bench/Twin.Bench -- --key-storage tpm|hsm [--devices N] [--years Y] [--lifetime-days D]
 /// </summary>
 internal static class KeyStorageBench
@@ -24,15 +24,22 @@ internal static class KeyStorageBench
     public static async Task RunAsync(string kindText, int devices, int years, int lifetimeDays)
     {
         var kind = KeyRefs.Parse(kindText) ?? throw new ArgumentException($"--key-storage: '{kindText}' is not one of {string.Join(", ", KeyRefs.Names)}.");
-        var software = await RunOnceAsync(KeyStoreKind.Software, devices, years, lifetimeDays);
-        var measured = kind == KeyStoreKind.Software ? software : await RunOnceAsync(kind, devices, years, lifetimeDays);
+        // Two rounds, alternating, best of each: the first run of a process also pays for JIT and warm-up.
+        Result? software = null, measured = null;
+        for (var round = 0; round < 2; round++)
+        {
+            software = Best(software, await RunOnceAsync(KeyStoreKind.Software, devices, years, lifetimeDays));
+            measured = kind == KeyStoreKind.Software ? software : Best(measured, await RunOnceAsync(kind, devices, years, lifetimeDays));
+        }
         Console.WriteLine(FormattableString.Invariant($"plant: 1 root CA, {devices} devices, {years} years of {lifetimeDays}-day certificates, max mode, SQLite"));
-        foreach (var (name, r) in new[] { ("software", software), (KeyRefs.Text(kind), measured) }.Distinct())
+        foreach (var (name, r) in new[] { ("software", software!), (KeyRefs.Text(kind), measured!) }.Distinct())
             Console.WriteLine(FormattableString.Invariant($"{name,-9}: {r.Seconds:0.0} s wall, {r.Events} events ({r.Events / r.Seconds:0} /s), {r.Keys} keys generated"));
-        Console.WriteLine(FormattableString.Invariant($"{KeyRefs.Text(kind)} / software wall time: {measured.Seconds / software.Seconds:0.00}"));
+        Console.WriteLine(FormattableString.Invariant($"{KeyRefs.Text(kind)} / software wall time (best of 2 alternating rounds each): {measured!.Seconds / software!.Seconds:0.00}"));
     }
 
     private sealed record Result(double Seconds, long Events, int Keys);
+
+    private static Result Best(Result? a, Result b) => a is null || b.Seconds < a.Seconds ? b : a;
 
     private static async Task<Result> RunOnceAsync(KeyStoreKind kind, int devices, int years, int lifetimeDays)
     {

@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Twin.Actors.Entities.Manufacturer;
+using Twin.Actors.Keys;
 using Twin.Actors.Protocol;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Protocol.Events;
@@ -114,14 +115,18 @@ public sealed partial class DeviceActor
     private void StealIdevid()
     {
         if (_settings.CloneOf is not { } original || _onboarding.HasIdevid || _runtime?.Idevids.TryGetValue(original.Value, out var stolen) != true) return;
-        try
+        // A software key can be read off the original's storage; a TPM's cannot: what reading it out takes is an export.
+        if (KeyRefs.KindOf(stolen!.KeyRef) != KeyStoreKind.Software)
         {
-            _ = _vault.Export(stolen!.KeyRef); // what reading the key out of the original takes
-        }
-        catch (Twin.Pki.KeyExportRefusedException e)
-        {
-            Persist(new DeviceIdevidTheftFailed(_run, _clock.Now, Id, original, e.Message), _ => { });
-            return;
+            try
+            {
+                _ = _vault.Export(stolen.KeyRef);
+            }
+            catch (Twin.Pki.KeyExportRefusedException e)
+            {
+                Persist(new DeviceIdevidTheftFailed(_run, _clock.Now, Id, original, e.Message), _ => { });
+                return;
+            }
         }
         Persist(new DeviceIdevidInstalled(_run, _clock.Now, Id, stolen!.Manufacturer, stolen.KeyRef, stolen.CertificateDer, stolen.ManufacturerCaDer, Stolen: true), e =>
         {
