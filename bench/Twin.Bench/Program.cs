@@ -28,9 +28,17 @@ if (args.Length > 0 && args[0] == "cmp")
 // trust centres), 4 issuing CAs under them, 50 PEAs with 2 servers each and --devices field devices spread over the
 // issuing CAs. --db takes a postgres:// URL (or connection string) to journal on PostgreSQL.
 // Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D] [--reference] [--db URL] [--sqlite-full-sync]
+//        ... -- --key-storage software|tpm|hsm [--devices N] [--years Y] [--lifetime-days D]
 var devices = Arg("--devices", 100);
 var years = Arg("--years", 10);
 var lifetimeDays = Arg("--lifetime-days", 90);
+// --key-storage KIND: the same plant with software keys, then with KIND keys, in one process (KeyStorageBench.cs).
+var keyStorageIndex = Array.IndexOf(args, "--key-storage");
+if (keyStorageIndex >= 0)
+{
+    await KeyStorageBench.RunAsync(keyStorageIndex + 1 < args.Length ? args[keyStorageIndex + 1] : "", devices, years, lifetimeDays);
+    return;
+}
 var reference = args.Contains("--reference");
 var dbIndex = Array.IndexOf(args, "--db");
 

@@ -1,4 +1,5 @@
 using Twin.Actors.Model;
+using Twin.Pki;
 using Twin.Pki.Keys;
 
 namespace Twin.Actors.Keys;
@@ -6,14 +7,22 @@ namespace Twin.Actors.Keys;
 /// <summary>
 /// Where entities keep their private keys. The journal records only a key reference and the
 /// public key, so an exported journal or event stream never carries private key material.
+/// A key is generated inside the store its owner's design names (<see cref="KeyStoreKind"/>) and used
+/// through the handle <see cref="Load"/> returns; only a software key can be exported.
 /// </summary>
 public interface IKeyVault
 {
-    /// <summary>Stores <paramref name="key"/> for <paramref name="owner"/> and returns its reference.</summary>
+    /// <summary>Stores a software <paramref name="key"/> made elsewhere for <paramref name="owner"/> and returns its reference.</summary>
     string Store(RunId run, EntityId owner, KeyPair key);
 
-    /// <summary>Loads the key behind <paramref name="keyRef"/>; fails with <see cref="KeyNotAvailableException"/> if it was destroyed or never stored.</summary>
-    KeyPair Load(string keyRef);
+    /// <summary>Generates a key for <paramref name="owner"/> inside a store of <paramref name="kind"/> from <paramref name="random"/>; returns its reference and a handle.</summary>
+    (string KeyRef, ISigningKey Key) Generate(RunId run, EntityId owner, KeyStoreKind kind, KeyAlgorithm algorithm, PkiRandom random);
+
+    /// <summary>A handle to the key behind <paramref name="keyRef"/>; fails with <see cref="KeyNotAvailableException"/> if it was destroyed or never stored.</summary>
+    ISigningKey Load(string keyRef);
+
+    /// <summary>The private key itself, for an operation that must hand it over; a TPM or HSM key is refused with <see cref="Twin.Pki.KeyExportRefusedException"/>.</summary>
+    KeyPair Export(string keyRef);
 
     /// <summary>Destroys the key behind <paramref name="keyRef"/> (decommissioning, server-side key generation after delivery).</summary>
     void Destroy(string keyRef);
@@ -23,10 +32,12 @@ public interface IKeyVault
 public sealed class KeyNotAvailableException(string message) : Exception(message);
 
 /// <summary>
-/// A software key store: one PKCS#8 file per key under a folder, readable by the owner only.
-/// Models a device's or CA's file-based key store; hardware-backed stores come from Twin.Pki.
+/// The run's key folder. Software keys: one PKCS#8 file per key, readable by the owner only (a device's or CA's
+/// file-based key store). TPM and HSM keys: each owner has a simulated element (Twin.Pki's secure element) whose
+/// storage seed and sealed key blobs live in the owner's folder; the keys are generated inside it and never leave it
+/// through this API (see FileKeyVault.Sealed.cs).
 /// </summary>
-public sealed class FileKeyVault : IKeyVault
+public sealed partial class FileKeyVault : IKeyVault
 {
     private readonly string _folder;
 
@@ -55,7 +66,28 @@ public sealed class FileKeyVault : IKeyVault
     }
 
     /// <inheritdoc />
-    public KeyPair Load(string keyRef)
+    public (string KeyRef, ISigningKey Key) Generate(RunId run, EntityId owner, KeyStoreKind kind, KeyAlgorithm algorithm, PkiRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (kind != KeyStoreKind.Software) return GenerateSealed(run, owner, kind, algorithm, random);
+        var key = KeyGenerator.Generate(algorithm, random);
+        return (Store(run, owner, key), key);
+    }
+
+    /// <inheritdoc />
+    public ISigningKey Load(string keyRef) =>
+        KeyRefs.KindOf(keyRef) == KeyStoreKind.Software ? LoadSoftware(keyRef) : LoadSealed(keyRef);
+
+    /// <inheritdoc />
+    public KeyPair Export(string keyRef)
+    {
+        var kind = KeyRefs.KindOf(keyRef);
+        if (kind != KeyStoreKind.Software)
+            throw new KeyExportRefusedException($"Key '{keyRef}' is in a {KeyRefs.Text(kind)} key store: it was generated inside and cannot be exported.");
+        return LoadSoftware(keyRef);
+    }
+
+    private KeyPair LoadSoftware(string keyRef)
     {
         var path = PathOf(keyRef);
         if (!File.Exists(path)) throw new KeyNotAvailableException($"Key '{keyRef}' is not in the key store at {_folder} (destroyed, or the data folder is incomplete).");
@@ -65,9 +97,19 @@ public sealed class FileKeyVault : IKeyVault
     /// <inheritdoc />
     public void Destroy(string keyRef)
     {
+        if (KeyRefs.KindOf(keyRef) != KeyStoreKind.Software)
+        {
+            DestroySealed(keyRef);
+            return;
+        }
         var path = PathOf(keyRef);
+        Shred(path);
+    }
+
+    // Overwrite before unlinking: a destroyed key should not linger in the file's old blocks.
+    private static void Shred(string path)
+    {
         if (!File.Exists(path)) return;
-        // Overwrite before unlinking: a destroyed key should not linger in the file's old blocks.
         var length = new FileInfo(path).Length;
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
         {

@@ -16,6 +16,7 @@ public static class ManufacturingText
         VoucherRefused v => $"MASA refused a voucher for {v.SerialNumber ?? "an unreadable request"} from domain {v.Domain}: {v.Reason}",
         FirmwareSigned f => $"signed firmware {f.Version} for {f.Device} (SHA-256 {f.ImageSha256[..16]}…)",
         MtpPackageSigned p => $"signed the MTP package of {p.Pea} (SHA-256 {p.ManifestSha256[..16]}…)",
+        DeviceIdevidTheftFailed f => $"could not copy the IDevID key of {f.Original.Value}: it never leaves that device's TPM",
         DeviceIdevidInstalled i => i.Stolen
             ? $"installed an IDevID copied from another device: {Certificate.FromDer(i.CertificateDer).Subject} (a clone)"
             : $"holds its IDevID {Certificate.FromDer(i.CertificateDer).Subject} from {i.Manufacturer}",

@@ -55,7 +55,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
             case RootCaCreated r:
             {
                 var cert = Certificate.FromDer(r.CertificateDer);
-                entities = entities.SetItem(r.Entity.Value, new EntityView(r.Entity, EntityKinds.CertificationAuthority, cert.PublicKey.Algorithm.ToString(), [CertificateView.Of(cert, r.At)], r.At) { KeyStore = KeyStores.Software });
+                entities = entities.SetItem(r.Entity.Value, new EntityView(r.Entity, EntityKinds.CertificationAuthority, cert.PublicKey.Algorithm.ToString(), [CertificateView.Of(cert, r.At)], r.At) { KeyStore = KeyStores.OfKeyRef(r.KeyRef) });
                 holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), r.Entity.Value);
                 break;
             }
@@ -65,7 +65,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 entities = Upsert(entities, sc.Entity, EntityKinds.CertificationAuthority, sc.At, v => v with
                 {
                     KeyAlgorithm = cert.PublicKey.Algorithm.ToString(),
-                    KeyStore = KeyStores.Software,
+                    KeyStore = KeyStores.OfKeyRef(sc.KeyRef),
                     Certificates = Supersede(v.Certificates, sc.At).Add(CertificateView.Of(cert, sc.At)),
                 });
                 holders = holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), sc.Entity.Value);
@@ -98,7 +98,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 entities = Touch(entities, e.Entity, EntityKinds.CertificationAuthority, e.At);
                 break;
             case DeviceKeyGenerated k:
-                entities = Upsert(entities, k.Entity, EntityKinds.Device, k.At, v => v with { KeyAlgorithm = k.Algorithm, KeyStore = KeyStores.Software });
+                entities = Upsert(entities, k.Entity, EntityKinds.Device, k.At, v => v with { KeyAlgorithm = k.Algorithm, KeyStore = KeyStores.Of(k.KeyStore) });
                 break;
             case ConnectionAttempted a:
                 entities = Upsert(entities, a.Entity, EntityKinds.Pol, a.At, v => v with
@@ -110,7 +110,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
             case RegistrarCertified rc:
             {
                 (entities, holders) = Install(entities, holders, rc.Entity, EntityKinds.Registrar, rc.At, rc.CertificateDer, withKeyAlgorithm: true);
-                entities = entities.SetItem(rc.Entity.Value, entities[rc.Entity.Value] with { KeyStore = KeyStores.Software });
+                entities = entities.SetItem(rc.Entity.Value, entities[rc.Entity.Value] with { KeyStore = KeyStores.OfKeyRef(rc.KeyRef) });
                 break;
             }
             case RegistrarDecided or EnrollmentSecretIssued or ConfirmationAwaited:

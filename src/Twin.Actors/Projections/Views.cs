@@ -49,8 +49,25 @@ public static class KeyStores
     /// <summary>The twin's file key store: one owner-only PKCS#8 file per key beside the journal (IKeyVault).</summary>
     public const string Software = "software (file key store beside the journal)";
 
+    /// <summary>A simulated TPM on the device: the key was generated inside and never leaves it.</summary>
+    public const string Tpm = "tpm (simulated TPM, key generated inside, non-exportable)";
+
+    /// <summary>A simulated HSM: the key was generated inside and never leaves it.</summary>
+    public const string Hsm = "hsm (simulated HSM, key generated inside, non-exportable)";
+
     /// <summary>A party outside the twin (enrolled over EST or CMP from elsewhere) holds its own key.</summary>
     public const string Outside = "held by the party outside the twin";
+
+    /// <summary>The inspector's text for a store named as in design.keyStorage ("software", "tpm", "hsm").</summary>
+    public static string Of(string kind) => kind switch
+    {
+        "tpm" => Tpm,
+        "hsm" => Hsm,
+        _ => Software,
+    };
+
+    /// <summary>The inspector's text for the store a key reference points into.</summary>
+    public static string OfKeyRef(string keyRef) => Of(Keys.KeyRefs.Text(Keys.KeyRefs.KindOf(keyRef)));
 }
 
 /// <summary>A certificate an entity holds or held. The DER is public material; no private key is ever in a view.</summary>

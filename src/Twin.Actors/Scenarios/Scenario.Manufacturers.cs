@@ -21,6 +21,7 @@ public sealed partial record Scenario
     private List<(EntityId, ManufacturerSettings)> ManufacturerSettingsOf() =>
         [.. Manufacturers.Select(m => (m.Id, new ManufacturerSettings(m.Subject, m.Algorithm, m.Validity)
         {
+            KeyStorage = Design.KeyStorage.Ca,
             Products = m.Makes.ToDictionary(d => d, d => Domains.FirstOrDefault(x => x.Members.Contains(d))?.Domain),
             PeaApplicationUris = m.Makes.Where(d => Devices.Any(x => x.Id == d && x.Role == DeviceRole.Pea)).ToDictionary(d => d, d => $"urn:planttrust:{Run.Value}:{d.Value}"),
             OneVoucherPerSerial = Design.CloneDetection,

@@ -43,14 +43,16 @@ public sealed partial record Scenario(
         var authorities = TrustCentres.Select(t => (t.Id, new CaSettings(t.Subject, t.Algorithm, t.Validity)
         {
             IsTrustCentre = true,
+            KeyStorage = Design.KeyStorage.Ca,
             CrlInterval = Design.CrlInterval,
             CrlValidity = Design.CrlValidity,
             Retention = Design.Retention,
         })).ToList();
-        authorities.Add((RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity, TrustCentre = RootCa.TrustCentre, Retention = Design.Retention, ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived, Ocsp = Design.Ocsp }));
+        authorities.Add((RootCa.Id, new CaSettings(RootCa.Subject, RootCa.Algorithm, RootCa.Validity) { KeyStorage = Design.KeyStorage.Ca, CrlInterval = Design.CrlInterval, CrlValidity = Design.CrlValidity, TrustCentre = RootCa.TrustCentre, Retention = Design.Retention, ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived, Ocsp = Design.Ocsp }));
         authorities.AddRange(Subordinates.Select(c => (c.Id, new CaSettings(c.Subject, c.Algorithm, c.Validity)
         {
             Parent = c.Parent,
+            KeyStorage = Design.KeyStorage.Ca,
             Profile = c.Profile,
             Standby = c.Standby,
             TrustCentre = c.TrustCentre,
@@ -67,6 +69,7 @@ public sealed partial record Scenario(
             // PEA servers and the POL speak OPC UA with application certificates (RSA: the policies are RSA policies).
             OpcUaApplicationUri = d.Role == DeviceRole.Device ? null : $"urn:planttrust:{Run.Value}:{d.Id.Value}",
             ServesOpcUa = d.Role == DeviceRole.Pea,
+            KeyStorage = Design.KeyStorage.For(d.Role),
             ProbeTargets = d.Role == DeviceRole.Pol ? peaIds : [],
             ProbeInterval = d.ProbeInterval ?? TimeSpan.FromHours(1),
             CmpDomain = Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.Domain,
@@ -108,6 +111,9 @@ public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, Ti
 
     /// <summary>Default key algorithm of CAs.</summary>
     public KeyAlgorithm CaAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
+
+    /// <summary>Where each role generates and keeps its keys (design.keyStorage).</summary>
+    public KeyStorageDesign KeyStorage { get; init; } = KeyStorageDesign.Software;
 
     /// <summary>How relying parties learn that an end-entity certificate is no longer good.</summary>
     public RevocationDesign Revocation { get; init; } = RevocationDesign.Crl;

@@ -17,7 +17,6 @@ public static partial class ScenarioLoader
     private static readonly (string Knob, string[] Supported, string[] Planned, string Why)[] Unsupported =
     [
         ("revocation", ["crl", "shortLived", "ocsp"], [], "relying parties in the twin check CRLs, OCSP, or nothing for short-lived certificates"),
-        ("keyStorage", ["software"], ["tpm", "hsm", "pkcs11"], "entity keys live in the file key store beside the journal"),
     ];
 
     private static DesignKnobs ReadDesign(ScenarioReader r, YamlNode? node)
@@ -79,6 +78,7 @@ public static partial class ScenarioLoader
             },
             TrustListPull = ReadDistribution(r, map),
             Retention = r.Duration(ScenarioReader.Get(map, "retention"), "design.retention"),
+            KeyStorage = ReadKeyStorage(r, ScenarioReader.Get(map, "keyStorage")),
         }));
     }
 }

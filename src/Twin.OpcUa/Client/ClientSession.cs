@@ -134,7 +134,7 @@ public sealed partial class ClientSession : IAsyncDisposable
             var tokenPolicy = policies.First(p => p.TokenType == UserTokenType.Certificate);
             var uri = string.IsNullOrEmpty(tokenPolicy.SecurityPolicyUri) ? _endpoint.SecurityPolicyUri : tokenPolicy.SecurityPolicyUri;
             var tokenSigning = SecurityPolicy.Find(uri) ?? throw new UaException(StatusCodes.BadSecurityPolicyRejected, $"Cannot sign a user token for {uri}.");
-            using var userKey = System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPrivateKey(userCertificate) ?? throw new UaException(StatusCodes.BadConfigurationError, "The user certificate has no private key.");
+            using var userKey = Security.CertificateKeys.PrivateKeyOf(userCertificate) ?? throw new UaException(StatusCodes.BadConfigurationError, "The user certificate has no private key.");
             token = new ExtensionObject(new X509IdentityToken { PolicyId = tokenPolicy.PolicyId, CertificateData = userCertificate.RawData });
             tokenSignature = new SignatureData { Algorithm = tokenSigning.AsymmetricSignatureUri, Signature = tokenSigning.Sign(userKey, [.. _endpoint.ServerCertificate!, .. _serverNonce]) };
         }

@@ -104,7 +104,7 @@ public sealed partial class ServerConfiguration
                 _pendingKey = key;
             }
         }
-        else key = current.GetRSAPrivateKey() ?? throw new UaException(StatusCodes.BadInvalidState, "The current certificate has no private key.");
+        else key = Security.CertificateKeys.PrivateKeyOf(current) ?? throw new UaException(StatusCodes.BadInvalidState, "The current certificate has no private key.");
         X500DistinguishedName name;
         try { name = new X500DistinguishedName(subject); }
         catch (CryptographicException) { throw new UaException(StatusCodes.BadInvalidArgument, $"Subject name '{subject}' is not a distinguished name."); }
@@ -180,7 +180,7 @@ public sealed partial class ServerConfiguration
         }
         lock (_sync)
             if (Matches(_pendingKey)) return _pendingKey!;
-        var current = options.Certificate?.GetRSAPrivateKey();
+        var current = options.Certificate is null ? null : Security.CertificateKeys.PrivateKeyOf(options.Certificate);
         if (Matches(current)) return current!;
         current?.Dispose();
         throw new UaException(StatusCodes.BadSecurityChecksFailed, "The certificate is not for the key of the last signing request nor the current key.");
@@ -215,7 +215,7 @@ public sealed partial class ServerConfiguration
     /// </summary>
     public void InstallPulled(X509Certificate2? certificate, TrustListData? trustList)
     {
-        if (certificate is { HasPrivateKey: false }) throw new ArgumentException("A pulled certificate must carry its private key.", nameof(certificate));
+        if (certificate is not null && !Security.CertificateKeys.HasPrivateKey(certificate)) throw new ArgumentException("A pulled certificate must carry its private key.", nameof(certificate));
         if (certificate is not null && !Security.CertificateNames.UrisOf(certificate).Contains(_options().ApplicationUri))
             throw new ArgumentException($"The certificate does not name {_options().ApplicationUri} in its subjectAltName.", nameof(certificate));
         if (trustList is not null)

@@ -44,7 +44,7 @@ public sealed partial class ChannelSecurity
         ArgumentNullException.ThrowIfNull(serverNonce);
         if (token.EncryptionAlgorithm != policy.AsymmetricEncryptionUri)
             throw new UaException(StatusCodes.BadIdentityTokenInvalid, $"Password encryption {token.EncryptionAlgorithm} does not match policy {policy.Uri}.");
-        using var key = serverCertificate.GetRSAPrivateKey() ?? throw new UaException(StatusCodes.BadConfigurationError, "The server certificate has no private key.");
+        using var key = Security.CertificateKeys.PrivateKeyOf(serverCertificate) ?? throw new UaException(StatusCodes.BadConfigurationError, "The server certificate has no private key.");
         var cipher = token.Password ?? [];
         var blockSize = key.KeySize / 8;
         if (cipher.Length == 0 || cipher.Length % blockSize != 0) throw new UaException(StatusCodes.BadIdentityTokenInvalid, "The encrypted password has a bad length.");

@@ -22,7 +22,7 @@ public sealed partial class ChannelSecurity
         Policy = policy;
         Mode = mode;
         LocalCertificate = local;
-        LocalKey = local?.GetRSAPrivateKey();
+        LocalKey = local is null ? null : Security.CertificateKeys.PrivateKeyOf(local);
         RemoteCertificate = remoteCertificate;
         if (remoteCertificate is not null)
         {

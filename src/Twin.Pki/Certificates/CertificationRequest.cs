@@ -82,6 +82,10 @@ public sealed class CertificationRequest
     public static CertificationRequest Create(string subject, KeyPair key, PkiRandom? random = null) =>
         Create(subject, (ISigningKey)key, [], [], random);
 
+    /// <summary>Creates a request for <paramref name="subject"/>, signed with <paramref name="key"/> where it lives (a key store's handle).</summary>
+    public static CertificationRequest Create(string subject, ISigningKey key, PkiRandom? random = null) =>
+        Create(subject, key, [], [], random);
+
     /// <summary>
     /// Creates a request signed by <paramref name="key"/>, which may live in a secure element, asking for the given
     /// subjectAltName URIs and DNS names through an extensionRequest attribute (RFC 2985 §5.4.2).

@@ -42,6 +42,30 @@ internal static class Signing
         return signer.GenerateSignature();
     }
 
+    /// <summary>
+    /// Signs without drawing randomness: ECDSA with k derived from the key and message (RFC 6979 §3.2), ML-DSA in its
+    /// deterministic variant (FIPS 204 §3.4), RSA PKCS#1 v1.5 as always. What a simulated secure element uses, so that a
+    /// seeded run repeats; every verifier accepts these signatures as any other.
+    /// </summary>
+    internal static byte[] SignDeterministic(KeyPair key, ReadOnlySpan<byte> data)
+    {
+        ISigner signer = key.Algorithm switch
+        {
+            KeyAlgorithm.EcdsaP256 => new Org.BouncyCastle.Crypto.Signers.DsaDigestSigner(
+                new Org.BouncyCastle.Crypto.Signers.ECDsaSigner(new Org.BouncyCastle.Crypto.Signers.HMacDsaKCalculator(new Org.BouncyCastle.Crypto.Digests.Sha256Digest())),
+                new Org.BouncyCastle.Crypto.Digests.Sha256Digest()),
+            KeyAlgorithm.EcdsaP384 => new Org.BouncyCastle.Crypto.Signers.DsaDigestSigner(
+                new Org.BouncyCastle.Crypto.Signers.ECDsaSigner(new Org.BouncyCastle.Crypto.Signers.HMacDsaKCalculator(new Org.BouncyCastle.Crypto.Digests.Sha384Digest())),
+                new Org.BouncyCastle.Crypto.Digests.Sha384Digest()),
+            KeyAlgorithm.MlDsa44 or KeyAlgorithm.MlDsa65 or KeyAlgorithm.MlDsa87 =>
+                new Org.BouncyCastle.Crypto.Signers.MLDsaSigner(((Org.BouncyCastle.Crypto.Parameters.MLDsaPrivateKeyParameters)key.Private).Parameters, deterministic: true),
+            _ => SignerUtilities.GetSigner(SignatureAlgorithmName(key.Algorithm)),
+        };
+        signer.Init(true, key.Private);
+        signer.BlockUpdate(data);
+        return signer.GenerateSignature();
+    }
+
     internal static AlgorithmIdentifier AlgorithmIdentifier(KeyAlgorithm algorithm) => algorithm switch
     {
         KeyAlgorithm.EcdsaP256 => new AlgorithmIdentifier(X9ObjectIdentifiers.ECDsaWithSha256),

@@ -52,6 +52,15 @@ public class KillAndRecoverTests : PersistentTestKit
         _clockActor.Tell(new RunUntil(T0));
     }
 
+    /// <summary>Where the CA keeps its keys in these tests.</summary>
+    protected virtual KeyStoreKind AuthorityKeys => KeyStoreKind.Software;
+
+    /// <summary>Where the device keeps its keys in these tests.</summary>
+    protected virtual KeyStoreKind DeviceKeys => KeyStoreKind.Software;
+
+    /// <summary>The vault the entities use, for subclasses' own checks.</summary>
+    protected FileKeyVault Vault => _vault;
+
     [Fact]
     public async Task Root_CA_recovers_its_certificate_and_key_and_never_reuses_a_serial()
     {
@@ -157,13 +166,13 @@ public class KillAndRecoverTests : PersistentTestKit
     private IActorRef StartCa()
     {
         _work.BeginStart(CaId.Value);
-        return Sys.ActorOf(CaActor.Props(Run, CaId, CaSettings, _clock, _vault, _work, _clockActor, _entropy));
+        return Sys.ActorOf(CaActor.Props(Run, CaId, CaSettings with { KeyStorage = AuthorityKeys }, _clock, _vault, _work, _clockActor, _entropy));
     }
 
     private IActorRef StartDevice(IActorRef ca)
     {
         _work.BeginStart(DeviceId.Value);
-        return Sys.ActorOf(DeviceActor.Props(Run, DeviceId, DeviceSettings, _clock, _clockActor, ca, _vault, _work, _entropy));
+        return Sys.ActorOf(DeviceActor.Props(Run, DeviceId, DeviceSettings with { KeyStorage = DeviceKeys }, _clock, _clockActor, ca, _vault, _work, _entropy));
     }
 
     private Task<ClockIdle> Idle() => _clockActor.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromSeconds(30));

@@ -39,6 +39,8 @@ public sealed class SchemaOracleTests
         { "migrate-algorithm without domain", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  cas:\n    - { id: i, parent: r, subject: CN=i }\n  devices:\n    - { id: d }\n  domains:\n    - { name: p, issuingCa: i, members: [d] }\ntimeline:\n  - { at: P1D, action: migrate-algorithm, algorithm: ml-dsa-65 }\n" },
         { "migrate-algorithm with a target", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  cas:\n    - { id: i, parent: r, subject: CN=i }\n  devices:\n    - { id: d }\n  domains:\n    - { name: p, issuingCa: i, members: [d] }\ntimeline:\n  - { at: P1D, action: migrate-algorithm, domain: p, algorithm: ml-dsa-65, target: i }\n" },
         { "keyAlgorithm without algorithm", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { id: d }\nexpect:\n  - keyAlgorithm: { device: d, by: P1D }\n" },
+        { "key storage on a token", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { keyStorage: pkcs11 }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
+        { "key storage for an unknown role", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { keyStorage: { registrar: hsm } }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
         { "device without id", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  devices:\n    - { subject: CN=d }\n" },
     };
 

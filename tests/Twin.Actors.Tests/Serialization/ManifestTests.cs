@@ -61,6 +61,7 @@ public sealed class ManifestTests
             ["MtpPackageSigned"] = "mfr.mtp-signed.v1",
             ["ManufacturerState"] = "mfr.state.v1",
             ["DeviceIdevidInstalled"] = "dev.idevid-installed.v1",
+            ["DeviceIdevidTheftFailed"] = "dev.idevid-theft-failed.v1",
             ["DeviceVoucherRequested"] = "dev.voucher-requested.v1",
             ["DeviceVoucherChecked"] = "dev.voucher-checked.v1",
             ["DeviceEstRequested"] = "dev.est-requested.v1",

@@ -70,4 +70,23 @@ public sealed class InspectorTests : DashboardTestContext
         Assert.NotNull(page.Find("[data-testid=trust-list] [data-ca=ca-root][data-freshness=current]"));
         Assert.DoesNotContain("PRIVATE KEY", page.Markup, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_device_with_a_TPM_key_and_a_CA_with_an_HSM_key_show_their_key_store_kind()
+    {
+        var plant = new PlantEvents(rootKeyRef: "hsm:test/ca-root/0123456789abcdef");
+        plant.GenerateKey("device-001", PlantEvents.T0, "tpm");
+        plant.Issue("device-001", PlantEvents.T0, TimeSpan.FromDays(30));
+        UsePlant(plant, canControl: false);
+        Control.Clock = new ClockReading(PlantEvents.At(2), ClockMode.Realtime, 60, false);
+
+        var device = Render<InspectorPage>(p => p.Add(x => x.Id, "device-001"));
+        var ca = Render<InspectorPage>(p => p.Add(x => x.Id, "ca-root"));
+
+        Assert.Contains("key store: tpm", device.Find("[data-testid=key-store]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("non-exportable", device.Find("[data-testid=key-store]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("EcdsaP256 · tpm", device.Find("[data-testid=ext-key]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("key store: hsm", ca.Find("[data-testid=key-store]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", device.Markup + ca.Markup, StringComparison.Ordinal);
+    }
 }

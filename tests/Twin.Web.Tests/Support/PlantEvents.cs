@@ -17,11 +17,11 @@ internal sealed class PlantEvents
     private readonly CertificateAuthority _root;
     private readonly List<ITwinEvent> _events = [];
 
-    public PlantEvents(string rootId = "ca-root")
+    public PlantEvents(string rootId = "ca-root", string rootKeyRef = "k")
     {
         RootId = new EntityId(rootId);
         _root = CertificateAuthority.CreateRoot("CN=Test Root", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), T0.Utc, T0.Utc.AddYears(10));
-        _events.Add(new RootCaCreated(Run, T0, RootId, "k", _root.Certificate.GetDer()));
+        _events.Add(new RootCaCreated(Run, T0, RootId, rootKeyRef, _root.Certificate.GetDer()));
     }
 
     public EntityId RootId { get; }
@@ -38,6 +38,14 @@ internal sealed class PlantEvents
         _events.Add(new CertificateIssued(Run, at, RootId, new EntityId(entity), "LDevId", cert.GetDer()));
         _events.Add(new DeviceCertificateInstalled(Run, at, new EntityId(entity), cert.GetDer(), _root.Certificate.GetDer()));
         return cert.SerialNumber.Hex;
+    }
+
+    /// <summary><paramref name="entity"/> generates a key in the store named <paramref name="keyStore"/> (software, tpm, hsm), as DeviceActor journals it.</summary>
+    public void GenerateKey(string entity, SimInstant at, string keyStore)
+    {
+        var key = KeyGenerator.Generate(KeyAlgorithm.EcdsaP256);
+        var keyRef = (keyStore == "software" ? "" : keyStore + ":") + $"test/{entity}/{key.PublicKey.Fingerprint[..16]}";
+        _events.Add(new DeviceKeyGenerated(Run, at, new EntityId(entity), keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo, keyStore));
     }
 
     public void Revoke(string serial, SimInstant at, RevocationReason reason)

@@ -43,7 +43,7 @@ public sealed partial class CaActor
         if (_certifyingResponder || _ca is null || !_state.Reachable) return;
         var now = _clock.Now;
         var generation = _state.IssuedSerials.Count;
-        var key = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "ocsp-responder-key", generation));
+        var (keyRef, key) = _vault.Generate(_run, new EntityId(Id.Value + "-ocsp"), _settings.KeyStorage, _settings.Algorithm, _entropy.For(Id, "ocsp-responder-key", generation));
         Certificate certificate;
         try
         {
@@ -53,10 +53,10 @@ public sealed partial class CaActor
         catch (PkiException e)
         {
             _log.Warning("CA {0}: could not certify its OCSP responder: {1}", Id, e.Message);
+            _vault.Destroy(keyRef);
             return;
         }
         _certifyingResponder = true;
-        var keyRef = _vault.Store(_run, new EntityId(Id.Value + "-ocsp"), key);
         Persist(new OcspResponderCertified(_run, now, Id, keyRef, certificate.GetDer()), e =>
         {
             _certifyingResponder = false;

@@ -20,7 +20,7 @@ public sealed partial class CaActor
     private readonly SortedDictionary<int, CertificateAuthority> _previous = [];
     private PendingRekey? _rekey;
 
-    private sealed record PendingRekey(string Cause, string KeyRef, KeyPair Key, Action<object> Reply, TimeSpan? ReenrollAfter);
+    private sealed record PendingRekey(string Cause, string KeyRef, ISigningKey Key, Action<object> Reply, TimeSpan? ReenrollAfter);
 
     private string PreviousKeyName(int generation) => $"{Id}#{generation}";
 
@@ -49,8 +49,8 @@ public sealed partial class CaActor
     private void StartRekey(string cause, Action<object> reply, TimeSpan? reenrollAfter, KeyAlgorithm? algorithm = null)
     {
         var generation = _state.Generation + 1;
-        var key = KeyGenerator.Generate(algorithm ?? _ca!.Certificate.PublicKey.Algorithm, _entropy.For(Id, "ca-key", generation));
-        _rekey = new PendingRekey(cause, _vault.Store(_run, Id, key), key, reply, reenrollAfter);
+        var (keyRef, key) = _vault.Generate(_run, Id, _settings.KeyStorage, algorithm ?? _ca!.Certificate.PublicKey.Algorithm, _entropy.For(Id, "ca-key", generation));
+        _rekey = new PendingRekey(cause, keyRef, key, reply, reenrollAfter);
         var csr = CertificationRequest.Create(_settings.Subject, key, _entropy.For(Id, "ca-csr", generation));
         SendWork(_parent!, new IssueFromCsr(Id, csr.GetDer(), _settings.Profile, _settings.Validity), "ca-" + cause);
     }

@@ -27,8 +27,7 @@ public sealed partial class CaActor
         }
         var now = _clock.Now;
         var generation = _state.Generation + 1;
-        var key = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "root-key", generation));
-        var keyRef = _vault.Store(_run, Id, key);
+        var (keyRef, key) = _vault.Generate(_run, Id, _settings.KeyStorage, _settings.Algorithm, _entropy.For(Id, "root-key", generation));
         var update = _ca!.UpdateRootKey(key, now.Utc, now.Utc + _settings.Validity);
         var updated = new RootKeyUpdated(_run, now, Id, generation, keyRef, update.NewRoot.Certificate.GetDer(), update.OldWithNew.GetDer(), update.NewWithOld.GetDer());
         RetireCurrent(update.NewRoot);

@@ -10,7 +10,7 @@ namespace Twin.Actors.Entities.Authority;
 public sealed partial class CaActor
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromHours(1);
-    private (string KeyRef, KeyPair Key)? _pendingKey;
+    private (string KeyRef, ISigningKey Key)? _pendingKey;
 
     private void OnWake()
     {
@@ -26,8 +26,8 @@ public sealed partial class CaActor
             return;
         }
         // A subordinate generates its own key (it never leaves the CA) and asks its parent to certify it.
-        var key = _pendingKey?.Key ?? KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "ca-key", 0));
-        _pendingKey ??= (_vault.Store(_run, Id, key), key);
+        _pendingKey ??= _vault.Generate(_run, Id, _settings.KeyStorage, _settings.Algorithm, _entropy.For(Id, "ca-key", 0));
+        var key = _pendingKey.Value.Key;
         var csr = CertificationRequest.Create(_settings.Subject, key, _entropy.For(Id, "ca-csr", 0));
         SendWork(_parent, new IssueFromCsr(Id, csr.GetDer(), _settings.Profile, _settings.Validity), "ca-enroll");
     }

@@ -18,6 +18,9 @@ public sealed record CaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan
     /// <summary>The CA that certifies this one; null for a self-signed root.</summary>
     public EntityId? Parent { get; init; }
 
+    /// <summary>Where the CA generates and keeps its keys (design.keyStorage): software files, or a simulated HSM or TPM whose keys never leave it.</summary>
+    public Keys.KeyStoreKind KeyStorage { get; init; } = Keys.KeyStoreKind.Software;
+
     /// <summary>For a subordinate: IssuingCa (end entities only, pathLen 0) or IntermediateCa (issues CAs).</summary>
     public CertificateProfile Profile { get; init; } = CertificateProfile.IssuingCa;
 
@@ -168,8 +171,7 @@ public sealed partial class CaActor : EntityActor
     private void CreateRoot()
     {
         var now = _clock.Now;
-        var key = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "root-key", 0));
-        var keyRef = _vault.Store(_run, Id, key);
+        var (keyRef, key) = _vault.Generate(_run, Id, _settings.KeyStorage, _settings.Algorithm, _entropy.For(Id, "root-key", 0));
         var root = CertificateAuthority.CreateRoot(_settings.Subject, key, now.Utc, now.Utc + _settings.Validity, _entropy.For(Id, "root-cert", 0));
         var created = new RootCaCreated(_run, now, Id, keyRef, root.Certificate.GetDer());
         // The CA object exists before the write so that the root and its first CRL are stored together.

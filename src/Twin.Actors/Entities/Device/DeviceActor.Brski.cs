@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Twin.Actors.Entities.Manufacturer;
+using Twin.Actors.Keys;
 using Twin.Actors.Protocol;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Protocol.Events;
@@ -21,12 +22,13 @@ namespace Twin.Actors.Entities.Device;
 public sealed partial class DeviceActor
 {
     private DeviceOnboardingState _onboarding = DeviceOnboardingState.Empty;
-    private KeyPair? _pendingIdevidKey;
+    private (string KeyRef, ISigningKey Key)? _pendingIdevidKey;
     private (byte[] Nonce, Certificate Registrar)? _pendingVoucher;
 
     private void OnboardingBehaviour()
     {
         Recover<DeviceIdevidInstalled>(e => _onboarding = _onboarding.Apply(e));
+        Recover<DeviceIdevidTheftFailed>(_ => { }); // the clone stayed without an identity: nothing to restore
         Recover<DeviceVoucherRequested>(e => _onboarding = _onboarding.Apply(e));
         Recover<DeviceVoucherChecked>(e => _onboarding = _onboarding.Apply(e));
         Recover<DeviceEstRequested>(e => _onboarding = _onboarding.Apply(e));
@@ -81,19 +83,19 @@ public sealed partial class DeviceActor
         ScheduleAt(_clock.Now.Add(_settings.RetryAfter), new RenewalDue());
         if (ManufacturerRef is not { } manufacturer) return;
         // IDevID keys are P-256 whatever the device's operational algorithm: generated on the device, never leaving it.
-        _pendingIdevidKey ??= KeyGenerator.Generate(KeyAlgorithm.EcdsaP256, _entropy.For(Id, "idevid-key", 0));
-        var csr = CertificationRequest.Create($"CN={Id.Value},serialNumber={ManufacturerSettings.SerialOf(Id)}", _pendingIdevidKey, _entropy.For(Id, "idevid-csr", 0));
+        _pendingIdevidKey ??= _vault.Generate(_run, Id, _settings.KeyStorage, KeyAlgorithm.EcdsaP256, _entropy.For(Id, "idevid-key", 0));
+        var csr = CertificationRequest.Create($"CN={Id.Value},serialNumber={ManufacturerSettings.SerialOf(Id)}", _pendingIdevidKey.Value.Key, [], [], _entropy.For(Id, "idevid-csr", 0));
         SendWork(manufacturer, new ProduceDevice(Id, csr.GetDer()), "produce");
     }
 
     private void OnProduced(DeviceProduced produced)
     {
         var idevid = Certificate.FromDer(produced.IdevidDer);
-        if (_pendingIdevidKey is not { } key || !idevid.PublicKey.Equals(key.PublicKey) || _onboarding.HasIdevid) return;
+        if (_pendingIdevidKey is not { } pending || !idevid.PublicKey.Equals(pending.Key.PublicKey) || _onboarding.HasIdevid) return;
         var now = _clock.Now;
         var events = new List<ITwinEvent>
         {
-            new DeviceIdevidInstalled(_run, now, Id, _settings.Manufacturer!.Value, _vault.Store(_run, Id, key), produced.IdevidDer, produced.ManufacturerCaDer, Stolen: false),
+            new DeviceIdevidInstalled(_run, now, Id, _settings.Manufacturer!.Value, pending.KeyRef, produced.IdevidDer, produced.ManufacturerCaDer, Stolen: false),
             new DeviceFirmwareInstalled(_run, now, Id, produced.Firmware.Version, produced.Firmware.Image, produced.Firmware.SignatureCms),
         };
         if (produced.MtpManifest is { } manifest) events.Add(new PeaMtpPackageReceived(_run, now, Id, manifest, produced.MtpSignatureCms!, Tampered: false));
@@ -113,6 +115,19 @@ public sealed partial class DeviceActor
     private void StealIdevid()
     {
         if (_settings.CloneOf is not { } original || _onboarding.HasIdevid || _runtime?.Idevids.TryGetValue(original.Value, out var stolen) != true) return;
+        // A software key can be read off the original's storage; a TPM's cannot: what reading it out takes is an export.
+        if (KeyRefs.KindOf(stolen!.KeyRef) != KeyStoreKind.Software)
+        {
+            try
+            {
+                _ = _vault.Export(stolen.KeyRef);
+            }
+            catch (Twin.Pki.KeyExportRefusedException e)
+            {
+                Persist(new DeviceIdevidTheftFailed(_run, _clock.Now, Id, original, e.Message), _ => { });
+                return;
+            }
+        }
         Persist(new DeviceIdevidInstalled(_run, _clock.Now, Id, stolen!.Manufacturer, stolen.KeyRef, stolen.CertificateDer, stolen.ManufacturerCaDer, Stolen: true), e =>
         {
             _onboarding = _onboarding.Apply(e);
@@ -165,11 +180,11 @@ public sealed partial class DeviceActor
         var now = _clock.Now;
         var events = new List<ITwinEvent>(2);
         var renew = operation == "simplereenroll" && _state.Current is not null;
-        KeyPair key;
+        ISigningKey key;
         if (!renew || _settings.RekeyOnRenewal || _state.KeyRef is null)
         {
-            key = KeyGenerator.Generate(KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
-            events.Add(new DeviceKeyGenerated(_run, now, Id, _vault.Store(_run, Id, key), key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo));
+            (key, var generated) = GenerateKey(now, KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
+            events.Add(generated);
         }
         else
         {

@@ -36,12 +36,11 @@ public sealed partial class DeviceActor
         var current = _state.Current;
         var oldKey = current is not null && _state.KeyRef is { } oldRef ? _vault.Load(oldRef) : null;
         var events = new List<Protocol.ITwinEvent>(2);
-        KeyPair key;
+        ISigningKey key;
         if (oldKey is null || _settings.RekeyOnRenewal || _state.KeyRef is null)
         {
-            key = KeyGenerator.Generate(KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
-            var keyRef = _vault.Store(_run, Id, key);
-            events.Add(new DeviceKeyGenerated(_run, now, Id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo));
+            (key, var generated) = GenerateKey(now, KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
+            events.Add(generated);
         }
         else
         {

@@ -84,8 +84,9 @@ public sealed partial class DeviceActor
         var current = held.Certificate;
         var oldKey = current is not null && held.KeyRef is { } oldRef ? _vault.Load(oldRef) : null;
         if (secret is null && (current is null || oldKey is null)) return; // no credential and no secret yet: wait for the secret
-        var key = oldKey is null || _settings.RekeyOnRenewal ? KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "key:" + domain, held.Requests)) : oldKey;
-        var keyRef = ReferenceEquals(key, oldKey) ? held.KeyRef! : _vault.Store(_run, Id, key);
+        var (keyRef, key) = oldKey is null || _settings.RekeyOnRenewal
+            ? _vault.Generate(_run, Id, _settings.KeyStorage, _settings.Algorithm, _entropy.For(Id, "key:" + domain, held.Requests))
+            : (held.KeyRef!, oldKey);
         var (protector, body) = secret is not null
             ? (CmpProtector.PasswordBasedMac(Encoding.UTF8.GetBytes(secret.Reference), Encoding.ASCII.GetBytes(secret.Secret), random, mac: CmpMacAlgorithm.HmacSha256), CmpBodyType.Ir)
             : (CmpProtector.Signature(oldKey!, current!, random: random), CmpBodyType.Kur);

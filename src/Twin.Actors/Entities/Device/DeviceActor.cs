@@ -181,12 +181,11 @@ public sealed partial class DeviceActor : EntityActor
     {
         var now = _clock.Now;
         var events = new List<Protocol.ITwinEvent>(2);
-        KeyPair key;
+        ISigningKey key;
         if (rekey)
         {
-            key = KeyGenerator.Generate(KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
-            var keyRef = _vault.Store(_run, Id, key);
-            events.Add(new DeviceKeyGenerated(_run, now, Id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo));
+            (key, var generated) = GenerateKey(now, KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
+            events.Add(generated);
         }
         else
         {

@@ -30,7 +30,7 @@ public sealed partial class ManufacturerActor : EntityActor
     private ManufacturerState _state = ManufacturerState.Empty;
     private CertificateAuthority? _ca;
     private Masa? _masa;
-    private KeyPair? _signingKey;
+    private ISigningKey? _signingKey;
 
     /// <summary>Creates manufacturer <paramref name="id"/>.</summary>
     public ManufacturerActor(RunId run, EntityId id, ManufacturerSettings settings, SimulationClock clock, IActorRef clockActor, IKeyVault vault, SimulationWork work, Entropy entropy, Plant.PlantRuntime runtime)
@@ -71,14 +71,14 @@ public sealed partial class ManufacturerActor : EntityActor
     {
         if (_state.IsReady) return;
         var now = _clock.Now;
-        var caKey = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "ca-key", 0));
+        var (caRef, caKey) = _vault.Generate(_run, Id, _settings.KeyStorage, _settings.Algorithm, _entropy.For(Id, "ca-key", 0));
         var root = CertificateAuthority.CreateRoot(_settings.Subject, caKey, now.Utc, now.Utc + _settings.Validity, _entropy.For(Id, "ca-cert", 0));
-        var masaKey = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "masa-key", 0));
+        var (masaRef, masaKey) = _vault.Generate(_run, Id, _settings.KeyStorage, _settings.Algorithm, _entropy.For(Id, "masa-key", 0));
         var masa = root.Issue(new IssuanceRequest(SubjectBeside("MASA"), masaKey.PublicKey, CertificateProfile.CodeSigning, now.Utc, now.Utc + _settings.Validity), _entropy.For(Id, "masa-cert", 0));
-        var signingKey = KeyGenerator.Generate(_settings.Algorithm, _entropy.For(Id, "signing-key", 0));
+        var (signingRef, signingKey) = _vault.Generate(_run, Id, _settings.KeyStorage, _settings.Algorithm, _entropy.For(Id, "signing-key", 0));
         var signing = root.Issue(new IssuanceRequest(SubjectBeside("Firmware and MTP Signing"), signingKey.PublicKey, CertificateProfile.CodeSigning, now.Utc, now.Utc + _settings.Validity), _entropy.For(Id, "signing-cert", 0));
         var established = new ManufacturerEstablished(_run, now, Id,
-            _vault.Store(_run, Id, caKey), root.Certificate.GetDer(), _vault.Store(_run, Id, masaKey), masa.GetDer(), _vault.Store(_run, Id, signingKey), signing.GetDer());
+            caRef, root.Certificate.GetDer(), masaRef, masa.GetDer(), signingRef, signing.GetDer());
         Persist(established, e =>
         {
             _state = _state.Apply(e);

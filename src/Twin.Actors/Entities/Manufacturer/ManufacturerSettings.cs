@@ -9,6 +9,9 @@ namespace Twin.Actors.Entities.Manufacturer;
 /// <param name="Validity">How long the manufacturer CA is valid; IDevIDs, the MASA and the code-signing certificate live as long.</param>
 public sealed record ManufacturerSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan Validity)
 {
+    /// <summary>Where the manufacturer's CA, MASA and signing keys live (design.keyStorage for authorities).</summary>
+    public Keys.KeyStoreKind KeyStorage { get; init; } = Keys.KeyStoreKind.Software;
+
     /// <summary>The devices and PEAs it makes, each with the operator domain it is sold to (the MASA's ownership record; null: not sold yet).</summary>
     public IReadOnlyDictionary<EntityId, string?> Products { get; init; } = new Dictionary<EntityId, string?>();
 

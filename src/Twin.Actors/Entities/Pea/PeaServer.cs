@@ -27,7 +27,7 @@ internal sealed class PeaServer : IAsyncDisposable, Attacks.IAttackedServer
         _host is { } host ? (host.ServerConfiguration.HasStagedChanges, host.ServerConfiguration.TrustListLastUpdateTime) : (false, DateTime.MinValue);
 
     /// <summary>Starts (or restarts) the server with <paramref name="certificate"/> and its RSA <paramref name="key"/>, exposing <paramref name="services"/> if given.</summary>
-    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, KeyPair key, PlantCertificateValidator validator, SimulationClock clock, PeaServiceSet? services = null)
+    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, ISigningKey key, PlantCertificateValidator validator, SimulationClock clock, PeaServiceSet? services = null)
     {
         await StopAsync();
         var withKey = OpcUaIdentity.WithPrivateKey(certificate, key);

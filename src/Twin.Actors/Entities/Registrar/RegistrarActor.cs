@@ -109,7 +109,8 @@ public sealed partial class RegistrarActor : EntityActor
 
     private void LoadKey()
     {
-        _key = _vault.Load(_state.KeyRef!);
+        // A software key: the registrar derives its enrollment-secret MAC key from it (below).
+        _key = _vault.Export(_state.KeyRef!);
         // One-time secrets are derived from the registrar's own key, so the journal never holds one.
         _secretKey = HMACSHA256.HashData(_key.ExportPkcs8(), Encoding.UTF8.GetBytes("planttrust/cmp-secrets/" + _settings.Domain));
     }

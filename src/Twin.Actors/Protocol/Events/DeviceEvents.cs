@@ -3,9 +3,12 @@ using Twin.Actors.Model;
 
 namespace Twin.Actors.Protocol.Events;
 
-/// <summary>The device generated a key pair on the device into its key store under <paramref name="KeyRef"/>.</summary>
+/// <summary>
+/// The device generated a key pair on the device into its key store under <paramref name="KeyRef"/>; <paramref name="KeyStore"/> names
+/// the store (software, tpm, hsm). Events recorded before the field existed read as "software", which is where their keys were.
+/// </summary>
 [PersistedAs("dev.key-generated.v1")]
-public sealed record DeviceKeyGenerated(RunId Run, SimInstant At, EntityId Entity, string KeyRef, string Algorithm, byte[] PublicKeyInfo) : ITwinEvent;
+public sealed record DeviceKeyGenerated(RunId Run, SimInstant At, EntityId Entity, string KeyRef, string Algorithm, byte[] PublicKeyInfo, string KeyStore = "software") : ITwinEvent;
 
 /// <summary>The device sent a certification request (PKCS#10) to its CA.</summary>
 [PersistedAs("dev.enroll-requested.v1")]

@@ -10,6 +10,13 @@ namespace Twin.Actors.Protocol.Events;
 [PersistedAs("dev.idevid-installed.v1")]
 public sealed record DeviceIdevidInstalled(RunId Run, SimInstant At, EntityId Entity, EntityId Manufacturer, string KeyRef, byte[] CertificateDer, byte[] ManufacturerCaDer, bool Stolen) : ITwinEvent;
 
+/// <summary>
+/// A clone's attacker tried to copy the IDevID key of <paramref name="Original"/> and could not: the key is in the original's
+/// TPM, generated inside and never exported (<paramref name="Reason"/> says so). The clone stays without an identity.
+/// </summary>
+[PersistedAs("dev.idevid-theft-failed.v1")]
+public sealed record DeviceIdevidTheftFailed(RunId Run, SimInstant At, EntityId Entity, EntityId Original, string Reason) : ITwinEvent;
+
 /// <summary>The pledge sent its CMS-signed voucher request (RFC 8995 §5.2) to the registrar of <paramref name="Domain"/>: the bytes as sent.</summary>
 [PersistedAs("dev.voucher-requested.v1")]
 public sealed record DeviceVoucherRequested(RunId Run, SimInstant At, EntityId Entity, string Domain, byte[] VoucherRequestCms) : ITwinEvent;

@@ -1,0 +1,63 @@
+using Twin.Actors.Keys;
+using Twin.Actors.Scenarios;
+
+namespace Twin.Actors.Tests.Scenarios;
+
+/// <summary>design.keyStorage: one store for all, one per role, and clear errors with file:line:column.</summary>
+public sealed class KeyStorageLoaderTests
+{
+    private const string Topology = """
+        topology:
+          rootCa: { id: ca-root, subject: CN=Root }
+          devices:
+            - { id: sensor-1 }
+          peas:
+            - { id: pea-1 }
+          pol: { id: pol }
+        """;
+
+    private static Scenario Load(string design) =>
+        ScenarioLoader.Load($"name: k\nstart: 2030-01-01T00:00:00Z\n{design}\n{Topology}\n", "keys.yaml");
+
+    [Fact]
+    public void One_value_puts_every_entity_that_holds_keys_in_that_store()
+    {
+        var plant = Load("design: { keyStorage: tpm }").ToPlant();
+
+        Assert.All(plant.Devices, d => Assert.Equal(KeyStoreKind.Tpm, d.Settings.KeyStorage));
+        Assert.All(plant.Authorities, a => Assert.Equal(KeyStoreKind.Tpm, a.Settings.KeyStorage));
+    }
+
+    [Fact]
+    public void Per_role_values_reach_each_role_and_roles_left_out_stay_software()
+    {
+        var plant = Load("design:\n  keyStorage: { pea: tpm, ca: hsm }").ToPlant();
+
+        var byId = plant.Devices.ToDictionary(d => d.Id.Value, d => d.Settings.KeyStorage);
+        Assert.Equal(KeyStoreKind.Software, byId["sensor-1"]);
+        Assert.Equal(KeyStoreKind.Tpm, byId["pea-1"]);
+        Assert.Equal(KeyStoreKind.Software, byId["pol"]);
+        Assert.Equal(KeyStoreKind.Hsm, Assert.Single(plant.Authorities).Settings.KeyStorage);
+    }
+
+    [Fact]
+    public void Without_the_knob_every_key_is_in_software()
+    {
+        var plant = Load("design: { renewAt: 0.75 }").ToPlant();
+
+        Assert.All(plant.Devices, d => Assert.Equal(KeyStoreKind.Software, d.Settings.KeyStorage));
+        Assert.All(plant.Authorities, a => Assert.Equal(KeyStoreKind.Software, a.Settings.KeyStorage));
+    }
+
+    [Theory]
+    [InlineData("design: { keyStorage: pkcs11 }", "keys.yaml:3:23: design.keyStorage: 'pkcs11' is not supported by the twin yet")]
+    [InlineData("design: { keyStorage: vault }", "keys.yaml:3:23: design.keyStorage: 'vault' is not one of 'software', 'tpm', 'hsm'.")]
+    [InlineData("design:\n  keyStorage: { pea: tpm, ca: smartcard }", "keys.yaml:4:31: design.keyStorage.ca: 'smartcard' is not one of 'software', 'tpm', 'hsm'.")]
+    [InlineData("design:\n  keyStorage: { registrar: hsm }", "keys.yaml:4:17: design.keyStorage (one store for all, or one per role): unknown key 'registrar'; expected one of device, pea, pol, ca.")]
+    public void A_wrong_value_is_refused_with_file_line_and_column(string design, string expected)
+    {
+        var error = Assert.Throws<ScenarioException>(() => Load(design));
+
+        Assert.StartsWith(expected, Assert.Single(error.Problems).ToString(), StringComparison.Ordinal);
+    }
+}
