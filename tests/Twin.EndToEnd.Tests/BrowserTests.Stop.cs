@@ -16,9 +16,7 @@ public sealed partial class BrowserTests
         await using var browser = await Browser.OpenAsync();
         var page = browser.Page;
         // A second tab watches the plant through the whole switch; neither tab is navigated or reloaded by the test.
-        var plant = await page.Context.NewPageAsync();
-        await plant.GotoAsync(host.BaseAddress.ToString());
-        await Assertions.Expect(plant.Locator("[data-testid=clock][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var plant = await browser.OpenTabAsync(host.BaseAddress);
         await Assertions.Expect(plant.Locator("[data-testid=domain] [data-entity=pea-001]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await browser.GoAsync(new Uri(host.BaseAddress, "scenarios"));
         await Assertions.Expect(page.Locator("[data-testid=current-run]")).ToContainTextAsync("trainer.yaml");
