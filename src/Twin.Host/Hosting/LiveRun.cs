@@ -112,26 +112,47 @@ internal sealed class LiveReadModel : IPlantReadModel
     private static IPlantReadModel Of(TwinRun run) => run.Services.GetRequiredService<IPlantReadModel>();
 }
 
-/// <summary>The control interface of the current run.</summary>
+/// <summary>
+/// The control interface of the current run. Between the old run's stop and the new run's start (a replacement, or the
+/// host's shutdown) nothing acts: clock commands are dropped (the clock bar shows the stopped run as ended), a command to an
+/// entity is refused at once with a message that says why — instead of waiting out its timeout on a stopped actor system —
+/// and a stop answers the instant the run stood still.
+/// </summary>
 internal sealed class LiveControl(LiveRun live) : ITwinControl
 {
     private ITwinControl Control => live.Current.Services.GetRequiredService<ITwinControl>();
+
+    private bool Serving => live.Current.IsServing;
 
     public ClockReading Clock => Control.Clock;
 
     public TwinSession Session => Control.Session;
 
-    public void Pause() => Control.Pause();
+    public void Pause()
+    {
+        if (Serving) Control.Pause();
+    }
 
-    public void Resume() => Control.Resume();
+    public void Resume()
+    {
+        if (Serving) Control.Resume();
+    }
 
-    public void SetSpeed(double speed) => Control.SetSpeed(speed);
+    public void SetSpeed(double speed)
+    {
+        if (Serving) Control.SetSpeed(speed);
+    }
 
-    public void Step() => Control.Step();
+    public void Step()
+    {
+        if (Serving) Control.Step();
+    }
 
-    public Task<T> AskEntityAsync<T>(EntityId entity, object command, TimeSpan timeout) => Control.AskEntityAsync<T>(entity, command, timeout);
+    public Task<T> AskEntityAsync<T>(EntityId entity, object command, TimeSpan timeout) => Serving
+        ? Control.AskEntityAsync<T>(entity, command, timeout)
+        : Task.FromException<T>(new ArgumentException($"The run {live.Current.Spec.Run} has stopped and the next one is not serving yet: entity '{entity}' cannot act now."));
 
-    public Task<SimInstant> StopRunAsync(string by) => Control.StopRunAsync(by);
+    public Task<SimInstant> StopRunAsync(string by) => Serving ? Control.StopRunAsync(by) : Task.FromResult(Control.Clock.Now);
 }
 
 /// <summary>The journal of the current run.</summary>

@@ -24,6 +24,9 @@ public sealed class TwinRun : IAsyncDisposable
     /// <summary>The plant this run plays.</summary>
     public PlantSpec Spec { get; }
 
+    /// <summary>True from the start until the run is stopped: its entities act.</summary>
+    public bool IsServing => Volatile.Read(ref _state) == 1;
+
     /// <summary>The run's own services (read model, control, clock, actor system, enrollment backend).</summary>
     public IServiceProvider Services => _host.Services;
 

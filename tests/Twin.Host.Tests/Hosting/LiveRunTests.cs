@@ -129,8 +129,15 @@ public sealed class LiveRunTests
             Assert.False(firstRun.Services.GetRequiredService<RunActors>().System.WhenTerminated.IsCompleted);
             // The serving run still acts: a step brings its next scheduled event.
             var version = model.Current.Version;
-            app.Services.GetRequiredService<ITwinControl>().Step();
+            var control = app.Services.GetRequiredService<ITwinControl>();
+            control.Step();
             await WaitForAsync(model, s => s.Version > version);
+
+            // Once the web host stopped its run, a command through the control it hands out is refused at once and says why.
+            await app.StopAsync();
+            Assert.False(firstRun.IsServing);
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => control.AskEntityAsync<object>(new Twin.Actors.Model.EntityId("sensor-001"), new Twin.Actors.Protocol.Queries.GetDeviceStatus(), TimeSpan.FromSeconds(60)));
+            Assert.Contains("has stopped", refused.Message, StringComparison.Ordinal);
         }
         finally
         {
