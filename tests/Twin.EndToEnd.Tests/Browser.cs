@@ -36,6 +36,15 @@ internal sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser, page);
     }
 
+    /// <summary>Another tab of its own (own context, own circuit), opened on <paramref name="url"/> and waited for like <see cref="GoAsync"/>.</summary>
+    public async Task<IPage> OpenTabAsync(Uri url)
+    {
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        await page.GotoAsync(url.ToString());
+        await Assertions.Expect(page.Locator("[data-testid=clock][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        return page;
+    }
+
     /// <summary>Opens <paramref name="url"/> and waits for the live circuit: clicks before it are lost.</summary>
     public async Task GoAsync(Uri url)
     {

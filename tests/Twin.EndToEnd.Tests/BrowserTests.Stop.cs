@@ -15,8 +15,16 @@ public sealed partial class BrowserTests
 
         await using var browser = await Browser.OpenAsync();
         var page = browser.Page;
+        // A second tab watches the plant through the whole switch; neither tab is navigated or reloaded by the test.
+        var plant = await browser.OpenTabAsync(host.BaseAddress);
+        await Assertions.Expect(plant.Locator("[data-testid=domain] [data-entity=pea-001]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await browser.GoAsync(new Uri(host.BaseAddress, "scenarios"));
         await Assertions.Expect(page.Locator("[data-testid=current-run]")).ToContainTextAsync("trainer.yaml");
+        // A reload or a navigation would wipe these, so finding them at the end proves the pages stayed.
+        await page.EvaluateAsync("() => { window.plantTrustMarker = 'scenarios'; }");
+        await plant.EvaluateAsync("() => { window.plantTrustMarker = 'plant'; }");
+        var plantNavigations = 0;
+        plant.FrameNavigated += (_, frame) => { if (frame == plant.MainFrame) plantNavigations++; };
 
         await page.Locator("[data-testid=scenario-stop]").ClickAsync();
 
@@ -37,5 +45,19 @@ public sealed partial class BrowserTests
         await Assertions.Expect(page.Locator("[data-testid=current-run]")).ToContainTextAsync("Live run: demo.yaml", new() { Timeout = 90_000 });
         await Assertions.Expect(page.Locator("[data-testid=run-ended]")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-testid=clock][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.Equal("scenarios", await page.EvaluateAsync<string>("() => window.plantTrustMarker"));
+
+        // The plant tab, untouched since before Stop, shows the new run's entities over the circuit it opened then.
+        await Assertions.Expect(plant.Locator("[data-testid=domain] [data-entity=device-001]")).ToBeVisibleAsync(new() { Timeout = 90_000 });
+        await Assertions.Expect(plant.Locator("[data-testid=run-ended]")).ToHaveCountAsync(0);
+        Assert.Equal("plant", await plant.EvaluateAsync<string>("() => window.plantTrustMarker"));
+        Assert.Equal(0, plantNavigations);
+        Assert.Equal(host.BaseAddress.ToString(), plant.Url);
+        // And it acts on the new run: Pause from the old circuit reaches the new run's clock.
+        await plant.Locator("[data-testid=clock-pause]").ClickAsync();
+        await Assertions.Expect(plant.Locator("[data-testid=clock]")).ToHaveAttributeAsync("data-paused", "true");
+        var clock = await host.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/clock");
+        Assert.True(clock.GetProperty("paused").GetBoolean(), "the new run's clock did not pause");
+        await plant.ScreenshotAsync(new() { Path = Path.Combine(Browser.Screens, "plant-after-restart.png"), FullPage = true });
     }
 }

@@ -130,10 +130,11 @@ public sealed partial class BrowserTests
         await Assertions.Expect(problem).ToContainTextAsync("clock.mode");
         await browser.ShotAsync("scenarios");
 
-        // Start a bundled scenario: the host replaces the live run on the same address and the page reconnects to it.
+        // Start a bundled scenario: the host puts it behind the same web host, and the page (its circuit kept) follows it.
         await page.Locator("[data-testid=scenario-row][data-file='pea-key-compromise.yaml'] [data-testid=scenario-start]").ClickAsync();
         await host.WaitForHealthAsync(h => h.GetProperty("run").GetString() == "pea-key-compromise");
-        await browser.GoAsync(host.BaseAddress);
+        await Assertions.Expect(page.Locator("[data-testid=scenario-message]")).ToContainTextAsync("pea-key-compromise.yaml runs now", new() { Timeout = 30_000 });
+        await browser.NavigateAsync("Plant");
         await Assertions.Expect(page.Locator("[data-testid=domain] [data-entity=pea-002]")).ToHaveAttributeAsync("data-state", "compromised", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-testid=pol] [data-entity=pea-002]")).ToContainTextAsync("BadCertificateRevoked");
     }

@@ -79,6 +79,14 @@ public sealed partial class BrowserTests
         Assert.Contains($"serial={serial.ToUpperInvariant()}", shown.StdOut, StringComparison.Ordinal);
         Assert.Contains("CN=device-001", shown.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain("PRIVATE KEY", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        // The same certificate as DER, as the browser saves it: openssl reads it as DER and finds the same certificate.
+        var derDownload = await page.RunAndWaitForDownloadAsync(() => row.Locator("[data-testid=download-der]").ClickAsync());
+        var derFile = Path.Combine(folder, "downloaded.der");
+        await derDownload.SaveAsAsync(derFile);
+        Assert.Equal($"device-001-{serial}.der", derDownload.SuggestedFilename);
+        var fromDer = await Peer.OpenSslAsync("x509", "-inform", "DER", "-in", derFile, "-noout", "-serial", "-subject", "-nameopt", "RFC2253");
+        Assert.True(fromDer.ExitCode == 0, fromDer.All);
+        Assert.Equal(shown.StdOut, fromDer.StdOut);
 
         // Its extensions read as openssl reads them; the trust list judges the CA's CRL at simulated now; no private key
         // anywhere in the page or in the API's view of the entity.
@@ -98,5 +106,19 @@ public sealed partial class BrowserTests
         await Assertions.Expect(page.Locator("[data-testid=inspector-message]")).ToContainTextAsync("revoked");
         await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("Revoked", new() { Timeout = 15_000 });
         await browser.ShotAsync("inspector");
+
+        // The CA's inspector downloads the CRL that announced it, in both encodings; openssl finds the serial and the reason.
+        await page.GotoAsync(new Uri(host.BaseAddress, "entities/ca-root").ToString());
+        await Assertions.Expect(page.Locator("[data-testid=crl]")).ToContainTextAsync("1 entry", new() { Timeout = 15_000 });
+        foreach (var (link, inform) in new[] { ("crl-der", "DER"), ("crl-pem", "PEM") })
+        {
+            var crlDownload = await page.RunAndWaitForDownloadAsync(() => page.Locator($"[data-testid={link}]").ClickAsync());
+            var crlFile = Path.Combine(folder, "downloaded-" + link);
+            await crlDownload.SaveAsAsync(crlFile);
+            var crl = await Peer.OpenSslAsync("crl", "-inform", inform, "-in", crlFile, "-noout", "-text");
+            Assert.True(crl.ExitCode == 0, crl.All);
+            Assert.Contains($"Serial Number: {serial.ToUpperInvariant()}", crl.StdOut, StringComparison.Ordinal);
+            Assert.Contains("Key Compromise", crl.StdOut, StringComparison.Ordinal);
+        }
     }
 }

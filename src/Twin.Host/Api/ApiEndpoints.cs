@@ -13,8 +13,8 @@ public static class ApiEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         var api = app.MapGroup("/api");
-        api.MapGet("/health", (ActorSystem system, ITwinControl control, PlantSpec spec, IPlantReadModel model) =>
-            system.WhenTerminated.IsCompleted
+        api.MapGet("/health", (Twin.Host.Hosting.RunActors actors, ITwinControl control, PlantSpec spec, IPlantReadModel model) =>
+            actors.System.WhenTerminated.IsCompleted
                 ? Results.Json(new { status = "down" }, statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Json(new { status = "up", run = spec.Run.Value, now = control.Clock.Now.ToString(), entities = model.Current.Entities.Count, ended = model.Current.Ended?.ToString() }));
         api.MapGet("/entities", (IPlantReadModel model, ITwinControl control) =>

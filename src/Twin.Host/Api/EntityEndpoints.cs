@@ -58,11 +58,11 @@ public static class EntityEndpoints
                 OfferedPolicies,
                 ["SignAndEncrypt", "Sign"],
                 model.Current.Entities.TryGetValue(e.Key, out var v) && v.Current is { } c ? Pem.Encode("CERTIFICATE", c.Der.AsSpan()) : null))));
-        api.MapGet("/events", async (long? since, int? limit, ActorSystem system, PlantSpec spec) =>
+        api.MapGet("/events", async (long? since, int? limit, Twin.Host.Hosting.RunActors actors, PlantSpec spec) =>
         {
             if (since is < 0) return Results.Problem("since: expected an event offset of 0 or more.", statusCode: StatusCodes.Status400BadRequest);
             if (limit is < 1 or > MaxEventsPerPage) return Results.Problem($"limit: expected 1 to {MaxEventsPerPage}.", statusCode: StatusCodes.Status400BadRequest);
-            var events = await EventQuery.AfterAsync(system, spec.Run, since ?? 0, limit ?? MaxEventsPerPage);
+            var events = await EventQuery.AfterAsync(actors.System, spec.Run, since ?? 0, limit ?? MaxEventsPerPage);
             return Results.Json(events.Select(e => new EventDto(e.Offset, e.At.ToString(), e.Entity.Value, e.Kind, e.Summary)));
         });
         return api;

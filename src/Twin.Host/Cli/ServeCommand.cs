@@ -94,13 +94,13 @@ internal static class ServeCommand
         foreach (var address in addresses)
             Console.WriteLine($"PlantTrust dashboard: {address}");
         Console.WriteLine($"Journal: {options.DatabasePath}. Press Ctrl+C to stop.");
-        // The dashboard may replace the live run: the next host listens where this one did.
-        options.Urls = string.Join(';', addresses);
+        // The dashboard may replace the live run: the next run goes behind this same web host.
         while (await runs.NextRunAsync(app, scenarioPath, token) is { } next)
         {
             var replaced = await runs.ReplaceAsync(app, options, next, seed, token);
-            if (replaced is null) return 1;
-            (app, scenarioPath) = (replaced, next);
+            if (replaced == RunReplacement.Failed) { await app.StopAsync(CancellationToken.None); await app.DisposeAsync(); return 1; }
+            if (replaced == RunReplacement.NotLoaded) continue;
+            scenarioPath = next;
         }
         await app.WaitForShutdownAsync(token);
         await app.DisposeAsync();

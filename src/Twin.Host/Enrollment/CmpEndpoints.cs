@@ -28,6 +28,11 @@ public static class CmpEndpoints
         return app;
     }
 
+    // The enrollment backend keeps the log: this listener's own, or — behind the dashboard's web host — the current run's.
+    private static IEstBackend? EnrollmentLogOf(HttpContext context) =>
+        context.RequestServices.GetService<IEstBackend>()
+        ?? context.RequestServices.GetService<Twin.Host.Hosting.LiveRun>()?.Current.Services.GetService<IEstBackend>();
+
     private static async Task<IResult> ServeAsync(HttpContext context, string? domain, PlantSpec spec, ITwinControl control)
     {
         var origin = $"{context.Request.Scheme}:{context.Connection.RemoteIpAddress}";
@@ -35,7 +40,7 @@ public static class CmpEndpoints
         {
             var unknown = domain is null ? "This twin serves no operator domain (topology.domains is empty)." : $"No domain '{domain}' in this run.";
             // No domain, no domain trail: the enrollment log keeps it (when the enrollment endpoints are served).
-            if (context.RequestServices.GetService<IEstBackend>() is { } log)
+            if (EnrollmentLogOf(context) is { } log)
                 await log.AuditAsync(new EnrollmentAudit("CMP", "p/" + (domain ?? "")[..Math.Min(40, domain?.Length ?? 0)], $"unauthenticated:{origin}", false, unknown));
             return Results.Problem(unknown, statusCode: StatusCodes.Status404NotFound);
         }

@@ -4,9 +4,10 @@ using Twin.Web.Scenarios;
 namespace Twin.Host.Hosting;
 
 /// <summary>
-/// Lets the dashboard replace the live run: `serve` builds a host for the current scenario, waits on
-/// <see cref="NextAsync"/>, and when another scenario is asked for stops that host and builds the next
-/// one on the same address. The journal keeps every run; a scenario started again resumes its run.
+/// Lets the dashboard replace the live run: `serve` builds the web host with the current scenario's run, waits on
+/// <see cref="NextRunAsync"/>, and when another scenario is asked for puts its run behind the same web host
+/// (<see cref="LiveRun.ReplaceAsync"/>): open pages stay connected and show the new run. The journal keeps every
+/// run; a scenario started again resumes its run, unless the live run was ended (then it is a fresh run).
 /// </summary>
 internal sealed class LiveRunSwitch(string current) : IScenarioRunner
 {
@@ -51,6 +52,7 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
     public async Task<string?> NextRunAsync(WebApplication app, string path, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // The web host's control and read model follow whichever run it serves.
         Control = app.Services.GetRequiredService<ITwinControl>();
         _model = app.Services.GetService<Twin.Actors.Projections.IPlantReadModel>();
         Started(path);
@@ -58,27 +60,37 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
         return await NextAsync(stopping.Token);
     }
 
-    /// <summary>Stops <paramref name="current"/> and starts a host for <paramref name="path"/> on the same address; null (after telling why) when it cannot.</summary>
-    public async Task<WebApplication?> ReplaceAsync(WebApplication current, TwinOptions options, string path, long? seed, CancellationToken token)
+    /// <summary>
+    /// Puts the run of <paramref name="path"/> behind <paramref name="app"/> in place of the current one. A scenario that does
+    /// not load leaves the current run serving (<see cref="RunReplacement.NotLoaded"/>, after telling why); a run that cannot
+    /// start after the current one stopped is <see cref="RunReplacement.Failed"/>.
+    /// </summary>
+    public async Task<RunReplacement> ReplaceAsync(WebApplication app, TwinOptions options, string path, long? seed, CancellationToken token)
     {
-        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
-        var ended = Ended; // read before the serving host (and its read model) goes away
-        await current.StopAsync(token);
-        await current.DisposeAsync();
-        WebApplication next;
+        TwinRun next;
         try
         {
-            next = TwinHost.Build(options, NextSpec(path, seed, ended), this);
-            await next.StartAsync(token);
+            next = TwinRun.Build(options, NextSpec(path, seed, Ended));
         }
-        catch (Exception e) when (e is Twin.Actors.Scenarios.ScenarioException or Twin.Actors.Persistence.StorageUnavailableException or IOException)
+        catch (Exception e) when (e is Twin.Actors.Scenarios.ScenarioException or Twin.Actors.Persistence.StorageUnavailableException or Enrollment.EnrollmentConfigurationException or IOException)
         {
             await Console.Error.WriteLineAsync($"PlantTrust cannot start {path}: {e.Message}");
-            return null;
+            return RunReplacement.NotLoaded;
+        }
+        try
+        {
+            await app.Services.GetRequiredService<LiveRun>().ReplaceAsync(next, token, () => Started(path));
+        }
+        catch (Exception e) when (e is Twin.Actors.Persistence.StorageUnavailableException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"PlantTrust cannot start {path}: {e.Message}");
+            await next.DisposeAsync();
+            return RunReplacement.Failed;
         }
         Console.WriteLine($"PlantTrust runs {path}");
-        return next;
+        return RunReplacement.Replaced;
     }
 
     /// <summary>The plant of <paramref name="path"/> to start next: after an end (<paramref name="ended"/>), a fresh run beside the ended one in the same journal.</summary>
@@ -118,4 +130,17 @@ internal sealed class LiveRunSwitch(string current) : IScenarioRunner
             if (_next.Task.IsCompleted) _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
+}
+
+/// <summary>How <see cref="LiveRunSwitch.ReplaceAsync"/> went.</summary>
+internal enum RunReplacement
+{
+    /// <summary>The new run serves.</summary>
+    Replaced,
+
+    /// <summary>The scenario did not load; the run that served goes on.</summary>
+    NotLoaded,
+
+    /// <summary>The old run stopped and the new one could not start.</summary>
+    Failed,
 }

@@ -11,15 +11,22 @@ namespace Twin.Host.Hosting;
 public static class TwinHost
 {
     /// <summary>Builds (does not start) the host for <paramref name="spec"/>. Throws with a clear message on bad storage.</summary>
-    public static WebApplication Build(TwinOptions options, PlantSpec spec, Twin.Web.Scenarios.IScenarioRunner? runner = null)
+    public static WebApplication Build(TwinOptions options, PlantSpec spec, Twin.Web.Scenarios.IScenarioRunner? runner = null) =>
+        Build(options, TwinRun.Build(options, spec), runner);
+
+    /// <summary>
+    /// Builds (does not start) the web host serving <paramref name="run"/>: the dashboard and the API. It starts the run with
+    /// itself and stops whichever run it serves when it stops; <see cref="LiveRun.ReplaceAsync"/> puts another run behind it.
+    /// </summary>
+    public static WebApplication Build(TwinOptions options, TwinRun run, Twin.Web.Scenarios.IScenarioRunner? runner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(run);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.ServeBuiltStaticAssets();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(10));
-        builder.Services.AddTwin(options, spec);
-        builder.Services.AddEstEnrollment(options.Est, spec.Run);
+        builder.Services.AddLiveRun(run);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddTwinDashboard(new DashboardOptions
         {
@@ -29,7 +36,6 @@ public static class TwinHost
             UploadFolder = Path.Combine(Path.GetDirectoryName(options.KeyFolder)!, "uploaded-scenarios"),
         });
         if (runner is not null) builder.Services.AddSingleton(runner);
-        builder.Services.AddSingleton<IRunJournal>(sp => new RunJournal(sp.GetRequiredService<Akka.Actor.ActorSystem>(), spec.Run));
 
         var app = builder.Build();
         app.UseControlGuard(options.AccessToken, options.TreatLoopbackAsRemote);

@@ -33,6 +33,7 @@ public static class TwinReplayHost
         builder.Services.AddSingleton<ReplayControl>();
         builder.Services.AddSingleton<ITwinControl>(sp => sp.GetRequiredService<ReplayControl>());
         builder.Services.AddSingleton(new PlantRuntime());
+        builder.Services.AddSingleton(sp => new RunActors(sp.GetRequiredService<ActorSystem>()));
         // What the read API needs to name the run; the plant itself is not started.
         builder.Services.AddSingleton(new PlantSpec(run, new SimInstant(DateTimeOffset.UnixEpoch), 1, StartRunning: false, [], []));
         builder.Services.AddAkka("planttrust-replay", (akka, _) =>

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Hosting;
 using Twin.Actors.Clock;
 using Twin.Actors.Control;
@@ -33,6 +34,7 @@ public static class TwinServices
         services.AddSingleton<IPlantReadModel>(model);
         services.AddSingleton(model);
         services.AddSingleton(spec);
+        services.AddSingleton(sp => new RunActors(sp.GetRequiredService<ActorSystem>()));
         services.AddSingleton<ITwinControl>(sp => new TwinControl(sp.GetRequiredService<IRequiredActor<PlantSupervisor>>().ActorRef, clock));
         services.AddAkka("planttrust", (akka, _) =>
         {
@@ -67,3 +69,9 @@ public static class TwinServices
         }
     }
 }
+
+/// <summary>
+/// The actor system of the run the host serves, for the read API (health, events). A holder rather than the system
+/// itself: the web host resolves it from the current run per request, and a request scope must not dispose a run's system.
+/// </summary>
+public sealed record RunActors(ActorSystem System);

@@ -17,6 +17,7 @@ public static class DashboardSetup
         ArgumentNullException.ThrowIfNull(options);
         services.AddMudServices();
         services.AddSingleton(options);
+        services.AddSingleton<LiveRunNotice>();
         services.AddScoped<DashboardAccess>();
         services.AddScoped<DashboardActions>();
         services.AddScoped<PlantViewState>();

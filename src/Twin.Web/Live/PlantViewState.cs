@@ -14,16 +14,23 @@ public sealed class PlantViewState : IDisposable
     private readonly IPlantReadModel _model;
     private readonly ITwinControl _control;
     private readonly IRunJournal _journal;
-    private (SimInstant At, PlantSnapshot Snapshot)? _replay;
+    private readonly LiveRunNotice? _notice;
+    // Written by the circuit (scrub, back to live) and by the host replacing the run: one reference, swapped whole.
+    private volatile Replay? _replay;
 
-    /// <summary>Follows <paramref name="model"/> live until told to replay.</summary>
-    public PlantViewState(IPlantReadModel model, ITwinControl control, IRunJournal journal)
+    /// <summary>Follows <paramref name="model"/> live until told to replay; when <paramref name="notice"/> says the live run was replaced, follows the new one.</summary>
+    public PlantViewState(IPlantReadModel model, ITwinControl control, IRunJournal journal, LiveRunNotice? notice = null)
     {
         _model = model;
         _control = control;
         _journal = journal;
+        _notice = notice;
         _model.Changed += OnModelChanged;
+        if (_notice is not null) _notice.Replaced += OnRunReplaced;
     }
+
+    /// <summary>Raised when the host serves another live run: a replay of the old run ended with it, and the views show the new one.</summary>
+    public event Action? RunReplaced;
 
     /// <summary>Raised when what the views show changes: a live event, a scrub, or the return to live.</summary>
     public event Action? Changed;
@@ -32,10 +39,10 @@ public sealed class PlantViewState : IDisposable
     public bool IsLive => _replay is null;
 
     /// <summary>The plant to show.</summary>
-    public PlantSnapshot Snapshot => _replay?.Snapshot ?? _model.Current;
+    public PlantSnapshot Snapshot => _replay is { } r ? r.Snapshot : _model.Current;
 
     /// <summary>The simulated instant statuses are judged at: now, or the replayed instant.</summary>
-    public SimInstant Now => _replay?.At ?? _control.Clock.Now;
+    public SimInstant Now => _replay is { } r ? r.At : _control.Clock.Now;
 
     /// <summary>Shows the plant as it was at <paramref name="at"/> (clamped to now) in every view of this circuit.</summary>
     public async Task ReplayAtAsync(SimInstant at, CancellationToken cancellationToken = default)
@@ -43,7 +50,7 @@ public sealed class PlantViewState : IDisposable
         var now = _control.Clock.Now;
         if (at > now) at = now;
         var snapshot = await _journal.SnapshotAtAsync(at, cancellationToken);
-        _replay = (at, snapshot);
+        _replay = new Replay(at, snapshot);
         Changed?.Invoke();
     }
 
@@ -59,6 +66,19 @@ public sealed class PlantViewState : IDisposable
         if (_replay is null) Changed?.Invoke();
     }
 
+    private void OnRunReplaced()
+    {
+        _replay = null;
+        RunReplaced?.Invoke();
+        Changed?.Invoke();
+    }
+
     /// <inheritdoc />
-    public void Dispose() => _model.Changed -= OnModelChanged;
+    public void Dispose()
+    {
+        _model.Changed -= OnModelChanged;
+        if (_notice is not null) _notice.Replaced -= OnRunReplaced;
+    }
+
+    private sealed record Replay(SimInstant At, PlantSnapshot Snapshot);
 }

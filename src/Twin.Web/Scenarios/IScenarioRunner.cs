@@ -9,7 +9,7 @@ public interface IScenarioRunner
     /// <summary>True while a run is live.</summary>
     bool Running { get; }
 
-    /// <summary>Replaces the live run with the (already validated) scenario at <paramref name="path"/>. Open pages lose their circuit and show the new run when loaded again.</summary>
+    /// <summary>Replaces the live run with the (already validated) scenario at <paramref name="path"/>. Open pages stay connected and show the new run.</summary>
     Task StartAsync(string path);
 
     /// <summary>Stops the live run: simulated time stands still until a scenario is started.</summary>

@@ -15,6 +15,10 @@ public abstract class DashboardTestContext : BunitContext
 
     internal FakeModel Model { get; private set; } = null!;
 
+    internal FakeJournal Journal { get; private set; } = null!;
+
+    internal LiveRunNotice Notice { get; } = new();
+
     internal void UsePlant(PlantEvents plant, bool canControl, DashboardOptions? options = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -23,7 +27,9 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton(options ?? new DashboardOptions());
         Services.AddSingleton<ITwinControl>(Control);
         Services.AddSingleton<IPlantReadModel>(Model);
-        Services.AddSingleton<IRunJournal>(new FakeJournal(plant.Journal()));
+        Journal = new FakeJournal(plant.Journal());
+        Services.AddSingleton<IRunJournal>(Journal);
+        Services.AddSingleton(Notice);
         var access = new DashboardAccess();
         access.Set(new AccessDecision(canControl, canControl ? "test: may act" : "test: read-only"));
         Services.AddSingleton(access);

@@ -66,7 +66,10 @@ internal sealed class FakeModel(PlantSnapshot snapshot) : IPlantReadModel
 
 internal sealed class FakeJournal(IReadOnlyList<JournaledEvent> events) : IRunJournal
 {
-    public Task<IReadOnlyList<JournaledEvent>> ReadAsync(CancellationToken cancellationToken = default) => Task.FromResult(events);
+    // Replaced whole when a test puts another run behind the dashboard.
+    public IReadOnlyList<JournaledEvent> Events { get; set; } = events;
 
-    public Task<PlantSnapshot> SnapshotAtAsync(SimInstant at, CancellationToken cancellationToken = default) => Task.FromResult(RunJournal.FoldUntil(events, at));
+    public Task<IReadOnlyList<JournaledEvent>> ReadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Events);
+
+    public Task<PlantSnapshot> SnapshotAtAsync(SimInstant at, CancellationToken cancellationToken = default) => Task.FromResult(RunJournal.FoldUntil(Events, at));
 }

@@ -7,7 +7,7 @@ using Twin.Web.Scenarios;
 namespace Twin.Web.Components.Pages;
 
 /// <summary>Bundled scenarios, upload with line-numbered problems, and start / stop of the live run.</summary>
-public sealed partial class ScenariosPage
+public sealed partial class ScenariosPage : IDisposable
 {
     private IReadOnlyList<ScenarioEntry> _bundled = [];
     private ScenarioEntry? _uploaded;
@@ -29,8 +29,25 @@ public sealed partial class ScenariosPage
 
     private bool CanStart => Runner is not null && Actions.CanControl;
 
+    /// <summary>Tells this page when another run serves.</summary>
+    [Inject] public required PlantViewState View { get; init; }
+
     /// <inheritdoc />
-    protected override void OnInitialized() => _bundled = ScenarioCatalog.List(Options.ScenarioFolder);
+    protected override void OnInitialized()
+    {
+        _bundled = ScenarioCatalog.List(Options.ScenarioFolder);
+        View.RunReplaced += OnRunReplaced;
+    }
+
+    // The page stays connected through the switch: it says which run serves now.
+    private void OnRunReplaced() => _ = InvokeAsync(() =>
+    {
+        _message = Runner?.Current is { } current ? $"{Path.GetFileName(current)} runs now." : null;
+        StateHasChanged();
+    });
+
+    /// <inheritdoc />
+    public void Dispose() => View.RunReplaced -= OnRunReplaced;
 
     private async Task UploadAsync(IBrowserFile file)
     {
@@ -52,7 +69,7 @@ public sealed partial class ScenariosPage
         try
         {
             Access.Demand("Starting a scenario");
-            _message = $"Starting {entry.FileName}: the dashboard reconnects to the new run once it is up.";
+            _message = $"Starting {entry.FileName}: every open page shows the new run once it is up.";
             StateHasChanged();
             await Runner!.StartAsync(entry.Path);
         }

@@ -42,17 +42,38 @@ public sealed partial class TimelinePage : IDisposable
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()
     {
+        await LoadAsync();
+        _throttle = new Throttle(TimeSpan.FromMilliseconds(250), () => InvokeAsync(() => { Tail(); StateHasChanged(); }));
+        Model.Changed += OnModelChanged;
+        View.Changed += OnViewChanged;
+        View.RunReplaced += OnRunReplaced;
+        Tail();
+    }
+
+    // The run's events so far, from the journal; the live tail follows through the read model.
+    private async Task LoadAsync()
+    {
         var journaled = await Journal.ReadAsync();
         foreach (var j in journaled.Skip(Math.Max(0, journaled.Count - Capacity)))
             Add(EventText.Describe(j.Event, j.Offset));
         if (journaled.Count > 0) _start = journaled.Min(j => j.Event.At);
         _end = Model.Current.RecentEvents.Count > 0 ? Max(View.Now, Model.Current.RecentEvents[^1].At) : View.Now;
         _position = View.IsLive ? Span : Math.Clamp((View.Now - (_start ?? View.Now)).TotalMinutes, 0, Span);
-        _throttle = new Throttle(TimeSpan.FromMilliseconds(250), () => InvokeAsync(() => { Tail(); StateHasChanged(); }));
-        Model.Changed += OnModelChanged;
-        View.Changed += OnViewChanged;
-        Tail();
     }
+
+    // Another run serves now: what this page kept belongs to the old one.
+    private void OnRunReplaced() => _ = InvokeAsync(async () =>
+    {
+        _events.Clear();
+        _entities = new(StringComparer.Ordinal);
+        _kinds = new(StringComparer.Ordinal);
+        _entity = _kind = "";
+        _start = null;
+        _lastOffset = 0;
+        await LoadAsync();
+        Tail();
+        StateHasChanged();
+    });
 
     private static SimInstant Max(SimInstant a, SimInstant b) => a > b ? a : b;
 
@@ -107,6 +128,7 @@ public sealed partial class TimelinePage : IDisposable
     {
         Model.Changed -= OnModelChanged;
         View.Changed -= OnViewChanged;
+        View.RunReplaced -= OnRunReplaced;
         _throttle?.Dispose();
     }
 }
