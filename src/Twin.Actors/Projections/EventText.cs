@@ -39,6 +39,7 @@ public static class EventText
         DeviceKeyGenerated k => $"generated a {k.Algorithm} key on the device",
         DeviceEnrollmentRequested q => $"sent a PKCS#10 request to {q.Ca} ({q.Reason})",
         DeviceCmpRequested q => $"sent a CMP {q.Body} to the registrar of domain {q.Domain}",
+        DeviceCmpRefused r => $"the registrar of domain {r.Domain} did not grant its CMP request: {r.Reason}",
         DeviceDecommissioned d => $"decommissioned at the request of {d.Requester}: {d.DestroyedKeyRefs.Count} key(s) destroyed{(d.RevokedSerial is null ? "" : $", certificate {d.RevokedSerial} sent for revocation (cessationOfOperation)")}",
         DeviceCertificateInstalled d => Certificate.FromDer(d.CertificateDer) is var c
             ? $"installed certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",

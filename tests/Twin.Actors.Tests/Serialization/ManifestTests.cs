@@ -35,6 +35,7 @@ public sealed class ManifestTests
             ["DeviceEnrollmentRequested"] = "dev.enroll-requested.v1",
             ["DeviceCertificateInstalled"] = "dev.cert-installed.v1",
             ["DeviceCmpRequested"] = "dev.cmp-requested.v1",
+            ["DeviceCmpRefused"] = "dev.cmp-refused.v1",
             ["DeviceDecommissioned"] = "dev.decommissioned.v1",
             ["DeviceState"] = "dev.state.v1",
             ["ClockPosition"] = "clock.position.v1",
