@@ -32,6 +32,7 @@ public static class EventText
             ? $"secure OPC UA session with {a.Target} ({a.EndpointUrl})"
             : $"refused by or unable to reach {a.Target}: {a.Status} — {a.Reason}",
         TimelineStepApplied t => $"timeline step {t.Step + 1}: {t.Action} {t.Target}",
+        TimelineStepAttempted t => $"timeline step {t.Step + 1}: attempted, every party journaled what it saw",
         RunStopped r => $"the run was ended by {r.By}: every entity stopped",
         CertificateRevoked v => $"revoked certificate {v.Serial} ({v.Reason}) at the request of {v.Requester}",
         CrlPublished p => Twin.Pki.Revocation.CertificateRevocationList.FromDer(p.CrlDer) is var crl

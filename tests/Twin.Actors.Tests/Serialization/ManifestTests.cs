@@ -26,6 +26,7 @@ public sealed class ManifestTests
             ["GatewayCredentialInstalled"] = "dev.domain-credential.v1",
             ["CrlLapsed"] = "ca.crl-lapsed.v1",
             ["TimelineStepApplied"] = "timeline.applied.v1",
+            ["TimelineStepAttempted"] = "timeline.attempted.v1",
             ["RunStopped"] = "run.stopped.v1",
             ["ConnectionAttempted"] = "pol.attempt.v1",
             ["CaState"] = "ca.state.v1",
