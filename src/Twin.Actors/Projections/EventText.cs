@@ -32,6 +32,7 @@ public static class EventText
             ? $"secure OPC UA session with {a.Target} ({a.EndpointUrl})"
             : $"refused by or unable to reach {a.Target}: {a.Status} — {a.Reason}",
         TimelineStepApplied t => $"timeline step {t.Step + 1}: {t.Action} {t.Target}",
+        TimelineStepAttempted t => $"timeline step {t.Step + 1}: attempted, every party journaled what it saw",
         RunStopped r => $"the run was ended by {r.By}: every entity stopped",
         CertificateRevoked v => $"revoked certificate {v.Serial} ({v.Reason}) at the request of {v.Requester}",
         CrlPublished p => Twin.Pki.Revocation.CertificateRevocationList.FromDer(p.CrlDer) is var crl
@@ -39,6 +40,7 @@ public static class EventText
         DeviceKeyGenerated k => $"generated a {k.Algorithm} key on the device",
         DeviceEnrollmentRequested q => $"sent a PKCS#10 request to {q.Ca} ({q.Reason})",
         DeviceCmpRequested q => $"sent a CMP {q.Body} to the registrar of domain {q.Domain}",
+        DeviceCmpRefused r => $"the registrar of domain {r.Domain} did not grant its CMP request: {r.Reason}",
         DeviceDecommissioned d => $"decommissioned at the request of {d.Requester}: {d.DestroyedKeyRefs.Count} key(s) destroyed{(d.RevokedSerial is null ? "" : $", certificate {d.RevokedSerial} sent for revocation (cessationOfOperation)")}",
         DeviceCertificateInstalled d => Certificate.FromDer(d.CertificateDer) is var c
             ? $"installed certificate {c.SerialNumber}, valid to {c.NotAfter:yyyy-MM-dd HH:mm}" : "",

@@ -126,7 +126,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
             case DeviceDecommissioned d:
                 entities = Upsert(entities, d.Entity, EntityKinds.Device, d.At, v => v with { DecommissionedAt = d.At });
                 break;
-            case DeviceEnrollmentRequested or DeviceCmpRequested:
+            case DeviceEnrollmentRequested or DeviceCmpRequested or DeviceCmpRefused:
                 entities = Touch(entities, e.Entity, EntityKinds.Device, e.At);
                 break;
             case ExternalCertificateEnrolled x:

@@ -6,6 +6,7 @@ using Twin.Actors.Entities.Registrar;
 using Twin.Actors.Keys;
 using Twin.Actors.Model;
 using Twin.Actors.Plant;
+using Twin.Actors.Projections;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Tests.Support;
 using Twin.Pki.Certificates;
@@ -111,6 +112,34 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
         await Idle();
         var crl = _runtime.Distribution.Snapshot().Entries.Select(e => e.Crl).OfType<byte[]>().Select(d => Twin.Pki.Revocation.CertificateRevocationList.FromDer(d)).ToList();
         Assert.Contains(crl, c => c.Find(issued.SerialNumber) is not null);
+    }
+
+    [Fact] // RFC 9483 §3.5: a twin device's retransmission after a kill is answered as before; any other reuse of the transactionID is refused
+    public async Task A_retransmission_of_a_decided_request_gets_the_same_certificate_and_journals_nothing()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("sensor"), RemainingOrDefault);
+        var ir = Ir(secret, "CN=sensor");
+        var granted = CmpMessage.Decode((await registrar.Ask<CmpReply>(new CmpRequest(ir.Der, "entity:sensor"), RemainingOrDefault)).Der);
+        var issued = Assert.Single(granted.CertResponses()).Certificate!;
+        var revived = await RestartAsync(registrar);
+        var journaled = (await EventQuery.AllAsync(Sys, Run)).Count;
+
+        // The device never heard: the same bytes again, first sent at T0. Same certificate, protected with the same secret, nothing new journaled.
+        var again = CmpMessage.Decode((await revived.Ask<CmpReply>(new CmpRequest(ir.Der, "entity:sensor") { FirstSentAt = T0 }, RemainingOrDefault)).Der);
+        Assert.Equal(CmpBodyType.Ip, again.BodyType);
+        Assert.Equal(issued.GetDer(), Assert.Single(again.CertResponses()).Certificate!.GetDer());
+        Assert.True(again.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret)));
+        await Idle();
+        Assert.Equal(journaled, (await EventQuery.AllAsync(Sys, Run)).Count);
+
+        // The same bytes from outside the twin (no retransmission flag) are a reused transactionID.
+        Assert.Equal([CmpFailure.TransactionIdInUse], (await Send(revived, ir.Der)).ErrorStatus().Failures);
+        // The secret is recalled by the requester it was handed to, and only by it.
+        Assert.IsType<EnrollmentSecretRefused>(await revived.Ask<object>(new RecallEnrollmentSecret("other", secret.Reference), RemainingOrDefault));
+        var recalled = Assert.IsType<EnrollmentSecret>(await revived.Ask<object>(new RecallEnrollmentSecret("sensor", secret.Reference), RemainingOrDefault));
+        Assert.Equal(secret.Secret, recalled.Secret);
     }
 
     private async Task<IActorRef> RestartAsync(IActorRef registrar)

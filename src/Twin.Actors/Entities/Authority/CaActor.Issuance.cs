@@ -34,6 +34,11 @@ public sealed partial class CaActor
     {
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(request.Subject + "|" + string.Join(',', request.UriNames) + "|" + Convert.ToHexString(request.PublicKeyInfo))));
+        if (_state.RepeatOf(request.Requester.Value, digest, request.FirstSentAt) is { } repeat && _state.CertificateDer is { } own)
+        {
+            ReplyChannel()(new CertificateGranted(repeat.CertificateDer, own)); // a registrar's retransmission: the same certificate, nothing journaled
+            return;
+        }
         Issue(request.Requester, request.Profile.ToString(), digest, (ca, now, random) => ca.Issue(
             ShortLived(new IssuanceRequest(request.Subject, Twin.Pki.Keys.PublicKey.FromSubjectPublicKeyInfo(request.PublicKeyInfo), request.Profile, now.Utc, now.Utc + request.Lifetime)
             {

@@ -25,15 +25,37 @@ public sealed partial class DeviceActor
 
     private void AttackBehaviour()
     {
-        Recover<AttackAttempted>(_ => { });
+        Recover<AttackAttempted>(a =>
+        {
+            var key = (a.Attack, a.Target.Value, a.At);
+            _journaledAttacks[key] = [.. _journaledAttacks.GetValueOrDefault(key) ?? [], a];
+        });
         Command<LaunchAttack>(Launch);
         Command<InterceptDiscovery>(Intercept);
         Command<AttackFinished>(JournalAttack);
     }
 
+    // What this entity journaled of each attack (name, target, instant): a step the timeline plays again after a kill is answered from it.
+    private readonly Dictionary<(string Attack, string Target, Clock.SimInstant At), IReadOnlyList<AttackAttempted>> _journaledAttacks = [];
+
+    private bool AnsweredBefore(string attack, EntityId target, Clock.SimInstant? firstSentAt)
+    {
+        if (firstSentAt is not { } at || !_journaledAttacks.TryGetValue((attack, target.Value, at), out var events)) return false;
+        ReplyChannel()(DoneOf(target, attack, events));
+        return true;
+    }
+
+    private static AttackDone DoneOf(EntityId target, string attack, IReadOnlyList<AttackAttempted> events)
+    {
+        var refused = events.Count(e => e.Refused);
+        return new AttackDone(target, attack, events.Count, refused,
+            $"{attack} on {target}: {refused} of {events.Count} steps refused ({string.Join(", ", events.Select(e => $"{e.Step}: {e.Status}"))})");
+    }
+
     private void Launch(LaunchAttack command)
     {
         var name = AttackNames.Of(command.Attack);
+        if (AnsweredBefore(name, Id, command.FirstSentAt)) return;
         var id = Remember(ReplyChannel());
         if (_state.Decommissioned || _runtime is null || !_runtime.Endpoints.TryGetValue(Id.Value, out var url) || _state.Current is not { } certificate)
         {
@@ -52,6 +74,7 @@ public sealed partial class DeviceActor
     // The POL connects to the PEA through a man in the middle, as it would on its round, and journals what its client saw.
     private void Intercept(InterceptDiscovery command)
     {
+        if (AnsweredBefore(AttackNames.DowngradeNone, command.Pea, command.FirstSentAt)) return;
         var id = Remember(ReplyChannel());
         Work.Begin(AttackLabel);
         if (_state.Current is not { } certificate || _runtime is null || _settings.OpcUaApplicationUri is not { } uri || !_runtime.Endpoints.TryGetValue(command.Pea.Value, out var url))
@@ -79,10 +102,8 @@ public sealed partial class DeviceActor
         PersistAll(events, _ =>
         {
             if (--left > 0) return;
-            var refused = events.Count(e => e.Refused);
-            if (_attackReplies.Remove(finished.Id, out var reply))
-                reply(new AttackDone(finished.Target, finished.Attack, events.Count, refused,
-                    $"{finished.Attack} on {finished.Target}: {refused} of {events.Count} steps refused ({string.Join(", ", events.Select(e => $"{e.Step}: {e.Status}"))})"));
+            _journaledAttacks[(finished.Attack, finished.Target.Value, now)] = events;
+            if (_attackReplies.Remove(finished.Id, out var reply)) reply(DoneOf(finished.Target, finished.Attack, events));
             Work.Done(AttackLabel);
         });
     }

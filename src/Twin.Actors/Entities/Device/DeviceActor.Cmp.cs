@@ -15,6 +15,8 @@ namespace Twin.Actors.Entities.Device;
 public sealed partial class DeviceActor
 {
     private (byte[] TransactionId, byte[] SenderNonce, byte[]? Secret)? _cmpPending;
+    // A MAC-protected request waiting for its one-time secret, recalled from the registrar after a restart.
+    private (string Reference, PendingCmp Request)? _recalling;
 
     private IActorRef Registrar => _runtime?.Registrars.GetValueOrDefault(_settings.CmpDomain!)
         ?? throw new InvalidOperationException($"Device {Id}: no registrar serves domain '{_settings.CmpDomain}'.");
@@ -83,6 +85,7 @@ public sealed partial class DeviceActor
             if (answer.BodyType == CmpBodyType.Error)
             {
                 _log.Warning("Device {0}: the registrar refused: {1}", Id, answer.ErrorStatus().Text);
+                Settle(answer.ErrorStatus().Text ?? "no reason given");
                 return;
             }
             var issuer = Authentic(answer, pending.Secret);
@@ -96,7 +99,57 @@ public sealed partial class DeviceActor
         catch (Twin.Pki.PkiException e)
         {
             _log.Warning("Device {0}: unusable CMP answer from its registrar: {1}", Id, e.Message);
+            Settle($"unusable answer: {e.Message}");
         }
+    }
+
+    // The request got its answer, and it was no certificate: journaled, so a restarted device does not send it again
+    // (it asks anew at the retry the request scheduled, as an uninterrupted device does).
+    private void Settle(string reason)
+    {
+        _cmpPending = null;
+        if (_state.CmpPending is null) return;
+        Persist(new DeviceCmpRefused(_run, _clock.Now, Id, _settings.CmpDomain!, reason), e => _state = _state.Apply(e));
+    }
+
+    // After a restart with a request unanswered: the same PKIMessage again, as a retransmission first sent at its instant, so the
+    // registrar (and its CA) answer it as they did or would have — same transaction, same certificate, nothing journaled twice.
+    private void ResendCmp(PendingCmp sent)
+    {
+        ScheduleAt(sent.SentAt.Add(_settings.RetryAfter), new RenewalDue()); // as when it was first sent
+        var request = CmpMessage.Decode(sent.MessageDer);
+        if (request.Protection == CmpProtectionKind.Mac)
+        {
+            // The device never journals its one-time secret: it recalls it from the registrar by the reference (senderKID) it used.
+            var reference = Encoding.UTF8.GetString(request.Header.SenderKid ?? []);
+            _recalling = (reference, sent);
+            SendWork(Registrar, new RecallEnrollmentSecret(Id.Value, reference), "cmp-secret");
+            return;
+        }
+        Retransmit(request, sent, null);
+    }
+
+    private void Retransmit(CmpMessage request, PendingCmp sent, byte[]? secret)
+    {
+        _cmpPending = (request.Header.TransactionId!, request.Header.SenderNonce!, secret);
+        SendWork(Registrar, new CmpRequest(sent.MessageDer, $"entity:{Id.Value}") { FirstSentAt = sent.SentAt }, "enroll");
+    }
+
+    /// <summary>The secret recalled for the request in flight: send that request again. False: a fresh secret (or another's).</summary>
+    private bool TryRecalledSecret(EnrollmentSecret secret)
+    {
+        if (_recalling is not { } recall || recall.Reference != secret.Reference || secret.Domain != _settings.CmpDomain) return false;
+        _recalling = null;
+        if (_state.CmpPending != recall.Request) return true; // settled meanwhile
+        Retransmit(CmpMessage.Decode(recall.Request.MessageDer), recall.Request, Encoding.ASCII.GetBytes(secret.Secret));
+        return true;
+    }
+
+    private void OnSecretRefused(EnrollmentSecretRefused refused)
+    {
+        if (_recalling is not { } recall || recall.Reference != refused.Reference) return;
+        _recalling = null;
+        _log.Warning("Device {0}: the registrar does not recall one-time reference {1}: {2}; asking anew at the retry", Id, refused.Reference, refused.Reason);
     }
 
     // MAC with the device's one-time secret, or a signature by a registrar certificate from its own CA.

@@ -91,6 +91,7 @@ public sealed partial class DeviceActor : EntityActor
         Recover<DeviceEnrollmentRequested>(e => _state = _state.Apply(e));
         Recover<DeviceCertificateInstalled>(e => _state = _state.Apply(e));
         Recover<DeviceCmpRequested>(e => _state = _state.Apply(e));
+        Recover<DeviceCmpRefused>(e => _state = _state.Apply(e));
         Recover<DeviceDecommissioned>(e => _state = _state.Apply(e));
         ReceiveTrustList();
         ReceiveGateway();
@@ -108,7 +109,8 @@ public sealed partial class DeviceActor : EntityActor
         });
         Command<RenewalDue>(_ => OnDue());
         Command<ResendPending>(_ => Resend());
-        Command<EnrollmentSecret>(s => { if (!TryGatewaySecret(s)) SendCmp(s); });
+        Command<EnrollmentSecret>(s => { if (!TryGatewaySecret(s) && !TryRecalledSecret(s)) SendCmp(s); });
+        Command<EnrollmentSecretRefused>(OnSecretRefused);
         Command<CmpReply>(r => { if (!TryGatewayReply(r)) OnCmpReply(r); });
         Command<ServerStarted>(OnServerStarted);
         Command<ProbeDue>(_ => Probe());
@@ -153,6 +155,10 @@ public sealed partial class DeviceActor : EntityActor
             // Killed between sending a request and installing its answer: send the same request again at the
             // instant it was first sent, so the CA answers it with the certificate it may already have issued.
             ScheduleAt(pending.SentAt, new ResendPending());
+        }
+        else if (_state.CmpPending is { } sent && _settings.CmpDomain is not null)
+        {
+            ScheduleAt(sent.SentAt, new ResendPending()); // the same for a CMP request: same bytes, same transaction (DeviceActor.Cmp.cs)
         }
         else
         {
@@ -205,6 +211,7 @@ public sealed partial class DeviceActor : EntityActor
     private void Resend()
     {
         if (_state.Pending is { } pending) Send(pending.CsrDer, pending.SentAt, resent: true);
+        else if (_state.CmpPending is { } sent && _settings.CmpDomain is not null) ResendCmp(sent);
         else OnDue();
     }
 

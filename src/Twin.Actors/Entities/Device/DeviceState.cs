@@ -22,6 +22,9 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     /// <summary>The PKCS#10 request sent and not answered yet, and when it was sent: sent again, byte for byte, after a restart.</summary>
     public PendingRequest? Pending { get; init; }
 
+    /// <summary>The CMP request (ir or kur) sent and neither answered nor refused yet: sent again, byte for byte, after a restart.</summary>
+    public PendingCmp? CmpPending { get; init; }
+
     /// <summary>The key algorithm the device's domain migrated it to (a <c>KeyAlgorithm</c> name); null: the one it was built with.</summary>
     public string? MigratedAlgorithm { get; init; }
 
@@ -33,10 +36,11 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     {
         DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo, KeysGenerated = KeysGenerated + 1, KeyRefs = (KeyRefs ?? []).Add(k.KeyRef) },
         DeviceKeyAlgorithmMigrated m => this with { MigratedAlgorithm = m.Algorithm },
-        DeviceDecommissioned => this with { Decommissioned = true, KeyRef = null, EnrollmentPending = false, Pending = null },
+        DeviceDecommissioned => this with { Decommissioned = true, KeyRef = null, EnrollmentPending = false, Pending = null, CmpPending = null },
         DeviceEnrollmentRequested r => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = new PendingRequest(r.CsrDer, r.At) },
-        DeviceCmpRequested => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = null },
-        DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false, Pending = null },
+        DeviceCmpRequested q => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = null, CmpPending = new PendingCmp(q.MessageDer, q.At) },
+        DeviceCmpRefused => this with { EnrollmentPending = false, CmpPending = null },
+        DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false, Pending = null, CmpPending = null },
         _ => this,
     };
 
@@ -57,3 +61,6 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
 
 /// <summary>A PKCS#10 request (DER) a device sent at <paramref name="SentAt"/> and has had no certificate for yet.</summary>
 public sealed record PendingRequest(byte[] CsrDer, SimInstant SentAt);
+
+/// <summary>A CMP request (the PKIMessage's DER) a device sent at <paramref name="SentAt"/> and has heard no answer to yet.</summary>
+public sealed record PendingCmp(byte[] MessageDer, SimInstant SentAt);

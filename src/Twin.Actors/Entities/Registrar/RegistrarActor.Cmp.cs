@@ -15,6 +15,12 @@ public sealed partial class RegistrarActor
     private sealed record Exchange(CmpMessage Request, Credential Credential, Action<object> Reply, string Origin)
     {
         public string Transaction => Request.Header.TransactionHex;
+
+        /// <summary>A twin entity's retransmission of a request first sent at this instant: the CA repeats what it issued then.</summary>
+        public Clock.SimInstant? FirstSentAt { get; init; }
+
+        /// <summary>A retransmission of a request already decided: answered again, nothing journaled (RegistrarActor.Retransmission.cs).</summary>
+        public bool Repeat { get; init; }
     }
 
     private (long Version, DomainTrust Trust)? _trust;
@@ -35,6 +41,11 @@ public sealed partial class RegistrarActor
         catch (CmpException e)
         {
             Refuse(null, null, new Refusal(e.Failure, e.Message), $"unauthenticated:{command.Origin}", "malformed", reply);
+            return;
+        }
+        if (IsRetransmission(command, message))
+        {
+            AnswerAgain(command, message, reply);
             return;
         }
         var who = $"unauthenticated:{command.Origin}";
@@ -70,7 +81,7 @@ public sealed partial class RegistrarActor
             Refuse(message, credential, new Refusal(CmpFailure.SignerNotTrusted, $"reference '{reference}' is being used by another transaction."), credential.Who, message.BodyName, reply);
             return;
         }
-        var exchange = new Exchange(message, credential, reply, command.Origin);
+        var exchange = new Exchange(message, credential, reply, command.Origin) { FirstSentAt = command.FirstSentAt };
         try
         {
             if (_settings.Mode == RegistrarMode.Ra) Forward(exchange);
@@ -125,6 +136,11 @@ public sealed partial class RegistrarActor
 
     private void Refuse(CmpMessage? request, Credential? credential, Refusal refusal, string who, string what, Action<object> reply, bool closes = false)
     {
+        if (request is not null && _repeating.Remove(request.Header.TransactionHex))
+        {
+            reply(new CmpReply(CmpReplies.Error(request, SenderFor(request, credential), refusal.Failure, refusal.Reason), true)); // a retransmission: decided before
+            return;
+        }
         byte[] der;
         try
         {
@@ -135,17 +151,19 @@ public sealed partial class RegistrarActor
             // The request's own MAC parameters are unusable: answer unprotected rather than not at all.
             der = CmpReplies.Error(request, new CmpSender(_settings.Subject, null, _clock.Now.Utc, PkiRandom.System), refusal.Failure, $"{refusal.Reason} ({e.Message})");
         }
-        Decide(who, what, RegistrarDecided.Refused, refusal.Reason, request?.Header.TransactionHex ?? "", [], () => reply(new CmpReply(der, true)), refusal.Failure, null, closes);
+        Decide(who, what, RegistrarDecided.Refused, refusal.Reason, request?.Header.TransactionHex ?? "", [], () => reply(new CmpReply(der, true)), refusal.Failure, null, closes,
+            request is null ? null : DigestOf(request));
     }
 
     // Every decision is journaled (with what follows from it) before the requester hears of it.
-    private void Decide(string who, string what, string verdict, string reason, string transaction, IEnumerable<Protocol.ITwinEvent> consequences, Action then, CmpFailure? failure = null, string? reference = null, bool closes = false)
+    private void Decide(string who, string what, string verdict, string reason, string transaction, IEnumerable<Protocol.ITwinEvent> consequences, Action then, CmpFailure? failure = null, string? reference = null, bool closes = false,
+        string? requestDigest = null)
     {
         var events = new List<Protocol.ITwinEvent>();
         events.AddRange(consequences);
         // One instant for a decision and what follows from it.
         var at = events.Count > 0 ? events[0].At : _clock.Now;
-        var decision = new RegistrarDecided(_run, at, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference, Closes = closes };
+        var decision = new RegistrarDecided(_run, at, Id, who, what, verdict, reason, transaction) { Failure = failure is { } f ? FailureName(f) : null, Reference = reference, Closes = closes, RequestDigest = requestDigest };
         events.Insert(0, decision);
         // The state moves on at once, so the next request is judged against it (a reference spent here is spent for the next one);
         // the answer waits until the events are stored. PersistAllAsync: the registrar serves the next request while this one is

@@ -48,7 +48,7 @@ public sealed partial class RegistrarActor
             subject = csr.Subject;
             if (RegistrarPolicy.CheckRequest(_settings, template, subject, csr.PublicKey, csr.IsSignatureValid, "the PKCS#10 signature does not verify") is { } bad)
             { Refuse(m, x.Credential, bad, x.Credential.Who, m.BodyName, x.Reply); return; }
-            command = new IssueFromCsr(HolderFor(x.Origin, x.Credential, subject), csr.GetDer(), template.Profile, template.Lifetime);
+            command = new IssueFromCsr(HolderFor(x.Origin, x.Credential, subject), csr.GetDer(), template.Profile, template.Lifetime) { FirstSentAt = x.FirstSentAt };
         }
         else
         {
@@ -62,7 +62,8 @@ public sealed partial class RegistrarActor
             { Refuse(m, x.Credential, new Refusal(CmpFailure.BadCertTemplate, "kur must certify a new key (RFC 9483 §4.1.3)."), x.Credential.Who, m.BodyName, x.Reply); return; }
             if (RegistrarPolicy.CheckRequest(_settings, template, subject, r.PublicKey, r.PopVerified, r.PopProblem) is { } bad)
             { Refuse(m, x.Credential, bad, x.Credential.Who, m.BodyName, x.Reply); return; }
-            command = new IssueFromTemplate(HolderFor(x.Origin, x.Credential, subject), subject, r.PublicKey!.SubjectPublicKeyInfo, r.UriNames, r.DnsNames, template.Profile, template.Lifetime);
+            command = new IssueFromTemplate(HolderFor(x.Origin, x.Credential, subject), subject, r.PublicKey!.SubjectPublicKeyInfo, r.UriNames, r.DnsNames, template.Profile, template.Lifetime)
+                { FirstSentAt = x.FirstSentAt };
         }
         if (x.Credential.Reference is { } reference) _reserved.Add(reference);
         _busy.Add(x.Transaction); // the transaction is in use from here on
@@ -74,6 +75,12 @@ public sealed partial class RegistrarActor
         var m = x.Request;
         _busy.Remove(x.Transaction);
         if (x.Credential.Reference is { } reference) _reserved.Remove(reference);
+        if (x.Repeat && answer is CertificateGranted again)
+        {
+            _repeating.Remove(x.Transaction);
+            x.Reply(new CmpReply(CertificateReply(x, again, Certificate.FromDer(again.CertificateDer), out _), false)); // decided before: nothing journaled
+            return true;
+        }
         if (answer is not CertificateGranted granted)
         {
             var why = answer is CertificateRefused r ? r.Reason : $"unexpected answer {answer.GetType().Name}";
@@ -83,10 +90,7 @@ public sealed partial class RegistrarActor
         }
         var issued = Certificate.FromDer(granted.CertificateDer);
         var holder = HolderFor(x.Origin, x.Credential, issued.Subject);
-        var implicitConfirm = m.Header.ImplicitConfirm && _settings.GrantImplicitConfirm;
-        // RFC 9483 §4.1.1: caPubs only with MAC protection (the requester has no trust anchor yet).
-        var caPubs = x.Credential.Kind == CredentialKind.Secret ? _state.ChainDer.Select(d => Certificate.FromDer(d)).Where(c => c.IsSelfSigned).ToList() : [];
-        var der = CmpReplies.Certificate(m, SenderFor(m, x.Credential), 0, issued, caPubs, implicitConfirm, ExtraCertsFor(granted.IssuerCertificateDer));
+        var der = CertificateReply(x, granted, issued, out var implicitConfirm);
         var reason = $"{CmpMessage.NameOf(CmpReplies.ResponseTo(m.BodyType))} with certificate {issued.SerialNumber.Hex} for '{issued.Subject}' (holder {holder}){(implicitConfirm ? ", implicitly confirmed" : ", awaiting certConf")}";
         var open = implicitConfirm ? null : new Open(x, issued, granted.IssuerCertificateDer, CmpMessage.Decode(der).Header.SenderNonce!, holder, 0, false, _clock.Now);
         var consequences = open is null ? Enrolled(x, holder, issued, granted.IssuerCertificateDer) : [Awaiting(open)];
@@ -94,8 +98,17 @@ public sealed partial class RegistrarActor
         {
             if (open is not null) AwaitConfirmation(open);
             x.Reply(new CmpReply(der, false));
-        }, reference: x.Credential.Reference);
+        }, reference: x.Credential.Reference, requestDigest: DigestOf(m));
         return true;
+    }
+
+    private byte[] CertificateReply(Exchange x, CertificateGranted granted, Certificate issued, out bool implicitConfirm)
+    {
+        var m = x.Request;
+        implicitConfirm = m.Header.ImplicitConfirm && _settings.GrantImplicitConfirm;
+        // RFC 9483 §4.1.1: caPubs only with MAC protection (the requester has no trust anchor yet).
+        var caPubs = x.Credential.Kind == CredentialKind.Secret ? _state.ChainDer.Select(d => Certificate.FromDer(d)).Where(c => c.IsSelfSigned).ToList() : [];
+        return CmpReplies.Certificate(m, SenderFor(m, x.Credential), 0, issued, caPubs, implicitConfirm, ExtraCertsFor(granted.IssuerCertificateDer));
     }
 
     // Certificates enrolled from outside become entities of the twin; a twin entity that asked in process journals its own installation.

@@ -75,6 +75,7 @@ public sealed partial class RegistrarActor : EntityActor
         Command<UpstreamAnswered>(OnUpstreamAnswered);
         Command<EstUpstreamAnswered>(OnEstUpstreamAnswered);
         Command<IssueEnrollmentSecret>(IssueSecret);
+        Command<RecallEnrollmentSecret>(RecallSecret);
         Command<RecordRefusal>(r =>
         {
             var reply = ReplyChannel();
@@ -169,6 +170,12 @@ public sealed partial class RegistrarActor : EntityActor
         random.NextBytes(bytes);
         var reference = Convert.ToHexStringLower(bytes);
         var reply = ReplyChannel();
+        if (_state.SecretHolders.GetValueOrDefault(reference) == command.Requester)
+        {
+            // Handed out already (the count of asks restarts with the process, the reference is derived the same): the same again, nothing journaled.
+            reply(new EnrollmentSecret(_settings.Domain, reference, Encoding.ASCII.GetString(SecretOf(reference))));
+            return;
+        }
         Persist(new EnrollmentSecretIssued(_run, _clock.Now, Id, reference, command.Requester), e =>
         {
             _state = _state.Apply(e);

@@ -25,6 +25,16 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
     /// <summary>Every transactionID seen, as hex: a new request reusing one is refused (transactionIdInUse).</summary>
     public ImmutableHashSet<string> Transactions { get; init; } = ImmutableHashSet<string>.Empty;
 
+    /// <summary>Who each one-time reference was handed out to (the secret itself is derived again, never stored): what a recall checks.</summary>
+    public ImmutableDictionary<string, string> SecretHolders { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>
+    /// The requests answered at the latest instant the registrar decided at, by transactionID: what a twin entity that recovered with
+    /// its request in flight gets again when it retransmits the very same bytes. Only that instant: in max mode a request and its
+    /// answer share one instant, so nothing older can still be in flight; the state stays small however long the run.
+    /// </summary>
+    public ImmutableDictionary<string, AnsweredRequest> Answers { get; init; } = ImmutableDictionary<string, AnsweredRequest>.Empty;
+
     /// <summary>Which entity holds each certificate enrolled here, by serial (hex).</summary>
     public ImmutableDictionary<string, string> Holders { get; init; } = ImmutableDictionary<string, string>.Empty;
 
@@ -50,9 +60,15 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
     public RegistrarState Apply(ITwinEvent e) => e switch
     {
         RegistrarCertified c => this with { KeyRef = c.KeyRef, CertificateDer = c.CertificateDer, ChainDer = [.. c.ChainDer] },
-        EnrollmentSecretIssued s => this with { OpenSecrets = OpenSecrets.SetItem(s.Reference, s.At), SecretsIssued = SecretsIssued + 1 },
+        EnrollmentSecretIssued s => this with
+        {
+            OpenSecrets = OpenSecrets.SetItem(s.Reference, s.At),
+            SecretsIssued = SecretsIssued + 1,
+            SecretHolders = (SecretHolders ?? ImmutableDictionary<string, string>.Empty).SetItem(s.Reference, s.Requester),
+        },
         RegistrarDecided d => this with
         {
+            Answers = Answered(d),
             Transactions = d.Transaction.Length == 0 ? Transactions : Transactions.Add(d.Transaction),
             // A one-time reference is spent once a certificate was granted with it (here, or upstream in RA mode).
             OpenSecrets = d.Reference is { } r && d.Verdict is RegistrarDecided.Granted or RegistrarDecided.Forwarded ? OpenSecrets.Remove(r) : OpenSecrets,
@@ -67,4 +83,21 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
         DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(Twin.Pki.Certificates.Certificate.FromDer(x.CertificateDer).SerialNumber.Hex, x.Holder.Value) },
         _ => this,
     };
+
+    // The first decision on a transaction is its answer; a later one (a refused reuse of the transactionID, a certConf) is not.
+    private ImmutableDictionary<string, AnsweredRequest> Answered(RegistrarDecided d)
+    {
+        var answers = Answers ?? ImmutableDictionary<string, AnsweredRequest>.Empty;
+        if (d.RequestDigest is null || d.Transaction.Length == 0) return answers;
+        if (!answers.IsEmpty && answers.Values.First().At != d.At) answers = ImmutableDictionary<string, AnsweredRequest>.Empty;
+        return answers.ContainsKey(d.Transaction) ? answers : answers.Add(d.Transaction,
+            new AnsweredRequest(d.RequestDigest, d.At, d.Verdict, d.Failure, d.Reference) { Reason = d.Verdict == RegistrarDecided.Refused ? d.Reason : null });
+    }
+}
+
+/// <summary>How the registrar answered one request: its SHA-256 (hex), when, the verdict, the failure of a refusal, the one-time reference it used.</summary>
+public sealed record AnsweredRequest(string Digest, SimInstant At, string Verdict, string? Failure, string? Reference)
+{
+    /// <summary>What a refused requester was told: told again, word for word.</summary>
+    public string? Reason { get; init; }
 }

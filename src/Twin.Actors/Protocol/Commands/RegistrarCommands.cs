@@ -7,13 +7,31 @@ namespace Twin.Actors.Protocol.Commands;
 public interface IRegistrarCommand;
 
 /// <summary>A CMP PKIMessage (DER) for the registrar; answered with <see cref="CmpReply"/>. <paramref name="Origin"/> says where it came from (an address, an entity).</summary>
-public sealed record CmpRequest(byte[] Der, string Origin) : IRegistrarCommand;
+public sealed record CmpRequest(byte[] Der, string Origin) : IRegistrarCommand
+{
+    /// <summary>
+    /// Set when a twin entity sends again, byte for byte, a request it first sent at this instant and never heard back on (it
+    /// recovered from a kill): a transaction the registrar already answered is answered the same way, nothing new journaled.
+    /// Outside clients never set it; their reuse of a transactionID stays refused (RFC 9483 §3.5 transactionIdInUse).
+    /// </summary>
+    public Clock.SimInstant? FirstSentAt { get; init; }
+}
 
 /// <summary>The registrar's CMP answer (DER); <paramref name="Refused"/> when it is an error message.</summary>
 public sealed record CmpReply(byte[] Der, bool Refused);
 
 /// <summary>Asks for a fresh one-time reference and secret for MAC-protected enrollment; answered with <see cref="EnrollmentSecret"/>.</summary>
 public sealed record IssueEnrollmentSecret(string Requester) : IRegistrarCommand;
+
+/// <summary>
+/// Asks for the secret of one-time reference <paramref name="Reference"/> again, which <paramref name="Requester"/> was handed out
+/// before (a device recovering with a MAC-protected request in flight; it never journals the secret). Answered with
+/// <see cref="EnrollmentSecret"/>, or <see cref="EnrollmentSecretRefused"/> when the reference was not handed to that requester.
+/// </summary>
+public sealed record RecallEnrollmentSecret(string Requester, string Reference) : IRegistrarCommand;
+
+/// <summary>The registrar does not hand out the secret of <paramref name="Reference"/> to the asker; <paramref name="Reason"/> says why.</summary>
+public sealed record EnrollmentSecretRefused(string Reference, string Reason);
 
 /// <summary>A one-time reference (senderKID) and secret; the secret is never journaled.</summary>
 public sealed record EnrollmentSecret(string Domain, string Reference, string Secret)
@@ -33,7 +51,11 @@ public sealed record RegistrarStatus(string Domain, string Mode, byte[]? Certifi
 /// checked: subject, key and names come from the request, profile and lifetime from the domain's template.
 /// Answered like <see cref="IssueFromCsr"/>.
 /// </summary>
-public sealed record IssueFromTemplate(EntityId Requester, string Subject, byte[] PublicKeyInfo, IReadOnlyList<string> UriNames, IReadOnlyList<string> DnsNames, CertificateProfile Profile, TimeSpan Lifetime) : ICaCommand;
+public sealed record IssueFromTemplate(EntityId Requester, string Subject, byte[] PublicKeyInfo, IReadOnlyList<string> UriNames, IReadOnlyList<string> DnsNames, CertificateProfile Profile, TimeSpan Lifetime) : ICaCommand
+{
+    /// <summary>As <see cref="IssueFromCsr.FirstSentAt"/>: the request is a retransmission of one first made at this instant.</summary>
+    public Clock.SimInstant? FirstSentAt { get; init; }
+}
 
 /// <summary>
 /// An EST enrollment (RFC 7030 simpleenroll or simplereenroll) for the registrar to decide like a CMP request: the TLS client's

@@ -18,6 +18,13 @@ public sealed record DeviceEnrollmentRequested(RunId Run, SimInstant At, EntityI
 [PersistedAs("dev.cmp-requested.v1")]
 public sealed record DeviceCmpRequested(RunId Run, SimInstant At, EntityId Entity, string Domain, string Body, byte[] MessageDer) : ITwinEvent;
 
+/// <summary>
+/// The registrar refused the device's CMP request (or its answer was unusable): the request is settled, not to be sent again after a
+/// restart; the device asks anew at its retry. <paramref name="Reason"/> is what it was told.
+/// </summary>
+[PersistedAs("dev.cmp-refused.v1")]
+public sealed record DeviceCmpRefused(RunId Run, SimInstant At, EntityId Entity, string Domain, string Reason) : ITwinEvent;
+
 /// <summary>The device installed a certificate issued to it; it supersedes any earlier one.</summary>
 [PersistedAs("dev.cert-installed.v1")]
 public sealed record DeviceCertificateInstalled(RunId Run, SimInstant At, EntityId Entity, byte[] CertificateDer, byte[] IssuerCertificateDer) : ITwinEvent;

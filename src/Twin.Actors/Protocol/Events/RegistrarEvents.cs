@@ -27,6 +27,12 @@ public sealed record RegistrarDecided(RunId Run, SimInstant At, EntityId Entity,
     /// <summary>True when the decision ends the wait for certConf in <see cref="Transaction"/> (see <see cref="ConfirmationAwaited"/>).</summary>
     public bool Closes { get; init; }
 
+    /// <summary>
+    /// SHA-256 (hex) of the request the decision answers, or null: a twin entity that sends the very same request again after a
+    /// restart (a retransmission) is answered as before, without a new decision; other bytes under that transactionID are refused.
+    /// </summary>
+    public string? RequestDigest { get; init; }
+
     /// <summary>Verdicts of the trail.</summary>
     public const string Granted = "granted", Refused = "refused", Confirmed = "confirmed", Rejected = "rejected", Revoked = "revoked", Answered = "answered", Forwarded = "forwarded";
 }
