@@ -52,6 +52,15 @@ public sealed partial record DeviceSettings(
     /// <summary>A relying party pulls CRLs every this long and validates against its copy; null: it reads the distribution point at each check.</summary>
     public TimeSpan? TrustListPull { get; init; }
 
+    /// <summary>A PEA server managed by its domain's GDS: how it receives renewed certificates and trust lists; null: renewed in process.</summary>
+    public Scenarios.GdsDelivery? Gds { get; init; }
+
+    /// <summary>The operator domain whose GDS manages this PEA server (set with <see cref="Gds"/>).</summary>
+    public string? GdsDomain { get; init; }
+
+    /// <summary>With GDS pull: how often the server pulls its trust list from the GDS (on a grid from the Unix epoch).</summary>
+    public TimeSpan GdsTrustListInterval { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>A gateway: the further operator domains it is onboarded into besides <see cref="CmpDomain"/>, each with its own LDevID.</summary>
     public IReadOnlyList<string> GatewayDomains { get; init; } = [];
 }
