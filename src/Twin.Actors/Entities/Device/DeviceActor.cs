@@ -104,6 +104,7 @@ public sealed partial class DeviceActor : EntityActor
         ReceiveTrustList();
         ReceiveGateway();
         ReceiveMigration();
+        GdsBehaviour();
         Recover<RecoveryCompleted>(_ => Resume());
         OnboardingBehaviour();
         ServicesBehaviour();
@@ -157,6 +158,7 @@ public sealed partial class DeviceActor : EntityActor
         }
         StartTrustListPulls();
         StartGateway();
+        ResumeGds();
         if (_state.Pending is { } pending && _settings.CmpDomain is null)
         {
             // Killed between sending a request and installing its answer: send the same request again at the
@@ -175,6 +177,7 @@ public sealed partial class DeviceActor : EntityActor
     {
         if (_state.Decommissioned) return;
         if (OnboardingTakesOver()) return;
+        if (GdsTakesOver()) return;
         if (_settings.CmpDomain is not null)
         {
             EnrollOverCmp();
@@ -245,6 +248,7 @@ public sealed partial class DeviceActor : EntityActor
             ScheduleAt(DeviceState.RenewalDue(certificate, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new RenewalDue());
             Serve(certificate);
             StartProbing();
+            TellGds(certificate);
         });
     }
 
