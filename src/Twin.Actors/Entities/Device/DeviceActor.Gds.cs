@@ -160,6 +160,19 @@ public sealed partial class DeviceActor
         return new DeviceGdsTrustListInstalled(_run, _clock.Now, Id, GdsMode, [.. trustList.TrustedCertificates.Concat(trustList.IssuerCertificates)], crls);
     }
 
+    /// <summary>", server certificate SERIAL": which certificate the server presented to the session (its serial, hex), so a renewal shows in the journal.</summary>
+    internal static string ServedCertificate(Twin.OpcUa.Client.ClientSession session)
+    {
+        try
+        {
+            return session.Endpoint.ServerCertificate is { Length: > 0 } der ? ", server certificate " + Certificate.FromDer(der).SerialNumber.Hex : "";
+        }
+        catch (Twin.Pki.PkiException)
+        {
+            return ""; // a chain or an unreadable blob: the session was judged by the stack; only the note is left out
+        }
+    }
+
     /// <summary>The clock's wake-up: pull the trust list from the GDS.</summary>
     public sealed record GdsTrustPullDue;
 
