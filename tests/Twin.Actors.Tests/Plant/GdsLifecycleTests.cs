@@ -81,7 +81,7 @@ public sealed class GdsLifecycleTests
         var attempts = journal.OfType<ConnectionAttempted>().Where(a => a.Entity.Value == "pol" && a.Target.Value == "pea-001").ToList();
         foreach (var d in journal.OfType<DeviceGdsCertificateDelivered>().Where(d => d.Entity.Value == "pea-001"))
         {
-            var next = attempts.First(a => a.At > d.At);
+            var next = attempts.First(a => a.At >= d.At);
             Assert.Equal(0u, next.StatusCode);
             Assert.EndsWith("server certificate " + d.Serial, next.Reason, StringComparison.Ordinal);
         }
