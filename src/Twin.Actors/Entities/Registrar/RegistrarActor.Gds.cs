@@ -138,7 +138,7 @@ public sealed partial class RegistrarActor
 
     private void PushRenewal(EntityId id)
     {
-        if (_settings.GdsServers.FirstOrDefault(s => s.Id == id) is not { } server) return;
+        if (_settings.GdsServers.FirstOrDefault(s => s.Id == id) is not { } server || _runtime.Retired.ContainsKey(id.Value)) return; // decommissioned: nothing to renew
         if (_gdsHost is null || !_runtime.Endpoints.TryGetValue(id.Value, out var url))
         {
             _log.Warning("Registrar {0}: GDS push to {1} postponed: {2}.", Id, id, _gdsHost is null ? "the GDS is not serving yet" : "the server has no endpoint now");
