@@ -39,6 +39,15 @@ public sealed class DomainGdsBackend : IGdsBackend
         (_lifetime, _askTimeout, _reason) = (lifetime, askTimeout ?? TimeSpan.FromSeconds(30), reason);
     }
 
+    /// <summary>
+    /// Who the CA records as asking for an application's certificate and for how long it is issued; null refuses the application
+    /// (BadRequestNotAllowed). Unset: the registrar asks, for the lifetime given at construction.
+    /// </summary>
+    public Func<ApplicationRecord, (EntityId Requester, TimeSpan Lifetime)?>? Route { get; init; }
+
+    /// <summary>Where the CA's certificate and CRL are read when set (the plant's distribution point, always current); unset: the copy <see cref="RefreshAsync"/> keeps.</summary>
+    public Func<(byte[] CaCertificate, byte[]? Crl)?>? Published { get; init; }
+
     /// <summary>Reads the CA's certificate and current CRL again (after a rollover or a scheduled CRL).</summary>
     public async Task RefreshAsync()
     {
@@ -51,11 +60,13 @@ public sealed class DomainGdsBackend : IGdsBackend
     public async Task<GdsIssuedCertificate> SignAsync(ApplicationRecord application, byte[] certificationRequest, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(application);
-        var answer = await _ca.Ask<object>(new IssueFromCsr(_requester, certificationRequest, CertificateProfile.OpcUaApplication, _lifetime), _askTimeout, ct).ConfigureAwait(false);
+        var (requester, lifetime) = Route is null ? (_requester, _lifetime)
+            : Route(application) ?? throw new UaException(StatusCodes.BadRequestNotAllowed, $"{application.ApplicationUri} is not managed by this domain's GDS.");
+        var answer = await _ca.Ask<object>(new IssueFromCsr(requester, certificationRequest, CertificateProfile.OpcUaApplication, lifetime), _askTimeout, ct).ConfigureAwait(false);
         switch (answer)
         {
             case CertificateGranted granted:
-                await RefreshAsync().ConfigureAwait(false);
+                if (Published is null) await RefreshAsync().ConfigureAwait(false);
                 return new GdsIssuedCertificate(granted.CertificateDer, [granted.IssuerCertificateDer]);
             case CertificateRefused refused:
                 throw new UaException(StatusCodes.BadRequestNotAllowed, $"The domain CA refused {application.ApplicationUri}: {refused.Reason}");
@@ -71,16 +82,16 @@ public sealed class DomainGdsBackend : IGdsBackend
         var serial = Certificate.FromDer(certificate).SerialNumber.Hex;
         var answer = await _ca.Ask<object>(new RevokeCertificate(serial, _reason, "gds:" + application.ApplicationUri), _askTimeout, ct).ConfigureAwait(false);
         if (answer is RevocationRefused refused) throw new UaException(StatusCodes.BadRequestNotAllowed, $"The domain CA did not revoke {serial}: {refused.Reason}");
-        await RefreshAsync().ConfigureAwait(false);
+        if (Published is null) await RefreshAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public TrustListData TrustList()
     {
-        var s = _snapshot;
+        var s = Published?.Invoke() is { } p ? new Snapshot(p.CaCertificate, p.Crl) : _snapshot;
         return new TrustListData(TrustListMasks.All, s.CaCertificate.Length == 0 ? [] : [s.CaCertificate], s.Crl is null ? [] : [s.Crl], [], []);
     }
 
     /// <inheritdoc />
-    public byte[] IssuerCertificate() => _snapshot.CaCertificate is { Length: > 0 } ca ? ca : throw new UaException(StatusCodes.BadInvalidState, "The domain CA's certificate is not known yet (RefreshAsync first).");
+    public byte[] IssuerCertificate() => (Published?.Invoke()?.CaCertificate ?? _snapshot.CaCertificate) is { Length: > 0 } ca ? ca : throw new UaException(StatusCodes.BadInvalidState, "The domain CA's certificate is not known yet (RefreshAsync first).");
 }

@@ -75,7 +75,7 @@ public sealed partial record Scenario(
             CmpDomain = Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.Domain,
             TrustListPull = d.Role == DeviceRole.Device ? null : Design.TrustListPull,
             GatewayDomains = [.. Domains.Where(x => x.Members.Contains(d.Id)).Skip(1).Select(x => x.Domain)],
-        })).Select((x, i) => (x.Id, Manufactured(Devices[i], x.Item2))).Select((x, i) => (x.Id, WithServerLinks(Devices[i], x.Item2))).ToList();
+        })).Select((x, i) => (x.Id, Manufactured(Devices[i], x.Item2))).Select((x, i) => (x.Id, WithServerLinks(Devices[i], x.Item2))).Select((x, i) => (x.Id, WithGds(Devices[i], x.Item2))).ToList();
         return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, authorities, devices)
         {
             Mode = mode ?? Mode,
@@ -83,7 +83,7 @@ public sealed partial record Scenario(
             Until = duration is { } d ? Start.Add(d) : null,
             Timeline = Timeline,
             Manufacturers = ManufacturerSettingsOf(),
-            Registrars = Domains.Select(d => (Entities.Registrar.RegistrarSettings.EntityIdOf(d.Domain), d)).ToList(),
+            Registrars = Domains.Select(d => (Entities.Registrar.RegistrarSettings.EntityIdOf(d.Domain), WithGdsServers(d))).ToList(),
         };
     }
 }
@@ -131,6 +131,9 @@ public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, Ti
 
     /// <summary>Trust-list distribution by pull on a schedule: relying parties fetch CRLs every this long; null: at each check (or pushed as published).</summary>
     public TimeSpan? TrustListPull { get; init; }
+
+    /// <summary>How PEA servers receive renewed certificates and trust lists from their domain's GDS; null: renewed in process.</summary>
+    public GdsDelivery? Gds { get; init; }
 
     /// <summary>How long a CA keeps the records of certificates after they expire before purging them; null: forever.</summary>
     public TimeSpan? Retention { get; init; }

@@ -8,7 +8,7 @@ namespace Twin.Actors.Scenarios;
 public static partial class ScenarioLoader
 {
     private static readonly string[] DesignKeys =
-        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "distributionInterval", "retention", "onboarding", "keyStorage", "cloneDetection", "ocspValidity", "ocspResponder"];
+        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "distributionInterval", "retention", "onboarding", "keyStorage", "cloneDetection", "ocspValidity", "ocspResponder", "gds"];
 
     // OPC UA's security policies (Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss) are RSA policies.
     private static readonly KeyAlgorithm[] RsaAlgorithms = [KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096];
@@ -78,6 +78,7 @@ public static partial class ScenarioLoader
             },
             TrustListPull = ReadDistribution(r, map),
             Retention = r.Duration(ScenarioReader.Get(map, "retention"), "design.retention"),
+            Gds = ReadGds(r, map),
             KeyStorage = ReadKeyStorage(r, ScenarioReader.Get(map, "keyStorage")),
         }));
     }

@@ -30,6 +30,7 @@ public sealed partial class CrlDistributionPoint
             _byCa[ca] = new Entry(caCertificate, isRoot, keep) { Name = ca };
             _version++;
         }
+        Published?.Invoke(ca);
     }
 
     /// <summary>Removes what <paramref name="ca"/> published (a CA key that has closed); unknown names are ignored.</summary>

@@ -9,7 +9,7 @@ namespace Twin.Actors.Trust;
 /// trust anchor; a relying party under a trust centre trusts that trust centre alone, and reaches other roots only
 /// through cross-certificates.
 /// </summary>
-public sealed class PlantCertificateValidator : ICertificateValidator, IRejectingValidator
+public sealed class PlantCertificateValidator : ICertificateValidator, IRejectingValidator, ITrustListStore
 {
     private readonly Func<TrustView> _view;
     private readonly SimulationClock _clock;
@@ -35,6 +35,9 @@ public sealed class PlantCertificateValidator : ICertificateValidator, IRejectin
 
     /// <summary>Asked first for each certificate's revocation status (the plant's OCSP responders); null: CRLs only.</summary>
     public Twin.Pki.Validation.IRevocationSource? RevocationSource { get; init; }
+
+    /// <summary>A GDS-managed server's trust copy: what its ServerConfiguration reads and ApplyChanges replaces; null: the plant's view is read only.</summary>
+    public GdsTrustCopy? Managed { get; init; }
 
     /// <summary>Where refused certificates are kept, with the status code each was refused with.</summary>
     public IRejectedCertificateStore Rejected { get; } = new RejectedCertificates();
@@ -78,5 +81,26 @@ public sealed class PlantCertificateValidator : ICertificateValidator, IRejectin
             _built = (view.Version, validator);
             return validator;
         }
+    }
+
+    /// <summary>The trust list as a TrustList file reads it: the GDS's delivery when managed, else the plant's view (anchors trusted, other CAs issuers, their CRLs).</summary>
+    public (IReadOnlyList<byte[]> Trusted, IReadOnlyList<byte[]> Issuers, IReadOnlyList<byte[]> Crls) Snapshot()
+    {
+        if (Managed?.Current is { } delivered) return (delivered.TrustedCertificates, delivered.IssuerCertificates, [.. delivered.TrustedCrls, .. delivered.IssuerCrls]);
+        var view = _view();
+        return ([.. view.Entries.Where(e => IsAnchor(e, _anchor)).Select(e => e.CaCertificate)], [.. view.Entries.Where(e => !IsAnchor(e, _anchor)).Select(e => e.CaCertificate)],
+            [.. view.Entries.Where(e => e.Crl is not null).Select(e => e.Crl!)]);
+    }
+
+    /// <summary>Installs a pushed trust list into the GDS trust copy; a server whose trust is not GDS-managed refuses (BadNotSupported).</summary>
+    public void Replace(IEnumerable<byte[]> trusted, IEnumerable<byte[]> issuers, IEnumerable<byte[]> crls)
+    {
+        var copy = Managed ?? throw new Twin.OpcUa.Encoding.UaException(Twin.OpcUa.Encoding.StatusCodes.BadNotSupported, "This server's trust list is the plant's distribution point; it is not managed by a GDS.");
+        copy.Replace(new Twin.OpcUa.Gds.TrustListData(Twin.OpcUa.Gds.TrustListMasks.All, [.. trusted], [.. crls], [.. issuers], []));
+    }
+
+    /// <summary>Nothing to keep: issuers of the plant's certificates are read from the distribution point at each check.</summary>
+    public void AddIssuer(byte[] der)
+    {
     }
 }

@@ -28,6 +28,9 @@ public sealed record GdsPullOptions
 /// <summary>What a pull did: the application's id at the GDS, whether it renewed, the certificate installed and the trust list.</summary>
 public sealed record GdsPullOutcome(NodeId ApplicationId, bool UpdateRequired, X509Certificate2? Installed, TrustListData TrustList, bool UpdateRequiredAfterReconnect);
 
+/// <summary>What <see cref="GdsPullClient.RequestAsync"/> brought back: the application's id, the trust list, and the certificate signed for the caller's request (null when none was sent).</summary>
+public sealed record GdsPulled(NodeId ApplicationId, TrustListData TrustList, byte[]? Certificate, IReadOnlyList<byte[]> Issuers);
+
 /// <summary>
 /// A GDS pull client (OPC 10000-12 §7.9): the Directory's methods by their standard identifiers in the GDS namespace, over a
 /// session the caller opened (SignAndEncrypt; the application's own certificate makes it its own ApplicationSelfAdmin).
@@ -155,6 +158,32 @@ public sealed class GdsPullClient
         await using var again = await ClientSession.ConnectAsync(gdsEndpointUrl, client with { Certificate = renewed }, ct).ConfigureAwait(false);
         var still = await For(again).GetCertificateStatusAsync(applicationId, group, ct).ConfigureAwait(false);
         return new GdsPullOutcome(applicationId, required, renewed, trustList, still);
+    }
+
+    /// <summary>
+    /// The pull cycle for an application that keeps its own keys: connect to the GDS over SignAndEncrypt with
+    /// <paramref name="gdsClient"/>'s certificate (the application's current one), register, fetch the trust list, and when
+    /// <paramref name="certificationRequest"/> is given (a PKCS#10 request the caller signed with a key it holds) StartSigningRequest
+    /// and poll FinishRequest. Nothing is installed: the caller installs certificate and trust list where it keeps them.
+    /// </summary>
+    public static async Task<GdsPulled> RequestAsync(string gdsEndpointUrl, ClientOptions gdsClient, ApplicationRecord record, byte[]? certificationRequest,
+        GdsPullOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(gdsClient);
+        ArgumentNullException.ThrowIfNull(record);
+        if (gdsClient.Certificate is null) throw new ArgumentException("The application's certificate is needed to authenticate to the GDS.", nameof(gdsClient));
+        options ??= new GdsPullOptions();
+        var client = gdsClient with { ApplicationUri = record.ApplicationUri, SecurityMode = Messages.MessageSecurityMode.SignAndEncrypt };
+        await using var session = await ClientSession.ConnectAsync(gdsEndpointUrl, client, ct).ConfigureAwait(false);
+        var gds = For(session);
+        var applicationId = await gds.RegisterApplicationAsync(record, ct).ConfigureAwait(false);
+        var groups = await gds.GetCertificateGroupsAsync(applicationId, ct).ConfigureAwait(false);
+        var group = groups.Count > 0 ? groups[0] : throw new UaException(StatusCodes.BadNotFound, "The GDS names no certificate group for the application.");
+        var trustList = await gds.GetTrustListAsync(applicationId, group, ct).ConfigureAwait(false);
+        if (certificationRequest is null) return new GdsPulled(applicationId, trustList, null, []);
+        var requestId = await gds.StartSigningRequestAsync(applicationId, group, certificationRequest, ct).ConfigureAwait(false);
+        var done = await gds.FinishWhenDoneAsync(applicationId, requestId, options, ct).ConfigureAwait(false);
+        return new GdsPulled(applicationId, trustList, done.Certificate, done.Issuers);
     }
 
     private async Task<X509Certificate2> RenewAsync(NodeId applicationId, NodeId group, X509Certificate2 current, string applicationUri, GdsPullOptions options, CancellationToken ct)

@@ -53,7 +53,7 @@ public sealed partial class ServerConfiguration
             [Arg("Thumbprint", BuiltInType.String), Arg("IsTrustedCertificate", BuiltInType.Boolean)]);
     }
 
-    private Security.PkiCertificateValidator Validator() => _options().CertificateValidator as Security.PkiCertificateValidator
+    private Security.ITrustListStore Validator() => _options().CertificateValidator as Security.ITrustListStore
         ?? throw new UaException(StatusCodes.BadNotSupported, "This server's certificate validator has no trust list to manage.");
 
     /// <summary>The trust list in force (staged changes are not shown until applied), limited to <paramref name="masks"/>.</summary>

@@ -97,7 +97,8 @@ public sealed partial class ServerConfiguration
         RSA key;
         if (regenerate)
         {
-            key = RSA.Create(current.GetRSAPublicKey()?.KeySize ?? 2048);
+            var size = current.GetRSAPublicKey()?.KeySize ?? 2048;
+            key = options.CertificateManagement?.NewKey?.Invoke(size) ?? RSA.Create(size);
             lock (_sync)
             {
                 _pendingKey?.Dispose();
@@ -205,6 +206,7 @@ public sealed partial class ServerConfiguration
             _useCertificate(certificate);
             context.AfterResponse(_closeChannels);
         }
+        if (certificate is not null || trustList is not null) _options().CertificateManagement?.Applied?.Invoke(new AppliedChanges(certificate, issuers, trustList));
         return [];
     }
 
@@ -252,7 +254,7 @@ public sealed partial class ServerConfiguration
     // list shows them and clients of the same CA can be judged; they never become trust anchors by this route.
     private void KeepIssuers(byte[][] issuers)
     {
-        if (issuers.Length == 0 || _options().CertificateValidator is not Security.PkiCertificateValidator validator) return;
+        if (issuers.Length == 0 || _options().CertificateValidator is not Security.ITrustListStore validator) return;
         var (trusted, known, _) = validator.Snapshot();
         foreach (var der in issuers)
             if (!trusted.Concat(known).Any(k => k.AsSpan().SequenceEqual(der))) validator.AddIssuer(der);

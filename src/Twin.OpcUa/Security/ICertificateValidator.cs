@@ -65,3 +65,19 @@ public sealed class RejectedCertificates : IRejectedCertificateStore
         get { lock (_rejected) return [.. _rejected]; }
     }
 }
+
+/// <summary>
+/// A validator whose trust list a server's ServerConfiguration may read and replace (Part 12 §7.10: the TrustList file,
+/// ApplyChanges, a pulled trust list): the trusted certificates, the issuers that complete a path, and the CRLs.
+/// </summary>
+public interface ITrustListStore
+{
+    /// <summary>The trust list, issuer list and CRLs as DER, as they stand.</summary>
+    (IReadOnlyList<byte[]> Trusted, IReadOnlyList<byte[]> Issuers, IReadOnlyList<byte[]> Crls) Snapshot();
+
+    /// <summary>Replaces the trust list, issuer list and CRLs at once.</summary>
+    void Replace(IEnumerable<byte[]> trusted, IEnumerable<byte[]> issuers, IEnumerable<byte[]> crls);
+
+    /// <summary>Adds a CA that may complete a path without being trusted itself (DER).</summary>
+    void AddIssuer(byte[] der);
+}

@@ -16,7 +16,7 @@ namespace Twin.OpcUa.Security;
 /// unless switched off. Each failure maps to the status code Part 4 Table 106 gives for it; rejected
 /// certificates go to the rejected list. Lists and switches are re-read on every validation.
 /// </summary>
-public sealed class PkiCertificateValidator : ICertificateValidator, IRejectingValidator
+public sealed class PkiCertificateValidator : ICertificateValidator, IRejectingValidator, ITrustListStore
 {
     private readonly Lock _sync = new();
     private readonly List<Certificate> _trusted = [];

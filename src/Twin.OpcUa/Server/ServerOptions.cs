@@ -85,6 +85,9 @@ public sealed record ServerOptions
     /// </summary>
     public IReadOnlySet<string> AuditEventRoles { get; init; } = new HashSet<string> { Roles.SecurityAdmin };
 
+    /// <summary>The owner's part in push certificate management (key source, applied changes); null: keys in memory, nobody told.</summary>
+    public Gds.CertificateManagementHooks? CertificateManagement { get; init; }
+
     /// <summary>The clock for token lifetimes and session timeouts.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -24,6 +24,7 @@ public sealed class SchemaOracleTests
         { "upstream without secret", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  domains:\n    - { name: d, issuingCa: r, mode: ra, upstream: { url: \"http://127.0.0.1:1/\", recipient: CN=u, reference: \"1\" } }\n" },
         { "template with unknown profile", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\n  domains:\n    - { name: d, issuingCa: r, templates: [ { name: t, profile: RootCa } ] }\n" },
         { "unknown revocation mode", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { revocation: crls }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
+        { "unknown GDS mode", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { gds: poll }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
         { "unknown OCSP responder", "name: x\nstart: 2030-01-01T00:00:00Z\ndesign: { revocation: ocsp, ocspResponder: self }\ntopology:\n  rootCa: { id: r, subject: CN=r }\n" },
         { "two kinds in one expectation", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\nexpect:\n  - { noOutageCausedBy: expiry, crlLapsed: { ca: r, never: true } }\n" },
         { "unknown outage cause", "name: x\nstart: 2030-01-01T00:00:00Z\ntopology:\n  rootCa: { id: r, subject: CN=r }\nexpect:\n  - noOutageCausedBy: weather\n" },

@@ -63,7 +63,7 @@ public sealed partial class DeviceActor
         try
         {
             await using var session = await ClientSession.ConnectAsync(url, options).ConfigureAwait(false);
-            return new ProbeResult(target, url, StatusCodes.Good, $"secure session established ({session.Endpoint.SecurityMode}, {(session.Endpoint.SecurityPolicyUri ?? "").Split('#')[^1]})");
+            return new ProbeResult(target, url, StatusCodes.Good, $"secure session established ({session.Endpoint.SecurityMode}, {(session.Endpoint.SecurityPolicyUri ?? "").Split('#')[^1]}){ServedCertificate(session)}");
         }
         catch (UaException e)
         {

@@ -17,7 +17,7 @@ public sealed partial class DeviceActor
         if (!_settings.ServesOpcUa || _settings.OpcUaApplicationUri is not { } uri || _runtime is null || _state.Decommissioned || !MayRun) return;
         var key = _vault.Load(_state.KeyRef!);
         Work.Begin(ServeLabel);
-        _server.StartAsync(uri, Id.Value, certificate, key, TrustValidator(), _clock, ServicesForServer())
+        _server.StartAsync(uri, Id.Value, certificate, key, TrustValidator(), _clock, ServicesForServer(), GdsServerOptions())
             .PipeTo(Self, success: url => new ServerStarted(url, certificate.SerialNumber.Hex));
     }
 

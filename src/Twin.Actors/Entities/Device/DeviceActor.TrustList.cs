@@ -45,6 +45,7 @@ public sealed partial class DeviceActor
     // The relying party's validator: anchored at its trust centre (if any), over the live point or its pulled copy.
     private PlantCertificateValidator TrustValidator()
     {
+        if (GdsManaged) return GdsValidator();
         var distribution = _runtime!.Distribution;
         if (_settings.TrustListPull is null) return new(distribution, _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource };
         return new(() => _pulled is { } copy ? copy.Over(distribution.View()) : distribution.View(), _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource };

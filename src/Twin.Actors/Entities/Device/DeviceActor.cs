@@ -52,6 +52,15 @@ public sealed partial record DeviceSettings(
     /// <summary>A relying party pulls CRLs every this long and validates against its copy; null: it reads the distribution point at each check.</summary>
     public TimeSpan? TrustListPull { get; init; }
 
+    /// <summary>A PEA server managed by its domain's GDS: how it receives renewed certificates and trust lists; null: renewed in process.</summary>
+    public Scenarios.GdsDelivery? Gds { get; init; }
+
+    /// <summary>The operator domain whose GDS manages this PEA server (set with <see cref="Gds"/>).</summary>
+    public string? GdsDomain { get; init; }
+
+    /// <summary>With GDS pull: how often the server pulls its trust list from the GDS (on a grid from the Unix epoch).</summary>
+    public TimeSpan GdsTrustListInterval { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>A gateway: the further operator domains it is onboarded into besides <see cref="CmpDomain"/>, each with its own LDevID.</summary>
     public IReadOnlyList<string> GatewayDomains { get; init; } = [];
 }
@@ -96,6 +105,7 @@ public sealed partial class DeviceActor : EntityActor
         ReceiveTrustList();
         ReceiveGateway();
         ReceiveMigration();
+        GdsBehaviour();
         Recover<RecoveryCompleted>(_ => Resume());
         OnboardingBehaviour();
         ServicesBehaviour();
@@ -150,6 +160,7 @@ public sealed partial class DeviceActor : EntityActor
         }
         StartTrustListPulls();
         StartGateway();
+        ResumeGds();
         if (_state.Pending is { } pending && _settings.CmpDomain is null)
         {
             // Killed between sending a request and installing its answer: send the same request again at the
@@ -172,6 +183,7 @@ public sealed partial class DeviceActor : EntityActor
     {
         if (_state.Decommissioned) return;
         if (OnboardingTakesOver()) return;
+        if (GdsTakesOver()) return;
         if (_settings.CmpDomain is not null)
         {
             EnrollOverCmp();
@@ -242,6 +254,7 @@ public sealed partial class DeviceActor : EntityActor
             ScheduleAt(DeviceState.RenewalDue(certificate, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new RenewalDue());
             Serve(certificate);
             StartProbing();
+            TellGds(certificate);
         });
     }
 

@@ -27,7 +27,8 @@ internal sealed class PeaServer : IAsyncDisposable, Attacks.IAttackedServer
         _host is { } host ? (host.ServerConfiguration.HasStagedChanges, host.ServerConfiguration.TrustListLastUpdateTime) : (false, DateTime.MinValue);
 
     /// <summary>Starts (or restarts) the server with <paramref name="certificate"/> and its RSA <paramref name="key"/>, exposing <paramref name="services"/> if given.</summary>
-    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, ISigningKey key, PlantCertificateValidator validator, SimulationClock clock, PeaServiceSet? services = null)
+    public async Task<string> StartAsync(string applicationUri, string name, Certificate certificate, ISigningKey key, PlantCertificateValidator validator, SimulationClock clock, PeaServiceSet? services = null,
+        Func<ServerOptions, ServerOptions>? configure = null)
     {
         await StopAsync();
         var withKey = OpcUaIdentity.WithPrivateKey(certificate, key);
@@ -49,7 +50,7 @@ internal sealed class PeaServer : IAsyncDisposable, Attacks.IAttackedServer
             MaxSessionTimeout = LongLivedChannel.SessionTimeout,
         };
         _validator = validator;
-        _host = UaServerHost.StartTcp(space, options);
+        _host = UaServerHost.StartTcp(space, configure?.Invoke(options) ?? options);
         return _host.EndpointUrl;
     }
 

@@ -60,7 +60,8 @@ public sealed partial class RegistrarActor : EntityActor
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<EnrollOwn>(_ => EnrollOwnCertificate());
-        Command<CertificateGranted>(InstallOwnCertificate);
+        Command<CertificateGranted>(g => { if (!TryInstallGdsCertificate(g)) InstallOwnCertificate(g); });
+        GdsBehaviour();
         Command<CertificateRefused>(r =>
         {
             _log.Warning("Registrar {0}: its CA refused its protection certificate: {1}", Id, r.Reason);
@@ -105,6 +106,7 @@ public sealed partial class RegistrarActor : EntityActor
             ReopenConfirmations();
         }
         else WakeAt(_clock.Now, new EnrollOwn(), "enroll", priority: -5); // after the CAs (-20, -10) at the same instant
+        StartGdsRole();
         AnnounceStarted();
     }
 

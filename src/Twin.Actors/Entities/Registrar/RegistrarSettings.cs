@@ -46,6 +46,15 @@ public sealed record RegistrarSettings(string Domain, EntityId IssuingCa, KeyAlg
     /// <summary>How long (simulated) a certificate sent without implicit confirmation waits for certConf; later, it is revoked and the certConf refused (certRevoked).</summary>
     public TimeSpan ConfirmWaitTime { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How the domain's GDS delivers to its PEA servers; null: the domain runs no GDS.</summary>
+    public Scenarios.GdsDelivery? Gds { get; init; }
+
+    /// <summary>The PEA servers the domain's GDS manages (with push: whose renewals it schedules and drives).</summary>
+    public IReadOnlyList<GdsManagedServer> GdsServers { get; init; } = [];
+
+    /// <summary>The ApplicationUri of a domain's GDS: what a managed PEA server grants the SecurityAdmin role to.</summary>
+    public static string GdsApplicationUri(RunId run, string domain) => $"urn:planttrust:{run.Value}:{EntityIdOf(domain).Value}:gds";
+
     /// <summary>Whether an implicit confirmation request is granted (RFC 9483 §4.1.1); otherwise certConf is waited for.</summary>
     public bool GrantImplicitConfirm { get; init; } = true;
 }
@@ -120,3 +129,6 @@ public sealed record UpstreamCa(Uri Url, string Recipient, string Reference, str
     /// <inheritdoc />
     public override string ToString() => $"UpstreamCa({Url}, {Recipient}, ref {Reference}, secret withheld)";
 }
+
+/// <summary>A PEA server a domain's GDS manages: its ApplicationUri, the lifetime of its certificates, and when they are due for renewal.</summary>
+public sealed record GdsManagedServer(EntityId Id, string ApplicationUri, TimeSpan Lifetime, double RenewAtFraction, TimeSpan MinimumRenewalLead);

@@ -56,6 +56,12 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
     /// <summary>The signature suite the domain migrated to (a <c>KeyAlgorithm</c> name); null: the one the scenario gave.</summary>
     public string? Suite { get; init; }
 
+    /// <summary>The key of the domain's GDS (design.gds); null until its certificate was issued.</summary>
+    public string? GdsKeyRef { get; init; }
+
+    /// <summary>The GDS's OPC UA application certificate, issued by the domain's CA.</summary>
+    public byte[]? GdsCertificateDer { get; init; }
+
     /// <summary>Returns the state after <paramref name="e"/>.</summary>
     public RegistrarState Apply(ITwinEvent e) => e switch
     {
@@ -80,6 +86,7 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
             Pending = (Pending.Count >= MaxPending ? Pending.Remove(Pending.Values.MinBy(p => p.At)!.Transaction) : Pending).SetItem(w.Transaction, w),
         },
         RegistrarSuiteMigrated m => this with { Suite = m.Algorithm },
+        RegistrarGdsCertified g => this with { GdsKeyRef = g.KeyRef, GdsCertificateDer = g.CertificateDer },
         DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(Twin.Pki.Certificates.Certificate.FromDer(x.CertificateDer).SerialNumber.Hex, x.Holder.Value) },
         _ => this,
     };

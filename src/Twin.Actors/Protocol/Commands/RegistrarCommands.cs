@@ -86,3 +86,6 @@ public sealed record RecordRefusal(string Who, string What, string Reason, Twin.
 
 /// <summary>The refusal is in the domain's audit trail.</summary>
 public sealed record RefusalRecorded;
+
+/// <summary>A PEA server managed by the domain's GDS with push installed <paramref name="CertificateDer"/>: the GDS schedules its next renewal from it.</summary>
+public sealed record GdsServerCertified(EntityId Server, byte[] CertificateDer) : IRegistrarCommand;

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Event;
+using Twin.Actors.Entities.Registrar;
+using Twin.Actors.Model;
+using Twin.Actors.Protocol.Commands;
+using Twin.Actors.Protocol.Events;
+using Twin.Actors.Scenarios;
+using Twin.Actors.Trust;
+using Twin.OpcUa.Gds;
+using Twin.OpcUa.Server;
+using Twin.Pki.Certificates;
+using Twin.Pki.Keys;
+
+namespace Twin.Actors.Entities.Device;
+
+/// <summary>
+/// A PEA server managed by its domain's GDS (design.gds). The first certificate is enrolled as without a GDS (in process, or
+/// over CMP for a domain member); every renewal and every trust list comes through the GDS over OPC UA. Pull: at its renewal
+/// instant the server calls the GDS (RegisterApplication, GetTrustList, StartSigningRequest with a CSR for a key from its own
+/// key store, FinishRequest) and on a grid of <see cref="DeviceSettings.GdsTrustListInterval"/> fetches the trust list. Push:
+/// the GDS drives the server's ServerConfiguration; the new key comes from the key store through
+/// <see cref="CertificateManagementHooks.NewKey"/> and what ApplyChanges installs is journaled here. Either way the server
+/// judges revocation of its domain CA's certificates by the delivered trust list (<see cref="GdsTrustCopy"/>).
+/// </summary>
+public sealed partial class DeviceActor
+{
+    private const string GdsPullLabel = "gds-pull";
+    private const string GdsAppliedLabel = "gds-applied";
+    private const string GdsTrustKey = "gds-trust-list";
+    private readonly GdsTrustCopy _gdsCopy = new();
+    private IReadOnlyList<string> _gdsLines = [];
+    private KeyPair? _gdsPullKey;
+    private volatile int _pushKeyIndex;
+    private readonly ConcurrentDictionary<string, (string KeyRef, KeyPair Key)> _pushKeys = new(StringComparer.Ordinal);
+
+    private bool GdsManaged => _settings.Gds is not null && _settings.GdsDomain is not null && _runtime is not null && _settings.ServesOpcUa;
+
+    private string GdsMode => _settings.Gds == GdsDelivery.Push ? "push" : "pull";
+
+    private EntityId GdsEntity => RegistrarSettings.EntityIdOf(_settings.GdsDomain!);
+
+    private void GdsBehaviour()
+    {
+        Recover<DeviceGdsTrustListInstalled>(e => RestoreTrustCopy(e.CaCertificates, e.Crls));
+        Recover<DeviceGdsCertificateDelivered>(_ => { });
+        Command<GdsTrustPullDue>(_ => PullGdsTrustList());
+        Command<GdsPullAnswered>(OnGdsPulled);
+        Command<GdsPushApplied>(OnGdsPushApplied);
+        Command<GdsTrustPulled>(OnGdsTrustPulled);
+    }
+
+    private void RestoreTrustCopy(IReadOnlyList<byte[]> caCertificates, IReadOnlyList<byte[]> crls)
+    {
+        _gdsCopy.Replace(new TrustListData(TrustListMasks.All, caCertificates, crls, [], []));
+        _gdsLines = GdsTrustCopy.Describe(crls);
+    }
+
+    // After recovery: the push GDS learns the installed certificate again (it schedules the renewal); pull resumes its trust-list grid.
+    private void ResumeGds()
+    {
+        if (!GdsManaged) return;
+        _pushKeyIndex = _state.KeysGenerated;
+        if (_settings.Gds == GdsDelivery.Pull) WakeAt(_clock.Now, new GdsTrustPullDue(), GdsTrustKey, priority: 4);
+        else if (_state.Current is { } current) TellGds(current);
+    }
+
+    private void TellGds(Certificate installed)
+    {
+        if (_settings.Gds == GdsDelivery.Push && _runtime!.Registrars.TryGetValue(_settings.GdsDomain!, out var registrar))
+            SendWork(registrar, new GdsServerCertified(Id, installed.GetDer()), "gds-certified");
+    }
+
+    /// <summary>At the renewal instant: true when the GDS renews (pull: ask it now; push: it drives the server itself).</summary>
+    private bool GdsTakesOver()
+    {
+        if (!GdsManaged || _state.Current is null) return false;
+        if (_settings.Gds == GdsDelivery.Pull) PullFromGds();
+        return true;
+    }
+
+    private void PullFromGds()
+    {
+        var current = _state.Current!;
+        var uri = _settings.OpcUaApplicationUri!;
+        var now = _clock.Now;
+        ScheduleAt(now.Add(_settings.RetryAfter), new RenewalDue()); // a pull that fails is tried again
+        if (!_runtime!.GdsEndpoints.TryGetValue(_settings.GdsDomain!, out var gds))
+        {
+            _log.Warning("Device {0}: its domain's GDS serves no endpoint now; renewal postponed.", Id);
+            return;
+        }
+        // The same key and request a renewal in process would make: from the key store's deterministic entropy.
+        var key = _gdsPullKey = KeyGenerator.Generate(KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
+        var csr = CertificationRequest.Create(_settings.Subject, key, [uri], ["localhost"], _entropy.For(Id, "csr", _state.Requests + _state.Certificates.Count)).GetDer();
+        var options = OwnClientOptions(current, uri, Twin.OpcUa.Messages.MessageSecurityMode.SignAndEncrypt);
+        Work.Begin(GdsPullLabel);
+        GdsPullClient.RequestAsync(gds, options, RecordOf(uri), csr)
+            .PipeTo(Self, success: p => new GdsPullAnswered(p, null), failure: e => new GdsPullAnswered(null, e.Message));
+    }
+
+    private ApplicationRecord RecordOf(string uri) =>
+        new(Twin.OpcUa.Encoding.NodeId.Null, uri, Twin.OpcUa.Messages.ApplicationType.Server, [new Twin.OpcUa.Encoding.LocalizedText("en", Id.Value)],
+            "urn:planttrust:pea", _runtime!.Endpoints.TryGetValue(Id.Value, out var url) ? [url] : [], ["NA"]);
+
+    private void OnGdsPulled(GdsPullAnswered answer)
+    {
+        var key = _gdsPullKey;
+        _gdsPullKey = null;
+        if (answer.Pulled is not { Certificate: { } der } pulled || key is null)
+        {
+            _log.Warning("Device {0}: GDS pull failed: {1}", Id, answer.Error ?? "no certificate");
+            Work.Done(GdsPullLabel);
+            return;
+        }
+        var certificate = Certificate.FromDer(der);
+        if (_state.Decommissioned || !certificate.PublicKey.Equals(key.PublicKey))
+        {
+            _log.Warning("Device {0}: the GDS's certificate (serial {1}) is not for the key it asked with; not installed.", Id, certificate.SerialNumber);
+            Work.Done(GdsPullLabel);
+            return;
+        }
+        var issuer = pulled.Issuers.Count > 0 ? pulled.Issuers[0] : (pulled.TrustList.TrustedCertificates is [var first, ..] ? first : []);
+        InstallFromGds(key, _vault.Store(_run, Id, key), certificate, issuer, pulled.TrustList, restart: true, GdsPullLabel);
+    }
+
+    // Key, certificate and trust list in one write: a restart in between never finds a key without its certificate.
+    private void InstallFromGds(KeyPair key, string keyRef, Certificate certificate, byte[] issuer, TrustListData? trustList, bool restart, string label)
+    {
+        var now = _clock.Now;
+        var events = new List<Protocol.ITwinEvent>
+        {
+            new DeviceKeyGenerated(_run, now, Id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo),
+            new DeviceCertificateInstalled(_run, now, Id, certificate.GetDer(), issuer),
+            new DeviceGdsCertificateDelivered(_run, now, Id, GdsMode, GdsEntity, certificate.SerialNumber.Hex),
+        };
+        if (TrustListEvent(trustList) is { } trust) events.Add(trust);
+        var last = events[^1];
+        PersistAll(events, e =>
+        {
+            _state = _state.Apply(e);
+            if (e is DeviceGdsTrustListInstalled t) RestoreTrustCopy(t.CaCertificates, t.Crls);
+            if (!ReferenceEquals(e, last)) return;
+            _pushKeyIndex = _state.KeysGenerated;
+            _log.Info("Device {0}: certificate {1} from the GDS ({2}).", Id, certificate.SerialNumber, GdsMode);
+            ScheduleAt(DeviceState.RenewalDue(certificate, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new RenewalDue());
+            if (restart) Serve(certificate);
+            TellGds(certificate);
+            Work.Done(label);
+        });
+    }
+
+    // A trust list worth journaling: one whose CRLs differ from what the server holds.
+    private DeviceGdsTrustListInstalled? TrustListEvent(TrustListData? trustList)
+    {
+        if (trustList is null) return null;
+        var crls = trustList.TrustedCrls.Concat(trustList.IssuerCrls).ToList();
+        if (GdsTrustCopy.Describe(crls).SequenceEqual(_gdsLines, StringComparer.Ordinal) && _gdsCopy.Current is not null) return null;
+        return new DeviceGdsTrustListInstalled(_run, _clock.Now, Id, GdsMode, [.. trustList.TrustedCertificates.Concat(trustList.IssuerCertificates)], crls);
+    }
+
+    /// <summary>", server certificate SERIAL": which certificate the server presented to the session (its serial, hex), so a renewal shows in the journal.</summary>
+    internal static string ServedCertificate(Twin.OpcUa.Client.ClientSession session)
+    {
+        try
+        {
+            return session.Endpoint.ServerCertificate is { Length: > 0 } der ? ", server certificate " + Certificate.FromDer(der).SerialNumber.Hex : "";
+        }
+        catch (Twin.Pki.PkiException)
+        {
+            return ""; // a chain or an unreadable blob: the session was judged by the stack; only the note is left out
+        }
+    }
+
+    /// <summary>The clock's wake-up: pull the trust list from the GDS.</summary>
+    public sealed record GdsTrustPullDue;
+
+    private sealed record GdsPullAnswered(GdsPulled? Pulled, string? Error);
+
+    private sealed record GdsPushApplied(string? KeyRef, byte[]? CertificateDer, byte[]? Issuer, TrustListData? TrustList);
+}

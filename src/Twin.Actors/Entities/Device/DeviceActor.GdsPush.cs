@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using Akka.Event;
+using Twin.Actors.Entities.Pea;
+using Twin.Actors.Entities.Registrar;
+using Twin.Actors.Scenarios;
+using Twin.Actors.Trust;
+using Twin.OpcUa.Gds;
+using Twin.OpcUa.Server;
+using Twin.Pki.Certificates;
+using Twin.Pki.Keys;
+
+namespace Twin.Actors.Entities.Device;
+
+// The GDS-managed server's side of push (and its trust-list pulls): who may manage it, where its new keys come from, what it records.
+public sealed partial class DeviceActor
+{
+    private const string GdsTrustLabel = "gds-trust-pull";
+
+    // The validator of a GDS-managed server: the plant's view with the domain CA's CRLs from the delivered trust list, which
+    // its ServerConfiguration reads (TrustList) and ApplyChanges replaces.
+    private PlantCertificateValidator GdsValidator() =>
+        new(() => _gdsCopy.Over(_runtime!.Distribution.View()), _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource, Managed = _gdsCopy };
+
+    /// <summary>
+    /// What a GDS-managed server adds to its options: the domain GDS's certificate (by its ApplicationUri, validated as any
+    /// user certificate) is the only identity granted SecurityAdmin; with push, keys come from the key store and what
+    /// ApplyChanges installs is journaled.
+    /// </summary>
+    private Func<ServerOptions, ServerOptions>? GdsServerOptions()
+    {
+        if (!GdsManaged) return null;
+        var gdsUri = RegistrarSettings.GdsApplicationUri(_run, _settings.GdsDomain!);
+        var validator = GdsValidator();
+        var hooks = _settings.Gds == GdsDelivery.Push ? PushHooks() : null;
+        return options => options with
+        {
+            UserCertificateValidator = validator,
+            UserCertificateRoles = c => Twin.OpcUa.Security.CertificateNames.UrisOf(c).Contains(gdsUri)
+                ? new HashSet<string> { Roles.SecurityAdmin } : new HashSet<string>(),
+            CertificateManagement = hooks,
+        };
+    }
+
+    private CertificateManagementHooks PushHooks()
+    {
+        var self = Self;
+        var work = Work;
+        var (vault, entropy, run, id, keys) = (_vault, _entropy, _run, Id, _pushKeys);
+        var algorithm = KeyAlgorithmNow;
+        return new CertificateManagementHooks
+        {
+            // The same key a renewal in process would make: the key store's deterministic entropy, indexed by keys generated.
+            NewKey = _ =>
+            {
+                var key = KeyGenerator.Generate(algorithm, entropy.For(id, "key", _pushKeyIndex));
+                keys[Convert.ToBase64String(key.PublicKey.SubjectPublicKeyInfo)] = (vault.Store(run, id, key), key);
+                var rsa = RSA.Create();
+                rsa.ImportPkcs8PrivateKey(key.ExportPkcs8(), out _);
+                return rsa;
+            },
+            Applied = change =>
+            {
+                work.Begin(GdsAppliedLabel); // on the server's thread, before the management client hears ApplyChanges answered
+                string? keyRef = null;
+                if (change.Certificate is { } c)
+                {
+                    using var rsa = c.GetRSAPublicKey();
+                    keyRef = rsa is not null && keys.TryGetValue(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()), out var k) ? k.KeyRef : null;
+                }
+                self.Tell(new GdsPushApplied(keyRef, change.Certificate?.RawData, change.Issuers.Count > 0 ? change.Issuers[0] : null, change.TrustList));
+            },
+        };
+    }
+
+    private void OnGdsPushApplied(GdsPushApplied applied)
+    {
+        if (applied.CertificateDer is { } der && applied.KeyRef is { } keyRef && !_state.Decommissioned)
+        {
+            var certificate = Certificate.FromDer(der);
+            var key = _vault.Load(keyRef);
+            _pushKeys.Clear();
+            // The server already presents the new certificate (ApplyChanges): no restart.
+            InstallFromGds(key, keyRef, certificate, applied.Issuer ?? [], applied.TrustList, restart: false, GdsAppliedLabel);
+            return;
+        }
+        if (applied.CertificateDer is not null) _log.Warning("Device {0}: the GDS applied a certificate for a key not from this key store; not journaled.", Id);
+        if (TrustListEvent(applied.TrustList) is { } trust)
+            Persist(trust, e =>
+            {
+                RestoreTrustCopy(e.CaCertificates, e.Crls);
+                Work.Done(GdsAppliedLabel);
+            });
+        else Work.Done(GdsAppliedLabel);
+    }
+
+    // Pull: the trust list from the GDS on a grid of the interval counted from the Unix epoch, after the authorities' publications at that instant.
+    private void PullGdsTrustList()
+    {
+        var now = _clock.Now;
+        WakeAt(NextPull(now, _settings.GdsTrustListInterval), new GdsTrustPullDue(), GdsTrustKey, priority: 4);
+        if (_state.Decommissioned || _state.Current is not { } current || !_runtime!.GdsEndpoints.TryGetValue(_settings.GdsDomain!, out var gds)) return;
+        var uri = _settings.OpcUaApplicationUri!;
+        Work.Begin(GdsTrustLabel);
+        GdsPullClient.RequestAsync(gds, OwnClientOptions(current, uri, Twin.OpcUa.Messages.MessageSecurityMode.SignAndEncrypt), RecordOf(uri), null)
+            .PipeTo(Self, success: p => new GdsTrustPulled(p.TrustList, null), failure: e => new GdsTrustPulled(null, e.Message));
+    }
+
+    private void OnGdsTrustPulled(GdsTrustPulled pulled)
+    {
+        if (pulled.TrustList is null) _log.Warning("Device {0}: trust-list pull from the GDS failed: {1}", Id, pulled.Error);
+        if (TrustListEvent(pulled.TrustList) is { } trust)
+            Persist(trust, e =>
+            {
+                RestoreTrustCopy(e.CaCertificates, e.Crls);
+                Work.Done(GdsTrustLabel);
+            });
+        else Work.Done(GdsTrustLabel);
+    }
+
+    private sealed record GdsTrustPulled(TrustListData? TrustList, string? Error);
+}

@@ -1,0 +1,124 @@
+using Twin.Actors.Clock;
+using Twin.Actors.Protocol.Events;
+using Twin.Actors.Scenarios;
+using Twin.Actors.Tests.Support;
+using Twin.OpcUa.Encoding;
+using Twin.Pki.Certificates;
+using Twin.Pki.Revocation;
+
+namespace Twin.Actors.Tests.Plant;
+
+/// <summary>
+/// design.gds both ways (OPC 10000-12 §7.9 pull, §7.10 push) over real OPC UA sessions on loopback: over several renewal periods
+/// every PEA server's certificate is renewed through its domain's GDS, and the POL's next session is served with the new one; the
+/// issuing CA's rollover reaches the servers through the GDS's trust list; a revoked server's CRL reaches its sibling only through
+/// the GDS, and from then on the sibling refuses it with BadCertificateRevoked. Two runs with one seed journal the same events (the servers' ports aside).
+/// </summary>
+public sealed class GdsLifecycleTests
+{
+    private static readonly SimInstant Start = SimInstant.Parse("2030-01-01T00:00:00Z");
+    private static readonly SimInstant RolledOver = Start.Add(TimeSpan.FromHours(36));
+    private static readonly SimInstant Revoked = Start.Add(TimeSpan.FromHours(84));
+
+    // Two-day PEA certificates renewed a day ahead (every day); the CA rolls over at 36 h; the second server is revoked at 84 h.
+    internal static Scenario Scenario(string mode) => ScenarioLoader.Load($$"""
+        name: GDS lifecycle {{mode}}
+        run: gds-lifecycle-{{mode}}
+        seed: 11
+        start: 2030-01-01T00:00:00Z
+        duration: P4DT3H
+        clock: { mode: max }
+        design:
+          gds: {{mode}}
+          lifetimes: { pea: P2D, pol: P30D }
+          crlInterval: P1D
+          crlValidity: P2D
+        topology:
+          rootCa: { id: ca-root, subject: "CN=Root,O=Operator,C=DE" }
+          cas:
+            - { id: ca-issuing, parent: ca-root, subject: "CN=Issuing,O=Operator,C=DE" }
+          peas:
+            - { id: pea-001, servers: 2, ca: ca-issuing, subject: "CN={id},O=Operator,C=DE" }
+          pol: { id: pol, ca: ca-issuing, subject: "CN=POL,O=Operator,C=DE", probe: PT6H }
+          domains:
+            - { name: operator, issuingCa: ca-issuing }
+        timeline:
+          - { at: P1DT12H, action: rollover, target: ca-issuing }
+          - { at: P3DT12H, action: revoke, target: pea-001-s2, reason: keyCompromise }
+        """, "gds-lifecycle.yaml");
+
+    [Theory]
+    [InlineData("pull")]
+    [InlineData("push")]
+    public async Task PEA_servers_renew_and_learn_rollover_and_revocation_through_the_domain_GDS(string mode)
+    {
+        var plant = Scenario(mode).ToPlant();
+        var run = await PlantRun.ToEndAsync(plant, "gds-" + mode);
+        var again = await PlantRun.ToEndAsync(plant, "gds-" + mode);
+        var journal = run.Journal;
+
+        // The GDS's own OPC UA certificate came from the domain's CA.
+        var gds = Assert.Single(journal.OfType<RegistrarGdsCertified>());
+        Assert.Contains("urn:planttrust:gds-lifecycle-" + mode + ":registrar.operator:gds", System.Text.Encoding.ASCII.GetString(gds.CertificateDer), StringComparison.Ordinal);
+
+        foreach (var server in new[] { "pea-001", "pea-001-s2" })
+        {
+            // Renewed through the GDS at 24, 48 and 72 h (the first certificate was enrolled in process); each delivery is the installed certificate.
+            var delivered = journal.OfType<DeviceGdsCertificateDelivered>().Where(d => d.Entity.Value == server && d.At < Revoked).ToList();
+            Assert.Equal([Start.Add(TimeSpan.FromDays(1)), Start.Add(TimeSpan.FromDays(2)), Start.Add(TimeSpan.FromDays(3))], delivered.Select(d => d.At));
+            Assert.All(delivered, d => Assert.Equal(mode, d.Mode));
+            Assert.All(delivered, d => Assert.Equal("registrar.operator", d.Gds.Value));
+            foreach (var d in delivered)
+            {
+                var installed = journal.OfType<DeviceCertificateInstalled>().Single(i => i.Entity == d.Entity && i.At == d.At);
+                Assert.Equal(d.Serial, Certificate.FromDer(installed.CertificateDer).SerialNumber.Hex);
+                // The CA issued it for the server itself (the GDS names it as the subject of the request).
+                Assert.Contains(journal.OfType<CertificateIssued>(), i => i.Subject.Value == server && Certificate.FromDer(i.CertificateDer).SerialNumber.Hex == d.Serial);
+            }
+        }
+
+        // Real sessions: the POL's first attempt after each renewal is served with the certificate the GDS delivered.
+        var attempts = journal.OfType<ConnectionAttempted>().Where(a => a.Entity.Value == "pol" && a.Target.Value == "pea-001").ToList();
+        foreach (var d in journal.OfType<DeviceGdsCertificateDelivered>().Where(d => d.Entity.Value == "pea-001"))
+        {
+            var next = attempts.First(a => a.At >= d.At);
+            Assert.Equal(0u, next.StatusCode);
+            Assert.EndsWith("server certificate " + d.Serial, next.Reason, StringComparison.Ordinal);
+        }
+        Assert.All(attempts, a => Assert.Equal(0u, a.StatusCode));
+
+        // Rollover: the trust list the GDS delivered after it names the new CA key, and every later certificate verifies under it.
+        var rolled = journal.OfType<CaRolledOver>().Single();
+        var newCa = Certificate.FromDer(journal.OfType<DeviceGdsTrustListInstalled>().First(t => t.Entity.Value == "pea-001" && t.At >= RolledOver).CaCertificates.Single());
+        var firstCa = Certificate.FromDer(journal.OfType<DeviceGdsTrustListInstalled>().First(t => t.Entity.Value == "pea-001").CaCertificates.Single());
+        Assert.NotEqual(firstCa.PublicKey, newCa.PublicKey);
+        Assert.True(rolled.At == RolledOver);
+        foreach (var d in journal.OfType<DeviceGdsCertificateDelivered>().Where(d => d.At > RolledOver))
+        {
+            var certificate = Certificate.FromDer(journal.OfType<DeviceCertificateInstalled>().Single(i => i.Entity == d.Entity && i.At == d.At).CertificateDer);
+            Assert.True(certificate.IsSignedBy(newCa.PublicKey), $"{d.Entity}'s certificate of {d.At} is not signed by the rolled-over key");
+        }
+
+        // Revocation: pea-001 learns it from a trust list the GDS delivered — push at once, pull at its next daily fetch — and refuses its sibling from then on.
+        var revokedSerial = journal.OfType<CertificateRevoked>().Single().Serial;
+        var news = journal.OfType<DeviceGdsTrustListInstalled>().First(t => t.Entity.Value == "pea-001" && t.At >= Revoked
+            && t.Crls.Any(c => CertificateRevocationList.FromDer(c).Entries.Any(e => e.Serial.Hex == revokedSerial)));
+        Assert.Equal(mode == "push" ? Revoked : Start.Add(TimeSpan.FromDays(4)), news.At);
+        var toSibling = journal.OfType<PeaSiblingAttempted>().Where(a => a.Entity.Value == "pea-001" && a.Target.Value == "pea-001-s2").ToList();
+        Assert.All(toSibling.Where(a => a.At > news.At), a => Assert.Equal(StatusCodes.BadCertificateRevoked, a.StatusCode));
+        Assert.Contains(toSibling, a => a.At > news.At);
+        // Until the news arrived the sibling was accepted: its own validator, not the distribution point, decides.
+        Assert.All(toSibling.Where(a => a.At < news.At), a => Assert.Equal(0u, a.StatusCode));
+        if (mode == "pull") Assert.Contains(toSibling, a => a.At > Revoked && a.At < news.At);
+
+        // Max mode: the same seed journals the same events — but for the servers' ephemeral ports, which connection attempts name.
+        Assert.Equal(WithoutPorts(run), WithoutPorts(again));
+    }
+
+    private static List<string> WithoutPorts(PlantRun.Outcome outcome) =>
+    [
+        .. outcome.DigestLines.Where(l => !l.Contains(" pol.attempt.v1 ", StringComparison.Ordinal) && !l.Contains(" pea.sibling-attempt.v1 ", StringComparison.Ordinal)),
+        .. outcome.Journal.OfType<ConnectionAttempted>().Select(a => $"{a.At} {a.Entity} {a.Target} {a.StatusCode} {a.Reason}").Order(StringComparer.Ordinal),
+        .. outcome.Journal.OfType<PeaSiblingAttempted>().Select(a => $"{a.At} {a.Entity} {a.Target} {a.StatusCode} {a.Reason}").Order(StringComparer.Ordinal),
+    ];
+}

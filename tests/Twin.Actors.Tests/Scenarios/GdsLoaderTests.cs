@@ -1,0 +1,68 @@
+using Twin.Actors.Scenarios;
+
+namespace Twin.Actors.Tests.Scenarios;
+
+/// <summary>design.gds: which PEA servers a domain's GDS manages, and bad values refused with their position.</summary>
+public sealed class GdsLoaderTests
+{
+    private const string Topology = """
+        topology:
+          rootCa: { id: r, subject: CN=r }
+          cas:
+            - { id: i, parent: r, subject: CN=i }
+          peas:
+            - { id: p, ca: i, subject: CN=p, servers: 2 }
+            - { id: q, ca: i, subject: CN=q }
+          pol: { id: pol, ca: i, subject: CN=pol }
+        """;
+
+    private static Scenario Load(string design, string domains) =>
+        ScenarioLoader.Load($"name: x\nrun: x\nstart: 2030-01-01T00:00:00Z\ndesign:\n  gds: {design}\n{Topology}\n{domains}", "gds.yaml");
+
+    [Theory]
+    [InlineData("pull", GdsDelivery.Pull)]
+    [InlineData("push", GdsDelivery.Push)]
+    public void Every_PEA_server_issued_by_a_domains_CA_is_managed_by_that_domains_GDS(string value, GdsDelivery mode)
+    {
+        var plant = Load(value, "  domains:\n    - { name: plant, issuingCa: i }\n").ToPlant();
+        var settings = plant.Devices.ToDictionary(d => d.Id.Value, d => d.Settings);
+
+        foreach (var server in new[] { "p", "p-s2", "q" })
+        {
+            Assert.Equal(mode, settings[server].Gds);
+            Assert.Equal("plant", settings[server].GdsDomain);
+            Assert.Null(settings[server].TrustListPull); // the trust list comes from the GDS
+        }
+        Assert.Null(settings["pol"].Gds); // only PEA servers
+        var registrar = Assert.Single(plant.Registrars).Settings;
+        Assert.Equal(mode, registrar.Gds);
+        Assert.Equal(["p", "p-s2", "q"], registrar.GdsServers.Select(s => s.Id.Value));
+        Assert.Equal("urn:planttrust:x:p-s2", registrar.GdsServers[1].ApplicationUri);
+        Assert.Equal(TimeSpan.FromDays(1), settings["p"].GdsTrustListInterval); // crlInterval by default
+    }
+
+    [Fact]
+    public void Without_the_knob_nothing_is_managed()
+    {
+        var plant = ScenarioLoader.Load($"name: x\nrun: x\nstart: 2030-01-01T00:00:00Z\n{Topology}\n  domains:\n    - {{ name: plant, issuingCa: i }}\n", "gds.yaml").ToPlant();
+        Assert.All(plant.Devices, d => Assert.Null(d.Settings.Gds));
+        Assert.Null(Assert.Single(plant.Registrars).Settings.Gds);
+    }
+
+    [Fact]
+    public void An_unknown_value_is_refused_at_its_position()
+    {
+        var e = Assert.Throws<ScenarioException>(() => Load("poll", "  domains:\n    - { name: plant, issuingCa: i }\n"));
+        var problem = Assert.Single(e.Problems);
+        Assert.Equal((5, 8), (problem.Line, problem.Column));
+        Assert.Contains("design.gds: 'poll' is not one of pull, push", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_PEA_without_a_domain_to_run_its_GDS_is_refused_naming_it()
+    {
+        var e = Assert.Throws<ScenarioException>(() => Load("push", "  domains:\n    - { name: plant, issuingCa: r }\n"));
+        Assert.Contains(e.Problems, p => p.Message.Contains("PEA 'p' is in no operator domain", StringComparison.Ordinal) && (p.Line, p.Column) == (5, 8));
+        Assert.Contains(e.Problems, p => p.Message.Contains("PEA 'q'", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Data.Sqlite;
+using Twin.Tests.Support;
+
+namespace Twin.EndToEnd.Tests.Cli;
+
+/// <summary>
+/// design.gds both ways: a run killed (SIGKILL) just before a GDS delivery reaches the journal — the pull or push already under
+/// way over OPC UA — is started again on the same journal and goes on renewing through the GDS at every instant an
+/// uninterrupted run does.
+/// </summary>
+public sealed class GdsResumeTests
+{
+    // One PEA with two-day certificates renewed a day ahead: a GDS renewal every day.
+    private static string Plant(string mode) => $$"""
+        name: Resumed GDS plant
+        run: resumed-gds-{{mode}}
+        seed: 12
+        start: 2030-01-01T00:00:00Z
+        duration: P5DT1H
+        clock: { mode: max }
+        design:
+          gds: {{mode}}
+          lifetimes: { pea: P2D, pol: P30D }
+          crlInterval: P1D
+          crlValidity: P2D
+        topology:
+          rootCa: { id: ca-root, subject: "CN=Root" }
+          cas:
+            - { id: ca-issuing, parent: ca-root, subject: "CN=Issuing" }
+          peas:
+            - { id: pea-001, ca: ca-issuing, subject: "CN=pea-001" }
+          pol: { id: pol, ca: ca-issuing, subject: "CN=POL", probe: PT12H }
+          domains:
+            - { name: plant, issuingCa: ca-issuing }
+        expect:
+          - connected: { pea: pea-001 }
+        """;
+
+    [Theory]
+    [InlineData("pull")]
+    [InlineData("push")]
+    public async Task A_run_killed_before_a_GDS_delivery_is_journaled_goes_on_renewing_through_the_GDS(string mode)
+    {
+        var whole = RepoPaths.NewScratch("gds-resume-whole");
+        var (uninterrupted, _) = await Verb.RunScenarioAsync(RepoPaths.WriteText(whole, "plant.yaml", Plant(mode)), whole);
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.All);
+        var expected = await DeliveriesAsync(Path.Combine(whole, "run.db"));
+        Assert.Equal(5, expected.Count); // days 1 to 5
+
+        var folder = RepoPaths.NewScratch("gds-resume");
+        var scenario = RepoPaths.WriteText(folder, "plant.yaml", Plant(mode));
+        var db = Path.Combine(folder, "run.db");
+        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = "dev.gds-certificate.v1#3" }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
+        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
+        Assert.InRange((await DeliveriesAsync(db)).Count, 0, 2);
+
+        var (resumed, report) = await Verb.RunScenarioAsync(scenario, folder);
+        Assert.True(resumed.ExitCode == 0, resumed.All);
+        Assert.Equal(expected, await DeliveriesAsync(db)); // the same instants, through the same mode
+        Assert.Equal(1, await CountAsync(db, "reg.gds-certified.v1")); // the GDS kept its certificate
+        Assert.True(report.GetProperty("events").GetInt32() > 0);
+    }
+
+    // Each GDS delivery as "instant mode" (payload JSON), in journal order.
+    private static async Task<List<string>> DeliveriesAsync(string db)
+    {
+        await using var c = Open(db);
+        await using var command = c.CreateCommand();
+        command.CommandText = "SELECT message FROM journal WHERE manifest = 'dev.gds-certificate.v1' ORDER BY ordering";
+        var found = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(reader[0] is byte[] bytes ? bytes : System.Text.Encoding.UTF8.GetBytes((string)reader[0]));
+            found.Add($"{json.RootElement.GetProperty("at").GetInt64()} {json.RootElement.GetProperty("mode").GetString()}");
+        }
+        return found;
+    }
+
+    private static async Task<long> CountAsync(string db, string manifest)
+    {
+        await using var c = Open(db);
+        await using var command = c.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal WHERE manifest = $m";
+        command.Parameters.AddWithValue("$m", manifest);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static SqliteConnection Open(string db)
+    {
+        var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        c.Open();
+        return c;
+    }
+}
