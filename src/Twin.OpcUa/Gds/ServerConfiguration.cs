@@ -139,7 +139,9 @@ public sealed partial class ServerConfiguration
             if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
                 throw new UaException(StatusCodes.BadCertificateTimeInvalid, $"The certificate is valid {certificate.NotBefore:u} .. {certificate.NotAfter:u}, not now.");
             var issuers = CaCertificates(inputs[3].Value as byte[]?[]);
-            var withKey = certificate.CopyWithPrivateKey(KeyFor(certificate, options, inputs[4].Value as string, inputs[5].Value as byte[]));
+            var key = KeyFor(certificate, options, inputs[4].Value as string, inputs[5].Value as byte[]);
+            // A key held in a TPM/HSM cannot be copied into the certificate object: it is attached beside it (CertificateKeys).
+            var withKey = key is Twin.Pki.Keys.KeyStoreRsa inStore ? Security.CertificateKeys.WithKeyInStore(certificate, inStore.Reopen) : certificate.CopyWithPrivateKey(key);
             lock (_sync) (_stagedCertificate, _stagedIssuers) = (withKey, issuers);
             Audit(GdsIds.CertificateUpdatedAuditEventType, StatusCodes.Good, "UpdateCertificate", "application certificate staged", der);
             return [true];

@@ -80,5 +80,8 @@ public sealed class KeyStoreRsa : RSA
     }
 
     /// <inheritdoc />
+    /// <summary>A fresh RSA over the same store-held key (the stack disposes the RSA objects it is handed).</summary>
+    public KeyStoreRsa Reopen() => new(_key);
+
     public override string ToString() => $"KeyStoreRsa({_key})";
 }

@@ -31,9 +31,9 @@ public sealed partial class DeviceActor
     private const string GdsTrustKey = "gds-trust-list";
     private readonly GdsTrustCopy _gdsCopy = new();
     private IReadOnlyList<string> _gdsLines = [];
-    private KeyPair? _gdsPullKey;
+    private (string KeyRef, ISigningKey Key)? _gdsPullKey;
     private volatile int _pushKeyIndex;
-    private readonly ConcurrentDictionary<string, (string KeyRef, KeyPair Key)> _pushKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string KeyRef, ISigningKey Key)> _pushKeys = new(StringComparer.Ordinal);
 
     private bool GdsManaged => _settings.Gds is not null && _settings.GdsDomain is not null && _runtime is not null && _settings.ServesOpcUa;
 
@@ -92,7 +92,9 @@ public sealed partial class DeviceActor
             return;
         }
         // The same key and request a renewal in process would make: from the key store's deterministic entropy.
-        var key = _gdsPullKey = KeyGenerator.Generate(KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
+        // Made inside the device's key store (design.keyStorage); destroyed again if the pull brings no certificate for it.
+        var (keyRef, key) = _vault.Generate(_run, Id, _settings.KeyStorage, KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
+        _gdsPullKey = (keyRef, key);
         var csr = CertificationRequest.Create(_settings.Subject, key, [uri], ["localhost"], _entropy.For(Id, "csr", _state.Requests + _state.Certificates.Count)).GetDer();
         var options = OwnClientOptions(current, uri, Twin.OpcUa.Messages.MessageSecurityMode.SignAndEncrypt);
         Work.Begin(GdsPullLabel);
@@ -106,32 +108,39 @@ public sealed partial class DeviceActor
 
     private void OnGdsPulled(GdsPullAnswered answer)
     {
-        var key = _gdsPullKey;
+        var asked = _gdsPullKey;
         _gdsPullKey = null;
-        if (answer.Pulled is not { Certificate: { } der } pulled || key is null)
+        if (asked is not { } pending)
+        {
+            Work.Done(GdsPullLabel);
+            return;
+        }
+        if (answer.Pulled is not { Certificate: { } der } pulled)
         {
             _log.Warning("Device {0}: GDS pull failed: {1}", Id, answer.Error ?? "no certificate");
+            _vault.Destroy(pending.KeyRef);
             Work.Done(GdsPullLabel);
             return;
         }
         var certificate = Certificate.FromDer(der);
-        if (_state.Decommissioned || !certificate.PublicKey.Equals(key.PublicKey))
+        if (_state.Decommissioned || !certificate.PublicKey.Equals(pending.Key.PublicKey))
         {
             _log.Warning("Device {0}: the GDS's certificate (serial {1}) is not for the key it asked with; not installed.", Id, certificate.SerialNumber);
+            _vault.Destroy(pending.KeyRef);
             Work.Done(GdsPullLabel);
             return;
         }
         var issuer = pulled.Issuers.Count > 0 ? pulled.Issuers[0] : (pulled.TrustList.TrustedCertificates is [var first, ..] ? first : []);
-        InstallFromGds(key, _vault.Store(_run, Id, key), certificate, issuer, pulled.TrustList, restart: true, GdsPullLabel);
+        InstallFromGds(pending.Key, pending.KeyRef, certificate, issuer, pulled.TrustList, restart: true, GdsPullLabel);
     }
 
     // Key, certificate and trust list in one write: a restart in between never finds a key without its certificate.
-    private void InstallFromGds(KeyPair key, string keyRef, Certificate certificate, byte[] issuer, TrustListData? trustList, bool restart, string label)
+    private void InstallFromGds(ISigningKey key, string keyRef, Certificate certificate, byte[] issuer, TrustListData? trustList, bool restart, string label)
     {
         var now = _clock.Now;
         var events = new List<Protocol.ITwinEvent>
         {
-            new DeviceKeyGenerated(_run, now, Id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo),
+            new DeviceKeyGenerated(_run, now, Id, keyRef, key.Algorithm.ToString(), key.PublicKey.SubjectPublicKeyInfo, Keys.KeyRefs.Text(_settings.KeyStorage)),
             new DeviceCertificateInstalled(_run, now, Id, certificate.GetDer(), issuer),
             new DeviceGdsCertificateDelivered(_run, now, Id, GdsMode, GdsEntity, certificate.SerialNumber.Hex),
         };

@@ -47,18 +47,26 @@ public sealed partial class DeviceActor
     {
         var self = Self;
         var work = Work;
-        var (vault, entropy, run, id, keys) = (_vault, _entropy, _run, Id, _pushKeys);
+        var (vault, entropy, run, id, keys, kind) = (_vault, _entropy, _run, Id, _pushKeys, _settings.KeyStorage);
         var algorithm = KeyAlgorithmNow;
         return new CertificateManagementHooks
         {
             // The same key a renewal in process would make: the key store's deterministic entropy, indexed by keys generated.
             NewKey = _ =>
             {
-                var key = KeyGenerator.Generate(algorithm, entropy.For(id, "key", _pushKeyIndex));
-                keys[Convert.ToBase64String(key.PublicKey.SubjectPublicKeyInfo)] = (vault.Store(run, id, key), key);
-                var rsa = RSA.Create();
-                rsa.ImportPkcs8PrivateKey(key.ExportPkcs8(), out _);
-                return rsa;
+                var (keyRef, key) = vault.Generate(run, id, kind, algorithm, entropy.For(id, "key", _pushKeyIndex));
+                keys[Convert.ToBase64String(key.PublicKey.SubjectPublicKeyInfo)] = (keyRef, key);
+                switch (key)
+                {
+                    case KeyPair software:
+                        var rsa = RSA.Create();
+                        rsa.ImportPkcs8PrivateKey(software.ExportPkcs8(), out _);
+                        return rsa;
+                    case IRsaKeyOperations inStore:
+                        return new KeyStoreRsa(inStore); // the key stays in the TPM/HSM; the server signs and decrypts through it
+                    default:
+                        throw new Twin.Pki.UnsupportedAlgorithmException($"{key} offers no RSA operations for an OPC UA application certificate.");
+                }
             },
             Applied = change =>
             {
@@ -79,7 +87,7 @@ public sealed partial class DeviceActor
         if (applied.CertificateDer is { } der && applied.KeyRef is { } keyRef && !_state.Decommissioned)
         {
             var certificate = Certificate.FromDer(der);
-            var key = _vault.Load(keyRef);
+            var key = _pushKeys.TryGetValue(Convert.ToBase64String(certificate.PublicKey.SubjectPublicKeyInfo), out var made) ? made.Key : _vault.Load(keyRef);
             _pushKeys.Clear();
             // The server already presents the new certificate (ApplyChanges): no restart.
             InstallFromGds(key, keyRef, certificate, applied.Issuer ?? [], applied.TrustList, restart: false, GdsAppliedLabel);
