@@ -48,7 +48,7 @@ public sealed partial class BrowserTests
         await page.Locator("[data-testid=access-token]").FillAsync("s3cret-token");
         await page.Locator("[data-testid=access-submit]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=clock][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator("[data-testid=read-only]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=read-only]")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         await page.Locator("[data-testid=clock-pause]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=clock]")).ToHaveAttributeAsync("data-paused", "true");
         var clock = await host.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/clock");

@@ -74,6 +74,6 @@ public sealed class AttacksPageTests : DashboardTestContext
         page.Find("[data-testid=inject]").Click();
 
         page.WaitForAssertion(() => Assert.Contains("2 of 2 steps refused", page.Find("[data-testid=attack-message]").TextContent, StringComparison.Ordinal));
-        Assert.Equal(["pea-001: LaunchAttack { Attack = DowngradeNone, Requester = dashboard }", "pol: InterceptDiscovery { Pea = pea-001, Requester = dashboard }"], Control.Calls);
+        Assert.Equal(["pea-001: LaunchAttack { Attack = DowngradeNone, Requester = dashboard, FirstSentAt =  }", "pol: InterceptDiscovery { Pea = pea-001, Requester = dashboard, FirstSentAt =  }"], Control.Calls);
     }
 }
