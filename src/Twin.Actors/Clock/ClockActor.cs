@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Twin.Actors.Persistence;
 using Twin.Actors.Model;
 using Twin.Actors.Protocol;
 using Twin.Actors.Protocol.Commands;
@@ -13,7 +14,7 @@ namespace Twin.Actors.Clock;
 /// clock times the speed. Max mode jumps to the next due instant, delivers everything due there
 /// with the lowest priority, and waits until the work it set off is finished before moving on:
 /// the same plant and seed give the same events however fast the machine is. The position is kept in the snapshot store, so a
-/// restarted host resumes where simulated time stood.
+/// restarted host resumes where simulated time stood — and never before the latest instant the run journaled.
 /// </summary>
 public sealed class ClockActor : ReceivePersistentActor, IWithTimers
 {
@@ -52,10 +53,31 @@ public sealed class ClockActor : ReceivePersistentActor, IWithTimers
         });
         Recover<RecoveryCompleted>(_ =>
         {
+            // The saved position may lag the journal (it is written every CheckpointEvery of wall time): read the latest
+            // journaled instant before anyone is told the clock is ready, so every entity recovers at or after it.
+            Become(Positioning);
+            var config = Context.System.Settings.Config;
+            JournalPosition.LatestAsync(config, run).PipeTo(Self, success: at => new Positioned(at, null), failure: e => new Positioned(null, e));
+        });
+        Running();
+    }
+
+    private void Positioning()
+    {
+        Command<Positioned>(p =>
+        {
+            if (p.Failure is { } failure) _log.Warning("The run's latest journaled instant could not be read; resuming at the clock's saved position: {0}", failure.Message);
+            if (p.Latest is { } latest) _clock.AdvanceTo(latest);
             if (_startRunning) _clock.Resume();
+            Become(Running);
+            Stash.UnstashAll();
             Arm();
         });
+        CommandAny(_ => Stash.Stash());
+    }
 
+    private void Running()
+    {
         Command<ScheduleAt>(s => { Context.Watch(s.Target); _timetable.Add(s); Advance(); });
         Command<CancelSchedule>(c => _timetable.Cancel(c.Target, c.Key));
         Command<Tick>(_ => { Advance(); Checkpoint(force: false); WarnIfStalled(); });
@@ -202,6 +224,8 @@ public sealed class ClockActor : ReceivePersistentActor, IWithTimers
     }
 
     private sealed record Quiet(long Epoch);
+
+    private sealed record Positioned(SimInstant? Latest, Exception? Failure);
 }
 
 /// <summary>Where simulated time stood: the clock's snapshot.</summary>

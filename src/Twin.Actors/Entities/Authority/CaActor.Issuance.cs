@@ -15,11 +15,12 @@ public sealed partial class CaActor
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.CsrDer));
         if (_state.RepeatOf(request.Requester.Value, digest, request.FirstSentAt) is { } repeat && _state.CertificateDer is { } own)
         {
-            ReplyChannel()(new CertificateGranted(repeat.CertificateDer, own)); // answered before: the same certificate again, nothing journaled
+            ReplyChannel()(new CertificateGranted(repeat.CertificateDer, own) { Request = digest }); // answered before: the same certificate again, nothing journaled
             return;
         }
         Issue(request.Requester, request.Profile.ToString(), digest, (ca, now, random) =>
-            ca.Issue(CertificationRequest.FromDer(request.CsrDer), request.Profile, now.Utc, now.Utc + request.Lifetime, ShortLived, random));
+            ca.Issue(CertificationRequest.FromDer(request.CsrDer), request.Profile, now.Utc, now.Utc + request.Lifetime, ShortLived, random),
+            granted: certificate => new CertificateGranted(certificate, _state.CertificateDer!) { Request = digest });
     }
 
     // Under the short-lived design the CA marks what it issues to devices, PEAs and the POL as never to be

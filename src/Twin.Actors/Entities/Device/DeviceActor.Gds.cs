@@ -44,7 +44,7 @@ public sealed partial class DeviceActor
     private void GdsBehaviour()
     {
         Recover<DeviceGdsTrustListInstalled>(e => RestoreTrustCopy(e.CaCertificates, e.Crls));
-        Recover<DeviceGdsCertificateDelivered>(_ => { });
+        Recover<DeviceGdsCertificateDelivered>(e => KeepProbeAnchor(e.At)); // a GDS installation does not restart the probe grid
         Command<GdsTrustPullDue>(_ => PullGdsTrustList());
         Command<GdsPullAnswered>(OnGdsPulled);
         Command<GdsPushApplied>(OnGdsPushApplied);

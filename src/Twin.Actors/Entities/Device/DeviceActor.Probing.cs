@@ -33,8 +33,8 @@ public sealed partial class DeviceActor
         WakeAt(_clock.Now, new ProbeDue(), ProbeKey, priority: 5);
     }
 
-    /// <summary>Connects to every target's server at once; each attempt is counted work until its result is journaled.</summary>
-    private void Probe()
+    /// <summary>Connects to every target's server at once (but those in <see cref="ProbeDue.Done"/>); each attempt is counted work until its result is journaled.</summary>
+    private void Probe(ProbeDue due)
     {
         if (_state.Decommissioned) return;
         WakeAt(_clock.Now.Add(_settings.ProbeInterval), new ProbeDue(), ProbeKey, priority: 5);
@@ -46,7 +46,7 @@ public sealed partial class DeviceActor
         foreach (var target in _settings.ProbeTargets)
         {
             // A decommissioned PEA has left the plant: the POL no longer connects to it.
-            if (_runtime.Retired.ContainsKey(target.Value)) continue;
+            if (_runtime.Retired.ContainsKey(target.Value) || due.Done.Contains(target.Value)) continue;
             if (ImportsFirst(target, options)) continue; // its MTP package is judged first
             Work.Begin(ProbeLabel);
             if (!_runtime.Endpoints.TryGetValue(target.Value, out var url))
@@ -86,8 +86,12 @@ public sealed partial class DeviceActor
             Work.Done(ProbeLabel);
         });
 
-    /// <summary>The clock's wake-up: time to connect to every target again.</summary>
-    public sealed record ProbeDue;
+    /// <summary>The clock's wake-up: time to connect to every target again, except those in <paramref name="Done"/> (attempted at this instant before a restart).</summary>
+    public sealed record ProbeDue(IReadOnlySet<string> Done)
+    {
+        /// <summary>A full round.</summary>
+        public ProbeDue() : this(new HashSet<string>(StringComparer.Ordinal)) { }
+    }
 
     private sealed record ProbeResult(EntityId Target, string? Url, uint Code, string Reason);
 }

@@ -98,11 +98,12 @@ public sealed partial class DeviceActor : EntityActor
         Recover<SnapshotOffer>(o => { if (o.Snapshot is DeviceState s) _state = s; });
         Recover<DeviceKeyGenerated>(e => _state = _state.Apply(e));
         Recover<DeviceEnrollmentRequested>(e => _state = _state.Apply(e));
-        Recover<DeviceCertificateInstalled>(e => _state = _state.Apply(e));
+        Recover<DeviceCertificateInstalled>(e => { _state = _state.Apply(e); NoteProbeAnchor(e.At); });
         Recover<DeviceCmpRequested>(e => _state = _state.Apply(e));
         Recover<DeviceCmpRefused>(e => _state = _state.Apply(e));
         Recover<DeviceDecommissioned>(e => _state = _state.Apply(e));
         ReceiveTrustList();
+        ProbeGridBehaviour();
         ReceiveGateway();
         ReceiveMigration();
         GdsBehaviour();
@@ -123,7 +124,7 @@ public sealed partial class DeviceActor : EntityActor
         Command<EnrollmentSecretRefused>(OnSecretRefused);
         Command<CmpReply>(r => { if (!TryGatewayReply(r)) OnCmpReply(r); });
         Command<ServerStarted>(OnServerStarted);
-        Command<ProbeDue>(_ => Probe());
+        Command<ProbeDue>(Probe);
         Command<ProbeResult>(Record);
         Command<Status.Failure>(OnServerFailed);
         Command<RevokeCurrentCertificate>(r =>
@@ -156,7 +157,7 @@ public sealed partial class DeviceActor : EntityActor
         if (_state.Current is { } installed)
         {
             Serve(installed);
-            StartProbing();
+            ResumeProbing();
         }
         StartTrustListPulls();
         StartGateway();
@@ -243,6 +244,13 @@ public sealed partial class DeviceActor : EntityActor
             _log.Warning("Device {0}: decommissioned; a late certificate (serial {1}) is not installed.", Id, certificate.SerialNumber);
             return;
         }
+        if (granted.Request is { } answered && !AnswersPending(answered))
+        {
+            // An answer to an earlier request that was asked again (the CA answered later than RetryAfter): only the answer
+            // to the request still pending is installed; this one is dropped, whatever key it certifies.
+            _log.Warning("Device {0}: ignored a certificate (serial {1}) answering a request that is no longer pending.", Id, certificate.SerialNumber);
+            return;
+        }
         if (_state.PublicKeyInfo is null || !certificate.PublicKey.SubjectPublicKeyInfo.AsSpan().SequenceEqual(_state.PublicKeyInfo))
         {
             _log.Warning("Device {0}: ignored a certificate for a key it does not hold (serial {1}).", Id, certificate.SerialNumber);
@@ -253,12 +261,16 @@ public sealed partial class DeviceActor : EntityActor
             _state = _state.Apply(e);
             ScheduleAt(DeviceState.RenewalDue(certificate, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new RenewalDue());
             Serve(certificate);
+            NoteProbeAnchor(e.At);
             StartProbing();
             TellGds(certificate);
         });
     }
 
     private void ScheduleAt(SimInstant due, object message) => WakeAt(due, message, RenewalKey);
+
+    private bool AnswersPending(string request) =>
+        _state.Pending is { } pending && string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pending.CsrDer)), request, StringComparison.Ordinal);
 
     /// <summary>The clock's wake-up: the certificate is due for renewal (or a request went unanswered).</summary>
     public sealed record RenewalDue;

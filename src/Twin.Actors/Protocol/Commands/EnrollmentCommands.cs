@@ -14,7 +14,14 @@ public sealed record IssueFromCsr(EntityId Requester, byte[] CsrDer, Certificate
 }
 
 /// <summary>The CA's answer: the new certificate and the CA's own certificate.</summary>
-public sealed record CertificateGranted(byte[] CertificateDer, byte[] IssuerCertificateDer);
+public sealed record CertificateGranted(byte[] CertificateDer, byte[] IssuerCertificateDer)
+{
+    /// <summary>
+    /// Which request this answers: the SHA-256 (lower-case hex) of the PKCS#10 request's DER for <see cref="IssueFromCsr"/>;
+    /// null where the answer is not matched to a request (a template issuance, an answer built in process).
+    /// </summary>
+    public string? Request { get; init; }
+}
 
 /// <summary>The CA refused; <paramref name="Reason"/> names the rule that failed.</summary>
 public sealed record CertificateRefused(string Reason);

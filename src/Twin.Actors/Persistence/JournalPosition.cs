@@ -1,0 +1,64 @@
+using Akka.Configuration;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+
+namespace Twin.Actors.Persistence;
+
+/// <summary>
+/// The latest simulated instant a run has journaled. A restarted run's clock starts there at the earliest: its own saved
+/// position is written only every few wall seconds, and a clock that resumed before the last journaled instant would let
+/// entities act at an instant the journal has already left behind (a CRL published at T judged "not yet valid" at T−1h).
+/// </summary>
+public static class JournalPosition
+{
+    private const string SqlJournal = "akka.persistence.journal.sql";
+
+    /// <summary>
+    /// Reads the latest <c>at</c> of <paramref name="run"/>'s events straight from the SQL journal the actor system's
+    /// <paramref name="config"/> names; null when the run has journaled nothing or the journal is not the SQL plugin.
+    /// </summary>
+    public static async Task<SimInstant?> LatestAsync(Config config, RunId run, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.GetString("akka.persistence.journal.plugin") != SqlJournal) return null;
+        var connection = config.GetString(SqlJournal + ".connection-string");
+        var provider = config.GetString(SqlJournal + ".provider-name") ?? "";
+        if (string.IsNullOrEmpty(connection)) return null;
+        // Every event of the run carries its instant as "at" (milliseconds since the epoch) in its JSON payload, and its
+        // persistence id names the run between bars (EntityKinds.PersistenceId).
+        var marker = "|" + run.Value + "|";
+        long? latest = provider.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase)
+            ? await ScalarAsync(new NpgsqlConnection(connection), "SELECT MAX((convert_from(message, 'UTF8')::jsonb ->> 'at')::bigint) FROM journal WHERE strpos(persistence_id, @m) > 0", marker, cancellation).ConfigureAwait(false)
+            : await ScalarAsync(new SqliteConnection(connection), "SELECT MAX(json_extract(CAST(message AS TEXT), '$.at')) FROM journal WHERE instr(persistence_id, @m) > 0", marker, cancellation).ConfigureAwait(false);
+        return latest is { } ms ? new SimInstant(DateTimeOffset.FromUnixTimeMilliseconds(ms)) : null;
+    }
+
+    private static async Task<long?> ScalarAsync(System.Data.Common.DbConnection connection, string sql, string marker, CancellationToken cancellation)
+    {
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                await connection.OpenAsync(cancellation).ConfigureAwait(false);
+                await using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@m";
+                parameter.Value = marker;
+                command.Parameters.Add(parameter);
+                var value = await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false);
+                return value is null or DBNull ? null : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (IsMissingTable(e))
+            {
+                return null; // a fresh database: the journal plugin has not created its table yet
+            }
+        }
+    }
+
+    private static bool IsMissingTable(Exception e) =>
+        e is SqliteException { SqliteErrorCode: 1 } s && s.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase)
+        || e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };
+}
