@@ -57,14 +57,19 @@ public sealed class OcspService
         return unauthorized;
     }
 
+    // Good: a certificate the CA keeps a record of, or one it made outside its issuance records (link certificates of a root key
+    // update, its OCSP responder's certificate). A serial it issued and purged under the retention policy is answered "unknown"
+    // (RFC 6960 §2.2: the responder does not know about it any more), never "good": the CA no longer knows whether it was revoked.
     private static Func<SerialNumber, OcspRecord> Index(CaState records)
     {
-        var issued = records.IssuedSerials.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var known = records.Records.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var der in records.LinkCertificates) known.Add(Certificate.FromDer(der).SerialNumber.Hex);
+        if (records.OcspResponderDer is { } responder) known.Add(Certificate.FromDer(responder).SerialNumber.Hex);
         var revoked = new Dictionary<string, RevocationEntry>(StringComparer.OrdinalIgnoreCase);
         foreach (var r in records.Revocations) revoked[r.Serial] = r; // the latest word on a serial (a hold made final)
         return serial =>
             revoked.TryGetValue(serial.Hex, out var r) ? new OcspRecord(OcspCertificateStatus.Revoked, r.At.Utc, r.Reason)
-            : issued.Contains(serial.Hex) ? OcspRecord.Good
+            : known.Contains(serial.Hex) ? OcspRecord.Good
             : OcspRecord.Unknown;
     }
 }

@@ -44,6 +44,20 @@ public sealed class OcspRevocationSource : IRevocationSource
     /// <summary>How many checks a cached answer settled.</summary>
     public long CacheHits => Interlocked.Read(ref _hits);
 
+    /// <summary>
+    /// Raised, on the checking thread, for every answer a responder gave that is now cached (not for answers served from the
+    /// cache): what a relying party journals so that a restart can <see cref="Restore"/> the cache as it was.
+    /// </summary>
+    public event Action<OcspCachedAnswer>? Cached;
+
+    /// <summary>Puts back an answer cached before a restart, as if it had just been received; later answers replace it.</summary>
+    public void Restore(OcspCachedAnswer answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (_cache.Count >= MaxCached) _cache.Clear();
+        _cache[answer.IssuerKey + "/" + answer.Serial] = answer.Status;
+    }
+
     /// <inheritdoc />
     public RevocationAnswer? Check(Certificate certificate, Certificate issuer, DateTimeOffset at)
     {
@@ -51,7 +65,8 @@ public sealed class OcspRevocationSource : IRevocationSource
         ArgumentNullException.ThrowIfNull(issuer);
         var urls = certificate.OcspUrls;
         if (urls.Count == 0) return null;
-        var key = issuer.PublicKey.Fingerprint + "/" + certificate.SerialNumber.Hex;
+        var issuerKey = issuer.PublicKey.Fingerprint;
+        var key = issuerKey + "/" + certificate.SerialNumber.Hex;
         // RFC 6960 §4.2.2.1: an answer is current from thisUpdate to nextUpdate; a cached one is used only then.
         if (_cache.TryGetValue(key, out var cached) && cached.ThisUpdate <= at && (cached.NextUpdate is null ? cached.ThisUpdate == at : at <= cached.NextUpdate))
         {
@@ -86,6 +101,7 @@ public sealed class OcspRevocationSource : IRevocationSource
         {
             if (_cache.Count >= MaxCached) _cache.Clear();
             _cache[key] = status;
+            Cached?.Invoke(new OcspCachedAnswer(issuerKey, certificate.SerialNumber.Hex, status));
         }
         return Answer(status);
     }
@@ -97,3 +113,6 @@ public sealed class OcspRevocationSource : IRevocationSource
         _ => new RevocationAnswer(RevocationState.Unknown, Problem: ValidationReason.OcspStatusUnknown, Detail: "the OCSP responder does not know the certificate"),
     };
 }
+
+/// <summary>One answer in a relying party's OCSP cache: the issuer's key (<c>PublicKey.Fingerprint</c>), the serial (hex) and what the responder said.</summary>
+public sealed record OcspCachedAnswer(string IssuerKey, string Serial, OcspStatus Status);

@@ -19,6 +19,7 @@ public sealed class ManifestTests
             ["CaReachabilityChanged"] = "ca.reachability.v1",
             ["CaCrossCertified"] = "ca.cross-certified.v1",
             ["OcspResponderCertified"] = "ca.ocsp-responder-certified.v1",
+            ["DeviceOcspAnswerCached"] = "dev.ocsp-cached.v1",
             ["TrustCentrePartnerChanged"] = "tc.partner.v1",
             ["DeviceTrustListPulled"] = "dev.trust-list-pulled.v1",
             ["DeviceGdsCertificateDelivered"] = "dev.gds-certificate.v1",

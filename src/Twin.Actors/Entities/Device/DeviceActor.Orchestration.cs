@@ -27,17 +27,20 @@ public sealed partial class DeviceActor
     private void OrchestrationBehaviour()
     {
         Recover<PolServiceObserved>(e => _observed[(e.Target.Value, e.Service)] = e.State);
-        Recover<PolServiceCalled>(RecipeProgress);
+        Recover<PolServiceCalled>(e => { RecipeProgress(e); NoteRecipeCall(e); });
+        Recover<PolServiceSessionOpened>(NoteSession);
         Command<OrchestrationOpened>(OnOpened);
         Command<ServiceSeen>(OnSeen);
         Command<RecipeDue>(OnRecipeDue);
         Command<CallDone>(OnCallDone);
+        OrchestrationResumeBehaviour();
     }
 
     /// <summary>After a good probe of <paramref name="target"/>: opens the orchestration session if there is none or it is stale.</summary>
     private void Orchestrate(EntityId target, string url)
     {
         if (!_settings.OrchestrationTargets.Contains(target) || _roundOptions is not { } options || _state.Decommissioned) return;
+        if (Restore(target, url, then: null)) return;
         var stamp = TrustStamp();
         string reason;
         if (!_orchestrations.TryGetValue(target.Value, out var held)) reason = "first connection";
@@ -53,12 +56,16 @@ public sealed partial class DeviceActor
 
     private bool HoldsOrchestration(EntityId target) => _orchestrations.ContainsKey(target.Value);
 
-    private static async Task<OrchestrationOpened> OpenAsync(EntityId target, string url, ClientOptions options, IReadOnlyList<string>? imported, string stamp, string reason)
+    private static async Task<OrchestrationOpened> OpenAsync(EntityId target, string url, ClientOptions options, IReadOnlyList<string>? imported, string stamp, string reason, RecipeDue? repeat = null)
     {
         ClientSession? session = null;
         try
         {
             session = await ClientSession.ConnectAsync(url, options).ConfigureAwait(false);
+            // A call journaled as answered at the instant a restarted POL resumes may never have reached the PEA's journal: it is
+            // made again (the PEA answers a repeat of the call it already applied without moving twice), before the subscription
+            // reports the states, so that they are seen as the uninterrupted POL saw them.
+            if (repeat is not null) await CallAsync(session, repeat).ConfigureAwait(false);
             // The services the server exposes under its Services folder; with an imported MTP package, those the package names.
             var exposed = await session.BrowseAsync(new NodeId($"{target.Value}.Services", Twin.OpcUa.Server.AddressSpace.NamespaceIndex)).ConfigureAwait(false);
             var names = exposed.Select(r => r.BrowseName.Name ?? "").Where(n => n.Length > 0 && (imported is null || imported.Contains(n))).ToList();
@@ -78,6 +85,11 @@ public sealed partial class DeviceActor
     private void OnOpened(OrchestrationOpened o)
     {
         var services = o.Items.Select(i => i.Service).ToList();
+        if (o.Restored is { } restored && o.Session is not null)
+        {
+            OnRestored(o, restored, services);
+            return;
+        }
         if (o.Session is { } session)
         {
             var cancel = new CancellationTokenSource();
@@ -85,9 +97,10 @@ public sealed partial class DeviceActor
             var self = Self;
             foreach (var (service, item) in o.Items) _ = PumpAsync(self, o.Target, service, item, cancel.Token);
         }
-        Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services), _ =>
+        Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services) { Trust = StampDigest(o.TrustStamp) }, _ =>
         {
             if (o.Session is not null) ScheduleRecipe(o.Target, services);
+            if (o.Restored?.Then is { } then) OnRecipeDue(then);
             Work.Done(OrchestrationLabel);
         });
     }
@@ -129,6 +142,7 @@ public sealed partial class DeviceActor
 
     private void OnRecipeDue(RecipeDue due)
     {
+        if (!_orchestrations.ContainsKey(due.Target.Value) && _runtime?.Endpoints.TryGetValue(due.Target.Value, out var url) == true && Restore(due.Target, url, then: due)) return;
         Work.Begin(CallLabel);
         if (!_orchestrations.TryGetValue(due.Target.Value, out var o) || !o.Session.IsConnected)
         {
@@ -202,7 +216,11 @@ public sealed partial class DeviceActor
 
     private sealed record Orchestration(ClientSession Session, string Url, string TrustStamp, IReadOnlyList<string> Services, CancellationTokenSource Cancel);
 
-    private sealed record OrchestrationOpened(EntityId Target, string Url, ClientSession? Session, IReadOnlyList<(string Service, ClientMonitoredItem Item)> Items, uint Code, string Reason, string TrustStamp);
+    private sealed record OrchestrationOpened(EntityId Target, string Url, ClientSession? Session, IReadOnlyList<(string Service, ClientMonitoredItem Item)> Items, uint Code, string Reason, string TrustStamp)
+    {
+        /// <summary>Set when this reopens, after a restart, a session the POL held: nothing is journaled when it succeeds.</summary>
+        public RestoredSession? Restored { get; init; }
+    }
 
     private sealed record ServiceSeen(EntityId Target, string Service, string State, SimInstant At);
 

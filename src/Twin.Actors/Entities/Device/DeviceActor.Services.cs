@@ -13,12 +13,12 @@ namespace Twin.Actors.Entities.Device;
 public sealed partial class DeviceActor
 {
     private const string ServiceLabel = "service";
-    private readonly Dictionary<string, (ServiceState State, SimInstant Since)> _serviceLog = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ServiceState State, SimInstant Since, ServiceCommand? Command)> _serviceLog = new(StringComparer.Ordinal);
     private PeaServiceSet? _services;
 
     private void ServicesBehaviour()
     {
-        Recover<PeaServiceStateChanged>(e => _serviceLog[e.Service] = (Enum.Parse<ServiceState>(e.To), e.At));
+        Recover<PeaServiceStateChanged>(e => _serviceLog[e.Service] = (Enum.Parse<ServiceState>(e.To), e.At, e.Command is null ? null : Enum.Parse<ServiceCommand>(e.Command)));
         Command<ServiceChanged>(OnServiceChanged);
         Command<ServiceStepDue>(d => _services?.Advance(d.Service, d.Expected));
         OrchestrationBehaviour();
@@ -31,9 +31,9 @@ public sealed partial class DeviceActor
         if (_services is not null) return _services;
         var services = _onboarding.MtpPackage is { } package ? MtpServices.Parse(package.Manifest) : MtpServices.Default;
         _services = new PeaServiceSet(services, () => _clock.Now.Utc.UtcDateTime);
-        foreach (var (name, (state, since)) in _serviceLog)
+        foreach (var (name, (state, since, command)) in _serviceLog)
         {
-            _services.Restore(name, state, since.Utc.UtcDateTime);
+            _services.Restore(name, state, since.Utc.UtcDateTime, command);
             // A transient state the PEA was in when it stopped still ends one step time after it began (at once if that has passed).
             if (ServiceStateMachine.IsTransient(state)) ScheduleStep(name, state, since);
         }
@@ -53,7 +53,7 @@ public sealed partial class DeviceActor
         var now = _clock.Now;
         Persist(new PeaServiceStateChanged(_run, now, Id, t.Service, t.From.ToString(), t.To.ToString(), t.Command?.ToString()), e =>
         {
-            _serviceLog[e.Service] = (t.To, now);
+            _serviceLog[e.Service] = (t.To, now, t.Command);
             if (ServiceStateMachine.IsTransient(t.To)) ScheduleStep(t.Service, t.To, now);
         });
     }

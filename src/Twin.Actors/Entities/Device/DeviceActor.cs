@@ -104,6 +104,7 @@ public sealed partial class DeviceActor : EntityActor
         Recover<DeviceDecommissioned>(e => _state = _state.Apply(e));
         ReceiveTrustList();
         ProbeGridBehaviour();
+        OcspCacheBehaviour();
         ReceiveGateway();
         ReceiveMigration();
         GdsBehaviour();
@@ -158,6 +159,7 @@ public sealed partial class DeviceActor : EntityActor
         {
             Serve(installed);
             ResumeProbing();
+            ResumeOrchestration();
         }
         StartTrustListPulls();
         StartGateway();

@@ -41,14 +41,18 @@ internal sealed class PeaServiceSet
         lock (_sync) return Find(service).State;
     }
 
-    /// <summary>Sets a state recovered from the journal, without raising <see cref="Transitioned"/>.</summary>
-    public void Restore(string service, ServiceState state, DateTime since)
+    /// <summary>
+    /// Sets a state recovered from the journal, without raising <see cref="Transitioned"/>; <paramref name="command"/> is the command
+    /// that led there (null: a transient state ended).
+    /// </summary>
+    public void Restore(string service, ServiceState state, DateTime since, ServiceCommand? command = null)
     {
         lock (_sync)
         {
             if (!_entries.TryGetValue(service, out var entry)) return;
             entry.State = state;
             entry.Since = since;
+            entry.RecoveredCommand = command;
             Publish(entry);
         }
     }
@@ -60,6 +64,9 @@ internal sealed class PeaServiceSet
         lock (_sync)
         {
             var entry = Find(service);
+            // The command that led to the recovered state, called again at the instant it was applied: a caller that recovered
+            // without its answer. It gets the answer it would have had, and the state does not move twice.
+            if (entry.RecoveredCommand == command && entry.Since == _now()) return new ServiceTransition(service, entry.State, entry.State, command);
             var to = ServiceStateMachine.Apply(entry.State, command)
                 ?? throw new UaException(StatusCodes.BadInvalidState, $"Service {service} is {entry.State}: {command} is not allowed there (VDI/VDE/NAMUR 2658-4).");
             transition = Move(entry, to, command);
@@ -113,6 +120,7 @@ internal sealed class PeaServiceSet
     private ServiceTransition Move(Entry entry, ServiceState to, ServiceCommand? command)
     {
         var from = entry.State;
+        entry.RecoveredCommand = null;
         entry.State = to;
         entry.Since = _now();
         Publish(entry);
@@ -133,6 +141,7 @@ internal sealed class PeaServiceSet
         public MtpService Service { get; } = service;
         public ServiceState State { get; set; } = ServiceState.Idle;
         public DateTime Since { get; set; }
+        public ServiceCommand? RecoveredCommand { get; set; }
         public VariableNode? Name { get; set; }
         public VariableNode? Code { get; set; }
     }

@@ -16,7 +16,14 @@ public sealed record PeaServiceStateChanged(RunId Run, SimInstant At, EntityId E
 /// ephemeral port is left out, so runs of one scenario and seed journal the same bytes.
 /// </summary>
 [PersistedAs("pol.service-session.v1")]
-public sealed record PolServiceSessionOpened(RunId Run, SimInstant At, EntityId Entity, EntityId Target, uint StatusCode, string Status, string Reason, IReadOnlyList<string> Services) : ITwinEvent;
+public sealed record PolServiceSessionOpened(RunId Run, SimInstant At, EntityId Entity, EntityId Target, uint StatusCode, string Status, string Reason, IReadOnlyList<string> Services) : ITwinEvent
+{
+    /// <summary>
+    /// SHA-256 (hex) of what the POL validated with when it opened the session (its trust stamp): a restarted POL that restores the
+    /// session knows whether the trust list changed since. Null in journals written before it was recorded.
+    /// </summary>
+    public string? Trust { get; init; }
+}
 
 /// <summary>
 /// The POL saw a service of <paramref name="Target"/> in <paramref name="State"/> through its subscription. <paramref name="At"/> is the

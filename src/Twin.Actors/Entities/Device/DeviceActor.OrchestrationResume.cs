@@ -1,0 +1,113 @@
+using Akka.Actor;
+using Twin.Actors.Clock;
+using Twin.Actors.Entities.Pea;
+using Twin.Actors.Model;
+using Twin.Actors.Protocol.Events;
+using Twin.OpcUa.Encoding;
+
+namespace Twin.Actors.Entities.Device;
+
+// A POL restarted from its journal held orchestration sessions in the run it continues; the host process that died took them along,
+// but the simulated POL never lost them. So it reopens each one silently at the instant it resumes (before its probes and recipe steps
+// there; the subscription then reports what changed meanwhile, at the PEA's own timestamps) and journals nothing unless that fails; a trust list that changed since the journaled opening is judged as the uninterrupted POL
+// would judge it (a journaled reopening). Its recipe wake-ups are rebuilt from the journal: the step the last opening or call left due.
+public sealed partial class DeviceActor
+{
+    private readonly Dictionary<string, PolServiceSessionOpened> _journaledSessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PolServiceSessionOpened> _restorable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RecipeDue?> _recipeWake = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SimInstant> _recipeWakeAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PolServiceCalled> _lastCall = new(StringComparer.Ordinal);
+
+    private void OrchestrationResumeBehaviour() => Command<RestoreSessionsDue>(_ =>
+    {
+        foreach (var target in _restorable.Keys.Order(StringComparer.Ordinal).ToList())
+            if (_runtime?.Endpoints.TryGetValue(target, out var url) == true) Restore(new EntityId(target), url, then: null, judge: false);
+    });
+
+    private void NoteSession(PolServiceSessionOpened e)
+    {
+        _journaledSessions[e.Target.Value] = e;
+        _recipeWake[e.Target.Value] = null;
+        if (e.StatusCode != StatusCodes.Good || _settings.Recipe is not { } recipe || _recipeCompleted.Contains(e.Target.Value)) return;
+        // As ScheduleRecipe decided at the opening.
+        var service = recipe.Service ?? (e.Services.Count > 0 ? e.Services[0] : null);
+        if (service is null || !e.Services.Contains(service)) return;
+        if (_recipeStarted.TryGetValue(e.Target.Value, out var started))
+        {
+            var due = started.Add(recipe.CompleteAfter);
+            NoteWake(new RecipeDue(e.Target, service, ServiceCommand.Complete), due < e.At ? e.At : due);
+        }
+        else NoteWake(new RecipeDue(e.Target, service, ServiceCommand.Start), e.At.Add(recipe.StartAfter));
+    }
+
+    // As OnCallDone decided: a good Start leaves Complete due; anything else leaves nothing due until the next opening.
+    private void NoteRecipeCall(PolServiceCalled e)
+    {
+        _lastCall[e.Target.Value] = e;
+        _recipeWake[e.Target.Value] = null;
+        if (e.StatusCode == StatusCodes.Good && e.Command == nameof(ServiceCommand.Start) && _settings.Recipe is { } recipe)
+            NoteWake(new RecipeDue(e.Target, e.Service, ServiceCommand.Complete), e.At.Add(recipe.CompleteAfter));
+    }
+
+    private void NoteWake(RecipeDue due, SimInstant at)
+    {
+        _recipeWake[due.Target.Value] = due;
+        _recipeWakeAt[due.Target.Value] = at;
+    }
+
+    /// <summary>After a restart: remembers the sessions the POL held and sets its recipe's pending steps again.</summary>
+    private void ResumeOrchestration()
+    {
+        foreach (var (target, opened) in _journaledSessions)
+            if (opened.StatusCode == StatusCodes.Good && !_orchestrations.ContainsKey(target)) _restorable[target] = opened;
+        foreach (var (target, due) in _recipeWake)
+        {
+            if (due is null) continue;
+            var at = _recipeWakeAt[target];
+            WakeAt(at < _clock.Now ? _clock.Now : at, due, "recipe:" + target, priority: 6);
+        }
+        if (_restorable.Count > 0) WakeAt(_clock.Now, new RestoreSessionsDue(), "orchestration-restore", priority: 2);
+    }
+
+    /// <summary>Reopens a session held before the restart, if <paramref name="target"/> had one; true when that is under way.</summary>
+    private bool Restore(EntityId target, string url, RecipeDue? then, bool judge = true)
+    {
+        if (_orchestrations.ContainsKey(target.Value) || !_restorable.Remove(target.Value, out var opened)) return false;
+        if (_state.Current is not { } certificate || _settings.OpcUaApplicationUri is not { } uri) return false;
+        var options = _roundOptions ??= OwnClientOptions(certificate, uri, _settings.ServesOpcUa ? Twin.OpcUa.Messages.MessageSecurityMode.SignAndEncrypt : null);
+        var stamp = TrustStamp();
+        // Opened under another trust list: kept under a stamp that differs from every real one, so the next probe reopens it as the
+        // uninterrupted POL would have.
+        var kept = opened.Trust is null || opened.Trust == StampDigest(stamp) ? stamp : "journaled:" + opened.Trust;
+        Work.Begin(OrchestrationLabel);
+        var repeat = _lastCall.TryGetValue(target.Value, out var call) && call.At == _clock.Now && call.StatusCode == StatusCodes.Good && Enum.TryParse<ServiceCommand>(call.Command, out var command)
+            ? new RecipeDue(target, call.Service, command)
+            : null;
+        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false }, opened.Services, kept, "restored after a restart", repeat)
+            .PipeTo(Self, success: o => o with { Restored = new RestoredSession(then, judge) });
+        return true;
+    }
+
+    private void OnRestored(OrchestrationOpened o, RestoredSession restored, IReadOnlyList<string> services)
+    {
+        var cancel = new CancellationTokenSource();
+        _orchestrations[o.Target.Value] = new Orchestration(o.Session!, o.Url, o.TrustStamp, services, cancel);
+        var self = Self;
+        foreach (var (service, item) in o.Items) _ = PumpAsync(self, o.Target, service, item, cancel.Token);
+        if (restored.Then is { } then) OnRecipeDue(then);
+        else if (restored.Judge && o.TrustStamp != TrustStamp()) Orchestrate(o.Target, o.Url); // the probe that asked for it judges the session as it stands
+        Work.Done(OrchestrationLabel);
+    }
+
+    private static string StampDigest(string stamp) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stamp)));
+
+    /// <summary>
+    /// A session reopened after a restart; <paramref name="Then"/> is the recipe step that needed it, run once it is open;
+    /// <paramref name="Judge"/>: a probe asked for it, and judges it (trust list changed?) once it is open.
+    /// </summary>
+    private sealed record RestoredSession(RecipeDue? Then, bool Judge);
+
+    /// <summary>The clock's wake-up at the instant a restarted POL resumes: reopen the sessions it held.</summary>
+    public sealed record RestoreSessionsDue;
+}

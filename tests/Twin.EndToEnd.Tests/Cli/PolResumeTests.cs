@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+using Twin.Tests.Support;
+
+namespace Twin.EndToEnd.Tests.Cli;
+
+/// <summary>
+/// Scenarios with a POL, killed (SIGKILL) at chosen points and resumed on their journal, end with the uninterrupted run's digest.
+/// scenarios/rogue-device.yaml — two PEAs served on loopback, a POL probing them every hour and orchestrating their services, CRLs
+/// published daily, a rogue device on day 1 and 2 — killed (SIGKILL) at chosen points and resumed on its journal ends with the
+/// uninterrupted run's digest. The resumed clock starts at the latest journaled instant (not at its last saved position, which may
+/// lag); the POL finishes the probe round due then and keeps its grid; it reopens the orchestration sessions it held without
+/// journaling them and carries its recipe on from the journal; a service call it journaled but its PEA did not is made again.
+/// scenarios/pea-key-compromise-ocsp.yaml — relying parties cache OCSP answers for 15 minutes and probe every 15 minutes, a PEA's
+/// key is revoked at 13:05, the CA goes offline on day 2 (its delegated responder keeps answering): a restarted relying party
+/// reloads the answers it had cached (dev.ocsp-cached) instead of asking again and learning of the revocation early.
+/// </summary>
+public sealed class PolResumeTests
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<(string Digest, int Events)>>> Uninterrupted = new();
+
+    private static Task<(string Digest, int Events)> UninterruptedAsync(string scenario) => Uninterrupted.GetOrAdd(scenario, s => new(async () =>
+    {
+        var folder = RepoPaths.NewScratch("pol-resume-whole");
+        var (whole, report) = await Verb.RunScenarioAsync(s, folder);
+        Assert.True(whole.ExitCode == 0, whole.All);
+        return (report.GetProperty("digest").GetString()!, report.GetProperty("events").GetInt32());
+    })).Value;
+
+    // - pol.attempt.v1#60: mid-way through a probe round on day 2 (one PEA's attempt journaled, the other's not);
+    // - pol.service-call.v1#2: the PEAs moved to Starting and the POL journaled one Start; the other PEA's state change may be lost;
+    // - pol.service-observed.v1#5: the POL saw a state change through its subscription and never wrote it;
+    // - ca.crl-published.v1#4: a CRL publication instant (the POL's probes after it judge the new CRL);
+    // - pol.service-session.v1#3: the POL reopens its sessions because the trust list changed.
+    [Theory]
+    [InlineData("pol.attempt.v1#60")]
+    [InlineData("pol.service-call.v1#2")]
+    [InlineData("pol.service-observed.v1#5")]
+    [InlineData("ca.crl-published.v1#4")]
+    [InlineData("pol.service-session.v1#3")]
+    public Task The_rogue_device_scenario_killed_at_a_chosen_point_resumes_to_the_uninterrupted_digest(string killBefore) =>
+        KillAndResumeAsync("rogue-device.yaml", killBefore);
+
+    // - dev.ocsp-cached.v1#40: mid-morning, answers cached and journaled by the POL and the PEAs;
+    // - ca.revoked.v1#1: the revocation at 13:05, with good answers for pea-002 still cached until 13:15;
+    // - pol.attempt.v1#140: after the revocation, while the CA is offline.
+    [Theory]
+    [InlineData("dev.ocsp-cached.v1#40")]
+    [InlineData("ca.revoked.v1#1")]
+    [InlineData("pol.attempt.v1#140")]
+    public Task The_ocsp_compromise_scenario_killed_at_a_chosen_point_resumes_to_the_uninterrupted_digest(string killBefore) =>
+        KillAndResumeAsync("pea-key-compromise-ocsp.yaml", killBefore);
+
+    private static async Task KillAndResumeAsync(string file, string killBefore)
+    {
+        var scenario = Path.Combine(RepoPaths.Root, "scenarios", file);
+        var folder = RepoPaths.NewScratch("pol-resume");
+        var db = Path.Combine(folder, "run.db");
+
+        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = killBefore }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
+        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
+        var journaled = await CountEventsAsync(db);
+
+        var (resumed, report) = await Verb.RunScenarioAsync(scenario, folder);
+        var (digest, events) = await UninterruptedAsync(scenario);
+        Assert.True(resumed.ExitCode == 0, resumed.All);
+        Assert.True(report.GetProperty("events").GetInt32() > journaled, "the resumed run added nothing");
+        Assert.Equal(events, report.GetProperty("events").GetInt32());
+        Assert.Equal(digest, report.GetProperty("digest").GetString());
+    }
+
+    private static async Task<long> CountEventsAsync(string db)
+    {
+        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await c.OpenAsync();
+        await using var command = c.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
