@@ -62,6 +62,7 @@ internal static class ServeCommand
         var options = TwinOptions.Load();
         if (db is not null) options.Database = db;
         if (urls is not null) options.Urls = urls;
+        options.Urls = OcspAddress.ResolveFreePort(options.Urls); // the certificates name the responder's address: known before the first issuance
 
         WebApplication app;
         var scenarioPath = Path.GetFullPath(file ?? options.Scenario);

@@ -23,6 +23,7 @@ public static class TwinServices
         ArgumentNullException.ThrowIfNull(spec);
         var journal = options.Journal;
         TwinPersistence.Prepare(journal);
+        if (OcspAddress.BaseFor(options.Urls) is { } ocspBase) spec = OcspAddress.WithBase(spec, ocspBase);
         var vault = CreateVault(options.KeyFolder);
         var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
         var work = new SimulationWork();

@@ -9,6 +9,22 @@ namespace Twin.Host.Tests.Api;
 /// <summary>The twin's OCSP responders over HTTP (RFC 6960 Appendix A), judged by `openssl ocsp` as the client.</summary>
 public sealed class OcspEndpointTests
 {
+    // RFC 5280 §4.2.2.1: the responder named in the certificate's authorityInfoAccess is the one the host serves, at the address it is
+    // bound to — openssl reads the URL out of the certificate and asks there.
+    [Fact]
+    public async Task The_certificates_name_the_responder_at_the_address_the_host_is_bound_to()
+    {
+        await using var twin = await OcspTwin.StartAsync("ca");
+
+        var uri = await Peer.OpenSslAsync("x509", "-noout", "-ocsp_uri", "-in", twin.File("pump-001.pem"));
+        Assert.True(uri.ExitCode == 0, uri.All);
+        Assert.Equal(twin.Url(), uri.StdOut.Trim());
+        var asked = await Peer.RunAsync("openssl", ["ocsp", "-issuer", twin.IssuerPem, "-cert", twin.File("pump-001.pem"), "-url", uri.StdOut.Trim(), "-CAfile", twin.RootPem,
+            "-attime", twin.Epoch, "-validity_period", "1000000000", "-timeout", "20"], timeout: TimeSpan.FromSeconds(60));
+        Assert.True(asked.ExitCode == 0, asked.All);
+        Assert.Contains("pump-001.pem: good", asked.StdOut, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("ca")]
     [InlineData("delegated")]

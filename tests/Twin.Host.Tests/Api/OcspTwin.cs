@@ -61,7 +61,8 @@ internal sealed class OcspTwin : IAsyncDisposable
         // On a loaded machine the journal's query side may miss its start-up deadline: try again on a fresh journal, bounded.
         for (var attempt = 1; ; attempt++)
         {
-            var options = new TwinOptions { Urls = "http://127.0.0.1:0", Database = Path.Combine(Folder, $"db{attempt}", "planttrust.db") };
+            // A port chosen now rather than at binding: the CAs name the responder's address in what they issue.
+            var options = new TwinOptions { Urls = OcspAddress.ResolveFreePort("http://127.0.0.1:0"), Database = Path.Combine(Folder, $"db{attempt}", "planttrust.db") };
             var builder = WebApplication.CreateBuilder();
             builder.WebHost.UseUrls(options.Urls);
             builder.Services.AddTwin(options, spec);

@@ -22,7 +22,10 @@ public sealed partial class DeviceActor
     private void OrchestrationResumeBehaviour() => Command<RestoreSessionsDue>(_ =>
     {
         foreach (var target in _restorable.Keys.Order(StringComparer.Ordinal).ToList())
-            if (_runtime?.Endpoints.TryGetValue(target, out var url) == true) Restore(new EntityId(target), url, then: null, judge: false);
+            if (_runtime?.Endpoints.TryGetValue(target, out var url) == true)
+                // A probe of it journaled at this instant judged the session right after (a trust list that changed reopens it):
+                // that judgement may be what the restart lost.
+                Restore(new EntityId(target), url, then: null, judge: _lastRound == _clock.Now && _lastRoundTargets.Contains(target));
     });
 
     private void NoteSession(PolServiceSessionOpened e)
