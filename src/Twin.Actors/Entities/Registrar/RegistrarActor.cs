@@ -70,6 +70,7 @@ public sealed partial class RegistrarActor : EntityActor
         Command<CmpRequest>(Handle);
         Command<MigrateSignatureSuite>(MigrateSuite);
         Command<EstEnrollRequest>(HandleEst);
+        Command<ConfirmationDue>(OnConfirmationDue);
         Command<EstCaAnswered>(OnEstCaAnswered);
         BrskiBehaviour();
         Command<CaAnswered>(OnCaAnswered);
