@@ -38,6 +38,9 @@ public abstract class EntityActor : ReceivePersistentActor
     protected void WakeAt(SimInstant due, object message, string key, int priority = 0) =>
         _clock.Tell(new ScheduleAt(due, Self, key, message, priority));
 
+    /// <summary>Withdraws the wake-up scheduled under <paramref name="key"/>, if any.</summary>
+    protected void CancelWake(string key) => _clock.Tell(new CancelSchedule(Self, key));
+
     /// <summary>Tells max mode this entity has recovered and scheduled its first wake-up; call once per start, after <see cref="WakeAt"/>.</summary>
     protected void AnnounceStarted() => Work.CompleteStart(Id.Value);
 

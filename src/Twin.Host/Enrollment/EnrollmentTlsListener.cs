@@ -48,6 +48,7 @@ public sealed class EnrollmentTlsListener(IEstBackend backend, EstOptions option
         var app = builder.Build();
         app.MapEst();
         app.MapBrski();
+        app.MapBrskiDomains();
         if (spec is not null) app.MapCmp();
         try
         {

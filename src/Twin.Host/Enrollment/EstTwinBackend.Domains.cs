@@ -30,6 +30,29 @@ public sealed partial class EstTwinBackend
             : (new EstResult(decision.Status, decision.Reason), null);
     }
 
+    /// <inheritdoc />
+    public async Task<DomainVoucherResult> RequestDomainVoucherAsync(EstDomain domain, byte[] pledgeRequest, Certificate idevid, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(pledgeRequest);
+        ArgumentNullException.ThrowIfNull(idevid);
+        if (domain.Registrar is null) throw new ArgumentException($"'{domain.Label}' is not an operator domain with a registrar.", nameof(domain));
+        BrskiVoucherReply reply;
+        try
+        {
+            reply = await _control.Value.AskEntityAsync<BrskiVoucherReply>(RegistrarSettings.EntityIdOf(domain.Registrar),
+                new BrskiVoucherRequest(pledgeRequest, idevid.GetDer(), "https"), AnswerTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or TaskCanceledException or Akka.Actor.AskTimeoutException)
+        {
+            return new DomainVoucherResult(false, null, 503, $"The registrar of domain '{domain.Registrar}' did not answer in time; retry later.");
+        }
+        if (reply.Issued && reply.VoucherCms is { } voucher) return new DomainVoucherResult(true, voucher, 200, reply.Reason);
+        // A request that cannot be read or is meant for another registrar is the pledge's error; any other refusal is the domain's verdict.
+        var malformed = reply.Reason.StartsWith("Voucher request:", StringComparison.Ordinal) || reply.Reason.Contains("proximity-registrar-cert", StringComparison.Ordinal);
+        return new DomainVoucherResult(false, null, malformed ? 400 : 403, reply.Reason);
+    }
+
     // Server-side key generation into a domain: the key is made here in the domain's signature suite, the registrar decides on a
     // request carrying the requested subject and names, and the key is delivered once and destroyed as for any other domain.
     private async Task<ServerKeyGenResult> ServerKeyGenThroughRegistrarAsync(EstDomain domain, EstClient client, CertificationRequest csr)

@@ -94,9 +94,18 @@ public interface IEstBackend
     /// <summary>Forwards a registrar voucher request to the MASA of the IDevID's manufacturer (RFC 8995 §5.5).</summary>
     Task<MasaDecision> RequestVoucherAsync(Certificate idevid, byte[] registrarVoucherRequest, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Hands a pledge's voucher request to the registrar of operator domain <paramref name="domain"/> (RFC 8995 §5.3–§5.5), which asks
+    /// the twin's manufacturer entity for the voucher.
+    /// </summary>
+    Task<DomainVoucherResult> RequestDomainVoucherAsync(EstDomain domain, byte[] pledgeRequest, Certificate idevid, CancellationToken cancellationToken);
+
     /// <summary>Journals a decision (granted or refused) in the audit trail.</summary>
     Task AuditAsync(EnrollmentAudit audit);
 }
+
+/// <summary>A domain registrar's answer to a voucher request: the voucher (CMS), or an HTTP status and the reason it gave.</summary>
+public sealed record DomainVoucherResult(bool Issued, byte[]? VoucherCms, int Status, string Reason);
 
 /// <summary>The registrar's TLS identity: it terminates TLS and signs registrar voucher requests with it.</summary>
 public sealed record RegistrarCredential(Certificate Certificate, IReadOnlyList<Certificate> Chain, Twin.Pki.Keys.KeyPair Key);

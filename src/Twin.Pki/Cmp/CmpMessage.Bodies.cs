@@ -51,10 +51,18 @@ public sealed record CmpInfo(string TypeOid, byte[]? ValueDer);
 
 public sealed partial class CmpMessage
 {
-    /// <summary>The CertReqMsgs of an ir, cr or kur, with their POP checked.</summary>
-    public IReadOnlyList<CmpCertRequest> CertRequests() => BodyType is CmpBodyType.Ir or CmpBodyType.Cr or CmpBodyType.Kur
-        ? Body(() => CertReqMessages.GetInstance(Inner.Body.Content).ToCertReqMsgArray().Select(ReadCertRequest).ToList())
-        : throw new CmpException(CmpFailure.BadRequest, $"A {BodyName} carries no certificate requests.");
+    /// <summary>The CertReqMsgs of an ir, cr or kur, with their POP checked (once per message: the bytes cannot change).</summary>
+    public IReadOnlyList<CmpCertRequest> CertRequests()
+    {
+        if (BodyType is not (CmpBodyType.Ir or CmpBodyType.Cr or CmpBodyType.Kur))
+            throw new CmpException(CmpFailure.BadRequest, $"A {BodyName} carries no certificate requests.");
+        if (Volatile.Read(ref _certRequests) is { } done) return done;
+        var requests = Body(() => CertReqMessages.GetInstance(Inner.Body.Content).ToCertReqMsgArray().Select(ReadCertRequest).ToList().AsReadOnly());
+        Volatile.Write(ref _certRequests, requests);
+        return requests;
+    }
+
+    private IReadOnlyList<CmpCertRequest>? _certRequests;
 
     /// <summary>The PKCS#10 request of a p10cr.</summary>
     public CertificationRequest P10Request() => BodyType == CmpBodyType.P10cr

@@ -165,6 +165,14 @@ public sealed partial class CmpMessage
     {
         ArgumentNullException.ThrowIfNull(key);
         if (Protection != CmpProtectionKind.Signature) return false;
+        // The bytes cannot change, so neither can the answer: a check made ahead on another thread is not made twice.
+        return _signature.Check(key, VerifySignatureOnce);
+    }
+
+    private readonly SignatureMemo _signature = new();
+
+    private bool VerifySignatureOnce(PublicKey key)
+    {
         try
         {
             var signer = SignerUtilities.GetSigner(Inner.Header.ProtectionAlg.Algorithm);

@@ -104,13 +104,60 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
 
         _clockActor.Tell(new RunUntil(T0.Add(Settings.ConfirmWaitTime + TimeSpan.FromMinutes(1))));
         await Idle();
+        Assert.Contains(Crls(), c => c.Find(issued.SerialNumber) is not null); // revoked at the deadline, before any certConf came
         var late = await Send(revived, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
         Assert.Equal([CmpFailure.CertRevoked], late.ErrorStatus().Failures);
         Assert.True(late.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret)));
-        await Idle();
-        var crl = _runtime.Distribution.Snapshot().Entries.Select(e => e.Crl).OfType<byte[]>().Select(d => Twin.Pki.Revocation.CertificateRevocationList.FromDer(d)).ToList();
-        Assert.Contains(crl, c => c.Find(issued.SerialNumber) is not null);
     }
+
+    [Fact] // RFC 9483 §4.1.1: a certificate never confirmed is revoked when confirmWaitTime runs out, on the simulated clock, not when someone asks
+    public async Task A_certificate_never_confirmed_is_revoked_at_the_confirmation_deadline_and_the_decision_closes_the_wait()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        var ip = await Send(registrar, Ir(secret, "CN=silent", implicitConfirm: false).Der);
+        var issued = Assert.Single(ip.CertResponses()).Certificate!;
+        var sent = _clock.Now;
+        var deadline = sent.Add(Settings.ConfirmWaitTime);
+
+        // Just before the deadline nothing has happened: the certificate is still awaiting its certConf.
+        _clockActor.Tell(new RunUntil(deadline.Add(TimeSpan.FromSeconds(-1))));
+        await Idle();
+        Assert.DoesNotContain(Crls(), c => c.Find(issued.SerialNumber) is not null);
+
+        // Nobody sends anything; the clock alone passes the deadline.
+        _clockActor.Tell(new RunUntil(deadline.Add(TimeSpan.FromHours(1))));
+        await Idle();
+        var entry = Crls().Select(c => c.Find(issued.SerialNumber)).OfType<Twin.Pki.Revocation.CrlEntry>().Single();
+        Assert.Equal(deadline.Utc, entry.RevocationDate);
+        Assert.Equal(Twin.Pki.Revocation.RevocationReason.CessationOfOperation, entry.Reason);
+        var status = await registrar.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
+        var decision = status.RecentDecisions[^1];
+        Assert.Equal("revoked", decision.Verdict);
+        Assert.Equal("certConf", decision.What);
+        Assert.Contains(issued.SerialNumber.Hex, decision.Reason, StringComparison.Ordinal);
+
+        // Oracle: openssl judges the certificate against the CA's latest CRL after the deadline.
+        var root = Certificate.FromDer(_runtime.Distribution.Snapshot().Entries.Single(e => e.IsRoot).CaCertificate);
+        var crl = Crls().Single();
+        var dir = Twin.Tests.Support.RepoPaths.NewScratch("confirm-deadline");
+        var verify = await Twin.Tests.Support.Peer.OpenSslAsync("verify", "-crl_check", "-attime", deadline.Utc.AddMinutes(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-CAfile", Twin.Tests.Support.RepoPaths.WriteText(dir, "root.pem", root.ToPem()),
+            "-CRLfile", Twin.Tests.Support.RepoPaths.WriteText(dir, "crl.pem", crl.ToPem()),
+            Twin.Tests.Support.RepoPaths.WriteText(dir, "leaf.pem", issued.ToPem()));
+        Assert.NotEqual(0, verify.ExitCode);
+        Assert.Contains("certificate revoked", verify.All, StringComparison.Ordinal);
+
+        // The wait is closed in the journal: a restarted registrar does not reopen it, and a certConf now is refused.
+        var revived = await RestartAsync(registrar);
+        var late = await Send(revived, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
+        Assert.Equal(CmpBodyType.Error, late.BodyType);
+        Assert.Single(Crls().Select(c => c.Find(issued.SerialNumber)).OfType<Twin.Pki.Revocation.CrlEntry>());
+    }
+
+    private List<Twin.Pki.Revocation.CertificateRevocationList> Crls() =>
+        _runtime.Distribution.Snapshot().Entries.Select(e => e.Crl).OfType<byte[]>().Select(d => Twin.Pki.Revocation.CertificateRevocationList.FromDer(d)).ToList();
 
     [Fact] // RFC 9483 §3.5: a twin device's retransmission after a kill is answered as before; any other reuse of the transactionID is refused
     public async Task A_retransmission_of_a_decided_request_gets_the_same_certificate_and_journals_nothing()

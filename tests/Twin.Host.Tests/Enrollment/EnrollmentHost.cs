@@ -21,7 +21,8 @@ namespace Twin.Host.Tests.Enrollment;
 /// a manufacturer with its MASA, IDevIDs (one allow-listed, one not) and a foreign CA made by openssl — shared by the EST and BRSKI tests.
 /// The run's simulated clock starts at wall-clock now and runs at speed 1, so certificates the twin issues are valid for curl too.
 /// One operator domain, "line" (CA mode under the issuing CA, allow-listing the manufacturer's JADA-* IDevIDs), has a registrar:
-/// EST into it is decided there, and CMP to it is served on the same TLS listener. Domain "remote" is in RA mode: EST into it goes
+/// EST into it is decided there, and it owns valve-001, made by the twin's own manufacturer entity valve-maker (whose MASA vouchers
+/// for it over /.well-known/brski/line/), and CMP to it is served on the same TLS listener. Domain "remote" is in RA mode: EST into it goes
 /// upstream as CMP to openssl's mock server.
 /// </summary>
 public sealed class EnrollmentHost : IAsyncLifetime
@@ -32,6 +33,7 @@ public sealed class EnrollmentHost : IAsyncLifetime
     public Uri Est { get; private set; } = null!;
     public HttpClient Api { get; private set; } = null!;
     public EstTwinBackend Backend { get; private set; } = null!;
+    public Twin.Actors.Control.ITwinControl Control { get; private set; } = null!;
     public string RootPem { get; private set; } = "";
     public Certificate Manufacturer { get; private set; } = null!;
     public string ManufacturerPem { get; private set; } = "";
@@ -89,11 +91,19 @@ public sealed class EnrollmentHost : IAsyncLifetime
                   parent: ca-root
                   subject: CN=Operator Issuing CA,O=Operator,C=DE
                   profile: IssuingCa
+              manufacturers:
+                - id: valve-maker
+                  subject: "C=FR,O=Valve Maker,CN=Valve Maker CA"
+                  makes: [valve-001]
+              devices:
+                - id: valve-001
+                  subject: CN=valve-001,O=Operator
               domains:
                 - name: line
                   issuingCa: ca-issuing
                   signatureSuite: EcdsaP256
                   mode: ca
+                  members: [valve-001]
                   allowList:
                     - manufacturerCa: {ManufacturerPem}
                       serialNumber: "{jadaSerials}"
@@ -134,6 +144,7 @@ public sealed class EnrollmentHost : IAsyncLifetime
         await _app.StartAsync();
         Api = new HttpClient { BaseAddress = new Uri(_app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
         Backend = _app.Services.GetRequiredService<EstTwinBackend>();
+        Control = _app.Services.GetRequiredService<Twin.Actors.Control.ITwinControl>();
         Est = _app.Services.GetRequiredService<EnrollmentTlsListener>().Address!;
         var model = _app.Services.GetRequiredService<IPlantReadModel>();
         await WaitForAsync(model, s => s.Entities.TryGetValue("ca-issuing", out var ca) && ca.Current is not null);

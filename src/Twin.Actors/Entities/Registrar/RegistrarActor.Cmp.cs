@@ -25,6 +25,9 @@ public sealed partial class RegistrarActor
 
     private (long Version, DomainTrust Trust)? _trust;
 
+    // A request from outside the twin, decoded and checked ahead on the thread pool (null: it did not decode).
+    private sealed record CmpCheckedAhead(CmpRequest Request, CmpMessage? Message, Action<object> Reply);
+
     private void Handle(CmpRequest command)
     {
         if (!_state.IsReady)
@@ -33,10 +36,56 @@ public sealed partial class RegistrarActor
             return;
         }
         var reply = ReplyChannel();
+        if (!command.Origin.StartsWith("entity:", StringComparison.Ordinal))
+        {
+            // From outside the twin: the signature, path and POP checks run on the thread pool, so requests arriving together are
+            // checked in parallel; the registrar then judges on its own thread and finds those answers remembered. Twin entities'
+            // requests are judged in place, in the order seeded runs depend on.
+            var settings = _settings;
+            var now = _clock.Now;
+            var trust = Trust();
+            Work.Begin("registrar-check");
+            Task.Run(() => CheckAhead(command.Der, settings, now, trust)).PipeTo(Self,
+                success: message => new CmpCheckedAhead(command, message, reply),
+                failure: _ => new CmpCheckedAhead(command, null, reply));
+            return;
+        }
+        Handle(command, null, reply);
+    }
+
+    private static CmpMessage? CheckAhead(byte[] der, RegistrarSettings settings, Clock.SimInstant now, DomainTrust trust)
+    {
         CmpMessage message;
         try
         {
-            message = CmpMessage.Decode(command.Der);
+            message = CmpMessage.Decode(der);
+        }
+        catch (CmpException)
+        {
+            return null; // decoded again on the actor, and refused with the reason
+        }
+        RegistrarPolicy.CheckAhead(settings, message, now, trust);
+        return message;
+    }
+
+    private void OnCheckedAhead(CmpCheckedAhead ahead)
+    {
+        try
+        {
+            Handle(ahead.Request, ahead.Message, ahead.Reply);
+        }
+        finally
+        {
+            Work.Done("registrar-check");
+        }
+    }
+
+    private void Handle(CmpRequest command, CmpMessage? decoded, Action<object> reply)
+    {
+        CmpMessage message;
+        try
+        {
+            message = decoded ?? CmpMessage.Decode(command.Der);
         }
         catch (CmpException e)
         {

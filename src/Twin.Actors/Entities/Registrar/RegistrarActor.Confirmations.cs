@@ -1,3 +1,4 @@
+using Twin.Actors.Clock;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Protocol.Events;
 using Twin.Pki.Certificates;
@@ -28,15 +29,64 @@ public sealed partial class RegistrarActor
         }
     }
 
-    // A certConf later than the domain's confirmWaitTime: the certificate is revoked (it was never confirmed, RFC 4210 §5.3.18) and
-    // the confirmation refused with certRevoked. An upstream's certificate is the upstream's to revoke on its own timeout.
+    // Transactions whose wait ran out, with the serial of the certificate revoked then: a certConf that comes later is answered
+    // certRevoked rather than "unknown transaction". Bounded like the waits themselves.
+    private readonly Dictionary<string, (string Serial, Credential Credential)> _lapsed = new(StringComparer.Ordinal);
+    private readonly Queue<string> _lapsedOrder = new();
+
+    private static string DeadlineKey(string transaction) => "confirm:" + transaction;
+
+    private SimInstant DeadlineOf(Open open) => open.Since.Add(_settings.ConfirmWaitTime);
+
+    // The clock wakes the registrar at the deadline of every certificate it sends unconfirmed (RFC 9483 §4.1.1 confirmWaitTime).
+    private void ScheduleDeadline(Open open) =>
+        WakeAt(DeadlineOf(open), new ConfirmationDue(open.Exchange.Transaction, open.Since), DeadlineKey(open.Exchange.Transaction));
+
+    // No certConf by the deadline: the certificate was never accepted, so the CA revokes it now, at the deadline, rather than when
+    // (or if) a late certConf turns up. The decision closes the wait in the journal. An upstream's certificate is the upstream's to
+    // revoke on its own timeout: the wait is closed, nothing revoked.
+    private void OnConfirmationDue(ConfirmationDue due)
+    {
+        if (!_open.TryGetValue(due.Transaction, out var open) || open.Since != due.Since) return; // confirmed, rejected or replaced meanwhile
+        _open.Remove(due.Transaction);
+        var serial = open.Issued.SerialNumber.Hex;
+        var x = open.Exchange;
+        Lapse(due.Transaction, serial, x.Credential);
+        var reason = $"no certConf for certificate {serial} by the confirmation deadline {DeadlineOf(open)} ({_settings.ConfirmWaitTime} after it was sent); "
+            + (open.FromUpstream ? "the upstream decides on it" : "revoking it (RFC 9483 §4.1.1)");
+        Decide(x.Credential.Who, "certConf", open.FromUpstream ? RegistrarDecided.Refused : RegistrarDecided.Revoked, reason, due.Transaction, [], () => { }, CmpFailure.CertRevoked, closes: true);
+        if (!open.FromUpstream)
+            SendWork(_ca, new RevokeCertificate(serial, Twin.Pki.Revocation.RevocationReason.CessationOfOperation, Id.Value), "revoke");
+    }
+
+    private void Lapse(string transaction, string serial, Credential credential)
+    {
+        _lapsed[transaction] = (serial, credential);
+        _lapsedOrder.Enqueue(transaction);
+        while (_lapsed.Count > MaxOpen && _lapsedOrder.TryDequeue(out var oldest)) _lapsed.Remove(oldest);
+    }
+
+    // A certConf for a transaction whose wait ran out: refused with certRevoked (the certificate was revoked at the deadline).
+    private bool Lapsed(CmpMessage m, Action<object> reply)
+    {
+        if (!_lapsed.TryGetValue(m.Header.TransactionHex, out var lapsed)) return false;
+        // Answered protected as the request was (the same secret or the registrar's signature), like any other answer in the transaction.
+        Refuse(m, lapsed.Credential, new Refusal(CmpFailure.CertRevoked, $"certConf for certificate {lapsed.Serial} came after the confirmation deadline; the certificate was revoked then."),
+            lapsed.Credential.Who, m.BodyName, reply);
+        return true;
+    }
+
+    // A certConf later than the deadline while the wake-up has not been handled yet (both at one instant, or the wake still on its
+    // way): the same outcome as at the deadline, and the confirmation refused with certRevoked.
     private bool Expired(CmpMessage m, Open open, Action<object> reply)
     {
-        var deadline = open.Since.Add(_settings.ConfirmWaitTime);
+        var deadline = DeadlineOf(open);
         if (_clock.Now <= deadline) return false;
         var x = open.Exchange;
         _open.Remove(m.Header.TransactionHex);
+        CancelWake(DeadlineKey(m.Header.TransactionHex));
         var serial = open.Issued.SerialNumber.Hex;
+        Lapse(m.Header.TransactionHex, serial, x.Credential);
         Refuse(m, x.Credential, new Refusal(CmpFailure.CertRevoked,
             $"certConf for certificate {serial} came after the confirmation deadline {deadline} ({_settings.ConfirmWaitTime} after it was sent); {(open.FromUpstream ? "the upstream decides on it" : "the certificate is revoked")}"),
             x.Credential.Who, m.BodyName, reply, closes: true);
@@ -44,4 +94,7 @@ public sealed partial class RegistrarActor
             SendWork(_ca, new RevokeCertificate(serial, Twin.Pki.Revocation.RevocationReason.CessationOfOperation, Id.Value), "revoke");
         return true;
     }
+
+    /// <summary>The clock's wake-up at the confirmation deadline of the certificate sent in <paramref name="Transaction"/> at <paramref name="Since"/>.</summary>
+    public sealed record ConfirmationDue(string Transaction, SimInstant Since);
 }

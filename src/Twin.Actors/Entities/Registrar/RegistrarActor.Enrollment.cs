@@ -26,6 +26,7 @@ public sealed partial class RegistrarActor
         var tid = open.Exchange.Transaction;
         _open[tid] = open;
         _openOrder.Enqueue(tid);
+        ScheduleDeadline(open);
         while (_open.Count > MaxOpen && _openOrder.TryDequeue(out var oldest)) _open.Remove(oldest);
     }
 
@@ -122,6 +123,7 @@ public sealed partial class RegistrarActor
         var who = $"unauthenticated:{origin}";
         if (!_open.TryGetValue(m.Header.TransactionHex, out var open))
         {
+            if (Lapsed(m, reply)) return;
             Refuse(m, null, new Refusal(CmpFailure.BadRequest, $"no certificate of transaction {m.Header.TransactionHex} awaits confirmation."), who, m.BodyName, reply);
             return;
         }
@@ -152,6 +154,7 @@ public sealed partial class RegistrarActor
             return;
         }
         _open.Remove(m.Header.TransactionHex);
+        CancelWake(DeadlineKey(m.Header.TransactionHex));
         var der = CmpReplies.Confirmation(m, SenderFor(m, x.Credential));
         if (status.Accepted)
         {

@@ -13,6 +13,12 @@ public sealed partial class RegistrarActor
     // The CA's answer to an EST issuance: who asked, how to answer them.
     private sealed record EstCaAnswered(EstEnrollRequest Request, Credential Credential, EntityId Holder, object Answer, Action<object> Reply);
 
+    // The verdict on an EST request from outside the twin, judged on the thread pool: the request, its parsed parts, and a refusal or the credential.
+    private sealed record EstJudged(EstEnrollRequest Request, CertificationRequest Csr, EstVerdict Verdict, Action<object> Reply);
+
+    // What judging an EST request found: the client's credential, or who was refused, with what status, reason and failure.
+    private sealed record EstVerdict(Credential? Credential, string Who, int Status, string? Reason, CmpFailure Failure);
+
     // EST into an operator domain: the same client judgement, template and issuing CA as CMP (or, in RA mode, the upstream), and the same audit trail.
     private void HandleEst(EstEnrollRequest command)
     {
@@ -41,28 +47,62 @@ public sealed partial class RegistrarActor
             RefuseEst(who, what, 400, e.Message, CmpFailure.BadDataFormat, reply);
             return;
         }
-        var (credential, refusal) = RegistrarPolicy.AuthenticateCertificate(WithManufacturers(), client, [], _clock.Now, Trust(), "TLS client certificate");
-        if (credential is null)
+        // Everything the judgement reads is taken here, on the actor; the judgement itself (path validation of the client certificate, the
+        // PKCS#10 signature) reads nothing else.
+        var settings = WithManufacturers();
+        var template = _settings.Templates[0];
+        var now = _clock.Now;
+        var trust = Trust();
+        if (command.Origin.StartsWith("entity:", StringComparison.Ordinal))
         {
-            RefuseEst($"cert:{client.Subject}#{client.SerialNumber.Hex}", what, 403, refusal!.Reason, refusal.Failure, reply);
+            // A twin entity's request is judged in place: seeded runs depend on the order the registrar's events come in.
+            ContinueEst(new EstJudged(command, csr, JudgeEst(settings, template, client, csr, command.Operation, now, trust), reply));
             return;
         }
-        if (command.Operation == "simplereenroll" && credential.Kind != CredentialKind.DomainCertificate)
+        // From outside the twin: judged on the thread pool, so requests arriving together are checked in parallel while the registrar
+        // goes on serving; the outcome comes back to the actor, which alone decides and journals.
+        Work.Begin("registrar-check");
+        Task.Run(() => JudgeEst(settings, template, client, csr, command.Operation, now, trust)).PipeTo(Self,
+            success: verdict => new EstJudged(command, csr, verdict, reply),
+            failure: e => new EstJudged(command, csr, new EstVerdict(null, $"cert:{client.Subject}#{client.SerialNumber.Hex}", 400, e.Message, CmpFailure.BadDataFormat), reply));
+    }
+
+    private void OnEstJudged(EstJudged judged)
+    {
+        try
         {
-            RefuseEst(credential.Who, what, 403, $"simplereenroll needs a certificate of domain '{_settings.Domain}' (RFC 7030 §4.2.2).", CmpFailure.NotAuthorized, reply);
-            return;
+            ContinueEst(judged);
         }
-        if (command.Operation == "simplereenroll" && DistinguishedNames.Normalize(csr.Subject) != client.Subject)
+        finally
         {
-            RefuseEst(credential.Who, what, 400, $"simplereenroll keeps the subject of the certificate being renewed ('{client.Subject}'), not '{csr.Subject}' (RFC 7030 §4.2.2).", CmpFailure.BadCertTemplate, reply);
+            Work.Done("registrar-check");
+        }
+    }
+
+    // Pure: the client, the operation and the request against the domain's settings, trust and template at one instant.
+    private static EstVerdict JudgeEst(RegistrarSettings settings, DomainTemplate template, Certificate client, CertificationRequest csr, string operation, Clock.SimInstant now, DomainTrust trust)
+    {
+        var (credential, refusal) = RegistrarPolicy.AuthenticateCertificate(settings, client, [], now, trust, "TLS client certificate");
+        if (credential is null) return new EstVerdict(null, $"cert:{client.Subject}#{client.SerialNumber.Hex}", 403, refusal!.Reason, refusal.Failure);
+        if (operation == "simplereenroll" && credential.Kind != CredentialKind.DomainCertificate)
+            return new EstVerdict(null, credential.Who, 403, $"simplereenroll needs a certificate of domain '{settings.Domain}' (RFC 7030 §4.2.2).", CmpFailure.NotAuthorized);
+        if (operation == "simplereenroll" && DistinguishedNames.Normalize(csr.Subject) != client.Subject)
+            return new EstVerdict(null, credential.Who, 400, $"simplereenroll keeps the subject of the certificate being renewed ('{client.Subject}'), not '{csr.Subject}' (RFC 7030 §4.2.2).", CmpFailure.BadCertTemplate);
+        if (RegistrarPolicy.CheckRequest(settings, template, csr.Subject, csr.PublicKey, csr.IsSignatureValid, "the PKCS#10 signature does not verify") is { } bad)
+            return new EstVerdict(null, credential.Who, 400, bad.Reason, bad.Failure);
+        return new EstVerdict(credential, credential.Who, 200, null, CmpFailure.BadRequest);
+    }
+
+    private void ContinueEst(EstJudged judged)
+    {
+        var (command, csr, verdict, reply) = judged;
+        var what = "est:" + command.Operation;
+        if (verdict.Credential is not { } credential)
+        {
+            RefuseEst(verdict.Who, what, verdict.Status, verdict.Reason!, verdict.Failure, reply);
             return;
         }
         var template = _settings.Templates[0];
-        if (RegistrarPolicy.CheckRequest(_settings, template, csr.Subject, csr.PublicKey, csr.IsSignatureValid, "the PKCS#10 signature does not verify") is { } bad)
-        {
-            RefuseEst(credential.Who, what, 400, bad.Reason, bad.Failure, reply);
-            return;
-        }
         if (_settings.Mode == RegistrarMode.Ra)
         {
             ForwardEst(command, credential, csr, reply); // EST in, CMP out

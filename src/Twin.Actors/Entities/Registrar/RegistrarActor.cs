@@ -68,9 +68,12 @@ public sealed partial class RegistrarActor : EntityActor
             WakeAt(_clock.Now.Add(RetryAfter), new EnrollOwn(), "enroll");
         });
         Command<CmpRequest>(Handle);
+        Command<CmpCheckedAhead>(OnCheckedAhead);
         Command<MigrateSignatureSuite>(MigrateSuite);
         Command<EstEnrollRequest>(HandleEst);
+        Command<ConfirmationDue>(OnConfirmationDue);
         Command<EstCaAnswered>(OnEstCaAnswered);
+        Command<EstJudged>(OnEstJudged);
         BrskiBehaviour();
         Command<CaAnswered>(OnCaAnswered);
         Command<UpstreamAnswered>(OnUpstreamAnswered);

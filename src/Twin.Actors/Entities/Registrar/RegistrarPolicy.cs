@@ -91,6 +91,28 @@ public static class RegistrarPolicy
         }
     }
 
+    /// <summary>
+    /// Makes ahead, on any thread, the expensive checks a signed request will meet — its signature, its signer's path, the proof of
+    /// possession of its certificate requests — so that the registrar, judging it afterwards, finds the answers remembered by the
+    /// message and its certificates. Decides nothing: the verdict is the registrar's, on its own thread.
+    /// </summary>
+    public static void CheckAhead(RegistrarSettings settings, CmpMessage message, SimInstant now, DomainTrust trust)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(trust);
+        try
+        {
+            if (message.BodyType is CmpBodyType.Ir or CmpBodyType.Cr or CmpBodyType.Kur) _ = message.CertRequests();
+            else if (message.BodyType == CmpBodyType.P10cr) _ = message.P10Request().IsSignatureValid;
+        }
+        catch (Twin.Pki.PkiException)
+        {
+            // The registrar meets the same error again and refuses with it.
+        }
+        if (message.Protection == CmpProtectionKind.Signature) _ = AuthenticateSignature(settings, message, now, trust);
+    }
+
     private static (Credential?, Refusal?) AuthenticateSignature(RegistrarSettings settings, CmpMessage message, SimInstant now, DomainTrust trust)
     {
         if (message.ProtectionCertificate is not { } signer)
