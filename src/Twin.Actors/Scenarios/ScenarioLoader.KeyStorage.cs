@@ -15,21 +15,34 @@ public static partial class ScenarioLoader
         if (node is YamlScalarNode)
         {
             var all = StoreKind(r, node, "design.keyStorage") ?? KeyStoreKind.Software;
+            if (all == KeyStoreKind.Pkcs11)
+            {
+                r.Problem(node, $"design.keyStorage: 'pkcs11' cannot hold every key: {Pkcs11SignsOnly} Name it per role, for example {{ device: pkcs11, ca: pkcs11 }}.");
+                return KeyStorageDesign.Software;
+            }
             return new KeyStorageDesign(all, all, all, all);
         }
         var map = r.Mapping(node, "design.keyStorage (one store for all, or one per role)", KeyStorageRoles);
-        KeyStoreKind Role(string role) => StoreKind(r, ScenarioReader.Get(map, role), "design.keyStorage." + role) ?? KeyStoreKind.Software;
+        KeyStoreKind Role(string role)
+        {
+            var value = ScenarioReader.Get(map, role);
+            var kind = StoreKind(r, value, "design.keyStorage." + role) ?? KeyStoreKind.Software;
+            if (kind != KeyStoreKind.Pkcs11 || role is not ("pea" or "pol")) return kind;
+            r.Problem(value!, $"design.keyStorage.{role}: 'pkcs11' cannot hold {(role == "pea" ? "a PEA server's" : "the POL's")} OPC UA application key: {Pkcs11SignsOnly} Use 'tpm' or 'hsm' for it.");
+            return KeyStoreKind.Software;
+        }
         return new KeyStorageDesign(Role("device"), Role("pea"), Role("pol"), Role("ca"));
     }
+
+    // What the twin's PKCS#11 store does not do, said where a design asks for it.
+    private const string Pkcs11SignsOnly = "the twin's PKCS#11 token keys sign (ECDSA P-256/P-384, RSA PKCS#1 v1.5) but do not decrypt, and OPC UA secure channels need RSA-OAEP decryption and RSA-PSS signatures by the application key.";
 
     private static KeyStoreKind? StoreKind(ScenarioReader r, YamlNode? node, string what)
     {
         var text = r.Text(node, what);
         if (text is null) return null;
         if (KeyRefs.Parse(text) is { } kind) return kind;
-        r.Problem(node!, text == "pkcs11"
-            ? $"{what}: 'pkcs11' is not supported by the twin yet (a PKCS#11 token draws its own randomness, so a run could not repeat); the values it runs are {string.Join(", ", KeyRefs.Names.Select(v => $"'{v}'"))}."
-            : $"{what}: '{text}' is not one of {string.Join(", ", KeyRefs.Names.Select(v => $"'{v}'"))}.");
+        r.Problem(node!, $"{what}: '{text}' is not one of {string.Join(", ", KeyRefs.Names.Select(v => $"'{v}'"))}.");
         return null;
     }
 }
