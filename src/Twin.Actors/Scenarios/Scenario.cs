@@ -84,6 +84,7 @@ public sealed partial record Scenario(
             Timeline = Timeline,
             Manufacturers = ManufacturerSettingsOf(),
             Registrars = Domains.Select(d => (Entities.Registrar.RegistrarSettings.EntityIdOf(d.Domain), WithGdsServers(d))).ToList(),
+            DeviceKeyStorage = Design.KeyStorage.Device,
         };
     }
 }

@@ -125,7 +125,7 @@ public sealed class KeyRetirementTests : PersistentTestKit
         _clockActor.Tell(new RunUntil(DeviceState.RenewalDue(live, 0.75, TimeSpan.FromDays(1))));
         await Idle();
         var status = await StatusOf(device);
-        Assert.Equal(2, status.Certificates.Count);
+        Assert.Equal(3, status.Certificates.Count);
         Assert.Equal(live.PublicKey, Certificate.FromDer(status.Certificates[^1]).PublicKey);
         var request = (await JournalOf(DeviceId)).OfType<DeviceEnrollmentRequested>().Last();
         var csr = Path.Combine(RepoPaths.NewScratch("key-retirement-csr"), "renewal.der");

@@ -16,6 +16,7 @@ namespace Twin.Actors.Entities.Device;
 // certificate certifies is never among them (DeviceState.SupersededKeyRefs).
 public sealed partial class DeviceActor
 {
+    private const string RetireLabel = "retire-keys";
     private readonly List<string> _destroyedBeforeRestart = [];
 
     /// <summary>A new key in the device's store and the event that records it (with the store's kind).</summary>
@@ -52,11 +53,14 @@ public sealed partial class DeviceActor
         var reason = $"superseded by the key of certificate {_state.Current!.SerialNumber.Hex}";
         var events = superseded.Select(keyRef => new KeyDestroyed(_run, now, Id, keyRef, reason)).ToList();
         var last = events[^1];
+        Work.Begin(RetireLabel); // counted: the clock does not move on (nor a test read the store) before the keys are gone
         PersistAll(events, e =>
         {
             _state = _state.Apply(e);
             _vault.Destroy(e.KeyRef);
-            if (ReferenceEquals(e, last)) then?.Invoke();
+            if (!ReferenceEquals(e, last)) return;
+            then?.Invoke();
+            Work.Done(RetireLabel);
         });
     }
 }
