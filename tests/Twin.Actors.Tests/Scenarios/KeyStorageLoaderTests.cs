@@ -53,6 +53,27 @@ public sealed class KeyStorageLoaderTests
     }
 
     [Fact]
+    public void Pkcs11_for_the_ca_role_is_refused_when_registrars_would_follow_it()
+    {
+        const string yaml = "name: k\nstart: 2030-01-01T00:00:00Z\ndesign:\n  keyStorage: { ca: pkcs11 }\ntopology:\n  rootCa: { id: ca-root, subject: CN=Root }\n  devices:\n    - { id: sensor-1 }\n  domains:\n    - { name: plant, issuingCa: ca-root, members: [sensor-1] }\n";
+
+        var error = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(yaml, "keys.yaml"));
+
+        Assert.StartsWith("keys.yaml:4:21: design.keyStorage.ca: 'pkcs11' would also hold the keys of the registrars of 'plant'", Assert.Single(error.Problems).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Registrars_keep_their_keys_in_the_store_of_the_ca_role()
+    {
+        const string yaml = "name: k\nstart: 2030-01-01T00:00:00Z\ndesign:\n  keyStorage: { ca: hsm }\ntopology:\n  rootCa: { id: ca-root, subject: CN=Root }\n  devices:\n    - { id: sensor-1 }\n  domains:\n    - { name: plant, issuingCa: ca-root, members: [sensor-1] }\n";
+
+        var plant = ScenarioLoader.Load(yaml, "keys.yaml").ToPlant();
+
+        Assert.Equal(KeyStoreKind.Hsm, Assert.Single(plant.Registrars).Settings.KeyStorage);
+        Assert.Equal(KeyStoreKind.Software, plant.DeviceKeyStorage);
+    }
+
+    [Fact]
     public void Without_the_knob_every_key_is_in_software()
     {
         var plant = Load("design: { renewAt: 0.75 }").ToPlant();
