@@ -36,9 +36,9 @@ public static partial class ScenarioLoader
 
     // Registrars follow the ca role. One on a PKCS#11 token could not recall its one-time CMP secrets after a restart (they derive
     // from a repeatable signature of its key, and a token's ECDSA signatures are not repeatable), nor serve a GDS (RSA decryption).
-    private static void CheckRegistrarKeyStorage(ScenarioReader r, YamlNode? designNode, DesignKnobs design, IReadOnlyList<Entities.Registrar.RegistrarSettings> domains)
+    private static void CheckRegistrarKeyStorage(ScenarioReader r, YamlNode? designNode, DesignKnobs design, IEnumerable<Entities.Registrar.RegistrarSettings> domains)
     {
-        if (design.KeyStorage.Ca != KeyStoreKind.Pkcs11 || domains.Count == 0 || designNode is not YamlMappingNode map || ScenarioReader.Get(map, "keyStorage") is not YamlMappingNode storage) return;
+        if (design.KeyStorage.Ca != KeyStoreKind.Pkcs11 || !domains.Any() || designNode is not YamlMappingNode map || ScenarioReader.Get(map, "keyStorage") is not YamlMappingNode storage) return;
         r.Problem(ScenarioReader.Get(storage, "ca")!, $"design.keyStorage.ca: 'pkcs11' would also hold the keys of the registrars of {string.Join(", ", domains.Select(d => $"'{d.Domain}'"))} (registrars follow the ca role), " +
             "and a registrar on a token could neither recall its one-time CMP secrets after a restart (they derive from a repeatable signature of its key; the token's ECDSA signatures are random) nor serve a GDS (RSA decryption). Use 'hsm' for ca when the plant has domains.");
     }

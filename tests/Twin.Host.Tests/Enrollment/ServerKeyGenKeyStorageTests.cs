@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Dsl;
 using Twin.Actors.Clock;
 using Twin.Actors.Entities.Enrollment;
 using Twin.Actors.Keys;

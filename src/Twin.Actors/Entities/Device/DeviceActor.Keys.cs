@@ -49,7 +49,8 @@ public sealed partial class DeviceActor
             then?.Invoke();
             return;
         }
-        var now = _clock.Now;
+        // Dated at the install that superseded them: a device that finishes the job after a restart journals what an uninterrupted one did.
+        var now = _state.InstalledAt ?? _clock.Now;
         var reason = $"superseded by the key of certificate {_state.Current!.SerialNumber.Hex}";
         var events = superseded.Select(keyRef => new KeyDestroyed(_run, now, Id, keyRef, reason)).ToList();
         var last = events[^1];

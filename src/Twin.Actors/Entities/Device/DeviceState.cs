@@ -19,6 +19,9 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     /// <summary>Every key reference the device generated and has not destroyed yet, oldest first (what decommissioning destroys).</summary>
     public ImmutableList<string> KeyRefs { get; init; } = [];
 
+    /// <summary>When the certificate in use was installed: the instant its superseded keys are destroyed at, after a restart too.</summary>
+    public SimInstant? InstalledAt { get; init; }
+
     /// <summary>The PKCS#10 request sent and not answered yet, and when it was sent: sent again, byte for byte, after a restart.</summary>
     public PendingRequest? Pending { get; init; }
 
@@ -53,7 +56,7 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
         DeviceEnrollmentRequested r => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = new PendingRequest(r.CsrDer, r.At) },
         DeviceCmpRequested q => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = null, CmpPending = new PendingCmp(q.MessageDer, q.At) },
         DeviceCmpRefused => this with { EnrollmentPending = false, CmpPending = null },
-        DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false, Pending = null, CmpPending = null },
+        DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false, Pending = null, CmpPending = null, InstalledAt = c.At },
         _ => this,
     };
 
