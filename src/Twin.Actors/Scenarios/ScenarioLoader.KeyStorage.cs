@@ -56,7 +56,7 @@ public static partial class ScenarioLoader
     }
 }
 
-/// <summary>Where each role's keys live (design.keyStorage). Registrars keep software keys: their enrollment-secret MAC key derives from theirs.</summary>
+/// <summary>Where each role's keys live (design.keyStorage). Registrars follow the ca role (RegistrarSettings.KeyStorage).</summary>
 public sealed record KeyStorageDesign(KeyStoreKind Device, KeyStoreKind Pea, KeyStoreKind Pol, KeyStoreKind Ca)
 {
     /// <summary>Every key in software files: the default.</summary>
