@@ -16,8 +16,9 @@ using Twin.Pki.Keys;
 /// <summary>
 /// What a key store costs a run: the same plant (a root CA and N devices renewing at ¾ of their lifetime with a new key each
 /// time) in max mode on SQLite, first with software keys (the peer), then with the devices' keys in KIND and the CA's in an
-/// HSM (for KIND = tpm or hsm), alternating over two rounds in one process; reported as a ratio of the best wall times.
-/// Usage: dotnet run -c Release --project bench/Twin.Bench -- --key-storage tpm|hsm [--devices N] [--years Y] [--lifetime-days D]
+/// HSM (for KIND = tpm or hsm; with pkcs11 the CA's key is on the token too), alternating over two rounds in one process;
+/// reported as a ratio of the best wall times, with the keys left in the store at the end (superseded keys are destroyed).
+/// Usage: dotnet run -c Release --project bench/Twin.Bench -- --key-storage tpm|hsm|pkcs11 [--devices N] [--years Y] [--lifetime-days D]
 /// </summary>
 internal static class KeyStorageBench
 {
@@ -33,9 +34,11 @@ internal static class KeyStorageBench
         }
         Console.WriteLine(FormattableString.Invariant($"plant: 1 root CA, {devices} devices, {years} years of {lifetimeDays}-day certificates, max mode, SQLite"));
         foreach (var (name, r) in new[] { ("software", software!), (KeyRefs.Text(kind), measured!) }.Distinct())
-            Console.WriteLine(FormattableString.Invariant($"{name,-9}: {r.Seconds:0.0} s wall, {r.Events} events ({r.Events / r.Seconds:0} /s), {r.Keys} keys generated"));
+            Console.WriteLine(FormattableString.Invariant($"{name,-9}: {r.Seconds:0.0} s wall, {r.Events} events ({r.Events / r.Seconds:0} /s), {r.Keys} keys left in the store"));
         Console.WriteLine(FormattableString.Invariant($"{KeyRefs.Text(kind)} / software wall time (best of 2 alternating rounds each): {measured!.Seconds / software!.Seconds:0.00}"));
     }
+
+    private static int _runs;
 
     private sealed record Result(double Seconds, long Events, int Keys);
 
@@ -49,10 +52,10 @@ internal static class KeyStorageBench
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
-        var run = new RunId("keys-" + KeyRefs.Text(kind));
+        var run = new RunId($"keys-{KeyRefs.Text(kind)}-{Interlocked.Increment(ref _runs)}"); // a token outlives a round: one run id each
         var start = SimInstant.Parse("2030-01-01T00:00:00Z");
         var ca = new EntityId("ca-root");
-        var authority = kind == KeyStoreKind.Software ? KeyStoreKind.Software : KeyStoreKind.Hsm;
+        var authority = kind is KeyStoreKind.Software or KeyStoreKind.Pkcs11 ? kind : KeyStoreKind.Hsm;
         var spec = new PlantSpec(run, start, 1, StartRunning: true,
             [(ca, new CaSettings("CN=Bench Root", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(365 * (years + 5))) { KeyStorage = authority })],
             [.. Enumerable.Range(1, devices).Select(i => (new EntityId($"device-{i:00000}"),
@@ -71,13 +74,17 @@ internal static class KeyStorageBench
             await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromHours(2));
             watch.Stop();
             var snapshot = await PlantReplay.CurrentAsync(system, run);
-            var keys = Directory.GetFiles(Path.Combine(folder, "keys"), kind == KeyStoreKind.Software ? "*.p8" : "*.sealed", SearchOption.AllDirectories).Length;
+            var keys = kind == KeyStoreKind.Pkcs11
+                ? SoftHsmToken.For(Path.Combine(folder, "keys")).Labels.Count(l => l.StartsWith(run.Value + "/", StringComparison.Ordinal))
+                : Directory.GetFiles(Path.Combine(folder, "keys"), kind == KeyStoreKind.Software ? "*.p8" : "*.sealed", SearchOption.AllDirectories).Length;
             return new Result(watch.Elapsed.TotalSeconds, snapshot.Version, keys);
         }
         finally
         {
             await system.Terminate();
-            if (Environment.GetEnvironmentVariable("TWIN_BENCH_KEEP") != "1") Directory.Delete(folder, recursive: true);
+            // The process's PKCS#11 token lives in the first pkcs11 run's folder: that one stays until the process ends.
+            var holdsToken = SoftHsmToken.Folder?.StartsWith(folder, StringComparison.Ordinal) == true;
+            if (Environment.GetEnvironmentVariable("TWIN_BENCH_KEEP") != "1" && !holdsToken) Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -28,7 +28,7 @@ if (args.Length > 0 && args[0] == "cmp")
 // trust centres), 4 issuing CAs under them, 50 PEAs with 2 servers each and --devices field devices spread over the
 // issuing CAs. --db takes a postgres:// URL (or connection string) to journal on PostgreSQL.
 // Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D] [--reference] [--db URL] [--sqlite-full-sync]
-//        ... -- --key-storage software|tpm|hsm [--devices N] [--years Y] [--lifetime-days D]
+//        ... -- --key-storage software|tpm|hsm|pkcs11 [--devices N] [--years Y] [--lifetime-days D]
 var devices = Arg("--devices", 100);
 var years = Arg("--years", 10);
 var lifetimeDays = Arg("--lifetime-days", 90);

@@ -69,14 +69,19 @@ public sealed partial class FileKeyVault : IKeyVault
     public (string KeyRef, ISigningKey Key) Generate(RunId run, EntityId owner, KeyStoreKind kind, KeyAlgorithm algorithm, PkiRandom random)
     {
         ArgumentNullException.ThrowIfNull(random);
+        if (kind == KeyStoreKind.Pkcs11) return GenerateOnToken(run, owner, algorithm);
         if (kind != KeyStoreKind.Software) return GenerateSealed(run, owner, kind, algorithm, random);
         var key = KeyGenerator.Generate(algorithm, random);
         return (Store(run, owner, key), key);
     }
 
     /// <inheritdoc />
-    public ISigningKey Load(string keyRef) =>
-        KeyRefs.KindOf(keyRef) == KeyStoreKind.Software ? LoadSoftware(keyRef) : LoadSealed(keyRef);
+    public ISigningKey Load(string keyRef) => KeyRefs.KindOf(keyRef) switch
+    {
+        KeyStoreKind.Software => LoadSoftware(keyRef),
+        KeyStoreKind.Pkcs11 => LoadFromToken(keyRef),
+        _ => LoadSealed(keyRef),
+    };
 
     /// <inheritdoc />
     public KeyPair Export(string keyRef)
@@ -97,10 +102,14 @@ public sealed partial class FileKeyVault : IKeyVault
     /// <inheritdoc />
     public void Destroy(string keyRef)
     {
-        if (KeyRefs.KindOf(keyRef) != KeyStoreKind.Software)
+        switch (KeyRefs.KindOf(keyRef))
         {
-            DestroySealed(keyRef);
-            return;
+            case KeyStoreKind.Pkcs11:
+                DestroyOnToken(keyRef);
+                return;
+            case KeyStoreKind.Tpm or KeyStoreKind.Hsm:
+                DestroySealed(keyRef);
+                return;
         }
         var path = PathOf(keyRef);
         Shred(path);

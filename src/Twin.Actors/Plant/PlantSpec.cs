@@ -32,6 +32,9 @@ public sealed record PlantSpec(
     /// <summary>A seed makes keys, serials and signatures reproducible — simulation only. Null: the system CSPRNG.</summary>
     public long? Seed { get; init; }
 
+    /// <summary>design.keyStorage.device: where the plant's devices keep their keys; the host refuses EST /serverkeygen unless software.</summary>
+    public Keys.KeyStoreKind DeviceKeyStorage { get; init; }
+
     /// <summary>The randomness the run's entities draw from.</summary>
     public Entropy Entropy => Seed is long seed ? Entropy.SimulationOnlySeeded(Run, seed) : Entropy.System(Run);
 }

@@ -15,6 +15,8 @@ public static class EventText
         return new EventView(offset, e.At, e.Entity, KindOf(e), Summary(e));
     }
 
+    private static string KeyStoreName(string keyRef) => Twin.Actors.Keys.KeyRefs.Text(Twin.Actors.Keys.KeyRefs.KindOf(keyRef));
+
     private static string Verdict(bool granted) => granted ? "granted" : "refused";
 
     private static string Summary(ITwinEvent e) => e switch
@@ -38,6 +40,7 @@ public static class EventText
         CrlPublished p => Twin.Pki.Revocation.CertificateRevocationList.FromDer(p.CrlDer) is var crl
             ? $"published CRL {p.Number} with {crl.Entries.Count} entries, next update {crl.NextUpdate:yyyy-MM-dd HH:mm}" : "",
         DeviceKeyGenerated k => $"generated a {k.Algorithm} key on the device",
+        KeyDestroyed d => $"destroyed key {d.KeyRef} in its {KeyStoreName(d.KeyRef)} key store: {d.Reason}",
         DeviceEnrollmentRequested q => $"sent a PKCS#10 request to {q.Ca} ({q.Reason})",
         DeviceCmpRequested q => $"sent a CMP {q.Body} to the registrar of domain {q.Domain}",
         DeviceCmpRefused r => $"the registrar of domain {r.Domain} did not grant its CMP request: {r.Reason}",

@@ -55,6 +55,9 @@ public static class KeyStores
     /// <summary>A simulated HSM: the key was generated inside and never leaves it.</summary>
     public const string Hsm = "hsm (simulated HSM, key generated inside, non-exportable)";
 
+    /// <summary>A PKCS#11 token (SoftHSM2): the key was generated on the token as sensitive and non-extractable.</summary>
+    public const string Pkcs11 = "pkcs11 (PKCS#11 token, key generated on the token, non-extractable)";
+
     /// <summary>A party outside the twin (enrolled over EST or CMP from elsewhere) holds its own key.</summary>
     public const string Outside = "held by the party outside the twin";
 
@@ -63,6 +66,7 @@ public static class KeyStores
     {
         "tpm" => Tpm,
         "hsm" => Hsm,
+        "pkcs11" => Pkcs11,
         _ => Software,
     };
 

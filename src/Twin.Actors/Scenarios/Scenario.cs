@@ -83,7 +83,8 @@ public sealed partial record Scenario(
             Until = duration is { } d ? Start.Add(d) : null,
             Timeline = Timeline,
             Manufacturers = ManufacturerSettingsOf(),
-            Registrars = Domains.Select(d => (Entities.Registrar.RegistrarSettings.EntityIdOf(d.Domain), WithGdsServers(d))).ToList(),
+            Registrars = Domains.Select(d => (Entities.Registrar.RegistrarSettings.EntityIdOf(d.Domain), WithGdsServers(d) with { KeyStorage = Design.KeyStorage.Ca })).ToList(),
+            DeviceKeyStorage = Design.KeyStorage.Device,
         };
     }
 }

@@ -85,6 +85,7 @@ public static partial class ScenarioLoader
         var manufacturers = ReadManufacturers(r, ScenarioReader.Get(topology, "manufacturers"), devices, caIds.Concat(devices.Select(d => d.Id)).ToHashSet(), design);
         CheckOnboarding(r, ScenarioReader.Get(root, "design"), design, domains, manufacturers, devices);
         CheckGds(r, ScenarioReader.Get(root, "design"), design, devices, domains);
+        CheckRegistrarKeyStorage(r, ScenarioReader.Get(root, "design"), design, domains);
         var timeline = ReadTimeline(r, ScenarioReader.Get(root, "timeline"), caIds, devices, rootCa?.Id, centreIds, domains);
         var expectations = ReadExpectations(r, ScenarioReader.Get(root, "expect"), devices, caIds);
 

@@ -39,7 +39,10 @@ public static class EstServices
                 _ => Task.FromResult(log.Value),
                 options,
                 manufacturers,
-                sp.GetService<PlantSpec>()?.Registrars.Select(r => r.Settings).ToList());
+                sp.GetService<PlantSpec>()?.Registrars.Select(r => r.Settings).ToList())
+            {
+                DeviceKeyStorage = sp.GetService<PlantSpec>()?.DeviceKeyStorage ?? Twin.Actors.Keys.KeyStoreKind.Software,
+            };
         });
         services.AddSingleton<IEstBackend>(sp => sp.GetRequiredService<EstTwinBackend>());
         if (options.Enabled)

@@ -41,6 +41,14 @@ public sealed partial class EstTwinBackend
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(csr);
         const string op = "serverkeygen";
+        if (DeviceKeyStorage != Twin.Actors.Keys.KeyStoreKind.Software)
+        {
+            var store = Twin.Actors.Keys.KeyRefs.Text(DeviceKeyStorage);
+            var hardware = new EstResult(403, $"serverkeygen refused: this plant's devices keep their keys in a {store} key store (design.keyStorage.device: {store}), " +
+                "where a key is generated inside and never travels; a key made by the server and sent over the wire could not be one. Enroll with simpleenroll and a CSR signed in the device's store.");
+            await AuditAsync(new EnrollmentAudit("EST", op, client.Name, false, hardware.Message));
+            return new ServerKeyGenResult(hardware, null, () => Task.CompletedTask);
+        }
         if (domain.Registrar is not null) return await ServerKeyGenThroughRegistrarAsync(domain, client, csr);
         // RFC 7030 §4.4.1: the request names the subject; its own key is not the one to be certified, so its signature is not judged.
         if (Admit(client, csr, EstOperation.ServerKeyGen) is { } refused)

@@ -56,6 +56,13 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
         _manufacturers = manufacturers;
     }
 
+    /// <summary>
+    /// design.keyStorage.device of the running plant. A device whose keys live in a TPM, an HSM or a PKCS#11 token generates them
+    /// there and never receives one over the wire, so /serverkeygen is refused for such a plant (RFC 7030 §4.4 is for devices
+    /// that cannot make a key themselves).
+    /// </summary>
+    public Twin.Actors.Keys.KeyStoreKind DeviceKeyStorage { get; init; }
+
     /// <summary>Keys generated for /serverkeygen live here only between generation and delivery.</summary>
     public IKeyStore ServerKeys { get; } = new SoftwareKeyStore("serverkeygen");
 

@@ -41,6 +41,9 @@ public sealed class TpmOnboardingTests
         var maker = Assert.Single(run.Journal.OfType<ManufacturerEstablished>());
         Assert.All(new[] { maker.CaKeyRef, maker.MasaKeyRef, maker.SigningKeyRef }, r => Assert.Equal(KeyStoreKind.Hsm, KeyRefs.KindOf(r)));
         Assert.Equal(4, run.Journal.OfType<VoucherIssued>().Count());
+        // The domain's registrar follows the ca role: its CMP protection key, which signed every voucher request and answer, is in an HSM.
+        Assert.All(run.Journal.OfType<RegistrarCertified>(), c => Assert.Equal(KeyStoreKind.Hsm, KeyRefs.KindOf(c.KeyRef)));
+        Assert.NotEmpty(run.Journal.OfType<RegistrarCertified>());
     }
 
     [Fact] // the clone attack presumes the IDevID key can be read out of the original

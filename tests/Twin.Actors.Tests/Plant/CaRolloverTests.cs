@@ -20,7 +20,8 @@ public sealed class CaRolloverTests
     {
         var scenario = ScenarioLoader.LoadFile(Path.Combine(RepoPaths.Root, "scenarios", "issuing-ca-rollover.yaml"));
         var spec = scenario.ToPlant();
-        var outcome = await PlantRun.ToEndAsync(spec, "ca-rollover");
+        var data = RepoPaths.NewScratch("ca-rollover");
+        var outcome = await PlantRun.ToEndAsync(spec, "ca-rollover", folder: data);
         var rolledAt = spec.Start.Add(TimeSpan.FromDays(2));
 
         var rolled = Assert.Single(outcome.Journal.OfType<CaRolledOver>());
@@ -52,6 +53,16 @@ public sealed class CaRolloverTests
         var closed = Assert.Single(outcome.Journal.OfType<PreviousKeyClosed>());
         Assert.True(closed.At > spec.Start.Add(TimeSpan.FromDays(6)), closed.ToString());
         Assert.All(previousCrls, p => Assert.True(p.At < closed.At));
+
+        // Closed, the old key is destroyed: journaled with the closing, gone from the key store. Across the plant (rollover, PEA
+        // and POL renewals with new keys) the key folder holds exactly the keys journaled and not destroyed.
+        var oldKeyRef = outcome.Journal.OfType<SubordinateCaCertified>().Single(c => c.Entity.Value == "ca-issuing").KeyRef;
+        var destroyed = Assert.Single(outcome.Journal.OfType<KeyDestroyed>(), d => d.Entity.Value == "ca-issuing");
+        Assert.Equal((oldKeyRef, closed.At), (destroyed.KeyRef, destroyed.At));
+        var vault = new Twin.Actors.Keys.FileKeyVault(Path.Combine(data, "keys"));
+        Assert.Throws<Twin.Actors.Keys.KeyNotAvailableException>(() => vault.Load(oldKeyRef));
+        Assert.True(outcome.Journal.OfType<KeyDestroyed>().Count(d => d.Entity.Value != "ca-issuing") >= 3, "the renewing PEAs and the POL destroyed no superseded key");
+        Assert.Equal(KeyStorageTests.LiveKeyRefs(outcome.Journal), KeyStorageTests.SoftwareKeyFiles(Path.Combine(data, "keys")));
 
         // Oracle: during the overlap openssl accepts a certificate of each key, each with its own key's CRL, and
         // refuses the old key's certificate when only the new key's CRL is at hand (a CRL is judged by its signer).

@@ -102,6 +102,21 @@ public sealed class KeyStorageTests
         Assert.True(first.Journal.OfType<DeviceKeyGenerated>().Count() > 4, "the devices generated no keys");
     }
 
+    /// <summary>Every key reference the run journaled (any event's KeyRef) and did not journal as destroyed, sorted.</summary>
+    internal static IReadOnlyList<string> LiveKeyRefs(IEnumerable<Twin.Actors.Protocol.ITwinEvent> journal)
+    {
+        var events = journal.ToList();
+        var destroyed = events.OfType<KeyDestroyed>().Select(d => d.KeyRef).ToHashSet(StringComparer.Ordinal);
+        return [.. events.Where(e => e is not KeyDestroyed)
+            .Select(e => e.GetType().GetProperty("KeyRef")?.GetValue(e) as string)
+            .OfType<string>().Distinct(StringComparer.Ordinal).Where(r => !destroyed.Contains(r)).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The references of the software key files under <paramref name="keys"/> (RUN/OWNER/FP16), sorted.</summary>
+    internal static IReadOnlyList<string> SoftwareKeyFiles(string keys) =>
+        [.. Directory.GetFiles(keys, "*.p8", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(keys, f)[..^".p8".Length].Replace('\\', '/')).Order(StringComparer.Ordinal)];
+
     private static PlantSpec WithStorage(PlantSpec spec, KeyStoreKind kind) => spec with
     {
         Authorities = [.. spec.Authorities.Select(a => (a.Id, a.Settings with { KeyStorage = kind }))],

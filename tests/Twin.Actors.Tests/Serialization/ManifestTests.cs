@@ -35,6 +35,7 @@ public sealed class ManifestTests
             ["ConnectionAttempted"] = "pol.attempt.v1",
             ["CaState"] = "ca.state.v1",
             ["DeviceKeyGenerated"] = "dev.key-generated.v1",
+            ["KeyDestroyed"] = "key.destroyed.v1",
             ["DeviceKeyAlgorithmMigrated"] = "dev.key-algorithm-migrated.v1",
             ["RegistrarSuiteMigrated"] = "reg.suite-migrated.v1",
             ["DeviceEnrollmentRequested"] = "dev.enroll-requested.v1",

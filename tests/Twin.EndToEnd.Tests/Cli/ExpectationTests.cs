@@ -81,7 +81,7 @@ public sealed class ExpectationTests
     [Theory]
     [InlineData("design: { revocation: ocsp, ocspResponder: self }", "design.ocspResponder: 'self' is not one of ca")]
     [InlineData("design: { revocation: ocsp, ocspValidity: PT10S }", "design.ocspValidity: PT10S is shorter than PT1M")]
-    [InlineData("design: { keyStorage: pkcs11 }", "design.keyStorage: 'pkcs11' is not supported by the twin yet")]
+    [InlineData("design: { keyStorage: pkcs11 }", "design.keyStorage: 'pkcs11' cannot hold every key")]
     [InlineData("design: { onboarding: passcode }", "design.onboarding: 'passcode' is not supported by the twin yet")]
     [InlineData("design: { distribution: gds }", "design.distribution: 'gds' is not one of pull, push")]
     [InlineData("expect:\n  - refused: { pea: pea-009, status: BadCertificateRevoked, by: P1D }", "expect[0].refused.pea: 'pea-009' is not a PEA of this scenario")]

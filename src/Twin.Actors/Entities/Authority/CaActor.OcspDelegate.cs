@@ -57,10 +57,19 @@ public sealed partial class CaActor
             return;
         }
         _certifyingResponder = true;
-        Persist(new OcspResponderCertified(_run, now, Id, keyRef, certificate.GetDer()), e =>
+        var events = new List<Protocol.ITwinEvent> { new OcspResponderCertified(_run, now, Id, keyRef, certificate.GetDer()) };
+        // The responder it replaces answers for nobody any more: its key is destroyed with the same write.
+        if (_state.OcspResponderKeyRef is { } replaced && replaced != keyRef)
+            events.Add(new KeyDestroyed(_run, now, Id, replaced, "OCSP responder key replaced by a newly certified responder"));
+        PersistAll(events, e =>
         {
-            _certifyingResponder = false;
             _state = _state.Apply(e);
+            if (e is KeyDestroyed d)
+            {
+                _vault.Destroy(d.KeyRef);
+                return;
+            }
+            _certifyingResponder = false;
             PublishOcsp();
         });
     }

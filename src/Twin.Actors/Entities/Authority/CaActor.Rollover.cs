@@ -126,6 +126,8 @@ public sealed partial class CaActor
             if (key.Holders.Values.All(notAfter => notAfter <= now.Utc))
             {
                 events.Add(new PreviousKeyClosed(_run, now, Id, key.Generation));
+                // Its overlap is over: nothing signs with it again, so the CA destroys it (journaled first, see OnPreviousKeyEvent).
+                events.Add(new KeyDestroyed(_run, now, Id, key.KeyRef, $"previous key {key.Generation} closed: none of its certificates is in service any more"));
                 continue;
             }
             var crl = ca.IssueCrl(now.Utc, now.Utc + _settings.CrlValidity, _entropy.For(Id, $"crl-{key.Generation}", ca.LastCrlNumber + 1));
@@ -144,6 +146,9 @@ public sealed partial class CaActor
             case PreviousKeyClosed c:
                 _previous.Remove(c.Generation);
                 _distribution?.Withdraw(PreviousKeyName(c.Generation));
+                break;
+            case KeyDestroyed d:
+                _vault.Destroy(d.KeyRef);
                 break;
         }
     }
@@ -175,9 +180,11 @@ public sealed partial class CaActor
         return true;
     }
 
-    // After recovery: every open previous key signs CRLs again, with its own revocations and CRL numbers.
+    // After recovery: every open previous key signs CRLs again, with its own revocations and CRL numbers. A closed one is
+    // destroyed again: a kill after its closing was journaled but before the store forgot it leaves nothing behind (idempotent).
     private void RestorePreviousKeys()
     {
+        foreach (var closed in _state.PreviousKeys.Where(k => k.Closed)) _vault.Destroy(closed.KeyRef);
         foreach (var key in _state.PreviousKeys.Where(k => !k.Closed))
         {
             var ca = new CertificateAuthority(Certificate.FromDer(key.CertificateDer), _vault.Load(key.KeyRef), DefaultRandom());

@@ -154,9 +154,11 @@ public sealed partial class DeviceActor
             _pushKeyIndex = _state.KeysGenerated;
             _log.Info("Device {0}: certificate {1} from the GDS ({2}).", Id, certificate.SerialNumber, GdsMode);
             ScheduleAt(DeviceState.RenewalDue(certificate, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new RenewalDue());
-            if (restart) Serve(certificate);
+            var serving = restart && Serve(certificate);
             TellGds(certificate);
-            Work.Done(label);
+            // A restarted server retires the superseded keys once it listens; a pushed certificate is presented already.
+            if (serving) Work.Done(label);
+            else RetireSupersededKeys(then: () => Work.Done(label));
         });
     }
 

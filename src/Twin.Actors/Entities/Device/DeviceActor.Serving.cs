@@ -11,14 +11,15 @@ public sealed partial class DeviceActor
     private readonly Plant.PlantRuntime? _runtime;
     private readonly PeaServer _server = new();
 
-    /// <summary>(Re)starts the OPC UA server with <paramref name="certificate"/>, as counted work: max mode waits until it listens.</summary>
-    private void Serve(Certificate certificate)
+    /// <summary>(Re)starts the OPC UA server with <paramref name="certificate"/>, as counted work: max mode waits until it listens. False: no server starts.</summary>
+    private bool Serve(Certificate certificate)
     {
-        if (!_settings.ServesOpcUa || _settings.OpcUaApplicationUri is not { } uri || _runtime is null || _state.Decommissioned || !MayRun) return;
+        if (!_settings.ServesOpcUa || _settings.OpcUaApplicationUri is not { } uri || _runtime is null || _state.Decommissioned || !MayRun) return false;
         var key = _vault.Load(_state.KeyRef!);
         Work.Begin(ServeLabel);
         _server.StartAsync(uri, Id.Value, certificate, key, TrustValidator(), _clock, ServicesForServer(), GdsServerOptions())
             .PipeTo(Self, success: url => new ServerStarted(url, certificate.SerialNumber.Hex));
+        return true;
     }
 
     private void OnServerStarted(ServerStarted started)
@@ -32,7 +33,8 @@ public sealed partial class DeviceActor
         }
         _runtime!.Endpoints[Id.Value] = started.EndpointUrl;
         _log.Info("Device {0}: OPC UA server at {1} with certificate {2}.", Id, started.EndpointUrl, started.Serial);
-        Work.Done(ServeLabel);
+        // The old server, and with it the last use of a superseded key, is gone: retire the keys before the work ends.
+        RetireSupersededKeys(then: () => Work.Done(ServeLabel));
     }
 
     private void OnServerFailed(Status.Failure failure)

@@ -102,6 +102,7 @@ public sealed partial class DeviceActor : EntityActor
         Recover<DeviceCmpRequested>(e => _state = _state.Apply(e));
         Recover<DeviceCmpRefused>(e => _state = _state.Apply(e));
         Recover<DeviceDecommissioned>(e => _state = _state.Apply(e));
+        Recover<KeyDestroyed>(RecoverKeyDestroyed);
         ReceiveTrustList();
         ProbeGridBehaviour();
         OcspCacheBehaviour();
@@ -155,6 +156,7 @@ public sealed partial class DeviceActor : EntityActor
             return;
         }
         ResumeOnboarding();
+        ResumeKeyRetirement();
         if (_state.Current is { } installed)
         {
             Serve(installed);
@@ -262,10 +264,11 @@ public sealed partial class DeviceActor : EntityActor
         {
             _state = _state.Apply(e);
             ScheduleAt(DeviceState.RenewalDue(certificate, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new RenewalDue());
-            Serve(certificate);
+            var serving = Serve(certificate);
             NoteProbeAnchor(e.At);
             StartProbing();
             TellGds(certificate);
+            if (!serving) RetireSupersededKeys(then: null); // a server retires them once it presents the new certificate
         });
     }
 

@@ -16,8 +16,11 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     /// <summary>Taken out of service: keys destroyed, nothing renewed, served or probed again.</summary>
     public bool Decommissioned { get; init; }
 
-    /// <summary>Every key reference the device generated, oldest first (what decommissioning destroys).</summary>
+    /// <summary>Every key reference the device generated and has not destroyed yet, oldest first (what decommissioning destroys).</summary>
     public ImmutableList<string> KeyRefs { get; init; } = [];
+
+    /// <summary>When the certificate in use was installed: the instant its superseded keys are destroyed at, after a restart too.</summary>
+    public SimInstant? InstalledAt { get; init; }
 
     /// <summary>The PKCS#10 request sent and not answered yet, and when it was sent: sent again, byte for byte, after a restart.</summary>
     public PendingRequest? Pending { get; init; }
@@ -31,16 +34,29 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     /// <summary>The certificate in use: the last one installed.</summary>
     public Certificate? Current => Certificates.IsEmpty ? null : Certificate.FromDer(Certificates[^1]);
 
+    /// <summary>
+    /// The keys a newly installed certificate made obsolete: once the certificate in use certifies the newest key, every older key
+    /// the device still holds. None while a request for a newer key is open (the certificate in use is then for an older key, and
+    /// which one is not recorded): the live key is never among them.
+    /// </summary>
+    public IReadOnlyList<string> SupersededKeyRefs()
+    {
+        if (KeyRef is not { } live || PublicKeyInfo is not { } newest || Certificates.IsEmpty || Decommissioned) return [];
+        if (!Current!.PublicKey.SubjectPublicKeyInfo.AsSpan().SequenceEqual(newest)) return [];
+        return [.. (KeyRefs ?? []).Where(r => !string.Equals(r, live, StringComparison.Ordinal))];
+    }
+
     /// <summary>Returns the state after <paramref name="e"/>.</summary>
     public DeviceState Apply(ITwinEvent e) => e switch
     {
         DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo, KeysGenerated = KeysGenerated + 1, KeyRefs = (KeyRefs ?? []).Add(k.KeyRef) },
+        KeyDestroyed d => this with { KeyRefs = (KeyRefs ?? []).Remove(d.KeyRef) },
         DeviceKeyAlgorithmMigrated m => this with { MigratedAlgorithm = m.Algorithm },
         DeviceDecommissioned => this with { Decommissioned = true, KeyRef = null, EnrollmentPending = false, Pending = null, CmpPending = null },
         DeviceEnrollmentRequested r => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = new PendingRequest(r.CsrDer, r.At) },
         DeviceCmpRequested q => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = null, CmpPending = new PendingCmp(q.MessageDer, q.At) },
         DeviceCmpRefused => this with { EnrollmentPending = false, CmpPending = null },
-        DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false, Pending = null, CmpPending = null },
+        DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false, Pending = null, CmpPending = null, InstalledAt = c.At },
         _ => this,
     };
 

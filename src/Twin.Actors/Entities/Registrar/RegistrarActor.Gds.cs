@@ -31,7 +31,7 @@ public sealed partial class RegistrarActor
     private UaServerHost? _gdsHost;
     private DomainGdsBackend? _gdsBackend;
     private X509Certificate2? _gdsIdentity;
-    private KeyPair? _gdsPendingKey;
+    private (string KeyRef, ISigningKey Key)? _gdsPendingKey;
     private Action<string>? _onPublished;
     private bool _gdsBusy;
     private bool _trustPushQueued;
@@ -67,19 +67,20 @@ public sealed partial class RegistrarActor
     private void EnrollGdsCertificate()
     {
         if (_state.GdsCertificateDer is not null) return;
-        _gdsPendingKey = KeyGenerator.Generate(KeyAlgorithm.Rsa2048, _entropy.For(Id, "gds-key", 0));
-        var csr = CertificationRequest.Create($"CN=PlantTrust GDS {_settings.Domain}", _gdsPendingKey, [GdsUri], ["localhost"], _entropy.For(Id, "gds-csr", 0));
+        // In the registrar's store (design.keyStorage.ca): a TPM or HSM key serves the GDS's secure channels through the element.
+        _gdsPendingKey ??= _vault.Generate(_run, Id, _settings.KeyStorage, KeyAlgorithm.Rsa2048, _entropy.For(Id, "gds-key", 0));
+        var csr = CertificationRequest.Create($"CN=PlantTrust GDS {_settings.Domain}", _gdsPendingKey.Value.Key, [GdsUri], ["localhost"], _entropy.For(Id, "gds-csr", 0));
         SendWork(_ca, new IssueFromCsr(new EntityId(Id.Value + ".gds"), csr.GetDer(), CertificateProfile.OpcUaApplication, GdsLifetime), "gds-enroll");
     }
 
     // A certificate for the GDS's pending key (rather than the registrar's CMP key): journal it and serve.
     private bool TryInstallGdsCertificate(CertificateGranted granted)
     {
-        if (_gdsPendingKey is not { } key) return false;
+        if (_gdsPendingKey is not { } pending) return false;
         var certificate = Certificate.FromDer(granted.CertificateDer);
-        if (!certificate.PublicKey.Equals(key.PublicKey)) return false;
+        if (!certificate.PublicKey.Equals(pending.Key.PublicKey)) return false;
         _gdsPendingKey = null;
-        var keyRef = _vault.Store(_run, Id, key);
+        var keyRef = pending.KeyRef;
         Persist(new RegistrarGdsCertified(_run, _clock.Now, Id, keyRef, granted.CertificateDer), e =>
         {
             _state = _state.Apply(e);

@@ -36,8 +36,8 @@ public sealed partial class RegistrarActor : EntityActor
     private readonly ICmpTransport _transport;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private RegistrarState _state = RegistrarState.Empty;
-    private KeyPair? _key;
-    private KeyPair? _pendingKey;
+    private ISigningKey? _key;
+    private (string KeyRef, ISigningKey Key)? _pendingKey;
     private byte[]? _secretKey;
     private readonly Dictionary<string, long> _asked = new(StringComparer.Ordinal);
 
@@ -115,26 +115,30 @@ public sealed partial class RegistrarActor : EntityActor
 
     private void LoadKey()
     {
-        // A software key: the registrar derives its enrollment-secret MAC key from it (below).
-        _key = _vault.Export(_state.KeyRef!);
-        // One-time secrets are derived from the registrar's own key, so the journal never holds one.
-        _secretKey = HMACSHA256.HashData(_key.ExportPkcs8(), Encoding.UTF8.GetBytes("planttrust/cmp-secrets/" + _settings.Domain));
+        _key = _vault.Load(_state.KeyRef!);
+        // One-time secrets are derived from a secret of the registrar's key, so the journal never holds one: a software key's
+        // PKCS#8 (as always); a TPM or HSM key cannot be read, so its deterministic signature (RFC 6979 ECDSA, PKCS#1 v1.5, or
+        // deterministic ML-DSA) over the domain's label, which is never sent anywhere, repeats after every restart instead.
+        var label = Encoding.UTF8.GetBytes("planttrust/cmp-secrets/" + _settings.Domain);
+        var secret = Keys.KeyRefs.KindOf(_state.KeyRef!) == Keys.KeyStoreKind.Software ? _vault.Export(_state.KeyRef!).ExportPkcs8() : SHA256.HashData(_key.Sign(label));
+        _secretKey = HMACSHA256.HashData(secret, label);
     }
 
     private void EnrollOwnCertificate()
     {
         if (_state.IsReady) return;
-        _pendingKey = KeyGenerator.Generate(_settings.Suite, _entropy.For(Id, "key", 0));
-        var csr = CertificationRequest.Create(_settings.Subject, _pendingKey, _entropy.For(Id, "csr", 0));
+        // Generated inside the store design.keyStorage.ca names, from the same entropy whatever the store.
+        _pendingKey ??= _vault.Generate(_run, Id, _settings.KeyStorage, _settings.Suite, _entropy.For(Id, "key", 0));
+        var csr = CertificationRequest.Create(_settings.Subject, _pendingKey.Value.Key, _entropy.For(Id, "csr", 0));
         SendWork(_ca, new IssueFromCsr(Id, csr.GetDer(), CertificateProfile.CmpRa, TimeSpan.FromDays(365)), "registrar-enroll");
     }
 
     private void InstallOwnCertificate(CertificateGranted granted)
     {
-        if (_pendingKey is null || _state.IsReady) return;
+        if (_pendingKey is not { } pending || _state.IsReady) return;
         var certificate = Certificate.FromDer(granted.CertificateDer);
-        if (!certificate.PublicKey.Equals(_pendingKey.PublicKey)) return;
-        var keyRef = _vault.Store(_run, Id, _pendingKey);
+        if (!certificate.PublicKey.Equals(pending.Key.PublicKey)) return;
+        var keyRef = pending.KeyRef;
         var chain = ChainAbove(granted.IssuerCertificateDer);
         Persist(new RegistrarCertified(_run, _clock.Now, Id, _settings.Domain, keyRef, granted.CertificateDer, chain), e =>
         {

@@ -28,6 +28,9 @@ public sealed record RegistrarSettings(string Domain, EntityId IssuingCa, KeyAlg
     /// <summary>The subject of the registrar's CMP protection certificate.</summary>
     public string Subject => $"CN=PlantTrust Registrar {Domain}";
 
+    /// <summary>Where the registrar keeps its CMP protection key and its GDS key (design.keyStorage.ca: a registrar is the domain's authority).</summary>
+    public Keys.KeyStoreKind KeyStorage { get; init; }
+
     /// <summary>Certificate templates; the first is used when a request names none.</summary>
     public IReadOnlyList<DomainTemplate> Templates { get; init; } = [DomainTemplate.Default];
 
