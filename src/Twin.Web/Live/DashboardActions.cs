@@ -15,25 +15,38 @@ public sealed class DashboardActions(DashboardAccess access, ITwinControl contro
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(20);
 
-    /// <summary>True when this circuit may act.</summary>
+    /// <summary>True when this circuit may act (starting a scenario among others).</summary>
     public bool CanControl => access.CanControl;
 
+    /// <summary>When the live run ended (run.stopped, this life of the host or an earlier one), if it did: nothing acts in it any more.</summary>
+    public Twin.Actors.Clock.SimInstant? RunEnded => model.Current.Ended;
+
+    /// <summary>True when this circuit may act on the live run: it may act, and the run has not ended.</summary>
+    public bool CanActOnRun => access.CanControl && RunEnded is null;
+
     /// <summary>Stops simulated time.</summary>
-    public void Pause() { access.Demand("Pause"); control.Pause(); }
+    public void Pause() { DemandRun("Pause"); control.Pause(); }
 
     /// <summary>Lets simulated time run.</summary>
-    public void Resume() { access.Demand("Play"); control.Resume(); }
+    public void Resume() { DemandRun("Play"); control.Resume(); }
 
     /// <summary>Jumps to the next scheduled instant.</summary>
-    public void Step() { access.Demand("Step"); control.Step(); }
+    public void Step() { DemandRun("Step"); control.Step(); }
 
     /// <summary>Sets simulated seconds per wall second.</summary>
-    public void SetSpeed(double speed) { access.Demand("Speed"); control.SetSpeed(speed); }
+    public void SetSpeed(double speed) { DemandRun("Speed"); control.SetSpeed(speed); }
+
+    // An ended run is read-only for everyone: its entities are stopped. Checked here, so that no page has to remember it.
+    private void DemandRun(string action)
+    {
+        access.Demand(action);
+        if (RunEnded is { } at) throw new ControlRefusedException($"{action} refused: this run ended at {at}; start a scenario on the Scenarios page for a fresh run.");
+    }
 
     /// <summary>Revokes <paramref name="serial"/> (or the current certificate) of <paramref name="entity"/> through its CA.</summary>
     public Task<RevocationOutcome> RevokeAsync(string entity, string? serial, RevocationReason reason)
     {
-        access.Demand("Revocation");
+        DemandRun("Revocation");
         return Revocations.RevokeAsync(model, control, entity, serial, reason, "dashboard");
     }
 
@@ -43,7 +56,7 @@ public sealed class DashboardActions(DashboardAccess access, ITwinControl contro
     /// </summary>
     public async Task<IReadOnlyList<AttackDone>> LaunchAttackAsync(EntityId pea, Twin.Actors.Attacks.OpcUaAttack attack)
     {
-        access.Demand("Attacks");
+        DemandRun("Attacks");
         var answers = new List<AttackDone> { await control.AskEntityAsync<AttackDone>(pea, new LaunchAttack(attack, "dashboard"), AttackTimeout) };
         if (attack == Twin.Actors.Attacks.OpcUaAttack.DowngradeNone && model.Current.Entities.Values.FirstOrDefault(e => e.Kind == EntityKinds.Pol) is { } pol)
             answers.Add(await control.AskEntityAsync<AttackDone>(pol.Id, new InterceptDiscovery(pea, "dashboard"), AttackTimeout));
@@ -56,7 +69,7 @@ public sealed class DashboardActions(DashboardAccess access, ITwinControl contro
     /// <summary>Takes a CA offline (false) or brings it back (true).</summary>
     public async Task<bool> SetCaReachableAsync(EntityId ca, bool reachable)
     {
-        access.Demand(reachable ? "Bringing a CA online" : "Taking a CA offline");
+        DemandRun(reachable ? "Bringing a CA online" : "Taking a CA offline");
         var answer = await control.AskEntityAsync<CaReachability>(ca, new SetCaReachable(reachable, "dashboard"), AnswerTimeout);
         return answer.Reachable;
     }

@@ -97,4 +97,15 @@ public sealed class AccessTests : DashboardTestContext
         Assert.Empty(Render<InspectorPage>(p => p.Add(x => x.Id, "device-001")).FindAll("[data-testid=revoke]"));
         Assert.Empty(Render<InspectorPage>(p => p.Add(x => x.Id, "ca-root")).FindAll("[data-testid=take-offline]"));
     }
+
+    [Fact]
+    public void The_live_access_page_takes_the_token_and_says_who_may_act()
+    {
+        UsePlant(new PlantEvents(), canControl: false);
+        var page = Render<AccessPage>();
+        Assert.Equal("true", page.Find("[data-testid=access-form]").GetAttribute("data-live"));
+        Assert.False(page.Find("[data-testid=access-token]").HasAttribute("disabled"));
+        Assert.False(page.Find("[data-testid=access-submit]").HasAttribute("disabled"));
+        Assert.Contains("read-only", page.Find("[data-testid=access-state]").TextContent, StringComparison.Ordinal);
+    }
 }

@@ -54,6 +54,92 @@ public sealed class RunReplacedTests : DashboardTestContext
     }
 
     [Fact]
+    public async Task A_scrub_still_loading_when_the_run_is_replaced_is_dropped_and_the_views_show_the_new_run()
+    {
+        Control.Clock = Control.Clock with { Now = PlantEvents.At(20) };
+        UsePlant(OldRun(), canControl: true);
+        var view = Services.GetRequiredService<PlantViewState>();
+        var banner = Render<ReplayBanner>();
+        var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Journal.Gate = _ => { started.TrySetResult(); return loading.Task; };
+        var scrub = banner.InvokeAsync(() => view.ReplayAtAsync(PlantEvents.At(1)));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        ReplaceRun(NewRun());
+        loading.SetResult(); // the old run's plant at 01:00 arrives after the switch
+
+        Assert.False(await scrub.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(view.IsLive);
+        Assert.Equal(["ca-other", "meter-001"], view.Snapshot.Entities.Keys);
+        banner.WaitForAssertion(() => Assert.Empty(banner.FindAll("[data-testid=replay-banner]")));
+    }
+
+    [Fact]
+    public async Task A_scrub_whose_old_journal_closes_under_it_during_the_switch_is_dropped_without_failing_the_circuit()
+    {
+        Control.Clock = Control.Clock with { Now = PlantEvents.At(20) };
+        UsePlant(OldRun(), canControl: true);
+        var view = Services.GetRequiredService<PlantViewState>();
+        var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Journal.Gate = _ => loading.Task;
+        var scrub = view.ReplayAtAsync(PlantEvents.At(1));
+
+        ReplaceRun(NewRun());
+        loading.SetException(new ObjectDisposedException("journal", "the old run's actor system has terminated"));
+
+        Assert.False(await scrub.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(view.IsLive);
+    }
+
+    [Fact]
+    public async Task A_journal_failure_of_the_scrub_still_wanted_is_not_hidden()
+    {
+        UsePlant(OldRun(), canControl: true);
+        Control.Clock = Control.Clock with { Now = PlantEvents.At(20) };
+        var view = Services.GetRequiredService<PlantViewState>();
+        Journal.Gate = _ => Task.FromException(new InvalidOperationException("journal unreadable"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => view.ReplayAtAsync(PlantEvents.At(1)));
+        Assert.True(view.IsLive);
+    }
+
+    [Fact]
+    public async Task Of_two_scrubs_the_later_one_is_shown_even_when_the_earlier_one_loads_last()
+    {
+        UsePlant(OldRun(), canControl: true);
+        Control.Clock = Control.Clock with { Now = PlantEvents.At(20) };
+        var view = Services.GetRequiredService<PlantViewState>();
+        var slow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Journal.Gate = at => at == PlantEvents.At(1) ? slow.Task : Task.CompletedTask;
+
+        var first = view.ReplayAtAsync(PlantEvents.At(1));
+        Assert.True(await view.ReplayAtAsync(PlantEvents.At(19)));
+        slow.SetResult();
+
+        Assert.False(await first.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(PlantEvents.At(19), view.Now);
+        Assert.Equal(2, view.Snapshot.Entities["device-001"].Certificates.Count); // the renewal at 18:00 is in
+    }
+
+    [Fact]
+    public async Task Back_to_live_while_a_scrub_loads_stays_live()
+    {
+        UsePlant(OldRun(), canControl: true);
+        Control.Clock = Control.Clock with { Now = PlantEvents.At(20) };
+        var view = Services.GetRequiredService<PlantViewState>();
+        var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Journal.Gate = _ => loading.Task;
+
+        var scrub = view.ReplayAtAsync(PlantEvents.At(1));
+        view.GoLive();
+        loading.SetResult();
+
+        Assert.False(await scrub.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(view.IsLive);
+    }
+
+    [Fact]
     public void The_timeline_lists_the_new_run_only_after_the_switch()
     {
         Control.Clock = Control.Clock with { Now = PlantEvents.At(20) };

@@ -71,5 +71,14 @@ internal sealed class FakeJournal(IReadOnlyList<JournaledEvent> events) : IRunJo
 
     public Task<IReadOnlyList<JournaledEvent>> ReadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Events);
 
-    public Task<PlantSnapshot> SnapshotAtAsync(SimInstant at, CancellationToken cancellationToken = default) => Task.FromResult(RunJournal.FoldUntil(Events, at));
+    /// <summary>When set, a replay's load waits for (or fails with) what it returns for the instant: a slow or closing journal.</summary>
+    public Func<SimInstant, Task>? Gate { get; set; }
+
+    public async Task<PlantSnapshot> SnapshotAtAsync(SimInstant at, CancellationToken cancellationToken = default)
+    {
+        // The run's events as they were when the load began, as a journal reading one run does.
+        var events = Events;
+        if (Gate is { } gate) await gate(at);
+        return RunJournal.FoldUntil(events, at);
+    }
 }

@@ -59,6 +59,9 @@ internal sealed class PlantEvents
     public void Attempt(string target, SimInstant at, uint status, string statusName) =>
         _events.Add(new ConnectionAttempted(Run, at, new EntityId("pol"), new EntityId(target), "opc.tcp://127.0.0.1:4840", status, statusName, status == 0 ? "" : "refused"));
 
+    /// <summary>The run is ended (the dashboard's Stop), as RunEndActor journals it.</summary>
+    public void Stop(SimInstant at) => _events.Add(new RunStopped(Run, at, new EntityId("run"), "test"));
+
     public void Reachable(bool reachable, SimInstant at) => _events.Add(new CaReachabilityChanged(Run, at, RootId, reachable, "test"));
 
     public PlantSnapshot Snapshot()

@@ -26,8 +26,9 @@ public sealed partial class InspectorPage : IDisposable
     /// <summary>The guarded control actions.</summary>
     [Inject] public required DashboardActions Actions { get; init; }
 
-    // Acting on a replayed past would be confusing: controls show only live, and only for circuits that may act.
-    private bool CanAct => Actions.CanControl && View.IsLive;
+    // Acting on a replayed past would be confusing: controls show only live, only for circuits that may act, and only while
+    // the run goes on (an ended run is read-only).
+    private bool CanAct => Actions.CanActOnRun && View.IsLive;
 
     /// <inheritdoc />
     protected override void OnInitialized()

@@ -113,8 +113,7 @@ public sealed partial class TimelinePage : IDisposable
 
     private async Task ReplayAtAsync(SimInstant at)
     {
-        await View.ReplayAtAsync(at);
-        if (_start is { } s) _position = Math.Clamp((at - s).TotalMinutes, 0, Span);
+        if (await View.ReplayAtAsync(at) && _start is { } s) _position = Math.Clamp((at - s).TotalMinutes, 0, Span);
     }
 
     private void GoLive()
