@@ -54,6 +54,7 @@ public sealed partial class RegistrarActor
             Work.Done(GdsLabel); // the publication's count: the queued job carries its own
         });
         Command<GdsJobDone>(OnGdsJobDone);
+        GdsDirectoryBehaviour();
     }
 
     // Called once recovery is complete: serve the GDS with the journaled certificate, or ask the CA for one first.
@@ -99,6 +100,7 @@ public sealed partial class RegistrarActor
         {
             Route = record => servers.TryGetValue(record.ApplicationUri, out var s) ? (s.Id, s.Lifetime) : null,
             Published = () => distribution.Snapshot().Entries.FirstOrDefault(e => e.Name == caName) is { } entry ? (entry.CaCertificate, entry.Crl) : null,
+            BeforeSigning = SigningJournal(),
         };
         var space = new AddressSpace(GdsUri, GdsUri + ":directory");
         _gdsHost = UaServerHost.StartTcp(space, new ServerOptions
@@ -111,7 +113,13 @@ public sealed partial class RegistrarActor
             CertificateValidator = new PlantCertificateValidator(distribution, _clock),
             Time = new Clock.SimTimeProvider(_clock),
         });
-        _ = new GdsDirectory(_gdsHost, _gdsBackend, new GdsOptions { RenewalFraction = _settings.GdsServers.Select(s => s.RenewAtFraction).DefaultIfEmpty(0.75).Min() });
+        var directory = new GdsDirectory(_gdsHost, _gdsBackend, new GdsOptions
+        {
+            RenewalFraction = _settings.GdsServers.Select(s => s.RenewAtFraction).DefaultIfEmpty(0.75).Min(),
+            NewApplicationId = ApplicationIds(),
+            Changed = DirectoryChanges(),
+        });
+        RestoreDirectory(directory, _state);
         _runtime.GdsEndpoints[_settings.Domain] = _gdsHost.EndpointUrl;
         _log.Info("Registrar {0}: GDS at {1}.", Id, _gdsHost.EndpointUrl);
         if (_settings.Gds == Scenarios.GdsDelivery.Push)
