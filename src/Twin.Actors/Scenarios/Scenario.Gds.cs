@@ -37,6 +37,8 @@ public sealed partial record Scenario
             ? domain with
             {
                 Gds = mode,
+                GdsLifetime = Design.GdsLifetime ?? RegistrarSettings.DefaultGdsLifetime,
+                GdsRenewAtFraction = Design.RenewAtFraction,
                 GdsServers = [.. Devices.Where(d => d.Role == DeviceRole.Pea && GdsDomainOf(d, Devices, Domains)?.Domain == domain.Domain)
                     .Select(d => new GdsManagedServer(d.Id, $"urn:planttrust:{Run.Value}:{d.Id.Value}", d.Lifetime ?? Design.LifetimeFor(DeviceRole.Pea), Design.RenewAtFraction, TimeSpan.FromDays(1)))],
             }

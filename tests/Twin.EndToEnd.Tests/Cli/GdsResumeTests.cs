@@ -62,6 +62,52 @@ public sealed class GdsResumeTests
         Assert.True(report.GetProperty("events").GetInt32() > 0);
     }
 
+    // Killed after the CA signed the third renewal's request — before the GDS journaled the delivery, or before the PEA did — the
+    // resumed PEA sends the very same request again: the GDS forwards it as a repeat first sent when it was journaled
+    // (reg.gds-request.v1) and the CA answers with the certificate it issued then. Nothing is issued twice: the run ends with the
+    // uninterrupted run's digest, byte for byte.
+    [Theory]
+    [InlineData("reg.gds-delivered.v1#3")]
+    [InlineData("dev.gds-certificate.v1#3")]
+    public async Task A_pull_killed_after_the_CA_signed_resumes_to_the_uninterrupted_digest(string killBefore)
+    {
+        var (digest, events, certificates) = await UninterruptedPull.Value;
+        var folder = RepoPaths.NewScratch("gds-resume-pull");
+        var scenario = RepoPaths.WriteText(folder, "plant.yaml", Plant("pull"));
+        var db = Path.Combine(folder, "run.db");
+        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = killBefore }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
+        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
+        Assert.Equal(3, await CountAsync(db, "reg.gds-request.v1")); // the third request reached the CA before the kill
+
+        var (resumed, report) = await Verb.RunScenarioAsync(scenario, folder);
+        Assert.True(resumed.ExitCode == 0, resumed.All);
+        Assert.Equal(certificates, await PayloadsAsync(db, "ca.issued.v1")); // every certificate once, the same bytes
+        Assert.Equal(events, report.GetProperty("events").GetInt32());
+        Assert.Equal(digest, report.GetProperty("digest").GetString());
+    }
+
+    private static readonly Lazy<Task<(string Digest, int Events, List<string> Certificates)>> UninterruptedPull = new(async () =>
+    {
+        var folder = RepoPaths.NewScratch("gds-resume-pull-whole");
+        var (whole, report) = await Verb.RunScenarioAsync(RepoPaths.WriteText(folder, "plant.yaml", Plant("pull")), folder);
+        Assert.True(whole.ExitCode == 0, whole.All);
+        return (report.GetProperty("digest").GetString()!, report.GetProperty("events").GetInt32(), await PayloadsAsync(Path.Combine(folder, "run.db"), "ca.issued.v1"));
+    });
+
+    // Every payload of a manifest (JSON text), sorted: what was journaled, whatever the order.
+    private static async Task<List<string>> PayloadsAsync(string db, string manifest)
+    {
+        await using var c = Open(db);
+        await using var command = c.CreateCommand();
+        command.CommandText = "SELECT message FROM journal WHERE manifest = $m";
+        command.Parameters.AddWithValue("$m", manifest);
+        var found = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) found.Add(reader[0] is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : (string)reader[0]);
+        found.Sort(StringComparer.Ordinal);
+        return found;
+    }
+
     // Each GDS delivery as "instant mode" (payload JSON), in journal order.
     private static async Task<List<string>> DeliveriesAsync(string db)
     {

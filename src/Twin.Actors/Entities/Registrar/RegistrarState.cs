@@ -62,6 +62,9 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
     /// <summary>The GDS's OPC UA application certificate, issued by the domain's CA.</summary>
     public byte[]? GdsCertificateDer { get; init; }
 
+    /// <summary>How many certificates the GDS has had (first plus renewals): names the next one's key and request.</summary>
+    public int GdsCertificates { get; init; }
+
     /// <summary>The GDS directory's registrations by ApplicationId (design.gds): what a restarted GDS serves again.</summary>
     public ImmutableDictionary<string, GdsApplicationState> GdsApplications { get; init; } = ImmutableDictionary<string, GdsApplicationState>.Empty;
 
@@ -95,7 +98,7 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
             Pending = (Pending.Count >= MaxPending ? Pending.Remove(Pending.Values.MinBy(p => p.At)!.Transaction) : Pending).SetItem(w.Transaction, w),
         },
         RegistrarSuiteMigrated m => this with { Suite = m.Algorithm },
-        RegistrarGdsCertified g => this with { GdsKeyRef = g.KeyRef, GdsCertificateDer = g.CertificateDer },
+        RegistrarGdsCertified g => this with { GdsKeyRef = g.KeyRef, GdsCertificateDer = g.CertificateDer, GdsCertificates = GdsCertificates + 1 },
         RegistrarGdsApplicationRegistered or RegistrarGdsApplicationUnregistered or RegistrarGdsCertificateDelivered or RegistrarGdsCertificateRevoked
             or RegistrarGdsSigningRequested => ApplyGds(e),
         DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(Twin.Pki.Certificates.Certificate.FromDer(x.CertificateDer).SerialNumber.Hex, x.Holder.Value) },
