@@ -59,7 +59,7 @@ public sealed partial class RegistrarActor
                 r.Record.ApplicationType.ToString(), [.. r.Record.ApplicationNames.Select(n => new GdsApplicationName(n.Locale, n.Text ?? ""))], r.Record.ProductUri ?? "",
                 [.. r.Record.DiscoveryUrls], [.. r.Record.ServerCapabilities], [.. r.CertificateGroups.Select(g => g.ToString())], r.TrustList.ToString()),
             GdsApplicationUnregistered u => new RegistrarGdsApplicationUnregistered(_run, now, Id, Key(u.ApplicationId), u.ApplicationUri),
-            GdsCertificateDelivered d => new RegistrarGdsCertificateDelivered(_run, now, Id, Key(d.ApplicationId), d.Certificate),
+            GdsCertificateDelivered d when !DeliveredBefore(d) => new RegistrarGdsCertificateDelivered(_run, now, Id, Key(d.ApplicationId), d.Certificate),
             GdsCertificateRevoked v => new RegistrarGdsCertificateRevoked(_run, now, Id, Key(v.ApplicationId), v.Certificate),
             _ => null,
         };
@@ -77,6 +77,10 @@ public sealed partial class RegistrarActor
             || !k.ServerCapabilities.SequenceEqual(r.Record.ServerCapabilities, StringComparer.Ordinal)
             || !k.DiscoveryUrls.Select(RunDigest.WithoutPorts).SequenceEqual(r.Record.DiscoveryUrls.Select(RunDigest.WithoutPorts), StringComparer.Ordinal);
     }
+
+    // The same certificate handed out again (a repeated request after a kill, answered by the CA as before): journaled once.
+    private bool DeliveredBefore(GdsCertificateDelivered d) =>
+        _state.GdsApplications.TryGetValue(Key(d.ApplicationId), out var app) && app.Issued.Count > 0 && app.Issued[^1].AsSpan().SequenceEqual(d.Certificate);
 
     private void RecordSigning(RecordGdsSigning request)
     {
