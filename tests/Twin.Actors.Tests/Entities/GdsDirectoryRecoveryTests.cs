@@ -169,5 +169,5 @@ public sealed class GdsDirectoryRecoveryTests : PersistentTestKit
         return Sys.ActorOf(RegistrarActor.Props(Run, RegistrarId, Settings, _clock, _clockActor, _ca, _vault, _work, _entropy, _runtime));
     }
 
-    private Task<ClockIdle> Idle() => _clockActor.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromSeconds(30));
+    private Task<ClockIdle> Idle() => _clockActor.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(2)); // generous: a loaded machine slows key generation and the sessions
 }

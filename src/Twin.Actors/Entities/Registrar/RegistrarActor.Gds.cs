@@ -99,9 +99,15 @@ public sealed partial class RegistrarActor
         Persist(new RegistrarGdsCertified(_run, _clock.Now, Id, keyRef, granted.CertificateDer), e =>
         {
             _state = _state.Apply(e);
-            if (_gdsHost is null) StartGds();
-            else UseRenewedGdsCertificate();
-            Work.Done(GdsLabel);
+            try
+            {
+                if (_gdsHost is null) StartGds();
+                else UseRenewedGdsCertificate();
+            }
+            finally
+            {
+                Work.Done(GdsLabel); // even if the GDS cannot serve: max mode must not wait for ever
+            }
         });
         return true;
     }
