@@ -48,6 +48,13 @@ public sealed class DomainGdsBackend : IGdsBackend
     /// <summary>Where the CA's certificate and CRL are read when set (the plant's distribution point, always current); unset: the copy <see cref="RefreshAsync"/> keeps.</summary>
     public Func<(byte[] CaCertificate, byte[]? Crl)?>? Published { get; init; }
 
+    /// <summary>
+    /// Told of each signing request (its application and PKCS#10 DER) before the CA is asked; answers the instant this very request
+    /// was first sent when it is a repeat (the CA then answers with the certificate it issued for it, if any), null when it is new.
+    /// Unset: every request is new.
+    /// </summary>
+    public Func<ApplicationRecord, byte[], CancellationToken, Task<Clock.SimInstant?>>? BeforeSigning { get; init; }
+
     /// <summary>Reads the CA's certificate and current CRL again (after a rollover or a scheduled CRL).</summary>
     public async Task RefreshAsync()
     {
@@ -62,7 +69,9 @@ public sealed class DomainGdsBackend : IGdsBackend
         ArgumentNullException.ThrowIfNull(application);
         var (requester, lifetime) = Route is null ? (_requester, _lifetime)
             : Route(application) ?? throw new UaException(StatusCodes.BadRequestNotAllowed, $"{application.ApplicationUri} is not managed by this domain's GDS.");
-        var answer = await _ca.Ask<object>(new IssueFromCsr(requester, certificationRequest, CertificateProfile.OpcUaApplication, lifetime), _askTimeout, ct).ConfigureAwait(false);
+        var firstSentAt = BeforeSigning is null ? null : await BeforeSigning(application, certificationRequest, ct).ConfigureAwait(false);
+        var answer = await _ca.Ask<object>(new IssueFromCsr(requester, certificationRequest, CertificateProfile.OpcUaApplication, lifetime) { FirstSentAt = firstSentAt },
+            _askTimeout, ct).ConfigureAwait(false);
         switch (answer)
         {
             case CertificateGranted granted:

@@ -27,8 +27,11 @@ public sealed partial record Scenario
             ?? domains.FirstOrDefault(x => ca is { } c ? x.IssuingCa == c : false);
     }
 
+    // PEA servers either way; the POL (an OPC UA client: nothing to push to) when it pulls.
+    private static bool GdsManages(DeviceSpec spec, GdsDelivery mode) => spec.Role == DeviceRole.Pea || (spec.Role == DeviceRole.Pol && mode == GdsDelivery.Pull);
+
     private DeviceSettings WithGds(DeviceSpec spec, DeviceSettings settings) =>
-        Design.Gds is { } mode && spec.Role == DeviceRole.Pea && GdsDomainOf(spec, Devices, Domains) is { } domain
+        Design.Gds is { } mode && GdsManages(spec, mode) && GdsDomainOf(spec, Devices, Domains) is { } domain
             ? settings with { Gds = mode, GdsDomain = domain.Domain, TrustListPull = null, GdsTrustListInterval = Design.TrustListPull ?? Design.CrlInterval }
             : settings;
 
@@ -37,8 +40,10 @@ public sealed partial record Scenario
             ? domain with
             {
                 Gds = mode,
-                GdsServers = [.. Devices.Where(d => d.Role == DeviceRole.Pea && GdsDomainOf(d, Devices, Domains)?.Domain == domain.Domain)
-                    .Select(d => new GdsManagedServer(d.Id, $"urn:planttrust:{Run.Value}:{d.Id.Value}", d.Lifetime ?? Design.LifetimeFor(DeviceRole.Pea), Design.RenewAtFraction, TimeSpan.FromDays(1)))],
+                GdsLifetime = Design.GdsLifetime ?? RegistrarSettings.DefaultGdsLifetime,
+                GdsRenewAtFraction = Design.RenewAtFraction,
+                GdsServers = [.. Devices.Where(d => GdsManages(d, mode) && GdsDomainOf(d, Devices, Domains)?.Domain == domain.Domain)
+                    .Select(d => new GdsManagedServer(d.Id, $"urn:planttrust:{Run.Value}:{d.Id.Value}", d.Lifetime ?? Design.LifetimeFor(d.Role), Design.RenewAtFraction, TimeSpan.FromDays(1)))],
             }
             : domain;
 }

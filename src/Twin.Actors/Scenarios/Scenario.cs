@@ -98,6 +98,9 @@ public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, Ti
     /// <summary>Lifetime of the POL's application certificate; null: the device lifetime.</summary>
     public TimeSpan? PolLifetime { get; init; }
 
+    /// <summary>Lifetime of each domain GDS's own application certificate; null: <see cref="Entities.Registrar.RegistrarSettings.DefaultGdsLifetime"/>.</summary>
+    public TimeSpan? GdsLifetime { get; init; }
+
     /// <summary>Default validity of subordinate CA certificates.</summary>
     public TimeSpan CaValidity { get; init; } = TimeSpan.FromDays(3650);
 

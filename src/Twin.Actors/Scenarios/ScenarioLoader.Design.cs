@@ -36,7 +36,7 @@ public static partial class ScenarioLoader
         }
 
         var lifetimesNode = ScenarioReader.Get(map, "lifetimes");
-        var lifetimes = r.Mapping(lifetimesNode, "design.lifetimes", "device", "pea", "pol", "issuingCa", "rootCa");
+        var lifetimes = r.Mapping(lifetimesNode, "design.lifetimes", "device", "pea", "pol", "issuingCa", "rootCa", "gds");
         var deviceLifetime = r.Duration(ScenarioReader.Get(map, "deviceLifetime"), "design.deviceLifetime");
         var lifetimeDevice = r.Duration(ScenarioReader.Get(lifetimes, "device"), "design.lifetimes.device");
         if (deviceLifetime is not null && lifetimeDevice is not null)
@@ -65,6 +65,7 @@ public static partial class ScenarioLoader
         {
             PeaLifetime = r.Duration(ScenarioReader.Get(lifetimes, "pea"), "design.lifetimes.pea"),
             PolLifetime = r.Duration(ScenarioReader.Get(lifetimes, "pol"), "design.lifetimes.pol"),
+            GdsLifetime = r.Duration(ScenarioReader.Get(lifetimes, "gds"), "design.lifetimes.gds"),
             CaValidity = r.Duration(ScenarioReader.Get(lifetimes, "issuingCa"), "design.lifetimes.issuingCa") ?? d.CaValidity,
             RootCaValidity = r.Duration(ScenarioReader.Get(lifetimes, "rootCa"), "design.lifetimes.rootCa") ?? d.RootCaValidity,
             PeaAlgorithm = r.Enum(ScenarioReader.Get(algorithms, "pea"), "design.keyAlgorithms.pea (OPC UA policies are RSA policies)", RsaAlgorithms) ?? d.PeaAlgorithm,

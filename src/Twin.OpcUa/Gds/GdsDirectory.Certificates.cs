@@ -128,6 +128,7 @@ public sealed partial class GdsDirectory
             app.Certificate = issued.Certificate;
             app.Issued.Add(issued.Certificate);
         }
+        Tell(new GdsCertificateDelivered(app.Record.ApplicationId, issued.Certificate));
         Audit(GdsDirectoryIds.CertificateDeliveredAuditEventType, StatusCodes.Good, "FinishRequest", $"request {requestId} delivered to {app.Record.ApplicationUri}", issued.Certificate);
         return [new Variant(BuiltInType.ByteString, issued.Certificate), new Variant(BuiltInType.ByteString, privateKey),
             new Variant(BuiltInType.ByteString, issued.IssuerCertificates.ToArray())];
@@ -204,6 +205,7 @@ public sealed partial class GdsDirectory
             if (!app.Revoked.Add(Convert.ToBase64String(der))) return [];
             if (app.Certificate is { } c && c.AsSpan().SequenceEqual(der)) app.Certificate = null;
         }
+        Tell(new GdsCertificateRevoked(app.Record.ApplicationId, der));
         _backend.RevokeAsync(record, der, CancellationToken.None).ContinueWith(t =>
             Audit(GdsDirectoryIds.CertificateRevokedAuditEventType, t.IsCompletedSuccessfully ? StatusCodes.Good : (t.Exception?.InnerException as UaException)?.StatusCode.Code ?? StatusCodes.BadUnexpectedError,
                 "RevokeCertificate", t.IsCompletedSuccessfully ? $"revoked for {record.ApplicationUri}" : $"revocation for {record.ApplicationUri} failed: {t.Exception?.InnerException?.Message}", der),

@@ -19,6 +19,18 @@ public sealed record GdsOptions
 
     /// <summary>RSA key size for StartNewKeyPairRequest.</summary>
     public int KeySize { get; init; } = 2048;
+
+    /// <summary>
+    /// The ApplicationId of a new record, from its ApplicationUri and the how-manieth record of that URI it is (1 for the first);
+    /// unset: a random Guid. A seeded twin names ids by these so that a rerun registers the same ones.
+    /// </summary>
+    public Func<string, int, Guid>? NewApplicationId { get; init; }
+
+    /// <summary>
+    /// Told every change to the registrations after it took effect, on the thread of the call that made it (keep it short:
+    /// journal it, hand it on). With <see cref="GdsDirectory.Restore"/> it keeps a directory across restarts.
+    /// </summary>
+    public Action<GdsDirectoryChange>? Changed { get; init; }
 }
 
 /// <summary>
@@ -42,6 +54,7 @@ public sealed partial class GdsDirectory
     private sealed class Registered(ApplicationRecord record)
     {
         public ApplicationRecord Record { get; set; } = record;
+        public int Generation { get; init; } = 1;
         public byte[]? Certificate { get; set; }
         public List<byte[]> Issued { get; } = [];
         public HashSet<string> Revoked { get; } = new(StringComparer.Ordinal);
@@ -192,15 +205,19 @@ public sealed partial class GdsDirectory
         Validate(record);
         RequireRoleOrSelf(context, GdsRoles.DiscoveryAdmin, record.ApplicationUri);
         NodeId id;
+        GdsApplicationRegistered change;
         lock (_sync)
         {
             var existing = _applications.Values.FirstOrDefault(a => a.Record.ApplicationUri == record.ApplicationUri);
             if (existing is null && _applications.Count >= _gds.MaxApplications)
                 throw new UaException(StatusCodes.BadRequestNotAllowed, $"The directory holds {_gds.MaxApplications} applications already.");
-            id = existing?.Record.ApplicationId ?? new NodeId(Guid.NewGuid(), _ns);
-            if (existing is null) _applications[id] = new Registered(record with { ApplicationId = id });
+            var generation = existing?.Generation ?? 0;
+            id = existing?.Record.ApplicationId ?? NewApplicationId(record.ApplicationUri, out generation);
+            if (existing is null) _applications[id] = new Registered(record with { ApplicationId = id }) { Generation = generation };
             else existing.Record = record with { ApplicationId = id };
+            change = Registration(record with { ApplicationId = id }, generation);
         }
+        Tell(change);
         Audit(GdsDirectoryIds.ApplicationRegistrationChangedAuditEventType, StatusCodes.Good, "RegisterApplication", $"{record.ApplicationUri} registered as {id}", null);
         return [new Variant(BuiltInType.NodeId, id)];
     }
@@ -219,6 +236,7 @@ public sealed partial class GdsDirectory
                 throw new UaException(StatusCodes.BadInvalidArgument, $"{record.ApplicationUri} is registered under another ApplicationId.");
             app.Record = record;
         }
+        Tell(Registration(record, app.Generation));
         Audit(GdsDirectoryIds.ApplicationRegistrationChangedAuditEventType, StatusCodes.Good, "UpdateApplication", $"{record.ApplicationId} updated", null);
         return [];
     }
@@ -237,6 +255,7 @@ public sealed partial class GdsDirectory
             foreach (var key in _requests.Where(r => r.Value.ApplicationId == app.Record.ApplicationId).Select(r => r.Key).ToArray()) _requests.Remove(key);
         }
         foreach (var request in dropped) Destroy(request);
+        Tell(new GdsApplicationUnregistered(app.Record.ApplicationId, app.Record.ApplicationUri));
         Audit(GdsDirectoryIds.ApplicationRegistrationChangedAuditEventType, StatusCodes.Good, "UnregisterApplication", $"{app.Record.ApplicationUri} unregistered", null);
         return [];
     }

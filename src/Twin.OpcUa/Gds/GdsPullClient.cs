@@ -82,6 +82,13 @@ public sealed class GdsPullClient
     public async Task<IReadOnlyList<NodeId>> GetCertificateGroupsAsync(NodeId applicationId, CancellationToken ct = default) =>
         Out<NodeId[]>(await CallAsync(GdsDirectoryIds.GetCertificateGroups, ct, Node(applicationId)).ConfigureAwait(false), 0, "CertificateGroupIds");
 
+    /// <summary>GetCertificates: the application's current certificates in the group (none before the GDS issued one).</summary>
+    public async Task<IReadOnlyList<byte[]>> GetCertificatesAsync(NodeId applicationId, NodeId group, CancellationToken ct = default)
+    {
+        var outputs = await CallAsync(GdsDirectoryIds.GetCertificates, ct, Node(applicationId), Node(group)).ConfigureAwait(false);
+        return outputs.Length > 1 && outputs[1].Value is byte[][] certificates ? certificates : [];
+    }
+
     /// <summary>GetCertificateStatus: true when the application should renew its certificate in the group.</summary>
     public async Task<bool> GetCertificateStatusAsync(NodeId applicationId, NodeId group, CancellationToken ct = default) =>
         Out<bool>(await CallAsync(GdsDirectoryIds.GetCertificateStatus, ct, Node(applicationId), Node(group), Node(GdsIds.RsaSha256ApplicationCertificateType)).ConfigureAwait(false),

@@ -20,7 +20,7 @@ public sealed class GdsLifecycleTests
     private static readonly SimInstant RolledOver = Start.Add(TimeSpan.FromHours(36));
     private static readonly SimInstant Revoked = Start.Add(TimeSpan.FromHours(84));
 
-    // Two-day PEA certificates renewed a day ahead (every day); the CA rolls over at 36 h; the second server is revoked at 84 h.
+    // Two-day PEA and GDS certificates renewed a day ahead (every day); the CA rolls over at 36 h; the second server is revoked at 84 h.
     internal static Scenario Scenario(string mode) => ScenarioLoader.Load($$"""
         name: GDS lifecycle {{mode}}
         run: gds-lifecycle-{{mode}}
@@ -30,7 +30,7 @@ public sealed class GdsLifecycleTests
         clock: { mode: max }
         design:
           gds: {{mode}}
-          lifetimes: { pea: P2D, pol: P30D }
+          lifetimes: { pea: P2D, pol: P30D, gds: P2D }
           crlInterval: P1D
           crlValidity: P2D
         topology:
@@ -57,9 +57,12 @@ public sealed class GdsLifecycleTests
         var again = await PlantRun.ToEndAsync(plant, "gds-" + mode);
         var journal = run.Journal;
 
-        // The GDS's own OPC UA certificate came from the domain's CA.
-        var gds = Assert.Single(journal.OfType<RegistrarGdsCertified>());
-        Assert.Contains("urn:planttrust:gds-lifecycle-" + mode + ":registrar.operator:gds", System.Text.Encoding.ASCII.GetString(gds.CertificateDer), StringComparison.Ordinal);
+        // The GDS's own OPC UA certificate came from the domain's CA, and was renewed like every other — with a new key each day,
+        // at the instants the servers renew (before them): every later delivery went through a GDS serving the renewed certificate.
+        var gdsCertificates = journal.OfType<RegistrarGdsCertified>().ToList();
+        Assert.Equal([.. Enumerable.Range(0, 5).Select(d => Start.Add(TimeSpan.FromDays(d)))], gdsCertificates.Select(g => g.At));
+        Assert.All(gdsCertificates, g => Assert.Contains("urn:planttrust:gds-lifecycle-" + mode + ":registrar.operator:gds", System.Text.Encoding.ASCII.GetString(g.CertificateDer), StringComparison.Ordinal));
+        Assert.Equal(5, gdsCertificates.Select(g => Convert.ToHexString(Certificate.FromDer(g.CertificateDer).PublicKey.SubjectPublicKeyInfo)).Distinct().Count());
 
         foreach (var server in new[] { "pea-001", "pea-001-s2" })
         {
@@ -98,6 +101,10 @@ public sealed class GdsLifecycleTests
             var certificate = Certificate.FromDer(journal.OfType<DeviceCertificateInstalled>().Single(i => i.Entity == d.Entity && i.At == d.At).CertificateDer);
             Assert.True(certificate.IsSignedBy(newCa.PublicKey), $"{d.Entity}'s certificate of {d.At} is not signed by the rolled-over key");
         }
+        // openssl: the GDS's certificates after the rollover chain to the new CA key at their instant; the one before, to the old one.
+        var root = Certificate.FromDer(journal.OfType<RootCaCreated>().Single().CertificateDer);
+        foreach (var g in gdsCertificates.Skip(1))
+            Assert.Equal("OK", await OpenSslVerdictAsync(root, g.At > RolledOver ? newCa : firstCa, Certificate.FromDer(g.CertificateDer), g.At.Add(TimeSpan.FromMinutes(1))));
 
         // Revocation: pea-001 learns it from a trust list the GDS delivered — push at once, pull at its next daily fetch — and refuses its sibling from then on.
         var revokedSerial = journal.OfType<CertificateRevoked>().Single().Serial;
@@ -113,7 +120,54 @@ public sealed class GdsLifecycleTests
 
         // Max mode: the same seed journals the same events — but for the servers' ephemeral ports, which connection attempts name.
         Assert.Equal(WithoutPorts(run), WithoutPorts(again));
+        // And in the same order: GDS jobs due at one instant (a CA publication's trust list, renewals) run in a fixed order — the
+        // trust list first, then renewals by server id — whichever message reached the GDS first; each server journals what they
+        // delivered in the same sequence, and the GDS forwards its requests to the CA in the same sequence.
+        Assert.Equal(GdsSequence(run), GdsSequence(again));
     }
+
+    [Fact]
+    public async Task Push_jobs_due_at_one_instant_run_trust_list_first_then_by_server_id()
+    {
+        var run = await PlantRun.ToEndAsync(Scenario("push").ToPlant(), "gds-order");
+        var requests = run.Journal.OfType<RegistrarGdsSigningRequested>().ToList();
+        foreach (var instant in requests.Select(r => r.At).Distinct())
+        {
+            var uris = requests.Where(r => r.At == instant).Select(r => r.ApplicationUri).ToList();
+            Assert.Equal(uris.Order(StringComparer.Ordinal), uris);
+        }
+        Assert.Contains(requests.GroupBy(r => r.At), g => g.Count() == 2); // both servers renewed at one instant at least once
+        // A daily CRL is published at the renewal instants: its trust-list push ran first, so each renewal finds the list installed
+        // and journals no second copy — the server's trust list comes before its certificate at those instants.
+        foreach (var server in new[] { "pea-001", "pea-001-s2" })
+        {
+            var mine = run.Journal.Where(e => e.Entity.Value == server && e is DeviceGdsTrustListInstalled or DeviceGdsCertificateDelivered).ToList();
+            foreach (var delivered in mine.OfType<DeviceGdsCertificateDelivered>())
+            {
+                var trust = mine.OfType<DeviceGdsTrustListInstalled>().Where(t => t.At == delivered.At).ToList();
+                Assert.True(trust.All(t => mine.IndexOf(t) < mine.IndexOf(delivered)), $"{server} at {delivered.At}: a trust list journaled after the certificate");
+            }
+        }
+    }
+
+    private static async Task<string> OpenSslVerdictAsync(Certificate root, Certificate issuing, Certificate leaf, SimInstant at)
+    {
+        var dir = Twin.Tests.Support.RepoPaths.NewScratch("gds-lifecycle-oracle");
+        var result = await Twin.Tests.Support.Peer.OpenSslAsync("verify", "-attime", at.Utc.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-CAfile", Twin.Tests.Support.RepoPaths.WriteText(dir, "root.pem", root.ToPem()), "-untrusted", Twin.Tests.Support.RepoPaths.WriteText(dir, "issuing.pem", issuing.ToPem()),
+            Twin.Tests.Support.RepoPaths.WriteText(dir, "leaf.pem", leaf.ToPem()));
+        return result.ExitCode == 0 ? "OK" : result.All;
+    }
+
+    private static List<string> GdsSequence(PlantRun.Outcome outcome) =>
+    [
+        .. outcome.Journal.Where(e => e is DeviceGdsTrustListInstalled or DeviceGdsCertificateDelivered or DeviceCertificateInstalled or DeviceKeyGenerated)
+            .Where(e => e.Entity.Value.StartsWith("pea-", StringComparison.Ordinal))
+            .GroupBy(e => e.Entity.Value).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .SelectMany(g => g.Select(e => $"{g.Key} {e.At} {e.GetType().Name}")),
+        .. outcome.Journal.OfType<RegistrarGdsSigningRequested>().Where(_ => outcome.Journal.OfType<DeviceGdsCertificateDelivered>().Any(d => d.Mode == "push"))
+            .Select(r => $"{r.At} {r.ApplicationUri}"),
+    ];
 
     private static List<string> WithoutPorts(PlantRun.Outcome outcome) =>
     [

@@ -33,10 +33,12 @@ public sealed class GdsLoaderTests
             Assert.Equal("plant", settings[server].GdsDomain);
             Assert.Null(settings[server].TrustListPull); // the trust list comes from the GDS
         }
-        Assert.Null(settings["pol"].Gds); // only PEA servers
+        // The POL, a client, pulls through the GDS too; there is nothing to push to it.
+        Assert.Equal(mode == GdsDelivery.Pull ? mode : null, settings["pol"].Gds);
         var registrar = Assert.Single(plant.Registrars).Settings;
         Assert.Equal(mode, registrar.Gds);
-        Assert.Equal(["p", "p-s2", "q"], registrar.GdsServers.Select(s => s.Id.Value));
+        Assert.Equal(mode == GdsDelivery.Pull ? ["p", "p-s2", "q", "pol"] : ["p", "p-s2", "q"], registrar.GdsServers.Select(s => s.Id.Value));
+        Assert.Equal(Twin.Actors.Entities.Registrar.RegistrarSettings.DefaultGdsLifetime, registrar.GdsLifetime);
         Assert.Equal("urn:planttrust:x:p-s2", registrar.GdsServers[1].ApplicationUri);
         Assert.Equal(TimeSpan.FromDays(1), settings["p"].GdsTrustListInterval); // crlInterval by default
     }
@@ -47,6 +49,21 @@ public sealed class GdsLoaderTests
         var plant = ScenarioLoader.Load($"name: x\nrun: x\nstart: 2030-01-01T00:00:00Z\n{Topology}\n  domains:\n    - {{ name: plant, issuingCa: i }}\n", "gds.yaml").ToPlant();
         Assert.All(plant.Devices, d => Assert.Null(d.Settings.Gds));
         Assert.Null(Assert.Single(plant.Registrars).Settings.Gds);
+    }
+
+    [Fact]
+    public void The_GDS_certificate_lifetime_is_design_lifetimes_gds_and_a_bad_one_is_refused_at_its_position()
+    {
+        static Scenario With(string lifetime) => ScenarioLoader.Load(
+            $"name: x\nrun: x\nstart: 2030-01-01T00:00:00Z\ndesign:\n  gds: pull\n  renewAt: 0.5\n  lifetimes: {{ gds: {lifetime} }}\n{Topology}\n  domains:\n    - {{ name: plant, issuingCa: i }}\n", "gds.yaml");
+        var registrar = Assert.Single(With("P30D").ToPlant().Registrars).Settings;
+        Assert.Equal(TimeSpan.FromDays(30), registrar.GdsLifetime);
+        Assert.Equal(0.5, registrar.GdsRenewAtFraction);
+
+        var e = Assert.Throws<ScenarioException>(() => With("thirty days"));
+        var problem = Assert.Single(e.Problems);
+        Assert.Contains("design.lifetimes.gds", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(7, problem.Line);
     }
 
     [Fact]

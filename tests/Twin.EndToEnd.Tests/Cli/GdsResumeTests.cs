@@ -11,7 +11,7 @@ namespace Twin.EndToEnd.Tests.Cli;
 public sealed class GdsResumeTests
 {
     // One PEA with two-day certificates renewed a day ahead: a GDS renewal every day.
-    private static string Plant(string mode) => $$"""
+    private static string Plant(string mode, bool expect = true) => $$"""
         name: Resumed GDS plant
         run: resumed-gds-{{mode}}
         seed: 12
@@ -32,8 +32,7 @@ public sealed class GdsResumeTests
           pol: { id: pol, ca: ca-issuing, subject: "CN=POL", probe: PT12H }
           domains:
             - { name: plant, issuingCa: ca-issuing }
-        expect:
-          - connected: { pea: pea-001 }
+        {{(expect ? "expect:\n  - connected: { pea: pea-001 }" : "")}}
         """;
 
     // Push ends with the uninterrupted run's digest. Pull renews through the GDS at the same instants, but a kill mid-pull makes
@@ -62,6 +61,62 @@ public sealed class GdsResumeTests
         Assert.Equal(1, await CountAsync(db, "reg.gds-certified.v1")); // the GDS kept its certificate
         Assert.True(report.GetProperty("events").GetInt32() > 0);
         if (mode == "push") Assert.Equal(wholeReport.GetProperty("digest").GetString(), report.GetProperty("digest").GetString());
+    }
+
+    // Killed after the CA signed the third renewal's request — before the GDS journaled the delivery, or before the PEA did — the
+    // resumed PEA sends the very same request again: the GDS forwards it as a repeat first sent when it was journaled
+    // (reg.gds-request.v1) and the CA answers with the certificate it issued then. Nothing is issued twice: every certificate the CA
+    // issued, every installation and delivery, is byte for byte the uninterrupted run's. (The whole digest is not compared yet: a
+    // resumed POL may probe at an instant before the last journaled one — the clock-resume bug of #7 — and journal one attempt more.)
+    [Theory]
+    [InlineData("reg.gds-delivered.v1#3")]
+    [InlineData("dev.gds-certificate.v1#3")]
+    public async Task A_pull_killed_after_the_CA_signed_resumes_with_the_certificates_of_the_uninterrupted_run(string killBefore)
+    {
+        var expected = await UninterruptedPull.Value;
+        var folder = RepoPaths.NewScratch("gds-resume-pull");
+        var scenario = RepoPaths.WriteText(folder, "plant.yaml", Plant("pull", expect: false));
+        var db = Path.Combine(folder, "run.db");
+        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = killBefore }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
+        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
+        Assert.Equal(3, await CountAsync(db, "reg.gds-request.v1")); // the third request reached the GDS before the kill
+        // ... and the CA signed it (2030-01-04T00:00:00Z), as in the uninterrupted run.
+        var issuedAtKill = await PayloadsAsync(db, "ca.issued.v1");
+        Assert.Subset(expected["ca.issued.v1"].ToHashSet(), issuedAtKill.ToHashSet());
+        Assert.Contains(issuedAtKill, p => p.Contains("\"at\":1893715200000", StringComparison.Ordinal) && p.Contains("\"subject\":\"pea-001\"", StringComparison.Ordinal));
+
+        var (resumed, _) = await Verb.RunScenarioAsync(scenario, folder);
+        Assert.True(resumed.ExitCode == 0, resumed.All);
+        foreach (var (manifest, payloads) in expected) Assert.True(payloads.SequenceEqual(await PayloadsAsync(db, manifest)), $"{manifest} differs from the uninterrupted run's");
+        Assert.Equal(1, await CountAsync(db, "reg.gds-registered.v1"));
+    }
+
+    private static readonly string[] Compared = ["ca.issued.v1", "dev.cert-installed.v1", "dev.gds-certificate.v1", "reg.gds-request.v1", "reg.gds-delivered.v1", "reg.gds-certified.v1"];
+
+    private static readonly Lazy<Task<Dictionary<string, List<string>>>> UninterruptedPull = new(async () =>
+    {
+        var folder = RepoPaths.NewScratch("gds-resume-pull-whole");
+        var (whole, _) = await Verb.RunScenarioAsync(RepoPaths.WriteText(folder, "plant.yaml", Plant("pull", expect: false)), folder);
+        Assert.True(whole.ExitCode == 0, whole.All);
+        var db = Path.Combine(folder, "run.db");
+        var payloads = new Dictionary<string, List<string>>();
+        foreach (var manifest in Compared) payloads[manifest] = await PayloadsAsync(db, manifest);
+        Assert.Equal(1 + 5, payloads["dev.cert-installed.v1"].Count(p => p.Contains("\"entity\":\"pea-001\"", StringComparison.Ordinal))); // enrolled, then days 1 to 5
+        return payloads;
+    });
+
+    // Every payload of a manifest (JSON text), sorted: what was journaled, whatever the order.
+    private static async Task<List<string>> PayloadsAsync(string db, string manifest)
+    {
+        await using var c = Open(db);
+        await using var command = c.CreateCommand();
+        command.CommandText = "SELECT message FROM journal WHERE manifest = $m";
+        command.Parameters.AddWithValue("$m", manifest);
+        var found = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) found.Add(reader[0] is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : (string)reader[0]);
+        found.Sort(StringComparer.Ordinal);
+        return found;
     }
 
     // Each GDS delivery as "instant mode" (payload JSON), in journal order.

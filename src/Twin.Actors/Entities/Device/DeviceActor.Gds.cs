@@ -16,7 +16,8 @@ using Twin.Pki.Keys;
 namespace Twin.Actors.Entities.Device;
 
 /// <summary>
-/// A PEA server managed by its domain's GDS (design.gds). The first certificate is enrolled as without a GDS (in process, or
+/// A PEA server managed by its domain's GDS (design.gds) — or, with pull, the POL: an OPC UA client that pulls its application
+/// instance certificate and trust list the same way (registered as a Client, no discovery URL). The first certificate is enrolled as without a GDS (in process, or
 /// over CMP for a domain member); every renewal and every trust list comes through the GDS over OPC UA. Pull: at its renewal
 /// instant the server calls the GDS (RegisterApplication, GetTrustList, StartSigningRequest with a CSR for a key from its own
 /// key store, FinishRequest) and on a grid of <see cref="DeviceSettings.GdsTrustListInterval"/> fetches the trust list. Push:
@@ -35,7 +36,9 @@ public sealed partial class DeviceActor
     private volatile int _pushKeyIndex;
     private readonly ConcurrentDictionary<string, (string KeyRef, ISigningKey Key)> _pushKeys = new(StringComparer.Ordinal);
 
-    private bool GdsManaged => _settings.Gds is not null && _settings.GdsDomain is not null && _runtime is not null && _settings.ServesOpcUa;
+    // A PEA server either way; an OPC UA client (the POL) only by pull — a client has no ServerConfiguration to push to.
+    private bool GdsManaged => _settings.Gds is not null && _settings.GdsDomain is not null && _runtime is not null
+        && (_settings.ServesOpcUa || (_settings.Gds == GdsDelivery.Pull && _settings.OpcUaApplicationUri is not null));
 
     private string GdsMode => _settings.Gds == GdsDelivery.Push ? "push" : "pull";
 
@@ -102,9 +105,11 @@ public sealed partial class DeviceActor
             .PipeTo(Self, success: p => new GdsPullAnswered(p, null), failure: e => new GdsPullAnswered(null, e.Message));
     }
 
-    private ApplicationRecord RecordOf(string uri) =>
-        new(Twin.OpcUa.Encoding.NodeId.Null, uri, Twin.OpcUa.Messages.ApplicationType.Server, [new Twin.OpcUa.Encoding.LocalizedText("en", Id.Value)],
-            "urn:planttrust:pea", _runtime!.Endpoints.TryGetValue(Id.Value, out var url) ? [url] : [], ["NA"]);
+    private ApplicationRecord RecordOf(string uri) => _settings.ServesOpcUa
+        ? new(Twin.OpcUa.Encoding.NodeId.Null, uri, Twin.OpcUa.Messages.ApplicationType.Server, [new Twin.OpcUa.Encoding.LocalizedText("en", Id.Value)],
+            "urn:planttrust:pea", _runtime!.Endpoints.TryGetValue(Id.Value, out var url) ? [url] : [], ["NA"])
+        : new(Twin.OpcUa.Encoding.NodeId.Null, uri, Twin.OpcUa.Messages.ApplicationType.Client, [new Twin.OpcUa.Encoding.LocalizedText("en", Id.Value)],
+            "urn:planttrust:pol", [], []);
 
     private void OnGdsPulled(GdsPullAnswered answer)
     {
@@ -155,6 +160,7 @@ public sealed partial class DeviceActor
             _log.Info("Device {0}: certificate {1} from the GDS ({2}).", Id, certificate.SerialNumber, GdsMode);
             ScheduleAt(DeviceState.RenewalDue(certificate, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new RenewalDue());
             var serving = restart && Serve(certificate);
+            if (!_settings.ServesOpcUa) StartProbing(); // a client (the POL) probes at once with its new certificate, as after a renewal in process
             TellGds(certificate);
             // A restarted server retires the superseded keys once it listens; a pushed certificate is presented already.
             if (serving) Work.Done(label);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Event;
+using Twin.Actors.Clock;
 using Twin.Actors.Entities.Device;
 using Twin.Actors.Entities.Pea;
 using Twin.Actors.Gds;
@@ -27,7 +28,6 @@ namespace Twin.Actors.Entities.Registrar;
 public sealed partial class RegistrarActor
 {
     private const string GdsLabel = "gds";
-    private static readonly TimeSpan GdsLifetime = TimeSpan.FromDays(5 * 365);
     private UaServerHost? _gdsHost;
     private DomainGdsBackend? _gdsBackend;
     private X509Certificate2? _gdsIdentity;
@@ -36,12 +36,17 @@ public sealed partial class RegistrarActor
     private bool _gdsBusy;
     private bool _trustPushQueued;
     private readonly Queue<(string What, Func<Task<GdsJobDone>> Job)> _gdsJobs = new();
+    // Jobs asked for at the current instant, not yet queued: they are queued together, in order of GdsJobOrder, once everything
+    // else due at the instant has run (GdsJobsDue) — so the order never depends on which message happened to arrive first.
+    private readonly List<(string Order, string What, Func<Task<GdsJobDone>> Job)> _gdsDue = [];
+    private const int GdsJobsPriority = 50;
 
     private string GdsUri => RegistrarSettings.GdsApplicationUri(_run, _settings.Domain);
 
     private void GdsBehaviour()
     {
         Command<EnrollGds>(_ => EnrollGdsCertificate());
+        Command<RenewGds>(_ => RenewGdsCertificate());
         Command<GdsServerCertified>(ScheduleGdsPush);
         Command<GdsPushDue>(d => PushRenewal(d.Server));
         Command<GdsTrustChanged>(_ =>
@@ -49,11 +54,13 @@ public sealed partial class RegistrarActor
             if (!_trustPushQueued && _gdsHost is not null)
             {
                 _trustPushQueued = true;
-                RunGds("trust list", PushTrustListsJob());
+                RunGds(TrustListOrder, "trust list", PushTrustListsJob());
             }
             Work.Done(GdsLabel); // the publication's count: the queued job carries its own
         });
         Command<GdsJobDone>(OnGdsJobDone);
+        Command<GdsJobsDue>(_ => QueueDueJobs());
+        GdsDirectoryBehaviour();
     }
 
     // Called once recovery is complete: serve the GDS with the journaled certificate, or ask the CA for one first.
@@ -67,10 +74,18 @@ public sealed partial class RegistrarActor
     private void EnrollGdsCertificate()
     {
         if (_state.GdsCertificateDer is not null) return;
-        // In the registrar's store (design.keyStorage.ca): a TPM or HSM key serves the GDS's secure channels through the element.
-        _gdsPendingKey ??= _vault.Generate(_run, Id, _settings.KeyStorage, KeyAlgorithm.Rsa2048, _entropy.For(Id, "gds-key", 0));
-        var csr = CertificationRequest.Create($"CN=PlantTrust GDS {_settings.Domain}", _gdsPendingKey.Value.Key, [GdsUri], ["localhost"], _entropy.For(Id, "gds-csr", 0));
-        SendWork(_ca, new IssueFromCsr(new EntityId(Id.Value + ".gds"), csr.GetDer(), CertificateProfile.OpcUaApplication, GdsLifetime), "gds-enroll");
+        RequestGdsCertificate(firstSentAt: null);
+    }
+
+    // The n-th certificate's key and request come from the registrar's entropy indexed by n: a resumed run asks with the same bytes.
+    // The key is made in the registrar's store (design.keyStorage.ca): a TPM or HSM key serves the GDS's secure channels through the element.
+    private void RequestGdsCertificate(SimInstant? firstSentAt)
+    {
+        var n = _state.GdsCertificates;
+        _gdsPendingKey ??= _vault.Generate(_run, Id, _settings.KeyStorage, KeyAlgorithm.Rsa2048, _entropy.For(Id, "gds-key", n));
+        var csr = CertificationRequest.Create($"CN=PlantTrust GDS {_settings.Domain}", _gdsPendingKey.Value.Key, [GdsUri], ["localhost"], _entropy.For(Id, "gds-csr", n));
+        SendWork(_ca, new IssueFromCsr(new EntityId(Id.Value + ".gds"), csr.GetDer(), CertificateProfile.OpcUaApplication, _settings.GdsLifetime) { FirstSentAt = firstSentAt },
+            "gds-enroll");
     }
 
     // A certificate for the GDS's pending key (rather than the registrar's CMP key): journal it and serve.
@@ -81,10 +96,19 @@ public sealed partial class RegistrarActor
         if (!certificate.PublicKey.Equals(pending.Key.PublicKey)) return false;
         _gdsPendingKey = null;
         var keyRef = pending.KeyRef;
+        Work.Begin(GdsLabel); // the clock waits until the GDS serves with it
         Persist(new RegistrarGdsCertified(_run, _clock.Now, Id, keyRef, granted.CertificateDer), e =>
         {
             _state = _state.Apply(e);
-            StartGds();
+            try
+            {
+                if (_gdsHost is null) StartGds();
+                else UseRenewedGdsCertificate();
+            }
+            finally
+            {
+                Work.Done(GdsLabel); // even if the GDS cannot serve: max mode must not wait for ever
+            }
         });
         return true;
     }
@@ -93,13 +117,15 @@ public sealed partial class RegistrarActor
     {
         if (_gdsHost is not null) return;
         _gdsIdentity = OpcUaIdentity.WithPrivateKey(Certificate.FromDer(_state.GdsCertificateDer!), _vault.Load(_state.GdsKeyRef!));
+        ScheduleGdsRenewal();
         var servers = _settings.GdsServers.ToDictionary(s => s.ApplicationUri, StringComparer.Ordinal);
         var caName = _settings.IssuingCa.Value;
         var distribution = _runtime.Distribution;
-        _gdsBackend = new DomainGdsBackend(_ca, Id, GdsLifetime)
+        _gdsBackend = new DomainGdsBackend(_ca, Id, _settings.GdsLifetime)
         {
             Route = record => servers.TryGetValue(record.ApplicationUri, out var s) ? (s.Id, s.Lifetime) : null,
             Published = () => distribution.Snapshot().Entries.FirstOrDefault(e => e.Name == caName) is { } entry ? (entry.CaCertificate, entry.Crl) : null,
+            BeforeSigning = SigningJournal(),
         };
         var space = new AddressSpace(GdsUri, GdsUri + ":directory");
         _gdsHost = UaServerHost.StartTcp(space, new ServerOptions
@@ -112,7 +138,13 @@ public sealed partial class RegistrarActor
             CertificateValidator = new PlantCertificateValidator(distribution, _clock),
             Time = new Clock.SimTimeProvider(_clock),
         });
-        _ = new GdsDirectory(_gdsHost, _gdsBackend, new GdsOptions { RenewalFraction = _settings.GdsServers.Select(s => s.RenewAtFraction).DefaultIfEmpty(0.75).Min() });
+        var directory = new GdsDirectory(_gdsHost, _gdsBackend, new GdsOptions
+        {
+            RenewalFraction = _settings.GdsServers.Select(s => s.RenewAtFraction).DefaultIfEmpty(0.75).Min(),
+            NewApplicationId = ApplicationIds(),
+            Changed = DirectoryChanges(),
+        });
+        RestoreDirectory(directory, _state);
         _runtime.GdsEndpoints[_settings.Domain] = _gdsHost.EndpointUrl;
         _log.Info("Registrar {0}: GDS at {1}.", Id, _gdsHost.EndpointUrl);
         if (_settings.Gds == Scenarios.GdsDelivery.Push)
@@ -146,13 +178,26 @@ public sealed partial class RegistrarActor
             WakeAt(_clock.Now.Add(RetryAfter), new GdsPushDue(id), "gds-push:" + id.Value);
             return;
         }
-        RunGds("renewal of " + id, PushRenewalAsync(server, url));
+        RunGds("1 renewal " + id.Value, "renewal of " + id, PushRenewalAsync(server, url));
     }
 
-    private void RunGds(string what, Func<Task<GdsJobDone>> job)
+    // The trust list goes before the renewals due at the same instant (each renewal pushes it again anyway); renewals by server id.
+    private const string TrustListOrder = "0 trust list";
+
+    private void RunGds(string order, string what, Func<Task<GdsJobDone>> job)
     {
-        Work.Begin(GdsLabel);
-        _gdsJobs.Enqueue((what, job));
+        _gdsDue.Add((order, what, job));
+        if (_gdsDue.Count == 1) WakeAt(_clock.Now, new GdsJobsDue(), "gds-jobs", priority: GdsJobsPriority);
+    }
+
+    private void QueueDueJobs()
+    {
+        foreach (var (_, what, job) in _gdsDue.OrderBy(j => j.Order, StringComparer.Ordinal))
+        {
+            Work.Begin(GdsLabel);
+            _gdsJobs.Enqueue((what, job));
+        }
+        _gdsDue.Clear();
         if (!_gdsBusy) NextGdsJob();
     }
 
@@ -188,10 +233,16 @@ public sealed partial class RegistrarActor
     /// <summary>The clock's wake-up: ask the domain's CA for the GDS's application certificate.</summary>
     public sealed record EnrollGds;
 
+    /// <summary>The clock's wake-up: the GDS's own certificate is due for renewal.</summary>
+    public sealed record RenewGds;
+
     /// <summary>The clock's wake-up: push a renewed certificate to a managed server.</summary>
     public sealed record GdsPushDue(EntityId Server);
 
     private sealed record GdsTrustChanged;
+
+    /// <summary>The clock's wake-up after everything else due at an instant: queue the GDS jobs asked for at it, in a fixed order.</summary>
+    public sealed record GdsJobsDue;
 
     private sealed record GdsJobDone(string What, EntityId? Retry, string? Error);
 }

@@ -52,6 +52,15 @@ public sealed record RegistrarSettings(string Domain, EntityId IssuingCa, KeyAlg
     /// <summary>How the domain's GDS delivers to its PEA servers; null: the domain runs no GDS.</summary>
     public Scenarios.GdsDelivery? Gds { get; init; }
 
+    /// <summary>Lifetime of the GDS's own application certificate.</summary>
+    public TimeSpan GdsLifetime { get; init; } = DefaultGdsLifetime;
+
+    /// <summary>The fraction of its lifetime at which the GDS renews its own certificate (design.renewAt, as every certificate).</summary>
+    public double GdsRenewAtFraction { get; init; } = 0.75;
+
+    /// <summary>Five years: the GDS's certificate lifetime unless design.lifetimes.gds says otherwise.</summary>
+    public static readonly TimeSpan DefaultGdsLifetime = TimeSpan.FromDays(5 * 365);
+
     /// <summary>The PEA servers the domain's GDS manages (with push: whose renewals it schedules and drives).</summary>
     public IReadOnlyList<GdsManagedServer> GdsServers { get; init; } = [];
 

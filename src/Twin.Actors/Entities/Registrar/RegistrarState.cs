@@ -8,7 +8,7 @@ namespace Twin.Actors.Entities.Registrar;
 
 /// <summary>What a domain registrar knows, rebuilt from its events. Pure: no actors, no I/O.</summary>
 [PersistedAs("reg.state.v1")]
-public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, ImmutableList<byte[]> ChainDer) : ITwinPersisted
+public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateDer, ImmutableList<byte[]> ChainDer) : ITwinPersisted
 {
     /// <summary>How many recent decisions the state keeps for status queries (the journal keeps all).</summary>
     public const int RecentCapacity = 100;
@@ -62,6 +62,18 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
     /// <summary>The GDS's OPC UA application certificate, issued by the domain's CA.</summary>
     public byte[]? GdsCertificateDer { get; init; }
 
+    /// <summary>How many certificates the GDS has had (first plus renewals): names the next one's key and request.</summary>
+    public int GdsCertificates { get; init; }
+
+    /// <summary>The GDS directory's registrations by ApplicationId (design.gds): what a restarted GDS serves again.</summary>
+    public ImmutableDictionary<string, GdsApplicationState> GdsApplications { get; init; } = ImmutableDictionary<string, GdsApplicationState>.Empty;
+
+    /// <summary>How many records each ApplicationUri has had at the GDS (names the next ApplicationId).</summary>
+    public ImmutableDictionary<string, int> GdsGenerations { get; init; } = ImmutableDictionary<string, int>.Empty;
+
+    /// <summary>The last signing request the GDS forwarded to the CA for each ApplicationUri: a repeat of it is sent as first sent then.</summary>
+    public ImmutableDictionary<string, GdsRequestSeen> GdsRequests { get; init; } = ImmutableDictionary<string, GdsRequestSeen>.Empty;
+
     /// <summary>Returns the state after <paramref name="e"/>.</summary>
     public RegistrarState Apply(ITwinEvent e) => e switch
     {
@@ -86,7 +98,9 @@ public sealed record RegistrarState(string? KeyRef, byte[]? CertificateDer, Immu
             Pending = (Pending.Count >= MaxPending ? Pending.Remove(Pending.Values.MinBy(p => p.At)!.Transaction) : Pending).SetItem(w.Transaction, w),
         },
         RegistrarSuiteMigrated m => this with { Suite = m.Algorithm },
-        RegistrarGdsCertified g => this with { GdsKeyRef = g.KeyRef, GdsCertificateDer = g.CertificateDer },
+        RegistrarGdsCertified g => this with { GdsKeyRef = g.KeyRef, GdsCertificateDer = g.CertificateDer, GdsCertificates = GdsCertificates + 1 },
+        RegistrarGdsApplicationRegistered or RegistrarGdsApplicationUnregistered or RegistrarGdsCertificateDelivered or RegistrarGdsCertificateRevoked
+            or RegistrarGdsSigningRequested => ApplyGds(e),
         DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(Twin.Pki.Certificates.Certificate.FromDer(x.CertificateDer).SerialNumber.Hex, x.Holder.Value) },
         _ => this,
     };
