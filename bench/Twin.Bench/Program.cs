@@ -74,6 +74,7 @@ var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromHours(2)
 watch.Stop();
 await progress.DisposeAsync();
 var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds; // the run only, not the read-back below
+var runPeakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0); // the read-back below holds the whole run's history at once
 Console.WriteLine(FormattableString.Invariant($"run finished in {watch.Elapsed.TotalSeconds:0.0} s wall; reading the run back from the journal ..."));
 var readBack = Stopwatch.StartNew();
 var snapshot = await PlantReplay.CurrentAsync(system, run);
@@ -84,7 +85,7 @@ var seconds = watch.Elapsed.TotalSeconds;
 var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
 Console.WriteLine(FormattableString.Invariant($"plant: {plantText}, {years} years of {lifetimeDays}-day certificates, max mode, {database.Engine}"));
 Console.WriteLine(FormattableString.Invariant($"reached {idle.Reading.Now} in {seconds:0.0} s wall: {events} events ({events / seconds:0} /s), {issued} device certificates ({issued / seconds:0} /s)"));
-Console.WriteLine(FormattableString.Invariant($"twin issuance / raw issuance: {issued / seconds / raw:P1}; peak working set {peakMb:0} MB"));
+Console.WriteLine(FormattableString.Invariant($"twin issuance / raw issuance: {issued / seconds / raw:P1}; peak working set {runPeakMb:0} MB during the run, {peakMb:0} MB with the read-back"));
 Console.WriteLine(FormattableString.Invariant($"read-back of the whole run (every event through the run's tag, as replay, export and reports read it): {readBack.Elapsed.TotalSeconds:0.0} s"));
 Console.WriteLine(FormattableString.Invariant($"process CPU {cpu:0.0} s ({cpu / seconds:0.00} cores busy); collections gen0 {GC.CollectionCount(0) - gcBefore[0]}, gen1 {GC.CollectionCount(1) - gcBefore[1]}, gen2 {GC.CollectionCount(2) - gcBefore[2]}; GC pause {GC.GetTotalPauseDuration().TotalSeconds:0.0} s"));
 await system.Terminate();
