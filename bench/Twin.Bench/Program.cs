@@ -68,9 +68,13 @@ var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
 var watch = Stopwatch.StartNew();
 var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, new FileKeyVault(Path.Combine(folder, "keys")), new SimulationWork()), "plant");
+// Every 30 s of wall time: how far simulated time has come and what the process holds, so a run stopped early still says where it was.
+using var progress = new Timer(_ => Console.WriteLine(Progress(watch.Elapsed, clock.Now)), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
 var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromHours(2));
 watch.Stop();
+await progress.DisposeAsync();
 var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds; // the run only, not the read-back below
+var runPeakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0); // the read-back below holds the whole run's history at once
 Console.WriteLine(FormattableString.Invariant($"run finished in {watch.Elapsed.TotalSeconds:0.0} s wall; reading the run back from the journal ..."));
 var readBack = Stopwatch.StartNew();
 var snapshot = await PlantReplay.CurrentAsync(system, run);
@@ -81,7 +85,7 @@ var seconds = watch.Elapsed.TotalSeconds;
 var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
 Console.WriteLine(FormattableString.Invariant($"plant: {plantText}, {years} years of {lifetimeDays}-day certificates, max mode, {database.Engine}"));
 Console.WriteLine(FormattableString.Invariant($"reached {idle.Reading.Now} in {seconds:0.0} s wall: {events} events ({events / seconds:0} /s), {issued} device certificates ({issued / seconds:0} /s)"));
-Console.WriteLine(FormattableString.Invariant($"twin issuance / raw issuance: {issued / seconds / raw:P1}; peak working set {peakMb:0} MB"));
+Console.WriteLine(FormattableString.Invariant($"twin issuance / raw issuance: {issued / seconds / raw:P1}; peak working set {runPeakMb:0} MB during the run, {peakMb:0} MB with the read-back"));
 Console.WriteLine(FormattableString.Invariant($"read-back of the whole run (every event through the run's tag, as replay, export and reports read it): {readBack.Elapsed.TotalSeconds:0.0} s"));
 Console.WriteLine(FormattableString.Invariant($"process CPU {cpu:0.0} s ({cpu / seconds:0.00} cores busy); collections gen0 {GC.CollectionCount(0) - gcBefore[0]}, gen1 {GC.CollectionCount(1) - gcBefore[1]}, gen2 {GC.CollectionCount(2) - gcBefore[2]}; GC pause {GC.GetTotalPauseDuration().TotalSeconds:0.0} s"));
 await system.Terminate();
@@ -115,6 +119,13 @@ static (List<(EntityId, CaSettings)>, List<(EntityId, DeviceSettings)>, string) 
     for (var i = 1; i <= devices; i++)
         parties.Add((new EntityId($"device-{i:00000}"), new DeviceSettings(issuing[i % 4], $"CN=device-{i:00000}", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(lifetimeDays))));
     return (authorities, parties, $"2 root CAs, 4 issuing CAs, 50 PEAs with 2 servers each (certificate lifecycle only, no OPC UA servers), {devices} devices");
+}
+
+static string Progress(TimeSpan elapsed, SimInstant now)
+{
+    using var self = Process.GetCurrentProcess();
+    var gc = GC.GetGCMemoryInfo();
+    return FormattableString.Invariant($"[{elapsed.TotalSeconds:0} s] simulated {now}; working set {self.WorkingSet64 / 1048576.0:0} MB (peak {self.PeakWorkingSet64 / 1048576.0:0}); GC heap {gc.HeapSizeBytes / 1048576.0:0} MB, committed {gc.TotalCommittedBytes / 1048576.0:0} MB, gen-2 collections {GC.CollectionCount(2)}");
 }
 
 static double RawIssuancePerSecond(TimeSpan duration)

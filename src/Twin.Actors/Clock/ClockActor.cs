@@ -78,7 +78,13 @@ public sealed class ClockActor : ReceivePersistentActor, IWithTimers
 
     private void Running()
     {
-        Command<ScheduleAt>(s => { Context.Watch(s.Target); _timetable.Add(s); Advance(); });
+        Command<ScheduleAt>(s =>
+        {
+            Context.Watch(s.Target);
+            _timetable.Add(s);
+            if (s.Counted) _work.Done(ScheduleAt.CountedLabel); // in the timetable now: max mode may only move on with it
+            Advance();
+        });
         Command<CancelSchedule>(c => _timetable.Cancel(c.Target, c.Key));
         Command<Tick>(_ => { Advance(); Checkpoint(force: false); WarnIfStalled(); });
         Command<Quiet>(q => { _quietEpochSeen = Math.Max(_quietEpochSeen, q.Epoch); Advance(); });

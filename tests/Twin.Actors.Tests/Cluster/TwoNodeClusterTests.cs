@@ -73,6 +73,9 @@ public sealed class TwoNodeClusterTests(PostgreSqlFixture postgreSql)
         var folder = RepoPaths.NewScratch("cluster");
         using var node1 = ActorSystem.Create("planttrust", NodeConfig(database));
         using var node2 = ActorSystem.Create("planttrust", NodeConfig(database));
+        var trouble = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Watch(node1, "node 1", trouble);
+        Watch(node2, "node 2", trouble);
         try
         {
             var cluster1 = Akka.Cluster.Cluster.Get(node1);
@@ -91,7 +94,18 @@ public sealed class TwoNodeClusterTests(PostgreSqlFixture postgreSql)
             var plant = ShardedPlant.StartSeed(node1, spec, clock, vault, work, runtime, nodes: 2);
             await ShardedPlant.JoinAsync(node2, spec, clock, vault, work, runtime, cluster1.SelfAddress);
 
-            var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(3));
+            ClockIdle idle;
+            try
+            {
+                idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(3));
+            }
+            catch (AskTimeoutException)
+            {
+                // What is still counted, and every dead letter, warning and error of either node: where the work was lost.
+                Assert.Fail($"The clock did not go idle; outstanding work: {string.Join(", ", work.OutstandingByLabel.Select(p => $"{p.Key}×{p.Value}"))}; "
+                    + $"node log:{Environment.NewLine}{string.Join(Environment.NewLine, trouble.Take(50))}");
+                throw;
+            }
 
             // Entities live on both nodes, each on exactly one.
             var on1 = await EntitiesOn(node1);
@@ -119,6 +133,25 @@ public sealed class TwoNodeClusterTests(PostgreSqlFixture postgreSql)
             await node2.Terminate();
             await node1.Terminate();
         }
+    }
+
+    private static void Watch(ActorSystem node, string name, System.Collections.Concurrent.ConcurrentQueue<string> into)
+    {
+        var listener = node.ActorOf(Props.Create(() => new TroubleListener(name, into)));
+        node.EventStream.Subscribe(listener, typeof(Akka.Event.AllDeadLetters));
+        node.EventStream.Subscribe(listener, typeof(Akka.Event.Warning));
+        node.EventStream.Subscribe(listener, typeof(Akka.Event.Error));
+    }
+
+    private sealed class TroubleListener : ReceiveActor
+    {
+        public TroubleListener(string node, System.Collections.Concurrent.ConcurrentQueue<string> into)
+        {
+            Receive<Akka.Event.AllDeadLetters>(d => into.Enqueue($"{node}: dead letter {Describe(d.Message)} from {d.Sender.Path} to {d.Recipient.Path}"));
+            Receive<Akka.Event.LogEvent>(e => into.Enqueue($"{node}: {e.LogLevel()} {e.LogSource}: {e.Message} {e.Cause?.Message}"));
+        }
+
+        private static string Describe(object message) => message is Twin.Actors.Protocol.Tracked t ? $"Tracked({t.Message.GetType().Name}, {t.Label})" : message.GetType().Name;
     }
 
     private static Config NodeConfig(TwinDatabase database) =>

@@ -11,6 +11,8 @@ using Twin.Actors.Tests.Support;
 using Twin.Pki.Certificates;
 using Twin.Pki.Keys;
 
+using static Twin.Actors.Tests.Support.DeviceStatusChecks;
+
 namespace Twin.Actors.Tests.Entities;
 
 /// <summary>A device told to migrate to ML-DSA remembers it across a kill, and renews onto an ML-DSA key under its ECDSA CA.</summary>
@@ -42,7 +44,7 @@ public sealed class MigrationKillAndRecoverTests : PersistentTestKit
         var ca = Start(CaId, () => CaActor.Props(Run, CaId, CaSettings, _clock, _vault, _work, _clockActor, _entropy));
         var device = StartDevice(ca);
         await Idle();
-        var first = Certificate.FromDer(Assert.Single((await device.Ask<DeviceStatus>(new GetDeviceStatus(), RemainingOrDefault)).Certificates));
+        var first = Certificate.FromDer(OnlyCertificate(await device.Ask<DeviceStatus>(new GetDeviceStatus(), RemainingOrDefault)));
 
         _work.Begin("test");
         device.Tell(new Tracked(new MigrateKeyAlgorithm(KeyAlgorithm.MlDsa65, "test"), "test"));
@@ -54,8 +56,8 @@ public sealed class MigrationKillAndRecoverTests : PersistentTestKit
         await Idle();
 
         var status = await revived.Ask<DeviceStatus>(new GetDeviceStatus(), RemainingOrDefault);
-        Assert.Equal(2, status.Certificates.Count);
-        var renewed = Certificate.FromDer(status.Certificates[1]);
+        Assert.Equal(2, status.CertificatesInstalled);
+        var renewed = Certificate.FromDer(status.Certificate!);
         Assert.Equal(KeyAlgorithm.EcdsaP256, first.PublicKey.Algorithm);
         Assert.Equal(KeyAlgorithm.MlDsa65, renewed.PublicKey.Algorithm);
         Assert.Equal(KeyAlgorithm.MlDsa65, _vault.Load(status.KeyRef!).Algorithm);

@@ -48,7 +48,7 @@ public sealed class ManifestTests
             ["DeviceCmpRequested"] = "dev.cmp-requested.v1",
             ["DeviceCmpRefused"] = "dev.cmp-refused.v1",
             ["DeviceDecommissioned"] = "dev.decommissioned.v1",
-            ["DeviceState"] = "dev.state.v1",
+            ["DeviceState"] = "dev.state.v2",
             ["ClockPosition"] = "clock.position.v1",
             ["ExternalCertificateEnrolled"] = "enroll.external-issued.v1",
             ["EnrollmentDecided"] = "enroll.decided.v1",

@@ -85,7 +85,7 @@ public sealed partial class CaActor
             _state = _state.Apply(e);
             PublishOcsp(); // the responder knows the certificate before its holder can present it
             reply(granted is null ? new CertificateGranted(e.CertificateDer, _state.CertificateDer!) : granted(e.CertificateDer));
-            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
+            SnapshotWhenDue();
         });
     }
 }

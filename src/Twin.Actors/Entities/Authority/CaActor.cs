@@ -65,7 +65,6 @@ public sealed record CaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan
 /// </summary>
 public sealed partial class CaActor : EntityActor
 {
-    private const int SnapshotEvery = 100;
     private readonly RunId _run;
     private readonly CaSettings _settings;
     private readonly SimulationClock _clock;
@@ -93,7 +92,12 @@ public sealed partial class CaActor : EntityActor
         _vault = vault;
         PersistenceId = EntityKinds.PersistenceId(EntityKinds.CertificationAuthority, run, id);
 
-        Recover<SnapshotOffer>(o => { if (o.Snapshot is CaState s) _state = s; });
+        Recover<SnapshotOffer>(o =>
+        {
+            if (o.Snapshot is not CaState s) return;
+            _state = s;
+            _snapshotAt = o.Metadata.SequenceNr;
+        });
         Recover<Protocol.ITwinEvent>(e =>
         {
             RecoverPreviousCrl(e);

@@ -98,7 +98,7 @@ public sealed partial class DeviceActor
         // Made inside the device's key store (design.keyStorage); destroyed again if the pull brings no certificate for it.
         var (keyRef, key) = _vault.Generate(_run, Id, _settings.KeyStorage, KeyAlgorithmNow, _entropy.For(Id, "key", _state.KeysGenerated));
         _gdsPullKey = (keyRef, key);
-        var csr = CertificationRequest.Create(_settings.Subject, key, [uri], ["localhost"], _entropy.For(Id, "csr", _state.Requests + _state.Certificates.Count)).GetDer();
+        var csr = CertificationRequest.Create(_settings.Subject, key, [uri], ["localhost"], _entropy.For(Id, "csr", _state.Requests + _state.CertificatesInstalled)).GetDer();
         var options = OwnClientOptions(current, uri, Twin.OpcUa.Messages.MessageSecurityMode.SignAndEncrypt);
         Work.Begin(GdsPullLabel);
         GdsPullClient.RequestAsync(gds, options, RecordOf(uri), csr)

@@ -7,11 +7,18 @@ using Twin.Pki.Certificates;
 namespace Twin.Actors.Entities.Device;
 
 /// <summary>What a device knows, rebuilt from its events. Pure: no actors, no I/O.</summary>
-[PersistedAs("dev.state.v1")]
-public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, ImmutableList<byte[]> Certificates, bool EnrollmentPending, int KeysGenerated, int Requests) : ITwinPersisted
+/// <remarks>
+/// Only the certificate in use is kept, with a count of all installed: the earlier ones are in the journal
+/// (<c>dev.cert-installed.v1</c>); holding them here (dev.state.v1) grew every device with the length of a run.
+/// </remarks>
+[PersistedAs("dev.state.v2")]
+public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, byte[]? CertificateDer, bool EnrollmentPending, int KeysGenerated, int Requests) : ITwinPersisted
 {
     /// <summary>A device fresh from the factory floor: no key, no certificate.</summary>
-    public static DeviceState Empty { get; } = new(null, null, [], false, 0, 0);
+    public static DeviceState Empty { get; } = new(null, null, null, false, 0, 0);
+
+    /// <summary>How many certificates the device has installed, the current one included.</summary>
+    public int CertificatesInstalled { get; init; }
 
     /// <summary>Taken out of service: keys destroyed, nothing renewed, served or probed again.</summary>
     public bool Decommissioned { get; init; }
@@ -32,7 +39,7 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     public string? MigratedAlgorithm { get; init; }
 
     /// <summary>The certificate in use: the last one installed.</summary>
-    public Certificate? Current => Certificates.IsEmpty ? null : Certificate.FromDer(Certificates[^1]);
+    public Certificate? Current => CertificateDer is null ? null : Certificate.FromDer(CertificateDer);
 
     /// <summary>
     /// The keys a newly installed certificate made obsolete: once the certificate in use certifies the newest key, every older key
@@ -41,7 +48,7 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
     /// </summary>
     public IReadOnlyList<string> SupersededKeyRefs()
     {
-        if (KeyRef is not { } live || PublicKeyInfo is not { } newest || Certificates.IsEmpty || Decommissioned) return [];
+        if (KeyRef is not { } live || PublicKeyInfo is not { } newest || CertificateDer is null || Decommissioned) return [];
         if (!Current!.PublicKey.SubjectPublicKeyInfo.AsSpan().SequenceEqual(newest)) return [];
         return [.. (KeyRefs ?? []).Where(r => !string.Equals(r, live, StringComparison.Ordinal))];
     }
@@ -56,7 +63,7 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, Immutabl
         DeviceEnrollmentRequested r => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = new PendingRequest(r.CsrDer, r.At) },
         DeviceCmpRequested q => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = null, CmpPending = new PendingCmp(q.MessageDer, q.At) },
         DeviceCmpRefused => this with { EnrollmentPending = false, CmpPending = null },
-        DeviceCertificateInstalled c => this with { Certificates = Certificates.Add(c.CertificateDer), EnrollmentPending = false, Pending = null, CmpPending = null, InstalledAt = c.At },
+        DeviceCertificateInstalled c => this with { CertificateDer = c.CertificateDer, CertificatesInstalled = CertificatesInstalled + 1, EnrollmentPending = false, Pending = null, CmpPending = null, InstalledAt = c.At },
         _ => this,
     };
 

@@ -11,7 +11,17 @@ public interface IClockCommand;
 /// A later schedule with the same target and key replaces it. At one instant, lower
 /// <paramref name="Priority"/> goes first (authorities before the parties that depend on them).
 /// </summary>
-public sealed record ScheduleAt(SimInstant Due, IActorRef Target, string Key, object Message, int Priority = 0) : IClockCommand;
+public sealed record ScheduleAt(SimInstant Due, IActorRef Target, string Key, object Message, int Priority = 0) : IClockCommand
+{
+    /// <summary>
+    /// True when the sender counted this schedule as simulation work (<see cref="SimulationWork.Begin"/> with
+    /// <see cref="CountedLabel"/>) and the clock reports it done once the entry is in its timetable.
+    /// </summary>
+    public bool Counted { get; init; }
+
+    /// <summary>The work label of a counted schedule on its way to the clock.</summary>
+    public const string CountedLabel = "schedule";
+}
 
 /// <summary>Forget the schedule of <paramref name="Target"/> under <paramref name="Key"/>.</summary>
 public sealed record CancelSchedule(IActorRef Target, string Key) : IClockCommand;
