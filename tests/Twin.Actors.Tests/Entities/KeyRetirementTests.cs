@@ -58,14 +58,14 @@ public sealed class KeyRetirementTests : PersistentTestKit
         var used = new List<string> { (await StatusOf(device)).KeyRef! };
         for (var renewal = 0; renewal < 3; renewal++)
         {
-            var current = Certificate.FromDer((await StatusOf(device)).Certificates[^1]);
+            var current = Certificate.FromDer((await StatusOf(device)).Certificate!);
             _clockActor.Tell(new RunUntil(DeviceState.RenewalDue(current, 0.75, TimeSpan.FromDays(1))));
             await Idle();
             used.Add((await StatusOf(device)).KeyRef!);
         }
 
         var status = await StatusOf(device);
-        Assert.Equal(4, status.Certificates.Count);
+        Assert.Equal(4, status.CertificatesInstalled);
         Assert.Equal(4, used.Distinct(StringComparer.Ordinal).Count());
         foreach (var old in used[..^1]) Assert.Throws<KeyNotAvailableException>(() => _vault.Load(old));
         // The key folder holds the live key and nothing else (a TPM or HSM also keeps its storage seed, which is no key).
@@ -74,7 +74,7 @@ public sealed class KeyRetirementTests : PersistentTestKit
         var destroyed = (await JournalOf(DeviceId)).OfType<KeyDestroyed>().ToList();
         Assert.Equal(used[..^1], destroyed.Select(d => d.KeyRef));
         Assert.All(destroyed, d => Assert.StartsWith("superseded by the key of certificate ", d.Reason, StringComparison.Ordinal));
-        await AssertOpenSslVerifiesASignatureOfAsync(status.KeyRef!, Certificate.FromDer(status.Certificates[^1]));
+        await AssertOpenSslVerifiesASignatureOfAsync(status.KeyRef!, Certificate.FromDer(status.Certificate!));
 
         // A restart neither destroys more nor journals anything again, and the live key is still there.
         var events = (await JournalOf(DeviceId)).Count;
@@ -82,7 +82,7 @@ public sealed class KeyRetirementTests : PersistentTestKit
         var revived = StartDevice(ca, Settings with { KeyStorage = kind });
         await Idle();
         Assert.Equal(events, (await JournalOf(DeviceId)).Count);
-        Assert.Equal(Certificate.FromDer(status.Certificates[^1]).PublicKey, _vault.Load((await StatusOf(revived)).KeyRef!).PublicKey);
+        Assert.Equal(Certificate.FromDer(status.Certificate!).PublicKey, _vault.Load((await StatusOf(revived)).KeyRef!).PublicKey);
     }
 
     [Theory]
@@ -125,8 +125,8 @@ public sealed class KeyRetirementTests : PersistentTestKit
         _clockActor.Tell(new RunUntil(DeviceState.RenewalDue(live, 0.75, TimeSpan.FromDays(1))));
         await Idle();
         var status = await StatusOf(device);
-        Assert.Equal(3, status.Certificates.Count);
-        Assert.Equal(live.PublicKey, Certificate.FromDer(status.Certificates[^1]).PublicKey);
+        Assert.Equal(3, status.CertificatesInstalled);
+        Assert.Equal(live.PublicKey, Certificate.FromDer(status.Certificate!).PublicKey);
         var request = (await JournalOf(DeviceId)).OfType<DeviceEnrollmentRequested>().Last();
         var csr = Path.Combine(RepoPaths.NewScratch("key-retirement-csr"), "renewal.der");
         await File.WriteAllBytesAsync(csr, request.CsrDer);
