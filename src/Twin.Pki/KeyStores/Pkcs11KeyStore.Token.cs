@@ -33,7 +33,21 @@ public sealed partial class Pkcs11KeyStore
     private IObjectHandle? FindPrivate(string label) => FindObject(label, CKO.CKO_PRIVATE_KEY);
 
     private IObjectHandle? FindObject(string label, CKO kind) =>
-        _session.FindAllObjects([_factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, kind), _factories.ObjectAttributeFactory.Create(CKA.CKA_LABEL, label)]).FirstOrDefault();
+        FindAll(_factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, kind), _factories.ObjectAttributeFactory.Create(CKA.CKA_LABEL, label)).FirstOrDefault();
+
+    // A search template's attributes own unmanaged memory their finalizers free: reachable until the search returned, then freed.
+    private List<IObjectHandle> FindAll(params IObjectAttribute[] template)
+    {
+        try
+        {
+            return _session.FindAllObjects([.. template]);
+        }
+        finally
+        {
+            GC.KeepAlive(template);
+            foreach (var attribute in template) attribute.Dispose();
+        }
+    }
 
     private PublicKey ReadPublicKey(IObjectHandle handle, KeyAlgorithm algorithm)
     {
@@ -62,19 +76,34 @@ public sealed partial class Pkcs11KeyStore
             switch (algorithm)
             {
                 case KeyAlgorithm.EcdsaP256 or KeyAlgorithm.EcdsaP384:
-                    // CKM_ECDSA signs a digest and returns r||s; X.509 and CMS want ECDSA-Sig-Value (RFC 3279 §2.2.3).
+                    // CKM_ECDSA signs a digest. The mechanism owns unmanaged memory its finalizer frees: kept alive over the call.
                     var digest = algorithm == KeyAlgorithm.EcdsaP256
                         ? global::System.Security.Cryptography.SHA256.HashData(data)
                         : global::System.Security.Cryptography.SHA384.HashData(data);
-                    var raw = _session.Sign(_factories.MechanismFactory.Create(CKM.CKM_ECDSA), privateKey, digest);
-                    var half = raw.Length / 2;
-                    return new DerSequence(
-                        new DerInteger(new Org.BouncyCastle.Math.BigInteger(1, raw, 0, half)),
-                        new DerInteger(new Org.BouncyCastle.Math.BigInteger(1, raw, half, half))).GetEncoded("DER");
+                    using (var ecdsa = _factories.MechanismFactory.Create(CKM.CKM_ECDSA))
+                    {
+                        var raw = _session.Sign(ecdsa, privateKey, digest);
+                        GC.KeepAlive(ecdsa);
+                        return EcdsaSigValue(raw);
+                    }
                 default:
-                    return _session.Sign(_factories.MechanismFactory.Create(CKM.CKM_SHA256_RSA_PKCS), privateKey, data.ToArray());
+                    using (var rsa = _factories.MechanismFactory.Create(CKM.CKM_SHA256_RSA_PKCS))
+                    {
+                        var signature = _session.Sign(rsa, privateKey, data.ToArray());
+                        GC.KeepAlive(rsa);
+                        return signature;
+                    }
             }
         }
+    }
+
+    // CKM_ECDSA returns r||s; X.509 and CMS want ECDSA-Sig-Value (RFC 3279 §2.2.3).
+    private static byte[] EcdsaSigValue(byte[] raw)
+    {
+        var half = raw.Length / 2;
+        return new DerSequence(
+            new DerInteger(new Org.BouncyCastle.Math.BigInteger(1, raw, 0, half)),
+            new DerInteger(new Org.BouncyCastle.Math.BigInteger(1, raw, half, half))).GetEncoded("DER");
     }
 
     private sealed class Pkcs11SigningKey(Pkcs11KeyStore store, string label, KeyAlgorithm algorithm, IObjectHandle handle, PublicKey publicKey) : ISigningKey

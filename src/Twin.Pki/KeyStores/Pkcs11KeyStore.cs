@@ -80,7 +80,7 @@ public sealed partial class Pkcs11KeyStore : IKeyStore, IDisposable
         {
             lock (_gate)
             {
-                var found = _session.FindAllObjects([_factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY)]);
+                var found = FindAll(_factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY));
                 return [.. found.Select(h => _session.GetAttributeValue(h, [CKA.CKA_LABEL])[0].GetValueAsString())];
             }
         }
@@ -128,6 +128,16 @@ public sealed partial class Pkcs11KeyStore : IKeyStore, IDisposable
             catch (Pkcs11Exception e)
             {
                 throw new PkiException($"PKCS#11 store '{Name}': generating '{label}' failed ({e.RV}).", e);
+            }
+            finally
+            {
+                // The attributes own the unmanaged memory the module reads during the call; their finalizers free it, so they
+                // must stay reachable until the call returned (else a busy GC hands the token a freed label).
+                GC.KeepAlive(publicTemplate);
+                GC.KeepAlive(privateTemplate);
+                GC.KeepAlive(mechanism);
+                foreach (var attribute in publicTemplate.Concat(privateTemplate)) attribute.Dispose();
+                mechanism.Dispose();
             }
         }
     }

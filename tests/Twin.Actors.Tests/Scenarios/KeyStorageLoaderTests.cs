@@ -84,7 +84,7 @@ public sealed class KeyStorageLoaderTests
 
     [Theory]
     [InlineData("design: { keyStorage: pkcs11 }", "keys.yaml:3:23: design.keyStorage: 'pkcs11' cannot hold every key: the twin's PKCS#11 token keys sign (ECDSA P-256/P-384, RSA PKCS#1 v1.5) but do not decrypt")]
-    [InlineData("design:\n  keyStorage: { ca: pkcs11, pea: pkcs11 }", "keys.yaml:4:33: design.keyStorage.pea: 'pkcs11' cannot hold a PEA server's OPC UA application key")]
+    [InlineData("design:\n  keyStorage: { ca: pkcs11, pea: pkcs11 }", "keys.yaml:4:34: design.keyStorage.pea: 'pkcs11' cannot hold a PEA server's OPC UA application key")]
     [InlineData("design:\n  keyStorage: { pol: pkcs11 }", "keys.yaml:4:22: design.keyStorage.pol: 'pkcs11' cannot hold the POL's OPC UA application key")]
     [InlineData("design: { keyStorage: vault }", "keys.yaml:3:23: design.keyStorage: 'vault' is not one of 'software', 'tpm', 'hsm', 'pkcs11'.")]
     [InlineData("design:\n  keyStorage: { pea: tpm, ca: smartcard }", "keys.yaml:4:31: design.keyStorage.ca: 'smartcard' is not one of 'software', 'tpm', 'hsm', 'pkcs11'.")]
