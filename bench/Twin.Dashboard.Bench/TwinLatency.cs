@@ -80,8 +80,8 @@ internal static class TwinLatency
 
             await using var context = await browser.NewContextAsync();
             var page = await context.NewPageAsync();
-            await page.GotoAsync(baseUri.ToString());
-            await page.Locator("[data-testid=clock][data-interactive=true]").WaitForAsync(new() { Timeout = 60_000 });
+            await page.GotoAsync(baseUri.ToString(), new() { Timeout = 120_000 });
+            await page.Locator("[data-testid=clock][data-interactive=true]").WaitForAsync(new() { Timeout = 120_000 });
             await page.EvaluateAsync("""
                 () => {
                   window.__seen = {};
@@ -138,8 +138,8 @@ internal static class TwinLatency
         await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         var sw = Stopwatch.StartNew();
-        await page.GotoAsync(url.ToString());
-        await page.Locator("[data-testid=clock][data-interactive=true]").WaitForAsync(new() { Timeout = 60_000 });
+        await page.GotoAsync(url.ToString(), new() { Timeout = 120_000 });
+        await page.Locator("[data-testid=clock][data-interactive=true]").WaitForAsync(new() { Timeout = 120_000 });
         await page.Locator(drawn).First.WaitForAsync();
         return sw.Elapsed.TotalMilliseconds;
     }
