@@ -20,10 +20,12 @@ using Twin.Web.Live;
 //   shows it (a MutationObserver in the page notes the instant; same system clock). In a running twin
 //   the projection adds its journal poll (refresh-interval 100 ms) before this.
 // Usage: dotnet run -c Release --project bench/Twin.Dashboard.Bench -- [--devices N] [--loads N] [--samples N] [--rate EVENTS_PER_S]
+// With --twin [--speed S]: against a running twin (the built Twin.Host serving a plant of N devices), see TwinLatency.
 var devices = Arg("--devices", 1000);
 var loads = Arg("--loads", 5);
 var samples = Arg("--samples", 20);
 var rate = Arg("--rate", 100);
+if (args.Contains("--twin")) return await TwinLatency.RunAsync(devices, samples, loads, Arg("--speed", 3600));
 
 var setup = Stopwatch.StartNew();
 var plant = new SyntheticPlant(devices, renewals: rate * 120);
