@@ -88,7 +88,7 @@ public sealed class GdsResumeTests
         var (resumed, _) = await Verb.RunScenarioAsync(scenario, folder);
         Assert.True(resumed.ExitCode == 0, resumed.All);
         foreach (var (manifest, payloads) in expected) Assert.True(payloads.SequenceEqual(await PayloadsAsync(db, manifest)), $"{manifest} differs from the uninterrupted run's");
-        Assert.Equal(1, await CountAsync(db, "reg.gds-registered.v1"));
+        Assert.Equal(2, await CountAsync(db, "reg.gds-registered.v1")); // pea-001 and the POL, each registered once
     }
 
     private static readonly string[] Compared = ["ca.issued.v1", "dev.cert-installed.v1", "dev.gds-certificate.v1", "reg.gds-request.v1", "reg.gds-delivered.v1", "reg.gds-certified.v1"];

@@ -36,10 +36,12 @@ public sealed partial class RegistrarActor
     private bool _gdsBusy;
     private bool _trustPushQueued;
     private readonly Queue<(string What, Func<Task<GdsJobDone>> Job)> _gdsJobs = new();
-    // Jobs asked for at the current instant, not yet queued: they are queued together, in order of GdsJobOrder, once everything
-    // else due at the instant has run (GdsJobsDue) — so the order never depends on which message happened to arrive first.
+    // Jobs asked for at the current instant, not yet queued: they are queued together, in a fixed order, once the renewals and
+    // publications due at the instant (priority 0 and below) have run (GdsJobsDue) — so the order never depends on which message
+    // happened to arrive first — and before the trust-list pulls (4) and probes (5): a server renewed by push at an instant is
+    // served with its new certificate to the POL's probe at that instant, as after a renewal in process.
     private readonly List<(string Order, string What, Func<Task<GdsJobDone>> Job)> _gdsDue = [];
-    private const int GdsJobsPriority = 50;
+    private const int GdsJobsPriority = 1;
 
     private string GdsUri => RegistrarSettings.GdsApplicationUri(_run, _settings.Domain);
 
