@@ -34,8 +34,19 @@ public static class PlantRun
         try
         {
             var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
-            var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, new FileKeyVault(Path.Combine(folder, "keys")), new SimulationWork()), "plant");
-            var idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(5)); // generous: a busy machine slows the real OPC UA sessions
+            var work = new SimulationWork();
+            var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, new FileKeyVault(Path.Combine(folder, "keys")), work), "plant");
+            ClockIdle idle;
+            try
+            {
+                idle = await plant.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(5)); // generous: a busy machine slows the real OPC UA sessions
+            }
+            catch (AskTimeoutException e)
+            {
+                // Slow or stuck: where simulated time stood and what was still counted tell the two apart.
+                throw new TimeoutException($"Run {spec.Run} did not reach its end in 5 minutes: simulated {clock.Now}, outstanding work: "
+                    + (work.Outstanding == 0 ? "none" : string.Join(", ", work.OutstandingByLabel.Select(p => $"{p.Key}×{p.Value}"))), e);
+            }
             var (digest, _) = await RunDigest.ComputeAsync(system, spec.Run);
             return new Outcome(idle.Reading.Now, await PlantReplay.CurrentAsync(system, spec.Run), await EventQuery.AfterAsync(system, spec.Run, 0, 100_000),
                 digest, await RunDigest.DescribeAsync(system, spec.Run), await RunMetrics.ComputeAsync(system, spec.Run, idle.Reading.Now))
