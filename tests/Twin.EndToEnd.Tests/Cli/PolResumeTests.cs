@@ -42,8 +42,8 @@ public sealed class PolResumeTests
 
     // - dev.ocsp-cached.v1#40: mid-morning, answers cached and journaled by the POL and the PEAs, one not yet written;
     // - pol.attempt.v1#60: mid-morning, in the middle of a probe round, with answers cached a quarter of an hour ago.
-    // (Not yet: kills after the revocation at 13:05 — a relying party that pulls its trust list pulls again when it resumes, and a
-    // revoke step killed between timeline.applied and ca.revoked is not played again; see docs/scenarios.md, known gaps.)
+    // (Not yet: kills after the CRL published with the revocation at 13:05 — a relying party that pulls its trust list on a grid
+    // pulls again when it resumes and sees that CRL before its next grid instant; see docs/scenarios.md, known gaps.)
     [Theory]
     [InlineData("dev.ocsp-cached.v1#40")]
     [InlineData("pol.attempt.v1#60")]
