@@ -46,7 +46,7 @@ public sealed class TimelineActor : EntityActor
             // A step not applied yet is due at its instant; so is an attack applied (attempting) but not attempted: the kill came
             // before every party journaled what it saw, and it is played again at its instant (who journaled already answers from it).
             for (var i = 0; i < _steps.Count; i++)
-                if (!_applied.Contains(i) || InFlight(i)) WakeAt(_start.Add(_steps[i].After), new StepDue(i), $"step-{i}", priority: 10);
+                if (!_applied.Contains(i) || InFlight(i) || RevocationToRepeat(i)) WakeAt(_start.Add(_steps[i].After), new StepDue(i), $"step-{i}", priority: 10);
             AnnounceStarted();
         });
         Command<StepDue>(d => Apply(d.Index));
@@ -67,6 +67,13 @@ public sealed class TimelineActor : EntityActor
 
     private static bool IsAttack(TimelineStep step) => step.Action is TimelineAction.RogueDevice or TimelineAction.DowngradeNone or TimelineAction.RogueGds;
 
+    // A revocation applied at the instant the run resumes may have died before its CA journaled it: sent again once (a CA refuses,
+    // journaling nothing, a serial it revoked already).
+    private readonly HashSet<int> _repeated = [];
+
+    private bool RevocationToRepeat(int index) =>
+        !_repeated.Contains(index) && _applied.Contains(index) && _steps[index].Action == TimelineAction.Revoke && _start.Add(_steps[index].After) == _clock.Now;
+
     private bool InFlight(int index) => _applied.Contains(index) && !_attempted.Contains(index) && IsAttack(_steps[index]);
 
     private void Apply(int index)
@@ -74,6 +81,12 @@ public sealed class TimelineActor : EntityActor
         if (InFlight(index) && !_awaiting.ContainsKey(index))
         {
             Send(index, _steps[index], replayOf: _start.Add(_steps[index].After));
+            return;
+        }
+        if (RevocationToRepeat(index))
+        {
+            _repeated.Add(index);
+            Send(index, _steps[index], replayOf: null);
             return;
         }
         if (_applied.Contains(index)) return;
