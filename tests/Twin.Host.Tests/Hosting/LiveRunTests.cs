@@ -145,33 +145,8 @@ public sealed class LiveRunTests
         }
     }
 
-    // The web host as TwinHost composes it around a run, without the dashboard's pages (whose static assets exist only in
-    // the executable's own output folder).
-    private static WebApplication Build(TwinOptions options, TwinRun run, LiveRunSwitch runs)
-    {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Path.GetDirectoryName(options.Database)!, Args = [] });
-        builder.WebHost.UseUrls(options.Urls);
-        builder.Services.AddSingleton<LiveRunNotice>();
-        builder.Services.AddLiveRun(run);
-        builder.Services.AddSingleton<Twin.Web.Scenarios.IScenarioRunner>(runs);
-        var app = builder.Build();
-        app.MapTwinApi();
-        return app;
-    }
+    private static WebApplication Build(TwinOptions options, TwinRun run, LiveRunSwitch runs) =>
+        TestWebHost.Build(options, services => { services.AddSingleton<LiveRunNotice>(); services.AddLiveRun(run); }, runs);
 
-    private static async Task WaitForAsync(IPlantReadModel model, Func<PlantSnapshot, bool> condition)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnChanged(PlantSnapshot s) { if (condition(s)) done.TrySetResult(); }
-        model.Changed += OnChanged;
-        try
-        {
-            if (condition(model.Current)) return;
-            await done.Task.WaitAsync(TimeSpan.FromSeconds(90));
-        }
-        finally
-        {
-            model.Changed -= OnChanged;
-        }
-    }
+    private static Task WaitForAsync(IPlantReadModel model, Func<PlantSnapshot, bool> condition) => TestWebHost.WaitForAsync(model, condition);
 }

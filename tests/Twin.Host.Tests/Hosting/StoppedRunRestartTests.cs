@@ -95,33 +95,9 @@ public sealed class StoppedRunRestartTests
         }
     }
 
-    // The host's services and API as TwinHost composes them, without the dashboard's static assets (which exist only in the
-    // executable's own output folder).
-    private static WebApplication Build(TwinOptions options, PlantSpec spec, LiveRunSwitch runs)
-    {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Path.GetDirectoryName(options.Database)!, Args = [] });
-        builder.WebHost.UseUrls(options.Urls);
-        builder.Services.AddTwin(options, spec);
-        builder.Services.AddSingleton<Twin.Web.Scenarios.IScenarioRunner>(runs);
-        var app = builder.Build();
-        app.MapTwinApi();
-        return app;
-    }
+    private static WebApplication Build(TwinOptions options, PlantSpec spec, LiveRunSwitch runs) =>
+        TestWebHost.Build(options, services => services.AddTwin(options, spec), runs);
 
-    private static async Task WaitForAsync(WebApplication app, Func<PlantSnapshot, bool> condition)
-    {
-        var model = app.Services.GetRequiredService<IPlantReadModel>();
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnChanged(PlantSnapshot s) { if (condition(s)) done.TrySetResult(); }
-        model.Changed += OnChanged;
-        try
-        {
-            if (condition(model.Current)) return;
-            await done.Task.WaitAsync(TimeSpan.FromSeconds(90));
-        }
-        finally
-        {
-            model.Changed -= OnChanged;
-        }
-    }
+    private static Task WaitForAsync(WebApplication app, Func<PlantSnapshot, bool> condition) =>
+        TestWebHost.WaitForAsync(app.Services.GetRequiredService<IPlantReadModel>(), condition);
 }
