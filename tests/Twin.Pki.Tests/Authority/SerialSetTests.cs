@@ -2,7 +2,7 @@ using Twin.Pki.Authority;
 using Twin.Pki.Certificates;
 using Twin.Pki.Keys;
 
-namespace Twin.Pki.Tests.Certificates;
+namespace Twin.Pki.Tests.Authority;
 
 /// <summary>The compact serial set answers as a hash set of hex strings would, for every serial length RFC 5280 §4.1.2.2 allows.</summary>
 public sealed class SerialSetTests
