@@ -69,6 +69,28 @@ public sealed class SerialLedgerTests
     }
 
     [Fact]
+    public void Chains_started_from_the_shared_empty_state_on_many_threads_at_once_stay_apart()
+    {
+        // Every CA of a process starts from CaState.Empty, each on its own thread.
+        var shared = CaState.Empty.Serials;
+        var chains = new SerialLedger[8];
+        Parallel.For(0, chains.Length, new ParallelOptions { MaxDegreeOfParallelism = chains.Length }, c =>
+        {
+            var ledger = shared;
+            for (var i = 1; i <= 2000; i++) ledger = ledger.Append(SerialSet.FromValue(((UInt128)(c + 1) << 64) | (uint)i), 0, T0);
+            chains[c] = ledger;
+        });
+
+        for (var c = 0; c < chains.Length; c++)
+        {
+            Assert.Equal(2000, chains[c].Count);
+            Assert.All(Enumerable.Range(1, 2000), i => Assert.True(chains[c].Contains(SerialSet.FromValue(((UInt128)(c + 1) << 64) | (uint)i).Hex)));
+            Assert.False(chains[c].Contains(SerialSet.FromValue(((UInt128)((c + 1) % chains.Length + 1) << 64) | 1u).Hex));
+        }
+        Assert.Equal(0, CaState.Empty.Serials.Count);
+    }
+
+    [Fact]
     public void The_snapshot_form_round_trips_through_the_journal_serializer_with_purged_records_left_out()
     {
         var random = new Random(3);

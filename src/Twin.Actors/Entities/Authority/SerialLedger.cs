@@ -234,10 +234,11 @@ public sealed partial class SerialLedger
         }
     }
 
-    // The store this ledger may change in place: its own when it is the newest of its chain, else a copy of its part.
+    // The store this ledger may change in place: its own when it is the newest of its chain, else a copy of its part. An
+    // empty ledger always starts a store of its own: CaState.Empty is shared by every CA of the process, on any thread.
     private Store Tip()
     {
-        if (_store.Version == _version && _store.Count == Count) return _store;
+        if (Count > 0 && _store.Version == _version && _store.Count == Count) return _store;
         var copy = new Store();
         for (var i = 0; i < Count; i++)
         {
