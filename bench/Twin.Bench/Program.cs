@@ -27,7 +27,7 @@ if (args.Length > 0 && args[0] == "cmp")
 // With --reference: the reference plant of the scale goal — 2 root CAs (standing in for the two
 // trust centres), 4 issuing CAs under them, 50 PEAs with 2 servers each and --devices field devices spread over the
 // issuing CAs. --db takes a postgres:// URL (or connection string) to journal on PostgreSQL.
-// Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D] [--reference] [--db URL] [--sqlite-full-sync]
+// Usage: dotnet run -c Release --project bench/Twin.Bench -- [--devices N] [--years Y] [--lifetime-days D] [--reference] [--db URL] [--sqlite-full-sync] [--digest]
 //        ... -- --key-storage software|tpm|hsm|pkcs11 [--devices N] [--years Y] [--lifetime-days D]
 var devices = Arg("--devices", 100);
 var years = Arg("--years", 10);
@@ -51,7 +51,7 @@ TwinPersistence.Prepare(database);
 var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
     .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
     .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
-var run = new RunId("bench-" + Guid.NewGuid().ToString("N")[..8]);
+var run = new RunId(args.Contains("--digest") ? "bench-digest" : "bench-" + Guid.NewGuid().ToString("N")[..8]); // the run id is in every event: fixed when digests are compared
 var start = SimInstant.Parse("2030-01-01T00:00:00Z");
 var (authorities, parties, plantText) = reference ? ReferencePlant(devices, years, lifetimeDays) : SingleCaPlant(devices, years, lifetimeDays);
 var spec = new PlantSpec(run, start, 1, StartRunning: true, authorities, parties)
@@ -87,6 +87,12 @@ Console.WriteLine(FormattableString.Invariant($"plant: {plantText}, {years} year
 Console.WriteLine(FormattableString.Invariant($"reached {idle.Reading.Now} in {seconds:0.0} s wall: {events} events ({events / seconds:0} /s), {issued} device certificates ({issued / seconds:0} /s)"));
 Console.WriteLine(FormattableString.Invariant($"twin issuance / raw issuance: {issued / seconds / raw:P1}; peak working set {runPeakMb:0} MB during the run, {peakMb:0} MB with the read-back"));
 Console.WriteLine(FormattableString.Invariant($"read-back of the whole run (every event through the run's tag, as replay, export and reports read it): {readBack.Elapsed.TotalSeconds:0.0} s"));
+// --digest: the run's event-stream digest (RunDigest), to show a change to the twin's internals left a seeded run's events as they were.
+if (args.Contains("--digest"))
+{
+    var (digest, digestEvents) = await RunDigest.ComputeAsync(system, run);
+    Console.WriteLine(FormattableString.Invariant($"digest {digest} over {digestEvents} events"));
+}
 Console.WriteLine(FormattableString.Invariant($"process CPU {cpu:0.0} s ({cpu / seconds:0.00} cores busy); collections gen0 {GC.CollectionCount(0) - gcBefore[0]}, gen1 {GC.CollectionCount(1) - gcBefore[1]}, gen2 {GC.CollectionCount(2) - gcBefore[2]}; GC pause {GC.GetTotalPauseDuration().TotalSeconds:0.0} s"));
 await system.Terminate();
 if (Environment.GetEnvironmentVariable("TWIN_BENCH_KEEP") != "1") Directory.Delete(folder, recursive: true);

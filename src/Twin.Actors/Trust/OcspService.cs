@@ -62,14 +62,15 @@ public sealed class OcspService
     // (RFC 6960 §2.2: the responder does not know about it any more), never "good": the CA no longer knows whether it was revoked.
     private static Func<SerialNumber, OcspRecord> Index(CaState records)
     {
-        var known = records.Records.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var ledger = records.Serials;
+        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var der in records.LinkCertificates) known.Add(Certificate.FromDer(der).SerialNumber.Hex);
         if (records.OcspResponderDer is { } responder) known.Add(Certificate.FromDer(responder).SerialNumber.Hex);
         var revoked = new Dictionary<string, RevocationEntry>(StringComparer.OrdinalIgnoreCase);
         foreach (var r in records.Revocations) revoked[r.Serial] = r; // the latest word on a serial (a hold made final)
         return serial =>
             revoked.TryGetValue(serial.Hex, out var r) ? new OcspRecord(OcspCertificateStatus.Revoked, r.At.Utc, r.Reason)
-            : known.Contains(serial.Hex) ? OcspRecord.Good
+            : ledger.RecordOf(serial.Hex) is not null || known.Contains(serial.Hex) ? OcspRecord.Good
             : OcspRecord.Unknown;
     }
 }

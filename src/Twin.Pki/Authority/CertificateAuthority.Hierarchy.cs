@@ -47,7 +47,7 @@ public sealed partial class CertificateAuthority
         var bc = Certificate.Inner.GetBasicConstraints();
         var profile = bc == 0 ? CertificateProfile.IssuingCa : CertificateProfile.IntermediateCa;
         var successor = parent.CreateSubordinate(Certificate.Subject, newKey, profile, notBefore, notAfter, bc is > 0 and < int.MaxValue ? bc : null);
-        foreach (var serial in _issuedSerials) successor._issuedSerials.Add(serial);
+        successor._issuedSerials.UnionWith(_issuedSerials);
         return successor;
     }
 
@@ -64,7 +64,7 @@ public sealed partial class CertificateAuthority
         var bc = Certificate.Inner.GetBasicConstraints();
         int? pathLength = bc is >= 0 and < int.MaxValue ? bc : null;
         var newRoot = CreateRoot(Certificate.Subject, newKey, notBefore, notAfter, _random, pathLength);
-        foreach (var serial in _issuedSerials) newRoot._issuedSerials.Add(serial);
+        newRoot._issuedSerials.UnionWith(_issuedSerials);
         var oldNotAfter = Certificate.NotAfter;
         // NewWithOld lives until the old root expires; OldWithNew from the old root's start until its expiry.
         var newWithOld = SignLink(this, newKey.PublicKey, notBefore, oldNotAfter, pathLength);

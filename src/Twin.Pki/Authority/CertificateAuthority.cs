@@ -14,7 +14,7 @@ public sealed partial class CertificateAuthority
 {
     private readonly ISigningKey _key;
     private readonly PkiRandom _random;
-    private readonly HashSet<SerialNumber> _issuedSerials = [];
+    private readonly SerialSet _issuedSerials = new();
 
     /// <summary>Wraps an existing CA certificate and its key; the key must match the certificate.</summary>
     public CertificateAuthority(Certificate certificate, KeyPair key, PkiRandom? random = null)
@@ -74,6 +74,13 @@ public sealed partial class CertificateAuthority
     {
         ArgumentNullException.ThrowIfNull(serial);
         _issuedSerials.Add(serial);
+    }
+
+    /// <summary>Records every serial of <paramref name="serials"/> as issued earlier (a CA restored from its journal or taking over from a predecessor).</summary>
+    public void RecordIssued(SerialSet serials)
+    {
+        ArgumentNullException.ThrowIfNull(serials);
+        _issuedSerials.UnionWith(serials);
     }
 
     /// <summary>Issues a certificate for a PKCS#10 request after checking its proof of possession; <paramref name="random"/> overrides the CA's randomness for this one certificate.</summary>

@@ -30,14 +30,14 @@ public sealed class CaStateLifecycleTests
         var previous = Assert.Single(state.PreviousKeys);
         Assert.Equal((0, "k0", false), (previous.Generation, previous.KeyRef, previous.Closed));
         Assert.Equal(["ca-below", "device-1"], previous.Holders.Keys);
-        Assert.Equal(2, previous.Serials.Count);
+        Assert.Equal(2, state.Serials.IssuedUnder(previous.Generation).Count());
         Assert.Empty(state.KeySerials);
         Assert.Equal(1, state.Generation);
-        Assert.Same(previous, state.PreviousKeyOf(previous.Serials[0]));
+        Assert.Same(previous, state.PreviousKeyOf(state.Serials.IssuedUnder(0).First()));
 
         state = state.Apply(Issued(gen1, "device-1", CertificateProfile.LDevId)).Apply(Issued(gen1, "ca-below", CertificateProfile.IssuingCa));
         Assert.Equal(["ca-below"], state.PreviousKeys[0].Holders.Keys);
-        Assert.Equal(4, state.IssuedSerials.Count); // never reset: no serial is reused across keys
+        Assert.Equal(4, state.Serials.Count); // never reset: no serial is reused across keys
         Assert.Equal(["ca-below", "device-1"], state.KeyHolders.Keys);
 
         state = state.Apply(new PreviousKeyClosed(Run, T0.Add(TimeSpan.FromDays(9)), Ca, 0));
@@ -48,7 +48,8 @@ public sealed class CaStateLifecycleTests
         var back = (CaState)serializer.FromBinary(serializer.ToBinary(state), serializer.Manifest(state));
         Assert.Equal(state.Generation, back.Generation);
         Assert.Equal(state.PreviousKeys[0].Holders, back.PreviousKeys[0].Holders);
-        Assert.Equal(state.PreviousKeys[0].Serials, back.PreviousKeys[0].Serials);
+        Assert.Equal(state.Serials.IssuedUnder(0), back.Serials.IssuedUnder(0));
+        Assert.Equal(state.Serials.IssuedUnder(1), back.Serials.IssuedUnder(1));
         Assert.Equal(state.KeyHolders, back.KeyHolders);
         Assert.Equal(state.PreviousKeys[0].Closed, back.PreviousKeys[0].Closed);
     }

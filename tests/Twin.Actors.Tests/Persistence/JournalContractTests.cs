@@ -53,7 +53,7 @@ public abstract class JournalContractTests : PersistentTestKit
         var stored = await AwaitSnapshot(persistenceId);
         Assert.True(stored.Metadata.SequenceNr >= 100, $"snapshot at {stored.Metadata.SequenceNr}");
         var state = Assert.IsType<CaState>(stored.Snapshot);
-        Assert.True(state.IssuedSerials.Count >= 99, $"snapshot holds {state.IssuedSerials.Count} serials");
+        Assert.True(state.Serials.Count >= 99, $"snapshot holds {state.Serials.Count} serials");
 
         Kill(ca);
         var revived = StartCa();

@@ -42,7 +42,7 @@ public sealed partial class CaActor
     {
         if (_certifyingResponder || _ca is null || !_state.Reachable) return;
         var now = _clock.Now;
-        var generation = _state.IssuedSerials.Count;
+        var generation = _state.Serials.Count;
         var (keyRef, key) = _vault.Generate(_run, new EntityId(Id.Value + "-ocsp"), _settings.KeyStorage, _settings.Algorithm, _entropy.For(Id, "ocsp-responder-key", generation));
         Certificate certificate;
         try

@@ -21,7 +21,7 @@ public sealed partial class CaActor
         foreach (var serial in due)
         {
             if (_state.Revocations.Any(r => string.Equals(r.Serial, serial, StringComparison.OrdinalIgnoreCase))
-                && _ca.PurgeExpiredRevocation(SerialNumber.Parse(serial), _state.Records[serial], now.Utc))
+                && _ca.PurgeExpiredRevocation(SerialNumber.Parse(serial), _state.Serials.RecordOf(serial)!.Value, now.Utc))
                 dropped++;
         }
         return [new CertificateRecordsPurged(_run, now, Id, due, dropped)];

@@ -110,7 +110,7 @@ public sealed partial class CaActor
         old.Retire();
         _previous[_state.Generation] = old;
         _distribution?.Publish(PreviousKeyName(_state.Generation), old.Certificate.GetDer(), old.Certificate.IsSelfSigned, _lastCrl);
-        foreach (var serial in _state.IssuedSerials) successor.RecordIssued(SerialNumber.Parse(serial));
+        successor.RecordIssued(_state.Serials.ToSet());
         successor.RestoreCrlNumber(_state.CrlNumber);
         _ca = successor;
     }
@@ -188,8 +188,8 @@ public sealed partial class CaActor
         foreach (var key in _state.PreviousKeys.Where(k => !k.Closed))
         {
             var ca = new CertificateAuthority(Certificate.FromDer(key.CertificateDer), _vault.Load(key.KeyRef), DefaultRandom());
-            foreach (var serial in key.Serials) ca.RecordIssued(SerialNumber.Parse(serial));
-            foreach (var r in _state.Revocations.Where(r => key.Serials.Contains(r.Serial, StringComparer.OrdinalIgnoreCase)))
+            ca.RecordIssued(_state.Serials.ToSet(key.Generation));
+            foreach (var r in _state.Revocations.Where(r => _state.Serials.GenerationOf(r.Serial) == key.Generation))
                 ca.Revoke(SerialNumber.Parse(r.Serial), r.Reason, r.At.Utc);
             ca.RestoreCrlNumber(key.CrlNumber);
             ca.Retire();

@@ -13,7 +13,7 @@ public sealed partial class CaActor
     private const int SnapshotEvery = 100;
     private long _snapshotAt;
 
-    private long SnapshotGap => Math.Max(SnapshotEvery, _state.IssuedSerials.Count / 4);
+    private long SnapshotGap => Math.Max(SnapshotEvery, _state.Serials.Count / 4);
 
     // After an event is stored: save a snapshot once the gap since the last one is reached.
     private void SnapshotWhenDue()

@@ -94,7 +94,8 @@ public sealed partial class CaActor : EntityActor
 
         Recover<SnapshotOffer>(o =>
         {
-            if (o.Snapshot is not CaState s) return;
+            // A snapshot written before ca.state.v2 is read as it was and carried over (CaStateV1).
+            if ((o.Snapshot as CaState ?? (o.Snapshot as CaStateV1)?.ToCurrent()) is not { } s) return;
             _state = s;
             _snapshotAt = o.Metadata.SequenceNr;
         });
@@ -155,7 +156,7 @@ public sealed partial class CaActor : EntityActor
         {
             _ca = new CertificateAuthority(Certificate.FromDer(_state.CertificateDer!), _vault.Load(_state.KeyRef!), DefaultRandom());
             if (_state.IssuerDer is not null) _ca.RecordIssued(_ca.Certificate.SerialNumber); // never reuse its own serial either
-            foreach (var serial in _state.IssuedSerials) _ca.RecordIssued(SerialNumber.Parse(serial));
+            _ca.RecordIssued(_state.Serials.ToSet());
             foreach (var r in _state.Revocations.Where(r => _state.PreviousKeyOf(r.Serial) is null)) _ca.Revoke(SerialNumber.Parse(r.Serial), r.Reason, r.At.Utc);
             _ca.RestoreCrlNumber(_state.CrlNumber);
             RestorePreviousKeys();
@@ -192,7 +193,7 @@ public sealed partial class CaActor : EntityActor
     }
 
     // Randomness for what the CA signs outside a request: named by how much it had done when it started.
-    private PkiRandom DefaultRandom() => _entropy.For(Id, "ca", _state.IssuedSerials.Count);
+    private PkiRandom DefaultRandom() => _entropy.For(Id, "ca", _state.Serials.Count);
 
     /// <summary>The clock's wake-up at start: create the root if there is none yet.</summary>
     public sealed record Wake;

@@ -9,11 +9,11 @@ namespace Twin.Actors.Entities.Authority;
 /// <param name="Generation">0 for the CA's first key, counting up with each rollover.</param>
 /// <param name="CertificateDer">The CA certificate of that key.</param>
 /// <param name="KeyRef">Where the key is kept.</param>
-/// <param name="Serials">The serials that key issued.</param>
 /// <param name="Holders">Who still holds a certificate from this key, with its notAfter; emptied as holders renew under the new key.</param>
 /// <param name="CrlNumber">The number of the last CRL that key signed.</param>
 /// <param name="Closed">True once nobody holds its certificates: it signs nothing more.</param>
-public sealed record PreviousKey(int Generation, byte[] CertificateDer, string KeyRef, ImmutableList<string> Serials, ImmutableSortedDictionary<string, DateTimeOffset> Holders, long CrlNumber, bool Closed);
+/// <remarks>The serials that key issued are those of its generation in <see cref="CaState.Serials"/>.</remarks>
+public sealed record PreviousKey(int Generation, byte[] CertificateDer, string KeyRef, ImmutableSortedDictionary<string, DateTimeOffset> Holders, long CrlNumber, bool Closed);
 
 public sealed partial record CaState
 {
@@ -22,9 +22,6 @@ public sealed partial record CaState
 
     /// <summary>The generation of the current key: 0 for the first, +1 with each rollover or root key update.</summary>
     public int Generation { get; init; }
-
-    /// <summary>Serials issued under the current key (<see cref="IssuedSerials"/> spans every key, so no serial is reused).</summary>
-    public ImmutableList<string> KeySerials { get; init; } = [];
 
     /// <summary>Who holds a certificate from the current key, with its notAfter (the latest per holder).</summary>
     public ImmutableSortedDictionary<string, DateTimeOffset> KeyHolders { get; init; } = NoHolders;
@@ -41,19 +38,20 @@ public sealed partial record CaState
     private CaState Issued(CertificateIssued i)
     {
         var cert = Certificate.FromDer(i.CertificateDer);
+        var serial = cert.SerialNumber;
         var holder = i.Subject.Value;
         // An end entity that renews under the current key no longer relies on any previous key. A CA does: its
         // own previous key, certified by ours, stays in service until it closes, so it keeps ours open to expiry.
         var isCa = i.Profile is nameof(Twin.Pki.Authority.CertificateProfile.IssuingCa) or nameof(Twin.Pki.Authority.CertificateProfile.IntermediateCa)
             or nameof(Twin.Pki.Authority.CertificateProfile.CrossCertificate);
-        var previous = isCa ? PreviousKeys
+        var previous = isCa || PreviousKeys.IsEmpty ? PreviousKeys
             : PreviousKeys.Select(p => p.Holders.ContainsKey(holder) ? p with { Holders = p.Holders.Remove(holder) } : p).ToImmutableList();
         return this with
         {
-            IssuedSerials = IssuedSerials.Add(cert.SerialNumber.Hex),
-            KeySerials = KeySerials.Add(cert.SerialNumber.Hex),
+            Serials = Serials.Append(serial, Generation, cert.NotAfter),
             KeyHolders = KeyHolders.SetItem(holder, cert.NotAfter),
             PreviousKeys = previous,
+            CrossIssued = i.Profile == nameof(Twin.Pki.Authority.CertificateProfile.CrossCertificate) ? CrossIssued.SetItem(holder, serial.Hex) : CrossIssued,
         };
     }
 
@@ -66,7 +64,7 @@ public sealed partial record CaState
             KeyRef = u.KeyRef,
             Generation = u.Generation,
             LinkCertificates = LinkCertificates.Add(u.OldWithNewDer).Add(u.NewWithOldDer),
-            IssuedSerials = IssuedSerials.AddRange(new[] { u.NewWithNewDer, u.OldWithNewDer, u.NewWithOldDer }.Select(d => Certificate.FromDer(d).SerialNumber.Hex)),
+            Serials = Serials.Append(Certificate.FromDer(u.NewWithNewDer).SerialNumber, null, null).Append(Certificate.FromDer(u.OldWithNewDer).SerialNumber, null, null).Append(Certificate.FromDer(u.NewWithOldDer).SerialNumber, null, null),
         },
         PreviousKeyCrlPublished p => WithPrevious(p.Generation, k => k with { CrlNumber = p.Number }),
         PreviousKeyClosed c => WithPrevious(c.Generation, k => k with { Closed = true }),
@@ -74,13 +72,17 @@ public sealed partial record CaState
         _ => ApplyTrustCentre(e),
     };
 
-    /// <summary>The open previous key that issued <paramref name="serialHex"/>, if any.</summary>
-    public PreviousKey? PreviousKeyOf(string serialHex) => PreviousKeys.FirstOrDefault(k => k.Serials.Contains(serialHex, StringComparer.OrdinalIgnoreCase));
+    /// <summary>The previous key that issued <paramref name="serialHex"/>, if any.</summary>
+    public PreviousKey? PreviousKeyOf(string serialHex) =>
+        Serials.GenerationOf(serialHex) is { } generation && generation != Generation ? PreviousKeys.FirstOrDefault(k => k.Generation == generation) : null;
+
+    /// <summary>Serials (hex) issued on request under the current key, in issuance order.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<string> KeySerials => Serials.IssuedUnder(Generation);
 
     private CaState Retire() => this with
     {
-        PreviousKeys = PreviousKeys.Add(new PreviousKey(Generation, CertificateDer!, KeyRef!, KeySerials, KeyHolders, CrlNumber, Closed: false)),
-        KeySerials = [],
+        PreviousKeys = PreviousKeys.Add(new PreviousKey(Generation, CertificateDer!, KeyRef!, KeyHolders, CrlNumber, Closed: false)),
         KeyHolders = NoHolders,
     };
 

@@ -18,7 +18,7 @@ public sealed partial record CaState
         {
             OcspResponderDer = o.CertificateDer,
             OcspResponderKeyRef = o.KeyRef,
-            IssuedSerials = IssuedSerials.Add(Certificate.FromDer(o.CertificateDer).SerialNumber.Hex),
+            Serials = Serials.Append(Certificate.FromDer(o.CertificateDer).SerialNumber, generation: null, notAfter: null),
         },
         _ => this,
     };

@@ -20,23 +20,8 @@ public sealed partial record CaState
     /// <summary>For a trust centre: the partner trust centres in its federation now.</summary>
     public ImmutableSortedSet<string> Partners { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
-    private static ImmutableSortedDictionary<string, DateTimeOffset> NoRecords => ImmutableSortedDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
-
-    /// <summary>The certificates this CA issued that it still keeps a record of (serial hex → notAfter); purged by the retention policy.</summary>
-    public ImmutableSortedDictionary<string, DateTimeOffset> Records { get; init; } = NoRecords;
-
-    private CaState CrossIssuedBy(CertificateIssued i)
-    {
-        var certificate = Certificate.FromDer(i.CertificateDer);
-        var recorded = this with { Records = Records.SetItem(certificate.SerialNumber.Hex, certificate.NotAfter) };
-        return i.Profile == nameof(Twin.Pki.Authority.CertificateProfile.CrossCertificate)
-            ? recorded with { CrossIssued = CrossIssued.SetItem(i.Subject.Value, certificate.SerialNumber.Hex) }
-            : recorded;
-    }
-
-    /// <summary>Serials whose certificates expired at least <paramref name="retention"/> before <paramref name="now"/>, in serial order.</summary>
-    public IReadOnlyList<string> DueForPurge(DateTimeOffset now, TimeSpan retention) =>
-        [.. Records.Where(r => r.Value + retention <= now && r.Value < now).Select(r => r.Key)];
+    /// <summary>Serials whose records expired at least <paramref name="retention"/> before <paramref name="now"/>, in serial order.</summary>
+    public IReadOnlyList<string> DueForPurge(DateTimeOffset now, TimeSpan retention) => Serials.RecordsWhere(notAfter => notAfter + retention <= now && notAfter < now);
 
     private CaState WithoutCrossCertificate(string serialHex)
     {
@@ -52,7 +37,7 @@ public sealed partial record CaState
         TrustCentrePartnerChanged p => this with { Partners = p.Joined ? Partners.Add(p.Partner.Value) : Partners.Remove(p.Partner.Value) },
         CertificateRecordsPurged p => this with
         {
-            Records = Records.RemoveRange(p.Serials),
+            Serials = Serials.Purge(p.Serials),
             Revocations = Revocations.RemoveAll(r => p.Serials.Contains(r.Serial, StringComparer.OrdinalIgnoreCase)),
         },
         _ => ApplyOcsp(e),

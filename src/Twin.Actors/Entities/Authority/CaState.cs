@@ -11,11 +11,19 @@ namespace Twin.Actors.Entities.Authority;
 public sealed record RevocationEntry(string Serial, RevocationReason Reason, SimInstant At);
 
 /// <summary>What a CA entity knows, rebuilt from its events. Pure: no actors, no I/O.</summary>
-[PersistedAs("ca.state.v1")]
-public sealed partial record CaState(byte[]? CertificateDer, string? KeyRef, ImmutableList<string> IssuedSerials) : ITwinPersisted
+/// <remarks>
+/// ca.state.v2: every serial the CA issued is in one compact <see cref="SerialLedger"/> (with the key that signed it and
+/// the record retention purges) where ca.state.v1 kept hex strings in three growing collections; a v1 snapshot is read
+/// through <see cref="CaStateV1"/>.
+/// </remarks>
+/// <param name="CertificateDer">The CA's current certificate (DER); null before it has one.</param>
+/// <param name="KeyRef">Where its current key is kept.</param>
+/// <param name="Serials">Every serial issued under the CA's name, so none is reused.</param>
+[PersistedAs("ca.state.v2")]
+public sealed partial record CaState(byte[]? CertificateDer, string? KeyRef, SerialLedger Serials) : ITwinPersisted
 {
     /// <summary>A CA that has not created its key and certificate yet.</summary>
-    public static CaState Empty { get; } = new(null, null, []);
+    public static CaState Empty { get; } = new(null, null, SerialLedger.Empty);
 
     /// <summary>Every revocation, in the order recorded.</summary>
     public ImmutableList<RevocationEntry> Revocations { get; init; } = [];
@@ -41,9 +49,9 @@ public sealed partial record CaState(byte[]? CertificateDer, string? KeyRef, Imm
     /// <summary>Returns the state after <paramref name="e"/>.</summary>
     public CaState Apply(ITwinEvent e) => e switch
     {
-        RootCaCreated r => this with { CertificateDer = r.CertificateDer, KeyRef = r.KeyRef, IssuedSerials = IssuedSerials.Add(Certificate.FromDer(r.CertificateDer).SerialNumber.Hex) },
+        RootCaCreated r => this with { CertificateDer = r.CertificateDer, KeyRef = r.KeyRef, Serials = Serials.Append(Certificate.FromDer(r.CertificateDer).SerialNumber, generation: null, notAfter: null) },
         SubordinateCaCertified c => this with { CertificateDer = c.CertificateDer, KeyRef = c.KeyRef, IssuerDer = c.IssuerCertificateDer },
-        CertificateIssued i => Issued(i).Remember(i).CrossIssuedBy(i),
+        CertificateIssued i => Issued(i).Remember(i),
         CertificateRevoked v => (this with { Revocations = Revocations.Add(new RevocationEntry(v.Serial, v.Reason, v.At)) }).WithoutCrossCertificate(v.Serial),
         CrlPublished p => this with
         {
