@@ -179,6 +179,15 @@ public sealed class EnrollmentHost : IAsyncLifetime
         return (int.TryParse(result.StdOut.Trim(), out var status) ? status : -1, body, result);
     }
 
+    /// <summary>Runs curl as <see cref="CurlAsync"/> where a refusal is expected: checks the HTTP status and returns the reason the body gives.</summary>
+    public async Task<string> RefusedAsync(int expected, string path, string? cert = null, string? key = null, string? dataFile = null, string? contentType = null)
+    {
+        var (status, body, curl) = await CurlAsync(path, cert, key, dataFile, contentType);
+        var reason = File.Exists(body) ? await File.ReadAllTextAsync(body) : "";
+        Assert.True(status == expected, $"HTTP {status} where {expected} was expected: {reason} {curl.All}");
+        return reason;
+    }
+
     /// <summary>A fresh P-256 key and a base64 DER PKCS#10 request from openssl for <paramref name="subject"/>.</summary>
     public async Task<(string Key, string CsrBase64)> OpenSslCsrAsync(string subject, string? key = null)
     {
