@@ -96,7 +96,10 @@ public sealed class CaParallelSigningTests : PersistentTestKit
         Watch(ca);
         Sys.Stop(ca);
         ExpectTerminated(ca);
-        await Idle(clock); // would wait for ever if the stopped CA's signatures stayed counted
+        // Would wait for ever if the stopped CA's signatures stayed counted.
+        var idle = Idle(clock);
+        await Task.WhenAny(idle, Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.True(idle.IsCompletedSuccessfully, "still counted: " + string.Join(", ", work.OutstandingByLabel.Where(p => p.Value != 0).Select(p => $"{p.Key}={p.Value}")));
         Assert.Equal(0, work.OutstandingByLabel.GetValueOrDefault("ca-sign"));
     }
 
