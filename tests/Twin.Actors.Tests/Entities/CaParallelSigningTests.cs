@@ -95,7 +95,7 @@ public sealed class CaParallelSigningTests : PersistentTestKit
         Assert.True(SpinWait.SpinUntil(() => work.OutstandingByLabel.GetValueOrDefault("ca-sign") > 0, TimeSpan.FromSeconds(30)), "no signature was ever in flight");
         Watch(ca);
         Sys.Stop(ca);
-        ExpectTerminated(ca);
+        ExpectTerminated(ca, TimeSpan.FromMinutes(2));
         // Would wait for ever if the stopped CA's signatures stayed counted.
         var idle = Idle(clock);
         await Task.WhenAny(idle, Task.Delay(TimeSpan.FromSeconds(60)));
