@@ -85,7 +85,7 @@ public sealed partial class CertificateAuthority
     }
 
     /// <summary>Issues a certificate for <paramref name="request"/>. Nothing is consumed when a rule fails. <paramref name="random"/> overrides the CA's randomness for this one certificate.</summary>
-    public Certificate Issue(IssuanceRequest request, PkiRandom? random = null) => Sign(Prepare(request, random));
+    public Certificate Issue(IssuanceRequest request, PkiRandom? random = null) => SignOrRelease(Prepare(request, random));
 
     // The names the requester asked for are the starting point; the customize step (the RA's policy) may change them.
     private static IssuanceRequest RequestFor(CertificationRequest csr, CertificateProfile profile, DateTimeOffset notBefore, DateTimeOffset notAfter, Func<IssuanceRequest, IssuanceRequest>? customize)
@@ -102,7 +102,21 @@ public sealed partial class CertificateAuthority
     private static PolicyViolationException NoProofOfPossession(CertificationRequest csr) =>
         new($"PKCS#10 request for '{csr.Subject}': the signature does not verify with the enclosed public key (no proof of possession).");
 
-    private Certificate Sign(IssuanceRequest clamped, Org.BouncyCastle.Asn1.X509.X509Name subject, PkiRandom rng) => Sign(Reserve(clamped, subject, rng));
+    private Certificate Sign(IssuanceRequest clamped, Org.BouncyCastle.Asn1.X509.X509Name subject, PkiRandom rng) => SignOrRelease(Reserve(clamped, subject, rng));
+
+    // A signature that fails (a key store that refuses, a token gone) leaves no serial taken.
+    private Certificate SignOrRelease(PreparedCertificate prepared)
+    {
+        try
+        {
+            return Sign(prepared);
+        }
+        catch
+        {
+            Release(prepared);
+            throw;
+        }
+    }
 
     /// <summary>
     /// When true the CA signs CA certificates its own pathLenConstraint forbids: only for attack scenarios that model a
