@@ -88,6 +88,21 @@ public abstract class EntityActor : ReceivePersistentActor
     /// <summary>Hands every held message back to the entity, in the order they arrived.</summary>
     protected void ReleaseHeld() => Stash.UnstashAll();
 
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        OnStopped();
+        base.PostStop();
+    }
+
+    /// <summary>
+    /// When the actor stops (or restarts): count done the work it handed elsewhere (the thread pool) whose result would
+    /// come back to a dead actor, or to a new start that did not begin it; max mode would wait for it for ever.
+    /// </summary>
+    protected virtual void OnStopped()
+    {
+    }
+
     private void HandleTracked(Tracked tracked)
     {
         _current = tracked;

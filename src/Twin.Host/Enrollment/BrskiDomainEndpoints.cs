@@ -24,7 +24,8 @@ public static class BrskiDomainEndpoints
         return app;
     }
 
-    private static async Task RequestVoucherAsync(HttpContext context, IEstBackend backend, string domain)
+    /// <summary>/requestvoucher of operator domain <paramref name="domain"/> (also the domain-less route's, for a pledge of a twin manufacturer).</summary>
+    internal static async Task RequestVoucherAsync(HttpContext context, IEstBackend backend, string domain)
     {
         const string op = "requestvoucher";
         var certificate = EstHttp.ClientCertificate(context);
@@ -65,7 +66,8 @@ public static class BrskiDomainEndpoints
         await context.Response.Body.WriteAsync(decision.VoucherCms, context.RequestAborted);
     }
 
-    private static async Task StatusAsync(HttpContext context, IEstBackend backend, string domain, string op)
+    /// <summary>/voucher_status or /enrollstatus of operator domain <paramref name="domain"/>.</summary>
+    internal static async Task StatusAsync(HttpContext context, IEstBackend backend, string domain, string op)
     {
         var certificate = EstHttp.ClientCertificate(context);
         var who = certificate?.Subject ?? "anonymous";

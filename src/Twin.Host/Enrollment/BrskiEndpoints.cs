@@ -32,6 +32,14 @@ public static class BrskiEndpoints
         const string op = "requestvoucher";
         var certificate = EstHttp.ClientCertificate(context);
         var who = certificate?.Subject ?? "anonymous";
+        // A pledge made by one of the twin's manufacturer entities is served as on its domain's route: that domain's registrar judges
+        // it and asks the manufacturer entity; the MASAs configured for the listener answer only for manufacturers outside the twin.
+        if (certificate is not null && backend.RouteOf(certificate) is { } route)
+        {
+            if (route.Domain is { } routed) await BrskiDomainEndpoints.RequestVoucherAsync(context, backend, routed.Label);
+            else await RefuseAsync(context, backend, op, who, 409, route.Problem!);
+            return;
+        }
         var domain = backend.FindDomain(null);
         if (domain is null)
         {
@@ -85,6 +93,11 @@ public static class BrskiEndpoints
     {
         var certificate = EstHttp.ClientCertificate(context);
         var who = certificate?.Subject ?? "anonymous";
+        if (certificate is not null && backend.RouteOf(certificate) is { Domain: { } routed })
+        {
+            await BrskiDomainEndpoints.StatusAsync(context, backend, routed.Label, op); // recorded in that domain, as its voucher request was
+            return;
+        }
         var domain = backend.FindDomain(null);
         var client = domain is null ? null : backend.Authenticate(domain, certificate);
         if (client is null || !client.IsAuthenticated)

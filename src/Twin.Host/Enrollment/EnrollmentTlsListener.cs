@@ -18,7 +18,8 @@ public sealed class EnrollmentTlsListener(IEstBackend backend, EstOptions option
 {
     private readonly Lock _gate = new();
     private WebApplication? _app;
-    private (Twin.Pki.Certificates.Certificate Certificate, SslStreamCertificateContext Context)? _context;
+    // The TLS identity built for each name a client asked for ("" for the listener's own), rebuilt when its certificate changes.
+    private readonly Dictionary<string, (Twin.Pki.Certificates.Certificate Certificate, SslStreamCertificateContext Context)> _contexts = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Where the listener listens (https://127.0.0.1:PORT), once started.</summary>
     public Uri? Address { get; private set; }
@@ -42,7 +43,7 @@ public sealed class EnrollmentTlsListener(IEstBackend backend, EstOptions option
             k.Limits.MaxRequestBodySize = 256 * 1024;
             k.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
             {
-                OnConnection = connection => ServerOptionsAsync(connection.CancellationToken),
+                OnConnection = connection => ServerOptionsAsync(connection.ClientHelloInfo.ServerName, connection.CancellationToken),
             }));
         });
         var app = builder.Build();
@@ -77,13 +78,17 @@ public sealed class EnrollmentTlsListener(IEstBackend backend, EstOptions option
         _app = null;
     }
 
-    private async ValueTask<SslServerAuthenticationOptions> ServerOptionsAsync(CancellationToken cancellationToken)
+    // SNI: a client naming an operator domain sees that domain's registrar certificate (RFC 8995 §5.1, the certificate its pledge
+    // pins); any other name, or none, sees the listener's own.
+    private async ValueTask<SslServerAuthenticationOptions> ServerOptionsAsync(string? serverName, CancellationToken cancellationToken)
     {
-        var credential = await backend.RegistrarCredentialAsync(cancellationToken);
+        var domain = await backend.DomainTlsCredentialAsync(serverName, cancellationToken);
+        var credential = domain ?? await backend.RegistrarCredentialAsync(cancellationToken);
+        var name = domain is null ? "" : credential.Certificate.Subject; // one entry a registrar, whatever names reach it
         SslStreamCertificateContext context;
         lock (_gate)
         {
-            if (_context is { } cached && cached.Certificate.Equals(credential.Certificate))
+            if (_contexts.TryGetValue(name, out var cached) && cached.Certificate.Equals(credential.Certificate))
             {
                 context = cached.Context;
             }
@@ -94,7 +99,7 @@ public sealed class EnrollmentTlsListener(IEstBackend backend, EstOptions option
                 var intermediates = new X509Certificate2Collection();
                 foreach (var c in credential.Chain.Where(c => !c.IsSelfSigned)) intermediates.Add(X509CertificateLoader.LoadCertificate(c.GetDer()));
                 context = SslStreamCertificateContext.Create(X509CertificateLoader.LoadPkcs12(leaf.Export(X509ContentType.Pkcs12), null), intermediates, offline: true);
-                _context = (credential.Certificate, context);
+                _contexts[name] = (credential.Certificate, context);
             }
         }
         return new SslServerAuthenticationOptions

@@ -42,6 +42,7 @@ public static class EstServices
                 sp.GetService<PlantSpec>()?.Registrars.Select(r => r.Settings).ToList())
             {
                 DeviceKeyStorage = sp.GetService<PlantSpec>()?.DeviceKeyStorage ?? Twin.Actors.Keys.KeyStoreKind.Software,
+                Runtime = sp.GetRequiredService<PlantRuntime>(),
             };
         });
         services.AddSingleton<IEstBackend>(sp => sp.GetRequiredService<EstTwinBackend>());

@@ -53,6 +53,58 @@ public sealed partial class EstTwinBackend
         return new DomainVoucherResult(false, null, malformed ? 400 : 403, reply.Reason);
     }
 
+    /// <inheritdoc />
+    public async Task<RegistrarCredential?> DomainTlsCredentialAsync(string? serverName, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(serverName)) return null;
+        var label = serverName.Split('.')[0];
+        var domain = _domains.FirstOrDefault(d => string.Equals(d.Domain, serverName, StringComparison.OrdinalIgnoreCase))
+            ?? _domains.FirstOrDefault(d => string.Equals(d.Domain, label, StringComparison.OrdinalIgnoreCase));
+        if (domain is null) return null;
+        RegistrarTlsIdentity identity;
+        try
+        {
+            identity = await _control.Value.AskEntityAsync<RegistrarTlsIdentity>(RegistrarSettings.EntityIdOf(domain.Domain), new GetRegistrarTlsIdentity(), AnswerTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or TaskCanceledException or Akka.Actor.AskTimeoutException)
+        {
+            return null;
+        }
+        if (identity is not { CertificateDer: { } der, Pkcs8: { } pkcs8 }) return null;
+        try
+        {
+            return new RegistrarCredential(Certificate.FromDer(der), [.. identity.ChainDer.Select(d => Certificate.FromDer(d))],
+                Twin.Pki.Keys.KeyPair.ImportPkcs8Pem(Twin.Pki.Encoding.Pem.Encode("PRIVATE KEY", pkcs8)));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    /// <summary>The running plant's runtime: the twin's manufacturer entities and the domains they sell to.</summary>
+    public Twin.Actors.Plant.PlantRuntime? Runtime { get; init; }
+
+    /// <inheritdoc />
+    public BrskiRoute? RouteOf(Certificate idevid)
+    {
+        ArgumentNullException.ThrowIfNull(idevid);
+        if (Runtime is null) return null;
+        foreach (var (maker, handle) in Runtime.Manufacturers)
+        {
+            if (handle.CaCertificateDer is not { } der || Certificate.FromDer(der) is not { } ca || ca.Subject != idevid.Issuer || !idevid.IsSignedBy(ca.PublicKey)) continue;
+            var buyers = _domains.Where(d => handle.Customers.Contains(d.Domain)).Select(d => d.Domain).Order(StringComparer.Ordinal).ToList();
+            if (FindDomain(null) is { Registrar: { } preferred } && buyers.Contains(preferred)) return new BrskiRoute(FindDomain(preferred), null);
+            return buyers.Count switch
+            {
+                1 => new BrskiRoute(FindDomain(buyers[0]), null),
+                0 => new BrskiRoute(null, $"Manufacturer {maker} sells to no operator domain of this twin: no registrar can take its pledge's voucher request."),
+                _ => new BrskiRoute(null, $"Manufacturer {maker} sells to operator domains {string.Join(", ", buyers)}: name one in the path ({BrskiEndpoints.Prefix}/DOMAIN/requestvoucher)."),
+            };
+        }
+        return null;
+    }
+
     // Server-side key generation into a domain: the key is made here in the domain's signature suite, the registrar decides on a
     // request carrying the requested subject and names, and the key is delivered once and destroyed as for any other domain.
     private async Task<ServerKeyGenResult> ServerKeyGenThroughRegistrarAsync(EstDomain domain, EstClient client, CertificationRequest csr)

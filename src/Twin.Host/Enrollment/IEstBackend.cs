@@ -100,9 +100,26 @@ public interface IEstBackend
     /// </summary>
     Task<DomainVoucherResult> RequestDomainVoucherAsync(EstDomain domain, byte[] pledgeRequest, Certificate idevid, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For a pledge made by one of the twin's manufacturer entities: the operator domain its domain-less BRSKI requests go to — the
+    /// default domain when that domain buys from the manufacturer, else the only operator domain that does — or why there is none.
+    /// Null for a pledge whose manufacturer is not an entity of the twin (the configured MASAs answer those).
+    /// </summary>
+    BrskiRoute? RouteOf(Certificate idevid);
+
+    /// <summary>
+    /// The TLS identity to show a client that names <paramref name="serverName"/> (SNI): the certificate and key of the registrar of
+    /// the operator domain of that name (or whose name is its first label), so that a pledge learns from the handshake the very
+    /// certificate it must pin (RFC 8995 §5.1). Null for any other name: the listener's own identity is shown then.
+    /// </summary>
+    Task<RegistrarCredential?> DomainTlsCredentialAsync(string? serverName, CancellationToken cancellationToken);
+
     /// <summary>Journals a decision (granted or refused) in the audit trail.</summary>
     Task AuditAsync(EnrollmentAudit audit);
 }
+
+/// <summary>Where a domain-less BRSKI request of a twin manufacturer's pledge goes: an operator domain, or the reason none is chosen.</summary>
+public sealed record BrskiRoute(EstDomain? Domain, string? Problem);
 
 /// <summary>A domain registrar's answer to a voucher request: the voucher (CMS), or an HTTP status and the reason it gave.</summary>
 public sealed record DomainVoucherResult(bool Issued, byte[]? VoucherCms, int Status, string Reason);

@@ -87,51 +87,42 @@ public sealed partial class CertificateAuthority
     public Certificate Issue(CertificationRequest csr, CertificateProfile profile, DateTimeOffset notBefore, DateTimeOffset notAfter, Func<IssuanceRequest, IssuanceRequest>? customize = null, PkiRandom? random = null)
     {
         ArgumentNullException.ThrowIfNull(csr);
-        if (!csr.IsSignatureValid)
-            throw new PolicyViolationException($"PKCS#10 request for '{csr.Subject}': the signature does not verify with the enclosed public key (no proof of possession).");
-        // The names the requester asked for are the starting point; the customize step (the RA's policy) may change them.
+        if (!csr.IsSignatureValid) throw NoProofOfPossession(csr);
+        return Issue(RequestFor(csr, profile, notBefore, notAfter, customize), random);
+    }
+
+    /// <summary>Issues a certificate for <paramref name="request"/>. Nothing is consumed when a rule fails. <paramref name="random"/> overrides the CA's randomness for this one certificate.</summary>
+    public Certificate Issue(IssuanceRequest request, PkiRandom? random = null) => SignOrRelease(Prepare(request, random));
+
+    // The names the requester asked for are the starting point; the customize step (the RA's policy) may change them.
+    private static IssuanceRequest RequestFor(CertificationRequest csr, CertificateProfile profile, DateTimeOffset notBefore, DateTimeOffset notAfter, Func<IssuanceRequest, IssuanceRequest>? customize)
+    {
         var request = new IssuanceRequest(csr.Subject, csr.PublicKey, profile, notBefore, notAfter)
         {
             UriNames = csr.RequestedUris,
             DnsNames = csr.RequestedDnsNames,
             IpAddresses = csr.RequestedIpAddresses,
         };
-        return Issue(customize is null ? request : customize(request), random);
+        return customize is null ? request : customize(request);
     }
 
-    /// <summary>Issues a certificate for <paramref name="request"/>. Nothing is consumed when a rule fails. <paramref name="random"/> overrides the CA's randomness for this one certificate.</summary>
-    public Certificate Issue(IssuanceRequest request, PkiRandom? random = null)
+    private static PolicyViolationException NoProofOfPossession(CertificationRequest csr) =>
+        new($"PKCS#10 request for '{csr.Subject}': the signature does not verify with the enclosed public key (no proof of possession).");
+
+    private Certificate Sign(IssuanceRequest clamped, Org.BouncyCastle.Asn1.X509.X509Name subject, PkiRandom rng) => SignOrRelease(Reserve(clamped, subject, rng));
+
+    // A signature that fails (a key store that refuses, a token gone) leaves no serial taken.
+    private Certificate SignOrRelease(PreparedCertificate prepared)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var clamped = request with
+        try
         {
-            NotBefore = request.NotBefore < Certificate.NotBefore ? Certificate.NotBefore : request.NotBefore,
-            NotAfter = request.NotAfter > Certificate.NotAfter ? Certificate.NotAfter : request.NotAfter,
-        };
-        ProfileRules.Check(clamped);
-        if (request.Profile == CertificateProfile.RootCa)
-            throw new PolicyViolationException("Profile RootCa: a root is self-signed; use CreateRoot.");
-        if (IsRetired)
-            throw new PolicyViolationException($"CA {Certificate.Subject}: retired after a key rollover; it issues CRLs only.");
-        CheckOwnPathLength(clamped);
-        return Sign(clamped, DistinguishedNames.Parse(clamped.Subject), random ?? _random);
-    }
-
-    private Certificate Sign(IssuanceRequest clamped, Org.BouncyCastle.Asn1.X509.X509Name subject, PkiRandom rng)
-    {
-        var subjectKey = clamped.PublicKey.ToParameter();
-        var generator = new X509V3CertificateGenerator();
-        var serial = NewSerial(rng, s => _issuedSerials.Contains(s));
-        generator.SetSerialNumber(serial);
-        generator.SetIssuerDN(Certificate.Inner.SubjectDN);
-        generator.SetSubjectDN(subject);
-        generator.SetNotBefore(TruncateToSeconds(clamped.NotBefore).UtcDateTime);
-        generator.SetNotAfter(TruncateToSeconds(clamped.NotAfter).UtcDateTime);
-        generator.SetPublicKey(subjectKey);
-        ProfileRules.AddExtensions(generator, clamped, subjectKey, Certificate.Inner);
-        var certificate = new Certificate(generator.Generate(Signing.Factory(_key, rng)));
-        _issuedSerials.Add(certificate.SerialNumber);
-        return certificate;
+            return Sign(prepared);
+        }
+        catch
+        {
+            Release(prepared);
+            throw;
+        }
     }
 
     /// <summary>

@@ -149,11 +149,41 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
         Assert.NotEqual(0, verify.ExitCode);
         Assert.Contains("certificate revoked", verify.All, StringComparison.Ordinal);
 
-        // The wait is closed in the journal: a restarted registrar does not reopen it, and a certConf now is refused.
+        // The wait is closed in the journal: a restarted registrar does not reopen it, and a certConf now is refused with
+        // certRevoked (RFC 4210 §5.2.3: the certificate was revoked at the deadline), protected with the request's secret.
         var revived = await RestartAsync(registrar);
         var late = await Send(revived, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
         Assert.Equal(CmpBodyType.Error, late.BodyType);
+        Assert.Equal([CmpFailure.CertRevoked], late.ErrorStatus().Failures);
+        Assert.True(late.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret)));
+        Assert.Contains(issued.SerialNumber.Hex, late.ErrorStatus().Text ?? "", StringComparison.Ordinal);
         Assert.Single(Crls().Select(c => c.Find(issued.SerialNumber)).OfType<Twin.Pki.Revocation.CrlEntry>());
+    }
+
+    [Fact] // work handed elsewhere for requests from outside (checks on the thread pool, asks to the CA) ends with the registrar that began it
+    public async Task A_registrar_stopped_while_outside_requests_are_checked_on_the_pool_leaves_no_work_counted()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        // A few dozen: enough to keep checks on the pool for a while, few enough that they do not crowd the actors' own
+        // dispatching out of a loaded machine's thread pool.
+        var irs = Enumerable.Range(0, 40).Select(i => Ir(secret, $"CN=busy-{i:000}").Der).ToList();
+        foreach (var der in irs) registrar.Tell(new CmpRequest(der, "outside"));
+        // Stopped as a crash would stop it, while checks are on the pool (the count shows them).
+        Assert.True(SpinWait.SpinUntil(() => _work.OutstandingByLabel.GetValueOrDefault("registrar-check") > 0, TimeSpan.FromSeconds(30)), "no check was ever on the pool");
+        Watch(registrar);
+        Sys.Stop(registrar);
+        ExpectTerminated(registrar, TimeSpan.FromMinutes(2));
+
+        await Idle(); // waited for ever while the dead registrar's checks stayed counted
+        Assert.DoesNotContain(_work.OutstandingByLabel, p => p.Key.StartsWith("registrar-", StringComparison.Ordinal) && p.Value > 0);
+        // A new start serves again, and max mode moves on with it.
+        var revived = StartRegistrar();
+        await Idle();
+        var fresh = await revived.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        Assert.Equal(CmpBodyType.Ip, (await Send(revived, Ir(fresh, "CN=after").Der)).BodyType);
+        await Idle();
     }
 
     private List<Twin.Pki.Revocation.CertificateRevocationList> Crls() =>

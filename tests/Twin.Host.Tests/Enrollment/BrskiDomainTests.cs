@@ -22,27 +22,28 @@ public sealed class BrskiDomainTests(EnrollmentHost host)
     [Fact] // RFC 8995 §5.2–§5.5, RFC 8366 §5.3
     public async Task A_pledge_made_by_the_twin_s_manufacturer_gets_a_voucher_from_its_MASA_through_the_domain_registrar()
     {
-        // The pledge's IDevID comes from the twin's manufacturer entity, as from the factory line: its own key, the factory's serial number.
-        var key = KeyGenerator.Generate(KeyAlgorithm.EcdsaP256);
-        var produced = await host.Control.AskEntityAsync<object>(new EntityId("valve-maker"),
-            new ProduceDevice(new EntityId("valve-001"), CertificationRequest.Create("CN=valve-001", key).GetDer()), TimeSpan.FromSeconds(30));
-        var factory = Assert.IsType<DeviceProduced>(produced);
-        var idevid = Certificate.FromDer(factory.IdevidDer);
-        var manufacturerCa = RepoPaths.WriteText(host.Folder, "valve-maker.pem", Certificate.FromDer(factory.ManufacturerCaDer).ToPem());
-        var certFile = RepoPaths.WriteText(host.Folder, "valve-001.pem", idevid.ToPem());
-        var keyFile = RepoPaths.WriteText(host.Folder, "valve-001.key", key.ExportPkcs8Pem());
+        await AVoucherThroughTheDomainRegistrarAsync("/.well-known/brski/line");
+    }
 
+    [Fact] // RFC 8995 §5.2: the domain-less route serves a twin manufacturer's pledge as the route of the domain that buys from it
+    public async Task A_twin_manufacturer_s_pledge_on_the_domain_less_route_gets_its_voucher_from_the_manufacturer_entity_through_the_domain_registrar() =>
+        await AVoucherThroughTheDomainRegistrarAsync(BrskiEndpoints.Prefix);
+
+    // A pledge of the twin's manufacturer entity "valve-maker" asks on route prefix for a voucher; domain "line" buys from that manufacturer.
+    private async Task AVoucherThroughTheDomainRegistrarAsync(string prefix)
+    {
+        var pledge = await ProducePledgeAsync();
         var registrar = await DomainRegistrarCertificateAsync();
         var nonce = RandomNumberGenerator.GetBytes(16);
-        var requestFile = Path.Combine(host.Folder, "pvr-" + Guid.NewGuid().ToString("N"));
-        await File.WriteAllBytesAsync(requestFile, Pledge.CreateVoucherRequest(idevid, key, registrar, nonce, host.Backend.Now));
+        var granted = (await host.AuditAsync("line")).Count(d => d.GetProperty("what").GetString() == "brski:requestvoucher" && d.GetProperty("verdict").GetString() == "granted");
+        var requestFile = await VoucherRequestFileAsync(pledge.Idevid, pledge.Key, registrar, nonce);
 
-        var (status, body, curl) = await host.CurlAsync("/.well-known/brski/line/requestvoucher", certFile, keyFile, requestFile, BrskiEndpoints.VoucherMediaType);
+        var (status, body, curl) = await host.CurlAsync(prefix + "/requestvoucher", pledge.CertFile, pledge.KeyFile, requestFile, BrskiEndpoints.VoucherMediaType);
         Assert.True(status == 200, curl.All + File.ReadAllText(body));
 
         // openssl: the voucher is CMS signed by the MASA, which chains to the manufacturer's CA.
         var json = body + ".json";
-        var verify = await Peer.OpenSslAsync("cms", "-verify", "-binary", "-inform", "DER", "-in", body, "-CAfile", manufacturerCa, "-purpose", "any", "-out", json);
+        var verify = await Peer.OpenSslAsync("cms", "-verify", "-binary", "-inform", "DER", "-in", body, "-CAfile", pledge.ManufacturerCa, "-purpose", "any", "-out", json);
         Assert.True(verify.ExitCode == 0, verify.All);
         using (var voucher = JsonDocument.Parse(await File.ReadAllBytesAsync(json)))
         {
@@ -50,35 +51,53 @@ public sealed class BrskiDomainTests(EnrollmentHost host)
             Assert.Equal("SN-VALVE-001", v.GetProperty("serial-number").GetString());
             Assert.Equal(nonce, v.GetProperty("nonce").GetBytesFromBase64());
             Assert.Equal(registrar.GetDer(), v.GetProperty("pinned-domain-cert").GetBytesFromBase64()); // the domain's registrar
-            Assert.Equal(BrskiIdentity.AuthorityKeyIdOf(idevid), v.GetProperty("idevid-issuer").GetBytesFromBase64());
+            Assert.Equal(BrskiIdentity.AuthorityKeyIdOf(pledge.Idevid), v.GetProperty("idevid-issuer").GetBytesFromBase64());
             Assert.True(v.TryGetProperty("created-on", out _));
             Assert.Equal("proximity", v.GetProperty("assertion").GetString());
         }
 
         // The decision is in the domain's audit trail; the MASA's in the manufacturer's journal.
-        Assert.Contains(await host.AuditAsync("line"), d => d.GetProperty("what").GetString() == "brski:requestvoucher" && d.GetProperty("verdict").GetString() == "granted"
-            && d.GetProperty("reason").GetString()!.Contains("SN-VALVE-001", StringComparison.Ordinal));
+        Assert.Equal(granted + 1, (await host.AuditAsync("line")).Count(d => d.GetProperty("what").GetString() == "brski:requestvoucher" && d.GetProperty("verdict").GetString() == "granted"
+            && d.GetProperty("reason").GetString()!.Contains("SN-VALVE-001", StringComparison.Ordinal)));
 
-        // Telemetry on the domain's route is recorded.
-        var statusFile = RepoPaths.WriteText(host.Folder, "valve-voucher-status.json", """{"version":1,"status":true,"reason":"Voucher accepted"}""");
-        var (vs, _, _) = await host.CurlAsync("/.well-known/brski/line/voucher_status", certFile, keyFile, statusFile, "application/json");
+        // Telemetry on the same route is recorded in the domain.
+        var statusFile = RepoPaths.WriteText(host.Folder, "valve-voucher-status-" + Guid.NewGuid().ToString("N") + ".json", """{"version":1,"status":true,"reason":"Voucher accepted"}""");
+        var (vs, _, _) = await host.CurlAsync(prefix + "/voucher_status", pledge.CertFile, pledge.KeyFile, statusFile, "application/json");
         Assert.Equal(200, vs);
-        var (es, _, _) = await host.CurlAsync("/.well-known/brski/line/enrollstatus", certFile, keyFile, statusFile, "application/json");
+        var (es, _, _) = await host.CurlAsync(prefix + "/enrollstatus", pledge.CertFile, pledge.KeyFile, statusFile, "application/json");
         Assert.Equal(200, es);
         var events = await host.EventsAsync();
         Assert.Contains(events, e => e.GetProperty("kind").GetString() == "enroll.decided" && e.GetProperty("summary").GetString()!.Contains("line/voucher_status", StringComparison.Ordinal));
+    }
+
+    // The pledge's IDevID comes from the twin's manufacturer entity, as from the factory line: its own key, the factory's serial number.
+    private async Task<(Certificate Idevid, KeyPair Key, string CertFile, string KeyFile, string ManufacturerCa)> ProducePledgeAsync()
+    {
+        var key = KeyGenerator.Generate(KeyAlgorithm.EcdsaP256);
+        var produced = await host.Control.AskEntityAsync<object>(new EntityId("valve-maker"),
+            new ProduceDevice(new EntityId("valve-001"), CertificationRequest.Create("CN=valve-001", key).GetDer()), TimeSpan.FromSeconds(30));
+        var factory = Assert.IsType<DeviceProduced>(produced);
+        var idevid = Certificate.FromDer(factory.IdevidDer);
+        var id = Guid.NewGuid().ToString("N");
+        return (idevid, key, RepoPaths.WriteText(host.Folder, $"valve-001-{id}.pem", idevid.ToPem()), RepoPaths.WriteText(host.Folder, $"valve-001-{id}.key", key.ExportPkcs8Pem()),
+            RepoPaths.WriteText(host.Folder, "valve-maker.pem", Certificate.FromDer(factory.ManufacturerCaDer).ToPem()));
+    }
+
+    // A pledge's voucher request (RFC 8995 §5.2) naming registrar in proximity-registrar-cert, written to a file for curl.
+    private async Task<string> VoucherRequestFileAsync(Certificate idevid, KeyPair key, Certificate registrar, byte[]? nonce = null)
+    {
+        var file = Path.Combine(host.Folder, "pvr-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllBytesAsync(file, Pledge.CreateVoucherRequest(idevid, key, registrar, nonce ?? RandomNumberGenerator.GetBytes(16), host.Backend.Now));
+        return file;
     }
 
     [Fact] // RFC 8995 §5.3: the registrar's allow-list decides; the refusal is audited in the domain
     public async Task A_voucher_request_from_an_IDevID_not_on_the_domain_allow_list_is_refused_and_audited_in_the_domain()
     {
         var registrar = await DomainRegistrarCertificateAsync();
-        var requestFile = Path.Combine(host.Folder, "pvr-" + Guid.NewGuid().ToString("N"));
-        await File.WriteAllBytesAsync(requestFile, Pledge.CreateVoucherRequest(host.NotAllowed.Certificate, host.NotAllowed.KeyPair, registrar, RandomNumberGenerator.GetBytes(16), host.Backend.Now));
+        var requestFile = await VoucherRequestFileAsync(host.NotAllowed.Certificate, host.NotAllowed.KeyPair, registrar);
 
-        var (status, body, _) = await host.CurlAsync("/.well-known/brski/line/requestvoucher", host.NotAllowed.Cert, host.NotAllowed.Key, requestFile, BrskiEndpoints.VoucherMediaType);
-        Assert.Equal(403, status);
-        Assert.Contains("not on the allow-list of domain 'line'", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
+        Assert.Contains("not on the allow-list of domain 'line'", await host.RefusedAsync(403, "/.well-known/brski/line/requestvoucher", host.NotAllowed.Cert, host.NotAllowed.Key, requestFile, BrskiEndpoints.VoucherMediaType), StringComparison.Ordinal);
         Assert.Contains(await host.AuditAsync("line"), d => d.GetProperty("what").GetString() == "brski:requestvoucher" && d.GetProperty("verdict").GetString() == "refused"
             && d.GetProperty("who").GetString()!.Contains("OTHER-0009", StringComparison.Ordinal)
             && d.GetProperty("reason").GetString()!.Contains("not on the allow-list", StringComparison.Ordinal));
@@ -88,21 +107,16 @@ public sealed class BrskiDomainTests(EnrollmentHost host)
     public async Task An_allow_listed_IDevID_whose_manufacturer_is_not_an_entity_of_the_twin_gets_no_voucher_in_the_domain()
     {
         var registrar = await DomainRegistrarCertificateAsync();
-        var requestFile = Path.Combine(host.Folder, "pvr-" + Guid.NewGuid().ToString("N"));
-        await File.WriteAllBytesAsync(requestFile, Pledge.CreateVoucherRequest(host.Allowed.Certificate, host.Allowed.KeyPair, registrar, RandomNumberGenerator.GetBytes(16), host.Backend.Now));
+        var requestFile = await VoucherRequestFileAsync(host.Allowed.Certificate, host.Allowed.KeyPair, registrar);
 
-        var (status, body, _) = await host.CurlAsync("/.well-known/brski/line/requestvoucher", host.Allowed.Cert, host.Allowed.Key, requestFile, BrskiEndpoints.VoucherMediaType);
-        Assert.Equal(403, status);
-        Assert.Contains("no MASA is known", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
+        Assert.Contains("no MASA is known", await host.RefusedAsync(403, "/.well-known/brski/line/requestvoucher", host.Allowed.Cert, host.Allowed.Key, requestFile, BrskiEndpoints.VoucherMediaType), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_unknown_domain_a_missing_client_certificate_and_a_request_for_another_registrar_are_refused()
     {
         var requestFile = RepoPaths.WriteText(host.Folder, "empty-domain.p7", "x");
-        var (unknown, unknownBody, _) = await host.CurlAsync("/.well-known/brski/nowhere/requestvoucher", host.Allowed.Cert, host.Allowed.Key, requestFile, BrskiEndpoints.VoucherMediaType);
-        Assert.Equal(404, unknown);
-        Assert.Contains("No operator domain 'nowhere'", await File.ReadAllTextAsync(unknownBody), StringComparison.Ordinal);
+        Assert.Contains("No operator domain 'nowhere'", await host.RefusedAsync(404, "/.well-known/brski/nowhere/requestvoucher", host.Allowed.Cert, host.Allowed.Key, requestFile, BrskiEndpoints.VoucherMediaType), StringComparison.Ordinal);
         // A CA label is not an operator domain: no registrar, no BRSKI.
         var (label, _, _) = await host.CurlAsync("/.well-known/brski/ca-issuing/requestvoucher", host.Allowed.Cert, host.Allowed.Key, requestFile, BrskiEndpoints.VoucherMediaType);
         Assert.Equal(404, label);
@@ -112,11 +126,8 @@ public sealed class BrskiDomainTests(EnrollmentHost host)
 
         // A request whose proximity-registrar-cert is not the domain registrar's (RFC 8995 §5.2): the twin's root.
         var elsewhere = Certificate.FromPem(await File.ReadAllTextAsync(host.RootPem));
-        var file = Path.Combine(host.Folder, "pvr-" + Guid.NewGuid().ToString("N"));
-        await File.WriteAllBytesAsync(file, Pledge.CreateVoucherRequest(host.NotAllowed.Certificate, host.NotAllowed.KeyPair, elsewhere, RandomNumberGenerator.GetBytes(16), host.Backend.Now));
-        var (misdirected, misBody, _) = await host.CurlAsync("/.well-known/brski/line/requestvoucher", host.NotAllowed.Cert, host.NotAllowed.Key, file, BrskiEndpoints.VoucherMediaType);
-        Assert.Equal(400, misdirected);
-        Assert.Contains("proximity-registrar-cert", await File.ReadAllTextAsync(misBody), StringComparison.Ordinal);
+        var file = await VoucherRequestFileAsync(host.NotAllowed.Certificate, host.NotAllowed.KeyPair, elsewhere);
+        Assert.Contains("proximity-registrar-cert", await host.RefusedAsync(400, "/.well-known/brski/line/requestvoucher", host.NotAllowed.Cert, host.NotAllowed.Key, file, BrskiEndpoints.VoucherMediaType), StringComparison.Ordinal);
         Assert.Contains(await host.AuditAsync("line"), d => d.GetProperty("what").GetString() == "brski:requestvoucher" && d.GetProperty("verdict").GetString() == "refused"
             && d.GetProperty("reason").GetString()!.Contains("proximity-registrar-cert", StringComparison.Ordinal));
     }

@@ -73,6 +73,7 @@ public sealed class EnrollmentHost : IAsyncLifetime
 
         var start = new DateTimeOffset(wall.Year, wall.Month, wall.Day, wall.Hour, wall.Minute, wall.Second, TimeSpan.Zero).AddSeconds(-1);
         const string jadaSerials = "JADA-[0-9]{4}";
+        // cloneDetection off: several tests have the valve maker's MASA voucher its one product again (each with a fresh IDevID).
         var yaml = $"""
             name: Enrollment test plant
             run: enrollment
@@ -80,6 +81,8 @@ public sealed class EnrollmentHost : IAsyncLifetime
             clock:
               mode: realtime
               speed: 1
+            design:
+              cloneDetection: false
             topology:
               rootCa:
                 id: ca-root
@@ -177,6 +180,15 @@ public sealed class EnrollmentHost : IAsyncLifetime
         args.Add(new Uri(Est, path).ToString());
         var result = await Peer.RunAsync("curl", args);
         return (int.TryParse(result.StdOut.Trim(), out var status) ? status : -1, body, result);
+    }
+
+    /// <summary>Runs curl as <see cref="CurlAsync"/> where a refusal is expected: checks the HTTP status and returns the reason the body gives.</summary>
+    public async Task<string> RefusedAsync(int expected, string path, string? cert = null, string? key = null, string? dataFile = null, string? contentType = null)
+    {
+        var (status, body, curl) = await CurlAsync(path, cert, key, dataFile, contentType);
+        var reason = File.Exists(body) ? await File.ReadAllTextAsync(body) : "";
+        Assert.True(status == expected, $"HTTP {status} where {expected} was expected: {reason} {curl.All}");
+        return reason;
     }
 
     /// <summary>A fresh P-256 key and a base64 DER PKCS#10 request from openssl for <paramref name="subject"/>.</summary>

@@ -25,9 +25,7 @@ public sealed class EstEndpointTests(EnrollmentHost host)
         var rootOnly = await EnrollmentHost.PrintCertsAsync(rootBody);
         Assert.DoesNotContain("Issuing", rootOnly, StringComparison.Ordinal);
 
-        var (unknown, unknownBody, _) = await host.CurlAsync("/.well-known/est/no-such-domain/cacerts");
-        Assert.Equal(404, unknown);
-        Assert.Contains("No domain 'no-such-domain'", await File.ReadAllTextAsync(unknownBody), StringComparison.Ordinal);
+        Assert.Contains("No domain 'no-such-domain'", await host.RefusedAsync(404, "/.well-known/est/no-such-domain/cacerts"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -65,18 +63,14 @@ public sealed class EstEndpointTests(EnrollmentHost host)
     public async Task Simplereenroll_with_an_IDevID_or_another_subject_is_refused() // RFC 7030 §4.2.2
     {
         var (_, csr) = await host.OpenSslCsrAsync("/CN=pump-jada-0001/serialNumber=JADA-0001");
-        var (status, body, _) = await host.CurlAsync("/.well-known/est/simplereenroll", host.Allowed.Cert, host.Allowed.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.Equal(403, status);
-        Assert.Contains("certificate that is being renewed", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
+        Assert.Contains("certificate that is being renewed", await host.RefusedAsync(403, "/.well-known/est/simplereenroll", host.Allowed.Cert, host.Allowed.Key, csr, EstPaths.Pkcs10MediaType), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Enrollment_without_a_client_certificate_is_refused_and_audited() // RFC 7030 §3.3.2
     {
         var (_, csr) = await host.OpenSslCsrAsync("/CN=anonymous-device");
-        var (status, body, _) = await host.CurlAsync("/.well-known/est/simpleenroll", dataFile: csr, contentType: EstPaths.Pkcs10MediaType);
-        Assert.Equal(401, status);
-        Assert.Contains("No TLS client certificate", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
+        Assert.Contains("No TLS client certificate", await host.RefusedAsync(401, "/.well-known/est/simpleenroll", dataFile: csr, contentType: EstPaths.Pkcs10MediaType), StringComparison.Ordinal);
         var events = await host.EventsAsync();
         Assert.Contains(events, e => e.GetProperty("kind").GetString() == "enroll.decided" && e.GetProperty("summary").GetString()!.Contains("refused EST simpleenroll from anonymous", StringComparison.Ordinal));
     }
@@ -96,18 +90,14 @@ public sealed class EstEndpointTests(EnrollmentHost host)
     public async Task An_IDevID_not_on_the_allow_list_cannot_enroll()
     {
         var (_, csr) = await host.OpenSslCsrAsync("/CN=pump-other/serialNumber=OTHER-0009");
-        var (status, body, _) = await host.CurlAsync("/.well-known/est/simpleenroll", host.NotAllowed.Cert, host.NotAllowed.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.Equal(403, status);
-        Assert.Contains("not on the allow-list", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
+        Assert.Contains("not on the allow-list", await host.RefusedAsync(403, "/.well-known/est/simpleenroll", host.NotAllowed.Cert, host.NotAllowed.Key, csr, EstPaths.Pkcs10MediaType), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Malformed_base64_and_wrong_media_type_are_refused_with_the_reason()
     {
         var bad = RepoPaths.WriteText(host.Folder, "bad.b64", "MIIB*notbase64");
-        var (status, body, _) = await host.CurlAsync("/.well-known/est/simpleenroll", host.Allowed.Cert, host.Allowed.Key, bad, EstPaths.Pkcs10MediaType);
-        Assert.Equal(400, status);
-        Assert.Contains("is not base64", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
+        Assert.Contains("is not base64", await host.RefusedAsync(400, "/.well-known/est/simpleenroll", host.Allowed.Cert, host.Allowed.Key, bad, EstPaths.Pkcs10MediaType), StringComparison.Ordinal);
         var (mediaStatus, _, _) = await host.CurlAsync("/.well-known/est/simpleenroll", host.Allowed.Cert, host.Allowed.Key, bad, "application/json");
         Assert.Equal(415, mediaStatus);
     }
@@ -119,9 +109,7 @@ public sealed class EstEndpointTests(EnrollmentHost host)
         var der = Convert.FromBase64String(string.Concat((await File.ReadAllTextAsync(csr)).Split('\n')));
         der[^1] ^= 0x01; // the last byte of the signature
         var tampered = RepoPaths.WriteText(host.Folder, "tampered.b64", EstCodec.ToBase64Body(der));
-        var (status, body, _) = await host.CurlAsync("/.well-known/est/simpleenroll", host.Allowed.Cert, host.Allowed.Key, tampered, EstPaths.Pkcs10MediaType);
-        Assert.Equal(400, status);
-        Assert.Contains("no proof of possession", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
+        Assert.Contains("no proof of possession", await host.RefusedAsync(400, "/.well-known/est/simpleenroll", host.Allowed.Cert, host.Allowed.Key, tampered, EstPaths.Pkcs10MediaType), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -201,9 +189,7 @@ public sealed class EstRevocationTests(EnrollmentHost host)
         Assert.True(revoke.IsSuccessStatusCode, await revoke.Content.ReadAsStringAsync());
 
         var (_, recsr) = await host.OpenSslCsrAsync(subject);
-        var (restatus, rebody, _) = await host.CurlAsync("/.well-known/est/simplereenroll", enrolled, key, recsr, EstPaths.Pkcs10MediaType);
-        Assert.Equal(401, restatus);
-        Assert.Contains("Revoked", await File.ReadAllTextAsync(rebody), StringComparison.Ordinal);
+        Assert.Contains("Revoked", await host.RefusedAsync(401, "/.well-known/est/simplereenroll", enrolled, key, recsr, EstPaths.Pkcs10MediaType), StringComparison.Ordinal);
     }
 
     private async Task WaitForHolderAsync(string id, string serial)

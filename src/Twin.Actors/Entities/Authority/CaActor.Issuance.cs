@@ -18,9 +18,9 @@ public sealed partial class CaActor
             ReplyChannel()(new CertificateGranted(repeat.CertificateDer, own) { Request = digest }); // answered before: the same certificate again, nothing journaled
             return;
         }
-        Issue(request.Requester, request.Profile.ToString(), digest, (ca, now, random) =>
-            ca.Issue(CertificationRequest.FromDer(request.CsrDer), request.Profile, now.Utc, now.Utc + request.Lifetime, ShortLived, random),
-            granted: certificate => new CertificateGranted(certificate, _state.CertificateDer!) { Request = digest });
+        IssueInOrder(request.Requester, request.Profile.ToString(), digest, (ca, now, random) =>
+            ca.Prepare(CertificationRequest.FromDer(request.CsrDer), request.Profile, now.Utc, now.Utc + request.Lifetime, ShortLived, random),
+            certificate => new CertificateGranted(certificate, _state.CertificateDer!) { Request = digest });
     }
 
     // Under the short-lived design the CA marks what it issues to devices, PEAs and the POL as never to be
@@ -40,12 +40,12 @@ public sealed partial class CaActor
             ReplyChannel()(new CertificateGranted(repeat.CertificateDer, own)); // a registrar's retransmission: the same certificate, nothing journaled
             return;
         }
-        Issue(request.Requester, request.Profile.ToString(), digest, (ca, now, random) => ca.Issue(
+        IssueInOrder(request.Requester, request.Profile.ToString(), digest, (ca, now, random) => ca.Prepare(
             ShortLived(new IssuanceRequest(request.Subject, Twin.Pki.Keys.PublicKey.FromSubjectPublicKeyInfo(request.PublicKeyInfo), request.Profile, now.Utc, now.Utc + request.Lifetime)
             {
                 UriNames = request.UriNames,
                 DnsNames = request.DnsNames,
-            }), random));
+            }), random), granted: null);
     }
 
     // granted / refused shape the answer for requests that expect their own (a cross-certification); default: CertificateGranted / CertificateRefused.
@@ -77,15 +77,20 @@ public sealed partial class CaActor
             PersistAsync(new IssuanceRefused(_run, now, Id, requester, e.Message), _ => reply(refused(e.Message)));
             return;
         }
-        // PersistAsync: the next request is served while this one is being written, so the journal
-        // batches a burst (every device renewing at one instant) into few commits. The serial is
-        // already taken in memory, and the answer still waits for the write.
-        PersistAsync(new CertificateIssued(_run, now, Id, requester, profile, issued.GetDer()) { Request = digest }, e =>
-        {
-            _state = _state.Apply(e);
-            PublishOcsp(); // the responder knows the certificate before its holder can present it
-            reply(granted is null ? new CertificateGranted(e.CertificateDer, _state.CertificateDer!) : granted(e.CertificateDer));
-            SnapshotWhenDue();
-        });
+        Record(new CertificateIssued(_run, now, Id, requester, profile, issued.GetDer()) { Request = digest }, reply, granted);
+    }
+
+    // PersistAsync: the next request is served while this one is being written, so the journal batches a burst (every
+    // device renewing at one instant) into few commits. The serial is already taken in memory, and the answer still waits
+    // for the write.
+    private void Record(CertificateIssued issued, Action<object> reply, Func<byte[], object>? granted) => PersistAsync(issued, e => Issued(e, reply, granted));
+
+    // Once the certificate is stored: the state knows it, the responder too (before its holder can present it), then the requester.
+    private void Issued(CertificateIssued e, Action<object> reply, Func<byte[], object>? granted)
+    {
+        _state = _state.Apply(e);
+        PublishOcsp();
+        reply(granted is null ? new CertificateGranted(e.CertificateDer, _state.CertificateDer!) : granted(e.CertificateDer));
+        SnapshotWhenDue();
     }
 }

@@ -107,7 +107,9 @@ public sealed partial class CaActor : EntityActor
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
+        HoldWhileSigning();
         Command<IssueFromCsr>(Issue);
+        Command<Signed>(OnSigned);
         Command<IssueFromTemplate>(Issue);
         Command<RevokeCertificate>(Revoke);
         Command<Wake>(_ => OnWake());

@@ -12,7 +12,7 @@ namespace Twin.Actors.Entities.Registrar;
 public sealed partial class RegistrarActor
 {
     // The MASA's answer to a voucher request the registrar forwarded.
-    private sealed record MasaAnswered(string Who, string Serial, object Answer, Action<object> Reply);
+    private sealed record MasaAnswered(string Who, string Serial, object Answer, Action<object> Reply, long Incarnation);
 
     private void BrskiBehaviour()
     {
@@ -81,14 +81,17 @@ public sealed partial class RegistrarActor
         }
         var request = RegistrarVoucherRequests.Create(command.VoucherRequestCms, pledge, _state.Certificate!, _key!, _clock.Now.Utc,
             _state.ChainDer.Select(d => Certificate.FromDer(d)), _entropy.For(Id, "voucher-request", Manufacturer.SignedArtefacts.Sha256(command.VoucherRequestCms)));
-        Work.Begin("registrar-masa"); // until the MASA's answer is handled, max mode must not move time
+        var incarnation = BeginAway(MasaLabel); // until the MASA's answer is handled, max mode must not move time
         manufacturer.Actor.Ask<object>(new MasaVoucherRequest(_settings.Domain, request), CaTimeout).PipeTo(Self,
-            success: answer => new MasaAnswered(who, pledge.Request!.SerialNumber, answer, reply),
-            failure: e => new MasaAnswered(who, pledge.Request!.SerialNumber, new MasaAnswer(false, null, $"the MASA did not answer: {e.Message}"), reply));
+            success: answer => new MasaAnswered(who, pledge.Request!.SerialNumber, answer, reply, incarnation),
+            failure: e => new MasaAnswered(who, pledge.Request!.SerialNumber, new MasaAnswer(false, null, $"the MASA did not answer: {e.Message}"), reply, incarnation));
     }
+
+    private const string MasaLabel = "registrar-masa";
 
     private void OnMasaAnswered(MasaAnswered answered)
     {
+        if (!Returned(MasaLabel, answered.Incarnation, afterStored: true)) return;
         try
         {
             if (answered.Answer is MasaAnswer { Issued: true, VoucherCms: { } voucher } granted)
@@ -99,7 +102,7 @@ public sealed partial class RegistrarActor
         }
         finally
         {
-            DeferAsync("registrar-masa", label => Work.Done(label)); // after the decision is stored
+            DoneWhenStored(MasaLabel); // after the decision is stored
         }
     }
 

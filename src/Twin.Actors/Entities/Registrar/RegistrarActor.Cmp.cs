@@ -26,7 +26,7 @@ public sealed partial class RegistrarActor
     private (long Version, DomainTrust Trust)? _trust;
 
     // A request from outside the twin, decoded and checked ahead on the thread pool (null: it did not decode).
-    private sealed record CmpCheckedAhead(CmpRequest Request, CmpMessage? Message, Action<object> Reply);
+    private sealed record CmpCheckedAhead(CmpRequest Request, CmpMessage? Message, Action<object> Reply, long Incarnation);
 
     private void Handle(CmpRequest command)
     {
@@ -44,10 +44,10 @@ public sealed partial class RegistrarActor
             var settings = _settings;
             var now = _clock.Now;
             var trust = Trust();
-            Work.Begin("registrar-check");
+            var incarnation = BeginAway(CheckLabel);
             Task.Run(() => CheckAhead(command.Der, settings, now, trust)).PipeTo(Self,
-                success: message => new CmpCheckedAhead(command, message, reply),
-                failure: _ => new CmpCheckedAhead(command, null, reply));
+                success: message => new CmpCheckedAhead(command, message, reply, incarnation),
+                failure: _ => new CmpCheckedAhead(command, null, reply, incarnation));
             return;
         }
         Handle(command, null, reply);
@@ -70,14 +70,7 @@ public sealed partial class RegistrarActor
 
     private void OnCheckedAhead(CmpCheckedAhead ahead)
     {
-        try
-        {
-            Handle(ahead.Request, ahead.Message, ahead.Reply);
-        }
-        finally
-        {
-            Work.Done("registrar-check");
-        }
+        if (Returned(CheckLabel, ahead.Incarnation)) Handle(ahead.Request, ahead.Message, ahead.Reply);
     }
 
     private void Handle(CmpRequest command, CmpMessage? decoded, Action<object> reply)
@@ -259,26 +252,27 @@ public sealed partial class RegistrarActor
     }
 
     /// <summary>The CA's answer to an issuance or revocation the registrar asked for.</summary>
-    private sealed record CaAnswered(Exchange Exchange, object Answer, Func<Exchange, object, bool> Continue);
+    private sealed record CaAnswered(Exchange Exchange, object Answer, Func<Exchange, object, bool> Continue, long Incarnation);
 
     private void AskCa(Exchange exchange, object command, Func<Exchange, object, bool> then)
     {
         // The answer comes back as a message; until it is handled, max mode must not move time.
-        Work.Begin("registrar-ca");
+        var incarnation = BeginAway(CaLabel);
         _ca.Ask<object>(command, CaTimeout).PipeTo(Self,
-            success: answer => new CaAnswered(exchange, answer, then),
-            failure: e => new CaAnswered(exchange, new CertificateRefused($"the CA did not answer: {e.Message}"), then));
+            success: answer => new CaAnswered(exchange, answer, then, incarnation),
+            failure: e => new CaAnswered(exchange, new CertificateRefused($"the CA did not answer: {e.Message}"), then, incarnation));
     }
 
     private void OnCaAnswered(CaAnswered answered)
     {
+        if (!Returned(CaLabel, answered.Incarnation, afterStored: true)) return;
         try
         {
             answered.Continue(answered.Exchange, answered.Answer);
         }
         finally
         {
-            DeferAsync("registrar-ca", label => Work.Done(label)); // after the events the answer led to are stored
+            DoneWhenStored(CaLabel); // after the events the answer led to are stored
         }
     }
 }

@@ -22,17 +22,13 @@ public sealed partial class RegistrarActor
     {
         foreach (var w in _state.Pending.Values.OrderBy(p => p.At))
         {
-            var kind = Enum.Parse<CredentialKind>(w.CredentialKind);
-            var credential = new Credential(kind, w.Who, w.Reference, w.Reference is { } r ? SecretOf(r) : null, w.SignerDer is { } s ? Certificate.FromDer(s) : null);
-            var exchange = new Exchange(CmpMessage.Decode(w.RequestDer), credential, _ => { }, w.Origin);
+            var exchange = new Exchange(CmpMessage.Decode(w.RequestDer), CredentialOf(w), _ => { }, w.Origin);
             AwaitConfirmation(new Open(exchange, Certificate.FromDer(w.CertificateDer), w.IssuerCertificateDer, w.ResponseNonce, w.Holder, w.CertReqId, w.FromUpstream, w.At));
         }
     }
 
-    // Transactions whose wait ran out, with the serial of the certificate revoked then: a certConf that comes later is answered
-    // certRevoked rather than "unknown transaction". Bounded like the waits themselves.
-    private readonly Dictionary<string, (string Serial, Credential Credential)> _lapsed = new(StringComparer.Ordinal);
-    private readonly Queue<string> _lapsedOrder = new();
+    private Credential CredentialOf(ConfirmationAwaited w) =>
+        new(Enum.Parse<CredentialKind>(w.CredentialKind), w.Who, w.Reference, w.Reference is { } r ? SecretOf(r) : null, w.SignerDer is { } s ? Certificate.FromDer(s) : null);
 
     private static string DeadlineKey(string transaction) => "confirm:" + transaction;
 
@@ -51,7 +47,6 @@ public sealed partial class RegistrarActor
         _open.Remove(due.Transaction);
         var serial = open.Issued.SerialNumber.Hex;
         var x = open.Exchange;
-        Lapse(due.Transaction, serial, x.Credential);
         var reason = $"no certConf for certificate {serial} by the confirmation deadline {DeadlineOf(open)} ({_settings.ConfirmWaitTime} after it was sent); "
             + (open.FromUpstream ? "the upstream decides on it" : "revoking it (RFC 9483 §4.1.1)");
         Decide(x.Credential.Who, "certConf", open.FromUpstream ? RegistrarDecided.Refused : RegistrarDecided.Revoked, reason, due.Transaction, [], () => { }, CmpFailure.CertRevoked, closes: true);
@@ -59,20 +54,16 @@ public sealed partial class RegistrarActor
             SendWork(_ca, new RevokeCertificate(serial, Twin.Pki.Revocation.RevocationReason.CessationOfOperation, Id.Value), "revoke");
     }
 
-    private void Lapse(string transaction, string serial, Credential credential)
-    {
-        _lapsed[transaction] = (serial, credential);
-        _lapsedOrder.Enqueue(transaction);
-        while (_lapsed.Count > MaxOpen && _lapsedOrder.TryDequeue(out var oldest)) _lapsed.Remove(oldest);
-    }
-
     // A certConf for a transaction whose wait ran out: refused with certRevoked (the certificate was revoked at the deadline).
     private bool Lapsed(CmpMessage m, Action<object> reply)
     {
-        if (!_lapsed.TryGetValue(m.Header.TransactionHex, out var lapsed)) return false;
+        // Known from the journal's decision at the deadline, so a restart in between changes nothing (RegistrarState.Lapsed).
+        if (_state.Lapsed is null || !_state.Lapsed.TryGetValue(m.Header.TransactionHex, out var lapsed)) return false; // null: a snapshot from before it existed
+        var credential = CredentialOf(lapsed);
+        var serial = Certificate.FromDer(lapsed.CertificateDer).SerialNumber.Hex;
         // Answered protected as the request was (the same secret or the registrar's signature), like any other answer in the transaction.
-        Refuse(m, lapsed.Credential, new Refusal(CmpFailure.CertRevoked, $"certConf for certificate {lapsed.Serial} came after the confirmation deadline; the certificate was revoked then."),
-            lapsed.Credential.Who, m.BodyName, reply);
+        Refuse(m, credential, new Refusal(CmpFailure.CertRevoked, $"certConf for certificate {serial} came after the confirmation deadline {lapsed.At.Add(_settings.ConfirmWaitTime)}; the certificate was revoked then."),
+            credential.Who, m.BodyName, reply);
         return true;
     }
 
@@ -86,7 +77,6 @@ public sealed partial class RegistrarActor
         _open.Remove(m.Header.TransactionHex);
         CancelWake(DeadlineKey(m.Header.TransactionHex));
         var serial = open.Issued.SerialNumber.Hex;
-        Lapse(m.Header.TransactionHex, serial, x.Credential);
         Refuse(m, x.Credential, new Refusal(CmpFailure.CertRevoked,
             $"certConf for certificate {serial} came after the confirmation deadline {deadline} ({_settings.ConfirmWaitTime} after it was sent); {(open.FromUpstream ? "the upstream decides on it" : "the certificate is revoked")}"),
             x.Credential.Who, m.BodyName, reply, closes: true);

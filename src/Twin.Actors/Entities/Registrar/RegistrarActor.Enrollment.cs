@@ -91,6 +91,14 @@ public sealed partial class RegistrarActor
         }
         var issued = Certificate.FromDer(granted.CertificateDer);
         var holder = HolderFor(x.Origin, x.Credential, issued.Subject);
+        if (AnswerOnPool(x, granted, issued) is { } signing)
+        {
+            // From outside, implicitly confirmed: the answer is signed on the thread pool while the decision is written.
+            Decide(x.Credential.Who, m.BodyName, RegistrarDecided.Granted,
+                $"{CmpMessage.NameOf(CmpReplies.ResponseTo(m.BodyType))} with certificate {issued.SerialNumber.Hex} for '{issued.Subject}' (holder {holder}), implicitly confirmed", x.Transaction,
+                Enrolled(x, holder, issued, granted.IssuerCertificateDer), () => ReplyWhenSigned(signing, x.Reply), reference: x.Credential.Reference, requestDigest: DigestOf(m));
+            return true;
+        }
         var der = CertificateReply(x, granted, issued, out var implicitConfirm);
         var reason = $"{CmpMessage.NameOf(CmpReplies.ResponseTo(m.BodyType))} with certificate {issued.SerialNumber.Hex} for '{issued.Subject}' (holder {holder}){(implicitConfirm ? ", implicitly confirmed" : ", awaiting certConf")}";
         var open = implicitConfirm ? null : new Open(x, issued, granted.IssuerCertificateDer, CmpMessage.Decode(der).Header.SenderNonce!, holder, 0, false, _clock.Now);
@@ -105,11 +113,19 @@ public sealed partial class RegistrarActor
 
     private byte[] CertificateReply(Exchange x, CertificateGranted granted, Certificate issued, out bool implicitConfirm)
     {
+        implicitConfirm = x.Request.Header.ImplicitConfirm && _settings.GrantImplicitConfirm;
+        return CertificateReplyMaker(x, granted, issued, implicitConfirm)();
+    }
+
+    // Everything the answer reads is taken here, on the actor; the function signs and encodes it, on any thread.
+    private Func<byte[]> CertificateReplyMaker(Exchange x, CertificateGranted granted, Certificate issued, bool implicitConfirm)
+    {
         var m = x.Request;
-        implicitConfirm = m.Header.ImplicitConfirm && _settings.GrantImplicitConfirm;
         // RFC 9483 §4.1.1: caPubs only with MAC protection (the requester has no trust anchor yet).
         var caPubs = x.Credential.Kind == CredentialKind.Secret ? _state.ChainDer.Select(d => Certificate.FromDer(d)).Where(c => c.IsSelfSigned).ToList() : [];
-        return CmpReplies.Certificate(m, SenderFor(m, x.Credential), 0, issued, caPubs, implicitConfirm, ExtraCertsFor(granted.IssuerCertificateDer));
+        var sender = SenderFor(m, x.Credential);
+        var extra = ExtraCertsFor(granted.IssuerCertificateDer);
+        return () => CmpReplies.Certificate(m, sender, 0, issued, caPubs, implicitConfirm, extra);
     }
 
     // Certificates enrolled from outside become entities of the twin; a twin entity that asked in process journals its own installation.

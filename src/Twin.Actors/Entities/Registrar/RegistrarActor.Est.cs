@@ -11,10 +11,10 @@ namespace Twin.Actors.Entities.Registrar;
 public sealed partial class RegistrarActor
 {
     // The CA's answer to an EST issuance: who asked, how to answer them.
-    private sealed record EstCaAnswered(EstEnrollRequest Request, Credential Credential, EntityId Holder, object Answer, Action<object> Reply);
+    private sealed record EstCaAnswered(EstEnrollRequest Request, Credential Credential, EntityId Holder, object Answer, Action<object> Reply, long Incarnation);
 
     // The verdict on an EST request from outside the twin, judged on the thread pool: the request, its parsed parts, and a refusal or the credential.
-    private sealed record EstJudged(EstEnrollRequest Request, CertificationRequest Csr, EstVerdict Verdict, Action<object> Reply);
+    private sealed record EstJudged(EstEnrollRequest Request, CertificationRequest Csr, EstVerdict Verdict, Action<object> Reply, long? Incarnation = null);
 
     // What judging an EST request found: the client's credential, or who was refused, with what status, reason and failure.
     private sealed record EstVerdict(Credential? Credential, string Who, int Status, string? Reason, CmpFailure Failure);
@@ -61,22 +61,15 @@ public sealed partial class RegistrarActor
         }
         // From outside the twin: judged on the thread pool, so requests arriving together are checked in parallel while the registrar
         // goes on serving; the outcome comes back to the actor, which alone decides and journals.
-        Work.Begin("registrar-check");
+        var incarnation = BeginAway(CheckLabel);
         Task.Run(() => JudgeEst(settings, template, client, csr, command.Operation, now, trust)).PipeTo(Self,
-            success: verdict => new EstJudged(command, csr, verdict, reply),
-            failure: e => new EstJudged(command, csr, new EstVerdict(null, $"cert:{client.Subject}#{client.SerialNumber.Hex}", 400, e.Message, CmpFailure.BadDataFormat), reply));
+            success: verdict => new EstJudged(command, csr, verdict, reply, incarnation),
+            failure: e => new EstJudged(command, csr, new EstVerdict(null, $"cert:{client.Subject}#{client.SerialNumber.Hex}", 400, e.Message, CmpFailure.BadDataFormat), reply, incarnation));
     }
 
     private void OnEstJudged(EstJudged judged)
     {
-        try
-        {
-            ContinueEst(judged);
-        }
-        finally
-        {
-            Work.Done("registrar-check");
-        }
+        if (Returned(CheckLabel, judged.Incarnation!.Value)) ContinueEst(judged);
     }
 
     // Pure: the client, the operation and the request against the domain's settings, trust and template at one instant.
@@ -95,7 +88,7 @@ public sealed partial class RegistrarActor
 
     private void ContinueEst(EstJudged judged)
     {
-        var (command, csr, verdict, reply) = judged;
+        var (command, csr, verdict, reply, _) = judged;
         var what = "est:" + command.Operation;
         if (verdict.Credential is not { } credential)
         {
@@ -109,19 +102,20 @@ public sealed partial class RegistrarActor
             return;
         }
         var holder = HolderFor($"est:{command.Origin}", credential, csr.Subject);
-        Work.Begin("registrar-ca"); // until the answer is handled, max mode must not move time
+        var incarnation = BeginAway(CaLabel); // until the answer is handled, max mode must not move time
         // The PKCS#10 signature (the POP) was verified above: the CA certifies the checked key, subject and names without verifying
         // it again (as for CRMF). Only IP addresses travel solely in a PKCS#10.
         object issue = csr.RequestedIpAddresses.Count > 0
             ? new IssueFromCsr(holder, csr.GetDer(), template.Profile, template.Lifetime)
             : new IssueFromTemplate(holder, csr.Subject, csr.PublicKey.SubjectPublicKeyInfo, csr.RequestedUris, csr.RequestedDnsNames, template.Profile, template.Lifetime);
         _ca.Ask<object>(issue, CaTimeout).PipeTo(Self,
-            success: answer => new EstCaAnswered(command, credential, holder, answer, reply),
-            failure: e => new EstCaAnswered(command, credential, holder, new CertificateRefused($"the CA did not answer: {e.Message}"), reply));
+            success: answer => new EstCaAnswered(command, credential, holder, answer, reply, incarnation),
+            failure: e => new EstCaAnswered(command, credential, holder, new CertificateRefused($"the CA did not answer: {e.Message}"), reply, incarnation));
     }
 
     private void OnEstCaAnswered(EstCaAnswered answered)
     {
+        if (!Returned(CaLabel, answered.Incarnation, afterStored: true)) return;
         try
         {
             var what = "est:" + answered.Request.Operation;
@@ -139,7 +133,7 @@ public sealed partial class RegistrarActor
         }
         finally
         {
-            DeferAsync("registrar-ca", label => Work.Done(label)); // after the events the answer led to are stored
+            DoneWhenStored(CaLabel); // after the events the answer led to are stored
         }
     }
 

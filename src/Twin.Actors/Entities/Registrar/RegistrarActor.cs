@@ -69,6 +69,7 @@ public sealed partial class RegistrarActor : EntityActor
         });
         Command<CmpRequest>(Handle);
         Command<CmpCheckedAhead>(OnCheckedAhead);
+        ReceiveAnswers();
         Command<MigrateSignatureSuite>(MigrateSuite);
         Command<EstEnrollRequest>(HandleEst);
         Command<ConfirmationDue>(OnConfirmationDue);
@@ -87,6 +88,7 @@ public sealed partial class RegistrarActor : EntityActor
         });
         Command<RevocationDone>(d => _log.Info("Registrar {0}: certificate {1} revoked (CRL {2}).", Id, d.Serial, d.CrlNumber));
         Command<RevocationRefused>(r => _log.Warning("Registrar {0}: revocation of {1} refused: {2}", Id, r.Serial, r.Reason));
+        Command<GetRegistrarTlsIdentity>(_ => Sender.Tell(TlsIdentity(Sender)));
         Command<GetRegistrarStatus>(_ => Sender.Tell(new RegistrarStatus(_settings.Domain, _settings.Mode.ToString(), _state.CertificateDer, _state.ChainDer, _state.Recent)));
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => _log.Warning("Registrar {0}: snapshot failed: {1}", Id, f.Cause.Message));

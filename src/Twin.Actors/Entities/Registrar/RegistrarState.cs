@@ -41,6 +41,12 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
     /// <summary>Certificates sent and not confirmed yet, by transactionID (bounded: the oldest wait is dropped beyond <see cref="MaxPending"/>).</summary>
     public ImmutableDictionary<string, ConfirmationAwaited> Pending { get; init; } = ImmutableDictionary<string, ConfirmationAwaited>.Empty;
 
+    /// <summary>
+    /// Waits that ran out (the certificate revoked at the deadline), by transactionID, bounded like <see cref="Pending"/>: a certConf that
+    /// comes later — also after a restart — is answered certRevoked, protected as the request was (RFC 9483 §4.1.1, RFC 4210 §5.2.3).
+    /// </summary>
+    public ImmutableDictionary<string, ConfirmationAwaited> Lapsed { get; init; } = ImmutableDictionary<string, ConfirmationAwaited>.Empty;
+
     /// <summary>How many unconfirmed certificates are remembered: a requester that never confirms cannot fill the journal's state.</summary>
     public const int MaxPending = 10_000;
 
@@ -92,6 +98,7 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
             OpenSecrets = d.Reference is { } r && d.Verdict is RegistrarDecided.Granted or RegistrarDecided.Forwarded ? OpenSecrets.Remove(r) : OpenSecrets,
             Recent = Recent.Count >= RecentCapacity ? Recent.RemoveAt(0).Add(d) : Recent.Add(d),
             Pending = d.Closes ? Pending.Remove(d.Transaction) : Pending,
+            Lapsed = LapsedAfter(d),
         },
         ConfirmationAwaited w => this with
         {
@@ -104,6 +111,15 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
         DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(Twin.Pki.Certificates.Certificate.FromDer(x.CertificateDer).SerialNumber.Hex, x.Holder.Value) },
         _ => this,
     };
+
+    // A decision that closes a wait with certRevoked (the deadline passed) keeps what the wait knew of the requester.
+    private ImmutableDictionary<string, ConfirmationAwaited> LapsedAfter(RegistrarDecided d)
+    {
+        var lapsed = Lapsed ?? ImmutableDictionary<string, ConfirmationAwaited>.Empty; // absent from snapshots taken before it existed
+        if (!d.Closes || d.Failure != "certRevoked" || !Pending.TryGetValue(d.Transaction, out var wait)) return lapsed;
+        if (lapsed.Count >= MaxPending) lapsed = lapsed.Remove(lapsed.Values.MinBy(p => p.At)!.Transaction);
+        return lapsed.SetItem(d.Transaction, wait);
+    }
 
     // The first decision on a transaction is its answer; a later one (a refused reuse of the transactionID, a certConf) is not.
     private ImmutableDictionary<string, AnsweredRequest> Answered(RegistrarDecided d)

@@ -43,6 +43,20 @@ public sealed record EnrollmentSecret(string Domain, string Reference, string Se
 /// <summary>Asks a registrar for its state; answered with <see cref="RegistrarStatus"/>.</summary>
 public sealed record GetRegistrarStatus : IRegistrarCommand;
 
+/// <summary>
+/// Asks a registrar for what the enrollment listener needs to show the registrar's own certificate in TLS to a client naming its
+/// domain (SNI): the certificate, its chain and the private key — answered only to an asker in the registrar's own process, and
+/// only for a software key (a TPM or HSM key never leaves its store).
+/// </summary>
+public sealed record GetRegistrarTlsIdentity : IRegistrarCommand;
+
+/// <summary>The registrar's TLS identity (certificate, chain above it, PKCS#8 key), or why it cannot be handed out.</summary>
+public sealed record RegistrarTlsIdentity(byte[]? CertificateDer, IReadOnlyList<byte[]> ChainDer, byte[]? Pkcs8, string? Problem)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"RegistrarTlsIdentity({(Problem ?? "certificate and key")}, key withheld)";
+}
+
 /// <summary>A registrar's state: its protection certificate and chain, and its most recent decisions.</summary>
 public sealed record RegistrarStatus(string Domain, string Mode, byte[]? CertificateDer, IReadOnlyList<byte[]> ChainDer, IReadOnlyList<Events.RegistrarDecided> RecentDecisions);
 
