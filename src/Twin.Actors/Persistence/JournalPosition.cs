@@ -22,17 +22,27 @@ public static class JournalPosition
     public static async Task<SimInstant?> LatestAsync(Config config, RunId run, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (Connect(config) is not { } sql) return null;
+        var (connection, postgres) = sql;
+        // Every event of the run carries its instant as "at" (milliseconds since the epoch) in its JSON payload, and its
+        // persistence id names the run between bars (EntityKinds.PersistenceId).
+        var marker = "|" + run.Value + "|";
+        long? latest = postgres
+            ? await ScalarAsync(connection, "SELECT MAX((convert_from(message, 'UTF8')::jsonb ->> 'at')::bigint) FROM journal WHERE strpos(persistence_id, @m) > 0", marker, cancellation).ConfigureAwait(false)
+            : await ScalarAsync(connection, "SELECT MAX(json_extract(CAST(message AS TEXT), '$.at')) FROM journal WHERE instr(persistence_id, @m) > 0", marker, cancellation).ConfigureAwait(false);
+        return latest is { } ms ? new SimInstant(DateTimeOffset.FromUnixTimeMilliseconds(ms)) : null;
+    }
+
+    /// <summary>A connection (not yet open) to the SQL journal <paramref name="config"/> names, and whether it is PostgreSQL; null for another journal.</summary>
+    internal static (System.Data.Common.DbConnection Connection, bool Postgres)? Connect(Config config)
+    {
         if (config.GetString("akka.persistence.journal.plugin") != SqlJournal) return null;
         var connection = config.GetString(SqlJournal + ".connection-string");
         var provider = config.GetString(SqlJournal + ".provider-name") ?? "";
         if (string.IsNullOrEmpty(connection)) return null;
-        // Every event of the run carries its instant as "at" (milliseconds since the epoch) in its JSON payload, and its
-        // persistence id names the run between bars (EntityKinds.PersistenceId).
-        var marker = "|" + run.Value + "|";
-        long? latest = provider.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase)
-            ? await ScalarAsync(new NpgsqlConnection(connection), "SELECT MAX((convert_from(message, 'UTF8')::jsonb ->> 'at')::bigint) FROM journal WHERE strpos(persistence_id, @m) > 0", marker, cancellation).ConfigureAwait(false)
-            : await ScalarAsync(new SqliteConnection(connection), "SELECT MAX(json_extract(CAST(message AS TEXT), '$.at')) FROM journal WHERE instr(persistence_id, @m) > 0", marker, cancellation).ConfigureAwait(false);
-        return latest is { } ms ? new SimInstant(DateTimeOffset.FromUnixTimeMilliseconds(ms)) : null;
+        return provider.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase)
+            ? (new NpgsqlConnection(connection), true)
+            : (new SqliteConnection(connection), false);
     }
 
     private static async Task<long?> ScalarAsync(System.Data.Common.DbConnection connection, string sql, string marker, CancellationToken cancellation)
@@ -58,7 +68,7 @@ public static class JournalPosition
         }
     }
 
-    private static bool IsMissingTable(Exception e) =>
+    internal static bool IsMissingTable(Exception e) =>
         e is SqliteException { SqliteErrorCode: 1 } s && s.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase)
         || e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };
 }

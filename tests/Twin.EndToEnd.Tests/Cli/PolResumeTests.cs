@@ -27,13 +27,15 @@ public sealed class PolResumeTests
     })).Value;
 
     // - pol.attempt.v1#60: mid-way through a probe round on day 2 (one PEA's attempt journaled, the other's not);
+    // - pol.service-call.v1#2: the PEAs moved to Starting and the POL journaled one Start; the other PEA's state change may be lost;
+    // - pol.service-observed.v1#5: the POL saw a state change through its subscription and had not written it yet (the clock
+    //   waits for it: ServiceObservations), so the resumed POL sees it again through the subscription it reopens;
     // - ca.crl-published.v1#4: a CRL publication instant (the POL's probes after it judge the new CRL);
     // - pol.service-session.v1#3: the POL reopens its sessions because the trust list changed.
-    // (Not yet: pol.service-call.v1#2 — between the POL's two Start calls at one instant — and pol.service-observed.v1#5 — a
-    // state change seen through the subscription and not yet written: on a fresh clone each resumed to 207 events instead of 209.
-    // Which of the PEAs' service-state changes reached the journal before the kill decides the outcome; see docs/scenarios.md.)
     [Theory]
     [InlineData("pol.attempt.v1#60")]
+    [InlineData("pol.service-call.v1#2")]
+    [InlineData("pol.service-observed.v1#5")]
     [InlineData("ca.crl-published.v1#4")]
     [InlineData("pol.service-session.v1#3")]
     public Task The_rogue_device_scenario_killed_at_a_chosen_point_resumes_to_the_uninterrupted_digest(string killBefore) =>
