@@ -18,10 +18,11 @@ public sealed class PolResumeTests
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<(string Digest, int Events)>>> Uninterrupted = new();
 
-    private static Task<(string Digest, int Events)> UninterruptedAsync(string scenario) => Uninterrupted.GetOrAdd(scenario, s => new(async () =>
+    // By the scenario's text: a plant written into each test's scratch folder runs uninterrupted once.
+    private static Task<(string Digest, int Events)> UninterruptedAsync(string scenario) => Uninterrupted.GetOrAdd(File.ReadAllText(scenario), _ => new(async () =>
     {
         var folder = RepoPaths.NewScratch("pol-resume-whole");
-        var (whole, report) = await Verb.RunScenarioAsync(s, folder);
+        var (whole, report) = await Verb.RunScenarioAsync(scenario, folder);
         Assert.True(whole.ExitCode == 0, whole.All);
         return (report.GetProperty("digest").GetString()!, report.GetProperty("events").GetInt32());
     })).Value;
@@ -42,18 +43,61 @@ public sealed class PolResumeTests
         KillAndResumeAsync("rogue-device.yaml", killBefore);
 
     // - dev.ocsp-cached.v1#40: mid-morning, answers cached and journaled by the POL and the PEAs, one not yet written;
-    // - pol.attempt.v1#60: mid-morning, in the middle of a probe round, with answers cached a quarter of an hour ago.
-    // (Not yet: kills after the CRL published with the revocation at 13:05 — a relying party that pulls its trust list on a grid
-    // pulls again when it resumes and sees that CRL before its next grid instant; see docs/scenarios.md, known gaps.)
+    // - pol.attempt.v1#60: mid-morning, in the middle of a probe round, with answers cached a quarter of an hour ago;
+    // - pol.attempt.v1#150 and dev.ocsp-cached.v1#150: afternoon, after the CRL with the revocation at 13:05 was published: the
+    //   relying parties pull their trust lists daily, so a resumed one reloads the CRLs it pulled at midnight (by number, from the
+    //   CA's journaled publications) and pulls next at the following midnight, as an uninterrupted one does;
+    // - dev.trust-list-pulled.v1#5: at midnight of day 1, one relying party's pull journaled, the others' not (they pull at once).
     [Theory]
     [InlineData("dev.ocsp-cached.v1#40")]
     [InlineData("pol.attempt.v1#60")]
+    [InlineData("pol.attempt.v1#150")]
+    [InlineData("dev.ocsp-cached.v1#150")]
+    [InlineData("dev.trust-list-pulled.v1#5")]
     public Task The_ocsp_compromise_scenario_killed_at_a_chosen_point_resumes_to_the_uninterrupted_digest(string killBefore) =>
         KillAndResumeAsync("pea-key-compromise-ocsp.yaml", killBefore);
 
+    // One orchestrated PEA with two-day certificates: it renews (and restarts its server) at midnight of day 1 and day 2; the POL
+    // probes every 5 hours, so it finds the new server at 01:00 of day 1 and reopens its session "at a new endpoint".
+    private const string RenewedPea = """
+        name: PEA renewed under the POL
+        run: pol-renewed-pea
+        seed: 21
+        start: 2030-01-01T00:00:00Z
+        duration: P2DT12H
+        clock: { mode: max }
+        design:
+          lifetimes: { pea: P2D, pol: P30D }
+          crlInterval: P1D
+          crlValidity: P2D
+        topology:
+          rootCa: { id: ca-root, subject: "CN=Root" }
+          cas:
+            - { id: ca-issuing, parent: ca-root, subject: "CN=Issuing" }
+          peas:
+            - { id: pea-001, ca: ca-issuing, subject: "CN=pea-001" }
+          pol: { id: pol, ca: ca-issuing, subject: "CN=POL", probe: PT5H }
+        expect:
+          - connected: { pea: pea-001 }
+        """;
+
+    // - dev.cert-installed.v1#3: pea-001's first renewal is under way (its request journaled, the certificate not installed);
+    // - pol.attempt.v1#6: pea-001 renewed and serves its new certificate; the POL's next probe (at 01:00) is not journaled yet;
+    // - pol.service-session.v1#2: the POL probed the renewed PEA and had not journaled the new session: the resumed POL does not
+    //   quietly reopen the session it held (it went with the old server) but opens one "at a new endpoint", as the uninterrupted did.
+    [Theory]
+    [InlineData("dev.cert-installed.v1#3")]
+    [InlineData("pol.attempt.v1#6")]
+    [InlineData("pol.service-session.v1#2")]
+    public Task A_PEA_renewed_before_the_kill_is_reopened_for_its_new_endpoint_as_in_the_uninterrupted_run(string killBefore)
+    {
+        var folder = RepoPaths.NewScratch("pol-renewed-pea");
+        return KillAndResumeAsync(RepoPaths.WriteText(folder, "plant.yaml", RenewedPea), killBefore);
+    }
+
     private static async Task KillAndResumeAsync(string file, string killBefore)
     {
-        var scenario = Path.Combine(RepoPaths.Root, "scenarios", file);
+        var scenario = Path.IsPathRooted(file) ? file : Path.Combine(RepoPaths.Root, "scenarios", file);
         var folder = RepoPaths.NewScratch("pol-resume");
         var db = Path.Combine(folder, "run.db");
 

@@ -91,7 +91,11 @@ public sealed partial class DeviceActor
         var repeat = _lastCall.TryGetValue(target.Value, out var call) && call.At == _clock.Now && call.StatusCode == StatusCodes.Good && Enum.TryParse<ServiceCommand>(call.Command, out var command)
             ? new RecipeDue(target, call.Service, command)
             : null;
-        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false }, opened.Services, kept, "restored after a restart", repeat)
+        // The session it held was opened to a server certificate judged good then, and an open session is not judged again: the
+        // same certificate is taken as it was (revoked since, the uninterrupted POL would still hold the session until it reopens
+        // it for a reason of its own). Another certificate is judged as any.
+        var validator = opened.Server is { } held ? new HeldServerValidator(held, options.ServerCertificateValidator) : options.ServerCertificateValidator;
+        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false, ServerCertificateValidator = validator }, opened.Services, kept, "restored after a restart", repeat)
             .PipeTo(Self, success: o => o with { Restored = new RestoredSession(then, judge, opened.Server) });
         return true;
     }
@@ -103,6 +107,7 @@ public sealed partial class DeviceActor
             _ = o.Session!.DisposeAsync().AsTask();
             _movedWhileDown.Add(o.Target.Value);
             if (restored.Then is { } step) OnRecipeDue(step);
+            else if (restored.Judge) Orchestrate(o.Target, o.Url); // the probe journaled at this instant reopened it
             Work.Done(OrchestrationLabel);
             return;
         }
@@ -115,7 +120,16 @@ public sealed partial class DeviceActor
     }
 
     private static string? ServerDigest(Twin.OpcUa.Client.ClientSession? session) =>
-        session?.Endpoint.ServerCertificate is { Length: > 0 } der ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(der)) : null;
+        session?.Endpoint.ServerCertificate is { Length: > 0 } der ? DigestOf(der) : null;
+
+    private static string DigestOf(byte[] der) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(der));
+
+    /// <summary>Takes the server certificate of digest <paramref name="held"/> (the one a restored session was opened to) as good; any other goes to <paramref name="inner"/>.</summary>
+    private sealed class HeldServerValidator(string held, Twin.OpcUa.Security.ICertificateValidator inner) : Twin.OpcUa.Security.ICertificateValidator
+    {
+        public Twin.OpcUa.Security.CertificateVerdict Validate(Twin.OpcUa.Security.CertificateCheck check) =>
+            DigestOf(check.Certificate) == held ? Twin.OpcUa.Security.CertificateVerdict.Good : inner.Validate(check);
+    }
 
     private static string StampDigest(string stamp) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stamp)));
 
