@@ -43,7 +43,7 @@ public sealed class PolResumeTests
         KillAndResumeAsync("rogue-device.yaml", killBefore);
 
     // - dev.ocsp-cached.v1#40: mid-morning, answers cached and journaled by the POL and the PEAs, one not yet written;
-    // - pol.attempt.v1#60: mid-morning, in the middle of a probe round, with answers cached a quarter of an hour ago;
+    // - pol.attempt.v1#60: mid-morning, in the middle of a probe round, with answers cached a quarter of an hour ago.
     // (Not yet: kills after the revocation at 13:05 — pol.attempt.v1#150 and dev.ocsp-cached.v1#150 in the afternoon, and
     // dev.trust-list-pulled.v1#5 at midnight between two relying parties' pulls. Trust-list copies now reload by CRL number and a
     // restored session keeps the server certificate it was opened to, but on a loaded machine each still resumed to 685 events
