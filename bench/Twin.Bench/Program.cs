@@ -19,6 +19,12 @@ using Twin.Pki.Keys;
 // simulated years, in max mode on SQLite. The peer, measured in the same process right before,
 // is raw issuance: CSR creation + CA issuance in a loop on one thread, no actors, no journal.
 // CMP enrollment throughput: ... -- cmp [--requests N] [--concurrency C] [--openssl N] (CmpBench.cs)
+// What a restarted run pays to find its latest journaled instant: ... -- journal-scan FILE.db [--rounds N] (JournalScanBench.cs)
+if (args.Length > 1 && args[0] == "journal-scan")
+{
+    await JournalScanBench.RunAsync(args[1], Arg("--rounds", 5));
+    return;
+}
 if (args.Length > 0 && args[0] == "cmp")
 {
     await CmpBench.RunAsync(Arg);

@@ -22,17 +22,36 @@ public static class JournalPosition
     public static async Task<SimInstant?> LatestAsync(Config config, RunId run, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (Connect(config) is not { } sql) return null;
+        var (connection, postgres) = sql;
+        // Every event of the run carries its instant as "at" (milliseconds since the epoch) in its JSON payload, and its
+        // persistence id names the run between bars (EntityKinds.PersistenceId). Only the run's last rows are parsed, newest first
+        // along the journal's ordering key: max mode writes everything of one instant before it moves on (the clock waits for
+        // the work, persists included), so the last rows belong to the last instant, and most of them carry it as "at" (the
+        // rest, observations stamped with the PEA's source timestamp, carry earlier ones). Parsing every row of a long run
+        // cost seconds at each start (docs/benchmarks.md).
+        var marker = "|" + run.Value + "|";
+        long? latest = await ScalarAsync(connection, postgres ? LatestPostgres : LatestSqlite, marker, cancellation).ConfigureAwait(false);
+        return latest is { } ms ? new SimInstant(DateTimeOffset.FromUnixTimeMilliseconds(ms)) : null;
+    }
+
+    // The latest instant among the run's last 1,000 rows.
+    private const string LatestSqlite =
+        "SELECT MAX(at) FROM (SELECT json_extract(CAST(message AS TEXT), '$.at') AS at FROM journal WHERE instr(persistence_id, @m) > 0 ORDER BY ordering DESC LIMIT 1000)";
+
+    private const string LatestPostgres =
+        "SELECT MAX(at) FROM (SELECT (convert_from(message, 'UTF8')::jsonb ->> 'at')::bigint AS at FROM journal WHERE strpos(persistence_id, @m) > 0 ORDER BY ordering DESC LIMIT 1000) AS tail";
+
+    /// <summary>A connection (not yet open) to the SQL journal <paramref name="config"/> names, and whether it is PostgreSQL; null for another journal.</summary>
+    internal static (System.Data.Common.DbConnection Connection, bool Postgres)? Connect(Config config)
+    {
         if (config.GetString("akka.persistence.journal.plugin") != SqlJournal) return null;
         var connection = config.GetString(SqlJournal + ".connection-string");
         var provider = config.GetString(SqlJournal + ".provider-name") ?? "";
         if (string.IsNullOrEmpty(connection)) return null;
-        // Every event of the run carries its instant as "at" (milliseconds since the epoch) in its JSON payload, and its
-        // persistence id names the run between bars (EntityKinds.PersistenceId).
-        var marker = "|" + run.Value + "|";
-        long? latest = provider.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase)
-            ? await ScalarAsync(new NpgsqlConnection(connection), "SELECT MAX((convert_from(message, 'UTF8')::jsonb ->> 'at')::bigint) FROM journal WHERE strpos(persistence_id, @m) > 0", marker, cancellation).ConfigureAwait(false)
-            : await ScalarAsync(new SqliteConnection(connection), "SELECT MAX(json_extract(CAST(message AS TEXT), '$.at')) FROM journal WHERE instr(persistence_id, @m) > 0", marker, cancellation).ConfigureAwait(false);
-        return latest is { } ms ? new SimInstant(DateTimeOffset.FromUnixTimeMilliseconds(ms)) : null;
+        return provider.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase)
+            ? (new NpgsqlConnection(connection), true)
+            : (new SqliteConnection(connection), false);
     }
 
     private static async Task<long?> ScalarAsync(System.Data.Common.DbConnection connection, string sql, string marker, CancellationToken cancellation)
@@ -58,7 +77,7 @@ public static class JournalPosition
         }
     }
 
-    private static bool IsMissingTable(Exception e) =>
+    internal static bool IsMissingTable(Exception e) =>
         e is SqliteException { SqliteErrorCode: 1 } s && s.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase)
         || e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };
 }

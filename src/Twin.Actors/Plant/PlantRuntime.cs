@@ -21,6 +21,9 @@ public sealed partial class PlantRuntime
     /// <summary>Entities taken out of service (decommissioned): the POL no longer connects to them.</summary>
     public ConcurrentDictionary<string, byte> Retired { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What each POL has seen of the PEAs' service states, against what they hold: counted work until it is journaled.</summary>
+    public ServiceObservations Observations { get; } = new();
+
     /// <summary>The OPC UA endpoint URL each serving entity listens on now.</summary>
     public ConcurrentDictionary<string, string> Endpoints { get; } = new(StringComparer.Ordinal);
 }

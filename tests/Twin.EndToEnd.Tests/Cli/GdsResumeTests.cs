@@ -35,8 +35,7 @@ public sealed class GdsResumeTests
         {{(expect ? "expect:\n  - connected: { pea: pea-001 }" : "")}}
         """;
 
-    // Push ends with the uninterrupted run's digest. Pull renews through the GDS at the same instants, but a kill mid-pull makes
-    // the CA issue a second certificate (the GDS pull's request is not repeated byte for byte), so only the deliveries are compared.
+    // Both end with the uninterrupted run's digest: every event at the same instant, byte for byte.
     [Theory]
     [InlineData("pull")]
     [InlineData("push")]
@@ -60,20 +59,19 @@ public sealed class GdsResumeTests
         Assert.Equal(expected, await DeliveriesAsync(db)); // the same instants, through the same mode
         Assert.Equal(1, await CountAsync(db, "reg.gds-certified.v1")); // the GDS kept its certificate
         Assert.True(report.GetProperty("events").GetInt32() > 0);
-        if (mode == "push") Assert.Equal(wholeReport.GetProperty("digest").GetString(), report.GetProperty("digest").GetString());
+        Assert.Equal(wholeReport.GetProperty("digest").GetString(), report.GetProperty("digest").GetString());
     }
 
     // Killed after the CA signed the third renewal's request — before the GDS journaled the delivery, or before the PEA did — the
     // resumed PEA sends the very same request again: the GDS forwards it as a repeat first sent when it was journaled
     // (reg.gds-request.v1) and the CA answers with the certificate it issued then. Nothing is issued twice: every certificate the CA
-    // issued, every installation and delivery, is byte for byte the uninterrupted run's. (The whole digest is not compared yet: a
-    // resumed POL may probe at an instant before the last journaled one — the clock-resume bug of #7 — and journal one attempt more.)
+    // issued, every installation and delivery, is byte for byte the uninterrupted run's, and so is the whole run (its digest).
     [Theory]
     [InlineData("reg.gds-delivered.v1#3")]
     [InlineData("dev.gds-certificate.v1#3")]
     public async Task A_pull_killed_after_the_CA_signed_resumes_with_the_certificates_of_the_uninterrupted_run(string killBefore)
     {
-        var expected = await UninterruptedPull.Value;
+        var (expected, wholeDigest) = await UninterruptedPull.Value;
         var folder = RepoPaths.NewScratch("gds-resume-pull");
         var scenario = RepoPaths.WriteText(folder, "plant.yaml", Plant("pull", expect: false));
         var db = Path.Combine(folder, "run.db");
@@ -85,24 +83,25 @@ public sealed class GdsResumeTests
         Assert.Subset(expected["ca.issued.v1"].ToHashSet(), issuedAtKill.ToHashSet());
         Assert.Contains(issuedAtKill, p => p.Contains("\"at\":1893715200000", StringComparison.Ordinal) && p.Contains("\"subject\":\"pea-001\"", StringComparison.Ordinal));
 
-        var (resumed, _) = await Verb.RunScenarioAsync(scenario, folder);
+        var (resumed, report) = await Verb.RunScenarioAsync(scenario, folder);
         Assert.True(resumed.ExitCode == 0, resumed.All);
         foreach (var (manifest, payloads) in expected) Assert.True(payloads.SequenceEqual(await PayloadsAsync(db, manifest)), $"{manifest} differs from the uninterrupted run's");
         Assert.Equal(2, await CountAsync(db, "reg.gds-registered.v1")); // pea-001 and the POL, each registered once
+        Assert.Equal(wholeDigest, report.GetProperty("digest").GetString());
     }
 
     private static readonly string[] Compared = ["ca.issued.v1", "dev.cert-installed.v1", "dev.gds-certificate.v1", "reg.gds-request.v1", "reg.gds-delivered.v1", "reg.gds-certified.v1"];
 
-    private static readonly Lazy<Task<Dictionary<string, List<string>>>> UninterruptedPull = new(async () =>
+    private static readonly Lazy<Task<(Dictionary<string, List<string>> Payloads, string Digest)>> UninterruptedPull = new(async () =>
     {
         var folder = RepoPaths.NewScratch("gds-resume-pull-whole");
-        var (whole, _) = await Verb.RunScenarioAsync(RepoPaths.WriteText(folder, "plant.yaml", Plant("pull", expect: false)), folder);
+        var (whole, report) = await Verb.RunScenarioAsync(RepoPaths.WriteText(folder, "plant.yaml", Plant("pull", expect: false)), folder);
         Assert.True(whole.ExitCode == 0, whole.All);
         var db = Path.Combine(folder, "run.db");
         var payloads = new Dictionary<string, List<string>>();
         foreach (var manifest in Compared) payloads[manifest] = await PayloadsAsync(db, manifest);
         Assert.Equal(1 + 5, payloads["dev.cert-installed.v1"].Count(p => p.Contains("\"entity\":\"pea-001\"", StringComparison.Ordinal))); // enrolled, then days 1 to 5
-        return payloads;
+        return (payloads, report.GetProperty("digest").GetString()!);
     });
 
     // Every payload of a manifest (JSON text), sorted: what was journaled, whatever the order.

@@ -43,8 +43,8 @@ public sealed partial class DeviceActor
         if (Restore(target, url, then: null)) return;
         var stamp = TrustStamp();
         string reason;
-        if (!_orchestrations.TryGetValue(target.Value, out var held)) reason = "first connection";
-        else if (held.Url != url) reason = "the PEA's server is at a new endpoint (restarted with a new certificate)";
+        if (!_orchestrations.TryGetValue(target.Value, out var held)) reason = _movedWhileDown.Remove(target.Value) ? NewEndpoint : "first connection";
+        else if (held.Url != url) reason = NewEndpoint;
         else if (held.TrustStamp != stamp) reason = "the trust list changed";
         else if (!held.Session.IsConnected) reason = "the session was lost";
         else return;
@@ -54,7 +54,9 @@ public sealed partial class DeviceActor
         OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false }, imported, stamp, reason).PipeTo(Self);
     }
 
-    private bool HoldsOrchestration(EntityId target) => _orchestrations.ContainsKey(target.Value);
+    private const string NewEndpoint = "the PEA's server is at a new endpoint (restarted with a new certificate)";
+
+    private bool HoldsOrchestration(EntityId target) => _orchestrations.ContainsKey(target.Value) || _movedWhileDown.Contains(target.Value);
 
     private static async Task<OrchestrationOpened> OpenAsync(EntityId target, string url, ClientOptions options, IReadOnlyList<string>? imported, string stamp, string reason, RecipeDue? repeat = null)
     {
@@ -94,15 +96,23 @@ public sealed partial class DeviceActor
         {
             var cancel = new CancellationTokenSource();
             _orchestrations[o.Target.Value] = new Orchestration(session, o.Url, o.TrustStamp, services, cancel);
-            var self = Self;
-            foreach (var (service, item) in o.Items) _ = PumpAsync(self, o.Target, service, item, cancel.Token);
+            StartPumps(o, cancel.Token);
         }
-        Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services) { Trust = StampDigest(o.TrustStamp) }, _ =>
+        Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services) { Trust = StampDigest(o.TrustStamp), Server = ServerDigest(o.Session) }, _ =>
         {
             if (o.Session is not null) ScheduleRecipe(o.Target, services);
             if (o.Restored?.Then is { } then) OnRecipeDue(then);
             Work.Done(OrchestrationLabel);
         });
+    }
+
+    // Watches the session's services before their first values can reach the POL: until it has journaled the state each holds, the
+    // clock does not move on (ServiceObservations).
+    private void StartPumps(OrchestrationOpened o, CancellationToken ct)
+    {
+        _runtime?.Observations.Watch(Work, Id.Value, o.Target.Value, o.Items.Select(i => i.Service), service => _observed.GetValueOrDefault((o.Target.Value, service)));
+        var self = Self;
+        foreach (var (service, item) in o.Items) _ = PumpAsync(self, o.Target, service, item, ct);
     }
 
     // Reads one monitored item's data changes until the session is replaced; each becomes a message to the POL.
@@ -122,9 +132,13 @@ public sealed partial class DeviceActor
 
     private void OnSeen(ServiceSeen s)
     {
-        if (_observed.TryGetValue((s.Target.Value, s.Service), out var last) && last == s.State) return;
+        if (_observed.TryGetValue((s.Target.Value, s.Service), out var last) && last == s.State)
+        {
+            _runtime?.Observations.Observed(Work, Id.Value, s.Target.Value, s.Service, s.State);
+            return;
+        }
         _observed[(s.Target.Value, s.Service)] = s.State;
-        Persist(new PolServiceObserved(_run, s.At, Id, s.Target, s.Service, s.State), _ => { });
+        Persist(new PolServiceObserved(_run, s.At, Id, s.Target, s.Service, s.State), _ => _runtime?.Observations.Observed(Work, Id.Value, s.Target.Value, s.Service, s.State));
     }
 
     private void ScheduleRecipe(EntityId target, IReadOnlyList<string> services)
@@ -204,6 +218,7 @@ public sealed partial class DeviceActor
     private void Close(string target)
     {
         if (!_orchestrations.Remove(target, out var o)) return;
+        _runtime?.Observations.Unwatch(Work, Id.Value, target);
         o.Cancel.Cancel();
         o.Cancel.Dispose();
         _ = o.Session.DisposeAsync().AsTask();

@@ -19,6 +19,10 @@ public sealed partial class DeviceActor
     private readonly Dictionary<string, SimInstant> _recipeWakeAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PolServiceCalled> _lastCall = new(StringComparer.Ordinal);
 
+    // PEAs whose server was restarted with a new certificate while this POL was down: the session it held went with the old
+    // server, so it is not restored; the next good probe reopens it for that reason, as the uninterrupted POL's would.
+    private readonly HashSet<string> _movedWhileDown = new(StringComparer.Ordinal);
+
     private void OrchestrationResumeBehaviour() => Command<RestoreSessionsDue>(_ =>
     {
         foreach (var target in _restorable.Keys.Order(StringComparer.Ordinal).ToList())
@@ -87,29 +91,54 @@ public sealed partial class DeviceActor
         var repeat = _lastCall.TryGetValue(target.Value, out var call) && call.At == _clock.Now && call.StatusCode == StatusCodes.Good && Enum.TryParse<ServiceCommand>(call.Command, out var command)
             ? new RecipeDue(target, call.Service, command)
             : null;
-        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false }, opened.Services, kept, "restored after a restart", repeat)
-            .PipeTo(Self, success: o => o with { Restored = new RestoredSession(then, judge) });
+        // The session it held was opened to a server certificate judged good then, and an open session is not judged again: the
+        // same certificate is taken as it was (revoked since, the uninterrupted POL would still hold the session until it reopens
+        // it for a reason of its own). Another certificate is judged as any.
+        var validator = opened.Server is { } held ? new HeldServerValidator(held, options.ServerCertificateValidator) : options.ServerCertificateValidator;
+        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false, ServerCertificateValidator = validator }, opened.Services, kept, "restored after a restart", repeat)
+            .PipeTo(Self, success: o => o with { Restored = new RestoredSession(then, judge, opened.Server) });
         return true;
     }
 
     private void OnRestored(OrchestrationOpened o, RestoredSession restored, IReadOnlyList<string> services)
     {
+        if (restored.Server is { } held && held != ServerDigest(o.Session))
+        {
+            _ = o.Session!.DisposeAsync().AsTask();
+            _movedWhileDown.Add(o.Target.Value);
+            if (restored.Then is { } step) OnRecipeDue(step);
+            else if (restored.Judge) Orchestrate(o.Target, o.Url); // the probe journaled at this instant reopened it
+            Work.Done(OrchestrationLabel);
+            return;
+        }
         var cancel = new CancellationTokenSource();
         _orchestrations[o.Target.Value] = new Orchestration(o.Session!, o.Url, o.TrustStamp, services, cancel);
-        var self = Self;
-        foreach (var (service, item) in o.Items) _ = PumpAsync(self, o.Target, service, item, cancel.Token);
+        StartPumps(o, cancel.Token);
         if (restored.Then is { } then) OnRecipeDue(then);
         else if (restored.Judge && o.TrustStamp != TrustStamp()) Orchestrate(o.Target, o.Url); // the probe that asked for it judges the session as it stands
         Work.Done(OrchestrationLabel);
+    }
+
+    private static string? ServerDigest(Twin.OpcUa.Client.ClientSession? session) =>
+        session?.Endpoint.ServerCertificate is { Length: > 0 } der ? DigestOf(der) : null;
+
+    private static string DigestOf(byte[] der) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(der));
+
+    /// <summary>Takes the server certificate of digest <paramref name="held"/> (the one a restored session was opened to) as good; any other goes to <paramref name="inner"/>.</summary>
+    private sealed class HeldServerValidator(string held, Twin.OpcUa.Security.ICertificateValidator inner) : Twin.OpcUa.Security.ICertificateValidator
+    {
+        public Twin.OpcUa.Security.CertificateVerdict Validate(Twin.OpcUa.Security.CertificateCheck check) =>
+            DigestOf(check.Certificate) == held ? Twin.OpcUa.Security.CertificateVerdict.Good : inner.Validate(check);
     }
 
     private static string StampDigest(string stamp) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stamp)));
 
     /// <summary>
     /// A session reopened after a restart; <paramref name="Then"/> is the recipe step that needed it, run once it is open;
-    /// <paramref name="Judge"/>: a probe asked for it, and judges it (trust list changed?) once it is open.
+    /// <paramref name="Judge"/>: a probe asked for it, and judges it (trust list changed?) once it is open; <paramref name="Server"/>: the
+    /// journaled digest of the server certificate it was opened to (null in older journals).
     /// </summary>
-    private sealed record RestoredSession(RecipeDue? Then, bool Judge);
+    private sealed record RestoredSession(RecipeDue? Then, bool Judge, string? Server);
 
     /// <summary>The clock's wake-up at the instant a restarted POL resumes: reopen the sessions it held.</summary>
     public sealed record RestoreSessionsDue;

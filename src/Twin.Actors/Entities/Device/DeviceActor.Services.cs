@@ -31,14 +31,22 @@ public sealed partial class DeviceActor
         if (_services is not null) return _services;
         var services = _onboarding.MtpPackage is { } package ? MtpServices.Parse(package.Manifest) : MtpServices.Default;
         _services = new PeaServiceSet(services, () => _clock.Now.Utc.UtcDateTime);
+        var self = Self;
+        var work = Work;
+        var pea = Id.Value;
+        if (_runtime is { } runtime)
+        {
+            // What the POL must see before the clock moves on (see ServiceObservations): every state the services hold, and the end
+            // of every subscription when the server stops.
+            _services.Published = (service, state) => runtime.Observations.Changed(work, pea, service, state.ToString());
+            _server.Stopping = () => runtime.Observations.ServerStopped(work, pea);
+        }
         foreach (var (name, (state, since, command)) in _serviceLog)
         {
             _services.Restore(name, state, since.Utc.UtcDateTime, command);
             // A transient state the PEA was in when it stopped still ends one step time after it began (at once if that has passed).
             if (ServiceStateMachine.IsTransient(state)) ScheduleStep(name, state, since);
         }
-        var self = Self;
-        var work = Work;
         _services.Transitioned += t =>
         {
             work.Begin(ServiceLabel);

@@ -54,9 +54,13 @@ internal sealed class PeaServer : IAsyncDisposable, Attacks.IAttackedServer
         return _host.EndpointUrl;
     }
 
+    /// <summary>Told before a running server stops (or restarts): the sessions and subscriptions on it end.</summary>
+    public Action? Stopping { get; set; }
+
     public async Task StopAsync()
     {
         if (_host is null) return;
+        Stopping?.Invoke();
         await _host.DisposeAsync();
         _host = null;
     }

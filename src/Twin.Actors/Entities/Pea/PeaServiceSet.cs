@@ -32,6 +32,12 @@ internal sealed class PeaServiceSet
     /// <summary>The services, in the package's order.</summary>
     public IReadOnlyList<MtpService> Services { get; }
 
+    /// <summary>
+    /// Told the state every service holds whenever its nodes are set (a change, a restore, a server binding), under the set's lock, so
+    /// that the reports come in the order the values were set.
+    /// </summary>
+    public Action<string, ServiceState>? Published { get; set; }
+
     /// <summary>Raised on every change of state, on the thread that caused it, before a method call answers.</summary>
     public event Action<ServiceTransition>? Transitioned;
 
@@ -127,10 +133,11 @@ internal sealed class PeaServiceSet
         return new ServiceTransition(entry.Service.Name, from, to, command);
     }
 
-    private static void Publish(Entry entry)
+    private void Publish(Entry entry)
     {
         entry.Name?.SetValue(entry.State.ToString(), sourceTimestamp: entry.Since);
         entry.Code?.SetValue((uint)entry.State, sourceTimestamp: entry.Since);
+        Published?.Invoke(entry.Service.Name, entry.State);
     }
 
     private Entry Find(string service) =>

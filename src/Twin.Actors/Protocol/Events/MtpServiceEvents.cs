@@ -23,6 +23,12 @@ public sealed record PolServiceSessionOpened(RunId Run, SimInstant At, EntityId 
     /// session knows whether the trust list changed since. Null in journals written before it was recorded.
     /// </summary>
     public string? Trust { get; init; }
+
+    /// <summary>
+    /// SHA-256 (hex) of the certificate the PEA's server presented: a restarted POL that finds the PEA serving another one (renewed
+    /// while the POL was down) knows the session it held went with the old server. Null when none was opened, or in older journals.
+    /// </summary>
+    public string? Server { get; init; }
 }
 
 /// <summary>
