@@ -60,6 +60,8 @@ public sealed class TwinRun : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _state, 2) == 1) await _host.StopAsync(cancellationToken);
+        // The run's entities are gone: its key vault lets go of the PKCS#11 token, so the next run may open its own folder's.
+        _host.Services.GetService<Twin.Actors.Keys.FileKeyVault>()?.Dispose();
     }
 
     /// <inheritdoc />

@@ -24,10 +24,12 @@ public sealed partial class DeviceActor
     {
         Recover<DeviceTrustListPulled>(e => _lastPulled = e.Crls);
         Command<TrustListPullDue>(_ => PullTrustList());
+        TrustCentreListBehaviour();
     }
 
     private void StartTrustListPulls()
     {
+        StartTrustCentreListFetches();
         if (_settings.TrustListPull is null || !IsRelyingParty || _runtime is null) return;
         WakeAt(_clock.Now, new TrustListPullDue(), TrustListKey, priority: 4);
     }
@@ -47,8 +49,8 @@ public sealed partial class DeviceActor
     {
         if (GdsManaged) return GdsValidator();
         var distribution = _runtime!.Distribution;
-        if (_settings.TrustListPull is null) return new(distribution, _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource };
-        return new(() => _pulled is { } copy ? copy.Over(distribution.View()) : distribution.View(), _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource };
+        if (_settings.TrustListPull is null) return new(distribution, _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource, ListedAnchors = TrustCentreAnchors };
+        return new(() => _pulled is { } copy ? copy.Over(distribution.View()) : distribution.View(), _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource, ListedAnchors = TrustCentreAnchors };
     }
 
     /// <summary>The first instant after <paramref name="now"/> on the grid of <paramref name="interval"/> counted from the Unix epoch.</summary>
