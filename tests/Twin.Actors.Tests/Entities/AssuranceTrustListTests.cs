@@ -41,7 +41,7 @@ public sealed class AssuranceTrustListTests
         Assert.Equal(["version", "trustCentre", "sequence", "issuedAt", "nextUpdate", "cas"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, root.GetProperty("version").GetInt32());
         Assert.Equal(7, root.GetProperty("sequence").GetInt64());
-        Assert.Equal("2030-01-03T01:00:00Z", root.GetProperty("nextUpdate").GetString());
+        Assert.Equal("2030-01-04T01:00:00Z", root.GetProperty("nextUpdate").GetString());
         // Canonical order: by CA id.
         Assert.Equal(["ca-de", "ca-jp"], root.GetProperty("cas").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
         Assert.Equal("SL3", root.GetProperty("cas")[1].GetProperty("level").GetString());
