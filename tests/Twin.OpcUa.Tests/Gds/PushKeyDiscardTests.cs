@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Twin.OpcUa.Client;
+using Twin.OpcUa.Encoding;
 using Twin.OpcUa.Gds;
 using Twin.OpcUa.Messages;
 using Twin.OpcUa.SecureChannel;
