@@ -48,7 +48,6 @@ public static partial class ScenarioLoader
                     if (node is not null) r.Problem(node, $"design.{knob}: only the trust-list model has it (design.trustModel: trust-list).");
                 return design;
             case "trust-list":
-                if (interval is { } given && given <= TimeSpan.Zero) r.Problem(intervalNode!, "design.trustListInterval: must be longer than zero.");
                 return design with { TrustList = new Entities.TrustCentre.TrustListDesign(interval ?? TimeSpan.FromDays(1), level ?? Entities.TrustCentre.SecurityLevel.SL1) };
             default:
                 r.Problem(modelNode!, $"design.trustModel: '{model}' is not one of cross-certification, trust-list.");
