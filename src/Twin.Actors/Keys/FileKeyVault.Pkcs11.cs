@@ -18,7 +18,7 @@ public sealed partial class FileKeyVault
         var label = $"{run.Value}/{owner.Value}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
         try
         {
-            return ("pkcs11:" + label, SoftHsmToken.For(_folder).Generate(label, algorithm));
+            return ("pkcs11:" + label, Token().Generate(label, algorithm));
         }
         catch (UnsupportedAlgorithmException e)
         {
@@ -27,10 +27,34 @@ public sealed partial class FileKeyVault
     }
 
     private ISigningKey LoadFromToken(string keyRef) =>
-        SoftHsmToken.For(_folder).Find(TokenLabel(keyRef))
-        ?? throw new KeyNotAvailableException($"Key '{keyRef}' is not on the PKCS#11 token {SoftHsmToken.Describe()} (destroyed, or the token belongs to another data folder).");
+        Token().Find(TokenLabel(keyRef))
+        ?? throw new KeyNotAvailableException($"Key '{keyRef}' is not on the PKCS#11 token {SoftHsmToken.Describe()} (destroyed, or the data folder is incomplete).");
 
-    private void DestroyOnToken(string keyRef) => SoftHsmToken.For(_folder).Destroy(TokenLabel(keyRef));
+    private void DestroyOnToken(string keyRef) => Token().Destroy(TokenLabel(keyRef));
+
+    // The token of this vault's folder, held from first use until the vault is disposed (the run ended).
+    private Twin.Pki.KeyStores.Pkcs11KeyStore Token()
+    {
+        lock (_tokenGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var token = SoftHsmToken.Acquire(_folder, first: !_holdsToken);
+            _holdsToken = true;
+            return token;
+        }
+    }
+
+    /// <summary>Lets go of the PKCS#11 token (if this vault used it), so a run in another data folder may open its own; the vault is unusable afterwards.</summary>
+    public void Dispose()
+    {
+        lock (_tokenGate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (_holdsToken) SoftHsmToken.Release(_folder);
+            _holdsToken = false;
+        }
+    }
 
     private static string TokenLabel(string keyRef)
     {
@@ -41,10 +65,12 @@ public sealed partial class FileKeyVault
 
 /// <summary>
 /// The twin's PKCS#11 token: SoftHSM2 with a configuration the twin writes (never the user's own), its token folder under
-/// KEYS/pkcs11/tokens of the first key folder in the process that asks for it, and one token "planttrust" there whose PINs
-/// live owner-only beside it (as a device keeps its token's PIN). A PKCS#11 module is initialised once per process and
-/// SoftHSM2 reads SOFTHSM2_CONF only then, so every run in one process uses that token; a run resumed in a new process
-/// opens its own folder's token again.
+/// KEYS/pkcs11/tokens of the run's key folder, and one token "planttrust" there whose PINs live owner-only beside it (as a
+/// device keeps its token's PIN). SoftHSM2 reads SOFTHSM2_CONF when the module is initialised, and a process initialises it
+/// for one configuration at a time: the key vaults of one folder hold the token (<see cref="Acquire"/>, <see cref="Release"/>);
+/// once none does, a vault of another folder finalises the module and initialises it again under that folder's configuration
+/// (a <c>serve</c> Stop/Start into another data folder). While a vault of one folder holds the token, a vault of another is
+/// refused with a message naming both folders — two runs with pkcs11 keys in different folders cannot share one process.
 /// </summary>
 public static class SoftHsmToken
 {
@@ -57,6 +83,8 @@ public static class SoftHsmToken
     private static readonly Lock Gate = new();
     private static Pkcs11KeyStore? _store;
     private static string? _folder;
+    private static string? _keyFolder;
+    private static int _holders;
 
     /// <summary>True when the module is installed.</summary>
     public static bool Available => File.Exists(Library);
@@ -67,28 +95,56 @@ public static class SoftHsmToken
         get { lock (Gate) return _folder; }
     }
 
-    /// <summary>The open token, opened (and on first use initialised) under <paramref name="keyFolder"/>/pkcs11 if none is open yet.</summary>
-    public static Pkcs11KeyStore For(string keyFolder)
+    /// <summary>
+    /// The token of <paramref name="keyFolder"/> (opened, and on first use initialised, under <paramref name="keyFolder"/>/pkcs11), counting
+    /// one more holder when <paramref name="first"/>. Refused while vaults of another key folder hold the token open.
+    /// </summary>
+    public static Pkcs11KeyStore Acquire(string keyFolder, bool first)
     {
         ArgumentException.ThrowIfNullOrEmpty(keyFolder);
+        keyFolder = Path.GetFullPath(keyFolder);
         lock (Gate)
         {
-            if (_store is not null) return _store;
-            if (!Available)
-                throw new KeyNotAvailableException($"design.keyStorage pkcs11 needs SoftHSM2, and its module {Library} is missing (install the Debian package softhsm2).");
-            var folder = Path.Combine(keyFolder, "pkcs11");
-            var tokens = Path.Combine(folder, "tokens");
-            Directory.CreateDirectory(tokens);
-            var conf = Path.Combine(folder, "softhsm2.conf");
-            File.WriteAllText(conf, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
-            // The module reads the variable from the native environment at C_Initialize; Environment.SetEnvironmentVariable does not reach it.
-            if (!OperatingSystem.IsWindows() && NativeMethods.SetEnv("SOFTHSM2_CONF", conf, 1) != 0)
-                throw new KeyNotAvailableException("design.keyStorage pkcs11: SOFTHSM2_CONF could not be set for the twin's token.");
-            var (userPin, soPin) = Pins(folder);
-            _store = Pkcs11KeyStore.Open(new Pkcs11Options(Library, TokenLabel, userPin) { InitializeWithSoPin = soPin });
-            _folder = folder;
-            return _store;
+            var store = Open(keyFolder);
+            if (first) _holders++;
+            return store;
         }
+    }
+
+    /// <summary>One holder of <paramref name="keyFolder"/>'s token let go; the token stays open (and is reused) until another folder asks.</summary>
+    public static void Release(string keyFolder)
+    {
+        keyFolder = Path.GetFullPath(keyFolder);
+        lock (Gate)
+            if (string.Equals(_keyFolder, keyFolder, StringComparison.Ordinal) && _holders > 0) _holders--;
+    }
+
+    private static Pkcs11KeyStore Open(string keyFolder)
+    {
+        if (_store is not null && string.Equals(_keyFolder, keyFolder, StringComparison.Ordinal)) return _store;
+        if (_store is not null)
+        {
+            if (_holders > 0)
+                throw new KeyNotAvailableException($"design.keyStorage pkcs11: this process holds the SoftHSM2 token of {_folder} for a run that has not ended; "
+                    + $"a run keeping its keys in {Path.Combine(keyFolder, "pkcs11")} can open its own token only after that run ended, or in another process.");
+            // Nobody holds the other folder's token: finalise the module, so it reads this folder's configuration when initialised again.
+            _store.Dispose();
+            (_store, _folder, _keyFolder) = (null, null, null);
+        }
+        if (!Available)
+            throw new KeyNotAvailableException($"design.keyStorage pkcs11 needs SoftHSM2, and its module {Library} is missing (install the Debian package softhsm2).");
+        var folder = Path.Combine(keyFolder, "pkcs11");
+        var tokens = Path.Combine(folder, "tokens");
+        Directory.CreateDirectory(tokens);
+        var conf = Path.Combine(folder, "softhsm2.conf");
+        File.WriteAllText(conf, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+        // The module reads the variable from the native environment at C_Initialize; Environment.SetEnvironmentVariable does not reach it.
+        if (!OperatingSystem.IsWindows() && NativeMethods.SetEnv("SOFTHSM2_CONF", conf, 1) != 0)
+            throw new KeyNotAvailableException("design.keyStorage pkcs11: SOFTHSM2_CONF could not be set for the twin's token.");
+        var (userPin, soPin) = Pins(folder);
+        _store = Pkcs11KeyStore.Open(new Pkcs11Options(Library, TokenLabel, userPin) { InitializeWithSoPin = soPin });
+        (_folder, _keyFolder) = (folder, keyFolder);
+        return _store;
     }
 
     /// <summary>The token and where it lives, for messages (no PIN).</summary>

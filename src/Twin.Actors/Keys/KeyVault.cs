@@ -37,9 +37,12 @@ public sealed class KeyNotAvailableException(string message) : Exception(message
 /// storage seed and sealed key blobs live in the owner's folder; the keys are generated inside it and never leave it
 /// through this API (see FileKeyVault.Sealed.cs).
 /// </summary>
-public sealed partial class FileKeyVault : IKeyVault
+public sealed partial class FileKeyVault : IKeyVault, IDisposable
 {
     private readonly string _folder;
+    private readonly Lock _tokenGate = new();
+    private bool _holdsToken;
+    private bool _disposed;
 
     /// <summary>Keeps keys under <paramref name="folder"/>, created if missing.</summary>
     public FileKeyVault(string folder)

@@ -62,6 +62,7 @@ public sealed partial record Scenario(
             ShortLivedEndEntities = Design.Revocation == RevocationDesign.ShortLived,
             Ocsp = Design.Ocsp,
         })));
+        authorities = WithTrustModel(authorities);
         var peaIds = Devices.Where(d => d.Role == DeviceRole.Pea).Select(d => d.Id).ToList();
         var devices = Devices.Select(d => (d.Id, new DeviceSettings(
             Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.IssuingCa ?? d.Ca ?? RootCa.Id, d.Subject, d.Algorithm ?? Design.AlgorithmFor(d.Role), d.Lifetime ?? Design.LifetimeFor(d.Role), Design.RenewAtFraction, Design.RekeyOnRenewal)
@@ -75,7 +76,7 @@ public sealed partial record Scenario(
             CmpDomain = Domains.FirstOrDefault(x => x.Members.Contains(d.Id))?.Domain,
             TrustListPull = d.Role == DeviceRole.Device ? null : Design.TrustListPull,
             GatewayDomains = [.. Domains.Where(x => x.Members.Contains(d.Id)).Skip(1).Select(x => x.Domain)],
-        })).Select((x, i) => (x.Id, Manufactured(Devices[i], x.Item2))).Select((x, i) => (x.Id, WithServerLinks(Devices[i], x.Item2))).Select((x, i) => (x.Id, WithGds(Devices[i], x.Item2))).ToList();
+        })).Select((x, i) => (x.Id, Manufactured(Devices[i], x.Item2))).Select((x, i) => (x.Id, WithServerLinks(Devices[i], x.Item2))).Select((x, i) => (x.Id, WithGds(Devices[i], x.Item2))).Select((x, i) => (x.Id, WithTrustCentreList(Devices[i], x.Item2))).ToList();
         return new PlantSpec(Run, Start, speed ?? Speed, StartRunning: true, authorities, devices)
         {
             Mode = mode ?? Mode,
@@ -90,7 +91,7 @@ public sealed partial record Scenario(
 }
 
 /// <summary>The design knobs an architect varies between runs.</summary>
-public sealed record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, TimeSpan DeviceLifetime, KeyAlgorithm KeyAlgorithm, TimeSpan CrlInterval, TimeSpan CrlValidity)
+public sealed partial record DesignKnobs(double RenewAtFraction, bool RekeyOnRenewal, TimeSpan DeviceLifetime, KeyAlgorithm KeyAlgorithm, TimeSpan CrlInterval, TimeSpan CrlValidity)
 {
     /// <summary>Lifetime of PEA application certificates; null: the device lifetime.</summary>
     public TimeSpan? PeaLifetime { get; init; }
@@ -174,15 +175,21 @@ public sealed record SubordinateCaSpec(EntityId Id, EntityId Parent, string Subj
     /// <summary>The name of its standby instance (same key and journal), which takes over when the primary is cut off; null: none.</summary>
     public string? Standby { get; init; }
 
-    /// <summary>The trust centre that accredits it by cross-certification; null: none.</summary>
+    /// <summary>The trust centre that accredits it (by cross-certification, or by listing it); null: none.</summary>
     public EntityId? TrustCentre { get; init; }
+
+    /// <summary>The security level its trust centre lists it at (trust-list model); null: SL1.</summary>
+    public Entities.TrustCentre.SecurityLevel? Level { get; init; }
 }
 
 /// <summary>The root CA of the plant.</summary>
 public sealed record RootCaSpec(EntityId Id, string Subject, KeyAlgorithm Algorithm, TimeSpan Validity)
 {
-    /// <summary>The trust centre that accredits it by cross-certification; null: none.</summary>
+    /// <summary>The trust centre that accredits it (by cross-certification, or by listing it); null: none.</summary>
     public EntityId? TrustCentre { get; init; }
+
+    /// <summary>The security level its trust centre lists it at (trust-list model); null: SL1.</summary>
+    public Entities.TrustCentre.SecurityLevel? Level { get; init; }
 }
 
 /// <summary>A trust centre: a country's or region's root of trust with its own root key.</summary>

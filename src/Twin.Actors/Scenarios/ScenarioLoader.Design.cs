@@ -8,7 +8,7 @@ namespace Twin.Actors.Scenarios;
 public static partial class ScenarioLoader
 {
     private static readonly string[] DesignKeys =
-        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "distributionInterval", "retention", "onboarding", "keyStorage", "cloneDetection", "ocspValidity", "ocspResponder", "gds"];
+        ["renewAt", "rekeyOnRenewal", "deviceLifetime", "keyAlgorithm", "lifetimes", "keyAlgorithms", "revocation", "crlInterval", "crlValidity", "distribution", "distributionInterval", "retention", "onboarding", "keyStorage", "cloneDetection", "ocspValidity", "ocspResponder", "gds", "trustModel", "requiredLevel", "trustListInterval"];
 
     // OPC UA's security policies (Basic256Sha256, Aes128_Sha256_RsaOaep, Aes256_Sha256_RsaPss) are RSA policies.
     private static readonly KeyAlgorithm[] RsaAlgorithms = [KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa3072, KeyAlgorithm.Rsa4096];
@@ -55,7 +55,7 @@ public static partial class ScenarioLoader
         if (crlValidity < crlInterval)
             r.Problem(crlValidityNode ?? map, $"design.crlValidity: {Iso.Format(crlValidity)} is shorter than design.crlInterval ({Iso.Format(crlInterval)}): every CRL would lapse before its successor.");
 
-        return ReadOcspKnobs(r, map, ReadManufacturingKnobs(r, map, new DesignKnobs(
+        return ReadTrustModelKnobs(r, map, ReadOcspKnobs(r, map, ReadManufacturingKnobs(r, map, new DesignKnobs(
             r.Number(ScenarioReader.Get(map, "renewAt"), "design.renewAt", 0.05, 0.99) ?? d.RenewAtFraction,
             r.Parse<bool>(ScenarioReader.Get(map, "rekeyOnRenewal"), "design.rekeyOnRenewal", "true or false", t => bool.Parse(t)) ?? d.RekeyOnRenewal,
             deviceLifetime ?? lifetimeDevice ?? d.DeviceLifetime,
@@ -81,6 +81,6 @@ public static partial class ScenarioLoader
             Retention = r.Duration(ScenarioReader.Get(map, "retention"), "design.retention"),
             Gds = ReadGds(r, map),
             KeyStorage = ReadKeyStorage(r, ScenarioReader.Get(map, "keyStorage")),
-        }));
+        })));
     }
 }

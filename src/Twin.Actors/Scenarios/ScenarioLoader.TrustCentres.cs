@@ -27,7 +27,41 @@ public static partial class ScenarioLoader
             }
             centres.Add(new TrustCentreSpec(id.Value, subject, algorithm, validity));
         }
+        if (design.TrustList is not null && centres.Count == 0)
+            r.Problem(node?.Start ?? YamlDotNet.Core.Mark.Empty, "design.trustModel: 'trust-list' needs trust centres to publish the lists (topology.trustCentres).");
         return centres;
+    }
+
+    // design.trustModel: cross-certification (default) or trust-list; design.requiredLevel and design.trustListInterval belong to trust-list.
+    private static DesignKnobs ReadTrustModelKnobs(ScenarioReader r, YamlMappingNode map, DesignKnobs design)
+    {
+        var modelNode = ScenarioReader.Get(map, "trustModel");
+        var model = r.Text(modelNode, "design.trustModel");
+        var levelNode = ScenarioReader.Get(map, "requiredLevel");
+        var intervalNode = ScenarioReader.Get(map, "trustListInterval");
+        var level = r.Enum<Entities.TrustCentre.SecurityLevel>(levelNode, "design.requiredLevel");
+        var interval = r.Duration(intervalNode, "design.trustListInterval");
+        switch (model)
+        {
+            case null or "cross-certification":
+                foreach (var (node, knob) in new[] { (levelNode, "requiredLevel"), (intervalNode, "trustListInterval") })
+                    if (node is not null) r.Problem(node, $"design.{knob}: only the trust-list model has it (design.trustModel: trust-list).");
+                return design;
+            case "trust-list":
+                return design with { TrustList = new Entities.TrustCentre.TrustListDesign(interval ?? TimeSpan.FromDays(1), level ?? Entities.TrustCentre.SecurityLevel.SL1) };
+            default:
+                r.Problem(modelNode!, $"design.trustModel: '{model}' is not one of cross-certification, trust-list.");
+                return design;
+        }
+    }
+
+    // A CA's level says how its trust centre lists it: only a CA that names a trust centre has one.
+    private static Entities.TrustCentre.SecurityLevel? LevelOf(ScenarioReader r, YamlMappingNode? map, EntityId? trustCentre, string what)
+    {
+        var node = ScenarioReader.Get(map, "level");
+        var level = r.Enum<Entities.TrustCentre.SecurityLevel>(node, what);
+        if (node is not null && trustCentre is null) r.Problem(node, $"{what}: only a CA that names a trustCentre is listed at a level.");
+        return level;
     }
 
     private static EntityId? TrustCentreOf(ScenarioReader r, YamlMappingNode? map, HashSet<EntityId> centres, string what)

@@ -115,7 +115,7 @@ public static partial class ScenarioLoader
 
     private static RootCaSpec? ReadRootCa(ScenarioReader r, YamlNode? node, DesignKnobs design, HashSet<EntityId> centres)
     {
-        var map = r.Mapping(node, "topology.rootCa", "id", "subject", "algorithm", "validity", "trustCentre");
+        var map = r.Mapping(node, "topology.rootCa", "id", "subject", "algorithm", "validity", "trustCentre", "level");
         if (map is null) return null;
         var id = Id(r, r.Required(map, node, "id", "topology.rootCa"), "topology.rootCa.id");
         var subject = r.Text(r.Required(map, node, "subject", "topology.rootCa"), "topology.rootCa.subject");
@@ -123,7 +123,8 @@ public static partial class ScenarioLoader
         var validity = r.Duration(ScenarioReader.Get(map, "validity"), "topology.rootCa.validity") ?? design.RootCaValidity;
         var trustCentre = TrustCentreOf(r, map, centres, "topology.rootCa.trustCentre");
         if (id is { } rootId && centres.Contains(rootId)) r.Problem(node!, $"topology.rootCa.id: '{rootId}' is also a trust centre's id.");
-        return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity) { TrustCentre = trustCentre };
+        var level = LevelOf(r, map, trustCentre, "topology.rootCa.level");
+        return id is null || subject is null ? null : new RootCaSpec(id.Value, subject, algorithm, validity) { TrustCentre = trustCentre, Level = level };
     }
 
     private static List<Entities.Timeline.TimelineStep> ReadTimeline(ScenarioReader r, YamlNode? node, HashSet<EntityId> cas, List<DeviceSpec> deviceSpecs, EntityId? rootId, HashSet<EntityId> centres, List<Entities.Registrar.RegistrarSettings> domains)
@@ -213,7 +214,7 @@ public static partial class ScenarioLoader
         if (root is { } rootId) known.Add(rootId);
         foreach (var item in r.Sequence(node, "topology.cas")?.Children ?? [])
         {
-            var map = r.Mapping(item, "ca", "id", "parent", "subject", "algorithm", "validity", "profile", "standby", "trustCentre");
+            var map = r.Mapping(item, "ca", "id", "parent", "subject", "algorithm", "validity", "profile", "standby", "trustCentre", "level");
             if (map is null) continue;
             var id = Id(r, r.Required(map, item, "id", "ca"), "ca.id");
             var parentNode = r.Required(map, item, "parent", "ca");
@@ -236,7 +237,8 @@ public static partial class ScenarioLoader
             }
             var standby = r.Text(ScenarioReader.Get(map, "standby"), "ca.standby");
             var trustCentre = TrustCentreOf(r, map, centres, "ca.trustCentre");
-            cas.Add(new SubordinateCaSpec(id.Value, parent.Value, subject, algorithm, validity, profile) { Standby = standby, TrustCentre = trustCentre });
+            var level = LevelOf(r, map, trustCentre, "ca.level");
+            cas.Add(new SubordinateCaSpec(id.Value, parent.Value, subject, algorithm, validity, profile) { Standby = standby, TrustCentre = trustCentre, Level = level });
         }
         return cas;
     }

@@ -15,7 +15,7 @@ public sealed class PlantCertificateValidator : ICertificateValidator, IRejectin
     private readonly SimulationClock _clock;
     private readonly string? _anchor;
     private readonly Lock _gate = new();
-    private (long Version, PkiCertificateValidator Validator)? _built;
+    private (long Version, IReadOnlySet<string>? Listed, PkiCertificateValidator Validator)? _built;
 
     /// <summary>Validates against what <paramref name="distribution"/> holds at each check; <paramref name="anchor"/> names the only trust anchor (a trust centre), null: every root.</summary>
     public PlantCertificateValidator(CrlDistributionPoint distribution, SimulationClock clock, string? anchor = null)
@@ -35,6 +35,13 @@ public sealed class PlantCertificateValidator : ICertificateValidator, IRejectin
 
     /// <summary>Asked first for each certificate's revocation status (the plant's OCSP responders); null: CRLs only.</summary>
     public Twin.Pki.Validation.IRevocationSource? RevocationSource { get; init; }
+
+    /// <summary>
+    /// The trust-list model: the keys (SHA-256 of the SubjectPublicKeyInfo) of the CAs the relying party's checked trust-centre list
+    /// names at the required level; they, and nothing else, are anchors. A null answer means no current list: no anchor at all. Null
+    /// (the property): the cross-certification model, anchored as <see cref="IsAnchor"/> says.
+    /// </summary>
+    public Func<IReadOnlySet<string>?>? ListedAnchors { get; init; }
 
     /// <summary>A GDS-managed server's trust copy: what its ServerConfiguration reads and ApplyChanges replaces; null: the plant's view is read only.</summary>
     public GdsTrustCopy? Managed { get; init; }
@@ -62,23 +69,28 @@ public sealed class PlantCertificateValidator : ICertificateValidator, IRejectin
         return entry.Name == anchor || entry.Name.StartsWith(anchor + "#", StringComparison.Ordinal);
     }
 
+    private bool Anchored(CrlDistributionPoint.Entry entry, IReadOnlySet<string>? listed) => ListedAnchors is null
+        ? IsAnchor(entry, _anchor)
+        : listed is not null && listed.Contains(Entities.TrustCentre.AssuranceTrustList.KeyHashOf(Twin.Pki.Certificates.Certificate.FromDer(entry.CaCertificate)));
+
     // Parsing every CA certificate and CRL again on each handshake would be wasted work: rebuild only
     // when the view has changed.
     private PkiCertificateValidator Current()
     {
         var view = _view();
+        var listed = ListedAnchors?.Invoke();
         lock (_gate)
         {
-            if (_built is { } built && built.Version == view.Version) return built.Validator;
+            if (_built is { } built && built.Version == view.Version && ReferenceEquals(built.Listed, listed)) return built.Validator;
             var validator = new PkiCertificateValidator(Rejected) { RevocationSource = RevocationSource };
             foreach (var e in view.Entries)
             {
-                if (IsAnchor(e, _anchor)) validator.AddTrusted(e.CaCertificate);
+                if (Anchored(e, listed)) validator.AddTrusted(e.CaCertificate);
                 else validator.AddIssuer(e.CaCertificate);
                 if (e.Crl is { } crl) validator.AddRevocationList(crl);
             }
             foreach (var c in view.CrossCertificates) validator.AddIssuer(c.Certificate);
-            _built = (view.Version, validator);
+            _built = (view.Version, listed, validator);
             return validator;
         }
     }
@@ -88,7 +100,8 @@ public sealed class PlantCertificateValidator : ICertificateValidator, IRejectin
     {
         if (Managed?.Current is { } delivered) return (delivered.TrustedCertificates, delivered.IssuerCertificates, [.. delivered.TrustedCrls, .. delivered.IssuerCrls]);
         var view = _view();
-        return ([.. view.Entries.Where(e => IsAnchor(e, _anchor)).Select(e => e.CaCertificate)], [.. view.Entries.Where(e => !IsAnchor(e, _anchor)).Select(e => e.CaCertificate)],
+        var listed = ListedAnchors?.Invoke();
+        return ([.. view.Entries.Where(e => Anchored(e, listed)).Select(e => e.CaCertificate)], [.. view.Entries.Where(e => !Anchored(e, listed)).Select(e => e.CaCertificate)],
             [.. view.Entries.Where(e => e.Crl is not null).Select(e => e.Crl!)]);
     }
 

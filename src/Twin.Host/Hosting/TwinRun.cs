@@ -59,7 +59,11 @@ public sealed class TwinRun : IAsyncDisposable
     /// <summary>Stops every part of the run (idempotent).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _state, 2) == 1) await _host.StopAsync(cancellationToken);
+        var was = Interlocked.Exchange(ref _state, 2);
+        if (was == 2) return; // stopped before (and perhaps disposed since): nothing of the host may be touched again
+        if (was == 1) await _host.StopAsync(cancellationToken);
+        // The run's entities are gone: its key vault lets go of the PKCS#11 token, so the next run may open its own folder's.
+        _host.Services.GetService<Twin.Actors.Keys.FileKeyVault>()?.Dispose();
     }
 
     /// <inheritdoc />

@@ -25,6 +25,7 @@ public static class TwinServices
         TwinPersistence.Prepare(journal);
         if (OcspAddress.BaseFor(options.Urls) is { } ocspBase) spec = OcspAddress.WithBase(spec, ocspBase);
         var vault = CreateVault(options.KeyFolder);
+        services.AddSingleton(vault); // TwinRun disposes it once the run stopped: a PKCS#11 token is then free for a run in another folder
         var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
         var work = new SimulationWork();
         var model = new PlantReadModel();

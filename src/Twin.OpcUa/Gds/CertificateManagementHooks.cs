@@ -13,6 +13,13 @@ public sealed record CertificateManagementHooks
     /// <summary>Makes the new RSA key of the given size for CreateSigningRequest(RegeneratePrivateKey); null: RSA.Create.</summary>
     public Func<int, RSA>? NewKey { get; init; }
 
+    /// <summary>
+    /// Told when a key made by <see cref="NewKey"/> is dropped before it was made active (Part 12 §7.10.10: a later
+    /// CreateSigningRequest discards it; CancelChanges cancels the transaction it was made in): its SubjectPublicKeyInfo and why,
+    /// so the owner can destroy it in its key store.
+    /// </summary>
+    public Action<byte[], string>? KeyDiscarded { get; init; }
+
     /// <summary>Told after ApplyChanges installed a certificate or a trust list (on the thread that served the call).</summary>
     public Action<AppliedChanges>? Applied { get; init; }
 }

@@ -99,11 +99,13 @@ public sealed partial class ServerConfiguration
         {
             var size = current.GetRSAPublicKey()?.KeySize ?? 2048;
             key = options.CertificateManagement?.NewKey?.Invoke(size) ?? RSA.Create(size);
+            RSA? previous;
             lock (_sync)
             {
-                _pendingKey?.Dispose();
+                previous = _pendingKey;
                 _pendingKey = key;
             }
+            Discard(previous, key, "a later CreateSigningRequest made a new key");
         }
         else key = Security.CertificateKeys.PrivateKeyOf(current) ?? throw new UaException(StatusCodes.BadInvalidState, "The current certificate has no private key.");
         X500DistinguishedName name;
@@ -200,6 +202,12 @@ public sealed partial class ServerConfiguration
         {
             (certificate, trustList, issuers) = (_stagedCertificate, _stagedTrustList, _stagedIssuers);
             (_stagedCertificate, _stagedTrustList, _stagedIssuers) = (null, null, []);
+            // The new key pair is active now: no later request may discard it.
+            if (certificate is not null && _pendingKey is not null && certificate.GetRSAPublicKey() is { } active)
+            {
+                using (active)
+                    if (active.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(_pendingKey.ExportSubjectPublicKeyInfo())) _pendingKey = null;
+            }
         }
         if (trustList is not null) ApplyTrustList(trustList);
         if (certificate is not null) KeepIssuers(issuers);
@@ -266,8 +274,30 @@ public sealed partial class ServerConfiguration
     private Variant[] CancelChanges(MethodContext context, Variant[] inputs)
     {
         Authorize(context);
-        lock (_sync) (_stagedCertificate, _stagedTrustList, _stagedIssuers) = (null, null, []);
+        RSA? pending;
+        lock (_sync)
+        {
+            (_stagedCertificate, _stagedTrustList, _stagedIssuers) = (null, null, []);
+            (pending, _pendingKey) = (_pendingKey, null);
+        }
+        Discard(pending, null, "CancelChanges");
         return [];
+    }
+
+    // Part 12 §7.10.10: a new key pair not made active is discarded — by a later request (unless that request made the very
+    // same key again), or with the transaction it was made in. A certificate staged for it goes with it; the owner is told.
+    private void Discard(RSA? dropped, RSA? successor, string why)
+    {
+        if (dropped is null || ReferenceEquals(dropped, successor)) return;
+        var spki = dropped.ExportSubjectPublicKeyInfo();
+        dropped.Dispose();
+        if (successor is not null && successor.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(spki)) return;
+        lock (_sync)
+        {
+            using var staged = _stagedCertificate?.GetRSAPublicKey();
+            if (staged is not null && staged.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(spki)) (_stagedCertificate, _stagedIssuers) = (null, []);
+        }
+        _options().CertificateManagement?.KeyDiscarded?.Invoke(spki, why);
     }
 
     /// <summary>Part 12 §7.10.9: the certificates the server refused, as DER.</summary>

@@ -192,27 +192,4 @@ public sealed class KeyRetirementTests : PersistentTestKit
         var verdict = await Peer.OpenSslAsync("dgst", "-sha256", "-verify", Path.Combine(dir, "pub.pem"), "-signature", Path.Combine(dir, "data.sig"), data);
         Assert.True(verdict.ExitCode == 0 && verdict.All.Contains("Verified OK", StringComparison.Ordinal), verdict.All);
     }
-
-    /// <summary>Writes a journal as a killed device would have left it, under the device's persistence id.</summary>
-    private sealed class JournalWriter : ReceivePersistentActor
-    {
-        public sealed record Written;
-
-        private sealed record Write;
-
-        public JournalWriter(string persistenceId, IReadOnlyList<object> events, IActorRef done)
-        {
-            PersistenceId = persistenceId;
-            var left = events.Count;
-            Command<Write>(_ => PersistAll(events, _ =>
-            {
-                if (--left > 0) return;
-                done.Tell(new Written());
-                Context.Stop(Self);
-            }));
-            Self.Tell(new Write());
-        }
-
-        public override string PersistenceId { get; }
-    }
 }

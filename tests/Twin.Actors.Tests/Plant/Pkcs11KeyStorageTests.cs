@@ -14,6 +14,7 @@ namespace Twin.Actors.Tests.Plant;
 /// in its key folder, as sensitive and non-extractable objects; certificates, CRLs and CSRs are signed on the token. Oracles:
 /// pkcs11-tool (OpenSC) reads the token's objects, openssl checks what the token signed.
 /// </summary>
+[Collection(SoftHsmTokenTurns.Name)]
 public sealed class Pkcs11KeyStorageTests
 {
     [Fact]
@@ -74,10 +75,10 @@ public sealed class Pkcs11KeyStorageTests
         Devices = [.. spec.Devices.Select(d => (d.Id, d.Settings with { KeyStorage = KeyStoreKind.Pkcs11 }))],
     };
 
-    private sealed record TokenObject(string Label, string Access);
+    internal sealed record TokenObject(string Label, string Access);
 
     // pkcs11-tool -O: "Private Key Object; EC" followed by indented "label:" and "Access:" lines.
-    private static async Task<IReadOnlyList<TokenObject>> TokenPrivateKeysAsync(RunId run)
+    internal static async Task<IReadOnlyList<TokenObject>> TokenPrivateKeysAsync(RunId run)
     {
         var folder = SoftHsmToken.Folder ?? throw new InvalidOperationException("the twin opened no token");
         var pin = (await File.ReadAllLinesAsync(Path.Combine(folder, "token.pins")))[0];

@@ -21,6 +21,8 @@ public sealed class ManifestTests
             ["OcspResponderCertified"] = "ca.ocsp-responder-certified.v1",
             ["DeviceOcspAnswerCached"] = "dev.ocsp-cached.v1",
             ["TrustCentrePartnerChanged"] = "tc.partner.v1",
+            ["TrustCentreListPublished"] = "tc.list-published.v1",
+            ["DeviceTrustCentreListFetched"] = "dev.tc-list-fetched.v1",
             ["DeviceTrustListPulled"] = "dev.trust-list-pulled.v1",
             ["DeviceGdsCertificateDelivered"] = "dev.gds-certificate.v1",
             ["DeviceGdsTrustListInstalled"] = "dev.gds-trust-list.v1",

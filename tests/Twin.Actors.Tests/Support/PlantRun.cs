@@ -31,11 +31,12 @@ public static class PlantRun
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
             .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
         using var system = ActorSystem.Create(name, TwinPersistence.SystemSetup(config, database));
+        using var vault = new FileKeyVault(Path.Combine(folder, "keys")); // disposed after the system: the run's hold on a PKCS#11 token ends with it
         try
         {
             var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
             var work = new SimulationWork();
-            var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, new FileKeyVault(Path.Combine(folder, "keys")), work), "plant");
+            var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work), "plant");
             ClockIdle idle;
             try
             {

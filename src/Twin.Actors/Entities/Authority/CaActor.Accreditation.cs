@@ -15,6 +15,8 @@ public sealed partial class CaActor
 {
     private void RequestAccreditation()
     {
+        StartListPublication();
+        if (_settings.TrustList is not null) return; // the trust-list model: accredited by being listed, never cross-certified
         if (_settings.TrustCentre is not { } tc || !_state.IsReady || _state.CrossHeld.ContainsKey(tc.Value)) return;
         AskCrossCertification(tc, partnership: false);
     }

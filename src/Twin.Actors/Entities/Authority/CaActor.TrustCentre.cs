@@ -10,7 +10,8 @@ using Twin.Pki.Revocation;
 namespace Twin.Actors.Entities.Authority;
 
 /// <summary>
-/// The trust centre's side of cross-certification: it accredits the CAs that name it and its partner trust centres by
+/// The trust centre's side of cross-certification (in the trust-list model a JOIN or LEAVE changes its list instead:
+/// CaActor.TrustList.cs): it accredits the CAs that name it and its partner trust centres by
 /// cross-certifying their keys, and withdraws a partner that LEAVEs by revoking its cross-certificate (the next CRL,
 /// published at once, carries it). Relying parties anchored at the trust centre then refuse paths through that partner.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed partial class CaActor
         Command<CrossCertificationRefused>(r => _log.Warning("CA {0}: trust centre {1} refused to cross-certify it: {2}", Id, r.TrustCentre, r.Reason));
         Command<JoinPartner>(Join);
         Command<LeavePartner>(Leave);
+        Command<ListDue>(_ => OnListDue());
     }
 
     private void OnCrossCertify(CrossCertify request)
@@ -75,9 +77,10 @@ public sealed partial class CaActor
             HoldCurrent();
             return;
         }
-        if (!_state.Partners.Contains(command.Partner.Value))
-            Persist(new TrustCentrePartnerChanged(_run, _clock.Now, Id, command.Partner, Joined: true, command.Requester), e => _state = _state.Apply(e));
-        AskCrossCertification(command.Partner, partnership: true);
+        var firstContact = !_state.Partners.Contains(command.Partner.Value);
+        if (firstContact) PersistPartnerChange(new TrustCentrePartnerChanged(_run, _clock.Now, Id, command.Partner, Joined: true, command.Requester));
+        if (!PublishesList) AskCrossCertification(command.Partner, partnership: true);
+        else if (firstContact) TellEntity(command.Partner, new JoinPartner(Id, command.Requester), CrossLabel); // the federation is mutual
     }
 
     private void Leave(LeavePartner command)
@@ -85,7 +88,7 @@ public sealed partial class CaActor
         if (!_settings.IsTrustCentre) return;
         var partner = command.Partner.Value;
         if (!_state.Partners.Contains(partner) && !_state.CrossIssued.ContainsKey(partner) && !_state.CrossHeld.ContainsKey(partner)) return;
-        Persist(new TrustCentrePartnerChanged(_run, _clock.Now, Id, command.Partner, Joined: false, command.Requester), e => _state = _state.Apply(e));
+        PersistPartnerChange(new TrustCentrePartnerChanged(_run, _clock.Now, Id, command.Partner, Joined: false, command.Requester));
         // The cross-certificate goes on the CRL at once (affiliationChanged, RFC 5280 §5.3.1).
         if (_state.CrossIssued.TryGetValue(partner, out var serial))
             Revoke(new RevokeCertificate(serial, RevocationReason.AffiliationChanged, command.Requester));

@@ -13,7 +13,7 @@ using Twin.Pki.Keys;
 namespace Twin.Actors.Entities.Authority;
 
 /// <summary>How a CA entity is set up the first time it starts, and how often it publishes CRLs.</summary>
-public sealed record CaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan Validity)
+public sealed partial record CaSettings(string Subject, KeyAlgorithm Algorithm, TimeSpan Validity)
 {
     /// <summary>The CA that certifies this one; null for a self-signed root.</summary>
     public EntityId? Parent { get; init; }

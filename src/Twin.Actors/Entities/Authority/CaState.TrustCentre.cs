@@ -20,6 +20,12 @@ public sealed partial record CaState
     /// <summary>For a trust centre: the partner trust centres in its federation now.</summary>
     public ImmutableSortedSet<string> Partners { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
+    /// <summary>For a trust centre (trust-list model): the sequence number of the last list it published; 0: none yet.</summary>
+    public long ListSequence { get; init; }
+
+    /// <summary>For a trust centre (trust-list model): the last list it published, as CMS SignedData; republished at recovery.</summary>
+    public byte[]? ListCms { get; init; }
+
     /// <summary>Serials whose records expired at least <paramref name="retention"/> before <paramref name="now"/>, in serial order.</summary>
     public IReadOnlyList<string> DueForPurge(DateTimeOffset now, TimeSpan retention) => Serials.RecordsWhere(notAfter => notAfter + retention <= now && notAfter < now);
 
@@ -35,6 +41,7 @@ public sealed partial record CaState
         // The cross-certificate a partner that left had issued for us stays held (and published): its CRL tells relying
         // parties it is revoked. A later JOIN replaces it with a fresh one.
         TrustCentrePartnerChanged p => this with { Partners = p.Joined ? Partners.Add(p.Partner.Value) : Partners.Remove(p.Partner.Value) },
+        TrustCentreListPublished l => this with { ListSequence = l.Sequence, ListCms = l.Cms },
         CertificateRecordsPurged p => this with
         {
             Serials = Serials.Purge(p.Serials),

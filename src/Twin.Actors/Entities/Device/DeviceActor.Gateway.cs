@@ -25,6 +25,16 @@ public sealed partial class DeviceActor
     private sealed record GatewayCredential(string? KeyRef, byte[]? PublicKeyInfo, byte[]? CertificateDer, int Requests)
     {
         public Certificate? Certificate => CertificateDer is null ? null : Twin.Pki.Certificates.Certificate.FromDer(CertificateDer);
+
+        /// <summary>Every key made for this domain and not destroyed yet, oldest first.</summary>
+        public ImmutableList<string> Held { get; init; } = [];
+
+        /// <summary>The key the installed certificate certifies, and when it was installed.</summary>
+        public (string KeyRef, Clock.SimInstant At)? Installed { get; init; }
+
+        /// <summary>Keys the installed certificate made obsolete: every key made before the certified one (a request still open keeps its newer key).</summary>
+        public IReadOnlyList<string> Superseded() =>
+            Installed is { } installed && Held.IndexOf(installed.KeyRef, StringComparer.Ordinal) is var at and > 0 ? [.. Held.Take(at)] : [];
     }
 
     private void ReceiveGateway()
@@ -41,10 +51,20 @@ public sealed partial class DeviceActor
         switch (e)
         {
             case GatewayDomainRequested r:
-                _gateway = _gateway.SetItem(r.Domain, CredentialIn(r.Domain) with { KeyRef = r.KeyRef, PublicKeyInfo = r.PublicKeyInfo, Requests = CredentialIn(r.Domain).Requests + 1 });
+                var held = CredentialIn(r.Domain);
+                _gateway = _gateway.SetItem(r.Domain, held with
+                {
+                    KeyRef = r.KeyRef, PublicKeyInfo = r.PublicKeyInfo, Requests = held.Requests + 1,
+                    Held = held.Held.Contains(r.KeyRef, StringComparer.Ordinal) ? held.Held : held.Held.Add(r.KeyRef),
+                });
                 break;
             case GatewayCredentialInstalled c:
-                _gateway = _gateway.SetItem(c.Domain, CredentialIn(c.Domain) with { KeyRef = c.KeyRef, CertificateDer = c.CertificateDer });
+                _gateway = _gateway.SetItem(c.Domain, CredentialIn(c.Domain) with { KeyRef = c.KeyRef, CertificateDer = c.CertificateDer, Installed = (c.KeyRef, c.At) });
+                break;
+            case KeyDestroyed d:
+                foreach (var (domain, credential) in _gateway)
+                    if (credential.Held.Contains(d.KeyRef, StringComparer.Ordinal))
+                        _gateway = _gateway.SetItem(domain, credential with { Held = credential.Held.Remove(d.KeyRef, StringComparer.Ordinal) });
                 break;
         }
     }
@@ -53,6 +73,7 @@ public sealed partial class DeviceActor
     {
         foreach (var domain in _settings.GatewayDomains)
         {
+            RetireGatewayKeys(domain); // what an install before a kill superseded and the kill left in the store
             var due = CredentialIn(domain).Certificate is { } current ? DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead) : _clock.Now;
             WakeAt(due, new GatewayRenewalDue(domain), "gateway:" + domain);
         }
@@ -141,6 +162,7 @@ public sealed partial class DeviceActor
             {
                 ApplyGateway(e);
                 WakeAt(DeviceState.RenewalDue(certificate, _settings.RenewAtFraction, _settings.MinimumRenewalLead), new GatewayRenewalDue(domain), "gateway:" + domain);
+                RetireGatewayKeys(domain);
             });
         }
         catch (Twin.Pki.PkiException e)
@@ -148,6 +170,29 @@ public sealed partial class DeviceActor
             _log.Warning("Device {0}: unusable CMP answer from the registrar of domain {1}: {2}", Id, domain, e.Message);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Journals and destroys the keys of <paramref name="domain"/> its installed certificate superseded: the previous credential's
+    /// key after a rekey, and keys of requests that went unanswered before it. Dated at the install, as after a restart.
+    /// </summary>
+    private void RetireGatewayKeys(string domain)
+    {
+        var credential = CredentialIn(domain);
+        var superseded = credential.Superseded();
+        if (superseded.Count == 0 || _state.Decommissioned) return;
+        var (_, at) = credential.Installed!.Value;
+        var reason = $"superseded in domain {domain} by the key of certificate {credential.Certificate!.SerialNumber.Hex}";
+        var events = superseded.Select(keyRef => new KeyDestroyed(_run, at, Id, keyRef, reason)).ToList();
+        var last = events[^1];
+        Work.Begin(RetireLabel);
+        PersistAll(events, e =>
+        {
+            _state = _state.Apply(e);
+            ApplyGateway(e);
+            _vault.Destroy(e.KeyRef);
+            if (ReferenceEquals(e, last)) Work.Done(RetireLabel);
+        });
     }
 
     /// <summary>The clock's wake-up: the gateway's credential in <paramref name="Domain"/> is due (first enrollment or renewal).</summary>

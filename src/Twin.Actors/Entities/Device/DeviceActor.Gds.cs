@@ -51,6 +51,7 @@ public sealed partial class DeviceActor
         Command<GdsTrustPullDue>(_ => PullGdsTrustList());
         Command<GdsPullAnswered>(OnGdsPulled);
         Command<GdsPushApplied>(OnGdsPushApplied);
+        Command<GdsPushKeyDiscarded>(OnGdsPushKeyDiscarded);
         Command<GdsTrustPulled>(OnGdsTrustPulled);
     }
 

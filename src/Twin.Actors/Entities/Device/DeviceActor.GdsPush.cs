@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Event;
 using Twin.Actors.Entities.Pea;
 using Twin.Actors.Entities.Registrar;
+using Twin.Actors.Protocol.Events;
 using Twin.Actors.Scenarios;
 using Twin.Actors.Trust;
 using Twin.OpcUa.Gds;
@@ -17,6 +18,7 @@ namespace Twin.Actors.Entities.Device;
 public sealed partial class DeviceActor
 {
     private const string GdsTrustLabel = "gds-trust-pull";
+    private const string PushDiscardLabel = "gds-push-key-discarded";
 
     // The validator of a GDS-managed server: the plant's view with the domain CA's CRLs from the delivered trust list, which
     // its ServerConfiguration reads (TrustList) and ApplyChanges replaces.
@@ -68,6 +70,12 @@ public sealed partial class DeviceActor
                         throw new Twin.Pki.UnsupportedAlgorithmException($"{key} offers no RSA operations for an OPC UA application certificate.");
                 }
             },
+            // Discarded by a later request or CancelChanges before any certificate made it active: journaled and destroyed here.
+            KeyDiscarded = (spki, why) =>
+            {
+                work.Begin(PushDiscardLabel);
+                self.Tell(new GdsPushKeyDiscarded(Convert.ToBase64String(spki), why));
+            },
             Applied = change =>
             {
                 work.Begin(GdsAppliedLabel); // on the server's thread, before the management client hears ApplyChanges answered
@@ -103,6 +111,21 @@ public sealed partial class DeviceActor
         else Work.Done(GdsAppliedLabel);
     }
 
+    private void OnGdsPushKeyDiscarded(GdsPushKeyDiscarded discarded)
+    {
+        if (!_pushKeys.TryRemove(discarded.PublicKeyInfo, out var made) || _state.Decommissioned || (_state.KeyRefs ?? []).Contains(made.KeyRef, StringComparer.Ordinal))
+        {
+            Work.Done(PushDiscardLabel); // decommissioning took it, or it is in use after all: nothing to destroy here
+            return;
+        }
+        Persist(new KeyDestroyed(_run, _clock.Now, Id, made.KeyRef, $"made for a GDS signing request and never certified ({discarded.Why})"), e =>
+        {
+            _state = _state.Apply(e);
+            _vault.Destroy(e.KeyRef);
+            Work.Done(PushDiscardLabel);
+        });
+    }
+
     // Pull: the trust list from the GDS on a grid of the interval counted from the Unix epoch, after the authorities' publications at that instant.
     private void PullGdsTrustList()
     {
@@ -128,4 +151,6 @@ public sealed partial class DeviceActor
     }
 
     private sealed record GdsTrustPulled(TrustListData? TrustList, string? Error);
+
+    private sealed record GdsPushKeyDiscarded(string PublicKeyInfo, string Why);
 }

@@ -29,6 +29,7 @@ public sealed partial class DeviceActor
     private void RecoverKeyDestroyed(KeyDestroyed e)
     {
         _state = _state.Apply(e);
+        ApplyGateway(e);
         _destroyedBeforeRestart.Add(e.KeyRef);
     }
 

@@ -31,10 +31,12 @@ public sealed partial class DeviceActor
         Recover<DeviceTrustListPulled>(e => { _lastPulled = e.Crls; _lastPulledAt = e.At; });
         Command<TrustListPullDue>(_ => PullTrustList());
         Command<TrustListReloaded>(OnTrustListReloaded);
+        TrustCentreListBehaviour();
     }
 
     private void StartTrustListPulls()
     {
+        StartTrustCentreListFetches();
         if (_settings.TrustListPull is null || !IsRelyingParty || _runtime is null) return;
         if (_lastPulled.Count == 0)
         {
@@ -93,8 +95,8 @@ public sealed partial class DeviceActor
     {
         if (GdsManaged) return GdsValidator();
         var distribution = _runtime!.Distribution;
-        if (_settings.TrustListPull is null) return new(distribution, _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource };
-        return new(() => _pulled is { } copy ? copy.Over(distribution.View()) : distribution.View(), _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource };
+        if (_settings.TrustListPull is null) return new(distribution, _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource, ListedAnchors = TrustCentreAnchors };
+        return new(() => _pulled is { } copy ? copy.Over(distribution.View()) : distribution.View(), _clock, _settings.TrustAnchor?.Value) { RevocationSource = OcspSource, ListedAnchors = TrustCentreAnchors };
     }
 
     /// <summary>The first instant after <paramref name="now"/> on the grid of <paramref name="interval"/> counted from the Unix epoch.</summary>

@@ -101,7 +101,7 @@ public sealed partial class DeviceActor : EntityActor
         Recover<DeviceCertificateInstalled>(e => { _state = _state.Apply(e); NoteProbeAnchor(e.At); });
         Recover<DeviceCmpRequested>(e => _state = _state.Apply(e));
         Recover<DeviceCmpRefused>(e => _state = _state.Apply(e));
-        Recover<DeviceDecommissioned>(e => _state = _state.Apply(e));
+        Recover<DeviceDecommissioned>(RecoverDecommissioned);
         Recover<KeyDestroyed>(RecoverKeyDestroyed);
         ReceiveTrustList();
         ProbeGridBehaviour();

@@ -59,7 +59,7 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, byte[]? 
         DeviceKeyGenerated k => this with { KeyRef = k.KeyRef, PublicKeyInfo = k.PublicKeyInfo, KeysGenerated = KeysGenerated + 1, KeyRefs = (KeyRefs ?? []).Add(k.KeyRef) },
         KeyDestroyed d => this with { KeyRefs = (KeyRefs ?? []).Remove(d.KeyRef) },
         DeviceKeyAlgorithmMigrated m => this with { MigratedAlgorithm = m.Algorithm },
-        DeviceDecommissioned => this with { Decommissioned = true, KeyRef = null, EnrollmentPending = false, Pending = null, CmpPending = null },
+        DeviceDecommissioned => this with { Decommissioned = true, KeyRef = null, KeyRefs = [], EnrollmentPending = false, Pending = null, CmpPending = null },
         DeviceEnrollmentRequested r => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = new PendingRequest(r.CsrDer, r.At) },
         DeviceCmpRequested q => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = null, CmpPending = new PendingCmp(q.MessageDer, q.At) },
         DeviceCmpRefused => this with { EnrollmentPending = false, CmpPending = null },

@@ -27,7 +27,8 @@ public static class TrustCentres
 
     /// <summary>
     /// Completes trust-centre settings from the topology: each trust centre learns the CAs that name it (the ones it
-    /// accredits) and the other trust centres (possible partners).
+    /// accredits), the other trust centres (possible partners) and every accreditation with its level (what its list names
+    /// of a partner's).
     /// </summary>
     public static IReadOnlyList<(EntityId Id, CaSettings Settings)> Federate(IReadOnlyList<(EntityId Id, CaSettings Settings)> authorities)
     {
@@ -39,6 +40,7 @@ public static class TrustCentres
             {
                 Accredits = [.. authorities.Where(o => o.Settings.TrustCentre == a.Id).Select(o => o.Id)],
                 PeerTrustCentres = [.. centres.Where(c => c != a.Id)],
+                Accreditations = [.. authorities.Where(o => o.Settings.TrustCentre is not null).Select(o => new Accreditation(o.Settings.TrustCentre!.Value, o.Id, o.Settings.Level))],
             })
             : a)];
     }

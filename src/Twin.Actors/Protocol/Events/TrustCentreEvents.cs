@@ -35,3 +35,19 @@ public sealed record GatewayDomainRequested(RunId Run, SimInstant At, EntityId E
 /// <summary>A gateway installed its LDevID in a further domain: one device, one credential per domain, each from that domain's registrar.</summary>
 [PersistedAs("dev.domain-credential.v1")]
 public sealed record GatewayCredentialInstalled(RunId Run, SimInstant At, EntityId Entity, string Domain, string KeyRef, byte[] CertificateDer, byte[] IssuerCertificateDer) : ITwinEvent;
+
+/// <summary>
+/// A trust centre published its signed list (trust-list model): list <paramref name="Sequence"/>, current until
+/// <paramref name="NextUpdate"/>, naming each listed CA with its level ("ca-de=SL3"), and the CMS SignedData relying parties fetch.
+/// <paramref name="Reason"/>: the schedule, or the partner that joined or left.
+/// </summary>
+[PersistedAs("tc.list-published.v1")]
+public sealed record TrustCentreListPublished(RunId Run, SimInstant At, EntityId Entity, long Sequence, SimInstant NextUpdate, IReadOnlyList<string> Listed, string Reason, byte[] Cms) : ITwinEvent;
+
+/// <summary>
+/// A relying party fetched its trust centre's list and checked it: accepted (list <paramref name="Sequence"/>; the CAs it now anchors
+/// on, those at the required level or above) or refused (<paramref name="Problem"/>; it keeps no anchor from that list). Journaled
+/// only when the outcome changed.
+/// </summary>
+[PersistedAs("dev.tc-list-fetched.v1")]
+public sealed record DeviceTrustCentreListFetched(RunId Run, SimInstant At, EntityId Entity, EntityId TrustCentre, long Sequence, IReadOnlyList<string> Anchors, string? Problem) : ITwinEvent;
