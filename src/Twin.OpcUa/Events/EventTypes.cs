@@ -74,7 +74,11 @@ public static class EventTypeTree
     // The standard types, plus those a companion specification adds in a namespace a server registers at run time (Extend).
     private static readonly ConcurrentDictionary<NodeId, EventTypeDefinition> ById = new(All.ToDictionary(t => t.Id));
 
-    private static readonly ConcurrentDictionary<string, byte> AnyFieldName = new(All.SelectMany(t => t.Fields).Select(f => f.Name).Distinct().ToDictionary(n => n, _ => (byte)0));
+    // Every field's browse name (namespace and name; a companion specification's fields are in its namespace).
+    private static readonly ConcurrentDictionary<(ushort Namespace, string Name), byte> AnyFieldName =
+        new(All.SelectMany(t => t.Fields).Select(BrowseName).Distinct().ToDictionary(n => n, _ => (byte)0));
+
+    private static (ushort Namespace, string Name) BrowseName(EventField f) => (f.PropertyId.NamespaceIndex, f.Name);
 
     public static bool IsKnown(NodeId type) => type is not null && ById.ContainsKey(type);
 
@@ -87,14 +91,15 @@ public static class EventTypeTree
     }
 
     /// <summary>
-    /// True when <paramref name="name"/> is a field of <paramref name="type"/> (declared by it or a supertype). For BaseEventType any
+    /// True when <paramref name="name"/> (in namespace <paramref name="namespaceIndex"/>: 0 for Part 5's fields, a companion
+    /// specification's own for its fields) is a field of <paramref name="type"/> (declared by it or a supertype). For BaseEventType any
     /// field of any known type counts: Part 4 §7.22.3 evaluates such a path without considering the type.
     /// </summary>
-    public static bool Declares(NodeId type, string name)
+    public static bool Declares(NodeId type, string name, ushort namespaceIndex = 0)
     {
-        if (type == EventTypeIds.BaseEventType) return AnyFieldName.ContainsKey(name);
+        if (type == EventTypeIds.BaseEventType) return AnyFieldName.ContainsKey((namespaceIndex, name));
         for (var current = type; current is not null && ById.TryGetValue(current, out var t); current = t.Supertype)
-            if (t.Fields.Any(f => f.Name == name)) return true;
+            if (t.Fields.Any(f => BrowseName(f) == (namespaceIndex, name))) return true;
         return false;
     }
 
@@ -118,7 +123,7 @@ public static class EventTypeTree
         {
             if (t.Supertype is null || !ById.ContainsKey(t.Supertype)) throw new ArgumentException($"Event type {t.Name} must derive from a known event type.", nameof(types));
             ById.TryAdd(t.Id, t);
-            foreach (var f in t.Fields) AnyFieldName.TryAdd(f.Name, 0);
+            foreach (var f in t.Fields) AnyFieldName.TryAdd(BrowseName(f), 0);
             if (space.Find(t.Id) is null) AddType(space, t, isAbstract: false);
         }
     }

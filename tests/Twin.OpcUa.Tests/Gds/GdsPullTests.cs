@@ -198,7 +198,7 @@ public sealed class GdsPullTests
         var gds = new GdsDirectory(host, backend);
         var folder = ClientFolder();
         await OpenSsl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", Path.Combine(folder, "pea.key"), "-subj", "/CN=PEA under test",
-            "-addext", $"subjectAltName=URI:{PeaUri}", "-outform", "DER", "-out", Path.Combine(folder, "pea.csr"));
+            "-addext", $"subjectAltName=URI:{PeaUri},DNS:localhost", "-outform", "DER", "-out", Path.Combine(folder, "pea.csr"));
 
         var r = await RunAsync("events", host.EndpointUrl, "SignAndEncrypt", folder, "gds-auditor", "auditor-secret", Path.Combine(folder, "pea.csr"));
 

@@ -60,6 +60,7 @@ public sealed class GdsRecordTests
         var request = new CertificateRequest("CN=recorded PEA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
         san.AddUri(new Uri(uri));
+        san.AddDnsName("localhost"); // OPC 10000-6 §6.2.2: the host's name beside the ApplicationUri
         request.CertificateExtensions.Add(san.Build());
         return request.CreateSigningRequest();
     }

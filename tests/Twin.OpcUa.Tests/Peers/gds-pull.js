@@ -263,12 +263,16 @@ async function auditEvents(session) {
     calls.start = start.status;
     const done = await finishUntilDone(session, dir, appId, start.out[0].value);
     calls.finish = done.r.status;
+    if (done.r.status !== "Good") return { ns, calls, events: mine.events };
     calls.revoke = (await rawCall(session, dir, m(15005), [nodeId(appId), { dataType: DataType.ByteString, value: done.r.out[0].value }])).status;
     calls.unregister = (await rawCall(session, dir, m(149), [nodeId(appId)])).status;
     const wanted = [26, 91, 109, 27].map((i) => m(i));
     await withTimeout(new Promise((resolve) => {
         const t = setInterval(() => {
-            if (wanted.every((w) => mine.events.some((e) => e.eventType === w))) { clearInterval(t); resolve(); }
+            if (wanted.every((w) => mine.events.some((e) => e.eventType === w)) && mine.events.some((e) => e.sourceName === "Method/UnregisterApplication")) {
+                clearInterval(t);
+                resolve();
+            }
         }, 20);
     }), 20000, "the GDS audit events");
     return { ns, calls, events: mine.events };
