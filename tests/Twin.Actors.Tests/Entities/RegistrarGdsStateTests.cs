@@ -27,7 +27,7 @@ public sealed class RegistrarGdsStateTests
         for (var i = 0; i < 1000; i++) state = state.Apply(new RegistrarGdsCertificateDelivered(Run, T0.Add(TimeSpan.FromDays(i)), Registrar, App, [(byte)(i % 256), (byte)(i / 256)]));
 
         var app = Assert.Single(state.GdsApplications).Value;
-        Assert.Equal([(byte)(999 % 256), (byte)(999 / 256)], app.Current);
+        Assert.Equal([(byte)(999 % 256), (byte)(999 / 256)], Assert.IsType<byte[]>(app.Current));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class RegistrarGdsStateTests
             .Apply(new RegistrarGdsCertificateDelivered(Run, T0, Registrar, App, [2]));
 
         state = state.Apply(new RegistrarGdsCertificateRevoked(Run, T0, Registrar, App, [1]));
-        Assert.Equal([2], state.GdsApplications[App].Current);
+        Assert.Equal([2], Assert.IsType<byte[]>(state.GdsApplications[App].Current));
 
         state = state.Apply(new RegistrarGdsCertificateRevoked(Run, T0, Registrar, App, [2]));
         Assert.Null(state.GdsApplications[App].Current);

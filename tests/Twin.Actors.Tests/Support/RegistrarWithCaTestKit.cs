@@ -5,6 +5,7 @@ using Twin.Actors.Entities.Registrar;
 using Twin.Actors.Keys;
 using Twin.Actors.Model;
 using Twin.Actors.Plant;
+using Twin.Actors.Protocol.Commands;
 
 namespace Twin.Actors.Tests.Support;
 

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Twin.Actors.Protocol.Commands;
 using Twin.Pki;
 using Twin.Pki.Certificates;
