@@ -84,11 +84,21 @@ public sealed class DomainGdsBackend : IGdsBackend
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Revokes a certificate of the application if the domain's CA issued it and still keeps its record (any of its certificates,
+    /// not only the latest; until the retention policy purges a long-expired one): asked of the CA, not of a list kept here. Anything
+    /// else is BadInvalidArgument (Part 12 §7.9.15); one revoked already is left as it is. Completes once the CA has journaled the
+    /// revocation and published its CRL.
+    /// </summary>
     public async Task RevokeAsync(ApplicationRecord application, byte[] certificate, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(application);
-        var serial = Certificate.FromDer(certificate).SerialNumber.Hex;
+        var parsed = Certificate.FromDer(certificate);
+        var serial = parsed.SerialNumber.Hex;
+        var record = await _ca.Ask<CertificateRecord>(new GetCertificateRecord(serial, parsed.Issuer), _askTimeout, ct).ConfigureAwait(false);
+        if (!record.Known)
+            throw new UaException(StatusCodes.BadInvalidArgument, $"The domain CA has no record of issuing serial {serial} ({parsed.Issuer}): not a certificate of {application.ApplicationUri} from this GDS.");
+        if (record.Revoked) return;
         var answer = await _ca.Ask<object>(new RevokeCertificate(serial, _reason, "gds:" + application.ApplicationUri), _askTimeout, ct).ConfigureAwait(false);
         if (answer is RevocationRefused refused) throw new UaException(StatusCodes.BadRequestNotAllowed, $"The domain CA did not revoke {serial}: {refused.Reason}");
         if (Published is null) await RefreshAsync().ConfigureAwait(false);

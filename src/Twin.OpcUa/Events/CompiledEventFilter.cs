@@ -73,8 +73,8 @@ internal sealed partial class CompiledEventFilter
         if (path.Length == 0 && operand.AttributeId == Attributes.NodeId) return StatusCodes.Good;
         if (!EventTypeTree.IsKnown(type)) return StatusCodes.BadTypeDefinitionInvalid;
         if (path.Length == 0) return StatusCodes.BadBrowseNameInvalid;
-        if (path.Any(q => q.NamespaceIndex != 0 || string.IsNullOrEmpty(q.Name))) return StatusCodes.BadBrowseNameInvalid;
-        if (path.Length != 1 || !EventTypeTree.Declares(type, path[0].Name!)) return StatusCodes.BadNodeIdUnknown;
+        if (path.Any(q => string.IsNullOrEmpty(q.Name))) return StatusCodes.BadBrowseNameInvalid;
+        if (path.Length != 1 || !EventTypeTree.Declares(type, path[0].Name!, path[0].NamespaceIndex)) return StatusCodes.BadNodeIdUnknown;
         if (operand.AttributeId != Attributes.Value) return StatusCodes.BadAttributeIdInvalid;
         if (!string.IsNullOrEmpty(operand.IndexRange)) return StatusCodes.BadIndexRangeInvalid;
         return StatusCodes.Good;

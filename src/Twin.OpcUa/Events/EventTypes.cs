@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Twin.OpcUa.Encoding;
 using Twin.OpcUa.Server;
 
@@ -70,9 +71,14 @@ public static class EventTypeTree
         new(EventTypeIds.EventQueueOverflowEventType, "EventQueueOverflowEventType", EventTypeIds.BaseEventType, []),
     ];
 
-    private static readonly Dictionary<NodeId, EventTypeDefinition> ById = All.ToDictionary(t => t.Id);
+    // The standard types, plus those a companion specification adds in a namespace a server registers at run time (Extend).
+    private static readonly ConcurrentDictionary<NodeId, EventTypeDefinition> ById = new(All.ToDictionary(t => t.Id));
 
-    private static readonly HashSet<string> AnyFieldName = [.. All.SelectMany(t => t.Fields).Select(f => f.Name)];
+    // Every field's browse name (namespace and name; a companion specification's fields are in its namespace).
+    private static readonly ConcurrentDictionary<(ushort Namespace, string Name), byte> AnyFieldName =
+        new(All.SelectMany(t => t.Fields).Select(BrowseName).Distinct().ToDictionary(n => n, _ => (byte)0));
+
+    private static (ushort Namespace, string Name) BrowseName(EventField f) => (f.PropertyId.NamespaceIndex, f.Name);
 
     public static bool IsKnown(NodeId type) => type is not null && ById.ContainsKey(type);
 
@@ -85,14 +91,15 @@ public static class EventTypeTree
     }
 
     /// <summary>
-    /// True when <paramref name="name"/> is a field of <paramref name="type"/> (declared by it or a supertype). For BaseEventType any
+    /// True when <paramref name="name"/> (in namespace <paramref name="namespaceIndex"/>: 0 for Part 5's fields, a companion
+    /// specification's own for its fields) is a field of <paramref name="type"/> (declared by it or a supertype). For BaseEventType any
     /// field of any known type counts: Part 4 §7.22.3 evaluates such a path without considering the type.
     /// </summary>
-    public static bool Declares(NodeId type, string name)
+    public static bool Declares(NodeId type, string name, ushort namespaceIndex = 0)
     {
-        if (type == EventTypeIds.BaseEventType) return AnyFieldName.Contains(name);
+        if (type == EventTypeIds.BaseEventType) return AnyFieldName.ContainsKey((namespaceIndex, name));
         for (var current = type; current is not null && ById.TryGetValue(current, out var t); current = t.Supertype)
-            if (t.Fields.Any(f => f.Name == name)) return true;
+            if (t.Fields.Any(f => BrowseName(f) == (namespaceIndex, name))) return true;
         return false;
     }
 
@@ -101,19 +108,37 @@ public static class EventTypeTree
     {
         var mandatory = space.Add(new ObjectNode(ModellingRuleMandatory, new QualifiedName("Mandatory")));
         space.AddReference(mandatory.NodeId, WellKnownIds.HasTypeDefinition, ModellingRuleType);
-        foreach (var t in All)
-        {
-            space.Add(new TypeNode(t.Id, Messages.NodeClass.ObjectType, new QualifiedName(t.Name)) { IsAbstract = t.Id == EventTypeIds.BaseEventType || t.Id == EventTypeIds.AuditEventType });
-            space.AddReference(t.Supertype ?? WellKnownIds.BaseObjectType, WellKnownIds.HasSubtype, t.Id);
-            foreach (var f in t.Fields)
-            {
-                var property = space.Add(new VariableNode(f.PropertyId, new QualifiedName(f.Name), Variant.Null, f.DataType) { ValueRank = f.ValueRank });
-                space.AddReference(t.Id, WellKnownIds.HasProperty, property.NodeId);
-                space.AddReference(property.NodeId, WellKnownIds.HasTypeDefinition, WellKnownIds.PropertyType);
-                space.AddReference(property.NodeId, WellKnownIds.HasModellingRule, mandatory.NodeId);
-            }
-        }
+        foreach (var t in All) AddType(space, t, t.Id == EventTypeIds.BaseEventType || t.Id == EventTypeIds.AuditEventType);
         space.AddReference(WellKnownIds.Server, WellKnownIds.GeneratesEvent, EventTypeIds.AuditEventType);
+    }
+
+    /// <summary>
+    /// Adds event types of a companion specification (Part 12's GDS audit types) whose namespace the server registered at run time:
+    /// to the server's address space, and to the tree filters and the audit mapping consult. Their NodeIds carry the namespace
+    /// index that server gave; types already known are left as they are.
+    /// </summary>
+    internal static void Extend(AddressSpace space, IReadOnlyList<EventTypeDefinition> types)
+    {
+        foreach (var t in types)
+        {
+            if (t.Supertype is null || !ById.ContainsKey(t.Supertype)) throw new ArgumentException($"Event type {t.Name} must derive from a known event type.", nameof(types));
+            ById.TryAdd(t.Id, t);
+            foreach (var f in t.Fields) AnyFieldName.TryAdd(BrowseName(f), 0);
+            if (space.Find(t.Id) is null) AddType(space, t, isAbstract: false);
+        }
+    }
+
+    private static void AddType(AddressSpace space, EventTypeDefinition t, bool isAbstract)
+    {
+        space.Add(new TypeNode(t.Id, Messages.NodeClass.ObjectType, new QualifiedName(t.Id.NamespaceIndex, t.Name)) { IsAbstract = isAbstract });
+        space.AddReference(t.Supertype ?? WellKnownIds.BaseObjectType, WellKnownIds.HasSubtype, t.Id);
+        foreach (var f in t.Fields)
+        {
+            var property = space.Add(new VariableNode(f.PropertyId, new QualifiedName(f.PropertyId.NamespaceIndex, f.Name), Variant.Null, f.DataType) { ValueRank = f.ValueRank });
+            space.AddReference(t.Id, WellKnownIds.HasProperty, property.NodeId);
+            space.AddReference(property.NodeId, WellKnownIds.HasTypeDefinition, WellKnownIds.PropertyType);
+            space.AddReference(property.NodeId, WellKnownIds.HasModellingRule, ModellingRuleMandatory);
+        }
     }
 
     private static readonly NodeId ModellingRuleMandatory = 78u, ModellingRuleType = 77u;

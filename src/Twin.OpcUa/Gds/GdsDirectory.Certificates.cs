@@ -97,8 +97,9 @@ public sealed partial class GdsDirectory
     /// <summary>
     /// §7.9.11 FinishRequest: BadNothingToDo while the request is pending; then the certificate, the private key made by the GDS
     /// (once — the request and the key are gone afterwards) and the issuer certificates; a refused request answers its refusal.
+    /// The certificate is recorded as the application's current one before the call answers.
     /// </summary>
-    private Variant[] FinishRequest(MethodContext context, Variant[] inputs)
+    private async ValueTask<Variant[]> FinishRequestAsync(MethodContext context, Variant[] inputs)
     {
         RequireChannel(context, encrypted: true);
         var app = Application(inputs[0]);
@@ -121,14 +122,13 @@ public sealed partial class GdsDirectory
         }
         var (issued, key) = request.Work.Result;
         byte[] privateKey;
-        try { privateKey = key is null ? [] : ExportKey(issued.Certificate, key, request.KeyFormat!, request.KeyPassword); }
-        finally { key?.Dispose(); }
-        lock (_sync)
+        try
         {
-            app.Certificate = issued.Certificate;
-            app.Issued.Add(issued.Certificate);
+            privateKey = key is null ? [] : ExportKey(issued.Certificate, key, request.KeyFormat!, request.KeyPassword);
+            await RecordAsync(new GdsCertificateDelivered(app.Record.ApplicationId, issued.Certificate)).ConfigureAwait(false);
+            lock (_sync) app.Certificate = issued.Certificate;
         }
-        Tell(new GdsCertificateDelivered(app.Record.ApplicationId, issued.Certificate));
+        finally { key?.Dispose(); }
         Audit(GdsDirectoryIds.CertificateDeliveredAuditEventType, StatusCodes.Good, "FinishRequest", $"request {requestId} delivered to {app.Record.ApplicationUri}", issued.Certificate);
         return [new Variant(BuiltInType.ByteString, issued.Certificate), new Variant(BuiltInType.ByteString, privateKey),
             new Variant(BuiltInType.ByteString, issued.IssuerCertificates.ToArray())];
@@ -163,8 +163,9 @@ public sealed partial class GdsDirectory
 
     /// <summary>
     /// §7.9.14 GetCertificateStatus: UpdateRequired when the GDS issued the application nothing (or revoked it), when the
-    /// certificate is past <see cref="GdsOptions.RenewalFraction"/> of its lifetime at the server's clock, or when the CA
-    /// that signs now did not sign it (its issuer changed).
+    /// certificate is past <see cref="GdsOptions.RenewalFraction"/> of its lifetime at the server's clock, when the CA
+    /// that signs now did not sign it (its issuer changed), or when a CRL of the trust list the GDS hands out lists it (revoked
+    /// by whatever way: the CA's records speak, not only this directory's calls).
     /// </summary>
     private Variant[] GetCertificateStatus(MethodContext context, Variant[] inputs)
     {
@@ -184,32 +185,66 @@ public sealed partial class GdsDirectory
         var lifetime = certificate.NotAfter - certificate.NotBefore;
         if (Options.Time.GetUtcNow() >= certificate.NotBefore + lifetime * _gds.RenewalFraction) return true;
         var issuer = Certificate.FromDer(_backend.IssuerCertificate());
-        return !certificate.IsSignedBy(issuer.PublicKey);
+        return !certificate.IsSignedBy(issuer.PublicKey) || ListedAsRevoked(certificate);
+    }
+
+    private bool ListedAsRevoked(Certificate certificate)
+    {
+        var list = _backend.TrustList();
+        foreach (var der in list.TrustedCrls.Concat(list.IssuerCrls))
+        {
+            var crl = Twin.Pki.Revocation.CertificateRevocationList.FromDer(der);
+            if (crl.Issuer == certificate.Issuer && crl.Find(certificate.SerialNumber) is not null) return true;
+        }
+        return false;
     }
 
     /// <summary>
-    /// §7.9.15 RevokeCertificate: a certificate the GDS issued to the application goes to the backend for revocation; the
-    /// application then needs a new one. The call answers once the revocation is handed over; its CRL follows from the CA.
+    /// §7.9.15 RevokeCertificate: a certificate for this application (its subjectAltName names the ApplicationUri) goes to the backend,
+    /// which revokes it if its CA issued it and still keeps its record — any of the application's certificates, however many came
+    /// after it — and refuses anything else with BadInvalidArgument, as does the directory for a certificate naming another
+    /// application. The call answers once the CA has revoked it (its CRL is out then) and the directory has recorded that the
+    /// application's current certificate, if it was this one, is gone.
     /// </summary>
-    private Variant[] RevokeCertificate(MethodContext context, Variant[] inputs)
+    private async ValueTask<Variant[]> RevokeCertificateAsync(MethodContext context, Variant[] inputs)
     {
         RequireChannel(context, encrypted: false);
         var app = Application(inputs[0]);
         RequireRoleOrSelf(context, GdsRoles.CertificateAuthorityAdmin, app.Record.ApplicationUri);
         var der = inputs[1].Value as byte[] ?? throw new UaException(StatusCodes.BadInvalidArgument, "Certificate is empty.");
         var record = app.Record;
-        lock (_sync)
+        Certificate certificate;
+        try { certificate = Certificate.FromDer(der); }
+        catch (Exception e) when (e is Twin.Pki.PkiException or ArgumentException or IOException or InvalidCastException)
         {
-            if (!app.Issued.Any(c => c.AsSpan().SequenceEqual(der)))
-                throw new UaException(StatusCodes.BadInvalidArgument, $"The certificate was not issued to {record.ApplicationUri} by this GDS.");
-            if (!app.Revoked.Add(Convert.ToBase64String(der))) return [];
-            if (app.Certificate is { } c && c.AsSpan().SequenceEqual(der)) app.Certificate = null;
+            throw new UaException(StatusCodes.BadInvalidArgument, "Certificate is not an X.509 certificate: " + e.Message);
         }
-        Tell(new GdsCertificateRevoked(app.Record.ApplicationId, der));
-        _backend.RevokeAsync(record, der, CancellationToken.None).ContinueWith(t =>
-            Audit(GdsDirectoryIds.CertificateRevokedAuditEventType, t.IsCompletedSuccessfully ? StatusCodes.Good : (t.Exception?.InnerException as UaException)?.StatusCode.Code ?? StatusCodes.BadUnexpectedError,
-                "RevokeCertificate", t.IsCompletedSuccessfully ? $"revoked for {record.ApplicationUri}" : $"revocation for {record.ApplicationUri} failed: {t.Exception?.InnerException?.Message}", der),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (!Twin.Pki.Certificates.CertificateNames.UrisOf(certificate).Contains(record.ApplicationUri, StringComparer.Ordinal))
+            throw new UaException(StatusCodes.BadInvalidArgument, $"The certificate (serial {certificate.SerialNumber.Hex}) is not one of {record.ApplicationUri}'s: its subjectAltName names [{string.Join(", ", Twin.Pki.Certificates.CertificateNames.UrisOf(certificate))}].");
+        try
+        {
+            await _backend.RevokeAsync(record, der, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not UaException)
+        {
+            Audit(GdsDirectoryIds.CertificateRevokedAuditEventType, StatusCodes.BadInternalError, "RevokeCertificate", $"revocation for {record.ApplicationUri} failed: {e.Message}", der);
+            throw new UaException(StatusCodes.BadInternalError, $"The revocation of serial {certificate.SerialNumber.Hex} failed: {e.Message}");
+        }
+        catch (UaException e)
+        {
+            Audit(GdsDirectoryIds.CertificateRevokedAuditEventType, e.StatusCode.Code, "RevokeCertificate", $"revocation for {record.ApplicationUri} refused: {e.Message}", der);
+            throw;
+        }
+        bool IsCurrent()
+        {
+            lock (_sync) return app.Certificate is { } c && c.AsSpan().SequenceEqual(der);
+        }
+        if (IsCurrent())
+        {
+            await RecordAsync(new GdsCertificateRevoked(record.ApplicationId, der)).ConfigureAwait(false);
+            lock (_sync) if (app.Certificate is { } c && c.AsSpan().SequenceEqual(der)) app.Certificate = null;
+        }
+        Audit(GdsDirectoryIds.CertificateRevokedAuditEventType, StatusCodes.Good, "RevokeCertificate", $"serial {certificate.SerialNumber.Hex} revoked for {record.ApplicationUri}", der);
         return [];
     }
 }

@@ -3,8 +3,8 @@ using Twin.OpcUa.Encoding;
 namespace Twin.OpcUa.Gds;
 
 /// <summary>
-/// A change to a <see cref="GdsDirectory"/>'s registrations, told to <see cref="GdsOptions.Changed"/> after it took effect, so that
-/// whoever runs the GDS can keep the directory across restarts and hand it back through <see cref="GdsDirectory.Restore"/>.
+/// A change to a <see cref="GdsDirectory"/>'s registrations, told to <see cref="GdsOptions.Changed"/> before the call that made it
+/// answers, so that whoever runs the GDS can keep the directory across restarts and hand it back through <see cref="GdsDirectory.Restore"/>.
 /// </summary>
 public abstract record GdsDirectoryChange(NodeId ApplicationId);
 
@@ -17,14 +17,14 @@ public sealed record GdsApplicationUnregistered(NodeId ApplicationId, string App
 /// <summary>FinishRequest handed the application a certificate (DER): its current one in the DefaultApplicationGroup from now on.</summary>
 public sealed record GdsCertificateDelivered(NodeId ApplicationId, byte[] Certificate) : GdsDirectoryChange(ApplicationId);
 
-/// <summary>RevokeCertificate accepted a certificate the directory issued to the application.</summary>
+/// <summary>RevokeCertificate revoked the application's current certificate: it has none from now on.</summary>
 public sealed record GdsCertificateRevoked(NodeId ApplicationId, byte[] Certificate) : GdsDirectoryChange(ApplicationId);
 
 /// <summary>
-/// What a directory knew of one application, to restore it: its record, the certificates it was issued (the last delivered is its
-/// current one unless revoked) and those revoked; <paramref name="Generation"/> as in <see cref="GdsApplicationRegistered"/>.
+/// What a directory knew of one application, to restore it: its record and its current certificate (null: none, or revoked);
+/// <paramref name="Generation"/> as in <see cref="GdsApplicationRegistered"/>.
 /// </summary>
-public sealed record GdsRegistration(ApplicationRecord Record, int Generation, IReadOnlyList<byte[]> Issued, IReadOnlyList<byte[]> Revoked);
+public sealed record GdsRegistration(ApplicationRecord Record, int Generation, byte[]? Certificate);
 
 public sealed partial class GdsDirectory
 {
@@ -33,8 +33,7 @@ public sealed partial class GdsDirectory
 
     /// <summary>
     /// Loads registrations a previous incarnation of this GDS told <see cref="GdsOptions.Changed"/>, before any client calls:
-    /// applications keep their ApplicationIds (NodeIds in <see cref="NamespaceIndex"/>), current certificates and the record of
-    /// what was issued and revoked.
+    /// applications keep their ApplicationIds (NodeIds in <see cref="NamespaceIndex"/>) and current certificates.
     /// <paramref name="generations"/> carries the counts of URIs whose records were all unregistered.
     /// </summary>
     public void Restore(IEnumerable<GdsRegistration> registrations, IReadOnlyDictionary<string, int>? generations = null)
@@ -49,12 +48,7 @@ public sealed partial class GdsDirectory
                     throw new ArgumentException($"The registration of {r.Record.ApplicationUri} has no ApplicationId.", nameof(registrations));
                 if (_applications.Count >= _gds.MaxApplications && !_applications.ContainsKey(r.Record.ApplicationId))
                     throw new InvalidOperationException($"Restoring {r.Record.ApplicationUri} would exceed MaxApplications ({_gds.MaxApplications}).");
-                var app = new Registered(r.Record) { Generation = r.Generation };
-                app.Issued.AddRange(r.Issued);
-                foreach (var revoked in r.Revoked) app.Revoked.Add(Convert.ToBase64String(revoked));
-                // The last certificate delivered is the current one, unless it was revoked (then none is).
-                app.Certificate = r.Issued.Count > 0 && !app.Revoked.Contains(Convert.ToBase64String(r.Issued[^1])) ? r.Issued[^1] : null;
-                _applications[app.Record.ApplicationId] = app;
+                _applications[r.Record.ApplicationId] = new Registered(r.Record) { Generation = r.Generation, Certificate = r.Certificate };
                 _generations[r.Record.ApplicationUri] = Math.Max(r.Generation, _generations.GetValueOrDefault(r.Record.ApplicationUri));
             }
         }
@@ -67,7 +61,16 @@ public sealed partial class GdsDirectory
         return new NodeId(_gds.NewApplicationId?.Invoke(applicationUri, generation) ?? Guid.NewGuid(), _ns);
     }
 
-    private void Tell(GdsDirectoryChange change) => _gds.Changed?.Invoke(change);
+    // The change recorded before the call answers; a recorder that fails (or gives up) fails the call with BadInternalError.
+    private async Task RecordAsync(GdsDirectoryChange change)
+    {
+        if (_gds.Changed is not { } changed) return;
+        try { await changed(change, CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception e) when (e is not UaException)
+        {
+            throw new UaException(StatusCodes.BadInternalError, $"The directory could not record the change for {change.ApplicationId}: {e.Message}");
+        }
+    }
 
     private GdsApplicationRegistered Registration(ApplicationRecord record, int generation) =>
         new(record, generation, [DefaultApplicationGroup], Id(GdsDirectoryIds.TrustList));

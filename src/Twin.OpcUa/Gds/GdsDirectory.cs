@@ -27,10 +27,12 @@ public sealed record GdsOptions
     public Func<string, int, Guid>? NewApplicationId { get; init; }
 
     /// <summary>
-    /// Told every change to the registrations after it took effect, on the thread of the call that made it (keep it short:
-    /// journal it, hand it on). With <see cref="GdsDirectory.Restore"/> it keeps a directory across restarts.
+    /// Told every change to the registrations, on the thread of the call that made it; the call answers only once the returned task
+    /// has completed, so a client never holds an ApplicationId or a certificate the directory could lose (record the change durably,
+    /// then complete). A faulted task fails the call with BadInternalError. With <see cref="GdsDirectory.Restore"/> it keeps a
+    /// directory across restarts.
     /// </summary>
-    public Action<GdsDirectoryChange>? Changed { get; init; }
+    public Func<GdsDirectoryChange, CancellationToken, Task>? Changed { get; init; }
 }
 
 /// <summary>
@@ -51,13 +53,13 @@ public sealed partial class GdsDirectory
     private readonly Dictionary<NodeId, Registered> _applications = [];
     private readonly Dictionary<NodeId, PendingRequest> _requests = [];
 
+    // What the directory holds per application: its record and its current certificate — nothing that grows with the years. Whether
+    // an older certificate was issued to it is the backend's to know (its CA's records).
     private sealed class Registered(ApplicationRecord record)
     {
         public ApplicationRecord Record { get; set; } = record;
         public int Generation { get; init; } = 1;
         public byte[]? Certificate { get; set; }
-        public List<byte[]> Issued { get; } = [];
-        public HashSet<string> Revoked { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed record KeyedCertificate(GdsIssuedCertificate Issued, RSA? Key);
@@ -115,20 +117,23 @@ public sealed partial class GdsDirectory
         Argument TypeId() => Arg("CertificateTypeId", BuiltInType.NodeId);
         void Method(uint id, string name, Func<MethodContext, Variant[], Variant[]> handler, Argument[] inputs, Argument[]? outputs = null) =>
             space.StandardMethod(directory.NodeId, Id(id), name, handler, inputs, outputs ?? [], _ns);
+        // Methods that change the directory answer once the change is recorded (GdsOptions.Changed).
+        void Recorded(uint id, string name, Func<MethodContext, Variant[], ValueTask<Variant[]>> handler, Argument[] inputs, Argument[]? outputs = null) =>
+            space.StandardAsyncMethod(directory.NodeId, Id(id), name, handler, inputs, outputs ?? [], _ns);
 
         Method(GdsDirectoryIds.FindApplications, "FindApplications", FindApplications, [Arg("ApplicationUri", BuiltInType.String)], [Arg("Applications", record, 1)]);
-        Method(GdsDirectoryIds.RegisterApplication, "RegisterApplication", RegisterApplication, [Arg("Application", record)], [AppId()]);
-        Method(GdsDirectoryIds.UpdateApplication, "UpdateApplication", UpdateApplication, [Arg("Application", record)]);
-        Method(GdsDirectoryIds.UnregisterApplication, "UnregisterApplication", UnregisterApplication, [AppId()]);
+        Recorded(GdsDirectoryIds.RegisterApplication, "RegisterApplication", RegisterApplicationAsync, [Arg("Application", record)], [AppId()]);
+        Recorded(GdsDirectoryIds.UpdateApplication, "UpdateApplication", UpdateApplicationAsync, [Arg("Application", record)]);
+        Recorded(GdsDirectoryIds.UnregisterApplication, "UnregisterApplication", UnregisterApplicationAsync, [AppId()]);
         Method(GdsDirectoryIds.GetApplication, "GetApplication", GetApplication, [AppId()], [Arg("Application", record)]);
         Method(GdsDirectoryIds.StartSigningRequest, "StartSigningRequest", StartSigningRequest,
             [AppId(), GroupId(), TypeId(), Arg("CertificateRequest", BuiltInType.ByteString)], [Arg("RequestId", BuiltInType.NodeId)]);
         Method(GdsDirectoryIds.StartNewKeyPairRequest, "StartNewKeyPairRequest", StartNewKeyPairRequest,
             [AppId(), GroupId(), TypeId(), Arg("SubjectName", BuiltInType.String), Arg("DomainNames", BuiltInType.String, 1), Arg("PrivateKeyFormat", BuiltInType.String),
              Arg("PrivateKeyPassword", BuiltInType.String)], [Arg("RequestId", BuiltInType.NodeId)]);
-        Method(GdsDirectoryIds.FinishRequest, "FinishRequest", FinishRequest, [AppId(), Arg("RequestId", BuiltInType.NodeId)],
+        Recorded(GdsDirectoryIds.FinishRequest, "FinishRequest", FinishRequestAsync, [AppId(), Arg("RequestId", BuiltInType.NodeId)],
             [Arg("Certificate", BuiltInType.ByteString), Arg("PrivateKey", BuiltInType.ByteString), Arg("IssuerCertificates", BuiltInType.ByteString, 1)]);
-        Method(GdsDirectoryIds.RevokeCertificate, "RevokeCertificate", RevokeCertificate, [AppId(), Arg("Certificate", BuiltInType.ByteString)]);
+        Recorded(GdsDirectoryIds.RevokeCertificate, "RevokeCertificate", RevokeCertificateAsync, [AppId(), Arg("Certificate", BuiltInType.ByteString)]);
         Method(GdsDirectoryIds.GetCertificateGroups, "GetCertificateGroups", GetCertificateGroups, [AppId()], [Arg("CertificateGroupIds", BuiltInType.NodeId, 1)]);
         Method(GdsDirectoryIds.GetCertificates, "GetCertificates", GetCertificates, [AppId(), GroupId()],
             [Arg("CertificateTypeIds", BuiltInType.NodeId, 1), Arg("Certificates", BuiltInType.ByteString, 1)]);
@@ -140,6 +145,23 @@ public sealed partial class GdsDirectory
         space.StandardVariable(group.NodeId, Id(GdsDirectoryIds.DefaultApplicationGroupCertificateTypes), "CertificateTypes",
             new Variant(BuiltInType.NodeId, new[] { GdsIds.RsaSha256ApplicationCertificateType }), 17, property: true).ValueRank = 1;
         InstallTrustList(group.NodeId);
+        InstallAuditEventTypes(space);
+    }
+
+    // The GDS audit event types (Part 12 §6.5.12, §7.9.12 – §7.9.14) under AuditUpdateMethodEventType, so that clients can filter by them
+    // (OfType, their CertificateGroup and CertificateType) and they go only to sessions allowed to see audit events.
+    private void InstallAuditEventTypes(AddressSpace space)
+    {
+        static Events.EventField Field(string name, NodeId id) => new(name, id, WellKnownIds.DataTypeOf(BuiltInType.NodeId));
+        Events.EventTypeTree.Extend(space,
+        [
+            new(Id(GdsDirectoryIds.ApplicationRegistrationChangedAuditEventType), "ApplicationRegistrationChangedAuditEventType", Events.EventTypeIds.AuditUpdateMethodEventType, []),
+            new(Id(GdsDirectoryIds.CertificateRequestedAuditEventType), "CertificateRequestedAuditEventType", Events.EventTypeIds.AuditUpdateMethodEventType,
+                [Field("CertificateGroup", Id(GdsDirectoryIds.CertificateRequestedCertificateGroup)), Field("CertificateType", Id(GdsDirectoryIds.CertificateRequestedCertificateType))]),
+            new(Id(GdsDirectoryIds.CertificateDeliveredAuditEventType), "CertificateDeliveredAuditEventType", Events.EventTypeIds.AuditUpdateMethodEventType,
+                [Field("CertificateGroup", Id(GdsDirectoryIds.CertificateDeliveredCertificateGroup)), Field("CertificateType", Id(GdsDirectoryIds.CertificateDeliveredCertificateType))]),
+            new(Id(GdsDirectoryIds.CertificateRevokedAuditEventType), "CertificateRevokedAuditEventType", Events.EventTypeIds.AuditUpdateMethodEventType, []),
+        ]);
     }
 
     // AccessRestrictions of the NodeSet: 1 = SigningRequired, 3 = SigningRequired | EncryptionRequired.
@@ -196,9 +218,9 @@ public sealed partial class GdsDirectory
 
     /// <summary>
     /// §7.9.3 RegisterApplication: a new record gets a fresh ApplicationId; registering a URI already known updates that record and
-    /// answers its id (an application re-registering after a restart keeps its identity).
+    /// answers its id (an application re-registering after a restart keeps its identity). Answers once the registration is recorded.
     /// </summary>
-    private Variant[] RegisterApplication(MethodContext context, Variant[] inputs)
+    private async ValueTask<Variant[]> RegisterApplicationAsync(MethodContext context, Variant[] inputs)
     {
         RequireChannel(context, encrypted: false);
         var record = ApplicationRecord.FromVariant(inputs[0], _ns, Options.Limits);
@@ -206,6 +228,7 @@ public sealed partial class GdsDirectory
         RequireRoleOrSelf(context, GdsRoles.DiscoveryAdmin, record.ApplicationUri);
         NodeId id;
         GdsApplicationRegistered change;
+        bool added;
         lock (_sync)
         {
             var existing = _applications.Values.FirstOrDefault(a => a.Record.ApplicationUri == record.ApplicationUri);
@@ -213,17 +236,24 @@ public sealed partial class GdsDirectory
                 throw new UaException(StatusCodes.BadRequestNotAllowed, $"The directory holds {_gds.MaxApplications} applications already.");
             var generation = existing?.Generation ?? 0;
             id = existing?.Record.ApplicationId ?? NewApplicationId(record.ApplicationUri, out generation);
-            if (existing is null) _applications[id] = new Registered(record with { ApplicationId = id }) { Generation = generation };
-            else existing.Record = record with { ApplicationId = id };
+            added = existing is null;
+            if (added) _applications[id] = new Registered(record with { ApplicationId = id }) { Generation = generation };
+            else existing!.Record = record with { ApplicationId = id };
             change = Registration(record with { ApplicationId = id }, generation);
         }
-        Tell(change);
+        try { await RecordAsync(change).ConfigureAwait(false); }
+        catch (UaException) when (added)
+        {
+            // Not recorded: the client gets no id, and the directory does not keep one it could lose (a later try gets the next generation's).
+            lock (_sync) _applications.Remove(id);
+            throw;
+        }
         Audit(GdsDirectoryIds.ApplicationRegistrationChangedAuditEventType, StatusCodes.Good, "RegisterApplication", $"{record.ApplicationUri} registered as {id}", null);
         return [new Variant(BuiltInType.NodeId, id)];
     }
 
     /// <summary>§7.9.4 UpdateApplication: replaces the record with the same ApplicationId (its URI may not move onto another's).</summary>
-    private Variant[] UpdateApplication(MethodContext context, Variant[] inputs)
+    private async ValueTask<Variant[]> UpdateApplicationAsync(MethodContext context, Variant[] inputs)
     {
         RequireChannel(context, encrypted: false);
         var record = ApplicationRecord.FromVariant(inputs[0], _ns, Options.Limits);
@@ -236,13 +266,13 @@ public sealed partial class GdsDirectory
                 throw new UaException(StatusCodes.BadInvalidArgument, $"{record.ApplicationUri} is registered under another ApplicationId.");
             app.Record = record;
         }
-        Tell(Registration(record, app.Generation));
+        await RecordAsync(Registration(record, app.Generation)).ConfigureAwait(false);
         Audit(GdsDirectoryIds.ApplicationRegistrationChangedAuditEventType, StatusCodes.Good, "UpdateApplication", $"{record.ApplicationId} updated", null);
         return [];
     }
 
     /// <summary>§7.9.5 UnregisterApplication: the record goes, and so do its unfinished requests and any key generated for them.</summary>
-    private Variant[] UnregisterApplication(MethodContext context, Variant[] inputs)
+    private async ValueTask<Variant[]> UnregisterApplicationAsync(MethodContext context, Variant[] inputs)
     {
         RequireChannel(context, encrypted: false);
         var app = Application(inputs[0]);
@@ -255,7 +285,7 @@ public sealed partial class GdsDirectory
             foreach (var key in _requests.Where(r => r.Value.ApplicationId == app.Record.ApplicationId).Select(r => r.Key).ToArray()) _requests.Remove(key);
         }
         foreach (var request in dropped) Destroy(request);
-        Tell(new GdsApplicationUnregistered(app.Record.ApplicationId, app.Record.ApplicationUri));
+        await RecordAsync(new GdsApplicationUnregistered(app.Record.ApplicationId, app.Record.ApplicationUri)).ConfigureAwait(false);
         Audit(GdsDirectoryIds.ApplicationRegistrationChangedAuditEventType, StatusCodes.Good, "UnregisterApplication", $"{app.Record.ApplicationUri} unregistered", null);
         return [];
     }
@@ -294,6 +324,20 @@ public sealed partial class GdsDirectory
     {
         var options = Options;
         if (!options.Audit.IsWatched) return;
-        options.Audit.Raise(new AuditEvent(Id(type), options.Time.GetUtcNow(), status == StatusCodes.Good, status, "Method/" + method, message) { Certificate = certificate });
+        var certificateEvent = type is GdsDirectoryIds.CertificateRequestedAuditEventType or GdsDirectoryIds.CertificateDeliveredAuditEventType;
+        options.Audit.Raise(new AuditEvent(Id(type), options.Time.GetUtcNow(), status == StatusCodes.Good, status, "Method/" + method, message)
+        {
+            Certificate = certificate, SourceNode = DirectoryId, MethodId = AuditedMethods.TryGetValue(method, out var m) ? Id(m) : null,
+            CertificateGroup = certificateEvent ? DefaultApplicationGroup : null, CertificateType = certificateEvent ? GdsIds.RsaSha256ApplicationCertificateType : null,
+        });
     }
+
+    // AuditUpdateMethodEventType.MethodId of each audited Directory method.
+    private static readonly Dictionary<string, uint> AuditedMethods = new(StringComparer.Ordinal)
+    {
+        ["RegisterApplication"] = GdsDirectoryIds.RegisterApplication, ["UpdateApplication"] = GdsDirectoryIds.UpdateApplication,
+        ["UnregisterApplication"] = GdsDirectoryIds.UnregisterApplication, ["StartSigningRequest"] = GdsDirectoryIds.StartSigningRequest,
+        ["StartNewKeyPairRequest"] = GdsDirectoryIds.StartNewKeyPairRequest, ["FinishRequest"] = GdsDirectoryIds.FinishRequest,
+        ["RevokeCertificate"] = GdsDirectoryIds.RevokeCertificate,
+    };
 }

@@ -29,6 +29,10 @@ public static class GdsDirectoryIds
     public const uint ApplicationRegistrationChangedAuditEventType = 26, CertificateRequestedAuditEventType = 91, CertificateDeliveredAuditEventType = 109,
         CertificateRevokedAuditEventType = 27;
 
+    /// <summary>The CertificateGroup and CertificateType properties of CertificateRequestedAuditEventType and CertificateDeliveredAuditEventType.</summary>
+    public const uint CertificateRequestedCertificateGroup = 717, CertificateRequestedCertificateType = 718, CertificateDeliveredCertificateGroup = 719,
+        CertificateDeliveredCertificateType = 720;
+
     /// <summary>An identifier of the GDS namespace at the index a server gave it.</summary>
     public static NodeId At(uint id, ushort namespaceIndex) => new(id, namespaceIndex);
 }

@@ -12,7 +12,12 @@ public interface IGdsBackend
     /// </summary>
     Task<GdsIssuedCertificate> SignAsync(ApplicationRecord application, byte[] certificationRequest, CancellationToken ct);
 
-    /// <summary>Revokes a certificate the GDS issued to the application (its CRL then reaches relying parties through the trust list).</summary>
+    /// <summary>
+    /// Revokes a certificate issued to the application by the CA behind the GDS — any of them, as long as the CA keeps its record —
+    /// and completes once the revocation is recorded (its CRL then reaches relying parties through the trust list). A certificate
+    /// the CA did not issue, or no longer keeps a record of, is refused with a <see cref="Encoding.UaException"/> of
+    /// BadInvalidArgument (Part 12 §7.9.15); one already revoked completes without change.
+    /// </summary>
     Task RevokeAsync(ApplicationRecord application, byte[] certificate, CancellationToken ct);
 
     /// <summary>The trust list the application's certificate group hands out: CA certificates and their CRLs.</summary>

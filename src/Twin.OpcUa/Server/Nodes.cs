@@ -158,10 +158,26 @@ public sealed record MethodContext(NodeId ObjectId, NodeId MethodId, string User
     public byte[]? ClientCertificate { get; init; }
 }
 
-/// <summary>A Method node with its handler (Part 3 §5.7). The handler may throw <see cref="UaException"/> to fail the call.</summary>
-public sealed class MethodNode(NodeId nodeId, QualifiedName browseName, Func<MethodContext, Variant[], Variant[]> handler) : Node(nodeId, NodeClass.Method, browseName, null)
+/// <summary>
+/// A Method node with its handler (Part 3 §5.7). The handler may throw <see cref="UaException"/> to fail the call. An asynchronous
+/// handler answers when its task completes (a method that must record its effect durably before the caller hears of it).
+/// </summary>
+public sealed class MethodNode : Node
 {
-    public Func<MethodContext, Variant[], Variant[]> Handler { get; } = handler ?? throw new ArgumentNullException(nameof(handler));
+    /// <summary>A method whose handler answers at once.</summary>
+    public MethodNode(NodeId nodeId, QualifiedName browseName, Func<MethodContext, Variant[], Variant[]> handler)
+        : this(nodeId, browseName, Synchronous(handler ?? throw new ArgumentNullException(nameof(handler)))) { }
+
+    /// <summary>A method whose handler answers when its task completes; the call's response waits for it.</summary>
+    public MethodNode(NodeId nodeId, QualifiedName browseName, Func<MethodContext, Variant[], ValueTask<Variant[]>> handler) : base(nodeId, NodeClass.Method, browseName, null)
+    {
+        Handler = handler ?? throw new ArgumentNullException(nameof(handler));
+    }
+
+    private static Func<MethodContext, Variant[], ValueTask<Variant[]>> Synchronous(Func<MethodContext, Variant[], Variant[]> handler) =>
+        (context, inputs) => ValueTask.FromResult(handler(context, inputs));
+
+    public Func<MethodContext, Variant[], ValueTask<Variant[]>> Handler { get; }
     public bool Executable { get; set; } = true;
     public IReadOnlyList<Argument> InputArguments { get; set; } = [];
     public IReadOnlyList<Argument> OutputArguments { get; set; } = [];

@@ -7,14 +7,17 @@ namespace Twin.OpcUa.Server;
 internal sealed partial class Services
 {
     /// <summary>Part 4 §5.11.2: the method must be a component of the object; arguments are checked against the declared inputs.</summary>
-    private CallResponse Call(ChannelContext channel, Session session, CallRequest r)
+    private async Task<CallResponse> CallAsync(ChannelContext channel, Session session, CallRequest r)
     {
         using var caller = AuditCaller.Enter(session.UserName.Length > 0 ? session.UserName : null, r.RequestHeader.AuditEntryId);
-        var results = Operations(r.MethodsToCall).Select(m => CallOne(channel, session, m)).ToArray();
+        var methods = Operations(r.MethodsToCall);
+        // One after the other, in the order asked: a method may depend on the effect of the one before it.
+        var results = new CallMethodResult[methods.Length];
+        for (var i = 0; i < methods.Length; i++) results[i] = await CallOneAsync(channel, session, methods[i]).ConfigureAwait(false);
         return new CallResponse { ResponseHeader = ResponseHeader.For(r.RequestHeader), Results = results, DiagnosticInfos = [] };
     }
 
-    private CallMethodResult CallOne(ChannelContext channel, Session session, CallMethodRequest request)
+    private async ValueTask<CallMethodResult> CallOneAsync(ChannelContext channel, Session session, CallMethodRequest request)
     {
         var obj = _space.Find(request.ObjectId);
         if (obj is null || !obj.Allows(session.Roles, Permissions.Browse)) return Failed(StatusCodes.BadNodeIdUnknown);
@@ -39,10 +42,10 @@ internal sealed partial class Services
         if (anyBad) return new CallMethodResult { StatusCode = StatusCodes.BadInvalidArgument, InputArgumentResults = argResults, InputArgumentDiagnosticInfos = [], OutputArguments = [] };
         try
         {
-            var outputs = method.Handler(new MethodContext(obj.NodeId, method.NodeId, session.UserName, session.Roles)
+            var outputs = await method.Handler(new MethodContext(obj.NodeId, method.NodeId, session.UserName, session.Roles)
             {
                 SecurityMode = channel.SecurityMode, AfterResponse = channel.AfterResponse.Enqueue, ClientCertificate = session.ClientCertificate,
-            }, inputs);
+            }, inputs).ConfigureAwait(false);
             return new CallMethodResult { StatusCode = StatusCodes.Good, InputArgumentResults = argResults, InputArgumentDiagnosticInfos = [], OutputArguments = outputs };
         }
         catch (UaException e)

@@ -62,7 +62,7 @@ internal sealed partial class Services
                 UnregisterNodesRequest r => UnregisterNodes(Session(channel, r.RequestHeader), r),
                 ReadRequest r => Read(Session(channel, r.RequestHeader), r),
                 WriteRequest r => Write(Session(channel, r.RequestHeader), r),
-                CallRequest r => Call(channel, Session(channel, r.RequestHeader), r),
+                CallRequest r => await CallAsync(channel, Session(channel, r.RequestHeader), r).ConfigureAwait(false),
                 CreateSubscriptionRequest r => CreateSubscription(Session(channel, r.RequestHeader), r),
                 CreateMonitoredItemsRequest r => CreateMonitoredItems(Session(channel, r.RequestHeader), r),
                 DeleteMonitoredItemsRequest r => DeleteMonitoredItems(Session(channel, r.RequestHeader), r),

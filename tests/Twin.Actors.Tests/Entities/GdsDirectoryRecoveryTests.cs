@@ -27,37 +27,18 @@ namespace Twin.Actors.Tests.Entities;
 /// keeps its ApplicationId, its certificate group, trust list and current certificate; and a signing request sent again after the
 /// restart — an application that never heard the answer — gets the certificate the CA already issued, not a second one.
 /// </summary>
-public sealed class GdsDirectoryRecoveryTests : PersistentTestKit
+// Generous idle waits: a loaded machine slows RSA key generation and the sessions.
+public sealed class GdsDirectoryRecoveryTests() : RegistrarWithCaTestKit("gds-directory-recover", new RunId("gds-recover"), CaId,
+    new CaSettings("CN=Issuing,O=PlantTrust", KeyAlgorithm.Rsa2048, TimeSpan.FromDays(3650)), Settings, TimeSpan.FromMinutes(2))
 {
     private const string PeaUri = "urn:planttrust:gds-recover:pea-001";
-    private static readonly RunId Run = new("gds-recover");
     private static readonly EntityId CaId = new("ca-issuing");
     private static readonly EntityId PeaId = new("pea-001");
-    private static readonly SimInstant T0 = SimInstant.Parse("2030-01-01T00:00:00Z");
     private static readonly RegistrarSettings Settings = new("plant", CaId, KeyAlgorithm.EcdsaP256, RegistrarMode.Ca)
     {
         Gds = Twin.Actors.Scenarios.GdsDelivery.Pull,
         GdsServers = [new GdsManagedServer(PeaId, PeaUri, TimeSpan.FromDays(2), 0.5, TimeSpan.Zero)],
     };
-    private static readonly EntityId RegistrarId = RegistrarSettings.EntityIdOf("plant");
-
-    private readonly SimulationClock _clock = new(T0, ClockMode.Max);
-    private readonly SimulationWork _work = new();
-    private readonly Entropy _entropy = Entropy.System(Run);
-    private readonly PlantRuntime _runtime = new();
-    private readonly FileKeyVault _vault;
-    private readonly IActorRef _clockActor;
-    private readonly IActorRef _ca;
-
-    public GdsDirectoryRecoveryTests() : base("gds-directory-recover")
-    {
-        _vault = new FileKeyVault(Path.Combine(Folder, "keys"));
-        _clockActor = Sys.ActorOf(ClockActor.Props(Run, _clock, _work, startRunning: true));
-        _clockActor.Tell(new RunUntil(T0));
-        _work.BeginStart(CaId.Value);
-        _ca = Sys.ActorOf(CaActor.Props(Run, CaId, new CaSettings("CN=Issuing,O=PlantTrust", KeyAlgorithm.Rsa2048, TimeSpan.FromDays(3650)), _clock, _vault, _work, _clockActor, _entropy,
-            distribution: _runtime.Distribution));
-    }
 
     [Fact]
     public async Task A_restarted_GDS_keeps_the_registration_and_answers_a_repeated_request_with_the_certificate_already_issued()
@@ -111,22 +92,111 @@ public sealed class GdsDirectoryRecoveryTests : PersistentTestKit
             var found = Assert.Single(await gds.FindApplicationsAsync(PeaUri));
             Assert.Equal(first.ApplicationId, found.ApplicationId);
             Assert.Equal(renewed.Certificate, Assert.Single(await gds.GetCertificatesAsync(found.ApplicationId, Assert.Single(await gds.GetCertificateGroupsAsync(found.ApplicationId)))));
-            // RevokeCertificate accepts only what the GDS issued to the application: the record of issuance survived too.
+            // RevokeCertificate takes an earlier certificate of the application too: the CA's records say it issued it.
             await gds.RevokeCertificateAsync(found.ApplicationId, first.Certificate!);
         }
-        // The call answers once the revocation is handed to the CA (§7.9.15); the CA journals it on its own time.
-        await AwaitAssertAsync(async () => Assert.Contains((await EventQuery.AllAsync(Sys, Run)).OfType<CertificateRevoked>(),
-            r => r.Serial == Certificate.FromDer(first.Certificate!).SerialNumber.Hex), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        // The call answers once the CA has journaled the revocation (§7.9.15).
+        Assert.Contains((await EventQuery.AllAsync(Sys, Run)).OfType<CertificateRevoked>(), r => r.Serial == Certificate.FromDer(first.Certificate!).SerialNumber.Hex);
         Assert.Single((await EventQuery.AllAsync(Sys, Run)).OfType<RegistrarGdsApplicationRegistered>());
     }
 
-    private string Endpoint() => _runtime.GdsEndpoints["plant"];
+    [Fact]
+    public async Task What_the_GDS_answered_survives_a_kill_right_after_the_answer()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var identity = await PeaIdentityAsync();
+
+        // Killed the moment RegisterApplication answered: the registration was journaled before the answer, so the restarted GDS knows the id.
+        Twin.OpcUa.Encoding.NodeId id;
+        await using (var session = await ConnectAsPeaAsync(identity))
+        {
+            id = await GdsPullClient.For(session).RegisterApplicationAsync(Record());
+            KillAtOnce(registrar);
+        }
+        registrar = StartRegistrar();
+        await Idle();
+        byte[] delivered;
+        await using (var session = await ConnectAsPeaAsync(identity))
+        {
+            var gds = GdsPullClient.For(session);
+            Assert.Equal(id, Assert.Single(await gds.FindApplicationsAsync(PeaUri)).ApplicationId);
+
+            // Killed the moment FinishRequest handed out the certificate: the restarted GDS holds it as the application's current one.
+            var group = Assert.Single(await gds.GetCertificateGroupsAsync(id));
+            var csr = CertificationRequest.Create("CN=pea-001", KeyGenerator.Generate(KeyAlgorithm.Rsa2048), [PeaUri], ["localhost"]).GetDer();
+            delivered = (await gds.FinishWhenDoneAsync(id, await gds.StartSigningRequestAsync(id, group, csr))).Certificate;
+            KillAtOnce(registrar);
+        }
+        StartRegistrar();
+        await Idle();
+        await using (var session = await ConnectAsPeaAsync(identity))
+        {
+            var gds = GdsPullClient.For(session);
+            var group = Assert.Single(await gds.GetCertificateGroupsAsync(id));
+            Assert.Equal(delivered, Assert.Single(await gds.GetCertificatesAsync(id, group)));
+            Assert.False(await gds.GetCertificateStatusAsync(id, group));
+        }
+    }
+
+    [Fact]
+    public async Task The_GDS_revokes_the_tenth_last_certificate_of_an_application_after_a_restart_and_refuses_one_its_CA_never_issued()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var identity = await PeaIdentityAsync();
+        var key = KeyGenerator.Generate(KeyAlgorithm.Rsa2048);
+        var issued = new List<byte[]>();
+        Twin.OpcUa.Encoding.NodeId id;
+        await using (var session = await ConnectAsPeaAsync(identity))
+        {
+            var gds = GdsPullClient.For(session);
+            id = await gds.RegisterApplicationAsync(Record());
+            var group = Assert.Single(await gds.GetCertificateGroupsAsync(id));
+            // Ten renewals (a subject per request: the same request twice would be a repeat, answered with the same certificate).
+            for (var i = 1; i <= 10; i++)
+            {
+                var csr = CertificationRequest.Create($"CN=pea-001 {i}", key, [PeaUri], ["localhost"]).GetDer();
+                issued.Add((await gds.FinishWhenDoneAsync(id, await gds.StartSigningRequestAsync(id, group, csr))).Certificate);
+            }
+        }
+        await RestartAsync(registrar);
+
+        await using (var session = await ConnectAsPeaAsync(identity))
+        {
+            var gds = GdsPullClient.For(session);
+            await gds.RevokeCertificateAsync(id, issued[0]);
+            var serial = Certificate.FromDer(issued[0]).SerialNumber.Hex;
+            Assert.Contains((await EventQuery.AllAsync(Sys, Run)).OfType<CertificateRevoked>(), r => r.Serial == serial && r.Requester == "gds:" + PeaUri);
+            Assert.False(await gds.GetCertificateStatusAsync(id, Assert.Single(await gds.GetCertificateGroupsAsync(id)))); // the current one is untouched
+
+            // Part 12 §7.9.15: a certificate naming the application that its CA never issued is Bad_InvalidArgument.
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pea-001", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256,
+                System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+            san.AddUri(new Uri(PeaUri));
+            request.CertificateExtensions.Add(san.Build());
+            using var forged = request.CreateSelfSigned(T0.Utc.AddDays(-1), T0.Utc.AddDays(30));
+            var refused = await Assert.ThrowsAsync<Twin.OpcUa.Encoding.UaException>(() => gds.RevokeCertificateAsync(id, forged.RawData));
+            Assert.Equal(Twin.OpcUa.Encoding.StatusCodes.BadInvalidArgument, refused.StatusCode.Code);
+        }
+
+        // openssl, from the CA's CRL at simulated time: the 10th-last is revoked, the current one is not.
+        Assert.Contains("certificate revoked", await OpenSslVerdictAsync(issued[0], withCrl: true), StringComparison.Ordinal);
+        Assert.Equal("OK", await OpenSslVerdictAsync(issued[^1], withCrl: true));
+    }
+
+    private Task<ClientSession> ConnectAsPeaAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 identity) =>
+        ClientSession.ConnectAsync(Endpoint(), ClientOptions(identity) with { ApplicationUri = PeaUri, SecurityMode = MessageSecurityMode.SignAndEncrypt });
+
+    private string Endpoint() => Runtime.GdsEndpoints["plant"];
 
     private ClientOptions ClientOptions(System.Security.Cryptography.X509Certificates.X509Certificate2 identity) => new()
     {
         Certificate = identity,
-        ServerCertificateValidator = new PlantCertificateValidator(_runtime.Distribution, _clock),
-        Time = new SimTimeProvider(_clock),
+        ServerCertificateValidator = new PlantCertificateValidator(Runtime.Distribution, Clock),
+        Time = new SimTimeProvider(Clock),
         AllowedPolicies = [SecurityPolicies.Basic256Sha256],
         AutoReconnect = false,
     };
@@ -138,36 +208,29 @@ public sealed class GdsDirectoryRecoveryTests : PersistentTestKit
     private async Task<System.Security.Cryptography.X509Certificates.X509Certificate2> PeaIdentityAsync()
     {
         var key = KeyGenerator.Generate(KeyAlgorithm.Rsa2048);
-        var granted = await _ca.Ask<CertificateGranted>(new IssueFromCsr(new EntityId("setup"), CertificationRequest.Create("CN=pea-001", key, [PeaUri], ["localhost"]).GetDer(),
+        var granted = await Ca.Ask<CertificateGranted>(new IssueFromCsr(new EntityId("setup"), CertificationRequest.Create("CN=pea-001", key, [PeaUri], ["localhost"]).GetDer(),
             CertificateProfile.OpcUaApplication, TimeSpan.FromDays(2)), TimeSpan.FromSeconds(30));
         return Twin.Actors.Entities.Pea.OpcUaIdentity.WithPrivateKey(Certificate.FromDer(granted.CertificateDer), key);
     }
 
     private async Task<int> IssuedToPeaAsync() => (await EventQuery.AllAsync(Sys, Run)).OfType<CertificateIssued>().Count(i => i.Subject == PeaId);
 
-    private async Task<string> OpenSslVerdictAsync(byte[] leaf)
+    private async Task<string> OpenSslVerdictAsync(byte[] leaf, bool withCrl = false)
     {
-        var ca = await _ca.Ask<CaCertificate>(new GetCaCertificate(), TimeSpan.FromSeconds(30));
+        var ca = await Ca.Ask<CaCertificate>(new GetCaCertificate(), TimeSpan.FromSeconds(30));
         var dir = RepoPaths.NewScratch("gds-recover-oracle");
-        var result = await Peer.OpenSslAsync("verify", "-attime", T0.Add(TimeSpan.FromHours(1)).Utc.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-            "-CAfile", RepoPaths.WriteText(dir, "ca.pem", Certificate.FromDer(ca.CertificateDer!).ToPem()), RepoPaths.WriteText(dir, "leaf.pem", Certificate.FromDer(leaf).ToPem()));
+        var args = new List<string>
+        {
+            "verify", "-attime", T0.Add(TimeSpan.FromHours(1)).Utc.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            "-CAfile", RepoPaths.WriteText(dir, "ca.pem", Certificate.FromDer(ca.CertificateDer!).ToPem()),
+        };
+        if (withCrl)
+        {
+            var crl = await Ca.Ask<CaCrl>(new GetCurrentCrl(), TimeSpan.FromSeconds(30));
+            args.AddRange(["-crl_check", "-CRLfile", RepoPaths.WriteText(dir, "ca.crl", Twin.Pki.Revocation.CertificateRevocationList.FromDer(crl.CrlDer!).ToPem())]);
+        }
+        args.Add(RepoPaths.WriteText(dir, "leaf.pem", Certificate.FromDer(leaf).ToPem()));
+        var result = await Peer.OpenSslAsync([.. args]);
         return result.ExitCode == 0 ? "OK" : result.All;
     }
-
-    private async Task<IActorRef> RestartAsync(IActorRef registrar)
-    {
-        await Idle(); // a quiet instant: nothing in flight dies with the old incarnation
-        Kill(registrar);
-        var revived = StartRegistrar();
-        await Idle();
-        return revived;
-    }
-
-    private IActorRef StartRegistrar()
-    {
-        _work.BeginStart(RegistrarId.Value);
-        return Sys.ActorOf(RegistrarActor.Props(Run, RegistrarId, Settings, _clock, _clockActor, _ca, _vault, _work, _entropy, _runtime));
-    }
-
-    private Task<ClockIdle> Idle() => _clockActor.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromMinutes(2)); // generous: a loaded machine slows key generation and the sessions
 }

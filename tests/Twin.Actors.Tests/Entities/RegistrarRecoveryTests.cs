@@ -16,30 +16,12 @@ using Twin.Pki.Keys;
 namespace Twin.Actors.Tests.Entities;
 
 /// <summary>A registrar killed and started again keeps its key, its spent references and the transactionIDs it saw.</summary>
-public sealed class RegistrarRecoveryTests : PersistentTestKit
+public sealed class RegistrarRecoveryTests() : RegistrarWithCaTestKit("registrar-recover", new RunId("reg-run"), CaId,
+    new CaSettings("CN=Test Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)), Settings,
+    TimeSpan.FromSeconds(30))
 {
-    private static readonly RunId Run = new("reg-run");
     private static readonly EntityId CaId = new("ca-root");
-    private static readonly SimInstant T0 = SimInstant.Parse("2030-01-01T00:00:00Z");
     private static readonly RegistrarSettings Settings = new("plant", CaId, KeyAlgorithm.EcdsaP256, RegistrarMode.Ca);
-    private static readonly EntityId RegistrarId = RegistrarSettings.EntityIdOf("plant");
-
-    private readonly SimulationClock _clock = new(T0, ClockMode.Max);
-    private readonly SimulationWork _work = new();
-    private readonly Entropy _entropy = Entropy.System(Run);
-    private readonly PlantRuntime _runtime = new();
-    private readonly FileKeyVault _vault;
-    private readonly IActorRef _clockActor;
-    private readonly IActorRef _ca;
-
-    public RegistrarRecoveryTests() : base("registrar-recover")
-    {
-        _vault = new FileKeyVault(Path.Combine(Folder, "keys"));
-        _clockActor = Sys.ActorOf(ClockActor.Props(Run, _clock, _work, startRunning: true));
-        _clockActor.Tell(new RunUntil(T0));
-        _work.BeginStart(CaId.Value);
-        _ca = Sys.ActorOf(CaActor.Props(Run, CaId, new CaSettings("CN=Test Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)), _clock, _vault, _work, _clockActor, _entropy, distribution: _runtime.Distribution));
-    }
 
     [Fact] // RFC 9483 §3.5 (transactionIdInUse), one-time secrets, §4.1.1 implicit confirmation
     public async Task Spent_references_and_seen_transactions_survive_a_restart_and_open_secrets_still_verify()
@@ -102,7 +84,7 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
         var issued = Assert.Single(ip.CertResponses()).Certificate!;
         var revived = await RestartAsync(registrar);
 
-        _clockActor.Tell(new RunUntil(T0.Add(Settings.ConfirmWaitTime + TimeSpan.FromMinutes(1))));
+        ClockActor.Tell(new RunUntil(T0.Add(Settings.ConfirmWaitTime + TimeSpan.FromMinutes(1))));
         await Idle();
         Assert.Contains(Crls(), c => c.Find(issued.SerialNumber) is not null); // revoked at the deadline, before any certConf came
         var late = await Send(revived, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
@@ -118,16 +100,16 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
         var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
         var ip = await Send(registrar, Ir(secret, "CN=silent", implicitConfirm: false).Der);
         var issued = Assert.Single(ip.CertResponses()).Certificate!;
-        var sent = _clock.Now;
+        var sent = Clock.Now;
         var deadline = sent.Add(Settings.ConfirmWaitTime);
 
         // Just before the deadline nothing has happened: the certificate is still awaiting its certConf.
-        _clockActor.Tell(new RunUntil(deadline.Add(TimeSpan.FromSeconds(-1))));
+        ClockActor.Tell(new RunUntil(deadline.Add(TimeSpan.FromSeconds(-1))));
         await Idle();
         Assert.DoesNotContain(Crls(), c => c.Find(issued.SerialNumber) is not null);
 
         // Nobody sends anything; the clock alone passes the deadline.
-        _clockActor.Tell(new RunUntil(deadline.Add(TimeSpan.FromHours(1))));
+        ClockActor.Tell(new RunUntil(deadline.Add(TimeSpan.FromHours(1))));
         await Idle();
         var entry = Crls().Select(c => c.Find(issued.SerialNumber)).OfType<Twin.Pki.Revocation.CrlEntry>().Single();
         Assert.Equal(deadline.Utc, entry.RevocationDate);
@@ -139,7 +121,7 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
         Assert.Contains(issued.SerialNumber.Hex, decision.Reason, StringComparison.Ordinal);
 
         // Oracle: openssl judges the certificate against the CA's latest CRL after the deadline.
-        var root = Certificate.FromDer(_runtime.Distribution.Snapshot().Entries.Single(e => e.IsRoot).CaCertificate);
+        var root = Certificate.FromDer(Runtime.Distribution.Snapshot().Entries.Single(e => e.IsRoot).CaCertificate);
         var crl = Crls().Single();
         var dir = Twin.Tests.Support.RepoPaths.NewScratch("confirm-deadline");
         var verify = await Twin.Tests.Support.Peer.OpenSslAsync("verify", "-crl_check", "-attime", deadline.Utc.AddMinutes(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -187,7 +169,7 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
     }
 
     private List<Twin.Pki.Revocation.CertificateRevocationList> Crls() =>
-        _runtime.Distribution.Snapshot().Entries.Select(e => e.Crl).OfType<byte[]>().Select(d => Twin.Pki.Revocation.CertificateRevocationList.FromDer(d)).ToList();
+        Runtime.Distribution.Snapshot().Entries.Select(e => e.Crl).OfType<byte[]>().Select(d => Twin.Pki.Revocation.CertificateRevocationList.FromDer(d)).ToList();
 
     [Fact] // RFC 9483 §3.5: a twin device's retransmission after a kill is answered as before; any other reuse of the transactionID is refused
     public async Task A_retransmission_of_a_decided_request_gets_the_same_certificate_and_journals_nothing()
@@ -217,17 +199,6 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
         Assert.Equal(secret.Secret, recalled.Secret);
     }
 
-    private async Task<IActorRef> RestartAsync(IActorRef registrar)
-    {
-        // The crash comes at a quiet instant: a PoisonPill overtakes a persist in flight, and work the dead
-        // incarnation had begun (its deferred Done) would then keep max mode waiting for ever.
-        await Idle();
-        Kill(registrar);
-        var revived = StartRegistrar();
-        await Idle();
-        return revived;
-    }
-
     private static CmpSender Mac(EnrollmentSecret secret) =>
         new("CN=device", CmpProtector.PasswordBasedMac(Encoding.UTF8.GetBytes(secret.Reference), Encoding.ASCII.GetBytes(secret.Secret), PkiRandom.System), T0.Utc, PkiRandom.System);
 
@@ -239,12 +210,4 @@ public sealed class RegistrarRecoveryTests : PersistentTestKit
 
     private static async Task<CmpMessage> Send(IActorRef registrar, byte[] der) =>
         CmpMessage.Decode((await registrar.Ask<CmpReply>(new CmpRequest(der, "test"), TimeSpan.FromSeconds(20))).Der);
-
-    private IActorRef StartRegistrar()
-    {
-        _work.BeginStart(RegistrarId.Value);
-        return Sys.ActorOf(RegistrarActor.Props(Run, RegistrarId, Settings, _clock, _clockActor, _ca, _vault, _work, _entropy, _runtime));
-    }
-
-    private Task<ClockIdle> Idle() => _clockActor.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromSeconds(30));
 }

@@ -5,6 +5,7 @@ using Twin.Actors.Tests.Support;
 using Twin.OpcUa.Encoding;
 using Twin.Pki.Certificates;
 using Twin.Pki.Revocation;
+using Twin.Tests.Support;
 
 namespace Twin.Actors.Tests.Plant;
 
@@ -21,31 +22,12 @@ public sealed class GdsLifecycleTests
     private static readonly SimInstant Revoked = Start.Add(TimeSpan.FromHours(84));
 
     // Two-day PEA and GDS certificates renewed a day ahead (every day); the CA rolls over at 36 h; the second server is revoked at 84 h.
-    internal static Scenario Scenario(string mode) => ScenarioLoader.Load($$"""
-        name: GDS lifecycle {{mode}}
-        run: gds-lifecycle-{{mode}}
-        seed: 11
-        start: 2030-01-01T00:00:00Z
-        duration: P4DT3H
-        clock: { mode: max }
-        design:
-          gds: {{mode}}
-          lifetimes: { pea: P2D, pol: P30D, gds: P2D }
-          crlInterval: P1D
-          crlValidity: P2D
-        topology:
-          rootCa: { id: ca-root, subject: "CN=Root,O=Operator,C=DE" }
-          cas:
-            - { id: ca-issuing, parent: ca-root, subject: "CN=Issuing,O=Operator,C=DE" }
-          peas:
-            - { id: pea-001, servers: 2, ca: ca-issuing, subject: "CN={id},O=Operator,C=DE" }
-          pol: { id: pol, ca: ca-issuing, subject: "CN=POL,O=Operator,C=DE", probe: PT6H }
-          domains:
-            - { name: operator, issuingCa: ca-issuing }
+    internal static Scenario Scenario(string mode) => ScenarioLoader.Load(GdsPlantYaml.Build($"GDS lifecycle {mode}", $"gds-lifecycle-{mode}", 11, "P4DT3H", mode,
+        "{ pea: P2D, pol: P30D, gds: P2D }", peaServers: 2, tail: """
         timeline:
           - { at: P1DT12H, action: rollover, target: ca-issuing }
           - { at: P3DT12H, action: revoke, target: pea-001-s2, reason: keyCompromise }
-        """, "gds-lifecycle.yaml");
+        """), "gds-lifecycle.yaml");
 
     [Theory]
     [InlineData("pull")]

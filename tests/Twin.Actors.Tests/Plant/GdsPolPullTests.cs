@@ -18,28 +18,8 @@ public sealed class GdsPolPullTests
     private static readonly SimInstant Start = SimInstant.Parse("2030-01-01T00:00:00Z");
 
     // Two-day POL certificates renewed a day ahead; the PEA's last the whole run.
-    private static Scenario Scenario() => ScenarioLoader.Load("""
-        name: GDS-managed POL
-        run: gds-pol
-        seed: 13
-        start: 2030-01-01T00:00:00Z
-        duration: P3DT2H
-        clock: { mode: max }
-        design:
-          gds: pull
-          lifetimes: { pea: P30D, pol: P2D }
-          crlInterval: P1D
-          crlValidity: P2D
-        topology:
-          rootCa: { id: ca-root, subject: "CN=Root,O=Operator,C=DE" }
-          cas:
-            - { id: ca-issuing, parent: ca-root, subject: "CN=Issuing,O=Operator,C=DE" }
-          peas:
-            - { id: pea-001, ca: ca-issuing, subject: "CN={id},O=Operator,C=DE" }
-          pol: { id: pol, ca: ca-issuing, subject: "CN=POL,O=Operator,C=DE", probe: PT6H }
-          domains:
-            - { name: operator, issuingCa: ca-issuing }
-        """, "gds-pol.yaml");
+    private static Scenario Scenario() =>
+        ScenarioLoader.Load(GdsPlantYaml.Build("GDS-managed POL", "gds-pol", 13, "P3DT2H", "pull", "{ pea: P30D, pol: P2D }"), "gds-pol.yaml");
 
     [Fact]
     public async Task The_POL_pulls_its_certificate_and_trust_list_through_the_domain_GDS_and_keeps_reaching_the_PEA()

@@ -82,4 +82,35 @@ public sealed class GdsLoaderTests
         Assert.Contains(e.Problems, p => p.Message.Contains("PEA 'p' is in no operator domain", StringComparison.Ordinal) && (p.Line, p.Column) == (5, 8));
         Assert.Contains(e.Problems, p => p.Message.Contains("PEA 'q'", StringComparison.Ordinal));
     }
+
+    // With pull the POL is a GDS client: one that no domain manages would renew in process unnoticed, so the design is refused.
+    [Fact]
+    public void Under_pull_a_POL_without_a_domain_is_refused_at_the_gds_value_and_under_push_it_renews_in_process()
+    {
+        static Scenario With(string mode) => ScenarioLoader.Load($$"""
+            name: x
+            run: x
+            start: 2030-01-01T00:00:00Z
+            design:
+              gds: {{mode}}
+            topology:
+              rootCa: { id: r, subject: CN=r }
+              cas:
+                - { id: i, parent: r, subject: CN=i }
+              peas:
+                - { id: p, ca: i, subject: CN=p }
+              pol: { id: pol, subject: CN=pol }
+              domains:
+                - { name: plant, issuingCa: i }
+            """, "gds.yaml");
+
+        var e = Assert.Throws<ScenarioException>(() => With("pull"));
+        var problem = Assert.Single(e.Problems);
+        Assert.Equal((5, 8), (problem.Line, problem.Column));
+        Assert.Contains("POL 'pol' is in no operator domain", problem.Message, StringComparison.Ordinal);
+
+        var settings = With("push").ToPlant().Devices.ToDictionary(d => d.Id.Value, d => d.Settings);
+        Assert.Null(settings["pol"].Gds);
+        Assert.Equal(GdsDelivery.Push, settings["p"].Gds);
+    }
 }

@@ -11,29 +11,8 @@ namespace Twin.EndToEnd.Tests.Cli;
 public sealed class GdsResumeTests
 {
     // One PEA with two-day certificates renewed a day ahead: a GDS renewal every day.
-    private static string Plant(string mode, bool expect = true) => $$"""
-        name: Resumed GDS plant
-        run: resumed-gds-{{mode}}
-        seed: 12
-        start: 2030-01-01T00:00:00Z
-        duration: P5DT1H
-        clock: { mode: max }
-        design:
-          gds: {{mode}}
-          lifetimes: { pea: P2D, pol: P30D }
-          crlInterval: P1D
-          crlValidity: P2D
-        topology:
-          rootCa: { id: ca-root, subject: "CN=Root" }
-          cas:
-            - { id: ca-issuing, parent: ca-root, subject: "CN=Issuing" }
-          peas:
-            - { id: pea-001, ca: ca-issuing, subject: "CN=pea-001" }
-          pol: { id: pol, ca: ca-issuing, subject: "CN=POL", probe: PT12H }
-          domains:
-            - { name: plant, issuingCa: ca-issuing }
-        {{(expect ? "expect:\n  - connected: { pea: pea-001 }" : "")}}
-        """;
+    private static string Plant(string mode, bool expect = true) => GdsPlantYaml.Build("Resumed GDS plant", $"resumed-gds-{mode}", 12, "P5DT1H", mode,
+        "{ pea: P2D, pol: P30D }", probe: "PT12H", domain: "plant", tail: expect ? "expect:\n  - connected: { pea: pea-001 }" : "");
 
     // Both end with the uninterrupted run's digest: every event at the same instant, byte for byte.
     [Theory]

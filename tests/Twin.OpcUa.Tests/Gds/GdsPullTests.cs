@@ -184,4 +184,43 @@ public sealed class GdsPullTests
 
         Assert.Equal(expected, r.GetProperty(field).GetString());
     }
+
+    // Part 12 §6.5.12 ApplicationRegistrationChangedAuditEventType, §7.9.12 CertificateRequested, §7.9.13 CertificateDelivered,
+    // §7.9.14 CertificateRevoked: raised on the Server object (an EventNotifier), typed by the GDS namespace, with their fields.
+    [Fact]
+    public async Task Node_opcua_subscribes_to_the_GDS_audit_events_on_the_Server_object()
+    {
+        var backend = new TestGdsBackend(TestPki.Shared.Ca, TestPki.Shared.Crl, holdUntilTrustListRead: false);
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), Options(new AuditEventSink()) with
+        {
+            Users = [new UserAccount("gds-auditor", "auditor-secret", new HashSet<string> { GdsRoles.DiscoveryAdmin, GdsRoles.CertificateAuthorityAdmin, Roles.SecurityAdmin })],
+        });
+        var gds = new GdsDirectory(host, backend);
+        var folder = ClientFolder();
+        await OpenSsl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", Path.Combine(folder, "pea.key"), "-subj", "/CN=PEA under test",
+            "-addext", $"subjectAltName=URI:{PeaUri},DNS:localhost", "-outform", "DER", "-out", Path.Combine(folder, "pea.csr"));
+
+        var r = await RunAsync("events", host.EndpointUrl, "SignAndEncrypt", folder, "gds-auditor", "auditor-secret", Path.Combine(folder, "pea.csr"));
+
+        var ns = gds.NamespaceIndex;
+        Assert.All(r.GetProperty("calls").EnumerateObject(), c => Assert.Equal("Good", c.Value.GetString()));
+        var events = r.GetProperty("events").EnumerateArray().ToArray();
+        JsonElement One(uint type, string method) => Assert.Single(events, e => e.GetProperty("eventType").GetString() == $"ns={ns};i={type}"
+            && e.GetProperty("sourceName").GetString() == "Method/" + method);
+        var registered = One(GdsDirectoryIds.ApplicationRegistrationChangedAuditEventType, "RegisterApplication");
+        Assert.Equal($"ns={ns};i={GdsDirectoryIds.RegisterApplication}", registered.GetProperty("methodId").GetString());
+        var requested = One(GdsDirectoryIds.CertificateRequestedAuditEventType, "StartSigningRequest");
+        Assert.True(requested.GetProperty("status").GetBoolean());
+        var delivered = One(GdsDirectoryIds.CertificateDeliveredAuditEventType, "FinishRequest");
+        Assert.Equal($"ns={ns};i={GdsDirectoryIds.DefaultApplicationGroup}", delivered.GetProperty("certificateGroup").GetString());
+        Assert.Equal("ns=0;i=12560", delivered.GetProperty("certificateType").GetString());
+        Assert.Equal($"ns={ns};i={GdsDirectoryIds.FinishRequest}", delivered.GetProperty("methodId").GetString());
+        Assert.True(One(GdsDirectoryIds.CertificateRevokedAuditEventType, "RevokeCertificate").GetProperty("status").GetBoolean());
+        Assert.Single(events, e => e.GetProperty("sourceName").GetString() == "Method/UnregisterApplication");
+
+        // They are audit events (AuditUpdateMethodEventType's subtypes): only sessions with an audit role receive them.
+        Assert.All(new[] { GdsDirectoryIds.ApplicationRegistrationChangedAuditEventType, GdsDirectoryIds.CertificateRequestedAuditEventType,
+            GdsDirectoryIds.CertificateDeliveredAuditEventType, GdsDirectoryIds.CertificateRevokedAuditEventType },
+            t => Assert.True(Twin.OpcUa.Events.EventTypeTree.IsSubtypeOf(GdsDirectoryIds.At(t, ns), Twin.OpcUa.Events.EventTypeIds.AuditUpdateMethodEventType)));
+    }
 }

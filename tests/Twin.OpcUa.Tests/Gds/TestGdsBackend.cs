@@ -28,12 +28,20 @@ internal sealed class TestGdsBackend(CertificateAuthority ca, byte[] crl, bool h
         var start = DateTimeOffset.UtcNow.AddMinutes(-5);
         Certificate issued;
         lock (ca) issued = ca.Issue(CertificationRequest.FromDer(certificationRequest), CertificateProfile.OpcUaApplication, start, start.AddDays(90));
+        _issued[issued.SerialNumber.Hex] = false;
         return new GdsIssuedCertificate(issued.GetDer(), [ca.Certificate.GetDer()]);
     }
 
+    // The serials this backend had its CA issue: its records (the shared test CA itself is left unchanged).
+    private readonly ConcurrentDictionary<string, bool> _issued = new(StringComparer.Ordinal);
+
+    // As a CA would: only a certificate it issued; a second revocation of the same one changes nothing.
     public Task RevokeAsync(ApplicationRecord application, byte[] certificate, CancellationToken ct)
     {
-        Revoked.Enqueue(certificate);
+        var serial = Certificate.FromDer(certificate).SerialNumber.Hex;
+        if (!_issued.TryGetValue(serial, out var revoked))
+            throw new Twin.OpcUa.Encoding.UaException(Twin.OpcUa.Encoding.StatusCodes.BadInvalidArgument, $"Serial {serial} was not issued here.");
+        if (!revoked && _issued.TryUpdate(serial, true, false)) Revoked.Enqueue(certificate);
         return Task.CompletedTask;
     }
 

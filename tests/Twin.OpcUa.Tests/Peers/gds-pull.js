@@ -10,6 +10,9 @@
 //   finish   RegisterApplication, FinishRequest for a made-up request -> {"register", "finish"}
 //   keypairs RegisterApplication, then StartNewKeyPairRequest + FinishRequest as PFX (password "pfx-secret") and as PEM
 //            (password "pem-secret") -> {"pfx", "pem"}; writes key.pfx, key-pfx.der, key.pem, key-pem.der
+//   events   subscribes to the Server object's events (i=2253), then RegisterApplication, StartSigningRequest(request.der),
+//            FinishRequest until done, RevokeCertificate(issued), UnregisterApplication
+//            -> {"events": [{eventType, sourceName, status, methodId, certificateGroup, certificateType}], "calls": {...}}
 //   endpoints  (no GDS) GetEndpoints over None, then a SignAndEncrypt session with client.pem
 //            -> {"endpointCertificates": [base64], "session": "Good" | error, "sessionCertificate"}
 // certFolder holds client.pem, client.key and pki/ (trusted CA and CRL); results are written there.
@@ -222,6 +225,59 @@ async function run(session) {
     return result;
 }
 
+// Part 12's GDS audit event types, selected by their own type definitions (CertificateGroup of CertificateDeliveredAuditEventType ...).
+async function subscribeAudit(session, ns) {
+    const typed = (type, name) => new opcua.SimpleAttributeOperand({
+        typeDefinitionId: opcua.resolveNodeId(type), browsePath: [opcua.coerceQualifiedName(name)], attributeId: opcua.AttributeIds.Value });
+    const select = [...opcua.constructSelectClause(["EventType", "SourceName", "Status"]), typed("i=2127", "MethodId"),
+        typed(`ns=${ns};i=109`, `${ns}:CertificateGroup`), typed(`ns=${ns};i=109`, `${ns}:CertificateType`)];
+    const subscription = await session.createSubscription2({
+        requestedPublishingInterval: 50, requestedLifetimeCount: 600, requestedMaxKeepAliveCount: 20, maxNotificationsPerPublish: 1000, publishingEnabled: true,
+    });
+    const item = await subscription.monitor({ nodeId: "i=2253", attributeId: opcua.AttributeIds.EventNotifier },
+        { queueSize: 100, discardOldest: true, filter: new opcua.EventFilter({ selectClauses: select }) }, opcua.TimestampsToReturn.Neither);
+    const events = [];
+    const s = (v) => (v && v.value !== null && v.value !== undefined ? v.value.toString() : null);
+    item.on("changed", (f) => events.push({
+        eventType: s(f[0]), sourceName: f[1] ? f[1].value : null, status: f[2] ? f[2].value : null, methodId: s(f[3]), certificateGroup: s(f[4]), certificateType: s(f[5]),
+    }));
+    return { subscription, events };
+}
+
+async function auditEvents(session) {
+    const namespaces = (await session.read({ nodeId: "i=2255", attributeId: opcua.AttributeIds.Value })).value.value;
+    const ns = namespaces.indexOf(GDS);
+    const m = (i) => `ns=${ns};i=${i}`;
+    const dir = m(141);
+    const mine = await subscribeAudit(session, ns);
+    const calls = {};
+    const record = {
+        applicationUri, applicationType: 0, applicationNames: ["PEA under test"], productUri: "urn:planttrust:test:pea",
+        discoveryUrls: ["opc.tcp://127.0.0.1:4840"], serverCapabilities: ["NA"],
+    };
+    const register = await rawCall(session, dir, m(146), [encodeRecord(ns, record)]);
+    calls.register = register.status;
+    const appId = register.out[0].value;
+    const group = (await rawCall(session, dir, m(508), [nodeId(appId)])).out[0].value[0];
+    const start = await rawCall(session, dir, m(157), [nodeId(appId), nodeId(group), nodeId("i=12560"), { dataType: DataType.ByteString, value: fs.readFileSync(requestFile) }]);
+    calls.start = start.status;
+    const done = await finishUntilDone(session, dir, appId, start.out[0].value);
+    calls.finish = done.r.status;
+    if (done.r.status !== "Good") return { ns, calls, events: mine.events };
+    calls.revoke = (await rawCall(session, dir, m(15005), [nodeId(appId), { dataType: DataType.ByteString, value: done.r.out[0].value }])).status;
+    calls.unregister = (await rawCall(session, dir, m(149), [nodeId(appId)])).status;
+    const wanted = [26, 91, 109, 27].map((i) => m(i));
+    await withTimeout(new Promise((resolve) => {
+        const t = setInterval(() => {
+            if (wanted.every((w) => mine.events.some((e) => e.eventType === w)) && mine.events.some((e) => e.sourceName === "Method/UnregisterApplication")) {
+                clearInterval(t);
+                resolve();
+            }
+        }, 20);
+    }), 20000, "the GDS audit events");
+    return { ns, calls, events: mine.events };
+}
+
 async function endpoints() {
     const plain = opcua.OPCUAClient.create({
         endpointMustExist: false, securityMode: opcua.MessageSecurityMode.None, securityPolicy: opcua.SecurityPolicy.None,
@@ -253,7 +309,7 @@ async function main() {
     const c = client();
     await c.connect(endpointUrl);
     const session = await c.createSession({ type: opcua.UserTokenType.UserName, userName: user, password });
-    const result = await run(session);
+    const result = step === "events" ? await auditEvents(session) : await run(session);
     await session.close();
     await c.disconnect();
     console.log(JSON.stringify(result));

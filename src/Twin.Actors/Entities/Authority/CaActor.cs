@@ -126,6 +126,7 @@ public sealed partial class CaActor : EntityActor
         Command<CrlLapseCheck>(_ => CheckLapse());
         Command<GetCurrentCrl>(_ => Sender.Tell(new CaCrl(_lastCrl)));
         Command<GetCaCertificate>(_ => Sender.Tell(new CaCertificate(Id, _state.CertificateDer)));
+        Command<GetCertificateRecord>(AnswerRecord);
         ReceiveTrustCentre();
         // Recovery reads only the newest snapshot; keeping the older ones grew the journal with the square of a run's
         // length (an issuing CA of the reference plant wrote ~150 snapshots of ~1.2 MB).

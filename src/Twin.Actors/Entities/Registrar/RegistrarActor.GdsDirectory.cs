@@ -11,7 +11,8 @@ using Twin.OpcUa.Messages;
 namespace Twin.Actors.Entities.Registrar;
 
 // The GDS directory kept in the registrar's journal: registrations, deliveries and revocations (reg.gds-registered.v1 ...) are
-// journaled as the directory tells them and handed back to the directory when the GDS starts again; each signing request is
+// journaled as the directory tells them — the OPC UA call answers only after the write — and handed back to the directory when the
+// GDS starts again; each signing request is
 // journaled before the CA hears of it, so that an application that recovered and sends the very same request again gets the
 // certificate the CA already issued for it rather than a second one.
 public sealed partial class RegistrarActor
@@ -20,7 +21,7 @@ public sealed partial class RegistrarActor
 
     private void GdsDirectoryBehaviour()
     {
-        Command<GdsDirectoryChanged>(c => JournalDirectoryChange(c.Change));
+        Command<GdsDirectoryChanged>(c => JournalDirectoryChange(c.Change, Sender));
         Command<RecordGdsSigning>(RecordSigning);
     }
 
@@ -31,15 +32,16 @@ public sealed partial class RegistrarActor
         return (uri, generation) => new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{gds}|{uri}|{generation}")).AsSpan(0, 16));
     }
 
-    // On the calling OPC UA thread: counted work until the change is journaled (the caller's own work keeps the clock meanwhile).
-    private Action<GdsDirectoryChange> DirectoryChanges()
+    // On the calling OPC UA thread: counted work until the change is journaled (the caller's own work keeps the clock meanwhile); the
+    // task completes once it is, and only then does the directory answer the call.
+    private Func<GdsDirectoryChange, CancellationToken, Task> DirectoryChanges()
     {
         var self = Self;
         var work = Work;
-        return change =>
+        return (change, ct) =>
         {
             work.Begin(GdsLabel);
-            self.Tell(new GdsDirectoryChanged(change));
+            return self.Ask<GdsChangeJournaled>(new GdsDirectoryChanged(change), GdsJournalTimeout, ct);
         };
     }
 
@@ -50,7 +52,7 @@ public sealed partial class RegistrarActor
             (await self.Ask<GdsSigningRecorded>(new RecordGdsSigning(record.ApplicationUri, Convert.ToHexStringLower(SHA256.HashData(csr))), GdsJournalTimeout, ct).ConfigureAwait(false)).FirstSentAt;
     }
 
-    private void JournalDirectoryChange(GdsDirectoryChange change)
+    private void JournalDirectoryChange(GdsDirectoryChange change, IActorRef caller)
     {
         var now = _clock.Now;
         Protocol.ITwinEvent? e = change switch
@@ -63,8 +65,16 @@ public sealed partial class RegistrarActor
             GdsCertificateRevoked v => new RegistrarGdsCertificateRevoked(_run, now, Id, Key(v.ApplicationId), v.Certificate),
             _ => null,
         };
-        if (e is null) Work.Done(GdsLabel);
-        else JournalGds(e, () => Work.Done(GdsLabel));
+        if (e is null)
+        {
+            Work.Done(GdsLabel);
+            caller.Tell(GdsChangeJournaled.Instance);
+        }
+        else JournalGds(e, () =>
+        {
+            Work.Done(GdsLabel);
+            caller.Tell(GdsChangeJournaled.Instance);
+        });
     }
 
     // A registration worth journaling: new, or changed in more than a discovery URL's port (a restarted server listens on a new one).
@@ -80,7 +90,7 @@ public sealed partial class RegistrarActor
 
     // The same certificate handed out again (a repeated request after a kill, answered by the CA as before): journaled once.
     private bool DeliveredBefore(GdsCertificateDelivered d) =>
-        _state.GdsApplications.TryGetValue(Key(d.ApplicationId), out var app) && app.Issued.Count > 0 && app.Issued[^1].AsSpan().SequenceEqual(d.Certificate);
+        _state.GdsApplications.TryGetValue(Key(d.ApplicationId), out var app) && app.Current is { } current && current.AsSpan().SequenceEqual(d.Certificate);
 
     private void RecordSigning(RecordGdsSigning request)
     {
@@ -114,7 +124,7 @@ public sealed partial class RegistrarActor
             var r = a.Registration;
             var record = new ApplicationRecord(new NodeId(Guid.Parse(r.ApplicationId), ns), r.ApplicationUri, Enum.Parse<ApplicationType>(r.ApplicationType),
                 [.. r.ApplicationNames.Select(n => new LocalizedText(n.Locale, n.Text))], r.ProductUri, r.DiscoveryUrls, r.ServerCapabilities);
-            return new GdsRegistration(record, r.Generation, a.Issued, a.Revoked);
+            return new GdsRegistration(record, r.Generation, a.Current);
         }), state.GdsGenerations);
     }
 
@@ -122,6 +132,11 @@ public sealed partial class RegistrarActor
         applicationId.GuidId is { } g ? g.ToString("D") : throw new InvalidOperationException($"The GDS named application {applicationId} by a non-Guid NodeId.");
 
     private sealed record GdsDirectoryChanged(GdsDirectoryChange Change);
+
+    private sealed record GdsChangeJournaled
+    {
+        public static GdsChangeJournaled Instance { get; } = new();
+    }
 
     /// <summary>Asked by the GDS backend before it forwards a signing request to the CA.</summary>
     private sealed record RecordGdsSigning(string ApplicationUri, string Digest);
