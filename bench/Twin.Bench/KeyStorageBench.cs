@@ -75,7 +75,7 @@ internal static class KeyStorageBench
             watch.Stop();
             var snapshot = await PlantReplay.CurrentAsync(system, run);
             var keys = kind == KeyStoreKind.Pkcs11
-                ? SoftHsmToken.For(Path.Combine(folder, "keys")).Labels.Count(l => l.StartsWith(run.Value + "/", StringComparison.Ordinal))
+                ? SoftHsmToken.Acquire(Path.Combine(folder, "keys"), first: false).Labels.Count(l => l.StartsWith(run.Value + "/", StringComparison.Ordinal))
                 : Directory.GetFiles(Path.Combine(folder, "keys"), kind == KeyStoreKind.Software ? "*.p8" : "*.sealed", SearchOption.AllDirectories).Length;
             return new Result(watch.Elapsed.TotalSeconds, snapshot.Version, keys);
         }

@@ -42,6 +42,30 @@ public sealed class SerialSet : IReadOnlyCollection<SerialNumber>
         }
     }
 
+    /// <summary>Removes <paramref name="serial"/> (a reserved serial given back); false when it was not there.</summary>
+    public bool Remove(SerialNumber serial)
+    {
+        ArgumentNullException.ThrowIfNull(serial);
+        if (!TryGetValue(serial.Hex, out var value)) return _long?.Remove(serial.Hex) == true;
+        var mask = _slots.Length - 1;
+        var hole = Hash(value) & mask;
+        for (; _slots[hole] != value; hole = (hole + 1) & mask)
+            if (_slots[hole] == UInt128.Zero) return false;
+        // Backward-shift deletion: a later entry of the same probe run moves into the hole unless its home slot lies
+        // cyclically after the hole (then a lookup would still reach it without passing the hole).
+        for (var next = (hole + 1) & mask; _slots[next] != UInt128.Zero; next = (next + 1) & mask)
+        {
+            var home = Hash(_slots[next]) & mask;
+            var reachable = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+            if (reachable) continue;
+            _slots[hole] = _slots[next];
+            hole = next;
+        }
+        _slots[hole] = UInt128.Zero;
+        _short--;
+        return true;
+    }
+
     /// <summary>Adds every serial of <paramref name="other"/>.</summary>
     public void UnionWith(SerialSet other)
     {

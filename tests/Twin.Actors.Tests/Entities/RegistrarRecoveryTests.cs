@@ -153,13 +153,13 @@ public sealed class RegistrarRecoveryTests() : RegistrarWithCaTestKit("registrar
         var irs = Enumerable.Range(0, 40).Select(i => Ir(secret, $"CN=busy-{i:000}").Der).ToList();
         foreach (var der in irs) registrar.Tell(new CmpRequest(der, "outside"));
         // Stopped as a crash would stop it, while checks are on the pool (the count shows them).
-        Assert.True(SpinWait.SpinUntil(() => _work.OutstandingByLabel.GetValueOrDefault("registrar-check") > 0, TimeSpan.FromSeconds(30)), "no check was ever on the pool");
+        Assert.True(SpinWait.SpinUntil(() => Work.OutstandingByLabel.GetValueOrDefault("registrar-check") > 0, TimeSpan.FromSeconds(30)), "no check was ever on the pool");
         Watch(registrar);
         Sys.Stop(registrar);
         ExpectTerminated(registrar, TimeSpan.FromMinutes(2));
 
         await Idle(); // waited for ever while the dead registrar's checks stayed counted
-        Assert.DoesNotContain(_work.OutstandingByLabel, p => p.Key.StartsWith("registrar-", StringComparison.Ordinal) && p.Value > 0);
+        Assert.DoesNotContain(Work.OutstandingByLabel, p => p.Key.StartsWith("registrar-", StringComparison.Ordinal) && p.Value > 0);
         // A new start serves again, and max mode moves on with it.
         var revived = StartRegistrar();
         await Idle();

@@ -63,6 +63,27 @@ public sealed class SerialSetTests
         Assert.Equal(5, restored.IssuedSerials.Count);
     }
 
+    [Fact]
+    public void Removing_serials_in_any_order_keeps_membership_as_a_hash_set_of_hex_strings_would()
+    {
+        var random = new Random(11);
+        var oracle = new HashSet<string>(StringComparer.Ordinal);
+        var set = new SerialSet();
+        var serials = new List<SerialNumber>();
+        for (var i = 1; i <= 2000; i++) serials.Add(SerialNumber.Parse(i.ToString("x", System.Globalization.CultureInfo.InvariantCulture))); // clustered probe runs
+        for (var i = 0; i < 2000; i++) serials.Add(RandomSerial(random, 16));
+        for (var i = 0; i < 50; i++) serials.Add(RandomSerial(random, 17 + random.Next(4)));
+        foreach (var serial in serials) { oracle.Add(serial.Hex); set.Add(serial); }
+
+        foreach (var serial in serials.OrderBy(_ => random.Next()).Take(2500))
+            Assert.Equal(oracle.Remove(serial.Hex), set.Remove(serial));
+        Assert.False(set.Remove(SerialNumber.Parse("0badc0de0badc0de")));
+
+        Assert.Equal(oracle.Count, set.Count);
+        foreach (var serial in serials) Assert.Equal(oracle.Contains(serial.Hex), set.Contains(serial));
+        foreach (var serial in serials.Where(s => !oracle.Contains(s.Hex)).Take(100)) Assert.True(set.Add(serial)); // a removed serial can be taken again
+    }
+
     private static SerialNumber RandomSerial(Random random, int octets)
     {
         var bytes = new byte[octets];

@@ -20,7 +20,7 @@ public sealed partial class CaActor
             Sender.Tell(new CertificateRecord(query.Serial, Known: false, Revoked: false));
             return;
         }
-        var known = _state.Records.ContainsKey(serial) && IssuerNames().Contains(query.Issuer, StringComparer.Ordinal);
+        var known = _state.Serials.RecordOf(serial) is not null && IssuerNames().Contains(query.Issuer, StringComparer.Ordinal);
         var revoked = known && _state.Revocations.Any(r => string.Equals(r.Serial, serial, StringComparison.OrdinalIgnoreCase) && r.Reason != RevocationReason.CertificateHold);
         Sender.Tell(new CertificateRecord(serial, known, revoked));
     }
