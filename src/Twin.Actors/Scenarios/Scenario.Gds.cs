@@ -33,7 +33,7 @@ public sealed partial record Scenario
     private DeviceSettings WithGds(DeviceSpec spec, DeviceSettings settings) =>
         Design.Gds is { } mode && GdsManages(spec, mode) && GdsDomainOf(spec, Devices, Domains) is { } domain
             ? settings with { Gds = mode, GdsDomain = domain.Domain, TrustListPull = null, GdsTrustListInterval = Design.TrustListPull ?? Design.CrlInterval }
-            : settings;
+            : Design.Gds == GdsDelivery.Push && spec.Role == DeviceRole.Pol ? settings with { PeaCertificatesPushed = true } : settings;
 
     private RegistrarSettings WithGdsServers(RegistrarSettings domain) =>
         Design.Gds is { } mode

@@ -102,7 +102,9 @@ public sealed partial class DeviceActor
 
     private void OnRestored(OrchestrationOpened o, RestoredSession restored, IReadOnlyList<string> services)
     {
-        if (restored.Server is { } held && held != ServerDigest(o.Session))
+        // A server renewed while the POL was down restarted at a new endpoint, and is reopened for that reason. A pushed certificate
+        // changes in place: the session is kept as the uninterrupted POL held it, and judged (trust list changed?) as it was.
+        if (!_settings.PeaCertificatesPushed && restored.Server is { } held && held != ServerDigest(o.Session))
         {
             _ = o.Session!.DisposeAsync().AsTask();
             _movedWhileDown.Add(o.Target.Value);

@@ -61,6 +61,12 @@ public sealed partial record DeviceSettings(
     /// <summary>With GDS pull: how often the server pulls its trust list from the GDS (on a grid from the Unix epoch).</summary>
     public TimeSpan GdsTrustListInterval { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// For the POL: the plant's GDS pushes PEA certificates, so a PEA server takes a new certificate in place, at the endpoint it had
+    /// (a server renewed otherwise restarts at a new one).
+    /// </summary>
+    public bool PeaCertificatesPushed { get; init; }
+
     /// <summary>A gateway: the further operator domains it is onboarded into besides <see cref="CmpDomain"/>, each with its own LDevID.</summary>
     public IReadOnlyList<string> GatewayDomains { get; init; } = [];
 }
