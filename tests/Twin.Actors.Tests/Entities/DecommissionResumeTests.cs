@@ -24,7 +24,7 @@ namespace Twin.Actors.Tests.Entities;
 /// the keys: it destroys exactly the listed ones at recovery, journals nothing more and stays retired. Each case runs for the file,
 /// TPM and HSM stores.
 /// </summary>
-public sealed class DecommissionResumeTests : PersistentTestKit
+public sealed class DecommissionResumeTests : MaxClockTestKit
 {
     private static readonly RunId Run = new("decommission-resume");
     private static readonly EntityId CaId = new("ca-root");
@@ -33,18 +33,7 @@ public sealed class DecommissionResumeTests : PersistentTestKit
     private static readonly SimInstant T0 = SimInstant.Parse("2030-01-01T00:00:00Z");
     private static readonly DeviceSettings Settings = new(CaId, "CN=gateway-001,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(30));
 
-    private readonly SimulationClock _clock = new(T0, ClockMode.Max);
-    private readonly SimulationWork _work = new();
-    private readonly Entropy _entropy = Entropy.System(Run);
-    private readonly FileKeyVault _vault;
-    private readonly IActorRef _clockActor;
-
-    public DecommissionResumeTests() : base("decommission-resume")
-    {
-        _vault = new FileKeyVault(Path.Combine(Folder, "keys"));
-        _clockActor = Sys.ActorOf(ClockActor.Props(Run, _clock, _work, startRunning: true));
-        _clockActor.Tell(new RunUntil(T0));
-    }
+    public DecommissionResumeTests() : base("decommission-resume", Run, T0) { }
 
     [Theory]
     [InlineData(KeyStoreKind.Software)]
@@ -52,8 +41,8 @@ public sealed class DecommissionResumeTests : PersistentTestKit
     [InlineData(KeyStoreKind.Hsm)]
     public async Task A_device_killed_after_its_decommissioning_was_journaled_destroys_every_listed_key_at_recovery(KeyStoreKind kind)
     {
-        _work.BeginStart(CaId.Value);
-        var ca = Sys.ActorOf(CaActor.Props(Run, CaId, new CaSettings("CN=Decommission Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)), _clock, _vault, _work, _clockActor, _entropy));
+        Work.BeginStart(CaId.Value);
+        var ca = Sys.ActorOf(CaActor.Props(Run, CaId, new CaSettings("CN=Decommission Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)), Clock, Vault, Work, ClockActor, Entropy));
         await Idle();
         var (idevidRef, idevidKey) = Generate(kind, DeviceId, 0);
         var (ldevidRef, ldevidKey) = Generate(kind, DeviceId, 1);
@@ -75,14 +64,14 @@ public sealed class DecommissionResumeTests : PersistentTestKit
         ExpectMsg<JournalWriter.Written>();
         Assert.Equal(3, KeyFiles(DeviceId).Length);
 
-        _work.BeginStart(DeviceId.Value);
-        var device = Sys.ActorOf(DeviceActor.Props(Run, DeviceId, Settings with { KeyStorage = kind }, _clock, _clockActor, ca, _vault, _work, _entropy));
-        _clockActor.Tell(new RunUntil(T0.Add(TimeSpan.FromDays(40)))); // past renewal and expiry: a retired device does nothing
+        Work.BeginStart(DeviceId.Value);
+        var device = Sys.ActorOf(DeviceActor.Props(Run, DeviceId, Settings with { KeyStorage = kind }, Clock, ClockActor, ca, Vault, Work, Entropy));
+        ClockActor.Tell(new RunUntil(T0.Add(TimeSpan.FromDays(40)))); // past renewal and expiry: a retired device does nothing
         await Idle();
 
         Assert.Empty(KeyFiles(DeviceId));
-        Assert.All(listed, keyRef => Assert.Throws<KeyNotAvailableException>(() => _vault.Load(keyRef)));
-        Assert.NotNull(_vault.Load(bystanderRef)); // another device's key is not touched
+        Assert.All(listed, keyRef => Assert.Throws<KeyNotAvailableException>(() => Vault.Load(keyRef)));
+        Assert.NotNull(Vault.Load(bystanderRef)); // another device's key is not touched
         var status = await device.Ask<DeviceStatus>(new GetDeviceStatus(), TimeSpan.FromSeconds(30));
         Assert.True(status.Decommissioned);
         Assert.Null(status.KeyRef);
@@ -90,9 +79,8 @@ public sealed class DecommissionResumeTests : PersistentTestKit
     }
 
     private (string KeyRef, ISigningKey Key) Generate(KeyStoreKind kind, EntityId owner, int n) =>
-        _vault.Generate(Run, owner, kind, KeyAlgorithm.EcdsaP256, _entropy.For(owner, "test-key", n));
+        Vault.Generate(Run, owner, kind, KeyAlgorithm.EcdsaP256, Entropy.For(owner, "test-key", n));
 
-    private Task<ClockIdle> Idle() => _clockActor.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromSeconds(60));
 
     private static async Task<CertificateGranted> IssueAsync(IActorRef ca, ISigningKey key)
     {

@@ -25,7 +25,7 @@ namespace Twin.Actors.Tests.Entities;
 /// before the store forgets it; a device killed between the install and the destruction finishes the job at recovery and never
 /// touches the live key. Each case runs for every key store kind.
 /// </summary>
-public sealed class KeyRetirementTests : PersistentTestKit
+public sealed class KeyRetirementTests : MaxClockTestKit
 {
     private static readonly RunId Run = new("key-retirement");
     private static readonly EntityId CaId = new("ca-root");
@@ -33,18 +33,7 @@ public sealed class KeyRetirementTests : PersistentTestKit
     private static readonly SimInstant T0 = SimInstant.Parse("2030-01-01T00:00:00Z");
     private static readonly DeviceSettings Settings = new(CaId, "CN=device-001,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(30));
 
-    private readonly SimulationClock _clock = new(T0, ClockMode.Max);
-    private readonly SimulationWork _work = new();
-    private readonly Entropy _entropy = Entropy.System(Run);
-    private readonly FileKeyVault _vault;
-    private readonly IActorRef _clockActor;
-
-    public KeyRetirementTests() : base("key-retirement")
-    {
-        _vault = new FileKeyVault(Path.Combine(Folder, "keys"));
-        _clockActor = Sys.ActorOf(ClockActor.Props(Run, _clock, _work, startRunning: true));
-        _clockActor.Tell(new RunUntil(T0));
-    }
+    public KeyRetirementTests() : base("key-retirement", Run, T0) { }
 
     [Theory]
     [InlineData(KeyStoreKind.Software)]
@@ -59,7 +48,7 @@ public sealed class KeyRetirementTests : PersistentTestKit
         for (var renewal = 0; renewal < 3; renewal++)
         {
             var current = Certificate.FromDer((await StatusOf(device)).Certificate!);
-            _clockActor.Tell(new RunUntil(DeviceState.RenewalDue(current, 0.75, TimeSpan.FromDays(1))));
+            ClockActor.Tell(new RunUntil(DeviceState.RenewalDue(current, 0.75, TimeSpan.FromDays(1))));
             await Idle();
             used.Add((await StatusOf(device)).KeyRef!);
         }
@@ -67,7 +56,7 @@ public sealed class KeyRetirementTests : PersistentTestKit
         var status = await StatusOf(device);
         Assert.Equal(4, status.CertificatesInstalled);
         Assert.Equal(4, used.Distinct(StringComparer.Ordinal).Count());
-        foreach (var old in used[..^1]) Assert.Throws<KeyNotAvailableException>(() => _vault.Load(old));
+        foreach (var old in used[..^1]) Assert.Throws<KeyNotAvailableException>(() => Vault.Load(old));
         // The key folder holds the live key and nothing else (a TPM or HSM also keeps its storage seed, which is no key).
         Assert.Equal([KeyFileOf(status.KeyRef!)], KeyFiles(DeviceId));
         // Journaled: one key.destroyed per superseded key, naming it and the certificate that superseded it.
@@ -82,7 +71,7 @@ public sealed class KeyRetirementTests : PersistentTestKit
         var revived = StartDevice(ca, Settings with { KeyStorage = kind });
         await Idle();
         Assert.Equal(events, (await JournalOf(DeviceId)).Count);
-        Assert.Equal(Certificate.FromDer(status.Certificate!).PublicKey, _vault.Load((await StatusOf(revived)).KeyRef!).PublicKey);
+        Assert.Equal(Certificate.FromDer(status.Certificate!).PublicKey, Vault.Load((await StatusOf(revived)).KeyRef!).PublicKey);
     }
 
     [Theory]
@@ -96,8 +85,8 @@ public sealed class KeyRetirementTests : PersistentTestKit
         // journaled while the store had not forgotten the key yet. Both keys are in the store.
         var ca = StartCa();
         await Idle();
-        var (oldRef, oldKey) = _vault.Generate(Run, DeviceId, kind, KeyAlgorithm.EcdsaP256, _entropy.For(DeviceId, "test-key", 0));
-        var (liveRef, liveKey) = _vault.Generate(Run, DeviceId, kind, KeyAlgorithm.EcdsaP256, _entropy.For(DeviceId, "test-key", 1));
+        var (oldRef, oldKey) = Vault.Generate(Run, DeviceId, kind, KeyAlgorithm.EcdsaP256, Entropy.For(DeviceId, "test-key", 0));
+        var (liveRef, liveKey) = Vault.Generate(Run, DeviceId, kind, KeyAlgorithm.EcdsaP256, Entropy.For(DeviceId, "test-key", 1));
         var oldGranted = await IssueAsync(ca, oldKey);
         var liveGranted = await IssueAsync(ca, liveKey);
         List<object> journal =
@@ -115,14 +104,14 @@ public sealed class KeyRetirementTests : PersistentTestKit
         var device = StartDevice(ca, Settings with { KeyStorage = kind, RekeyOnRenewal = false });
         await Idle();
 
-        Assert.Throws<KeyNotAvailableException>(() => _vault.Load(oldRef));
-        Assert.Equal(liveKey.PublicKey, _vault.Load(liveRef).PublicKey);
+        Assert.Throws<KeyNotAvailableException>(() => Vault.Load(oldRef));
+        Assert.Equal(liveKey.PublicKey, Vault.Load(liveRef).PublicKey);
         Assert.Equal([KeyFileOf(liveRef)], KeyFiles(DeviceId));
         var destroyed = (await JournalOf(DeviceId)).OfType<KeyDestroyed>().ToList();
         Assert.Equal(oldRef, Assert.Single(destroyed).KeyRef); // journaled once, whoever journaled it
 
         var live = Certificate.FromDer(liveGranted.CertificateDer);
-        _clockActor.Tell(new RunUntil(DeviceState.RenewalDue(live, 0.75, TimeSpan.FromDays(1))));
+        ClockActor.Tell(new RunUntil(DeviceState.RenewalDue(live, 0.75, TimeSpan.FromDays(1))));
         await Idle();
         var status = await StatusOf(device);
         Assert.Equal(3, status.CertificatesInstalled);
@@ -136,17 +125,16 @@ public sealed class KeyRetirementTests : PersistentTestKit
 
     private IActorRef StartCa()
     {
-        _work.BeginStart(CaId.Value);
-        return Sys.ActorOf(CaActor.Props(Run, CaId, new CaSettings("CN=Retirement Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)), _clock, _vault, _work, _clockActor, _entropy));
+        Work.BeginStart(CaId.Value);
+        return Sys.ActorOf(CaActor.Props(Run, CaId, new CaSettings("CN=Retirement Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)), Clock, Vault, Work, ClockActor, Entropy));
     }
 
     private IActorRef StartDevice(IActorRef ca, DeviceSettings settings)
     {
-        _work.BeginStart(DeviceId.Value);
-        return Sys.ActorOf(DeviceActor.Props(Run, DeviceId, settings, _clock, _clockActor, ca, _vault, _work, _entropy));
+        Work.BeginStart(DeviceId.Value);
+        return Sys.ActorOf(DeviceActor.Props(Run, DeviceId, settings, Clock, ClockActor, ca, Vault, Work, Entropy));
     }
 
-    private Task<ClockIdle> Idle() => _clockActor.Ask<ClockIdle>(new WhenClockIdle(), TimeSpan.FromSeconds(60));
 
     private static Task<DeviceStatus> StatusOf(IActorRef device) => device.Ask<DeviceStatus>(new GetDeviceStatus(), TimeSpan.FromSeconds(30));
 
@@ -185,7 +173,7 @@ public sealed class KeyRetirementTests : PersistentTestKit
         var dir = RepoPaths.NewScratch("key-retirement-sign");
         var data = Path.Combine(dir, "data.bin");
         await File.WriteAllBytesAsync(data, "signed by the live key"u8.ToArray());
-        await File.WriteAllBytesAsync(Path.Combine(dir, "data.sig"), _vault.Load(keyRef).Sign("signed by the live key"u8));
+        await File.WriteAllBytesAsync(Path.Combine(dir, "data.sig"), Vault.Load(keyRef).Sign("signed by the live key"u8));
         var cert = RepoPaths.WriteText(dir, "cert.pem", certificate.ToPem());
         var pub = await Peer.OpenSslAsync("x509", "-in", cert, "-pubkey", "-noout", "-out", Path.Combine(dir, "pub.pem"));
         Assert.True(pub.ExitCode == 0, pub.All);
