@@ -46,6 +46,12 @@ public sealed class PlantCertificateValidator : ICertificateValidator, IRejectin
     /// <summary>A GDS-managed server's trust copy: what its ServerConfiguration reads and ApplyChanges replaces; null: the plant's view is read only.</summary>
     public GdsTrustCopy? Managed { get; init; }
 
+    /// <summary>
+    /// A server's sessions held across a restart: true for a client certificate to take as good once, unjudged (the session it reopens
+    /// was judged at its first opening and an open session is not judged again); null: every certificate is judged.
+    /// </summary>
+    public Func<byte[], bool>? Held { get; set; }
+
     /// <summary>Where refused certificates are kept, with the status code each was refused with.</summary>
     public IRejectedCertificateStore Rejected { get; } = new RejectedCertificates();
 
@@ -56,6 +62,7 @@ public sealed class PlantCertificateValidator : ICertificateValidator, IRejectin
     public CertificateVerdict Validate(CertificateCheck check)
     {
         ArgumentNullException.ThrowIfNull(check);
+        if (Held is { } held && check.Use == CertificateUse.ApplicationInstance && held(check.Certificate)) return CertificateVerdict.Good;
         // The stack passes its own clock's time; in the twin that is already simulated now.
         return Current().Validate(check with { At = check.At == default ? _clock.Now.Utc : check.At });
     }

@@ -44,13 +44,16 @@ public sealed class PolResumeTests
 
     // - dev.ocsp-cached.v1#40: mid-morning, answers cached and journaled by the POL and the PEAs, one not yet written;
     // - pol.attempt.v1#60: mid-morning, in the middle of a probe round, with answers cached a quarter of an hour ago.
-    // (Not yet: kills after the revocation at 13:05 — pol.attempt.v1#150 and dev.ocsp-cached.v1#150 in the afternoon, and
-    // dev.trust-list-pulled.v1#5 at midnight between two relying parties' pulls. Trust-list copies now reload by CRL number and a
-    // restored session keeps the server certificate it was opened to, but on a loaded machine each still resumed to 685 events
-    // instead of 684; see docs/scenarios.md, known gaps.)
+    // - pol.attempt.v1#150 and dev.ocsp-cached.v1#150: the afternoon, after the revocation at 13:05, the POL still holding its
+    //   orchestration session to the revoked pea-002: the resumed POL reopens it and pea-002 takes the POL's certificate as held,
+    //   without the OCSP lookup (and dev.ocsp-cached) the uninterrupted pea-002 never made (before: 685 events instead of 684);
+    // - dev.trust-list-pulled.v1#5: midnight, between two relying parties' trust-list pulls.
     [Theory]
     [InlineData("dev.ocsp-cached.v1#40")]
     [InlineData("pol.attempt.v1#60")]
+    [InlineData("pol.attempt.v1#150")]
+    [InlineData("dev.ocsp-cached.v1#150")]
+    [InlineData("dev.trust-list-pulled.v1#5")]
     public Task The_ocsp_compromise_scenario_killed_at_a_chosen_point_resumes_to_the_uninterrupted_digest(string killBefore) =>
         KillAndResumeAsync("pea-key-compromise-ocsp.yaml", killBefore);
 

@@ -95,7 +95,17 @@ public sealed partial class DeviceActor
         // same certificate is taken as it was (revoked since, the uninterrupted POL would still hold the session until it reopens
         // it for a reason of its own). Another certificate is judged as any.
         var validator = opened.Server is { } held ? new HeldServerValidator(held, options.ServerCertificateValidator) : options.ServerCertificateValidator;
+        // Symmetrically the PEA judged this POL's certificate at that opening and would not judge it again: it takes it once, as held
+        // (no revocation lookup the uninterrupted PEA did not make, no refusal of a POL revoked since).
+        var runtime = _runtime!;
+        var client = options.Certificate is { } own ? DigestOf(own.RawData) : null;
+        if (client is not null) runtime.HoldSession(target.Value, client);
         OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false, ServerCertificateValidator = validator }, opened.Services, kept, "restored after a restart", repeat)
+            .ContinueWith(t =>
+            {
+                if (client is not null) runtime.ReleaseSession(target.Value, client);
+                return t;
+            }, TaskScheduler.Default).Unwrap()
             .PipeTo(Self, success: o => o with { Restored = new RestoredSession(then, judge, opened.Server) });
         return true;
     }

@@ -17,7 +17,12 @@ public sealed partial class DeviceActor
         if (!_settings.ServesOpcUa || _settings.OpcUaApplicationUri is not { } uri || _runtime is null || _state.Decommissioned || !MayRun) return false;
         var key = _vault.Load(_state.KeyRef!);
         Work.Begin(ServeLabel);
-        _server.StartAsync(uri, Id.Value, certificate, key, TrustValidator(), _clock, ServicesForServer(), GdsServerOptions())
+        var validator = TrustValidator();
+        var runtime = _runtime;
+        var self = Id.Value;
+        // A POL restarted from its journal reopens the session it held here: taken as it was, not judged again (PlantRuntime.HoldSession).
+        validator.Held = der => runtime.TakeHeldSession(self, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(der)));
+        _server.StartAsync(uri, Id.Value, certificate, key, validator, _clock, ServicesForServer(), GdsServerOptions())
             .PipeTo(Self, success: url => new ServerStarted(url, certificate.SerialNumber.Hex));
         return true;
     }
