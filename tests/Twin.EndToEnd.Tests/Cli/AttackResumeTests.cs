@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Twin.Tests.Support;
 
 namespace Twin.EndToEnd.Tests.Cli;
@@ -55,13 +54,11 @@ public sealed class AttackResumeTests
         var folder = RepoPaths.NewScratch("attack-resume-at");
         var scenario = RepoPaths.WriteText(folder, "plant.yaml", Plant);
         var db = Path.Combine(folder, "run.db");
-        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = killBefore }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
-        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
+        await KillResume.KillBeforeAsync(scenario, folder, killBefore);
         var before = await AttackEventsAsync(db);
         Assert.Contains(before, e => e.StartsWith("timeline.applied.v1", StringComparison.Ordinal)); // the step was under way at the kill
 
-        var (resumed, report) = await Verb.RunScenarioAsync(scenario, folder);
-        Assert.True(resumed.ExitCode == 0, resumed.All);
+        var report = await KillResume.ResumeAsync(scenario, folder);
         var (attacks, digest) = await Uninterrupted.Value;
         Assert.Equal(attacks, await AttackEventsAsync(db));
         Assert.Equal(2, (await AttackEventsAsync(db)).Count(e => e.StartsWith("attack.attempted.v1", StringComparison.Ordinal))); // once each, not twice
@@ -71,8 +68,7 @@ public sealed class AttackResumeTests
     // Manifest, persistence id and payload of every attack and timeline event, sorted.
     private static async Task<IReadOnlyList<string>> AttackEventsAsync(string db)
     {
-        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await c.OpenAsync();
+        await using var c = KillResume.Open(db);
         await using var command = c.CreateCommand();
         command.CommandText = $"SELECT manifest, persistence_id, message FROM journal WHERE manifest IN ({string.Join(',', Kinds.Select(k => $"'{k}'"))})";
         var rows = new List<string>();

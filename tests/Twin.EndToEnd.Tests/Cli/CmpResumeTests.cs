@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Twin.Tests.Support;
 
 namespace Twin.EndToEnd.Tests.Cli;
@@ -35,13 +34,8 @@ public sealed class CmpResumeTests
           - crlLapsed: { ca: ca-issuing, never: true }
         """;
 
-    private static readonly Lazy<Task<(string Digest, int Events)>> Uninterrupted = new(async () =>
-    {
-        var folder = RepoPaths.NewScratch("cmp-resume-whole");
-        var (whole, report) = await Verb.RunScenarioAsync(RepoPaths.WriteText(folder, "plant.yaml", Plant), folder);
-        Assert.True(whole.ExitCode == 0, whole.All);
-        return (report.GetProperty("digest").GetString()!, report.GetProperty("events").GetInt32());
-    });
+    private static readonly Lazy<Task<(string Digest, int Events)>> Uninterrupted =
+        new(() => KillResume.UninterruptedAsync("cmp-resume-whole", folder => RepoPaths.WriteText(folder, "plant.yaml", Plant)));
 
     // The process kills itself just before the N-th event of a kind reaches the journal (RFC 9483 §4.1.1 ir, §4.1.3 kur):
     // - dev.cmp-requested #2: the registrar handed out a one-time reference, the device's ir is not written (it asks again and gets the same reference);
@@ -59,29 +53,14 @@ public sealed class CmpResumeTests
         var scenario = RepoPaths.WriteText(folder, "plant.yaml", Plant);
         var db = Path.Combine(folder, "run.db");
 
-        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = killBefore }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
-        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
-        var journaled = await CountAsync(db);
+        var journaled = await KillResume.KillBeforeAsync(scenario, folder, killBefore);
         if (inFlight)
             Assert.True(await CountAsync(db, "dev.cmp-requested.v1") > await CountAsync(db, "dev.cert-installed.v1"), "no CMP request was in flight at the kill");
 
-        var (resumed, report) = await Verb.RunScenarioAsync(scenario, folder);
-        var (digest, events) = await Uninterrupted.Value;
-        Assert.True(resumed.ExitCode == 0, resumed.All);
-        Assert.True(report.GetProperty("events").GetInt32() > journaled, "the resumed run added nothing");
-        Assert.Equal(events, report.GetProperty("events").GetInt32());
-        Assert.Equal(digest, report.GetProperty("digest").GetString());
+        await KillResume.AssertResumesLikeAsync(scenario, folder, journaled, Uninterrupted.Value);
         // Nothing refused on the way: no reuse of a transactionID was held against the retransmission.
         Assert.Equal(0, await CountAsync(db, "dev.cmp-refused.v1"));
     }
 
-    private static async Task<long> CountAsync(string db, string? manifest = null)
-    {
-        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await c.OpenAsync();
-        await using var command = c.CreateCommand();
-        command.CommandText = manifest is null ? "SELECT COUNT(*) FROM journal" : "SELECT COUNT(*) FROM journal WHERE manifest = $m";
-        if (manifest is not null) command.Parameters.AddWithValue("$m", manifest);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> CountAsync(string db, string? manifest = null) => KillResume.CountAsync(db, manifest);
 }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Twin.Tests.Support;
 
 namespace Twin.EndToEnd.Tests.Cli;
@@ -29,12 +28,10 @@ public sealed class GdsResumeTests
         var folder = RepoPaths.NewScratch("gds-resume");
         var scenario = RepoPaths.WriteText(folder, "plant.yaml", Plant(mode));
         var db = Path.Combine(folder, "run.db");
-        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = "dev.gds-certificate.v1#3" }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
-        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
+        await KillResume.KillBeforeAsync(scenario, folder, "dev.gds-certificate.v1#3");
         Assert.InRange((await DeliveriesAsync(db)).Count, 0, 2);
 
-        var (resumed, report) = await Verb.RunScenarioAsync(scenario, folder);
-        Assert.True(resumed.ExitCode == 0, resumed.All);
+        var report = await KillResume.ResumeAsync(scenario, folder);
         Assert.Equal(expected, await DeliveriesAsync(db)); // the same instants, through the same mode
         Assert.Equal(1, await CountAsync(db, "reg.gds-certified.v1")); // the GDS kept its certificate
         Assert.True(report.GetProperty("events").GetInt32() > 0);
@@ -54,16 +51,14 @@ public sealed class GdsResumeTests
         var folder = RepoPaths.NewScratch("gds-resume-pull");
         var scenario = RepoPaths.WriteText(folder, "plant.yaml", Plant("pull", expect: false));
         var db = Path.Combine(folder, "run.db");
-        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = killBefore }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
-        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
+        await KillResume.KillBeforeAsync(scenario, folder, killBefore);
         Assert.Equal(3, await CountAsync(db, "reg.gds-request.v1")); // the third request reached the GDS before the kill
         // ... and the CA signed it (2030-01-04T00:00:00Z), as in the uninterrupted run.
         var issuedAtKill = await PayloadsAsync(db, "ca.issued.v1");
         Assert.Subset(expected["ca.issued.v1"].ToHashSet(), issuedAtKill.ToHashSet());
         Assert.Contains(issuedAtKill, p => p.Contains("\"at\":1893715200000", StringComparison.Ordinal) && p.Contains("\"subject\":\"pea-001\"", StringComparison.Ordinal));
 
-        var (resumed, report) = await Verb.RunScenarioAsync(scenario, folder);
-        Assert.True(resumed.ExitCode == 0, resumed.All);
+        var report = await KillResume.ResumeAsync(scenario, folder);
         foreach (var (manifest, payloads) in expected) Assert.True(payloads.SequenceEqual(await PayloadsAsync(db, manifest)), $"{manifest} differs from the uninterrupted run's");
         Assert.Equal(2, await CountAsync(db, "reg.gds-registered.v1")); // pea-001 and the POL, each registered once
         Assert.Equal(wholeDigest, report.GetProperty("digest").GetString());
@@ -113,19 +108,7 @@ public sealed class GdsResumeTests
         return found;
     }
 
-    private static async Task<long> CountAsync(string db, string manifest)
-    {
-        await using var c = Open(db);
-        await using var command = c.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM journal WHERE manifest = $m";
-        command.Parameters.AddWithValue("$m", manifest);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> CountAsync(string db, string manifest) => KillResume.CountAsync(db, manifest);
 
-    private static SqliteConnection Open(string db)
-    {
-        var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        c.Open();
-        return c;
-    }
+    private static Microsoft.Data.Sqlite.SqliteConnection Open(string db) => KillResume.Open(db);
 }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Twin.Tests.Support;
 
 namespace Twin.EndToEnd.Tests.Cli;
@@ -19,13 +18,8 @@ public sealed class PolResumeTests
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<(string Digest, int Events)>>> Uninterrupted = new();
 
     // By the scenario's text: a plant written into each test's scratch folder runs uninterrupted once.
-    private static Task<(string Digest, int Events)> UninterruptedAsync(string scenario) => Uninterrupted.GetOrAdd(File.ReadAllText(scenario), _ => new(async () =>
-    {
-        var folder = RepoPaths.NewScratch("pol-resume-whole");
-        var (whole, report) = await Verb.RunScenarioAsync(scenario, folder);
-        Assert.True(whole.ExitCode == 0, whole.All);
-        return (report.GetProperty("digest").GetString()!, report.GetProperty("events").GetInt32());
-    })).Value;
+    private static Task<(string Digest, int Events)> UninterruptedAsync(string scenario) =>
+        Uninterrupted.GetOrAdd(File.ReadAllText(scenario), _ => new(() => KillResume.UninterruptedAsync(scenario, "pol-resume-whole"))).Value;
 
     // - pol.attempt.v1#60: mid-way through a probe round on day 2 (one PEA's attempt journaled, the other's not);
     // - pol.service-call.v1#2: the PEAs moved to Starting and the POL journaled one Start; the other PEA's state change may be lost;
@@ -99,26 +93,7 @@ public sealed class PolResumeTests
     {
         var scenario = Path.IsPathRooted(file) ? file : Path.Combine(RepoPaths.Root, "scenarios", file);
         var folder = RepoPaths.NewScratch("pol-resume");
-        var db = Path.Combine(folder, "run.db");
-
-        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = killBefore }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
-        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
-        var journaled = await CountEventsAsync(db);
-
-        var (resumed, report) = await Verb.RunScenarioAsync(scenario, folder);
-        var (digest, events) = await UninterruptedAsync(scenario);
-        Assert.True(resumed.ExitCode == 0, resumed.All);
-        Assert.True(report.GetProperty("events").GetInt32() > journaled, "the resumed run added nothing");
-        Assert.Equal(events, report.GetProperty("events").GetInt32());
-        Assert.Equal(digest, report.GetProperty("digest").GetString());
-    }
-
-    private static async Task<long> CountEventsAsync(string db)
-    {
-        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await c.OpenAsync();
-        await using var command = c.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM journal";
-        return (long)(await command.ExecuteScalarAsync())!;
+        var journaled = await KillResume.KillBeforeAsync(scenario, folder, killBefore);
+        await KillResume.AssertResumesLikeAsync(scenario, folder, journaled, UninterruptedAsync(scenario));
     }
 }

@@ -27,13 +27,8 @@ public sealed class ResumeTests
           - crlLapsed: { ca: ca-issuing, never: true }
         """;
 
-    private static readonly Lazy<Task<(string Digest, int Events)>> Uninterrupted = new(async () =>
-    {
-        var folder = RepoPaths.NewScratch("resume-whole");
-        var (whole, report) = await Verb.RunScenarioAsync(RepoPaths.WriteText(folder, "plant.yaml", Plant), folder);
-        Assert.True(whole.ExitCode == 0, whole.All);
-        return (report.GetProperty("digest").GetString()!, report.GetProperty("events").GetInt32());
-    });
+    private static readonly Lazy<Task<(string Digest, int Events)>> Uninterrupted =
+        new(() => KillResume.UninterruptedAsync("resume-whole", folder => RepoPaths.WriteText(folder, "plant.yaml", Plant)));
 
     [Fact]
     public async Task A_run_killed_mid_way_resumes_from_its_journal_to_the_same_final_digest()
@@ -70,10 +65,8 @@ public sealed class ResumeTests
         var scenario = RepoPaths.WriteText(folder, "plant.yaml", Plant);
         var db = Path.Combine(folder, "run.db");
 
-        var killed = await Verb.RunWithAsync(new Dictionary<string, string> { ["PLANTTRUST_KILL_BEFORE"] = killBefore }, "run", scenario, "--db", db, "--report", Path.Combine(folder, "never"));
-        Assert.True(killed.ExitCode == 137, $"expected SIGKILL (137), got {killed.ExitCode}: {killed.All}");
+        var journaled = await KillResume.KillBeforeAsync(scenario, folder, killBefore);
         Assert.False(File.Exists(Path.Combine(folder, "never", "report.json")));
-        var journaled = await CountEventsAsync(db);
         var (manifest, ordinal) = (killBefore[..killBefore.IndexOf('#')], int.Parse(killBefore[(killBefore.IndexOf('#') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         // It died before that event was written (events before it may still have been in a batch that never committed).
         Assert.InRange(await CountEventsAsync(db, manifest), 0, ordinal - 1);
@@ -83,26 +76,10 @@ public sealed class ResumeTests
         await AssertResumesLikeUninterruptedAsync(scenario, folder, journaled);
     }
 
-    private static async Task AssertResumesLikeUninterruptedAsync(string scenario, string folder, long journaled)
-    {
-        var (resumed, resumedReport) = await Verb.RunScenarioAsync(scenario, folder);
-        var (digest, events) = await Uninterrupted.Value;
+    private static Task AssertResumesLikeUninterruptedAsync(string scenario, string folder, long journaled) =>
+        KillResume.AssertResumesLikeAsync(scenario, folder, journaled, Uninterrupted.Value);
 
-        Assert.True(resumed.ExitCode == 0, resumed.All);
-        Assert.True(resumedReport.GetProperty("events").GetInt32() > journaled, "the resumed run added nothing");
-        Assert.Equal(events, resumedReport.GetProperty("events").GetInt32());
-        Assert.Equal(digest, resumedReport.GetProperty("digest").GetString());
-    }
-
-    private static async Task<long> CountEventsAsync(string db, string? manifest = null)
-    {
-        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await c.OpenAsync();
-        await using var command = c.CreateCommand();
-        command.CommandText = manifest is null ? "SELECT COUNT(*) FROM journal" : "SELECT COUNT(*) FROM journal WHERE manifest = $m";
-        if (manifest is not null) command.Parameters.AddWithValue("$m", manifest);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> CountEventsAsync(string db, string? manifest = null) => KillResume.CountAsync(db, manifest);
 
     // The other process's progress can only be seen in its journal: poll it (bounded) until enough is written.
     private static async Task<long> WaitForEventsAsync(string db, System.Diagnostics.Process process, long atLeast)
