@@ -122,30 +122,30 @@ await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         if (answer is Twin.Actors.Protocol.Commands.CertificateGranted) Interlocked.Increment(ref caOk);
     }
 }));
-Console.WriteLine(FormattableString.Invariant($"CA actor alone (IssueFromCsr, journaled, {concurrency} in flight): {caOk / caWatch.Elapsed.TotalSeconds:0} /s"));
+Console.WriteLine(FormattableString.Invariant($"CA actor alone (IssueFromCsr, journaled, {concurrency} in flight): {caOk / caWatch.Elapsed.TotalSeconds:0} /s{Gc()}"));
 var (directOk, directElapsed) = await DirectAsync(TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
-Console.WriteLine(FormattableString.Invariant($"backend only (no HTTP/TLS), {concurrency} in flight: {directOk / directElapsed.TotalSeconds:0} /s"));
+Console.WriteLine(FormattableString.Invariant($"backend only (no HTTP/TLS), {concurrency} in flight: {directOk / directElapsed.TotalSeconds:0} /s{Gc()}"));
 
 await LoadAsync(TimeSpan.FromSeconds(2)); // warm-up: TLS sessions, JIT, the registrar's own certificate
 var (ok, failed, elapsed) = await LoadAsync(TimeSpan.FromSeconds(seconds));
 var rate = ok / elapsed.TotalSeconds;
-Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (CA label), {concurrency} in flight: {ok} issued, {failed} failed in {elapsed.TotalSeconds:0.0} s = {rate:0} /s = {rate / raw:P1} of raw"));
+Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (CA label), {concurrency} in flight: {ok} issued, {failed} failed in {elapsed.TotalSeconds:0.0} s = {rate:0} /s = {rate / raw:P1} of raw{Gc()}"));
 
 // Into operator domain "bench": its registrar judges the client, applies the template, has the CA issue, and journals the decision.
 var registrar = new Twin.Actors.Model.EntityId("registrar.bench");
 var (regOk, regElapsed) = await RegistrarOnlyAsync(TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
-Console.WriteLine(FormattableString.Invariant($"registrar only (EstEnrollRequest, no HTTP/TLS), {concurrency} in flight: {regOk / regElapsed.TotalSeconds:0} /s"));
+Console.WriteLine(FormattableString.Invariant($"registrar only (EstEnrollRequest, no HTTP/TLS), {concurrency} in flight: {regOk / regElapsed.TotalSeconds:0} /s{Gc()}"));
 await LoadAsync(TimeSpan.FromSeconds(2), "/.well-known/est/bench/simpleenroll");
 var (dOk, dFailed, dElapsed) = await LoadAsync(TimeSpan.FromSeconds(seconds), "/.well-known/est/bench/simpleenroll");
 var domainRate = dOk / dElapsed.TotalSeconds;
-Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (domain registrar), {concurrency} in flight: {dOk} issued, {dFailed} failed in {dElapsed.TotalSeconds:0.0} s = {domainRate:0} /s = {domainRate / raw:P1} of raw"));
+Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (domain registrar), {concurrency} in flight: {dOk} issued, {dFailed} failed in {dElapsed.TotalSeconds:0.0} s = {domainRate:0} /s = {domainRate / raw:P1} of raw{Gc()}"));
 
 // CMP ir signed with the IDevID, implicit confirmation, a fresh key each: pre-made (a transactionID is used once), sent over the same TLS listener.
 var irs = new System.Collections.Concurrent.ConcurrentQueue<byte[]>(MakeIrs(Math.Max(3_000, 600 * seconds)));
 await CmpLoadAsync(TimeSpan.FromSeconds(2));
 var (cOk, cFailed, cElapsed) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds));
 var cmpRate = cOk / cElapsed.TotalSeconds;
-Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar), {concurrency} in flight: {cOk} issued, {cFailed} failed in {cElapsed.TotalSeconds:0.0} s = {cmpRate:0} /s = {cmpRate / raw:P1} of raw"));
+Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar), {concurrency} in flight: {cOk} issued, {cFailed} failed in {cElapsed.TotalSeconds:0.0} s = {cmpRate:0} /s = {cmpRate / raw:P1} of raw{Gc()}"));
 await app.StopAsync();
 return 0;
 
@@ -250,6 +250,9 @@ static double RawIssuancePerSecond(List<CertificationRequest> csrs, TimeSpan dur
     }
     return n / watch.Elapsed.TotalSeconds;
 }
+
+// Garbage collections so far (gen 0/1/2) and the process's CPU time: where a change moves the cost, not only the rate.
+string Gc() => FormattableString.Invariant($" [GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.0} s]");
 
 int Arg(string name, int fallback)
 {
