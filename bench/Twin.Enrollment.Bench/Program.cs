@@ -26,8 +26,9 @@ var seconds = Arg("--seconds", 10);
 var concurrency = Arg("--concurrency", 16);
 var requests = Enumerable.Range(0, 2_000).Select(i => CertificationRequest.Create($"CN=bench-{i:00000},serialNumber=B{i:00000}", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256))).ToList();
 
+var rawCpu = Cpu();
 var raw = RawIssuancePerSecond(requests, TimeSpan.FromSeconds(5));
-Console.WriteLine(FormattableString.Invariant($"raw issuance (PoP check + issue, P-256, 1 thread): {raw:0} /s"));
+Console.WriteLine(FormattableString.Invariant($"raw issuance (PoP check + issue, P-256, 1 thread): {raw:0} /s [{(Cpu() - rawCpu).TotalMicroseconds / (raw * 5):0} µs CPU each]"));
 
 var folder = Path.Combine(Path.GetTempPath(), "planttrust-bench", Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
@@ -112,6 +113,7 @@ while (authWatch.Elapsed < TimeSpan.FromSeconds(2)) { backend.Authenticate(domai
 Console.WriteLine(FormattableString.Invariant($"client check (path validation of the IDevID, 1 thread): {authCount / authWatch.Elapsed.TotalSeconds:0} /s"));
 var control = app.Services.GetRequiredService<Twin.Actors.Control.ITwinControl>();
 long caOk = 0, caNext = 0;
+var caCpu = Cpu();
 var caWatch = Stopwatch.StartNew();
 await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
 {
@@ -122,30 +124,35 @@ await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         if (answer is Twin.Actors.Protocol.Commands.CertificateGranted) Interlocked.Increment(ref caOk);
     }
 }));
-Console.WriteLine(FormattableString.Invariant($"CA actor alone (IssueFromCsr, journaled, {concurrency} in flight): {caOk / caWatch.Elapsed.TotalSeconds:0} /s"));
+Console.WriteLine(FormattableString.Invariant($"CA actor alone (IssueFromCsr, journaled, {concurrency} in flight): {caOk / caWatch.Elapsed.TotalSeconds:0} /s{Gc()}{PerItem(caCpu, caOk)}"));
+var directCpu = Cpu();
 var (directOk, directElapsed) = await DirectAsync(TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
-Console.WriteLine(FormattableString.Invariant($"backend only (no HTTP/TLS), {concurrency} in flight: {directOk / directElapsed.TotalSeconds:0} /s"));
+Console.WriteLine(FormattableString.Invariant($"backend only (no HTTP/TLS), {concurrency} in flight: {directOk / directElapsed.TotalSeconds:0} /s{Gc()}{PerItem(directCpu, directOk)}"));
 
 await LoadAsync(TimeSpan.FromSeconds(2)); // warm-up: TLS sessions, JIT, the registrar's own certificate
+var estCpu = Cpu();
 var (ok, failed, elapsed) = await LoadAsync(TimeSpan.FromSeconds(seconds));
 var rate = ok / elapsed.TotalSeconds;
-Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (CA label), {concurrency} in flight: {ok} issued, {failed} failed in {elapsed.TotalSeconds:0.0} s = {rate:0} /s = {rate / raw:P1} of raw"));
+Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (CA label), {concurrency} in flight: {ok} issued, {failed} failed in {elapsed.TotalSeconds:0.0} s = {rate:0} /s = {rate / raw:P1} of raw{Gc()}{PerItem(estCpu, ok)}"));
 
 // Into operator domain "bench": its registrar judges the client, applies the template, has the CA issue, and journals the decision.
 var registrar = new Twin.Actors.Model.EntityId("registrar.bench");
+var regCpu = Cpu();
 var (regOk, regElapsed) = await RegistrarOnlyAsync(TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
-Console.WriteLine(FormattableString.Invariant($"registrar only (EstEnrollRequest, no HTTP/TLS), {concurrency} in flight: {regOk / regElapsed.TotalSeconds:0} /s"));
+Console.WriteLine(FormattableString.Invariant($"registrar only (EstEnrollRequest, no HTTP/TLS), {concurrency} in flight: {regOk / regElapsed.TotalSeconds:0} /s{Gc()}{PerItem(regCpu, regOk)}"));
 await LoadAsync(TimeSpan.FromSeconds(2), "/.well-known/est/bench/simpleenroll");
+var domainCpu = Cpu();
 var (dOk, dFailed, dElapsed) = await LoadAsync(TimeSpan.FromSeconds(seconds), "/.well-known/est/bench/simpleenroll");
 var domainRate = dOk / dElapsed.TotalSeconds;
-Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (domain registrar), {concurrency} in flight: {dOk} issued, {dFailed} failed in {dElapsed.TotalSeconds:0.0} s = {domainRate:0} /s = {domainRate / raw:P1} of raw"));
+Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (domain registrar), {concurrency} in flight: {dOk} issued, {dFailed} failed in {dElapsed.TotalSeconds:0.0} s = {domainRate:0} /s = {domainRate / raw:P1} of raw{Gc()}{PerItem(domainCpu, dOk)}"));
 
 // CMP ir signed with the IDevID, implicit confirmation, a fresh key each: pre-made (a transactionID is used once), sent over the same TLS listener.
 var irs = new System.Collections.Concurrent.ConcurrentQueue<byte[]>(MakeIrs(Math.Max(3_000, 600 * seconds)));
 await CmpLoadAsync(TimeSpan.FromSeconds(2));
+var cmpCpu = Cpu();
 var (cOk, cFailed, cElapsed) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds));
 var cmpRate = cOk / cElapsed.TotalSeconds;
-Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar), {concurrency} in flight: {cOk} issued, {cFailed} failed in {cElapsed.TotalSeconds:0.0} s = {cmpRate:0} /s = {cmpRate / raw:P1} of raw"));
+Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar), {concurrency} in flight: {cOk} issued, {cFailed} failed in {cElapsed.TotalSeconds:0.0} s = {cmpRate:0} /s = {cmpRate / raw:P1} of raw{Gc()}{PerItem(cmpCpu, cOk)}"));
 await app.StopAsync();
 return 0;
 
@@ -250,6 +257,14 @@ static double RawIssuancePerSecond(List<CertificationRequest> csrs, TimeSpan dur
     }
     return n / watch.Elapsed.TotalSeconds;
 }
+
+// Garbage collections so far (gen 0/1/2) and the process's CPU time: where a change moves the cost, not only the rate.
+string Gc() => FormattableString.Invariant($" [GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.0} s]");
+
+// The process's CPU time (server and load generator together): per enrollment it compares across machine loads, where rates do not.
+static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+static string PerItem(TimeSpan before, long count) => count == 0 ? "" : FormattableString.Invariant($" [{(Cpu() - before).TotalMicroseconds / count:0} µs CPU each]");
 
 int Arg(string name, int fallback)
 {

@@ -16,6 +16,9 @@ public abstract class EntityActor : ReceivePersistentActor
 {
     private Tracked? _current;
     private bool _holdCurrent;
+    // Work counted done once the events persisted before it are stored (DoneWhenStored), by label: a stop mid-write drops the
+    // deferred handler, so the stop counts them done instead.
+    private readonly Dictionary<string, int> _doneWhenStored = new(StringComparer.Ordinal);
 
     private readonly IActorRef _clock;
 
@@ -88,9 +91,28 @@ public abstract class EntityActor : ReceivePersistentActor
     /// <summary>Hands every held message back to the entity, in the order they arrived.</summary>
     protected void ReleaseHeld() => Stash.UnstashAll();
 
+    /// <summary>
+    /// Counts work <paramref name="label"/> done once every event persisted so far is stored (so max mode never runs ahead of the
+    /// journal) — or when the actor stops or restarts before that: a persist failure, a kill mid-write, a crash. The deferred handler
+    /// then never runs, and the work would stay counted for ever.
+    /// </summary>
+    protected void DoneWhenStored(string label)
+    {
+        _doneWhenStored[label] = _doneWhenStored.GetValueOrDefault(label) + 1;
+        DeferAsync(label, l =>
+        {
+            if (_doneWhenStored.GetValueOrDefault(l) == 0) return; // counted done at a stop already
+            _doneWhenStored[l]--;
+            Work.Done(l);
+        });
+    }
+
     /// <inheritdoc />
     protected override void PostStop()
     {
+        foreach (var (label, count) in _doneWhenStored)
+            for (var i = 0; i < count; i++) Work.Done(label);
+        _doneWhenStored.Clear();
         OnStopped();
         base.PostStop();
     }
@@ -117,7 +139,7 @@ public abstract class EntityActor : ReceivePersistentActor
             if (_holdCurrent)
                 Stash.Stash(); // the Tracked envelope itself: handled (and reported done) when released
             else
-                DeferAsync(tracked.Label, label => Work.Done(label)); // once every event persisted above is stored
+                DoneWhenStored(tracked.Label); // once every event persisted above is stored
             _holdCurrent = false;
         }
     }

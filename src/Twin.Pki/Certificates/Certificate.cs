@@ -70,7 +70,7 @@ public sealed class Certificate : IEquatable<Certificate>
     public bool IsSignedBy(PublicKey issuerKey)
     {
         ArgumentNullException.ThrowIfNull(issuerKey);
-        return _signature.Check(issuerKey, key =>
+        return _signature.Check(issuerKey, _der, key =>
         {
             try
             {

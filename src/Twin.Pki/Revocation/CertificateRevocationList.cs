@@ -105,7 +105,7 @@ public sealed class CertificateRevocationList
     public bool IsSignedBy(PublicKey issuerKey)
     {
         ArgumentNullException.ThrowIfNull(issuerKey);
-        return _signature.Check(issuerKey, key =>
+        return _signature.Check(issuerKey, _der, key =>
         {
             try
             {

@@ -18,7 +18,6 @@ public sealed partial class CaActor
     private const string SigningLabel = "ca-sign";
     private readonly Queue<PendingIssuance> _signing = new();
     private bool _heldWhileSigning;
-    private int _storing; // signatures back whose count ends once their journal entries are stored
     // Which start of this actor a pool signature belongs to: one that comes back to a restarted actor was counted done at the restart.
     private readonly long _incarnation = Interlocked.Increment(ref s_incarnations);
     private static long s_incarnations;
@@ -103,15 +102,7 @@ public sealed partial class CaActor
         }
         finally
         {
-            if (current)
-            {
-                _storing++;
-                DeferAsync(SigningLabel, label =>
-                {
-                    _storing--;
-                    Work.Done(label); // once the events the signature led to are stored
-                });
-            }
+            if (current) DoneWhenStored(SigningLabel); // once the events the signature led to are stored, or at a stop
         }
     }
 
@@ -149,7 +140,6 @@ public sealed partial class CaActor
     {
         foreach (var issuance in _signing)
             if (!issuance.Done) Work.Done(SigningLabel);
-        for (; _storing > 0; _storing--) Work.Done(SigningLabel);
         _signing.Clear();
     }
 }

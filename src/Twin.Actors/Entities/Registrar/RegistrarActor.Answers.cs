@@ -17,12 +17,12 @@ public sealed partial class RegistrarActor
     private const string CheckLabel = "registrar-check";
     private const string AnswerLabel = "registrar-answer";
     private const string CaLabel = "registrar-ca";
+    private const string UpstreamLabel = "registrar-upstream";
     private static long s_incarnations;
     // Which start of this actor a result belongs to: one that comes back after a restart was counted done at the restart.
     private readonly long _incarnation = Interlocked.Increment(ref s_incarnations);
-    // Counted work whose result has not come back yet, and results handled whose count ends once their events are stored.
+    // Counted work whose result has not come back yet (a result handled ends its count through EntityActor.DoneWhenStored).
     private readonly Dictionary<string, int> _away = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _storing = new(StringComparer.Ordinal);
 
     // A CMP answer signed on the pool, back on the actor to be sent.
     private sealed record AnswerSigned(Action<object> Reply, byte[]? Der, Exception? Failure, long Incarnation);
@@ -39,23 +39,14 @@ public sealed partial class RegistrarActor
 
     // A result is back: false when it belongs to an earlier start (whose stop counted it done; its continuation is that start's, so
     // it is dropped, as if the registrar had died before the answer). True: the count ends now, or — afterStored — once the events
-    // the caller persists while handling it are stored (then call DoneWhenStored after them).
+    // the caller persists while handling it are stored (the caller calls DoneWhenStored after them, also when handling throws).
     private bool Returned(string label, long incarnation, bool afterStored = false)
     {
         if (incarnation != _incarnation) return false;
         _away[label]--;
-        if (afterStored) _storing[label] = _storing.GetValueOrDefault(label) + 1;
-        else Work.Done(label);
+        if (!afterStored) Work.Done(label);
         return true;
     }
-
-    // After the events persisted so far are stored: the count of a result taken with Returned(afterStored: true) ends.
-    private void DoneWhenStored(string label) =>
-        DeferAsync(label, l =>
-        {
-            _storing[l]--;
-            Work.Done(l);
-        });
 
     // The signature on an implicitly confirmed answer to a request from outside, made on the pool; null when it must be made here
     // (a twin entity's request, an answer awaiting certConf whose nonce is journaled, a key in a token used by one thread at a time).
@@ -85,9 +76,8 @@ public sealed partial class RegistrarActor
     /// <inheritdoc />
     protected override void OnStopped()
     {
-        foreach (var (label, count) in _away.Concat(_storing))
+        foreach (var (label, count) in _away)
             for (var i = 0; i < count; i++) Work.Done(label);
         _away.Clear();
-        _storing.Clear();
     }
 }

@@ -56,7 +56,7 @@ public sealed partial class RegistrarActor
         }
         var who = $"idevid:{client.Subject}#{client.SerialNumber.Hex}";
         var settings = WithManufacturers();
-        var anchors = settings.AllowList.Select(a => Certificate.FromDer(a.ManufacturerCa)).ToList();
+        var anchors = settings.AllowList.Select(a => a.Anchor).ToList();
         var pledge = RegistrarVoucherRequests.ReadPledgeRequest(command.VoucherRequestCms, anchors, _state.Certificate!, _clock.Now.Utc);
         if (!pledge.Accepted)
         {

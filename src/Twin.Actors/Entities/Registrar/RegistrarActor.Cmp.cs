@@ -147,7 +147,7 @@ public sealed partial class RegistrarActor
         foreach (var der in _state.ChainDer) names.Add(Certificate.FromDer(der).Subject);
         if (_settings.Upstream is { } up) names.Add(up.Recipient);
         // openssl names the issuer of its signing certificate when told no recipient: for an IDevID, the manufacturer CA.
-        foreach (var entry in _settings.AllowList) names.Add(Certificate.FromDer(entry.ManufacturerCa).Subject);
+        foreach (var entry in _settings.AllowList) names.Add(entry.Anchor.Subject);
         return names;
     }
 
@@ -172,7 +172,7 @@ public sealed partial class RegistrarActor
         var random = _entropy.For(Id, "cmp", request is null ? "malformed" : request.Header.TransactionHex + "/" + request.BodyName);
         CmpProtector? protector = credential?.Secret is { } secret && request is not null
             ? CmpProtector.MacLike(request, secret, random)
-            : _key is not null && _state.Certificate is { } own ? CmpProtector.Signature(_key, own, _state.ChainDer.Select(d => Certificate.FromDer(d)), random) : null;
+            : _key is not null && OwnCertificate() is { } own ? CmpProtector.Signature(_key, own, OwnChain(), random) : null;
         return new CmpSender(_settings.Subject, protector, _clock.Now.Utc, random);
     }
 

@@ -122,7 +122,7 @@ public sealed partial class RegistrarActor
     {
         var m = x.Request;
         // RFC 9483 §4.1.1: caPubs only with MAC protection (the requester has no trust anchor yet).
-        var caPubs = x.Credential.Kind == CredentialKind.Secret ? _state.ChainDer.Select(d => Certificate.FromDer(d)).Where(c => c.IsSelfSigned).ToList() : [];
+        var caPubs = x.Credential.Kind == CredentialKind.Secret ? OwnChain().Where(c => c.IsSelfSigned).ToList() : [];
         var sender = SenderFor(m, x.Credential);
         var extra = ExtraCertsFor(granted.IssuerCertificateDer);
         return () => CmpReplies.Certificate(m, sender, 0, issued, caPubs, implicitConfirm, extra);
@@ -187,8 +187,8 @@ public sealed partial class RegistrarActor
     // The registrar's chain, and the issuing CA's certificate when the CA has a newer key than the chain holds (a rollover or migration).
     private List<Certificate> ExtraCertsFor(byte[]? issuerDer)
     {
-        var chain = _state.ChainDer.Select(d => Certificate.FromDer(d)).ToList();
-        if (issuerDer is not null && Certificate.FromDer(issuerDer) is var issuer && !chain.Contains(issuer)) chain.Insert(0, issuer);
+        var chain = OwnChain().ToList();
+        if (issuerDer is not null && !chain.Any(c => c.GetDer().AsSpan().SequenceEqual(issuerDer))) chain.Insert(0, Certificate.FromDer(issuerDer));
         return chain;
     }
 }

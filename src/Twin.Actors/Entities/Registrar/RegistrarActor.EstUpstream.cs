@@ -17,7 +17,10 @@ public sealed partial class RegistrarActor
     }
 
     // The upstream's answer to what was sent (Sent); Confirming is the certificate a certConf was about, Rejection why it was rejected.
-    private sealed record EstUpstreamAnswered(EstForward Forward, CmpOutgoing Sent, byte[]? Der, string? Error, Certificate? Confirming, string? Rejection);
+    private sealed record EstUpstreamAnswered(EstForward Forward, CmpOutgoing Sent, byte[]? Der, string? Error, Certificate? Confirming, string? Rejection)
+    {
+        public long Incarnation { get; init; } // which start of the registrar sent the request (RegistrarActor.Answers.cs)
+    }
 
     private long _estForwarded;
 
@@ -37,14 +40,15 @@ public sealed partial class RegistrarActor
     private void SendEst(EstForward forward, CmpOutgoing sent, Certificate? confirming, string? rejection)
     {
         var upstream = _settings.Upstream!;
-        Work.Begin("registrar-upstream"); // until the answer is handled, max mode must not move time
+        var incarnation = BeginAway(UpstreamLabel); // until the answer is handled, max mode must not move time; counted done at a stop
         _transport.ExchangeAsync(upstream.Url, sent.Der, CancellationToken.None).PipeTo(Self,
-            success: answer => new EstUpstreamAnswered(forward, sent, answer, null, confirming, rejection),
-            failure: e => new EstUpstreamAnswered(forward, sent, null, e.GetBaseException().Message, confirming, rejection));
+            success: answer => new EstUpstreamAnswered(forward, sent, answer, null, confirming, rejection) { Incarnation = incarnation },
+            failure: e => new EstUpstreamAnswered(forward, sent, null, e.GetBaseException().Message, confirming, rejection) { Incarnation = incarnation });
     }
 
     private void OnEstUpstreamAnswered(EstUpstreamAnswered a)
     {
+        if (!Returned(UpstreamLabel, a.Incarnation, afterStored: true)) return;
         try
         {
             RelayEst(a);
@@ -56,7 +60,7 @@ public sealed partial class RegistrarActor
         }
         finally
         {
-            DeferAsync("registrar-upstream", label => Work.Done(label));
+            DoneWhenStored(UpstreamLabel);
         }
     }
 

@@ -11,7 +11,10 @@ namespace Twin.Actors.Entities.Registrar;
 public sealed partial class RegistrarActor
 {
     /// <summary>The upstream CA's answer to a forwarded message (null with <paramref name="Error"/> when it could not be reached).</summary>
-    private sealed record UpstreamAnswered(Exchange Exchange, byte[]? Der, string? Error, Open? Confirming);
+    private sealed record UpstreamAnswered(Exchange Exchange, byte[]? Der, string? Error, Open? Confirming)
+    {
+        public long Incarnation { get; init; } // which start of the registrar sent the request (RegistrarActor.Answers.cs)
+    }
 
     // RA mode: check what the domain demands locally, then pass the request on with the RA's own protection.
     private void Forward(Exchange x)
@@ -42,14 +45,15 @@ public sealed partial class RegistrarActor
         var random = _entropy.For(Id, "upstream", message.Header.TransactionHex + "/" + message.BodyName);
         var protector = CmpProtector.PasswordBasedMac(Encoding.UTF8.GetBytes(upstream.Reference), Encoding.UTF8.GetBytes(upstream.Secret), random, mac: CmpMacAlgorithm.HmacSha256);
         var der = CmpForwarding.Reprotect(message, new CmpSender(_settings.Subject, protector, _clock.Now.Utc, random), upstream.Recipient);
-        Work.Begin("registrar-upstream");
+        var incarnation = BeginAway(UpstreamLabel); // counted done at a stop if the answer is still away then
         _transport.ExchangeAsync(upstream.Url, der, CancellationToken.None).PipeTo(Self,
-            success: answer => new UpstreamAnswered(x, answer, null, confirming),
-            failure: e => new UpstreamAnswered(x, null, e.GetBaseException().Message, confirming));
+            success: answer => new UpstreamAnswered(x, answer, null, confirming) { Incarnation = incarnation },
+            failure: e => new UpstreamAnswered(x, null, e.GetBaseException().Message, confirming) { Incarnation = incarnation });
     }
 
     private void OnUpstreamAnswered(UpstreamAnswered a)
     {
+        if (!Returned(UpstreamLabel, a.Incarnation, afterStored: true)) return;
         try
         {
             Relay(a);
@@ -64,7 +68,7 @@ public sealed partial class RegistrarActor
         }
         finally
         {
-            DeferAsync("registrar-upstream", label => Work.Done(label));
+            DoneWhenStored(UpstreamLabel);
         }
     }
 

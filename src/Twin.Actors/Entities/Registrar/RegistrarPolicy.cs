@@ -140,7 +140,7 @@ public static class RegistrarPolicy
         var sans = SanUris(signer);
         foreach (var entry in settings.AllowList)
         {
-            var anchor = Certificate.FromDer(entry.ManufacturerCa);
+            var anchor = entry.Anchor;
             var idevid = new PathValidator([anchor], ValidationPolicy.Default with { Revocation = RevocationMode.Off }).Validate(signer, now.Utc);
             if (idevid.IsValid && entry.Admits(signer, sans)) return (new Credential(CredentialKind.IDevId, $"idevid:{signer.Subject}#{signer.SerialNumber.Hex}", null, null, signer), null);
         }

@@ -100,12 +100,17 @@ public sealed record AllowListEntry(byte[] ManufacturerCa)
     /// <summary>Pattern for one subjectAltName URI; null: any.</summary>
     public string? SanPattern { get; init; }
 
+    // Parsed once per DER array: every request judged against the allow-list would otherwise parse each manufacturer CA again.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], Certificate> s_anchors = new();
+
+    /// <summary>The manufacturer CA, parsed (once for the same DER array).</summary>
+    public Certificate Anchor => s_anchors.GetValue(ManufacturerCa, der => Certificate.FromDer(der));
+
     /// <summary>True when <paramref name="idevid"/> is issued by this entry's CA and matches its patterns.</summary>
     public bool Admits(Certificate idevid, IReadOnlyList<string> sanUris)
     {
         ArgumentNullException.ThrowIfNull(idevid);
-        var ca = Certificate.FromDer(ManufacturerCa);
-        if (!idevid.IsSignedBy(ca.PublicKey)) return false;
+        if (!idevid.IsSignedBy(Anchor.PublicKey)) return false;
         if (SerialPattern is { } sp && !(SerialNumberOf(idevid) is { } serial && Full(sp, serial))) return false;
         if (SanPattern is { } up && !sanUris.Any(u => Full(up, u))) return false;
         return true;
