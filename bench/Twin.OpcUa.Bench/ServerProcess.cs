@@ -16,6 +16,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string EndpointUrl { get; }
 
+    /// <summary>The server's process id, for its /proc figures.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>User plus system CPU time the server process has used so far.</summary>
     public TimeSpan CpuTime
     {
