@@ -47,7 +47,7 @@ if (oursOnly)
     {
         var r = await OurClientReadsAsync(ours, "ns=2;s=Plant.Temperature", outstanding);
         Console.WriteLine($"| our client → our server, {outstanding} outstanding | {r.PerSecond:0} reads/s | server {r.CpuUs:0.0} µs/read | client {r.ClientCpuUs:0.0} µs/read | " +
-            $"client {r.WorkItems:0.00} pool items/read, {r.Switches:0.00} context switches/read | server {r.ServerSwitches:0.00} context switches/read |");
+            $"client {r.WorkItems:0.00} pool items/read, {r.Switches:0.00} context switches/read, {r.AllocatedBytes:0} B allocated/read | server {r.ServerSwitches:0.00} context switches/read |");
     }
     return;
 }
@@ -133,6 +133,7 @@ void PrintReads()
         var (o, n) = (ourReadsDetail[("ours", outstanding)], ourReadsDetail[("node", outstanding)]);
         Console.WriteLine($"| our client, {outstanding} outstanding: client pool work items / context switches per read | {o.WorkItems:0.00} / {o.Switches:0.00} | {n.WorkItems:0.00} / {n.Switches:0.00} | | — |");
         Console.WriteLine($"| our client, {outstanding} outstanding: server context switches per read | {o.ServerSwitches:0.00} | {n.ServerSwitches:0.00} | | — |");
+        Console.WriteLine($"| our client, {outstanding} outstanding: client bytes allocated per read | {o.AllocatedBytes:0} | {n.AllocatedBytes:0} | | — |");
     }
 }
 
@@ -154,6 +155,7 @@ async Task<ReadRun> OurClientReadsAsync(ServerProcess server, string nodeIdText,
     var before = server.CpuTime;
     var clientBefore = OwnCpuTime();
     var itemsBefore = ThreadPool.CompletedWorkItemCount;
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     var switchesBefore = ContextSwitches(Environment.ProcessId);
     var serverSwitchesBefore = ContextSwitches(server.ProcessId);
     var watch = Stopwatch.StartNew();
@@ -169,10 +171,11 @@ async Task<ReadRun> OurClientReadsAsync(ServerProcess server, string nodeIdText,
     var elapsed = watch.Elapsed.TotalSeconds;
     var clientCpu = OwnCpuTime() - clientBefore;
     var items = ThreadPool.CompletedWorkItemCount - itemsBefore;
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
     var switches = ContextSwitches(Environment.ProcessId) - switchesBefore;
     var serverSwitches = ContextSwitches(server.ProcessId) - serverSwitchesBefore;
     return new ReadRun(count / elapsed, (server.CpuTime - before).TotalMicroseconds / count, clientCpu.TotalMicroseconds / count,
-        (double)items / count, (double)switches / count, (double)serverSwitches / count);
+        (double)items / count, (double)switches / count, (double)serverSwitches / count, (double)allocated / count);
 }
 
 // Context switches of every thread of a process so far (threads that ended meanwhile are not counted: none do in a run).
@@ -285,4 +288,4 @@ static string FindRoot()
 }
 
 /// <summary>One timed read run of our client: rates, CPU per read on both sides, and the wake-ups behind them.</summary>
-internal sealed record ReadRun(double PerSecond, double CpuUs, double ClientCpuUs, double WorkItems, double Switches, double ServerSwitches);
+internal sealed record ReadRun(double PerSecond, double CpuUs, double ClientCpuUs, double WorkItems, double Switches, double ServerSwitches, double AllocatedBytes);
