@@ -9,6 +9,11 @@ using Twin.OpcUa.SecureChannel;
 // process so its CPU time can be read; then 2,000 concurrent secure sessions on our server.
 // Usage: dotnet run -c Release --project bench/Twin.OpcUa.Bench [seconds-per-measurement]
 //        (internally: `serve PORT FOLDER` runs our server alone, see ServeMode)
+// Our client (this process) and our server (a child, see ServerProcess) run their socket completions on the I/O thread, the
+// same setting for both: with a read answered on the receive loop that makes a round trip one thread wake-up on each side.
+// Set before the first socket operation, when the socket engine reads it. TWIN_BENCH_POOLED=1 measures the default instead
+// (completions handed to the thread pool), on both sides.
+if (Environment.GetEnvironmentVariable("TWIN_BENCH_POOLED") != "1") Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 if (args is ["serve", var portText, var folder])
 {
     await ServeMode.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), folder);
