@@ -15,6 +15,9 @@ public sealed class PendingRequestTests
     private static readonly NodeId Hold = new("Plant.Hold", 2);
     private static readonly NodeId Temperature = new("Plant.Temperature", 2);
 
+    // Bounds every wait on the test's side, so a broken timeout or cancellation fails the test instead of hanging it.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
     private static (AddressSpace Space, TaskCompletionSource Release) HeldPlant()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,7 +42,7 @@ public sealed class PendingRequestTests
         await using var host = UaServerHost.StartTcp(space, TestPlant.Options);
         await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs) });
 
-        var held = await Assert.ThrowsAsync<UaException>(() => session.CallMethodAsync(Plant, Hold, []));
+        var held = await Assert.ThrowsAsync<UaException>(() => session.CallMethodAsync(Plant, Hold, []).WaitAsync(Bound));
         release.SetResult();
         var reads = new List<object?>();
         for (var i = 0; i < 20; i++) reads.Add((await session.ReadValueAsync(Temperature)).Value.Value);
@@ -61,7 +64,7 @@ public sealed class PendingRequestTests
         var call = session.CallMethodAsync(Plant, Hold, [], cancel.Token);
         var before = await session.ReadValueAsync(Temperature);
         await cancel.CancelAsync();
-        var cancelled = await Record.ExceptionAsync(() => call);
+        var cancelled = await Record.ExceptionAsync(() => call.WaitAsync(Bound));
         release.SetResult();
         var after = await session.ReadValueAsync(Temperature);
 
@@ -84,7 +87,7 @@ public sealed class PendingRequestTests
         var beside = new List<object?>();
         for (var i = 0; i < 50; i++) beside.Add((await session.ReadValueAsync(Temperature, cts.Token)).Value.Value);
         release.SetResult();
-        var outputs = await call;
+        var outputs = await call.WaitAsync(Bound);
         var alone = new List<object?>();
         for (var i = 0; i < 50; i++) alone.Add((await session.ReadValueAsync(Temperature, cts.Token)).Value.Value);
 
@@ -106,7 +109,7 @@ public sealed class PendingRequestTests
         await host.DisposeAsync();
         release.SetResult();
         var failures = new List<Exception?>();
-        foreach (var c in calls) failures.Add(await Record.ExceptionAsync(() => c));
+        foreach (var c in calls) failures.Add(await Record.ExceptionAsync(() => c.WaitAsync(Bound)));
 
         Assert.All(failures, f => Assert.Equal(StatusCodes.BadConnectionClosed, Assert.IsType<UaException>(f).StatusCode.Code));
     }
