@@ -9,6 +9,11 @@ using Twin.OpcUa.SecureChannel;
 // process so its CPU time can be read; then 2,000 concurrent secure sessions on our server.
 // Usage: dotnet run -c Release --project bench/Twin.OpcUa.Bench [seconds-per-measurement]
 //        (internally: `serve PORT FOLDER` runs our server alone, see ServeMode)
+// Our client (this process) and our server (a child, see ServerProcess) run their socket completions on the I/O thread, the
+// same setting for both: with a read answered on the receive loop that makes a round trip one thread wake-up on each side.
+// Set before the first socket operation, when the socket engine reads it. TWIN_BENCH_POOLED=1 measures the default instead
+// (completions handed to the thread pool), on both sides.
+if (Environment.GetEnvironmentVariable("TWIN_BENCH_POOLED") != "1") Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 if (args is ["serve", var portText, var folder])
 {
     await ServeMode.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), folder);
@@ -45,8 +50,9 @@ if (oursOnly)
 {
     foreach (var outstanding in new[] { 1, 16 })
     {
-        var (perSecond, cpuUs, clientCpuUs) = await OurClientReadsAsync(ours, "ns=2;s=Plant.Temperature", outstanding);
-        Console.WriteLine($"| our client → our server, {outstanding} outstanding | {perSecond:0} reads/s | server {cpuUs:0.0} µs/read | client {clientCpuUs:0.0} µs/read |");
+        var r = await OurClientReadsAsync(ours, "ns=2;s=Plant.Temperature", outstanding);
+        Console.WriteLine($"| our client → our server, {outstanding} outstanding | {r.PerSecond:0} reads/s | server {r.CpuUs:0.0} µs/read | client {r.ClientCpuUs:0.0} µs/read | " +
+            $"client {r.WorkItems:0.00} pool items/read, {r.Switches:0.00} context switches/read, {r.AllocatedBytes:0} B allocated/read | server {r.ServerSwitches:0.00} context switches/read |");
     }
     return;
 }
@@ -83,9 +89,14 @@ foreach (var outstanding in new[] { 1, 16 })
         reads[(t.Name, outstanding)] = (count / elapsed, (t.Server.CpuTime - before).TotalMicroseconds / count, clientCpuUs / count);
     }
 var ourReads = new Dictionary<(string, int), (double PerSecond, double CpuUs, double ClientCpuUs)>();
+var ourReadsDetail = new Dictionary<(string, int), ReadRun>();
 foreach (var outstanding in new[] { 1, 16 })
     foreach (var t in targets)
-        ourReads[(t.Name, outstanding)] = await OurClientReadsAsync(t.Server, t.NodeId, outstanding);
+    {
+        var r = await OurClientReadsAsync(t.Server, t.NodeId, outstanding);
+        ourReads[(t.Name, outstanding)] = (r.PerSecond, r.CpuUs, r.ClientCpuUs);
+        ourReadsDetail[(t.Name, outstanding)] = r;
+    }
 if (readsOnly)
 {
     PrintReads();
@@ -122,11 +133,20 @@ void PrintReads()
             Console.WriteLine($"| server CPU per read (µs), {outstanding} outstanding, {client} | {o.CpuUs:0.0} | {n.CpuUs:0.0} | {o.CpuUs / n.CpuUs:0.00} | — |");
             Console.WriteLine($"| client CPU per read (µs), {outstanding} outstanding, {client} | {o.ClientCpuUs:0.0} | {n.ClientCpuUs:0.0} | {o.ClientCpuUs / n.ClientCpuUs:0.00} | — |");
         }
+    foreach (var outstanding in new[] { 1, 16 })
+    {
+        var (o, n) = (ourReadsDetail[("ours", outstanding)], ourReadsDetail[("node", outstanding)]);
+        Console.WriteLine($"| our client, {outstanding} outstanding: client pool work items / context switches per read | {o.WorkItems:0.00} / {o.Switches:0.00} | {n.WorkItems:0.00} / {n.Switches:0.00} | | — |");
+        Console.WriteLine($"| our client, {outstanding} outstanding: server context switches per read | {o.ServerSwitches:0.00} | {n.ServerSwitches:0.00} | | — |");
+        Console.WriteLine($"| our client, {outstanding} outstanding: client bytes allocated per read | {o.AllocatedBytes:0} | {n.AllocatedBytes:0} | | — |");
+    }
 }
 
 // One secure session of our client, `outstanding` read loops of one Value read each; a warm-up of 200 reads first. The
-// client's CPU is this process's user+system time over the timed loops (nothing else runs in it meanwhile).
-async Task<(double PerSecond, double CpuUs, double ClientCpuUs)> OurClientReadsAsync(ServerProcess server, string nodeIdText, int outstanding)
+// client's CPU is this process's user+system time over the timed loops (nothing else runs in it meanwhile); so are its
+// thread-pool work items and its threads' context switches (voluntary + involuntary, /proc), which count wake-ups and move
+// far less with the machine's load than time does.
+async Task<ReadRun> OurClientReadsAsync(ServerProcess server, string nodeIdText, int outstanding)
 {
     var options = new ClientOptions
     {
@@ -139,6 +159,10 @@ async Task<(double PerSecond, double CpuUs, double ClientCpuUs)> OurClientReadsA
     var count = 0L;
     var before = server.CpuTime;
     var clientBefore = OwnCpuTime();
+    var itemsBefore = ThreadPool.CompletedWorkItemCount;
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var switchesBefore = ContextSwitches(Environment.ProcessId);
+    var serverSwitchesBefore = ContextSwitches(server.ProcessId);
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, outstanding).Select(async _ =>
     {
@@ -151,7 +175,29 @@ async Task<(double PerSecond, double CpuUs, double ClientCpuUs)> OurClientReadsA
     }));
     var elapsed = watch.Elapsed.TotalSeconds;
     var clientCpu = OwnCpuTime() - clientBefore;
-    return (count / elapsed, (server.CpuTime - before).TotalMicroseconds / count, clientCpu.TotalMicroseconds / count);
+    var items = ThreadPool.CompletedWorkItemCount - itemsBefore;
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+    var switches = ContextSwitches(Environment.ProcessId) - switchesBefore;
+    var serverSwitches = ContextSwitches(server.ProcessId) - serverSwitchesBefore;
+    return new ReadRun(count / elapsed, (server.CpuTime - before).TotalMicroseconds / count, clientCpu.TotalMicroseconds / count,
+        (double)items / count, (double)switches / count, (double)serverSwitches / count, (double)allocated / count);
+}
+
+// Context switches of every thread of a process so far (threads that ended meanwhile are not counted: none do in a run).
+static long ContextSwitches(int pid)
+{
+    var total = 0L;
+    foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+    {
+        try
+        {
+            foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    total += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (IOException) { }
+    }
+    return total;
 }
 
 static TimeSpan OwnCpuTime()
@@ -245,3 +291,6 @@ static string FindRoot()
     while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PlantTrust.sln"))) dir = dir.Parent;
     return dir?.FullName ?? throw new InvalidOperationException("PlantTrust.sln not found");
 }
+
+/// <summary>One timed read run of our client: rates, CPU per read on both sides, and the wake-ups behind them.</summary>
+internal sealed record ReadRun(double PerSecond, double CpuUs, double ClientCpuUs, double WorkItems, double Switches, double ServerSwitches, double AllocatedBytes);

@@ -16,6 +16,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string EndpointUrl { get; }
 
+    /// <summary>The server's process id, for its /proc figures.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>User plus system CPU time the server process has used so far.</summary>
     public TimeSpan CpuTime
     {
@@ -54,6 +57,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         // frame (the server moves asymmetric cryptography and costly services off that thread itself). TWIN_BENCH_POOLED=1
         // measures the default instead.
         if (Environment.GetEnvironmentVariable("TWIN_BENCH_POOLED") != "1") psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
+        else psi.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         return StartAsync(psi, $"opc.tcp://127.0.0.1:{port}");
     }
 

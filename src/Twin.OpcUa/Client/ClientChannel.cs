@@ -11,7 +11,7 @@ namespace Twin.OpcUa.Client;
 /// The client end of one UA-TCP connection and its secure channel (SecurityPolicy None): HEL/ACK, OPN issue and renew at
 /// 75 % of the token lifetime (Part 6 §6.7.4), requests matched to responses by request id, CLO on close.
 /// </summary>
-internal sealed class ClientChannel : IAsyncDisposable
+internal sealed partial class ClientChannel : IAsyncDisposable
 {
     private readonly UaConnection _connection;
     private readonly EncodingLimits _limits;
@@ -137,9 +137,10 @@ internal sealed class ClientChannel : IAsyncDisposable
         e.WriteNodeId(request.BinaryEncodingId);
         request.Encode(e);
         var body = e.ToArray();
-        var tcs = new PendingRequest(timeout == Timeout.InfiniteTimeSpan || timeout.TotalMilliseconds >= long.MaxValue / 2 ? long.MaxValue
+        var pending = new PendingRequest(timeout == Timeout.InfiniteTimeSpan || timeout.TotalMilliseconds >= long.MaxValue / 2 ? long.MaxValue
             : Environment.TickCount64 + (long)timeout.TotalMilliseconds);
-        _pending[requestId] = tcs;
+        _pending[requestId] = pending;
+        Interlocked.Increment(ref _outstanding);
         try
         {
             var asym = type == MessageType.OpenChannel ? _security.SendHeader() : null;
@@ -148,7 +149,7 @@ internal sealed class ClientChannel : IAsyncDisposable
                 var chunks = MessageChunk.Encode(type, _channelId, asym, _token.TokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadRequestTooLarge, _security);
                 foreach (var c in chunks) output.Write(c);
             }, deferFlush: false, ct).ConfigureAwait(false);
-            return await WaitAsync(tcs, timeout, ct).ConfigureAwait(false);
+            return await WaitAsync(pending, timeout, ct).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -161,38 +162,8 @@ internal sealed class ClientChannel : IAsyncDisposable
         finally
         {
             _pending.TryRemove(requestId, out _);
+            Interlocked.Decrement(ref _outstanding);
         }
-    }
-
-    /// <summary>
-    /// Waits for a response. Timeouts of seconds are watched by one sweep a second per channel rather than by a timer per request
-    /// (creating and dropping a timer for every read was a measurable share of the client's CPU); short ones keep a timer each.
-    /// </summary>
-    private Task<IEncodeable> WaitAsync(PendingRequest pending, TimeSpan timeout, CancellationToken ct)
-    {
-        if (timeout != Timeout.InfiniteTimeSpan && timeout < SweepPeriod * 4) return pending.Task.WaitAsync(timeout, ct);
-        if (_sweep is null)
-        {
-            var sweep = new Timer(static state => ((ClientChannel)state!).Sweep(), this, SweepPeriod, SweepPeriod);
-            if (Interlocked.CompareExchange(ref _sweep, sweep, null) is not null || _closed.IsCancellationRequested) sweep.Dispose();
-        }
-        return ct.CanBeCanceled ? pending.Task.WaitAsync(ct) : pending.Task;
-    }
-
-    private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
-    private Timer? _sweep;
-
-    private void Sweep()
-    {
-        var now = Environment.TickCount64;
-        foreach (var (_, p) in _pending)
-            if (p.Deadline <= now) p.TrySetException(new TimeoutException());
-    }
-
-    /// <summary>A request waiting for its response, and when it stops waiting.</summary>
-    private sealed class PendingRequest(long deadline) : TaskCompletionSource<IEncodeable>(TaskCreationOptions.RunContinuationsAsynchronously)
-    {
-        public long Deadline { get; } = deadline;
     }
 
     private async Task ReceiveLoopAsync()
@@ -215,7 +186,7 @@ internal sealed class ClientChannel : IAsyncDisposable
                 if (!d.Registry.TryCreate(typeId, out var response)) throw new UaException(StatusCodes.BadUnknownResponse, $"Unknown response type {typeId}.");
                 response.Decode(d);
                 d.EnsureEnd();
-                if (_pending.TryGetValue(chunk.RequestId, out var tcs)) tcs.TrySetResult(response);
+                if (_pending.TryGetValue(chunk.RequestId, out var pending)) pending.Complete(response, inline: Volatile.Read(ref _outstanding) == 1);
             }
             Fault = new UaException(StatusCodes.BadConnectionClosed, "The server closed the connection.");
         }
@@ -228,7 +199,7 @@ internal sealed class ClientChannel : IAsyncDisposable
             await _closed.CancelAsync().ConfigureAwait(false);
             _sweep?.Dispose();
             var error = Fault as UaException ?? new UaException(StatusCodes.BadConnectionClosed, "The connection closed.", Fault ?? new IOException("closed"));
-            foreach (var p in _pending.Values) p.TrySetException(error);
+            foreach (var p in _pending.Values) p.Fail(error);
         }
     }
 

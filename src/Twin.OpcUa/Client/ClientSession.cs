@@ -8,6 +8,8 @@ namespace Twin.OpcUa.Client;
 /// <summary>
 /// A client session with one server: discovery, endpoint selection, CreateSession/ActivateSession, the attribute, view,
 /// method and subscription services, and reconnect (a new channel, the same session where the server still has it).
+/// A call that is the only one outstanding resumes its caller on the thread that received the answer: do not block
+/// synchronously on another call of this session after awaiting one.
 /// </summary>
 public sealed partial class ClientSession : IAsyncDisposable
 {
