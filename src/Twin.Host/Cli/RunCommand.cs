@@ -70,10 +70,11 @@ internal static class RunCommand
                 idle = await RunProgress.TrackAsync(scenario.Name, clock, spec.Start, spec.Until.Value, plant.Ask<ClockIdle>(new WhenClockIdle(), Timeout.InfiniteTimeSpan, token), live.Decided);
             var end = idle.Reading.Now;
             var (digest, events) = await RunDigest.ComputeAsync(system, spec.Run);
-            var journal = await EventQuery.AllAsync(system, spec.Run);
-            var verdicts = ExpectationCheck.Evaluate(scenario.Expectations, journal, spec.Start, end);
+            // Read page by page, keeping only what the analyses read: a ten-year run does not fit in memory whole.
+            var record = await RunRecord.ReadAsync(system, spec.Run, token);
+            var verdicts = ExpectationCheck.Evaluate(scenario.Expectations, record.Analysed, spec.Start, end);
             var report = RunReport.Create(scenario, spec, end, digest, events, await PlantReplay.CurrentAsync(system, spec.Run), DateTime.UtcNow - started)
-                with { Metrics = RunMetrics.Fold(journal, end), Expectations = verdicts };
+                with { Metrics = RunMetrics.Fold(record, end), Expectations = verdicts };
             Console.WriteLine($"Reached {end}: {events} events, digest {digest}");
             foreach (var v in verdicts)
                 Console.WriteLine($"{(v.Passed ? "PASS" : "FAIL")} {v.Label} {v.Expectation} — decided {v.DecidedAt}: {v.Detail}");
