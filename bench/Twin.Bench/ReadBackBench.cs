@@ -45,10 +45,14 @@ internal static class ReadBackBench
     private static async Task<string> ReportAsync(ActorSystem system, RunId run)
     {
         var (digest, events) = await RunDigest.ComputeAsync(system, run);
+        Phase("digest");
         var record = await RunRecord.ReadAsync(system, run);
+        Phase("record");
         var end = record.Analysed.Count == 0 ? default : record.Analysed.Max(e => e.At);
         var metrics = RunMetrics.Fold(record, end);
-        var snapshot = await PlantReplay.CurrentAsync(system, run);
+        Phase("metrics");
+        var snapshot = await PlantReplay.CurrentAsync(system, run, ReadModelDetail.Current);
+        Phase("read model");
         return FormattableString.Invariant($"{events} events, {record.Analysed.Count} kept for the analyses, {metrics.CertificatesIssued} issued, {snapshot.Entities.Count} entities, digest {digest[..12]}");
     }
 
@@ -63,6 +67,15 @@ internal static class ReadBackBench
         var metrics = RunMetrics.Fold(all, end);
         var snapshot = await PlantReplay.CurrentAsync(system, run);
         return FormattableString.Invariant($"{lines.Count} events, all {all.Count} held, {metrics.CertificatesIssued} issued, {snapshot.Entities.Count} entities, digest {digest[..12]}");
+    }
+
+    // Where the memory goes: the working set so far and what the heap still holds after a full collection.
+    private static void Phase(string name)
+    {
+        using var self = Process.GetCurrentProcess();
+        var peak = self.PeakWorkingSet64 / 1048576.0;
+        var live = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
+        Console.WriteLine(FormattableString.Invariant($"  after {name}: peak working set {peak:0} MB, live heap {live:0} MB"));
     }
 
     // Load, then scrub: N seeks spread over the run, each timed.

@@ -44,7 +44,7 @@ internal sealed class ExportWriter : IDisposable
     {
         if (_last is not { } last || e.At > last) _last = e.At;
         if (_at is { } at && e.At > at) return;
-        _snapshot = PlantReadModel.Fold(_snapshot, e, offset);
+        _snapshot = PlantReadModel.Fold(_snapshot, e, offset, ReadModelDetail.Certificates);
         var v = EventText.Describe(e, offset);
         JsonSerializer.Serialize(_events, new { offset = v.Offset, at = v.At.ToString(), entity = v.Entity.Value, kind = v.Kind, summary = v.Summary }, RunReport.JsonOptions);
         _written++;
