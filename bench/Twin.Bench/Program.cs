@@ -25,6 +25,13 @@ if (args.Length > 1 && args[0] == "journal-scan")
     await JournalScanBench.RunAsync(args[1], Arg("--rounds", 5));
     return;
 }
+// Reading a recorded run back (report, replay; page by page or whole): ... -- read-back FILE.db STEP --run ID [--seeks N] (ReadBackBench.cs)
+if (args.Length > 2 && args[0] == "read-back")
+{
+    var runAt = Array.IndexOf(args, "--run");
+    await ReadBackBench.RunAsync(args[1], args[2], runAt > 0 && runAt + 1 < args.Length ? args[runAt + 1] : throw new ArgumentException("read-back: give --run ID"), Arg("--seeks", 10));
+    return;
+}
 if (args.Length > 0 && args[0] == "cmp")
 {
     await CmpBench.RunAsync(Arg);

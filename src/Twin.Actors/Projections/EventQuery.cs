@@ -23,6 +23,46 @@ public static class EventQuery
         return events.OfType<ITwinEvent>().ToList();
     }
 
+    /// <summary>
+    /// Hands every event of <paramref name="run"/> to <paramref name="visit"/> in journal order with its position among the
+    /// run's events (1, 2, ...), reading the journal page by page: nothing but what <paramref name="visit"/> keeps stays in memory.
+    /// Returns how many events there were.
+    /// </summary>
+    public static async Task<long> ForEachAsync(ActorSystem system, RunId run, Action<ITwinEvent, long> visit, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(visit);
+        var journal = TwinJournal.Read(system);
+        var count = 0L;
+        await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
+            .RunForeach(envelope =>
+            {
+                token.ThrowIfCancellationRequested();
+                if (envelope.Event is ITwinEvent e) visit(e, ++count);
+            }, system.Materializer()).ConfigureAwait(false);
+        return count;
+    }
+
+    /// <summary>
+    /// Hands the events of <paramref name="run"/> journaled after journal offset <paramref name="after"/> (0: from the start) to
+    /// <paramref name="visit"/> with their journal offsets, in journal order, until it returns false or the run's events end.
+    /// </summary>
+    public static async Task ReadFromAsync(ActorSystem system, RunId run, long after, Func<ITwinEvent, long, bool> visit, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(visit);
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        var journal = TwinJournal.Read(system);
+        await journal.CurrentEventsByTag(RunTagger.TagFor(run), after == 0 ? Offset.NoOffset() : Offset.Sequence(after))
+            .Where(envelope => envelope.Event is ITwinEvent)
+            .TakeWhile(envelope =>
+            {
+                token.ThrowIfCancellationRequested();
+                return visit((ITwinEvent)envelope.Event, envelope.Offset is Sequence s ? s.Value : 0);
+            })
+            .RunWith(Sink.Ignore<EventEnvelope>(), system.Materializer()).ConfigureAwait(false);
+    }
+
     /// <summary>Up to <paramref name="limit"/> events of <paramref name="run"/> journaled after offset <paramref name="since"/>, oldest first.</summary>
     public static async Task<IReadOnlyList<EventView>> AfterAsync(ActorSystem system, RunId run, long since, int limit)
     {

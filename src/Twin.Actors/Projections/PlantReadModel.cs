@@ -18,9 +18,22 @@ public interface IPlantReadModel
     event Action<PlantSnapshot>? Changed;
 }
 
+/// <summary>How much of the read model a fold keeps.</summary>
+public enum ReadModelDetail
+{
+    /// <summary>Everything the dashboard shows: entities, certificates with their bytes, each entity's history and the recent events.</summary>
+    Full,
+
+    /// <summary>Entities and every certificate with its bytes, no event log (an export).</summary>
+    Certificates,
+
+    /// <summary>Entities and their certificates, bytes only for each entity's current one, no event log (a run's report).</summary>
+    Current,
+}
+
 /// <summary>
 /// The plant read model, folded from the run's journaled events. The fold is pure
-/// (<see cref="Fold"/>); this class only swaps snapshots atomically and tells subscribers.
+/// (<see cref="Fold(PlantSnapshot, ITwinEvent, long)"/>); this class only swaps snapshots atomically and tells subscribers.
 /// </summary>
 public sealed partial class PlantReadModel : IPlantReadModel
 {
@@ -44,7 +57,10 @@ public sealed partial class PlantReadModel : IPlantReadModel
     }
 
     /// <summary>The pure fold: the snapshot after <paramref name="e"/>.</summary>
-    public static PlantSnapshot Fold(PlantSnapshot s, ITwinEvent e, long offset)
+    public static PlantSnapshot Fold(PlantSnapshot s, ITwinEvent e, long offset) => Fold(s, e, offset, ReadModelDetail.Full);
+
+    /// <summary>The pure fold, keeping what <paramref name="detail"/> asks for.</summary>
+    public static PlantSnapshot Fold(PlantSnapshot s, ITwinEvent e, long offset, ReadModelDetail detail)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(e);
@@ -143,6 +159,13 @@ public sealed partial class PlantReadModel : IPlantReadModel
             default:
                 (entities, holders) = IsManufacturing(e) ? FoldManufacturing(entities, holders, e) : IsService(e) ? (FoldServices(entities, e), holders) : FoldCaLifecycle(entities, holders, e);
                 break;
+        }
+        if (detail != ReadModelDetail.Full)
+        {
+            // Nobody reads the event log here: no text is made for it. Superseded certificates give up their bytes when only the current ones are read.
+            if (detail == ReadModelDetail.Current && entities.TryGetValue(e.Entity.Value, out var holder) && holder.Certificates.Count >= 2 && !holder.Certificates[^2].Der.IsEmpty)
+                entities = entities.SetItem(e.Entity.Value, holder with { Certificates = holder.Certificates.SetItem(holder.Certificates.Count - 2, holder.Certificates[^2] with { Der = [] }) });
+            return new PlantSnapshot(s.Version + 1, entities, s.RecentEvents) { Holders = holders, Ended = e is RunStopped ended ? ended.At : s.Ended };
         }
         var view = EventText.Describe(e, offset);
         if (entities.TryGetValue(e.Entity.Value, out var owner))

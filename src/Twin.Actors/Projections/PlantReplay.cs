@@ -13,13 +13,16 @@ namespace Twin.Actors.Projections;
 public static class PlantReplay
 {
     /// <summary>The read model after every event <paramref name="run"/> has journaled so far.</summary>
-    public static async Task<PlantSnapshot> CurrentAsync(ActorSystem system, RunId run)
+    public static Task<PlantSnapshot> CurrentAsync(ActorSystem system, RunId run) => CurrentAsync(system, run, ReadModelDetail.Full);
+
+    /// <summary>The read model after every event <paramref name="run"/> has journaled so far, with only <paramref name="detail"/>.</summary>
+    public static async Task<PlantSnapshot> CurrentAsync(ActorSystem system, RunId run, ReadModelDetail detail)
     {
         ArgumentNullException.ThrowIfNull(system);
         var journal = TwinJournal.Read(system);
         return await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
             .RunAggregate(PlantSnapshot.Empty, (snapshot, envelope) =>
-                envelope.Event is ITwinEvent e ? PlantReadModel.Fold(snapshot, e, envelope.Offset is Sequence s ? s.Value : 0) : snapshot,
+                envelope.Event is ITwinEvent e ? PlantReadModel.Fold(snapshot, e, envelope.Offset is Sequence s ? s.Value : 0, detail) : snapshot,
                 system.Materializer());
     }
 }

@@ -5,12 +5,13 @@ namespace Twin.Actors.Projections;
 
 /// <summary>
 /// The read model of a recorded run, movable to any instant of it: the snapshot at an instant is
-/// the fold of every event up to and including that instant. Checkpoints every
-/// <see cref="CheckpointEvery"/> events keep a seek from refolding the whole run.
+/// the fold of every event up to and including that instant. Held either in memory (<see cref="Load"/>)
+/// or read from the journal (<see cref="LoadAsync"/>): then only a bounded set of checkpoints stays in
+/// memory and a seek folds the window between the checkpoint before the instant and the instant.
 /// </summary>
-public sealed class ReplayReadModel : IPlantReadModel
+public sealed partial class ReplayReadModel : IPlantReadModel
 {
-    /// <summary>Events between stored snapshots.</summary>
+    /// <summary>Events between stored snapshots of a run held in memory.</summary>
     public const int CheckpointEvery = 500;
 
     private readonly Lock _gate = new();
@@ -46,6 +47,7 @@ public sealed class ReplayReadModel : IPlantReadModel
         }
         lock (_gate)
         {
+            _journal = null;
             _events = ordered;
             _checkpoints = checkpoints;
             Range = (ordered[0].At, ordered[^1].At);
@@ -59,18 +61,26 @@ public sealed class ReplayReadModel : IPlantReadModel
         PlantSnapshot snapshot;
         lock (_gate)
         {
-            if (_events.Count == 0) return;
-            at = at < Range.Start ? Range.Start : at > Range.End ? Range.End : at;
-            // How many events lie at or before the instant (events are sorted by instant).
-            int lo = 0, hi = _events.Count;
-            while (lo < hi)
+            if (_journal is not null)
             {
-                var mid = (lo + hi) / 2;
-                if (_events[mid].At <= at) lo = mid + 1; else hi = mid;
+                at = at < Range.Start ? Range.Start : at > Range.End ? Range.End : at;
+                snapshot = SnapshotFromJournal(at);
             }
-            var checkpoint = Math.Min(lo / CheckpointEvery, _checkpoints.Count - 1);
-            snapshot = _checkpoints[checkpoint];
-            for (var i = checkpoint * CheckpointEvery; i < lo; i++) snapshot = PlantReadModel.Fold(snapshot, _events[i], i + 1);
+            else
+            {
+                if (_events.Count == 0) return;
+                at = at < Range.Start ? Range.Start : at > Range.End ? Range.End : at;
+                // How many events lie at or before the instant (events are sorted by instant).
+                int lo = 0, hi = _events.Count;
+                while (lo < hi)
+                {
+                    var mid = (lo + hi) / 2;
+                    if (_events[mid].At <= at) lo = mid + 1; else hi = mid;
+                }
+                var checkpoint = Math.Min(lo / CheckpointEvery, _checkpoints.Count - 1);
+                snapshot = _checkpoints[checkpoint];
+                for (var i = checkpoint * CheckpointEvery; i < lo; i++) snapshot = PlantReadModel.Fold(snapshot, _events[i], i + 1);
+            }
             _position = at;
             Volatile.Write(ref _current, snapshot);
         }
@@ -82,6 +92,7 @@ public sealed class ReplayReadModel : IPlantReadModel
     {
         lock (_gate)
         {
+            if (_journal is not null) return NextInstantFromJournal(at);
             foreach (var e in _events)
                 if (e.At > at) return e.At;
             return null;

@@ -14,10 +14,44 @@ namespace Twin.Actors.Projections;
 public static class RunDigest
 {
     /// <summary>SHA-256 over the <see cref="DescribeAsync"/> lines of every event of <paramref name="run"/>, in journal order; lower-case hex.</summary>
+    /// <remarks>
+    /// The lines are hashed in sorted order. A journal is written instant by instant, so sorting each instant's lines
+    /// and hashing the instants as they come gives that order while holding one instant's lines at a time; should an
+    /// instant's lines not all sort after the previous one's (a journal written out of order), the digest is taken
+    /// again over the whole sorted list.
+    /// </remarks>
     public static async Task<(string Digest, int Events)> ComputeAsync(ActorSystem system, RunId run)
     {
-        var lines = await DescribeAsync(system, run);
+        ArgumentNullException.ThrowIfNull(system);
+        var serializer = new TwinSerializer((ExtendedActorSystem)system);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var group = new List<string>();
+        string? groupAt = null, previous = null;
+        var count = 0;
+        var ordered = true;
+        void Flush()
+        {
+            group.Sort(StringComparer.Ordinal);
+            if (group.Count > 0 && previous is not null && string.CompareOrdinal(previous, group[0]) > 0) ordered = false;
+            foreach (var line in group) hash.AppendData(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+            if (group.Count > 0) previous = group[^1];
+            group.Clear();
+        }
+        await TwinJournal.Read(system).CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
+            .RunForeach(envelope =>
+            {
+                count++;
+                if (!ordered) return;
+                var line = Line(serializer, envelope);
+                var at = (envelope.Event as Protocol.ITwinEvent)?.At.ToString() ?? "";
+                if (at != groupAt) Flush();
+                groupAt = at;
+                group.Add(line);
+            }, system.Materializer()).ConfigureAwait(false);
+        Flush();
+        if (ordered) return (Convert.ToHexStringLower(hash.GetHashAndReset()), count);
+        var lines = await DescribeAsync(system, run).ConfigureAwait(false);
+        hash.GetHashAndReset();
         foreach (var line in lines) hash.AppendData(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
         return (Convert.ToHexStringLower(hash.GetHashAndReset()), lines.Count);
     }
@@ -36,10 +70,13 @@ public static class RunDigest
         var envelopes = await journal.CurrentEventsByTag(RunTagger.TagFor(run), Offset.NoOffset())
             .RunWith(Sink.Seq<EventEnvelope>(), system.Materializer());
         return envelopes
-            .Select(e => $"{(e.Event as Protocol.ITwinEvent)?.At} {e.PersistenceId} {serializer.Manifest(e.Event)} {Convert.ToHexStringLower(SHA256.HashData(serializer.ToBinary(Stable(e.Event))))}")
+            .Select(e => Line(serializer, e))
             .Order(StringComparer.Ordinal)
             .ToList();
     }
+
+    private static string Line(TwinSerializer serializer, EventEnvelope e) =>
+        $"{(e.Event as Protocol.ITwinEvent)?.At} {e.PersistenceId} {serializer.Manifest(e.Event)} {Convert.ToHexStringLower(SHA256.HashData(serializer.ToBinary(Stable(e.Event))))}";
 
     /// <summary>
     /// The event as the digest sees it: an OPC UA endpoint's TCP port is chosen by the operating system when a server

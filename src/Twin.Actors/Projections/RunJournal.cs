@@ -25,7 +25,7 @@ public interface IRunJournal
 
 /// <summary>
 /// Reads a run's events from the journal and keeps them, fetching only what was written since the
-/// last call; the replay at an instant folds the kept events with <see cref="PlantReadModel.Fold"/>.
+/// last call; the replay at an instant folds the kept events with <see cref="PlantReadModel.Fold(PlantSnapshot, ITwinEvent, long)"/>.
 /// </summary>
 public sealed class RunJournal(ActorSystem system, RunId run) : IRunJournal, IDisposable
 {

@@ -8,7 +8,6 @@ using Twin.Actors.Model;
 using Twin.Actors.Persistence;
 using Twin.Actors.Protocol;
 using Twin.Actors.Protocol.Events;
-using Twin.Pki.Revocation;
 
 namespace Twin.Actors.Projections;
 
@@ -85,38 +84,34 @@ public static class RunMetrics
     public static RunMetricsResult Fold(IEnumerable<ITwinEvent> events, SimInstant end)
     {
         ArgumentNullException.ThrowIfNull(events);
-        events = events as IReadOnlyList<ITwinEvent> ?? events.ToList();
+        var list = events as IReadOnlyList<ITwinEvent> ?? events.ToList();
+        var counts = new RunCounts();
+        foreach (var e in list) counts.Add(e);
+        return Fold(list, counts, end);
+    }
+
+    /// <summary>The fold over a run read one event at a time: the counts of every event and the events the analyses read.</summary>
+    public static RunMetricsResult Fold(RunRecord record, SimInstant end)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return Fold(record.Analysed, record.Counts, end);
+    }
+
+    // events: all of the run's events, or only those RunRecord keeps — the analyses below read no other kind.
+    private static RunMetricsResult Fold(IReadOnlyList<ITwinEvent> events, RunCounts counts, SimInstant end)
+    {
         var links = new Dictionary<(string Pol, string Target), LinkState>();
-        int issued = 0, revocations = 0, crls = 0, largest = 0, lapses = 0;
-        foreach (var e in events.OrderBy(e => e.At))
+        foreach (var a in events.OrderBy(e => e.At).OfType<ConnectionAttempted>())
         {
-            switch (e)
-            {
-                case ConnectionAttempted a:
-                    var key = (a.Entity.Value, a.Target.Value);
-                    if (!links.TryGetValue(key, out var link)) links[key] = link = new LinkState();
-                    link.Observe(a.At, a.StatusCode == 0, a.Status);
-                    break;
-                case CertificateIssued:
-                    issued++;
-                    break;
-                case CertificateRevoked:
-                    revocations++;
-                    break;
-                case CrlPublished p:
-                    crls++;
-                    largest = Math.Max(largest, CertificateRevocationList.FromDer(p.CrlDer).Entries.Count);
-                    break;
-                case CrlLapsed:
-                    lapses++;
-                    break;
-            }
+            var key = (a.Entity.Value, a.Target.Value);
+            if (!links.TryGetValue(key, out var link)) links[key] = link = new LinkState();
+            link.Observe(a.At, a.StatusCode == 0, a.Status);
         }
         var linkMetrics = links.OrderBy(l => l.Key.Pol, StringComparer.Ordinal).ThenBy(l => l.Key.Target, StringComparer.Ordinal)
             .Select(l => l.Value.Close(end, l.Key.Pol, l.Key.Target)).ToList();
         var ordered = RunAnalysis.Ordered(events.Where(e => e.At <= end));
         var attempts = linkMetrics.Sum(l => l.Attempts);
-        return new RunMetricsResult(linkMetrics, issued, revocations, crls, largest, lapses)
+        return new RunMetricsResult(linkMetrics, counts.Issued, counts.Revocations, counts.Crls, counts.LargestCrl, counts.Lapses)
         {
             Availability = attempts == 0 ? null : (double)linkMetrics.Sum(l => l.Good) / attempts,
             ExposureWindows = RunAnalysis.Exposures(ordered, end),

@@ -1,12 +1,5 @@
 using System.CommandLine;
-using System.Text;
-using System.Text.Json;
 using Twin.Actors.Clock;
-using Twin.Actors.Model;
-using Twin.Actors.Projections;
-using Twin.Actors.Protocol.Events;
-using Twin.Pki.Certificates;
-using Twin.Pki.Revocation;
 
 namespace Twin.Host.Cli;
 
@@ -34,6 +27,7 @@ internal static class ExportCommand
     private static async Task<int> ExportAsync(string db, string runText, string atText, string outDir, CancellationToken token)
     {
         RecordedRun recorded;
+        SimInstant? at;
         try
         {
             recorded = await RecordedRun.OpenAsync(db, runText, token: token);
@@ -45,18 +39,23 @@ internal static class ExportCommand
         }
         await using (recorded)
         {
-            SimInstant at;
             try
             {
-                at = atText == "end" ? recorded.Range.End : CommonOptions.ParseInstant(atText, "--at");
+                at = atText == "end" ? null : CommonOptions.ParseInstant(atText, "--at");
             }
             catch (UsageException e)
             {
                 await Console.Error.WriteLineAsync($"PlantTrust cannot export: {e.Message}");
                 return Program.BadInput;
             }
-            var manifest = Write(recorded, at, Path.GetFullPath(outDir));
-            Console.WriteLine($"Exported {manifest.Certificates.Count} certificates, {manifest.Crls.Count} CRLs and {manifest.Events} events of {recorded.Run} as of {at} to {Path.GetFullPath(outDir)}");
+            var folder = Path.GetFullPath(outDir);
+            var manifest = await WriteAsync(recorded, at, folder, token);
+            if (manifest is null)
+            {
+                await Console.Error.WriteLineAsync($"PlantTrust cannot export: --run '{runText}': the journal holds no events of it.");
+                return Program.BadInput;
+            }
+            Console.WriteLine($"Exported {manifest.Certificates.Count} certificates, {manifest.Crls.Count} CRLs and {manifest.Events} events of {recorded.Run} as of {manifest.At} to {folder}");
             return 0;
         }
     }
@@ -70,80 +69,15 @@ internal static class ExportCommand
     /// <summary>manifest.json.</summary>
     internal sealed record Manifest(string Run, string At, long AtEpoch, IReadOnlyList<CertificateEntry> Certificates, IReadOnlyList<CrlEntry> Crls, IReadOnlyDictionary<string, string> TrustList, int Events);
 
-    private static Manifest Write(RecordedRun recorded, SimInstant at, string folder)
+    /// <summary>
+    /// Writes the export of <paramref name="recorded"/> as of <paramref name="at"/> (null: the run's last instant) into
+    /// <paramref name="folder"/>, reading the journal once, page by page; null when the run has no events.
+    /// </summary>
+    internal static async Task<Manifest?> WriteAsync(RecordedRun recorded, SimInstant? at, string folder, CancellationToken token = default)
     {
-        var snapshot = recorded.SnapshotAt(at);
         Directory.CreateDirectory(folder);
-        var certificates = new List<CertificateEntry>();
-        foreach (var entity in snapshot.Entities.Values)
-        {
-            foreach (var c in entity.Certificates)
-            {
-                var name = $"certs/{entity.Id.Value}-{c.SerialHex}";
-                var cert = Certificate.FromDer([.. c.Der]);
-                WriteBoth(folder, name, cert.ToPem(), [.. c.Der]);
-                certificates.Add(new CertificateEntry(entity.Id.Value, entity.Kind, c.SerialHex, c.Subject, c.Issuer, Iso(c.NotBefore), Iso(c.NotAfter),
-                    c.StatusAt(at).ToString(), c.Revocation?.At.ToString(), c.Revocation?.Reason.ToString(), name + ".pem", name + ".der"));
-            }
-        }
-
-        var published = recorded.Events.OfType<CrlPublished>().Where(p => p.At <= at).ToList();
-        var latest = published.GroupBy(p => p.Entity.Value).ToDictionary(g => g.Key, g => g.MaxBy(p => p.Number)!.Number, StringComparer.Ordinal);
-        var crls = new List<CrlEntry>();
-        foreach (var p in published.OrderBy(p => p.Entity.Value, StringComparer.Ordinal).ThenBy(p => p.Number))
-        {
-            var crl = CertificateRevocationList.FromDer(p.CrlDer);
-            var name = $"crls/{p.Entity.Value}-{p.Number}";
-            WriteBoth(folder, name, crl.ToPem(), p.CrlDer);
-            crls.Add(new CrlEntry(p.Entity.Value, p.Number, Iso(crl.ThisUpdate), crl.NextUpdate is { } n ? Iso(n) : null, crl.Entries.Count, latest[p.Entity.Value] == p.Number,
-                crl.ThisUpdate <= at.Utc && (crl.NextUpdate is not { } next || at.Utc <= next), name + ".pem", name + ".der"));
-        }
-
-        var trust = WriteTrustList(folder, snapshot, published, latest);
-        var events = recorded.Events.Select((e, i) => (e, i)).Where(x => x.e.At <= at).Select(x => EventText.Describe(x.e, x.i + 1))
-            .Select(v => new { offset = v.Offset, at = v.At.ToString(), entity = v.Entity.Value, kind = v.Kind, summary = v.Summary }).ToList();
-        File.WriteAllText(Path.Combine(folder, "events.json"), JsonSerializer.Serialize(events, RunReport.JsonOptions));
-        var manifest = new Manifest(recorded.Run.Value, at.ToString(), at.Utc.ToUnixTimeSeconds(), certificates, crls, trust, events.Count);
-        File.WriteAllText(Path.Combine(folder, "manifest.json"), JsonSerializer.Serialize(manifest, RunReport.JsonOptions));
-        return manifest;
+        using var writer = new ExportWriter(folder, at);
+        var events = await recorded.ForEachAsync(writer.Add, token);
+        return events == 0 ? null : writer.Finish(recorded.Run);
     }
-
-    // The OPC UA trust-list layout (Part 12 §7.8.2.4 folders): roots trusted, subordinate CAs issuers,
-    // each with the CRL current at the instant; plus PEM bundles for openssl's -CAfile/-untrusted/-CRLfile.
-    private static Dictionary<string, string> WriteTrustList(string folder, PlantSnapshot snapshot, List<CrlPublished> published, Dictionary<string, long> latest)
-    {
-        var bundles = new Dictionary<string, StringBuilder> { ["trusted"] = new(), ["issuers"] = new(), ["crls"] = new() };
-        foreach (var ca in snapshot.Entities.Values.Where(e => e.Kind == EntityKinds.CertificationAuthority && e.Current is not null))
-        {
-            var cert = Certificate.FromDer([.. ca.Current!.Der]);
-            var list = cert.Subject == cert.Issuer ? "trusted" : "issuers";
-            WriteBoth(folder, $"trust/{list}/certs/{ca.Id.Value}", cert.ToPem(), [.. ca.Current.Der]);
-            bundles[list].Append(cert.ToPem());
-            if (latest.TryGetValue(ca.Id.Value, out var number))
-            {
-                var crl = CertificateRevocationList.FromDer(published.First(p => p.Entity == ca.Id && p.Number == number).CrlDer);
-                WriteBoth(folder, $"trust/{list}/crl/{ca.Id.Value}", crl.ToPem(), crl.GetDer());
-                bundles["crls"].Append(crl.ToPem());
-            }
-        }
-        var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, text) in bundles)
-        {
-            var path = $"trust/{name}.pem";
-            Directory.CreateDirectory(Path.Combine(folder, "trust"));
-            File.WriteAllText(Path.Combine(folder, path), text.ToString());
-            files[name] = path;
-        }
-        return files;
-    }
-
-    private static void WriteBoth(string folder, string name, string pem, byte[] der)
-    {
-        var pemPath = Path.Combine(folder, name + ".pem");
-        Directory.CreateDirectory(Path.GetDirectoryName(pemPath)!);
-        File.WriteAllText(pemPath, pem);
-        File.WriteAllBytes(Path.Combine(folder, name + ".der"), der);
-    }
-
-    private static string Iso(DateTimeOffset t) => new SimInstant(t).ToString();
 }

@@ -46,7 +46,8 @@ internal sealed class LiveExpectations : IDisposable
         if (_stream is null) return [];
         while (_incoming.TryDequeue(out var e))
         {
-            _events.Add(e);
+            // Only what the checks read, slimmed: the run itself holds no copy of its journal.
+            if (RunRecord.Kept(e) is { } kept) _events.Add(kept);
             if (e.At > _seen) _seen = e.At;
         }
         // The query delivers in journal order, and instants are journaled in order: once an event at

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Data.Sqlite;
-using Twin.Actors.Clock;
 using Twin.Actors.Model;
 using Twin.Actors.Persistence;
 using Twin.Actors.Projections;
@@ -17,24 +16,20 @@ internal sealed class RecordedRun : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private RecordedRun(IHost host, RunId run, IReadOnlyList<ITwinEvent> events)
+    private RecordedRun(IHost host, RunId run)
     {
         _host = host;
         Run = run;
-        Events = events;
     }
 
     /// <summary>The run.</summary>
     public RunId Run { get; }
 
-    /// <summary>Every event of the run, in journal order.</summary>
-    public IReadOnlyList<ITwinEvent> Events { get; }
-
     /// <summary>The actor system that reads the journal.</summary>
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
-    /// <summary>The first and last simulated instants of the run's events.</summary>
-    public (SimInstant Start, SimInstant End) Range => (Events.Min(e => e.At), Events.Max(e => e.At));
+    /// <summary>Hands every event of the run to <paramref name="visit"/> in journal order with its position (1, 2, ...), reading the journal page by page.</summary>
+    public Task<long> ForEachAsync(Action<ITwinEvent, long> visit, CancellationToken token = default) => EventQuery.ForEachAsync(System, Run, visit, token);
 
     /// <summary>The runs a journal file holds (from its events' tags), without starting Akka.</summary>
     public static IReadOnlyList<string> RunsIn(string database)
@@ -84,7 +79,7 @@ internal sealed class RecordedRun : IAsyncDisposable
         return (path, run);
     }
 
-    /// <summary>Opens <paramref name="database"/> and reads run <paramref name="runText"/>; a missing file, an unknown run or an empty run is a <see cref="UsageException"/>.</summary>
+    /// <summary>Opens <paramref name="database"/> for reading run <paramref name="runText"/>; a missing file or an unknown run is a <see cref="UsageException"/>.</summary>
     public static async Task<RecordedRun> OpenAsync(string database, string runText, CancellationToken token = default)
     {
         var (path, run) = Check(database, runText);
@@ -98,27 +93,8 @@ internal sealed class RecordedRun : IAsyncDisposable
         });
         var host = builder.Build();
         await host.StartAsync(token);
-        var events = await EventQuery.AllAsync(host.Services.GetRequiredService<ActorSystem>(), run);
-        if (events.Count == 0)
-        {
-            await host.StopAsync(CancellationToken.None);
-            host.Dispose();
-            throw new UsageException($"--run '{runText}': the journal holds no events of it.");
-        }
-        return new RecordedRun(host, run, events);
-    }
-
-    /// <summary>The read model as it stood at <paramref name="at"/>: every event up to and including that instant, folded.</summary>
-    public PlantSnapshot SnapshotAt(SimInstant at)
-    {
-        var snapshot = PlantSnapshot.Empty;
-        var offset = 0L;
-        foreach (var e in Events)
-        {
-            offset++;
-            if (e.At <= at) snapshot = PlantReadModel.Fold(snapshot, e, offset);
-        }
-        return snapshot;
+        // Nothing is read yet: the journal is read page by page by whoever uses the run (ForEachAsync).
+        return new RecordedRun(host, run);
     }
 
     public async ValueTask DisposeAsync()

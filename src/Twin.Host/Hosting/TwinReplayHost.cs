@@ -81,14 +81,13 @@ public static class TwinReplayHost
         return app;
     }
 
-    /// <summary>Reads the run's events through the started host's actor system into the replay read model; returns the recorded range.</summary>
-    public static async Task<(SimInstant Start, SimInstant End, int Events)> LoadAsync(WebApplication app, RunId run)
+    /// <summary>Reads the run's events through the started host's actor system into the replay read model (checkpoints, not the whole run); returns the recorded range.</summary>
+    public static async Task<(SimInstant Start, SimInstant End, long Events)> LoadAsync(WebApplication app, RunId run)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var events = await EventQuery.AllAsync(app.Services.GetRequiredService<ActorSystem>(), run);
         var model = app.Services.GetRequiredService<ReplayReadModel>();
-        model.Load(events);
-        return (model.Range.Start, model.Range.End, events.Count);
+        var events = await model.LoadAsync(app.Services.GetRequiredService<ActorSystem>(), run);
+        return (model.Range.Start, model.Range.End, events);
     }
 }
 

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Configuration;
+using Twin.Actors.Clock;
+using Twin.Actors.Model;
+using Twin.Actors.Persistence;
+using Twin.Actors.Projections;
+using Twin.Actors.Protocol;
+
+/// <summary>
+/// Reading a recorded run back: what the report and the replay cost in wall time and peak working set, page by page
+/// (STEP report, replay) or next to the peer that holds the whole run (report-whole, replay-whole: every event in one
+/// list, as before). One step per process, so that each peak is its own; the export is measured through the
+/// command line (docs/benchmarks.md).
+/// Usage: dotnet run -c Release --project bench/Twin.Bench -- read-back FILE.db STEP --run ID [--seeks N]
+/// </summary>
+internal static class ReadBackBench
+{
+    public static async Task RunAsync(string file, string step, string runText, int seeks)
+    {
+        if (!File.Exists(file)) throw new FileNotFoundException($"read-back: no SQLite journal at {file}", file);
+        var database = TwinDatabase.Sqlite(file);
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
+            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
+        using var system = ActorSystem.Create("read-back", TwinPersistence.SystemSetup(config, database));
+        var run = new RunId(runText);
+        var watch = Stopwatch.StartNew();
+        var detail = step switch
+        {
+            "report" => await ReportAsync(system, run),
+            "report-whole" => await ReportWholeAsync(system, run),
+            "replay" => await ReplayAsync(system, run, seeks, whole: false),
+            "replay-whole" => await ReplayAsync(system, run, seeks, whole: true),
+            _ => throw new ArgumentException($"read-back: unknown step '{step}' (report, report-whole, replay, replay-whole)", nameof(step)),
+        };
+        watch.Stop();
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine(FormattableString.Invariant($"read-back {step}: {watch.Elapsed.TotalSeconds:0.0} s wall, peak working set {self.PeakWorkingSet64 / 1048576.0:0} MB; {detail}"));
+        await system.Terminate();
+    }
+
+    // What `run` computes after the run for its report: the digest, the metrics over the run, the read model at the end.
+    private static async Task<string> ReportAsync(ActorSystem system, RunId run)
+    {
+        var (digest, events) = await RunDigest.ComputeAsync(system, run);
+        Phase("digest");
+        var record = await RunRecord.ReadAsync(system, run);
+        Phase("record");
+        var end = record.Analysed.Count == 0 ? default : record.Analysed.Max(e => e.At);
+        var metrics = RunMetrics.Fold(record, end);
+        Phase("metrics");
+        var snapshot = await PlantReplay.CurrentAsync(system, run, ReadModelDetail.Current);
+        Phase("read model");
+        return FormattableString.Invariant($"{events} events, {record.Analysed.Count} kept for the analyses, {metrics.CertificatesIssued} issued, {snapshot.Entities.Count} entities, digest {digest[..12]}");
+    }
+
+    private static async Task<string> ReportWholeAsync(ActorSystem system, RunId run)
+    {
+        var lines = await RunDigest.DescribeAsync(system, run);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var line in lines) hash.AppendData(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+        var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
+        var all = await EventQuery.AllAsync(system, run);
+        var end = all.Max(e => e.At);
+        var metrics = RunMetrics.Fold(all, end);
+        var snapshot = await PlantReplay.CurrentAsync(system, run);
+        return FormattableString.Invariant($"{lines.Count} events, all {all.Count} held, {metrics.CertificatesIssued} issued, {snapshot.Entities.Count} entities, digest {digest[..12]}");
+    }
+
+    // Where the memory goes: the working set so far and what the heap still holds after a full collection.
+    private static void Phase(string name)
+    {
+        using var self = Process.GetCurrentProcess();
+        var peak = self.PeakWorkingSet64 / 1048576.0;
+        var live = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
+        Console.WriteLine(FormattableString.Invariant($"  after {name}: peak working set {peak:0} MB, live heap {live:0} MB"));
+    }
+
+    // Load, then scrub: N seeks spread over the run, each timed.
+    private static async Task<string> ReplayAsync(ActorSystem system, RunId run, int seeks, bool whole)
+    {
+        var model = new ReplayReadModel();
+        var load = Stopwatch.StartNew();
+        long events;
+        if (whole)
+        {
+            IReadOnlyList<ITwinEvent> all = await EventQuery.AllAsync(system, run);
+            model.Load(all);
+            events = all.Count;
+        }
+        else
+        {
+            events = await model.LoadAsync(system, run);
+        }
+        load.Stop();
+        var (start, end) = model.Range;
+        var times = new List<double>();
+        for (var i = 0; i < seeks; i++)
+        {
+            // Spread over the run, off the checkpoints: 7/(2N) + i/N of the way.
+            var at = new SimInstant(start.Utc + (end.Utc - start.Utc) * ((i + 0.35) / seeks));
+            var seek = Stopwatch.StartNew();
+            model.SeekTo(at);
+            times.Add(seek.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return FormattableString.Invariant($"{events} events; load {load.Elapsed.TotalSeconds:0.0} s; {seeks} seeks: median {times[times.Count / 2]:0} ms, max {times[^1]:0} ms; {model.Current.Entities.Count} entities at the last");
+    }
+}
