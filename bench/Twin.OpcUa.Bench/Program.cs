@@ -9,11 +9,12 @@ using Twin.OpcUa.SecureChannel;
 // process so its CPU time can be read; then 2,000 concurrent secure sessions on our server.
 // Usage: dotnet run -c Release --project bench/Twin.OpcUa.Bench [seconds-per-measurement]
 //        (internally: `serve PORT FOLDER` runs our server alone, see ServeMode)
-// Our client (this process) and our server (a child, see ServerProcess) run their socket completions on the I/O thread, the
-// same setting for both: with a read answered on the receive loop that makes a round trip one thread wake-up on each side.
-// Set before the first socket operation, when the socket engine reads it. TWIN_BENCH_POOLED=1 measures the default instead
-// (completions handed to the thread pool), on both sides.
-if (Environment.GetEnvironmentVariable("TWIN_BENCH_POOLED") != "1") Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+// Our server (a child, see ServerProcess) runs its socket completions on the I/O thread; our client (this process) keeps the
+// default engine, which hands completions to the thread pool, as Twin.Host does. TWIN_BENCH_CLIENT_INLINE=1 runs the client's
+// completions on the I/O thread too (one wake-up per round trip on each side: fewer context switches, but on the idle machine
+// 1 outstanding measured 11-12k reads/s that way against 18-21k with the default). TWIN_BENCH_POOLED=1 gives the server the
+// default engine as well. Set before the first socket operation, when the socket engine reads it.
+if (Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_INLINE") == "1") Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 if (args is ["serve", var portText, var folder])
 {
     await ServeMode.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), folder);
