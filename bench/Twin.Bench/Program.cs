@@ -25,11 +25,12 @@ if (args.Length > 1 && args[0] == "journal-scan")
     await JournalScanBench.RunAsync(args[1], Arg("--rounds", 5));
     return;
 }
-// Reading a recorded run back (report, replay; page by page or whole): ... -- read-back FILE.db STEP --run ID [--seeks N] (ReadBackBench.cs)
+// Reading a recorded run back (report, replay; page by page or whole): ... -- read-back FILE.db STEP --run ID [--seeks N] [--steps N] [--checkpoints N] (ReadBackBench.cs)
 if (args.Length > 2 && args[0] == "read-back")
 {
     var runAt = Array.IndexOf(args, "--run");
-    await ReadBackBench.RunAsync(args[1], args[2], runAt > 0 && runAt + 1 < args.Length ? args[runAt + 1] : throw new ArgumentException("read-back: give --run ID"), Arg("--seeks", 10));
+    await ReadBackBench.RunAsync(args[1], args[2], runAt > 0 && runAt + 1 < args.Length ? args[runAt + 1] : throw new ArgumentException("read-back: give --run ID"),
+        Arg("--seeks", 10), Arg("--steps", 20), Arg("--checkpoints", Twin.Actors.Projections.ReplayReadModel.MaxCheckpoints));
     return;
 }
 if (args.Length > 0 && args[0] == "cmp")

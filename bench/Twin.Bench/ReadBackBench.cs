@@ -13,11 +13,11 @@ using Twin.Actors.Protocol;
 /// (STEP report, replay) or next to the peer that holds the whole run (report-whole, replay-whole: every event in one
 /// list, as before). One step per process, so that each peak is its own; the export is measured through the
 /// command line (docs/benchmarks.md).
-/// Usage: dotnet run -c Release --project bench/Twin.Bench -- read-back FILE.db STEP --run ID [--seeks N]
+/// Usage: dotnet run -c Release --project bench/Twin.Bench -- read-back FILE.db STEP --run ID [--seeks N] [--steps N] [--checkpoints N]
 /// </summary>
 internal static class ReadBackBench
 {
-    public static async Task RunAsync(string file, string step, string runText, int seeks)
+    public static async Task RunAsync(string file, string step, string runText, int seeks, int steps, int checkpoints)
     {
         if (!File.Exists(file)) throw new FileNotFoundException($"read-back: no SQLite journal at {file}", file);
         var database = TwinDatabase.Sqlite(file);
@@ -31,8 +31,8 @@ internal static class ReadBackBench
         {
             "report" => await ReportAsync(system, run),
             "report-whole" => await ReportWholeAsync(system, run),
-            "replay" => await ReplayAsync(system, run, seeks, whole: false),
-            "replay-whole" => await ReplayAsync(system, run, seeks, whole: true),
+            "replay" => await ReplayAsync(system, run, seeks, steps, checkpoints, whole: false),
+            "replay-whole" => await ReplayAsync(system, run, seeks, steps, checkpoints, whole: true),
             _ => throw new ArgumentException($"read-back: unknown step '{step}' (report, report-whole, replay, replay-whole)", nameof(step)),
         };
         watch.Stop();
@@ -78,10 +78,10 @@ internal static class ReadBackBench
         Console.WriteLine(FormattableString.Invariant($"  after {name}: peak working set {peak:0} MB, live heap {live:0} MB"));
     }
 
-    // Load, then scrub: N seeks spread over the run, each timed.
-    private static async Task<string> ReplayAsync(ActorSystem system, RunId run, int seeks, bool whole)
+    // Load, then scrub: N seeks spread over the run, each timed; then M steps (next recorded instant) from the middle, as the dashboard's step does.
+    private static async Task<string> ReplayAsync(ActorSystem system, RunId run, int seeks, int steps, int checkpoints, bool whole)
     {
-        var model = new ReplayReadModel();
+        var model = new ReplayReadModel(ReplayReadModel.MinCheckpointSpacing, checkpoints);
         var load = Stopwatch.StartNew();
         long events;
         if (whole)
@@ -95,6 +95,8 @@ internal static class ReadBackBench
             events = await model.LoadAsync(system, run);
         }
         load.Stop();
+        // What the checkpoints and the view shown hold, without the garbage of the fold.
+        var live = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
         var (start, end) = model.Range;
         var times = new List<double>();
         for (var i = 0; i < seeks; i++)
@@ -106,6 +108,17 @@ internal static class ReadBackBench
             times.Add(seek.Elapsed.TotalMilliseconds);
         }
         times.Sort();
-        return FormattableString.Invariant($"{events} events; load {load.Elapsed.TotalSeconds:0.0} s; {seeks} seeks: median {times[times.Count / 2]:0} ms, max {times[^1]:0} ms; {model.Current.Entities.Count} entities at the last");
+        model.SeekTo(new SimInstant(start.Utc + (end.Utc - start.Utc) * 0.5));
+        var stepTimes = new List<double>();
+        for (var i = 0; i < steps; i++)
+        {
+            var step = Stopwatch.StartNew();
+            if (model.NextInstantAfter(model.Position) is not { } next) break;
+            model.SeekTo(next);
+            stepTimes.Add(step.Elapsed.TotalMilliseconds);
+        }
+        stepTimes.Sort();
+        var stepText = stepTimes.Count == 0 ? "no steps" : FormattableString.Invariant($"{stepTimes.Count} steps: median {stepTimes[stepTimes.Count / 2]:0.0} ms, max {stepTimes[^1]:0.0} ms");
+        return FormattableString.Invariant($"{events} events; {model.CheckpointCount} checkpoints; load {load.Elapsed.TotalSeconds:0.0} s, live heap after it {live:0} MB; {seeks} seeks: median {times[times.Count / 2]:0} ms, max {times[^1]:0} ms; {stepText}; {model.Current.Entities.Count} entities at the last");
     }
 }

@@ -5,24 +5,43 @@ using Twin.Actors.Protocol;
 
 namespace Twin.Actors.Projections;
 
-/// <summary>The replay read from the journal: checkpoints by instant, and the window after one read again on a seek.</summary>
+/// <summary>
+/// The replay read from the journal: checkpoints placed by event count, and the window after one read again on a seek —
+/// or, when the instant sought is later than the one shown and no checkpoint lies between them, the window after the
+/// instant shown (a step, a scrub forward, or a play reads only the events it moves over).
+/// </summary>
 public sealed partial class ReplayReadModel
 {
-    /// <summary>At most this many checkpoints are kept; a long run spaces them further apart.</summary>
-    public const int MaxCheckpoints = 64;
+    /// <summary>
+    /// At most this many checkpoints are kept by default; a long run spaces them further apart. Snapshots share what a later
+    /// one did not change, so each costs the entities, histories and certificates its window changed (docs/benchmarks.md).
+    /// </summary>
+    public const int MaxCheckpoints = 128;
 
     /// <summary>Events between checkpoints of a short run read from the journal.</summary>
     public const int MinCheckpointSpacing = 2000;
 
     private readonly int _spacing = MinCheckpointSpacing;
+    private readonly int _maxCheckpoints = MaxCheckpoints;
     private JournalSource? _journal;
     private List<Checkpoint> _marks = [];
 
+    // The view shown: every event at or before its instant (LastAt here) folded, the last of them at Offset.
+    private Checkpoint? _shown;
+
     /// <summary>A replay whose checkpoints, when read from the journal, start <paramref name="checkpointSpacing"/> events apart.</summary>
     public ReplayReadModel(int checkpointSpacing)
+        : this(checkpointSpacing, MaxCheckpoints)
+    {
+    }
+
+    /// <summary>A replay whose checkpoints start <paramref name="checkpointSpacing"/> events apart, at most <paramref name="maxCheckpoints"/> of them.</summary>
+    public ReplayReadModel(int checkpointSpacing, int maxCheckpoints)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(checkpointSpacing, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCheckpoints, 2);
         _spacing = checkpointSpacing;
+        _maxCheckpoints = maxCheckpoints;
     }
 
     /// <summary>A replay with checkpoints <see cref="MinCheckpointSpacing"/> events apart at first.</summary>
@@ -44,7 +63,6 @@ public sealed partial class ReplayReadModel
     {
         ArgumentNullException.ThrowIfNull(system);
         var marks = new List<Checkpoint> { new(0, 0, default, PlantSnapshot.Empty) };
-        var spacing = (long)_spacing;
         var snapshot = PlantSnapshot.Empty;
         long position = 0, offset = 0;
         SimInstant? first = null, last = null;
@@ -56,15 +74,10 @@ public sealed partial class ReplayReadModel
             last = e.At;
             snapshot = PlantReadModel.Fold(snapshot, e, ++position);
             offset = o;
-            if (position % spacing == 0)
+            if (position % _spacing == 0)
             {
                 marks.Add(new Checkpoint(position, offset, e.At, snapshot));
-                if (marks.Count > MaxCheckpoints)
-                {
-                    // Keep every other one (the empty start stays): twice the spacing, half the checkpoints.
-                    spacing *= 2;
-                    marks = marks.Where(m => m.Position % spacing == 0).ToList();
-                }
+                if (marks.Count > _maxCheckpoints) marks.RemoveAt(Thinnest(marks));
             }
             return true;
         }, token).ConfigureAwait(false);
@@ -81,38 +94,67 @@ public sealed partial class ReplayReadModel
             _checkpoints = [PlantSnapshot.Empty];
             _journal = new JournalSource(system, run);
             _marks = marks;
+            _shown = null;
             Range = (first!.Value, last!.Value);
         }
         SeekTo(last!.Value);
         return position;
     }
 
-    // The last checkpoint whose events all lie at or before the instant, then the journal from there up to the instant.
+    /// <summary>How many checkpoints the replay keeps now (the empty start included).</summary>
+    public int CheckpointCount
+    {
+        get { lock (_gate) return _journal is null ? _checkpoints.Count : _marks.Count; }
+    }
+
+    // From the last checkpoint whose events all lie at or before the instant — or from the view shown, when the instant is
+    // not earlier than it and no checkpoint lies between — the journal up to the instant.
     private PlantSnapshot SnapshotFromJournal(SimInstant at)
     {
-        var mark = Before(at);
+        var mark = Start(at);
         var snapshot = mark.Snapshot;
         var position = mark.Position;
+        var offset = mark.Offset;
         // Seeks come from the dashboard and the read API, never from an actor: waiting here blocks no actor.
-        EventQuery.ReadFromAsync(_journal!.System, _journal.Run, mark.Offset, (e, _) =>
+        EventQuery.ReadFromAsync(_journal!.System, _journal.Run, mark.Offset, (e, o) =>
         {
             if (e.At > at) return false;
             snapshot = PlantReadModel.Fold(snapshot, e, ++position);
+            offset = o;
             return true;
         }).GetAwaiter().GetResult();
+        _shown = new Checkpoint(position, offset, at, snapshot);
         return snapshot;
     }
 
     private SimInstant? NextInstantFromJournal(SimInstant at)
     {
         SimInstant? next = null;
-        EventQuery.ReadFromAsync(_journal!.System, _journal.Run, Before(at).Offset, (e, _) =>
+        EventQuery.ReadFromAsync(_journal!.System, _journal.Run, Start(at).Offset, (e, _) =>
         {
             if (e.At <= at) return true;
             next = e.At;
             return false;
         }).GetAwaiter().GetResult();
         return next;
+    }
+
+    // Where a read up to the instant begins: the view shown when it is not later than the instant and not before the
+    // checkpoint (its events after Offset all lie after its instant, so none is folded twice or missed).
+    private Checkpoint Start(SimInstant at)
+    {
+        var mark = Before(at);
+        return _shown is { } shown && shown.LastAt <= at && shown.Position >= mark.Position ? shown : mark;
+    }
+
+    // The checkpoint whose removal leaves the shortest gap (the empty start and the newest stay): every slot stays in use
+    // and the gaps even out as the run grows (dropping every other one, as before, could leave half the slots unused).
+    private static int Thinnest(List<Checkpoint> marks)
+    {
+        var thinnest = 1;
+        for (var i = 2; i < marks.Count - 1; i++)
+            if (marks[i + 1].Position - marks[i - 1].Position < marks[thinnest + 1].Position - marks[thinnest - 1].Position) thinnest = i;
+        return thinnest;
     }
 
     private Checkpoint Before(SimInstant at)

@@ -48,6 +48,7 @@ public sealed partial class ReplayReadModel : IPlantReadModel
         lock (_gate)
         {
             _journal = null;
+            _shown = null;
             _events = ordered;
             _checkpoints = checkpoints;
             Range = (ordered[0].At, ordered[^1].At);

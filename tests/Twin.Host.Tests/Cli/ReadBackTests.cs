@@ -108,6 +108,44 @@ public abstract class ReadBackTests<TPlant>(TPlant plant) where TPlant : Recorde
         }
     }
 
+    [Fact]
+    public async Task The_replay_read_from_the_journal_steps_and_scrubs_back_and_forth_as_the_whole_run_does()
+    {
+        await using var recorded = await RecordedRun.OpenAsync(plant.Db, plant.Run);
+        var all = await EventQuery.AllAsync(recorded.System, recorded.Run);
+        var whole = new ReplayReadModel();
+        whole.Load(all);
+        // Few checkpoints far apart: most reads begin at the instant shown, not at a checkpoint.
+        var paged = new ReplayReadModel(checkpointSpacing: Math.Max(1, all.Count / 24), maxCheckpoints: 6);
+        Assert.Equal(all.Count, await paged.LoadAsync(recorded.System, recorded.Run));
+        Assert.True(paged.CheckpointCount <= 6, $"{paged.CheckpointCount} checkpoints");
+
+        // Stepping from the start, as the dashboard's step does: the next recorded instant, then there.
+        whole.SeekTo(whole.Range.Start);
+        paged.SeekTo(whole.Range.Start);
+        Assert.Equal(Json(whole.Current), Json(paged.Current));
+        for (var i = 0; i < 60 && whole.NextInstantAfter(whole.Position) is { } next; i++)
+        {
+            Assert.Equal(next, paged.NextInstantAfter(paged.Position));
+            whole.SeekTo(next);
+            paged.SeekTo(next);
+            Assert.Equal(Json(whole.Current), Json(paged.Current));
+        }
+
+        // Scrubbing: later and near, earlier past checkpoints, the same instant twice, between recorded instants — in a fixed shuffled order.
+        var instants = Instants(all, 30);
+        var between = instants.Zip(instants.Skip(1), (a, b) => new SimInstant(a.Utc + (b.Utc - a.Utc) / 2));
+        var random = new Random(7);
+        foreach (var at in instants.Concat(instants).Concat(between).OrderBy(_ => random.Next()).ToList())
+        {
+            whole.SeekTo(at);
+            paged.SeekTo(at);
+            Assert.Equal(whole.Position, paged.Position);
+            Assert.Equal(Json(whole.Current), Json(paged.Current));
+            Assert.Equal(whole.NextInstantAfter(at), paged.NextInstantAfter(at));
+        }
+    }
+
     // Distinct instants of the run spread over it: the first, the last, and evenly between (each an instant an event has).
     private static List<SimInstant> Instants(IReadOnlyList<ITwinEvent> events, int count)
     {
