@@ -90,7 +90,8 @@ public sealed class CaParallelSigningTests : PersistentTestKit
     {
         var (ca, work, clock) = Start(new RunId("stop"));
         await Idle(clock);
-        foreach (var csr in Requests) ca.Tell(new IssueFromCsr(new EntityId("device"), csr.GetDer(), CertificateProfile.LDevId, TimeSpan.FromDays(30)));
+        // Sent from nobody: a certificate signed and journaled before the stop answers no one, so only Terminated comes to the test actor.
+        foreach (var csr in Requests) ca.Tell(new IssueFromCsr(new EntityId("device"), csr.GetDer(), CertificateProfile.LDevId, TimeSpan.FromDays(30)), ActorRefs.Nobody);
         // Stop the CA while signatures are on the pool (the count shows them), as a crash would.
         Assert.True(SpinWait.SpinUntil(() => work.OutstandingByLabel.GetValueOrDefault("ca-sign") > 0, TimeSpan.FromSeconds(30)), "no signature was ever in flight");
         Watch(ca);

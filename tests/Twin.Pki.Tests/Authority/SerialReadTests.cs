@@ -19,18 +19,28 @@ public sealed class SerialReadTests
         var files = Directory.GetFiles(folder, "*.crt").Order(StringComparer.Ordinal).ToList();
         Assert.True(files.Count > 300, $"only {files.Count} certificates in {folder}");
         var negative = 0;
+        var dsa = 0;
         foreach (var file in files)
         {
             var der = await File.ReadAllBytesAsync(file);
             var read = SerialNumber.OfCertificate(der).Hex;
-            // The full parse agrees on every certificate, negative serials included (those the quick read leaves to it).
-            Assert.Equal(Certificate.FromDer(der).SerialNumber.Hex, read);
+            // The full parse agrees on every certificate it reads, negative serials included (those the quick read leaves to it);
+            // it refuses the DSA ones (PlantTrust has no DSA keys), whose serials openssl still checks below.
+            try
+            {
+                Assert.Equal(Certificate.FromDer(der).SerialNumber.Hex, read);
+            }
+            catch (UnsupportedAlgorithmException)
+            {
+                dsa++;
+            }
             var printed = await Peer.OpenSslAsync("x509", "-inform", "DER", "-in", file, "-noout", "-serial");
             Assert.True(printed.ExitCode == 0, $"{file}: {printed.All}");
             var hex = printed.StdOut.Trim()["serial=".Length..];
             if (hex.StartsWith('-')) { negative++; continue; } // openssl prints the sign; the twin shows serials as positive magnitudes
             Assert.True(hex.ToLowerInvariant().TrimStart('0') == read.TrimStart('0'), $"{Path.GetFileName(file)}: openssl says {hex}, read {read}");
         }
+        Assert.True(dsa < 20, $"{dsa} certificates the full parse refused");
         Assert.True(negative >= 1, "PKITS has certificates with negative serials (4.4.14, 4.4.15): none seen");
     }
 
