@@ -151,7 +151,8 @@ public sealed class RegistrarRecoveryTests() : RegistrarWithCaTestKit("registrar
         // A few dozen: enough to keep checks on the pool for a while, few enough that they do not crowd the actors' own
         // dispatching out of a loaded machine's thread pool.
         var irs = Enumerable.Range(0, 40).Select(i => Ir(secret, $"CN=busy-{i:000}").Der).ToList();
-        foreach (var der in irs) registrar.Tell(new CmpRequest(der, "outside"));
+        // Sent from nobody: an answer decided before the stop goes to no one, so only Terminated comes to the test actor.
+        foreach (var der in irs) registrar.Tell(new CmpRequest(der, "outside"), ActorRefs.Nobody);
         // Stopped as a crash would stop it, while checks are on the pool (the count shows them).
         Assert.True(SpinWait.SpinUntil(() => Work.OutstandingByLabel.GetValueOrDefault("registrar-check") > 0, TimeSpan.FromSeconds(30)), "no check was ever on the pool");
         Watch(registrar);
