@@ -21,7 +21,8 @@ using Twin.Pki.Keys;
 // journaled (SQLite). EST goes once to a CA label (the enrollment log decides) and once to operator domain "bench" (its
 // registrar decides, as CMP). The peer, measured in the same run just before, is raw issuance: the same CA operation
 // (proof-of-possession check + signing) on pre-made requests, one thread, no HTTP, no actors, no journal.
-// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C]
+// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C] [--registrar-only]
+// (--registrar-only: raw issuance, then only the registrar path for N seconds — to attach a profiler to)
 var seconds = Arg("--seconds", 10);
 var concurrency = Arg("--concurrency", 16);
 var requests = Enumerable.Range(0, 2_000).Select(i => CertificationRequest.Create($"CN=bench-{i:00000},serialNumber=B{i:00000}", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256))).ToList();
@@ -112,6 +113,18 @@ var authCount = 0;
 while (authWatch.Elapsed < TimeSpan.FromSeconds(2)) { backend.Authenticate(domain, Certificate.FromDer(idevid.GetDer())); authCount++; }
 Console.WriteLine(FormattableString.Invariant($"client check (path validation of the IDevID, 1 thread): {authCount / authWatch.Elapsed.TotalSeconds:0} /s"));
 var control = app.Services.GetRequiredService<Twin.Actors.Control.ITwinControl>();
+var registrar = new Twin.Actors.Model.EntityId("registrar.bench");
+if (args.Contains("--registrar-only"))
+{
+    // Only the registrar path, for as long as asked: what a profiler attaches to (dotnet-trace collect -p PID).
+    Console.WriteLine(FormattableString.Invariant($"process {Environment.ProcessId}: registrar only for {seconds} s"));
+    await RegistrarOnlyAsync(TimeSpan.FromSeconds(2));
+    var onlyCpu = Cpu();
+    var (onlyOk, onlyElapsed) = await RegistrarOnlyAsync(TimeSpan.FromSeconds(seconds));
+    Console.WriteLine(FormattableString.Invariant($"registrar only (EstEnrollRequest, no HTTP/TLS), {concurrency} in flight: {onlyOk / onlyElapsed.TotalSeconds:0} /s{Gc()}{PerItem(onlyCpu, onlyOk)}"));
+    await app.StopAsync();
+    return 0;
+}
 long caOk = 0, caNext = 0;
 var caCpu = Cpu();
 var caWatch = Stopwatch.StartNew();
@@ -136,7 +149,6 @@ var rate = ok / elapsed.TotalSeconds;
 Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (CA label), {concurrency} in flight: {ok} issued, {failed} failed in {elapsed.TotalSeconds:0.0} s = {rate:0} /s = {rate / raw:P1} of raw{Gc()}{PerItem(estCpu, ok)}"));
 
 // Into operator domain "bench": its registrar judges the client, applies the template, has the CA issue, and journals the decision.
-var registrar = new Twin.Actors.Model.EntityId("registrar.bench");
 var regCpu = Cpu();
 var (regOk, regElapsed) = await RegistrarOnlyAsync(TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
 Console.WriteLine(FormattableString.Invariant($"registrar only (EstEnrollRequest, no HTTP/TLS), {concurrency} in flight: {regOk / regElapsed.TotalSeconds:0} /s{Gc()}{PerItem(regCpu, regOk)}"));

@@ -110,8 +110,9 @@ public sealed partial class CertificateAuthority
         generator.SetNotAfter(TruncateToSeconds(clamped.NotAfter).UtcDateTime);
         generator.SetPublicKey(subjectKey);
         ProfileRules.AddExtensions(generator, clamped, subjectKey, Certificate.Inner);
-        if (_key is KeyPair) return new Certificate(generator.Generate(Signing.Factory(_key, prepared.Random)));
-        lock (_signingLock) return new Certificate(generator.Generate(Signing.Factory(_key, prepared.Random)));
+        // Remembered as parsed: whoever receives its DER next (the registrar, the state folds, the read model) gets this object back.
+        if (_key is KeyPair) return Certificate.Remembered(new Certificate(generator.Generate(Signing.Factory(_key, prepared.Random))));
+        lock (_signingLock) return Certificate.Remembered(new Certificate(generator.Generate(Signing.Factory(_key, prepared.Random))));
     }
 
     /// <summary>Gives back the serial of a prepared certificate that was not issued (its signing step refused it).</summary>

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Security.Certificates;
@@ -87,16 +88,21 @@ public sealed class Certificate : IEquatable<Certificate>
     /// <summary>Parses a DER-encoded certificate.</summary>
     public static Certificate FromDer(ReadOnlySpan<byte> der)
     {
+        if (ParsedCertificates.Find(der) is { } known) return known;
         try
         {
-            var structure = X509CertificateStructure.GetInstance(der.ToArray());
-            return new Certificate(new X509Certificate(structure));
+            var bytes = der.ToArray();
+            var structure = X509CertificateStructure.GetInstance(bytes);
+            return ParsedCertificates.Remember(bytes, new Certificate(new X509Certificate(structure)));
         }
         catch (Exception e) when (e is not PkiException)
         {
             throw new PkiFormatException($"X.509 certificate: malformed DER ({e.Message}).", e);
         }
     }
+
+    // A certificate made here (issued, not parsed): remembered under its DER, so parsing those bytes later returns it.
+    internal static Certificate Remembered(Certificate made) => ParsedCertificates.Remember(made._der, made);
 
     /// <summary>Parses the first CERTIFICATE block of a PEM text.</summary>
     public static Certificate FromPem(string pem) => FromDer(Pem.Decode(pem, "CERTIFICATE"));
@@ -142,6 +148,34 @@ public sealed record SerialNumber
 
     /// <summary>Lower-case hex, no leading zeros.</summary>
     public string Hex { get; }
+
+    /// <summary>
+    /// The serial of a DER certificate, read from the start of its TBSCertificate without parsing the rest (no names, no key):
+    /// for folds that only need the serial. A negative serial, or an encoding that is not DER, is left to
+    /// <see cref="Certificate.FromDer"/>, so for a certificate the answer is the one a full parse gives.
+    /// </summary>
+    public static SerialNumber OfCertificate(ReadOnlySpan<byte> der)
+    {
+        try
+        {
+            const AsnEncodingRules Der = AsnEncodingRules.DER;
+            AsnDecoder.ReadSequence(der, Der, out var at, out var length, out _);
+            var certificate = der.Slice(at, length);
+            AsnDecoder.ReadSequence(certificate, Der, out at, out length, out _);
+            var tbs = certificate.Slice(at, length);
+            if (Asn1Tag.TryDecode(tbs, out var tag, out _) && tag == new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true))
+            {
+                AsnDecoder.ReadEncodedValue(tbs, Der, out _, out _, out var version);
+                tbs = tbs[version..];
+            }
+            var serial = AsnDecoder.ReadIntegerBytes(tbs, Der, out _);
+            if ((serial[0] & 0x80) == 0) return new SerialNumber(serial.ToArray());
+        }
+        catch (AsnContentException)
+        {
+        }
+        return Certificate.FromDer(der).SerialNumber;
+    }
 
     /// <summary>Parses a hex serial (case-insensitive, optional colons).</summary>
     public static SerialNumber Parse(string hex)

@@ -219,7 +219,7 @@ public sealed partial class RegistrarActor
             if (--left > 0) return;
             then();
             // Only when nothing is in flight is the state exactly what the journal holds up to LastSequenceNr.
-            if (_writing == 0 && LastSequenceNr - _snapshotAt >= SnapshotEvery)
+            if (_writing == 0 && LastSequenceNr - _snapshotAt >= SnapshotGap)
             {
                 _snapshotAt = LastSequenceNr;
                 SaveSnapshot(_state);
@@ -230,6 +230,11 @@ public sealed partial class RegistrarActor
     // Events applied to the state and not yet stored; the sequence number of the last snapshot.
     private int _writing;
     private long _snapshotAt;
+
+    // The state keeps every transactionID and every enrolled certificate's holder, so a snapshot at a fixed event count would
+    // write that whole state again and again (bytes growing with the square of the enrollments; under load, several snapshots a
+    // second). As the CA does: the gap grows with the state — at least SnapshotEvery events, at least a quarter of what it holds.
+    private long SnapshotGap => Math.Max(SnapshotEvery, (_state.Transactions.Count + _state.Holders.Count) / 4);
 
     /// <summary>The RFC 4210 name of a failure bit (badPOP, signerNotTrusted, ...).</summary>
     public static string FailureName(CmpFailure failure) => failure switch

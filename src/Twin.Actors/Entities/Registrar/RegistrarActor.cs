@@ -90,8 +90,10 @@ public sealed partial class RegistrarActor : EntityActor
         Command<RevocationRefused>(r => _log.Warning("Registrar {0}: revocation of {1} refused: {2}", Id, r.Serial, r.Reason));
         Command<GetRegistrarTlsIdentity>(_ => Sender.Tell(TlsIdentity(Sender)));
         Command<GetRegistrarStatus>(_ => Sender.Tell(new RegistrarStatus(_settings.Domain, _settings.Mode.ToString(), _state.CertificateDer, _state.ChainDer, _state.Recent)));
-        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1))); // only the newest is read
         Command<SaveSnapshotFailure>(f => _log.Warning("Registrar {0}: snapshot failed: {1}", Id, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("Registrar {0}: older snapshots not deleted: {1}", Id, f.Cause.Message));
     }
 
     /// <inheritdoc />

@@ -108,7 +108,7 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
         RegistrarGdsCertified g => this with { GdsKeyRef = g.KeyRef, GdsCertificateDer = g.CertificateDer, GdsCertificates = GdsCertificates + 1 },
         RegistrarGdsApplicationRegistered or RegistrarGdsApplicationUnregistered or RegistrarGdsCertificateDelivered or RegistrarGdsCertificateRevoked
             or RegistrarGdsSigningRequested => ApplyGds(e),
-        DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(Twin.Pki.Certificates.Certificate.FromDer(x.CertificateDer).SerialNumber.Hex, x.Holder.Value) },
+        DomainCertificateEnrolled x => this with { Holders = Holders.SetItem(SerialNumber.OfCertificate(x.CertificateDer).Hex, x.Holder.Value) },
         _ => this,
     };
 
