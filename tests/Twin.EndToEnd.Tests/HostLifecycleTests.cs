@@ -18,12 +18,14 @@ public sealed class HostLifecycleTests
         {
             var health = await host.Http.GetAsync("/api/health");
             Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
-            before = await host.WaitForEntitiesAsync(HasDeviceCertificates);
+            await host.WaitForEntitiesAsync(HasDeviceCertificates);
+            before = await host.SettledEntitiesAsync(); // the onboarding's last writes are in the list
             await host.KillAsync(); // SIGKILL: only what was journaled survives
         }
 
         await using var revived = await HostProcess.StartAsync(db, LiveSpeed);
-        var after = await revived.WaitForEntitiesAsync(HasDeviceCertificates);
+        await revived.WaitForEntitiesAsync(HasDeviceCertificates);
+        var after = await revived.SettledEntitiesAsync(); // the restarted read model has read the whole journal again
 
         Assert.Equal(Serials(before), Serials(after));
         var ca = Assert.Single(after, e => e.Kind == "ca");

@@ -115,6 +115,33 @@ public sealed partial class HostProcess : IAsyncDisposable
         throw new TimeoutException("condition on /api/entities not met; last: " + string.Join(", ", last?.Select(e => e.Id + ":" + e.CurrentSerial) ?? []));
     }
 
+    /// <summary>
+    /// The entity list once the host has settled: its read model has applied every event of the run's journal, no
+    /// simulation work is under way, and nothing was journaled while the list was read. A restarted host reads its whole
+    /// journal again before it shows the present; a list read earlier shows the past. The wait is bounded.
+    /// </summary>
+    public async Task<List<EntityDto>> SettledEntitiesAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        string last = "";
+        do
+        {
+            // Another process's state can only be observed by asking: poll until the condition holds (bounded).
+            var first = await Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/health", cts.Token);
+            last = first.ToString();
+            if (!Settled(first)) continue;
+            var entities = await Http.GetFromJsonAsync<List<EntityDto>>("/api/entities", cts.Token);
+            var then = await Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/health", cts.Token);
+            if (entities is not null && Settled(then) && then.GetProperty("journaled").ToString() == first.GetProperty("journaled").ToString()) return entities;
+        }
+        while (!cts.IsCancellationRequested && await poll.WaitForNextTickAsync(CancellationToken.None));
+        throw new TimeoutException("the host did not settle; last /api/health: " + last);
+
+        static bool Settled(System.Text.Json.JsonElement health) =>
+            health.GetProperty("caughtUp").ValueKind == System.Text.Json.JsonValueKind.True && health.GetProperty("outstanding").GetInt32() == 0;
+    }
+
     /// <summary>Polls /api/health until <paramref name="condition"/> holds (the host may be between runs: refusals count as not yet); the wait is bounded.</summary>
     public async Task WaitForHealthAsync(Func<System.Text.Json.JsonElement, bool> condition, TimeSpan? timeout = null)
     {

@@ -35,6 +35,24 @@ public static class JournalPosition
         return latest is { } ms ? new SimInstant(DateTimeOffset.FromUnixTimeMilliseconds(ms)) : null;
     }
 
+    /// <summary>
+    /// The journal offset (ordering) of <paramref name="run"/>'s newest event, as a projection following the run's tag
+    /// sees it; null when the run has journaled nothing or the journal is not the SQL plugin. The query walks the journal
+    /// backward from its newest row and stops at the first of the run's, so it costs little on a long journal.
+    /// </summary>
+    public static async Task<long?> HighestOffsetAsync(Config config, RunId run, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (Connect(config) is not { } sql) return null;
+        var (connection, postgres) = sql;
+        var tag = ";" + RunTagger.TagFor(run) + ";";
+        return await ScalarAsync(connection, postgres ? HighestPostgres : HighestSqlite, tag, cancellation).ConfigureAwait(false);
+    }
+
+    private const string HighestSqlite = "SELECT ordering FROM journal WHERE instr(tags, @m) > 0 ORDER BY ordering DESC LIMIT 1";
+
+    private const string HighestPostgres = "SELECT ordering FROM journal WHERE strpos(tags, @m) > 0 ORDER BY ordering DESC LIMIT 1";
+
     // The latest instant among the run's last 1,000 rows.
     private const string LatestSqlite =
         "SELECT MAX(at) FROM (SELECT json_extract(CAST(message AS TEXT), '$.at') AS at FROM journal WHERE instr(persistence_id, @m) > 0 ORDER BY ordering DESC LIMIT 1000)";

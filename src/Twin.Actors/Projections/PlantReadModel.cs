@@ -41,6 +41,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
     public const int RecentEventCapacity = 500;
 
     private PlantSnapshot _current = PlantSnapshot.Empty;
+    private long _offset;
 
     /// <inheritdoc />
     public PlantSnapshot Current => Volatile.Read(ref _current);
@@ -48,11 +49,19 @@ public sealed partial class PlantReadModel : IPlantReadModel
     /// <inheritdoc />
     public event Action<PlantSnapshot>? Changed;
 
+    /// <summary>
+    /// The journal offset of the newest event applied (0 before the first). Compared with the journal's newest offset of
+    /// the run (<see cref="Persistence.JournalPosition.HighestOffsetAsync"/>) it tells whether the model has caught up —
+    /// after a restart the projection reads the whole run again before it shows the present.
+    /// </summary>
+    public long AppliedOffset => Volatile.Read(ref _offset);
+
     /// <summary>Applies one event at journal offset <paramref name="offset"/>. Called by one projection stream only.</summary>
     public void Apply(ITwinEvent e, long offset)
     {
         var next = Fold(Current, e, offset);
         Volatile.Write(ref _current, next);
+        Volatile.Write(ref _offset, offset);
         Changed?.Invoke(next);
     }
 

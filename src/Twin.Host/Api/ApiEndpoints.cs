@@ -13,10 +13,25 @@ public static class ApiEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         var api = app.MapGroup("/api");
-        api.MapGet("/health", (Twin.Host.Hosting.RunActors actors, ITwinControl control, PlantSpec spec, IPlantReadModel model) =>
-            actors.System.WhenTerminated.IsCompleted
-                ? Results.Json(new { status = "down" }, statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Json(new { status = "up", run = spec.Run.Value, now = control.Clock.Now.ToString(), entities = model.Current.Entities.Count, ended = model.Current.Ended?.ToString() }));
+        api.MapGet("/health", async (Twin.Host.Hosting.RunActors actors, ITwinControl control, PlantSpec spec, IPlantReadModel model, IServiceProvider services, CancellationToken cancellation) =>
+        {
+            if (actors.System.WhenTerminated.IsCompleted) return Results.Json(new { status = "down" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            // A live run tells how far its read model has read the journal (a restarted host reads the whole run again first);
+            // a replay has no such progress.
+            var progress = services.GetService<Twin.Host.Hosting.RunProgress>() is { } live ? await live.ReadAsync(actors.System, cancellation) : null;
+            return Results.Json(new
+            {
+                status = "up",
+                run = spec.Run.Value,
+                now = control.Clock.Now.ToString(),
+                entities = model.Current.Entities.Count,
+                ended = model.Current.Ended?.ToString(),
+                applied = progress?.Applied,
+                journaled = progress?.Journaled,
+                caughtUp = progress?.CaughtUp,
+                outstanding = progress?.Outstanding,
+            });
+        });
         api.MapGet("/entities", (IPlantReadModel model, ITwinControl control) =>
         {
             var now = control.Clock.Now;

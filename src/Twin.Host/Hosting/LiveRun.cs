@@ -184,6 +184,7 @@ public static class LiveRunServices
         services.AddTransient(sp => sp.GetRequiredService<LiveRun>().Current.Spec);
         services.AddTransient(sp => sp.GetRequiredService<LiveRun>().Current.Services.GetRequiredService<PlantRuntime>());
         services.AddTransient(sp => sp.GetRequiredService<LiveRun>().Current.Services.GetRequiredService<RunActors>());
+        services.AddTransient(sp => sp.GetRequiredService<LiveRun>().Current.Services.GetRequiredService<RunProgress>());
         return services;
     }
 }

@@ -36,6 +36,7 @@ public static class TwinServices
         services.AddSingleton<IPlantReadModel>(model);
         services.AddSingleton(model);
         services.AddSingleton(spec);
+        services.AddSingleton(new RunProgress(model, work, spec.Run));
         services.AddSingleton(sp => new RunActors(sp.GetRequiredService<ActorSystem>()));
         services.AddSingleton<ITwinControl>(sp => new TwinControl(sp.GetRequiredService<IRequiredActor<PlantSupervisor>>().ActorRef, clock));
         services.AddAkka("planttrust", (akka, _) =>
