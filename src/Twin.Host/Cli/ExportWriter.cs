@@ -45,12 +45,36 @@ internal sealed class ExportWriter : IDisposable
         if (_last is not { } last || e.At > last) _last = e.At;
         if (_at is { } at && e.At > at) return;
         _snapshot = PlantReadModel.Fold(_snapshot, e, offset, ReadModelDetail.Certificates);
+        WriteInstalled(e.Entity);
+        if (e is DomainCertificateEnrolled enrolled) WriteInstalled(enrolled.Holder);
         var v = EventText.Describe(e, offset);
         JsonSerializer.Serialize(_events, new { offset = v.Offset, at = v.At.ToString(), entity = v.Entity.Value, kind = v.Kind, summary = v.Summary }, RunReport.JsonOptions);
         _written++;
         if (_events.BytesPending > 1 << 16) _events.Flush();
         if (e is CrlPublished p) Add(p);
     }
+
+    // A certificate an entity installed goes to its files at once and gives up its bytes in the snapshot: a ten-year run of
+    // thousands of devices holds hundreds of thousands of them. A CA's stay: the trust list is written from them at the end.
+    private void WriteInstalled(EntityId id)
+    {
+        if (!_snapshot.Entities.TryGetValue(id.Value, out var entity) || entity.Kind == EntityKinds.CertificationAuthority) return;
+        var certificates = entity.Certificates;
+        for (var i = certificates.Count - 1; i >= 0 && !certificates[i].Der.IsEmpty; i--)
+        {
+            WriteCertificate(id.Value, certificates[i]);
+            certificates = certificates.SetItem(i, certificates[i] with { Der = [] });
+        }
+        if (certificates != entity.Certificates) _snapshot = _snapshot with { Entities = _snapshot.Entities.SetItem(id.Value, entity with { Certificates = certificates }) };
+    }
+
+    private void WriteCertificate(string entity, CertificateView c)
+    {
+        var der = c.Der.ToArray();
+        WriteBoth(_folder, CertificateName(entity, c), Certificate.FromDer(der).ToPem(), der);
+    }
+
+    private static string CertificateName(string entity, CertificateView c) => $"certs/{entity}-{c.SerialHex}";
 
     private void Add(CrlPublished p)
     {
@@ -74,9 +98,8 @@ internal sealed class ExportWriter : IDisposable
         {
             foreach (var c in entity.Certificates)
             {
-                var name = $"certs/{entity.Id.Value}-{c.SerialHex}";
-                var cert = Certificate.FromDer([.. c.Der]);
-                WriteBoth(_folder, name, cert.ToPem(), [.. c.Der]);
+                var name = CertificateName(entity.Id.Value, c);
+                if (!c.Der.IsEmpty) WriteCertificate(entity.Id.Value, c); // a CA's (the others were written when installed)
                 certificates.Add(new CertificateEntry(entity.Id.Value, entity.Kind, c.SerialHex, c.Subject, c.Issuer, Iso(c.NotBefore), Iso(c.NotAfter),
                     c.StatusAt(at).ToString(), c.Revocation?.At.ToString(), c.Revocation?.Reason.ToString(), name + ".pem", name + ".der"));
             }
