@@ -71,19 +71,6 @@ public sealed partial class UaConnection : IAsyncDisposable
         finally { _writeLock.Release(); }
     }
 
-    /// <summary>Runs <paramref name="action"/> under the write lock, so a sequence number and its write stay in order.</summary>
-    public async ValueTask WriteLockedAsync(Func<PipeWriter, ValueTask> action, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(action);
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            ThrowIfOutputClosed();
-            await action(_pipe.Output).ConfigureAwait(false);
-        }
-        finally { _writeLock.Release(); }
-    }
-
     /// <summary>Sends ERR with a status code and reason, then closes (Part 6 §7.1.2.5); failures to send are ignored.</summary>
     public async ValueTask FailAsync(uint status, string reason)
     {
