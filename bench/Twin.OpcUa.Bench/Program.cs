@@ -7,7 +7,7 @@ using Twin.OpcUa.SecureChannel;
 
 // The OPC UA bench: node-opcua's client against our server and against node-opcua's server, each server in its own
 // process so its CPU time can be read; then 2,000 concurrent secure sessions on our server.
-// Usage: dotnet run -c Release --project bench/Twin.OpcUa.Bench [seconds-per-measurement]
+// Usage: dotnet run -c Release --project bench/Twin.OpcUa.Bench [reads | reads-ours] [seconds-per-measurement] [--rounds N]
 //        (internally: `serve PORT FOLDER` runs our server alone, see ServeMode)
 // Our server (a child, see ServerProcess) runs its socket completions on the I/O thread; our client (this process) keeps the
 // default engine, which hands completions to the thread pool, as Twin.Host does. TWIN_BENCH_CLIENT_INLINE=1 runs the client's
@@ -27,6 +27,14 @@ if (args is ["profile"])
 }
 // `reads [seconds]` measures only the reads (both clients, both servers): the quick loop while tuning the read path.
 // `reads-ours [seconds]` only our client against our server: the quickest loop for profiling either side.
+// `--rounds N` (default 5): each read figure is measured N times, interleaved ours / node-opcua's, and reported as medians.
+var rounds = 5;
+if (Array.IndexOf(args, "--rounds") is var at and >= 0)
+{
+    rounds = at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var n) && n > 0
+        ? n : throw new ArgumentException("--rounds needs a positive whole number, e.g. --rounds 5");
+    args = [.. args[..at], .. args[(at + 2)..]];
+}
 var oursOnly = args.Length > 0 && args[0] == "reads-ours";
 var readsOnly = oursOnly || (args.Length > 0 && args[0] == "reads");
 if (readsOnly) args = args[1..];
@@ -47,14 +55,20 @@ pki.Write(pki.NodeClient, nodeClient, "client");
 pki.WriteNodePki(Path.Combine(nodeClient, "pki"));
 
 await using var ours = await ServerProcess.StartOursAsync(oursFolder);
+var measured = new ReadRounds(rounds);
+Console.WriteLine($"Reads: {rounds} rounds of {seconds:0.#} s per figure, interleaved; load average {ReadRounds.Load():0.00} at the start.");
 if (oursOnly)
 {
     foreach (var outstanding in new[] { 1, 16 })
+        await measured.MeasureAsync("our client", outstanding, ["ours"], _ => OurClientReadsAsync(ours, "ns=2;s=Plant.Temperature", outstanding));
+    foreach (var outstanding in new[] { 1, 16 })
     {
-        var r = await OurClientReadsAsync(ours, "ns=2;s=Plant.Temperature", outstanding);
-        Console.WriteLine($"| our client → our server, {outstanding} outstanding | {r.PerSecond:0} reads/s | server {r.CpuUs:0.0} µs/read | client {r.ClientCpuUs:0.0} µs/read | " +
-            $"client {r.WorkItems:0.00} pool items/read, {r.Switches:0.00} context switches/read, {r.AllocatedBytes:0} B allocated/read | server {r.ServerSwitches:0.00} context switches/read |");
+        var o = measured.Of("our client", outstanding, "ours");
+        Console.WriteLine($"| our client → our server, {outstanding} outstanding (median of {o.Count}) | {ReadRounds.Median(o.Select(r => r.PerSecond)):0} reads/s ({o.Min(r => r.PerSecond):0}–{o.Max(r => r.PerSecond):0}) | " +
+            $"server {ReadRounds.Median(o.Select(r => r.CpuUs)):0.0} µs/read | client {ReadRounds.Median(o.Select(r => r.ClientCpuUs)):0.0} µs/read | client {ReadRounds.Median(o.Select(r => r.WorkItems)):0.00} pool items/read, " +
+            $"{ReadRounds.Median(o.Select(r => r.Switches)):0.00} context switches/read, {ReadRounds.Median(o.Select(r => r.AllocatedBytes)):0} B allocated/read | server {ReadRounds.Median(o.Select(r => r.ServerSwitches)):0.00} context switches/read |");
     }
+    Console.WriteLine($"Load average over the rounds: {measured.LoadRange()}.");
     return;
 }
 await using var node = await ServerProcess.StartNodeAsync(root, nodeServerPki, nodeServerCerts);
@@ -78,26 +92,14 @@ foreach (var t in readsOnly ? [] : targets)
     var (count, elapsed) = await OurClientSessionsAsync(t.Server.EndpointUrl, seconds);
     ourClient[t.Name] = (count / elapsed, (t.Server.CpuTime - before).TotalMilliseconds / count);
 }
-var reads = new Dictionary<(string, int), (double PerSecond, double CpuUs, double ClientCpuUs)>();
 // Untimed first, as for sessions: without it the first read figure carried the JIT compiling the read path (dotnet-counters
 // showed ~0.1 s of JIT per second of that run), several hundred µs per read at 1 outstanding.
 foreach (var t in targets) await NodeClientAsync("reads", t.Server.EndpointUrl, Math.Min(seconds, 3), "16", t.NodeId);
+var names = targets.Select(t => t.Name).ToArray();
 foreach (var outstanding in new[] { 1, 16 })
-    foreach (var t in targets)
-    {
-        var before = t.Server.CpuTime;
-        var (count, elapsed, clientCpuUs) = await NodeClientReadsAsync(t.Server.EndpointUrl, outstanding, t.NodeId);
-        reads[(t.Name, outstanding)] = (count / elapsed, (t.Server.CpuTime - before).TotalMicroseconds / count, clientCpuUs / count);
-    }
-var ourReads = new Dictionary<(string, int), (double PerSecond, double CpuUs, double ClientCpuUs)>();
-var ourReadsDetail = new Dictionary<(string, int), ReadRun>();
+    await measured.MeasureAsync("our client", outstanding, names, name => OurClientReadsAsync(Target(name).Server, Target(name).NodeId, outstanding));
 foreach (var outstanding in new[] { 1, 16 })
-    foreach (var t in targets)
-    {
-        var r = await OurClientReadsAsync(t.Server, t.NodeId, outstanding);
-        ourReads[(t.Name, outstanding)] = (r.PerSecond, r.CpuUs, r.ClientCpuUs);
-        ourReadsDetail[(t.Name, outstanding)] = r;
-    }
+    await measured.MeasureAsync("node-opcua's client", outstanding, names, name => NodeClientReadsAsync(Target(name).Server, outstanding, Target(name).NodeId));
 if (readsOnly)
 {
     PrintReads();
@@ -126,22 +128,16 @@ return;
 
 void PrintReads()
 {
-    foreach (var (client, table) in new[] { ("node-opcua's client", reads), ("our client", ourReads) })
-        foreach (var outstanding in new[] { 1, 16 })
-        {
-            var (o, n) = (table[("ours", outstanding)], table[("node", outstanding)]);
-            Console.WriteLine($"| reads/s, one session, {outstanding} outstanding, {client} | {o.PerSecond:0} | {n.PerSecond:0} | {o.PerSecond / n.PerSecond:0.00} | ≥ 5 |");
-            Console.WriteLine($"| server CPU per read (µs), {outstanding} outstanding, {client} | {o.CpuUs:0.0} | {n.CpuUs:0.0} | {o.CpuUs / n.CpuUs:0.00} | — |");
-            Console.WriteLine($"| client CPU per read (µs), {outstanding} outstanding, {client} | {o.ClientCpuUs:0.0} | {n.ClientCpuUs:0.0} | {o.ClientCpuUs / n.ClientCpuUs:0.00} | — |");
-        }
-    foreach (var outstanding in new[] { 1, 16 })
-    {
-        var (o, n) = (ourReadsDetail[("ours", outstanding)], ourReadsDetail[("node", outstanding)]);
-        Console.WriteLine($"| our client, {outstanding} outstanding: client pool work items / context switches per read | {o.WorkItems:0.00} / {o.Switches:0.00} | {n.WorkItems:0.00} / {n.Switches:0.00} | | — |");
-        Console.WriteLine($"| our client, {outstanding} outstanding: server context switches per read | {o.ServerSwitches:0.00} | {n.ServerSwitches:0.00} | | — |");
-        Console.WriteLine($"| our client, {outstanding} outstanding: client bytes allocated per read | {o.AllocatedBytes:0} | {n.AllocatedBytes:0} | | — |");
-    }
+    Console.WriteLine();
+    Console.WriteLine($"Reads, Basic256Sha256 SignAndEncrypt, one session: medians of {rounds} interleaved rounds of {seconds:0.#} s; load average {measured.LoadRange()} over the rounds.");
+    Console.WriteLine();
+    Console.WriteLine("| measurement | our server | node-opcua server | ratio (ours / node) | goal |");
+    Console.WriteLine("| --- | --- | --- | --- | --- |");
+    measured.Print("our client", "ours", "node");
+    measured.Print("node-opcua's client", "ours", "node");
 }
+
+(string Name, ServerProcess Server, string NodeId) Target(string name) => targets.Single(t => t.Name == name);
 
 // One secure session of our client, `outstanding` read loops of one Value read each; a warm-up of 200 reads first. The
 // client's CPU is this process's user+system time over the timed loops (nothing else runs in it meanwhile); so are its
@@ -181,7 +177,7 @@ async Task<ReadRun> OurClientReadsAsync(ServerProcess server, string nodeIdText,
     var switches = ContextSwitches(Environment.ProcessId) - switchesBefore;
     var serverSwitches = ContextSwitches(server.ProcessId) - serverSwitchesBefore;
     return new ReadRun(count / elapsed, (server.CpuTime - before).TotalMicroseconds / count, clientCpu.TotalMicroseconds / count,
-        (double)items / count, (double)switches / count, (double)serverSwitches / count, (double)allocated / count);
+        (double)items / count, (double)switches / count, (double)serverSwitches / count, (double)allocated / count, ReadRounds.Load());
 }
 
 // Context switches of every thread of a process so far (threads that ended meanwhile are not counted: none do in a run).
@@ -207,11 +203,14 @@ static TimeSpan OwnCpuTime()
     return self.TotalProcessorTime;
 }
 
-// node-opcua's client reading: reads done, seconds, and the client process's own CPU (µs) over its timed loops.
-async Task<(long Count, double Seconds, double ClientCpuUs)> NodeClientReadsAsync(string url, int outstanding, string nodeId)
+// node-opcua's client reading: reads/s, the server's CPU per read, and the client process's own CPU per read over its timed loops.
+async Task<ReadRun> NodeClientReadsAsync(ServerProcess server, int outstanding, string nodeId)
 {
-    var json = await NodeClientJsonAsync("reads", url, seconds, outstanding.ToString(CultureInfo.InvariantCulture), nodeId);
-    return (json.GetProperty("count").GetInt64(), json.GetProperty("seconds").GetDouble(), json.GetProperty("cpuMicroseconds").GetDouble());
+    var before = server.CpuTime;
+    var json = await NodeClientJsonAsync("reads", server.EndpointUrl, seconds, outstanding.ToString(CultureInfo.InvariantCulture), nodeId);
+    var count = json.GetProperty("count").GetInt64();
+    return ReadRun.Rate(count / json.GetProperty("seconds").GetDouble(), (server.CpuTime - before).TotalMicroseconds / count,
+        json.GetProperty("cpuMicroseconds").GetDouble() / count, ReadRounds.Load());
 }
 
 async Task<(long Count, double Seconds)> NodeClientAsync(string mode, string url, double forSeconds, params string[] extra)
@@ -292,6 +291,3 @@ static string FindRoot()
     while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PlantTrust.sln"))) dir = dir.Parent;
     return dir?.FullName ?? throw new InvalidOperationException("PlantTrust.sln not found");
 }
-
-/// <summary>One timed read run of our client: rates, CPU per read on both sides, and the wake-ups behind them.</summary>
-internal sealed record ReadRun(double PerSecond, double CpuUs, double ClientCpuUs, double WorkItems, double Switches, double ServerSwitches, double AllocatedBytes);

@@ -32,31 +32,14 @@ public static class FrameHarness
         try
         {
             // The reader is over memory: every read completes at once, so waiting on it blocks nothing.
-            while (connection.ReadFrameAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult() is { } frame)
+            while (connection.ReadPooledFrameAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult() is { IsEnd: false } pooled)
             {
                 frames++;
-                switch (frame.Type)
+                try
                 {
-                    case MessageType.Hello:
-                        var hello = TcpMessages.DecodeHello(frame, Limits);
-                        connection.MaxReceiveChunkSize = (int)Math.Min((uint)Limits.ReceiveBufferSize, Math.Max(hello.SendBufferSize, 8192u));
-                        break;
-                    case MessageType.Acknowledge:
-                        TcpMessages.DecodeAcknowledge(frame, Limits);
-                        break;
-                    case MessageType.Error:
-                        TcpMessages.DecodeError(frame.Body, Limits);
-                        break;
-                    default:
-                        var chunk = MessageChunk.Parse(frame, Limits);
-                        if (frame.Type == MessageType.OpenChannel) ChannelSecurity.HeaderLength(frame.Bytes, frame.Type);
-                        if (assembler.Add(chunk) is { } body)
-                        {
-                            DecodeAndReencode(body);
-                            messages++;
-                        }
-                        break;
+                    if (Take(connection, assembler, pooled)) messages++;
                 }
+                finally { pooled.Return(); }
             }
             return new HarnessOutcome(frames, messages, 0);
         }
@@ -66,7 +49,41 @@ public static class FrameHarness
         }
     }
 
-    private static void DecodeAndReencode(byte[] body)
+    /// <summary>One chunk, as the server takes it: connection messages by their decoders, OPN through the asymmetric path,
+    /// MSG and CLO headers read in the pooled buffer and a one-chunk message decoded where it lies. True when a message decoded.</summary>
+    private static bool Take(UaConnection connection, ChunkAssembler assembler, PooledFrame pooled)
+    {
+        switch (pooled.Type)
+        {
+            case MessageType.Hello:
+                var hello = TcpMessages.DecodeHello(pooled.ToFrame(), Limits);
+                connection.MaxReceiveChunkSize = (int)Math.Min((uint)Limits.ReceiveBufferSize, Math.Max(hello.SendBufferSize, 8192u));
+                return false;
+            case MessageType.Acknowledge:
+                TcpMessages.DecodeAcknowledge(pooled.ToFrame(), Limits);
+                return false;
+            case MessageType.Error:
+                TcpMessages.DecodeError(pooled.ToFrame().Body, Limits);
+                return false;
+            case MessageType.OpenChannel:
+                var frame = pooled.ToFrame();
+                var chunk = MessageChunk.Parse(frame, Limits);
+                ChannelSecurity.HeaderLength(frame.Bytes, frame.Type);
+                if (assembler.Add(chunk) is not { } whole) return false;
+                DecodeAndReencode(whole);
+                return true;
+            case MessageType.Message or MessageType.CloseChannel:
+                var header = SymmetricChunkHeader.Read(pooled.Span);
+                var body = pooled.Buffer.AsMemory(SymmetricChunkHeader.Size, pooled.Length - SymmetricChunkHeader.Size);
+                if (!assembler.TryComplete(pooled.ChunkType, header.RequestId, body.Span, out var assembled)) return false;
+                DecodeAndReencode(assembled ?? body);
+                return true;
+            default:
+                throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"{pooled.Type} is not a secure channel message.");
+        }
+    }
+
+    private static void DecodeAndReencode(ReadOnlyMemory<byte> body)
     {
         var d = new BinaryDecoder(body, Limits);
         var typeId = d.ReadNodeId();

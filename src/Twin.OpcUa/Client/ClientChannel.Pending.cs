@@ -65,11 +65,12 @@ internal sealed partial class ClientChannel
     }
 
     /// <summary>
-    /// Waits for a response. Timeouts of seconds are watched by one sweep a second per channel rather than by a timer per request
-    /// (creating and dropping a timer for every read was a measurable share of the client's CPU); short ones keep a timer each.
-    /// A cancelled <paramref name="ct"/> ends the wait with <see cref="OperationCanceledException"/>.
+    /// Watches a request sent for its timeout and the caller's cancellation. Timeouts of seconds are watched by one sweep a
+    /// second per channel rather than by a timer per request (creating and dropping a timer for every read was a measurable
+    /// share of the client's CPU); short ones keep a timer each. A cancelled <paramref name="ct"/> fails the request with
+    /// <see cref="OperationCanceledException"/>. The caller disposes both once the request is done.
     /// </summary>
-    private async ValueTask<IEncodeable> WaitAsync(PendingRequest pending, TimeSpan timeout, CancellationToken ct)
+    private (Timer? Timer, CancellationTokenRegistration Registration) Watch(PendingRequest pending, TimeSpan timeout, CancellationToken ct)
     {
         Timer? timer = null;
         if (timeout != Timeout.InfiniteTimeSpan && timeout < SweepPeriod * 4)
@@ -82,16 +83,7 @@ internal sealed partial class ClientChannel
         var registration = ct.CanBeCanceled
             ? ct.UnsafeRegister(static (state, token) => ((PendingRequest)state!).Fail(new OperationCanceledException(token)), pending)
             : default;
-        try
-        {
-            return await pending.Task.ConfigureAwait(false);
-        }
-        finally
-        {
-            // Not awaited disposal: a cancellation callback only queues the failure, it never waits for this method.
-            registration.Dispose();
-            timer?.Dispose();
-        }
+        return (timer, registration);
     }
 
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
@@ -100,7 +92,11 @@ internal sealed partial class ClientChannel
     private void Sweep()
     {
         var now = Environment.TickCount64;
-        foreach (var (_, p) in _pending)
-            if (p.Deadline <= now) p.Fail(new TimeoutException());
+        List<PendingRequest>? late = null;
+        lock (_pending)
+            foreach (var (_, p) in _pending)
+                if (p.Deadline <= now) (late ??= []).Add(p);
+        // Failed outside the lock: a failure queues the caller's continuation, which takes the lock to unregister.
+        foreach (var p in late ?? []) p.Fail(new TimeoutException());
     }
 }

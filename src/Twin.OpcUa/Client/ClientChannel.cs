@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Twin.OpcUa.Encoding;
 using Twin.OpcUa.Messages;
 using Twin.OpcUa.SecureChannel;
@@ -15,7 +15,8 @@ internal sealed partial class ClientChannel : IAsyncDisposable
 {
     private readonly UaConnection _connection;
     private readonly EncodingLimits _limits;
-    private readonly ConcurrentDictionary<uint, PendingRequest> _pending = new();
+    /// <summary>Requests sent and not yet answered, by request id; locked on itself (a dictionary, not a concurrent one: no node allocated per request).</summary>
+    private readonly Dictionary<uint, PendingRequest> _pending = [];
     private readonly SequenceCounter _sent = new();
     private readonly SequenceChecker _received = new();
     private readonly CancellationTokenSource _closed = new();
@@ -116,7 +117,8 @@ internal sealed partial class ClientChannel : IAsyncDisposable
     public Task RenewAsync(CancellationToken ct) => OpenSecureChannelAsync(SecurityTokenRequestType.Renew, ct);
 
     /// <summary>Sends a service request and waits for its response; a ServiceFault becomes a <see cref="UaException"/>.</summary>
-    public async Task<TResponse> CallAsync<TResponse>(IServiceRequest request, NodeId authenticationToken, TimeSpan timeout, CancellationToken ct) where TResponse : IServiceResponse
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<TResponse> CallAsync<TResponse>(IServiceRequest request, NodeId authenticationToken, TimeSpan timeout, CancellationToken ct) where TResponse : IServiceResponse
     {
         request.RequestHeader.AuthenticationToken = authenticationToken;
         var response = await SendAsync(MessageType.Message, request, timeout, ct).ConfigureAwait(false);
@@ -126,30 +128,49 @@ internal sealed partial class ClientChannel : IAsyncDisposable
         return typed;
     }
 
-    private async Task<IEncodeable> SendAsync(MessageType type, IServiceRequest request, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Encodes the request into a reused buffer, registers it, writes its chunks straight into the connection's output and
+    /// waits for the answer. The state machine comes from a pool and the write passes its state by value: a round trip
+    /// allocates the request and response objects and little else.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<IEncodeable> SendAsync(MessageType type, IServiceRequest request, TimeSpan timeout, CancellationToken ct)
     {
         if (_closed.IsCancellationRequested) throw new UaException(StatusCodes.BadSecureChannelClosed, "The channel is closed.", Fault ?? new InvalidOperationException("closed"));
         var requestId = (uint)Interlocked.Increment(ref _nextRequestId);
         request.RequestHeader.RequestHandle = (uint)Interlocked.Increment(ref _nextHandle);
         request.RequestHeader.Timestamp = DateTime.UtcNow;
         request.RequestHeader.TimeoutHint = (uint)Math.Min(timeout.TotalMilliseconds, uint.MaxValue);
-        var e = new BinaryEncoder(256);
-        e.WriteNodeId(request.BinaryEncodingId);
-        request.Encode(e);
-        var body = e.ToArray();
+        BinaryEncoder? body = BinaryEncoder.Rent();
+        try
+        {
+            body.WriteNodeId(request.BinaryEncodingId);
+            request.Encode(body);
+        }
+        catch
+        {
+            body.Return();
+            throw;
+        }
         var pending = new PendingRequest(timeout == Timeout.InfiniteTimeSpan || timeout.TotalMilliseconds >= long.MaxValue / 2 ? long.MaxValue
             : Environment.TickCount64 + (long)timeout.TotalMilliseconds);
-        _pending[requestId] = pending;
+        lock (_pending) _pending[requestId] = pending;
         Interlocked.Increment(ref _outstanding);
+        Timer? timer = null;
+        CancellationTokenRegistration registration = default;
         try
         {
             var asym = type == MessageType.OpenChannel ? _security.SendHeader() : null;
-            await _connection.WriteLockedAsync(output =>
-            {
-                var chunks = MessageChunk.Encode(type, _channelId, asym, _token.TokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadRequestTooLarge, _security);
-                foreach (var c in chunks) output.Write(c);
-            }, deferFlush: false, ct).ConfigureAwait(false);
-            return await WaitAsync(pending, timeout, ct).ConfigureAwait(false);
+            await _connection.WriteLockedAsync((Channel: this, Type: type, Asymmetric: asym, RequestId: requestId, Body: body), static (output, s) =>
+                // Channel id and token are read under the write lock, as the sequence numbers are: a renewal between encoding
+                // and writing must not send this message under a token older than one already used.
+                MessageChunk.Write(output, new OutgoingMessage(s.Type, s.Channel._channelId, s.Asymmetric, s.Channel._token.TokenId, s.Channel._sent, s.RequestId, s.Body,
+                    s.Channel._sendChunkSize, s.Channel._peerMaxMessageSize, s.Channel._peerMaxChunkCount, StatusCodes.BadRequestTooLarge, s.Channel._security)),
+                deferFlush: false, ct).ConfigureAwait(false);
+            body.Return();
+            body = null;
+            (timer, registration) = Watch(pending, timeout, ct);
+            return await pending.Task.ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -161,32 +182,35 @@ internal sealed partial class ClientChannel : IAsyncDisposable
         }
         finally
         {
-            _pending.TryRemove(requestId, out _);
+            body?.Return();
+            // Not awaited disposal: a cancellation callback only queues the failure, it never waits for this method.
+            registration.Dispose();
+            timer?.Dispose();
+            lock (_pending) _pending.Remove(requestId);
             Interlocked.Decrement(ref _outstanding);
         }
     }
 
+    /// <summary>
+    /// Reads chunks until the connection ends. Each is received into a pooled buffer, decrypted and checked there, and a
+    /// message that came in one chunk is decoded where it lies: one copy of the bytes (out of the pipe) instead of four.
+    /// </summary>
     private async Task ReceiveLoopAsync()
     {
         var assembler = new ChunkAssembler(_limits.MaxMessageSize, _limits.MaxChunkCount);
         try
         {
-            while (await _connection.ReadFrameAsync(_closed.Token).ConfigureAwait(false) is { } frame)
+            while (true)
             {
-                if (frame.Type == MessageType.Error)
-                {
-                    var (status, reason) = TcpMessages.DecodeError(frame.Body, _limits);
-                    throw new UaException(status.Code, $"The server closed the channel: {reason}");
-                }
-                var chunk = MessageChunk.Parse(_security.Unprotect(frame), _limits);
-                _received.Check(chunk.SequenceNumber);
-                if (assembler.Add(chunk) is not { } body) continue;
-                var d = new BinaryDecoder(body, _limits);
-                var typeId = d.ReadNodeId();
-                if (!d.Registry.TryCreate(typeId, out var response)) throw new UaException(StatusCodes.BadUnknownResponse, $"Unknown response type {typeId}.");
-                response.Decode(d);
-                d.EnsureEnd();
-                if (_pending.TryGetValue(chunk.RequestId, out var pending)) pending.Complete(response, inline: Volatile.Read(ref _outstanding) == 1);
+                var frame = await _connection.ReadPooledFrameAsync(_closed.Token).ConfigureAwait(false);
+                if (frame.IsEnd) break;
+                (uint RequestId, IEncodeable Response)? answer;
+                try { answer = Receive(frame, assembler); }
+                finally { frame.Return(); }
+                if (answer is not { } a) continue;
+                PendingRequest? pending;
+                lock (_pending) _pending.TryGetValue(a.RequestId, out pending);
+                pending?.Complete(a.Response, inline: Volatile.Read(ref _outstanding) == 1);
             }
             Fault = new UaException(StatusCodes.BadConnectionClosed, "The server closed the connection.");
         }
@@ -199,8 +223,46 @@ internal sealed partial class ClientChannel : IAsyncDisposable
             await _closed.CancelAsync().ConfigureAwait(false);
             _sweep?.Dispose();
             var error = Fault as UaException ?? new UaException(StatusCodes.BadConnectionClosed, "The connection closed.", Fault ?? new IOException("closed"));
-            foreach (var p in _pending.Values) p.Fail(error);
+            PendingRequest[] left;
+            lock (_pending) left = [.. _pending.Values];
+            foreach (var p in left) p.Fail(error);
         }
+    }
+
+    /// <summary>One received chunk: the response it completes, if it completes one. Nothing returned refers to the frame's buffer.</summary>
+    private (uint RequestId, IEncodeable Response)? Receive(PooledFrame frame, ChunkAssembler assembler)
+    {
+        if (frame.Type == MessageType.Error)
+        {
+            var (status, reason) = TcpMessages.DecodeError(frame.Buffer.AsMemory(TcpMessages.HeaderSize, frame.Length - TcpMessages.HeaderSize), _limits);
+            throw new UaException(status.Code, $"The server closed the channel: {reason}");
+        }
+        uint requestId;
+        ReadOnlyMemory<byte> body;
+        byte[]? assembled;
+        if (frame.Type == MessageType.OpenChannel)
+        {
+            // Asymmetric and rare (issue, renew): the chunk gets an array of its own.
+            var chunk = MessageChunk.Parse(_security.Unprotect(frame.ToFrame()), _limits);
+            _received.Check(chunk.SequenceNumber);
+            (requestId, body) = (chunk.RequestId, chunk.Body);
+            if (!assembler.TryComplete(chunk.ChunkType, requestId, body.Span, out assembled)) return null;
+        }
+        else
+        {
+            if (frame.Type is not (MessageType.Message or MessageType.CloseChannel)) throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"{frame.Type} is not a secure channel message.");
+            var length = _security.UnprotectInPlace(frame.Buffer!, frame.Length);
+            var header = SymmetricChunkHeader.Read(frame.Buffer.AsSpan(0, length));
+            _received.Check(header.SequenceNumber);
+            (requestId, body) = (header.RequestId, frame.Buffer.AsMemory(SymmetricChunkHeader.Size, length - SymmetricChunkHeader.Size));
+            if (!assembler.TryComplete(frame.ChunkType, requestId, body.Span, out assembled)) return null;
+        }
+        var d = new BinaryDecoder(assembled ?? body, _limits);
+        var typeId = d.ReadNodeId();
+        if (!d.Registry.TryCreate(typeId, out var response)) throw new UaException(StatusCodes.BadUnknownResponse, $"Unknown response type {typeId}.");
+        response.Decode(d);
+        d.EnsureEnd();
+        return (requestId, response);
     }
 
     /// <summary>Sends CloseSecureChannel (Part 4 §5.5.3) and closes the connection.</summary>
@@ -213,15 +275,13 @@ internal sealed partial class ClientChannel : IAsyncDisposable
                 var request = new CloseSecureChannelRequest();
                 request.RequestHeader.Timestamp = DateTime.UtcNow;
                 request.RequestHeader.RequestHandle = (uint)Interlocked.Increment(ref _nextHandle);
-                var e = new BinaryEncoder(64);
-                e.WriteNodeId(request.BinaryEncodingId);
-                request.Encode(e);
-                var body = e.ToArray();
-                await _connection.WriteLockedAsync(async output =>
-                {
-                    foreach (var c in MessageChunk.Encode(MessageType.CloseChannel, _channelId, null, _token.TokenId, _sent.Next, (uint)Interlocked.Increment(ref _nextRequestId), body, _sendChunkSize, 0, 0, StatusCodes.BadRequestTooLarge, _security))
-                        await output.WriteAsync(c).ConfigureAwait(false);
-                }, CancellationToken.None).ConfigureAwait(false);
+                var body = new BinaryEncoder(64);
+                body.WriteNodeId(request.BinaryEncodingId);
+                request.Encode(body);
+                await _connection.WriteLockedAsync((Channel: this, RequestId: (uint)Interlocked.Increment(ref _nextRequestId), Body: body), static (output, s) =>
+                    MessageChunk.Write(output, new OutgoingMessage(MessageType.CloseChannel, s.Channel._channelId, null, s.Channel._token.TokenId, s.Channel._sent, s.RequestId, s.Body,
+                        s.Channel._sendChunkSize, 0, 0, StatusCodes.BadRequestTooLarge, s.Channel._security)),
+                    deferFlush: false, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or UaException) { }
         }

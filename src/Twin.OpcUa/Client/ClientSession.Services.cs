@@ -13,8 +13,11 @@ public sealed partial class ClientSession
     }
 
     /// <summary>Reads one Value attribute.</summary>
-    public async Task<DataValue> ReadValueAsync(NodeId nodeId, CancellationToken ct = default) =>
-        (await ReadAsync([new ReadValueId { NodeId = nodeId, AttributeId = 13 }], ct).ConfigureAwait(false))[0];
+    public async Task<DataValue> ReadValueAsync(NodeId nodeId, CancellationToken ct = default)
+    {
+        var r = await CallAsync<ReadResponse>(new ReadRequest { NodesToRead = [new ReadValueId { NodeId = nodeId, AttributeId = 13 }], TimestampsToReturn = TimestampsToReturn.Both }, ct).ConfigureAwait(false);
+        return r.Results is [var value] ? value : throw new UaException(StatusCodes.BadUnknownResponse, $"ReadResponse has {r.Results?.Length ?? 0} results for one node.");
+    }
 
     /// <summary>Writes one Value attribute (Part 4 §5.10.4) and returns the operation's status.</summary>
     public async Task<StatusCode> WriteValueAsync(NodeId nodeId, Variant value, CancellationToken ct = default)

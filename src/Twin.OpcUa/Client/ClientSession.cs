@@ -193,7 +193,8 @@ public sealed partial class ClientSession : IAsyncDisposable
     public ChannelSecurityToken ChannelToken => _channel.Token;
 
     /// <summary>Sends a request; with <see cref="ClientOptions.AutoReconnect"/> a lost connection is re-established once and the request repeated.</summary>
-    internal async Task<T> CallAsync<T>(IServiceRequest request, CancellationToken ct) where T : IServiceResponse
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    internal async ValueTask<T> CallAsync<T>(IServiceRequest request, CancellationToken ct) where T : IServiceResponse
     {
         var channel = _channel;
         try

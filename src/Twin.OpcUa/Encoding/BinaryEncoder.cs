@@ -12,6 +12,28 @@ public sealed partial class BinaryEncoder
 
     public BinaryEncoder(int capacity = 256) => _buffer = new byte[Math.Max(16, capacity)];
 
+    [ThreadStatic] private static BinaryEncoder? t_spare;
+
+    /// <summary>
+    /// An empty encoder for one message, the one this thread last handed back when there is one: a channel encodes every
+    /// request or response into the same few buffers instead of a new one each time. Hand it back with <see cref="Return"/>
+    /// once its bytes are written out, and do not touch it after.
+    /// </summary>
+    internal static BinaryEncoder Rent()
+    {
+        var e = t_spare ?? new BinaryEncoder(1024);
+        t_spare = null;
+        return e;
+    }
+
+    /// <summary>Keeps this encoder for the thread's next <see cref="Rent"/>, unless a large message grew it past 64 KiB.</summary>
+    internal void Return()
+    {
+        if (_buffer.Length > 64 * 1024) return;
+        _position = 0;
+        t_spare = this;
+    }
+
     public int Position => _position;
 
     /// <summary>The bytes written so far.</summary>

@@ -44,27 +44,41 @@ public sealed partial class ChannelSecurity
 
     private byte[] ProtectSymmetric(byte[] plain, int headerLength)
     {
-        var keys = Keys(BitConverterLittle(plain, 12));
-        var mine = IsServer ? keys.Server : keys.Client;
-        if (Mode == MessageSecurityMode.Sign)
-        {
-            var signedOnly = new byte[plain.Length + Policy!.SymmetricSignatureSize];
-            plain.CopyTo(signedOnly, 0);
-            WriteSize(signedOnly, signedOnly.Length);
-            mine.Sign(signedOnly.AsSpan(0, plain.Length), signedOnly.AsSpan(plain.Length));
-            return signedOnly;
-        }
-        var content = plain.Length - headerLength;
-        var fixedPart = content + 1 + Policy!.SymmetricSignatureSize;
-        var padding = (SecurityPolicy.BlockSize - fixedPart % SecurityPolicy.BlockSize) % SecurityPolicy.BlockSize;
-        var output = new byte[headerLength + fixedPart + padding];
+        var output = new byte[ProtectedLength(plain.Length)];
         plain.CopyTo(output, 0);
-        WritePadding(output.AsSpan(plain.Length), padding, extra: false);
-        WriteSize(output, output.Length);
-        var signatureAt = output.Length - Policy.SymmetricSignatureSize;
-        mine.Sign(output.AsSpan(0, signatureAt), output.AsSpan(signatureAt));
-        mine.EncryptCbcInPlace(output, headerLength, output.Length - headerLength);
+        ProtectInPlace(output, plain.Length);
         return output;
+    }
+
+    /// <summary>The size of a MSG or CLO chunk of <paramref name="plainLength"/> bytes once padded and signed (Part 6 §6.7.2.5).</summary>
+    public int ProtectedLength(int plainLength)
+    {
+        if (Policy is null) return plainLength;
+        if (Mode == MessageSecurityMode.Sign) return plainLength + Policy.SymmetricSignatureSize;
+        const int headerLength = 16;
+        var fixedPart = plainLength - headerLength + 1 + Policy.SymmetricSignatureSize;
+        return headerLength + fixedPart + (SecurityPolicy.BlockSize - fixedPart % SecurityPolicy.BlockSize) % SecurityPolicy.BlockSize;
+    }
+
+    /// <summary>
+    /// Pads, signs and encrypts a plain MSG or CLO chunk where it lies: the first <paramref name="plainLength"/> bytes of
+    /// <paramref name="buffer"/>, which must hold <see cref="ProtectedLength"/> bytes. Returns the protected chunk's size.
+    /// </summary>
+    public int ProtectInPlace(byte[] buffer, int plainLength)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        var total = ProtectedLength(plainLength);
+        if (buffer.Length < total) throw new ArgumentException($"The buffer holds {buffer.Length} bytes; the protected chunk needs {total}.", nameof(buffer));
+        if (Policy is null) return plainLength;
+        const int headerLength = 16;
+        var keys = Keys(BitConverterLittle(buffer, 12));
+        var mine = IsServer ? keys.Server : keys.Client;
+        WriteSize(buffer, total);
+        var signatureAt = total - Policy.SymmetricSignatureSize;
+        if (Mode == MessageSecurityMode.SignAndEncrypt) WritePadding(buffer.AsSpan(plainLength), signatureAt - plainLength - 1, extra: false);
+        mine.Sign(buffer.AsSpan(0, signatureAt), buffer.AsSpan(signatureAt, Policy.SymmetricSignatureSize));
+        if (Mode == MessageSecurityMode.SignAndEncrypt) mine.EncryptCbcInPlace(buffer, headerLength, total - headerLength);
+        return total;
     }
 
     /// <summary>Padding of Part 6 §6.7.2.5: PaddingSize, that many bytes of PaddingSize, then ExtraPaddingSize for keys over 2048 bits.</summary>
@@ -111,21 +125,45 @@ public sealed partial class ChannelSecurity
 
     private byte[] UnprotectSymmetric(byte[] bytes, int headerLength)
     {
-        var keys = Keys(BitConverterLittle(bytes, 12));
-        var theirs = IsServer ? keys.Client : keys.Server;
         var plain = (byte[])bytes.Clone();
-        if (Mode == MessageSecurityMode.SignAndEncrypt)
-        {
-            if ((plain.Length - headerLength) % SecurityPolicy.BlockSize != 0) throw Failed("the encrypted part is not a whole number of AES blocks");
-            theirs.DecryptCbcInPlace(plain, headerLength, plain.Length - headerLength);
-        }
-        var signatureAt = plain.Length - Policy!.SymmetricSignatureSize;
-        if (signatureAt < headerLength + 8) throw Failed("the chunk is too short for its signature");
-        if (!theirs.Verify(plain.AsSpan(0, signatureAt), plain.AsSpan(signatureAt))) throw Failed("the symmetric signature does not verify");
-        return Mode == MessageSecurityMode.SignAndEncrypt ? StripPadding(plain, signatureAt, headerLength, extra: false) : plain[..signatureAt];
+        return plain[..UnprotectInPlace(plain, plain.Length, headerLength)];
     }
 
-    private static byte[] StripPadding(byte[] plain, int signatureAt, int headerLength, bool extra)
+    /// <summary>
+    /// Decrypts and verifies a received MSG or CLO chunk where it lies (the first <paramref name="length"/> bytes of
+    /// <paramref name="buffer"/>, a buffer the caller owns) and returns the size of the plain chunk without padding and
+    /// signature, its size field updated. With SecurityPolicy None the chunk is left as it is.
+    /// </summary>
+    /// <exception cref="UaException">BadSecurityChecksFailed when a signature or the padding does not check out; BadSecureChannelTokenUnknown for a token without keys.</exception>
+    public int UnprotectInPlace(byte[] buffer, int length)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (Policy is null) return length;
+        var plainLength = UnprotectInPlace(buffer, length, 16);
+        WriteSize(buffer, plainLength);
+        return plainLength;
+    }
+
+    private int UnprotectInPlace(byte[] buffer, int length, int headerLength)
+    {
+        if (length < headerLength + 8) throw Failed("the chunk is too short for its security headers");
+        var keys = Keys(BitConverterLittle(buffer, 12));
+        var theirs = IsServer ? keys.Client : keys.Server;
+        if (Mode == MessageSecurityMode.SignAndEncrypt)
+        {
+            if ((length - headerLength) % SecurityPolicy.BlockSize != 0) throw Failed("the encrypted part is not a whole number of AES blocks");
+            theirs.DecryptCbcInPlace(buffer, headerLength, length - headerLength);
+        }
+        var signatureAt = length - Policy!.SymmetricSignatureSize;
+        if (signatureAt < headerLength + 8) throw Failed("the chunk is too short for its signature");
+        if (!theirs.Verify(buffer.AsSpan(0, signatureAt), buffer.AsSpan(signatureAt, Policy.SymmetricSignatureSize))) throw Failed("the symmetric signature does not verify");
+        return Mode == MessageSecurityMode.SignAndEncrypt ? PlainEnd(buffer, signatureAt, headerLength, extra: false) : signatureAt;
+    }
+
+    private static byte[] StripPadding(byte[] plain, int signatureAt, int headerLength, bool extra) => plain[..PlainEnd(plain, signatureAt, headerLength, extra)];
+
+    /// <summary>Where the body ends: before the padding bytes and their size byte(s) (Part 6 §6.7.2.5).</summary>
+    private static int PlainEnd(byte[] plain, int signatureAt, int headerLength, bool extra)
     {
         var padding = (int)plain[signatureAt - 1];
         var overhead = 1;
@@ -136,7 +174,7 @@ public sealed partial class ChannelSecurity
         }
         var end = signatureAt - overhead - padding;
         if (end < headerLength + 8) throw Failed("the padding is longer than the chunk");
-        return plain[..end];
+        return end;
     }
 
     private static UaException Failed(string why) => new(StatusCodes.BadSecurityChecksFailed, why);

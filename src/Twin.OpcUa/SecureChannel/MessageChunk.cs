@@ -10,7 +10,7 @@ public sealed record AsymmetricSecurityHeader(string? SecurityPolicyUri, byte[]?
 /// <summary>
 /// A parsed OPN, MSG or CLO chunk under SecurityPolicy None: message header, security header, sequence header, body (Part 6 §6.7.2).
 /// </summary>
-public sealed record MessageChunk(MessageType Type, byte ChunkType, uint ChannelId, AsymmetricSecurityHeader? Asymmetric, uint TokenId, uint SequenceNumber, uint RequestId, ReadOnlyMemory<byte> Body)
+public sealed partial record MessageChunk(MessageType Type, byte ChunkType, uint ChannelId, AsymmetricSecurityHeader? Asymmetric, uint TokenId, uint SequenceNumber, uint RequestId, ReadOnlyMemory<byte> Body)
 {
     /// <summary>Parses a chunk; structure errors are BadDecodingError (or BadTcpMessageTypeInvalid for non-channel types).</summary>
     public static MessageChunk Parse(Frame frame, EncodingLimits limits)
@@ -73,7 +73,7 @@ public sealed record MessageChunk(MessageType Type, byte ChunkType, uint Channel
 /// <summary>Joins the chunks of each request id into whole messages, enforcing the chunk count and message size limits (Part 6 §6.7.2.4).</summary>
 public sealed class ChunkAssembler
 {
-    private readonly Dictionary<uint, (List<ReadOnlyMemory<byte>> Parts, int Size)> _pending = [];
+    private readonly Dictionary<uint, (List<byte[]> Parts, int Size)> _pending = [];
     private readonly int _maxMessageSize;
     private readonly int _maxChunkCount;
 
@@ -87,35 +87,59 @@ public sealed class ChunkAssembler
     public byte[]? Add(MessageChunk chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        if (chunk.ChunkType == 'A')
+        return TryComplete(chunk.ChunkType, chunk.RequestId, chunk.Body.Span, out var assembled) ? assembled ?? chunk.Body.ToArray() : null;
+    }
+
+    /// <summary>
+    /// Adds a chunk whose body is only lent (a receive buffer used again after this call): true when a message is complete.
+    /// The final chunk of a message that came in one chunk is not copied: <paramref name="assembled"/> is then null and the
+    /// message is <paramref name="body"/> itself, to be decoded where it lies. Otherwise <paramref name="assembled"/> holds
+    /// the joined bodies. Chunks before the final one are copied; an abort chunk ('A') drops what came before.
+    /// </summary>
+    /// <exception cref="UaException">BadTcpMessageTooLarge past the chunk count or size limits; BadTcpNotEnoughResources past 16 partial messages.</exception>
+    public bool TryComplete(byte chunkType, uint requestId, ReadOnlySpan<byte> body, out byte[]? assembled)
+    {
+        assembled = null;
+        if (chunkType == 'A')
         {
-            _pending.Remove(chunk.RequestId);
-            return null;
+            _pending.Remove(requestId);
+            return false;
         }
-        if (!_pending.TryGetValue(chunk.RequestId, out var entry))
+        if (!_pending.TryGetValue(requestId, out var entry))
         {
+            if (chunkType == 'F')
+            {
+                CheckLimits(1, body.Length);
+                return true;
+            }
             if (_pending.Count >= 16) throw new UaException(StatusCodes.BadTcpNotEnoughResources, "Too many partially received messages.");
             entry = ([], 0);
         }
-        entry.Parts.Add(chunk.Body);
-        entry.Size += chunk.Body.Length;
-        if (_maxChunkCount > 0 && entry.Parts.Count > _maxChunkCount)
-            throw new UaException(StatusCodes.BadTcpMessageTooLarge, $"Message has more than {_maxChunkCount} chunks.");
-        if (_maxMessageSize > 0 && entry.Size > _maxMessageSize)
-            throw new UaException(StatusCodes.BadTcpMessageTooLarge, $"Message is larger than {_maxMessageSize} bytes.");
-        if (chunk.ChunkType == 'C')
+        CheckLimits(entry.Parts.Count + 1, entry.Size + body.Length);
+        entry.Parts.Add(body.ToArray());
+        entry.Size += body.Length;
+        if (chunkType == 'C')
         {
-            _pending[chunk.RequestId] = entry;
-            return null;
+            _pending[requestId] = entry;
+            return false;
         }
-        _pending.Remove(chunk.RequestId);
-        var body = new byte[entry.Size];
+        _pending.Remove(requestId);
+        var whole = new byte[entry.Size];
         var at = 0;
         foreach (var p in entry.Parts)
         {
-            p.Span.CopyTo(body.AsSpan(at));
+            p.CopyTo(whole, at);
             at += p.Length;
         }
-        return body;
+        assembled = whole;
+        return true;
+    }
+
+    private void CheckLimits(int chunks, int size)
+    {
+        if (_maxChunkCount > 0 && chunks > _maxChunkCount)
+            throw new UaException(StatusCodes.BadTcpMessageTooLarge, $"Message has more than {_maxChunkCount} chunks.");
+        if (_maxMessageSize > 0 && size > _maxMessageSize)
+            throw new UaException(StatusCodes.BadTcpMessageTooLarge, $"Message is larger than {_maxMessageSize} bytes.");
     }
 }

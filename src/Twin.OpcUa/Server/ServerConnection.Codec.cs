@@ -1,4 +1,3 @@
-using System.Buffers;
 using Twin.OpcUa.Encoding;
 using Twin.OpcUa.Messages;
 using Twin.OpcUa.SecureChannel;
@@ -27,18 +26,20 @@ internal sealed partial class ServerConnection
 
     private async Task SendAsync(MessageType type, AsymmetricSecurityHeader? asym, uint tokenId, uint requestId, IEncodeable response, CancellationToken ct)
     {
-        var e = new BinaryEncoder(256);
-        e.WriteNodeId(response.BinaryEncodingId);
-        response.Encode(e);
-        var body = e.ToArray();
-        // On the read loop, inside StartRequest, the answer may wait in the output buffer: the loop sends it, with the answers to
-        // any further requests already received, before it waits for input again (one socket write per burst, not per request).
-        var deferFlush = _answeringInline && Environment.CurrentManagedThreadId == _readLoopThread;
-        await _connection.WriteLockedAsync(output =>
+        var body = BinaryEncoder.Rent();
+        try
         {
-            var chunks = MessageChunk.Encode(type, _channel.ChannelId, asym, tokenId, _sent.Next, requestId, body, _sendChunkSize, _peerMaxMessageSize, _peerMaxChunkCount, StatusCodes.BadResponseTooLarge, _security);
-            foreach (var c in chunks) output.Write(c);
-        }, deferFlush, ct).ConfigureAwait(false);
+            body.WriteNodeId(response.BinaryEncodingId);
+            response.Encode(body);
+            // On the read loop, inside StartRequest, the answer may wait in the output buffer: the loop sends it, with the answers to
+            // any further requests already received, before it waits for input again (one socket write per burst, not per request).
+            var deferFlush = _answeringInline && Environment.CurrentManagedThreadId == _readLoopThread;
+            await _connection.WriteLockedAsync((Connection: this, Type: type, Asymmetric: asym, TokenId: tokenId, RequestId: requestId, Body: body), static (output, s) =>
+                MessageChunk.Write(output, new OutgoingMessage(s.Type, s.Connection._channel.ChannelId, s.Asymmetric, s.TokenId, s.Connection._sent, s.RequestId, s.Body,
+                    s.Connection._sendChunkSize, s.Connection._peerMaxMessageSize, s.Connection._peerMaxChunkCount, StatusCodes.BadResponseTooLarge, s.Connection._security)),
+                deferFlush, ct).ConfigureAwait(false);
+        }
+        finally { body.Return(); }
     }
 
     private bool _answeringInline;

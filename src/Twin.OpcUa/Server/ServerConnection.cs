@@ -57,22 +57,23 @@ internal sealed partial class ServerConnection : IDisposable
         {
             await HandshakeAsync(linked.Token).ConfigureAwait(false);
             var assembler = new ChunkAssembler(_limits.MaxMessageSize, _limits.MaxChunkCount);
-            while (await ReadUntilTokenExpiryAsync(linked.Token).ConfigureAwait(false) is { } frame)
+            while (await ReadUntilTokenExpiryAsync(linked.Token).ConfigureAwait(false) is { IsEnd: false } frame)
             {
                 if (frame.Type == MessageType.OpenChannel)
                 {
                     // Asymmetric cryptography takes a millisecond or more: off the I/O thread, which may be running this loop
-                    // inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS) and serves other connections too.
-                    await Task.Run(() => OpenAsync(frame, linked.Token), linked.Token).ConfigureAwait(false);
+                    // inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS) and serves other connections too. Rare: the chunk
+                    // gets an array of its own.
+                    var opn = frame.ToFrame();
+                    frame.Return();
+                    await Task.Run(() => OpenAsync(opn, linked.Token), linked.Token).ConfigureAwait(false);
                     continue;
                 }
-                // The channel and token ids travel in clear (Part 6 §6.7.2.2): check them before any key is used.
-                if (frame.Type is MessageType.Message or MessageType.CloseChannel && frame.Bytes.Length >= 16)
-                    _channel.CheckToken(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(frame.Bytes.AsSpan(8)), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(frame.Bytes.AsSpan(12)));
-                var chunk = MessageChunk.Parse(_security.Unprotect(frame), _limits);
-                _received.Check(chunk.SequenceNumber);
-                if (chunk.Type == MessageType.CloseChannel) return;
-                if (assembler.Add(chunk) is { } body) StartRequest(chunk, body, linked.Token);
+                try
+                {
+                    if (!Receive(frame, assembler, linked.Token)) return;
+                }
+                finally { frame.Return(); }
             }
         }
         catch (UaException e)
@@ -96,9 +97,10 @@ internal sealed partial class ServerConnection : IDisposable
     /// loses the channel (Part 6 §6.7.4). One expiry timer per token, not per frame: a timer made and dropped for every
     /// request was measurable CPU on a busy session.
     /// </summary>
-    private async ValueTask<Frame?> ReadUntilTokenExpiryAsync(CancellationToken ct)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<PooledFrame> ReadUntilTokenExpiryAsync(CancellationToken ct)
     {
-        if (_channel.Current is not { } current || _channel.TimeLeft is not { } left) return await _connection.ReadFrameAsync(ct).ConfigureAwait(false);
+        if (_channel.Current is not { } current || _channel.TimeLeft is not { } left) return await _connection.ReadPooledFrameAsync(ct).ConfigureAwait(false);
         if (_expiry is null || _expiryTokenId != current.TokenId)
         {
             _expiryLinked?.Dispose();
@@ -109,7 +111,7 @@ internal sealed partial class ServerConnection : IDisposable
         }
         try
         {
-            return await _connection.ReadFrameAsync(_expiryLinked!.Token).ConfigureAwait(false);
+            return await _connection.ReadPooledFrameAsync(_expiryLinked!.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_expiry.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -234,9 +236,30 @@ internal sealed partial class ServerConnection : IDisposable
         });
     }
 
-    private void StartRequest(MessageChunk chunk, byte[] body, CancellationToken ct)
+    /// <summary>
+    /// One MSG or CLO chunk, decrypted and checked in its pooled buffer; a request that came in one chunk is decoded where it
+    /// lies, then started. False once the client closed the channel.
+    /// </summary>
+    private bool Receive(PooledFrame frame, ChunkAssembler assembler, CancellationToken ct)
     {
-        var request = DecodeRequest(body);
+        if (frame.Type is not (MessageType.Message or MessageType.CloseChannel))
+            throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"{frame.Type} is not a secure channel message.");
+        var buffer = frame.Buffer!;
+        // The channel and token ids travel in clear (Part 6 §6.7.2.2): check them before any key is used.
+        if (frame.Length >= 16)
+            _channel.CheckToken(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(8)), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(12)));
+        var length = _security.UnprotectInPlace(buffer, frame.Length);
+        var header = SymmetricChunkHeader.Read(buffer.AsSpan(0, length));
+        _received.Check(header.SequenceNumber);
+        if (frame.Type == MessageType.CloseChannel) return false;
+        var body = buffer.AsMemory(SymmetricChunkHeader.Size, length - SymmetricChunkHeader.Size);
+        if (assembler.TryComplete(frame.ChunkType, header.RequestId, body.Span, out var assembled))
+            StartRequest(header.TokenId, header.RequestId, DecodeRequest(assembled ?? body), ct);
+        return true;
+    }
+
+    private void StartRequest(uint tokenId, uint requestId, IEncodeable request, CancellationToken ct)
+    {
         if (Interlocked.Increment(ref _inFlight) > _options.MaxRequestsInFlight)
             throw new UaException(StatusCodes.BadTcpNotEnoughResources, $"More than {_options.MaxRequestsInFlight} requests in progress.");
         // Cheap services run where the request was read (no thread-pool hop per request); the rest, which may sign, verify or run
@@ -245,10 +268,10 @@ internal sealed partial class ServerConnection : IDisposable
         {
             _readLoopThread = Environment.CurrentManagedThreadId;
             _answeringInline = true;
-            try { _ = HandleAsync(chunk.TokenId, chunk.RequestId, request, ct); }
+            try { _ = HandleAsync(tokenId, requestId, request, ct); }
             finally { _answeringInline = false; }
         }
-        else _ = Task.Run(() => HandleAsync(chunk.TokenId, chunk.RequestId, request, ct), CancellationToken.None);
+        else _ = Task.Run(() => HandleAsync(tokenId, requestId, request, ct), CancellationToken.None);
     }
 
     private static bool IsCheap(IEncodeable request) => request is ReadRequest or WriteRequest or BrowseRequest or BrowseNextRequest

@@ -31,27 +31,37 @@ public static class TcpMessages
     /// <summary>Part 6 §7.1.2.3: an EndpointUrl is at most 4096 bytes.</summary>
     public const int MaxEndpointUrlLength = 4096;
 
-    private static readonly Dictionary<MessageType, string> Codes = new()
+    /// <summary>Reads the message type from the first three bytes; null when they name no known type.</summary>
+    public static MessageType? ParseType(ReadOnlySpan<byte> header) => (header[0], header[1], header[2]) switch
     {
-        [MessageType.Hello] = "HEL", [MessageType.Acknowledge] = "ACK", [MessageType.Error] = "ERR", [MessageType.ReverseHello] = "RHE",
-        [MessageType.Message] = "MSG", [MessageType.OpenChannel] = "OPN", [MessageType.CloseChannel] = "CLO",
+        ((byte)'M', (byte)'S', (byte)'G') => MessageType.Message,
+        ((byte)'O', (byte)'P', (byte)'N') => MessageType.OpenChannel,
+        ((byte)'C', (byte)'L', (byte)'O') => MessageType.CloseChannel,
+        ((byte)'H', (byte)'E', (byte)'L') => MessageType.Hello,
+        ((byte)'A', (byte)'C', (byte)'K') => MessageType.Acknowledge,
+        ((byte)'E', (byte)'R', (byte)'R') => MessageType.Error,
+        ((byte)'R', (byte)'H', (byte)'E') => MessageType.ReverseHello,
+        _ => null,
     };
 
-    /// <summary>Reads the message type from the first three bytes; null when they name no known type.</summary>
-    public static MessageType? ParseType(ReadOnlySpan<byte> header)
+    private static ReadOnlySpan<byte> Code(MessageType type) => type switch
     {
-        foreach (var (type, code) in Codes)
-            if (header[0] == code[0] && header[1] == code[1] && header[2] == code[2]) return type;
-        return null;
-    }
+        MessageType.Message => "MSG"u8,
+        MessageType.OpenChannel => "OPN"u8,
+        MessageType.CloseChannel => "CLO"u8,
+        MessageType.Hello => "HEL"u8,
+        MessageType.Acknowledge => "ACK"u8,
+        MessageType.Error => "ERR"u8,
+        MessageType.ReverseHello => "RHE"u8,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not a UA-TCP message type."),
+    };
+
+    private static string Name(MessageType type) => System.Text.Encoding.ASCII.GetString(Code(type));
 
     /// <summary>Writes the 8-byte header (type, chunk type, size) at the start of a frame.</summary>
     public static void WriteHeader(Span<byte> frame, MessageType type, byte chunkType, int size)
     {
-        var code = Codes[type];
-        frame[0] = (byte)code[0];
-        frame[1] = (byte)code[1];
-        frame[2] = (byte)code[2];
+        Code(type).CopyTo(frame);
         frame[3] = chunkType;
         BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], (uint)size);
     }
@@ -115,8 +125,8 @@ public static class TcpMessages
 
     private static BinaryDecoder Decoder(Frame frame, EncodingLimits limits, MessageType expected)
     {
-        if (frame.Type != expected) throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"Expected {Codes[expected]} but received {Codes[frame.Type]}.");
-        if (frame.ChunkType != 'F') throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"{Codes[expected]} must be a final chunk ('F').");
+        if (frame.Type != expected) throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"Expected {Name(expected)} but received {Name(frame.Type)}.");
+        if (frame.ChunkType != 'F') throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"{Name(expected)} must be a final chunk ('F').");
         return new BinaryDecoder(frame.Body, limits);
     }
 }

@@ -9,7 +9,7 @@ namespace Twin.OpcUa.Transport;
 /// One UA-TCP connection over a duplex pipe (a socket or an in-process pair): reads whole chunks,
 /// checking the header against the negotiated receive size, and writes frames one at a time.
 /// </summary>
-public sealed class UaConnection : IAsyncDisposable
+public sealed partial class UaConnection : IAsyncDisposable
 {
     private readonly IDuplexPipe _pipe;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -29,60 +29,14 @@ public sealed class UaConnection : IAsyncDisposable
     /// <summary>The largest chunk accepted from the peer; 8192 until HEL/ACK negotiates more (Part 6 §7.1.2.3).</summary>
     public int MaxReceiveChunkSize { get; set; } = 8192;
 
-    /// <summary>
-    /// Reads the next whole chunk; null at a clean end of stream between chunks. A chunk already received is taken without
-    /// waiting; before waiting for more bytes, output left buffered by <see cref="WriteLockedAsync(Action{PipeWriter}, bool, CancellationToken)"/>
-    /// is sent.
-    /// </summary>
+    /// <summary>Reads the next whole chunk into an array of its own; null at a clean end of stream between chunks.</summary>
     /// <exception cref="UaException">BadTcpMessageTypeInvalid, BadTcpMessageTooLarge or BadDecodingError (stream ended inside a chunk).</exception>
     public async ValueTask<Frame?> ReadFrameAsync(CancellationToken ct)
     {
-        var reader = _pipe.Input;
-        var mayTake = true;
-        while (true)
-        {
-            // TryRead hands back what is buffered even when it was examined already, so it is tried once per call only.
-            if (!mayTake || !reader.TryRead(out var result))
-            {
-                if (Volatile.Read(ref _deferred)) await FlushDeferredAsync(ct).ConfigureAwait(false);
-                result = await reader.ReadAsync(ct).ConfigureAwait(false);
-            }
-            mayTake = false;
-            var buffer = result.Buffer;
-            if (TryTakeFrame(ref buffer, out var frame))
-            {
-                reader.AdvanceTo(buffer.Start);
-                return frame;
-            }
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                var leftover = buffer.Length;
-                reader.AdvanceTo(buffer.End);
-                if (leftover == 0) return null;
-                throw new UaException(StatusCodes.BadDecodingError, $"The connection ended inside a chunk ({leftover} bytes pending).");
-            }
-            reader.AdvanceTo(buffer.Start, buffer.End);
-        }
-    }
-
-    private bool TryTakeFrame(ref ReadOnlySequence<byte> buffer, out Frame? frame)
-    {
-        frame = null;
-        if (buffer.Length < TcpMessages.HeaderSize) return false;
-        Span<byte> header = stackalloc byte[TcpMessages.HeaderSize];
-        buffer.Slice(0, TcpMessages.HeaderSize).CopyTo(header);
-        var type = TcpMessages.ParseType(header) ?? throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"Unknown message type 0x{Convert.ToHexString(header[..3])}.");
-        var chunkType = header[3];
-        if (chunkType is not ((byte)'F' or (byte)'C' or (byte)'A'))
-            throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"Unknown chunk type 0x{chunkType:X2}.");
-        var size = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-        if (size < TcpMessages.HeaderSize) throw new UaException(StatusCodes.BadTcpMessageTypeInvalid, $"Message size {size} is smaller than the header.");
-        if (size > (uint)MaxReceiveChunkSize) throw new UaException(StatusCodes.BadTcpMessageTooLarge, $"Chunk of {size} bytes exceeds the receive buffer of {MaxReceiveChunkSize}.");
-        if (buffer.Length < size) return false;
-        var bytes = buffer.Slice(0, size).ToArray();
-        buffer = buffer.Slice(size);
-        frame = new Frame(type, chunkType, bytes);
-        return true;
+        var pooled = await ReadPooledFrameAsync(ct).ConfigureAwait(false);
+        if (pooled.IsEnd) return null;
+        try { return pooled.ToFrame(); }
+        finally { pooled.Return(); }
     }
 
     /// <summary>Writes frames atomically with respect to other writers.</summary>
@@ -103,31 +57,6 @@ public sealed class UaConnection : IAsyncDisposable
 
     public ValueTask WriteAsync(byte[] frame, CancellationToken ct) => WriteAsync([frame], ct);
 
-    /// <summary>
-    /// Runs <paramref name="write"/> under the write lock (so a sequence number and its bytes stay in order), then sends. With
-    /// <paramref name="deferFlush"/> the bytes stay buffered until the reader of this connection next has to wait for input:
-    /// a server answering requests on its read loop sends the answers to a burst of requests in one write. Only the code
-    /// that calls <see cref="ReadFrameAsync"/> next may defer, or the bytes could wait for the next request.
-    /// </summary>
-    public async ValueTask WriteLockedAsync(Action<PipeWriter> write, bool deferFlush, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        var synchronous = _writeLock.Wait(0, CancellationToken.None);
-        if (!synchronous) await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            ThrowIfOutputClosed();
-            write(_pipe.Output);
-            if (deferFlush && synchronous) Volatile.Write(ref _deferred, true);
-            else
-            {
-                _deferred = false;
-                await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
-            }
-        }
-        finally { _writeLock.Release(); }
-    }
-
     private bool _deferred;
 
     private async ValueTask FlushDeferredAsync(CancellationToken ct)
@@ -138,19 +67,6 @@ public sealed class UaConnection : IAsyncDisposable
             if (!_deferred || Volatile.Read(ref _outputClosed) != 0) return;
             _deferred = false;
             await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
-        }
-        finally { _writeLock.Release(); }
-    }
-
-    /// <summary>Runs <paramref name="action"/> under the write lock, so a sequence number and its write stay in order.</summary>
-    public async ValueTask WriteLockedAsync(Func<PipeWriter, ValueTask> action, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(action);
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            ThrowIfOutputClosed();
-            await action(_pipe.Output).ConfigureAwait(false);
         }
         finally { _writeLock.Release(); }
     }

@@ -47,6 +47,8 @@ public sealed class NodeOpcUaSecureClientTests
         Assert.Equal(5.5, r.GetProperty("call").GetProperty("out")[0].GetDouble());
         Assert.Equal(77, r.GetProperty("changes").EnumerateArray().Last().GetDouble());
         Assert.Equal(userName ? "Good" : "BadUserAccessDenied", r.GetProperty("operatorOnly").GetProperty("status").GetString());
+        Assert.Equal(4000, r.GetProperty("manyReads").GetProperty("count").GetInt32());
+        Assert.Equal(4000, r.GetProperty("manyReads").GetProperty("good").GetInt32());
     }
 
     // Part 4 §7.41.5: an X509 identity token signed with the user's key over our certificate and nonce; the certificate maps to a role.

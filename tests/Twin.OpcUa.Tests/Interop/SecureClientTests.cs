@@ -53,9 +53,14 @@ public sealed class SecureClientTests
         await using var session = await ClientSession.ConnectAsync(peer.EndpointUrl, Options(policy, ("operator", "op-secret")));
 
         var state = await session.ReadValueAsync(2259u);
+        // Part 6 §6.7.2.4: a request and a response of several chunks each, every chunk signed and encrypted on its own.
+        var temperature = new NodeId("Plant.Temperature", (ushort)session.NamespaceUris.ToList().IndexOf(TestPki.NodeServerUri));
+        var many = await session.ReadAsync([.. Enumerable.Range(0, 4000).Select(_ => new ReadValueId { NodeId = temperature, AttributeId = 13 })]);
 
         Assert.Equal(policy, session.Endpoint.SecurityPolicyUri);
         Assert.Equal(0, state.Value.Value);
+        Assert.Equal(4000, many.Length);
+        Assert.All(many, v => Assert.Equal(21.5, v.Value.Value));
     }
 
     // Our client and server over every secure policy and both modes, with an encrypted UserName password (Part 4 §7.41.4).

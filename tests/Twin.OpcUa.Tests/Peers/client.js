@@ -70,6 +70,9 @@ async function main() {
     result.serverStatusProduct = reads[2].value.value && reads[2].value.value.buildInfo ? reads[2].value.value.buildInfo.productName : null;
     result.dataType = reads[3].value.value.toString();
     result.unknownStatus = reads[4].statusCode.name;
+    // Part 6 §6.7.2.4: a request and a response of several chunks each (4,000 reads, over 100 KB each way).
+    const many = await session.read(Array.from({ length: 4000 }, () => ({ nodeId: "ns=2;s=Plant.Temperature", attributeId: opcua.AttributeIds.Value })));
+    result.manyReads = { count: many.length, good: many.filter((d) => d.statusCode.value === 0 && d.value.value === 21.5).length };
 
     const writeStatus = await session.write({ nodeId: "ns=2;s=Plant.Setpoint", attributeId: opcua.AttributeIds.Value, value: { value: { dataType: opcua.DataType.Double, value: 42.5 } } });
     result.write = writeStatus.name;

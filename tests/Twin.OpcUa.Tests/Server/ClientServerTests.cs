@@ -121,7 +121,7 @@ public sealed class ClientServerTests
         await using var session = await ClientSession.ConnectAsync(host.EndpointUrl);
 
         var servers = await session.FindServersAsync();
-        var unsupported = await Assert.ThrowsAsync<UaException>(() => session.CallAsync<ResponseHeaderOnly>(new HistoryReadProbe(), default));
+        var unsupported = await Assert.ThrowsAsync<UaException>(() => session.CallAsync<ResponseHeaderOnly>(new HistoryReadProbe(), default).AsTask());
         var registered = await session.CallAsync<RegisterNodesResponse>(new RegisterNodesRequest { NodesToRegister = [new NodeId("Plant.Setpoint", 2)] }, default);
 
         var endpoint = Assert.Single(endpoints);
