@@ -51,19 +51,20 @@ public sealed partial class DeviceActor
         if (held is not null) Close(target.Value);
         Work.Begin(OrchestrationLabel);
         var imported = _importedServices.GetValueOrDefault(target.Value);
-        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false }, imported, stamp, reason).PipeTo(Self);
+        OpenAsync(_runtime!.OrchestrationConnect, target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false }, imported, stamp, reason).PipeTo(Self);
     }
 
     private const string NewEndpoint = "the PEA's server is at a new endpoint (restarted with a new certificate)";
 
     private bool HoldsOrchestration(EntityId target) => _orchestrations.ContainsKey(target.Value) || _movedWhileDown.Contains(target.Value);
 
-    private static async Task<OrchestrationOpened> OpenAsync(EntityId target, string url, ClientOptions options, IReadOnlyList<string>? imported, string stamp, string reason, RecipeDue? repeat = null)
+    private static async Task<OrchestrationOpened> OpenAsync(Func<string, CancellationToken, Task<Twin.OpcUa.Transport.UaConnection>> connect, EntityId target, string url, ClientOptions options,
+        IReadOnlyList<string>? imported, string stamp, string reason, RecipeDue? repeat = null)
     {
         ClientSession? session = null;
         try
         {
-            session = await ClientSession.ConnectAsync(url, options).ConfigureAwait(false);
+            session = await ClientSession.ConnectAsync(url, c => connect(url, c), options).ConfigureAwait(false);
             // A call journaled as answered at the instant a restarted POL resumes may never have reached the PEA's journal: it is
             // made again (the PEA answers a repeat of the call it already applied without moving twice), before the subscription
             // reports the states, so that they are seen as the uninterrupted POL saw them.

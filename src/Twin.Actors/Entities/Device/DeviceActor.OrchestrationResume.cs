@@ -100,7 +100,7 @@ public sealed partial class DeviceActor
         var runtime = _runtime!;
         var client = options.Certificate is { } own ? DigestOf(own.RawData) : null;
         if (client is not null) runtime.HoldSession(target.Value, client);
-        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false, ServerCertificateValidator = validator }, opened.Services, kept, "restored after a restart", repeat)
+        OpenAsync(runtime.OrchestrationConnect, target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false, ServerCertificateValidator = validator }, opened.Services, kept, "restored after a restart", repeat)
             .ContinueWith(t =>
             {
                 if (client is not null) runtime.ReleaseSession(target.Value, client);
