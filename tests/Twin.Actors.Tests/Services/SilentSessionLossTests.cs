@@ -34,10 +34,11 @@ public sealed class SilentSessionLossTests
         // The POL starts Dose at 00:10 (Starting); the PEA reaches Execute by itself at 00:11. The cut falls in between.
         var cutAt = Start.Add(TimeSpan.FromMinutes(10.5));
         var outcome = await PlantRun.ToEndAsync(ServiceOrchestrationTests.Plant("mtp-silent", TimeSpan.FromHours(3)), "mtp-silent",
-            runtime: runtime, work: work, started: (system, plant) =>
+            runtime: runtime, work: work, started: async (system, plant) =>
             {
                 var cutter = system.ActorOf(Props.Create(() => new Cutter(work, () => cuts.Enqueue(relays.Cut()))), "cutter");
-                system.ActorSelection(plant.Path / "clock").Tell(new ScheduleAt(cutAt, cutter, "cut", "cut") { Counted = true });
+                var clock = await system.ActorSelection(plant.Path / "clock").ResolveOne(TimeSpan.FromMinutes(1));
+                clock.Tell(new ScheduleAt(cutAt, cutter, "cut", "cut") { Counted = true });
             });
 
         Assert.Equal([1], cuts); // exactly the one live orchestration connection was reset

@@ -23,9 +23,9 @@ public static class PlantRun
     /// <param name="overrides">HOCON that takes precedence over the twin's own (e.g. an older journal layout).</param>
     /// <param name="runtime">The plant's runtime (default: a fresh one), for tests that route its connections.</param>
     /// <param name="work">The run's work count (default: a fresh one); work begun on it before the call holds max mode at the start.</param>
-    /// <param name="started">Called once the plant actor exists, with the system: where a test addresses the plant or its clock.</param>
+    /// <param name="started">Awaited once the plant actor has started (its clock exists), with the system: where a test addresses the plant or its clock.</param>
     public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null, string? folder = null, string? overrides = null,
-        PlantRuntime? runtime = null, SimulationWork? work = null, Action<ActorSystem, IActorRef>? started = null)
+        PlantRuntime? runtime = null, SimulationWork? work = null, Func<ActorSystem, IActorRef, Task>? started = null)
     {
         folder ??= RepoPaths.NewScratch(name);
         database ??= TwinDatabase.Sqlite(Path.Combine(folder, "journal.db"));
@@ -41,7 +41,11 @@ public static class PlantRun
             var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
             work ??= new SimulationWork();
             var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work, runtime), "plant");
-            started?.Invoke(system, plant);
+            if (started is not null)
+            {
+                await plant.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromMinutes(1)); // answered after its PreStart: its children exist
+                await started(system, plant);
+            }
             ClockIdle idle;
             try
             {
