@@ -34,6 +34,7 @@ public sealed partial class DeviceActor
         Command<RecipeDue>(OnRecipeDue);
         Command<CallDone>(OnCallDone);
         OrchestrationResumeBehaviour();
+        OrchestrationLossBehaviour();
     }
 
     /// <summary>After a good probe of <paramref name="target"/>: opens the orchestration session if there is none or it is stale.</summary>
@@ -43,10 +44,11 @@ public sealed partial class DeviceActor
         if (Restore(target, url, then: null)) return;
         var stamp = TrustStamp();
         string reason;
-        if (!_orchestrations.TryGetValue(target.Value, out var held)) reason = _movedWhileDown.Remove(target.Value) ? NewEndpoint : "first connection";
+        if (!_orchestrations.TryGetValue(target.Value, out var held))
+            reason = _movedWhileDown.Remove(target.Value) ? NewEndpoint : _lostWhileDown.Remove(target.Value) ? LostReason : "first connection";
         else if (held.Url != url) reason = NewEndpoint;
         else if (held.TrustStamp != stamp) reason = "the trust list changed";
-        else if (!held.Session.IsConnected) reason = "the session was lost";
+        else if (!held.Session.IsConnected) reason = LostReason;
         else return;
         if (held is not null) Close(target.Value);
         Work.Begin(OrchestrationLabel);
@@ -98,6 +100,7 @@ public sealed partial class DeviceActor
             var cancel = new CancellationTokenSource();
             _orchestrations[o.Target.Value] = new Orchestration(session, o.Url, o.TrustStamp, services, cancel);
             StartPumps(o, cancel.Token);
+            WatchSession(o.Target, session);
         }
         Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services) { Trust = StampDigest(o.TrustStamp), Server = ServerDigest(o.Session) }, _ =>
         {
@@ -128,6 +131,10 @@ public sealed partial class DeviceActor
         catch (OperationCanceledException)
         {
             // the session was replaced or the POL stopped
+        }
+        catch (UaException)
+        {
+            // the session's channel closed: the POL hears of it from ClientSession.ChannelClosed
         }
     }
 
