@@ -15,7 +15,7 @@ public sealed class CuttableRelay : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly string _host;
     private readonly int _port;
-    private readonly ConcurrentDictionary<int, (Socket Near, Socket Far)> _live = new();
+    private readonly ConcurrentDictionary<int, Pair> _live = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private int _next;
@@ -80,13 +80,25 @@ public sealed class CuttableRelay : IAsyncDisposable
             }
             near.NoDelay = true;
             var id = Interlocked.Increment(ref _next);
-            _live[id] = (near, far);
-            _ = PumpAsync(near, far);
-            _ = PumpAsync(far, near);
+            var pair = new Pair(near, far);
+            _live[id] = pair;
+            _ = PumpAsync(id, pair, near, far);
+            _ = PumpAsync(id, pair, far, near);
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to)
+    // A connection both ends have closed is no longer live: a later cut does not count it.
+    private async Task PumpAsync(int id, Pair pair, Socket from, Socket to)
+    {
+        await CarryAsync(from, to).ConfigureAwait(false);
+        if (Interlocked.Increment(ref pair.Ended) == 2 && _live.TryRemove(id, out _))
+        {
+            pair.Near.Dispose();
+            pair.Far.Dispose();
+        }
+    }
+
+    private async Task CarryAsync(Socket from, Socket to)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -96,7 +108,7 @@ public sealed class CuttableRelay : IAsyncDisposable
                 var n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
                 if (n == 0)
                 {
-                    to.Shutdown(SocketShutdown.Send);
+                    if (!_frozen) to.Shutdown(SocketShutdown.Send);
                     return;
                 }
                 if (_frozen) continue; // swallowed: the other end waits for ever
@@ -104,6 +116,13 @@ public sealed class CuttableRelay : IAsyncDisposable
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { }
+    }
+
+    private sealed class Pair(Socket near, Socket far)
+    {
+        public Socket Near { get; } = near;
+        public Socket Far { get; } = far;
+        public int Ended;
     }
 
     public async ValueTask DisposeAsync()
