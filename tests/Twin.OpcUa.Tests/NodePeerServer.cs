@@ -99,8 +99,20 @@ public sealed class NodePeerServer : IAsyncDisposable
         return new NodePeerServer(process, $"opc.tcp://127.0.0.1:{port}");
     }
 
+    /// <summary>Kills the server process at once (SIGKILL): it says nothing to its clients, the operating system closes its sockets.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_process.HasExited)
+        {
+            _process.Dispose();
+            return;
+        }
         try
         {
             _process.StandardInput.Close();

@@ -26,4 +26,10 @@ public sealed partial class PlantRuntime
 
     /// <summary>The OPC UA endpoint URL each serving entity listens on now.</summary>
     public ConcurrentDictionary<string, string> Endpoints { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How a POL's orchestration sessions reach a PEA's server at an endpoint URL: a TCP socket. Tests route it through a relay they
+    /// can cut under a live session, as a network failure would.
+    /// </summary>
+    internal Func<string, CancellationToken, Task<Twin.OpcUa.Transport.UaConnection>> OrchestrationConnect { get; init; } = Twin.OpcUa.Transport.SocketPipes.ConnectAsync;
 }

@@ -9,7 +9,8 @@ namespace Twin.Actors.Plant;
 /// service holds, each POL the services it watches and the state it last journaled for each; while a watched service holds a state
 /// its watcher has not journaled, one piece of work is outstanding for that pair. The condition, not a count of notifications, is
 /// kept: a server that folds two changes into one notification, or a watcher that sees an intermediate state late, never leaves work
-/// counted for ever. A server that stops, or a watcher that closes its session, ends the watch (nothing more can arrive on it).
+/// counted for ever. A server that stops, or a watcher that closes its session, ends the watch (nothing more can arrive on it); so does a
+/// session that dies under the watcher while the server keeps serving (<see cref="Lost"/>), which the watcher then reopens.
 /// Thread-safe: PEAs report from their servers' threads, POLs from their own.
 /// </summary>
 public sealed class ServiceObservations
@@ -20,6 +21,7 @@ public sealed class ServiceObservations
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Pea, string Service), string> _current = [];
     private readonly Dictionary<(string Pol, string Pea, string Service), Watcher> _watches = [];
+    private readonly HashSet<(string Pol, string Pea)> _sessions = [];
 
     /// <summary>The PEA <paramref name="pea"/>'s service <paramref name="service"/> now holds <paramref name="state"/> (on its server, if one runs).</summary>
     public void Changed(SimulationWork work, string pea, string service, string state)
@@ -38,7 +40,10 @@ public sealed class ServiceObservations
     {
         ArgumentNullException.ThrowIfNull(work);
         lock (_gate)
+        {
+            _sessions.RemoveWhere(s => s.Pea == pea);
             foreach (var key in _watches.Keys.Where(k => k.Pea == pea).ToList()) End(work, key);
+        }
     }
 
     /// <summary>
@@ -51,6 +56,8 @@ public sealed class ServiceObservations
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(journaled);
         lock (_gate)
+        {
+            _sessions.Add((pol, pea));
             foreach (var service in services)
             {
                 var key = (pol, pea, service);
@@ -59,6 +66,7 @@ public sealed class ServiceObservations
                 _watches[key] = watch;
                 Settle(work, key, watch);
             }
+        }
     }
 
     /// <summary><paramref name="pol"/> has journaled (or had already journaled) that <paramref name="service"/> of <paramref name="pea"/> is in <paramref name="state"/>.</summary>
@@ -78,7 +86,26 @@ public sealed class ServiceObservations
     {
         ArgumentNullException.ThrowIfNull(work);
         lock (_gate)
+        {
+            _sessions.Remove((pol, pea));
             foreach (var key in _watches.Keys.Where(k => k.Pol == pol && k.Pea == pea).ToList()) End(work, key);
+        }
+    }
+
+    /// <summary>
+    /// The session <paramref name="pol"/> watched <paramref name="pea"/> through closed by itself: its watches end. True when it died
+    /// under a server that is still serving (a silent loss, the POL's to record and repair); false when the server's stop had already
+    /// ended it (<see cref="ServerStopped"/> is told before a server closes its connections) or it was not watched.
+    /// </summary>
+    public bool Lost(SimulationWork work, string pol, string pea)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (_gate)
+        {
+            if (!_sessions.Remove((pol, pea))) return false;
+            foreach (var key in _watches.Keys.Where(k => k.Pol == pol && k.Pea == pea).ToList()) End(work, key);
+            return true;
+        }
     }
 
     /// <summary>How many watched services hold a state their watcher has not journaled yet.</summary>

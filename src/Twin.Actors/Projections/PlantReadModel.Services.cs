@@ -11,7 +11,7 @@ public sealed record ServiceStateView(string State, SimInstant Since, string? Co
 
 public sealed partial class PlantReadModel
 {
-    private static bool IsService(ITwinEvent e) => e is PeaServiceStateChanged or PeaSiblingAttempted or PolServiceSessionOpened or PolServiceObserved or PolServiceCalled;
+    private static bool IsService(ITwinEvent e) => e is PeaServiceStateChanged or PeaSiblingAttempted or PolServiceSessionOpened or PolServiceSessionLost or PolServiceObserved or PolServiceCalled;
 
     // MTP services and server-to-server links: a PEA's service states and its sessions with sibling servers; the POL's orchestration
     // events only touch it (its links are its probe attempts).

@@ -88,6 +88,7 @@ public static class RunDigest
         Protocol.Events.ConnectionAttempted a => a with { EndpointUrl = WithoutPorts(a.EndpointUrl), Reason = WithoutPorts(a.Reason)! },
         Protocol.Events.PeaSiblingAttempted a => a with { EndpointUrl = WithoutPorts(a.EndpointUrl), Reason = WithoutPorts(a.Reason)! },
         Protocol.Events.PolServiceSessionOpened o => o with { Reason = WithoutPorts(o.Reason)! },
+        Protocol.Events.PolServiceSessionLost l => l with { Reason = WithoutPorts(l.Reason)! },
         Protocol.Events.RegistrarGdsApplicationRegistered r => r with { DiscoveryUrls = [.. r.DiscoveryUrls.Select(u => WithoutPorts(u)!)] },
         _ => e,
     };

@@ -15,6 +15,7 @@ public static class ServiceText
         PolServiceSessionOpened o => o.StatusCode == 0
             ? $"orchestration session with {o.Target} ({o.Reason}): subscribed to {o.Services.Count} service state(s)"
             : $"orchestration session with {o.Target} refused: {o.Status} — {o.Reason}",
+        PolServiceSessionLost l => $"orchestration session with {l.Target} lost: {l.Status} — {l.Reason}",
         PolServiceObserved o => $"saw service {o.Service} of {o.Target} in {o.State}",
         PeaSiblingAttempted a => a.StatusCode == 0
             ? $"secure session with sibling server {a.Target}: {a.Reason}"

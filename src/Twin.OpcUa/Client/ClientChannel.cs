@@ -49,6 +49,9 @@ internal sealed partial class ClientChannel : IAsyncDisposable
     /// <summary>Why the channel ended, when it did.</summary>
     public Exception? Fault { get; private set; }
 
+    /// <summary>Completes once the channel has ended for any reason (see <see cref="Fault"/>) and its pending requests have failed.</summary>
+    public Task Completion => _receiveLoop ?? Task.CompletedTask;
+
     public static async Task<ClientChannel> OpenAsync(UaConnection connection, string endpointUrl, EncodingLimits limits, uint requestedLifetime, ChannelSecurity security, CancellationToken ct)
     {
         var channel = new ClientChannel(connection, limits, requestedLifetime, security);

@@ -34,7 +34,7 @@ public sealed class ClientEventItem
     /// <summary>The server's verdict on the filter: a status per select clause and per where-clause element when one failed.</summary>
     public EventFilterResult? FilterResult { get; internal set; }
 
-    /// <summary>The events in the order the server published them.</summary>
+    /// <summary>The events in the order the server published them; completes with the cause when the session ends (see <see cref="ClientSession.ChannelClosed"/>).</summary>
     public ChannelReader<Variant[]> Events => _events.Reader;
 
     /// <summary>The field named <paramref name="name"/> (a select clause's browse path) of an event this item received.</summary>
@@ -48,6 +48,8 @@ public sealed class ClientEventItem
     }
 
     internal void Deliver(Variant[] fields) => _events.Writer.TryWrite(fields);
+
+    internal void End(UaException cause) => _events.Writer.TryComplete(cause);
 }
 
 /// <summary>An event filter the server refused (Part 4 §7.22.3): the item's status and the per-clause verdict.</summary>

@@ -24,6 +24,13 @@ public sealed record ClientOptions
     public bool AutoReconnect { get; init; } = true;
     public double SessionTimeout { get; init; } = 600_000;
 
+    /// <summary>
+    /// How long a Publish may stay unanswered — no notification, not even a keep-alive (Part 4 §5.13.1.1) — before the connection is
+    /// taken for dead and dropped (<see cref="ClientSession.ChannelClosed"/> reports BadTimeout). Never less than three keep-alive
+    /// periods of the slowest subscription.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The secure channel token lifetime asked for (ms); the client renews at 75 % of the granted lifetime.</summary>
     public uint ChannelLifetime { get; init; } = 600_000;
 

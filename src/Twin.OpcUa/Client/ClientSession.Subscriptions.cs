@@ -50,20 +50,29 @@ public sealed partial class ClientSession
             }
             if (!_channel.IsOpen)
             {
-                if (_options.AutoReconnect)
-                {
-                    try { await ReconnectOnceAsync(_channel, ct).ConfigureAwait(false); }
-                    catch (UaException) { await Task.Delay(500, ct).ConfigureAwait(false); }
-                }
-                else await Task.Delay(50, ct).ConfigureAwait(false);
+                // Without reconnecting the session publishes no more: ChannelClosed has told its holder, and its items have ended.
+                if (!_options.AutoReconnect) return;
+                try { await ReconnectOnceAsync(_channel, ct).ConfigureAwait(false); }
+                catch (UaException) { await Task.Delay(500, ct).ConfigureAwait(false); }
                 continue;
             }
             var acks = new List<SubscriptionAcknowledgement>();
             while (_acks.TryDequeue(out var a)) acks.Add(a);
+            var channel = _channel;
             try
             {
-                var r = await _channel.CallAsync<PublishResponse>(new PublishRequest { SubscriptionAcknowledgements = [.. acks] }, _authenticationToken,
-                    TimeSpan.FromMinutes(2), ct).ConfigureAwait(false);
+                var timeout = PublishTimeout();
+                PublishResponse r;
+                try
+                {
+                    r = await channel.CallAsync<PublishResponse>(new PublishRequest { SubscriptionAcknowledgements = [.. acks] }, _authenticationToken, timeout, ct).ConfigureAwait(false);
+                }
+                catch (UaException e) when (e.StatusCode.Code == StatusCodes.BadTimeout && channel.IsOpen)
+                {
+                    // Part 4 §5.13.1.1: a server sends at least a keep-alive every keep-alive period; none at all means the connection is gone.
+                    await AbortAsync(channel, new UaException(StatusCodes.BadTimeout, $"No publish response or keep-alive within {timeout}: the connection is taken for dead.", e)).ConfigureAwait(false);
+                    continue;
+                }
                 if (!_subscriptions.TryGetValue(r.SubscriptionId, out var subscription)) continue;
                 if (r.NotificationMessage.NotificationData is { Length: > 0 })
                     _acks.Enqueue(new SubscriptionAcknowledgement { SubscriptionId = r.SubscriptionId, SequenceNumber = r.NotificationMessage.SequenceNumber });
@@ -75,6 +84,13 @@ public sealed partial class ClientSession
                 await Task.Delay(50, ct).ConfigureAwait(false);
             }
         }
+    }
+
+    // A manual reconnect after the loop ended (no AutoReconnect) publishes again for the subscriptions the server kept.
+    private void RestartPublishing()
+    {
+        if (_publishLoop is not { IsCompleted: true } || _publishing is null) return;
+        _publishLoop = PublishLoopAsync(_publishing.Token);
     }
 
     private async Task StopSubscriptionsAsync()

@@ -28,6 +28,7 @@ public sealed partial class ClientSession : IAsyncDisposable
         _options = options;
         _channel = channel;
         _endpoint = endpoint;
+        Watch(channel);
     }
 
     public NodeId SessionId { get; private set; } = NodeId.Null;
@@ -170,9 +171,12 @@ public sealed partial class ClientSession : IAsyncDisposable
     /// </summary>
     public async Task ReconnectAsync(CancellationToken ct = default)
     {
+        _retiring = _channel; // closed to be replaced: not the end of the session's items
         await _channel.DisposeAsync().ConfigureAwait(false);
         var security = _endpoint.SecurityPolicyUri == SecurityPolicies.None ? ChannelSecurity.None(isServer: false) : SecureChannelFor(_endpoint, _options);
         _channel = await OpenChannelAsync(_connect, _endpointUrl, _options, security, ct).ConfigureAwait(false);
+        Watch(_channel);
+        RestartPublishing();
         try
         {
             await ActivateAsync(ct).ConfigureAwait(false);
@@ -225,6 +229,7 @@ public sealed partial class ClientSession : IAsyncDisposable
     /// <summary>Closes the session (deleting its subscriptions) and the channel.</summary>
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         await StopSubscriptionsAsync().ConfigureAwait(false);
         if (_channel.IsOpen)
         {

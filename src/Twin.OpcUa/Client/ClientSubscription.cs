@@ -22,10 +22,15 @@ public sealed class ClientMonitoredItem
     /// <summary>The id the server assigned.</summary>
     public uint MonitoredItemId { get; internal set; }
 
-    /// <summary>Data changes in the order the server published them; the first is the value at creation.</summary>
+    /// <summary>
+    /// Data changes in the order the server published them; the first is the value at creation. Completes, with the cause as its
+    /// exception, when the session can deliver no more (see <see cref="ClientSession.ChannelClosed"/>).
+    /// </summary>
     public ChannelReader<DataValue> Values => _values.Reader;
 
     internal void Deliver(DataValue value) => _values.Writer.TryWrite(value);
+
+    internal void End(UaException cause) => _values.Writer.TryComplete(cause);
 }
 
 /// <summary>A subscription on the client (Part 4 §5.13): monitored items and the publishing parameters the server granted.</summary>
@@ -87,6 +92,13 @@ public sealed partial class ClientSubscription
         }
         item.MonitoredItemId = result.MonitoredItemId;
         return item;
+    }
+
+    /// <summary>Completes every item's channel with <paramref name="cause"/>: nothing more can arrive on them.</summary>
+    internal void End(UaException cause)
+    {
+        foreach (var item in _items.Values) item.End(cause);
+        foreach (var item in _eventItems.Values) item.End(cause);
     }
 
     internal void Deliver(NotificationMessage message)

@@ -68,4 +68,25 @@ public sealed class ServiceObservationsTests
         Assert.Equal(0, _work.Outstanding);
         Assert.Equal(0, _observations.Pending);
     }
+
+    [Fact]
+    public void A_session_lost_under_a_serving_PEA_is_a_silent_loss_and_one_ended_by_the_server_stop_is_not()
+    {
+        _observations.Changed(_work, "pea-001", "Dose", "Idle");
+        _observations.Changed(_work, "pea-002", "Dose", "Idle");
+        _observations.Watch(_work, "pol", "pea-001", ["Dose"], _ => "Idle");
+        _observations.Watch(_work, "pol", "pea-002", ["Dose"], _ => "Idle");
+        _observations.Watch(_work, "pol", "pea-003", [], _ => null); // a PEA without services: its session is still known
+        _observations.Changed(_work, "pea-001", "Dose", "Starting"); // owed, and can no longer arrive on the lost session
+        Assert.Equal(1, _work.Outstanding);
+
+        Assert.True(_observations.Lost(_work, "pol", "pea-001"));
+        Assert.Equal(0, _work.Outstanding);
+        Assert.False(_observations.Lost(_work, "pol", "pea-001")); // told once
+
+        _observations.ServerStopped(_work, "pea-002"); // told before the server closes its connections
+        Assert.False(_observations.Lost(_work, "pol", "pea-002"));
+        Assert.True(_observations.Lost(_work, "pol", "pea-003"));
+        Assert.False(_observations.Lost(_work, "other-pol", "pea-001"));
+    }
 }

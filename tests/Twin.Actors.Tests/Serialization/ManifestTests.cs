@@ -86,6 +86,7 @@ public sealed class ManifestTests
             ["MtpPackageJudged"] = "pol.mtp-import.v1",
             ["PeaServiceStateChanged"] = "pea.service-state.v1",
             ["PolServiceSessionOpened"] = "pol.service-session.v1",
+            ["PolServiceSessionLost"] = "pol.service-session-lost.v1",
             ["PolServiceObserved"] = "pol.service-observed.v1",
             ["PolServiceCalled"] = "pol.service-call.v1",
             ["PeaSiblingAttempted"] = "pea.sibling-attempt.v1",

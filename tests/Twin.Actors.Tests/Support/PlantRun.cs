@@ -21,7 +21,11 @@ public static class PlantRun
 
     /// <summary>Runs <paramref name="spec"/> to its end on <paramref name="database"/> (default: a fresh SQLite file) with its key store in <paramref name="folder"/> (default: a fresh one).</summary>
     /// <param name="overrides">HOCON that takes precedence over the twin's own (e.g. an older journal layout).</param>
-    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null, string? folder = null, string? overrides = null)
+    /// <param name="runtime">The plant's runtime (default: a fresh one), for tests that route its connections.</param>
+    /// <param name="work">The run's work count (default: a fresh one); work begun on it before the call holds max mode at the start.</param>
+    /// <param name="started">Awaited once the plant actor has started (its clock exists), with the system: where a test addresses the plant or its clock.</param>
+    public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null, string? folder = null, string? overrides = null,
+        PlantRuntime? runtime = null, SimulationWork? work = null, Func<ActorSystem, IActorRef, Task>? started = null)
     {
         folder ??= RepoPaths.NewScratch(name);
         database ??= TwinDatabase.Sqlite(Path.Combine(folder, "journal.db"));
@@ -35,8 +39,13 @@ public static class PlantRun
         try
         {
             var clock = new SimulationClock(spec.Start, spec.Mode, spec.Speed);
-            var work = new SimulationWork();
-            var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work), "plant");
+            work ??= new SimulationWork();
+            var plant = system.ActorOf(PlantSupervisor.Props(spec, clock, vault, work, runtime), "plant");
+            if (started is not null)
+            {
+                await plant.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromMinutes(1)); // answered after its PreStart: its children exist
+                await started(system, plant);
+            }
             ClockIdle idle;
             try
             {

@@ -51,6 +51,7 @@ public sealed partial class DeviceActor
         var work = Work;
         var (vault, entropy, run, id, keys, kind) = (_vault, _entropy, _run, Id, _pushKeys, _settings.KeyStorage);
         var algorithm = KeyAlgorithmNow;
+        var runtime = _runtime;
         return new CertificateManagementHooks
         {
             // The same key a renewal in process would make: the key store's deterministic entropy, indexed by keys generated.
@@ -79,6 +80,9 @@ public sealed partial class DeviceActor
             Applied = change =>
             {
                 work.Begin(GdsAppliedLabel); // on the server's thread, before the management client hears ApplyChanges answered
+                // A new certificate closes every channel once ApplyChanges is answered (Part 12 §7.10.6): the subscriptions on them end as
+                // at a stop, told first, so a POL whose session closes with them takes it for the server's doing, not a silent loss.
+                if (change.Certificate is not null) runtime?.Observations.ServerStopped(work, id.Value);
                 string? keyRef = null;
                 if (change.Certificate is { } c)
                 {

@@ -34,6 +34,7 @@ public sealed partial class DeviceActor
         Command<RecipeDue>(OnRecipeDue);
         Command<CallDone>(OnCallDone);
         OrchestrationResumeBehaviour();
+        OrchestrationLossBehaviour();
     }
 
     /// <summary>After a good probe of <paramref name="target"/>: opens the orchestration session if there is none or it is stale.</summary>
@@ -43,27 +44,29 @@ public sealed partial class DeviceActor
         if (Restore(target, url, then: null)) return;
         var stamp = TrustStamp();
         string reason;
-        if (!_orchestrations.TryGetValue(target.Value, out var held)) reason = _movedWhileDown.Remove(target.Value) ? NewEndpoint : "first connection";
+        if (!_orchestrations.TryGetValue(target.Value, out var held))
+            reason = _movedWhileDown.Remove(target.Value) ? NewEndpoint : _lostWhileDown.Remove(target.Value) ? LostReason : "first connection";
         else if (held.Url != url) reason = NewEndpoint;
         else if (held.TrustStamp != stamp) reason = "the trust list changed";
-        else if (!held.Session.IsConnected) reason = "the session was lost";
+        else if (!held.Session.IsConnected) reason = LostReason;
         else return;
         if (held is not null) Close(target.Value);
         Work.Begin(OrchestrationLabel);
         var imported = _importedServices.GetValueOrDefault(target.Value);
-        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false }, imported, stamp, reason).PipeTo(Self);
+        OpenAsync(_runtime!.OrchestrationConnect, target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false }, imported, stamp, reason).PipeTo(Self);
     }
 
     private const string NewEndpoint = "the PEA's server is at a new endpoint (restarted with a new certificate)";
 
     private bool HoldsOrchestration(EntityId target) => _orchestrations.ContainsKey(target.Value) || _movedWhileDown.Contains(target.Value);
 
-    private static async Task<OrchestrationOpened> OpenAsync(EntityId target, string url, ClientOptions options, IReadOnlyList<string>? imported, string stamp, string reason, RecipeDue? repeat = null)
+    private static async Task<OrchestrationOpened> OpenAsync(Func<string, CancellationToken, Task<Twin.OpcUa.Transport.UaConnection>> connect, EntityId target, string url, ClientOptions options,
+        IReadOnlyList<string>? imported, string stamp, string reason, RecipeDue? repeat = null)
     {
         ClientSession? session = null;
         try
         {
-            session = await ClientSession.ConnectAsync(url, options).ConfigureAwait(false);
+            session = await ClientSession.ConnectAsync(url, c => connect(url, c), options).ConfigureAwait(false);
             // A call journaled as answered at the instant a restarted POL resumes may never have reached the PEA's journal: it is
             // made again (the PEA answers a repeat of the call it already applied without moving twice), before the subscription
             // reports the states, so that they are seen as the uninterrupted POL saw them.
@@ -97,6 +100,7 @@ public sealed partial class DeviceActor
             var cancel = new CancellationTokenSource();
             _orchestrations[o.Target.Value] = new Orchestration(session, o.Url, o.TrustStamp, services, cancel);
             StartPumps(o, cancel.Token);
+            WatchSession(o.Target, session);
         }
         Persist(new PolServiceSessionOpened(_run, _clock.Now, Id, o.Target, o.Code, StatusCodes.NameOf(o.Code), o.Reason, services) { Trust = StampDigest(o.TrustStamp), Server = ServerDigest(o.Session) }, _ =>
         {
@@ -127,6 +131,10 @@ public sealed partial class DeviceActor
         catch (OperationCanceledException)
         {
             // the session was replaced or the POL stopped
+        }
+        catch (UaException)
+        {
+            // the session's channel closed: the POL hears of it from ClientSession.ChannelClosed
         }
     }
 

@@ -25,6 +25,7 @@ public sealed partial class DeviceActor
 
     private void OrchestrationResumeBehaviour() => Command<RestoreSessionsDue>(_ =>
     {
+        ReopenLostWhileDown();
         foreach (var target in _restorable.Keys.Order(StringComparer.Ordinal).ToList())
             if (_runtime?.Endpoints.TryGetValue(target, out var url) == true)
                 // A probe of it journaled at this instant judged the session right after (a trust list that changed reopens it):
@@ -35,6 +36,7 @@ public sealed partial class DeviceActor
     private void NoteSession(PolServiceSessionOpened e)
     {
         _journaledSessions[e.Target.Value] = e;
+        _lostWhileDown.Remove(e.Target.Value);
         _recipeWake[e.Target.Value] = null;
         if (e.StatusCode != StatusCodes.Good || _settings.Recipe is not { } recipe || _recipeCompleted.Contains(e.Target.Value)) return;
         // As ScheduleRecipe decided at the opening.
@@ -74,7 +76,7 @@ public sealed partial class DeviceActor
             var at = _recipeWakeAt[target];
             WakeAt(at < _clock.Now ? _clock.Now : at, due, "recipe:" + target, priority: 6);
         }
-        if (_restorable.Count > 0) WakeAt(_clock.Now, new RestoreSessionsDue(), "orchestration-restore", priority: 2);
+        if (_restorable.Count > 0 || _lostWhileDown.Count > 0) WakeAt(_clock.Now, new RestoreSessionsDue(), "orchestration-restore", priority: 2);
     }
 
     /// <summary>Reopens a session held before the restart, if <paramref name="target"/> had one; true when that is under way.</summary>
@@ -100,7 +102,7 @@ public sealed partial class DeviceActor
         var runtime = _runtime!;
         var client = options.Certificate is { } own ? DigestOf(own.RawData) : null;
         if (client is not null) runtime.HoldSession(target.Value, client);
-        OpenAsync(target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false, ServerCertificateValidator = validator }, opened.Services, kept, "restored after a restart", repeat)
+        OpenAsync(runtime.OrchestrationConnect, target, url, options with { ChannelLifetime = LongLivedChannel.Lifetime, SessionTimeout = LongLivedChannel.SessionTimeout, AutoReconnect = false, ServerCertificateValidator = validator }, opened.Services, kept, "restored after a restart", repeat)
             .ContinueWith(t =>
             {
                 if (client is not null) runtime.ReleaseSession(target.Value, client);
@@ -126,6 +128,7 @@ public sealed partial class DeviceActor
         var cancel = new CancellationTokenSource();
         _orchestrations[o.Target.Value] = new Orchestration(o.Session!, o.Url, o.TrustStamp, services, cancel);
         StartPumps(o, cancel.Token);
+        WatchSession(o.Target, o.Session!);
         if (restored.Then is { } then) OnRecipeDue(then);
         else if (restored.Judge && o.TrustStamp != TrustStamp()) Orchestrate(o.Target, o.Url); // the probe that asked for it judges the session as it stands
         Work.Done(OrchestrationLabel);

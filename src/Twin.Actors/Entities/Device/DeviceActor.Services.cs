@@ -36,10 +36,9 @@ public sealed partial class DeviceActor
         var pea = Id.Value;
         if (_runtime is { } runtime)
         {
-            // What the POL must see before the clock moves on (see ServiceObservations): every state the services hold, and the end
-            // of every subscription when the server stops.
+            // What the POL must see before the clock moves on (see ServiceObservations): every state the services hold. (The end of
+            // every subscription when the server stops is told in Serve.)
             _services.Published = (service, state) => runtime.Observations.Changed(work, pea, service, state.ToString());
-            _server.Stopping = () => runtime.Observations.ServerStopped(work, pea);
         }
         foreach (var (name, (state, since, command)) in _serviceLog)
         {

@@ -22,6 +22,10 @@ public sealed partial class DeviceActor
         var self = Id.Value;
         // A POL restarted from its journal reopens the session it held here: taken as it was, not judged again (PlantRuntime.HoldSession).
         validator.Held = der => runtime.TakeHeldSession(self, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(der)));
+        // Told before a running server stops or restarts, for any PEA (with or without MTP services): the sessions on it end with it, so
+        // a POL whose session closes after this knows the stop, not a silent loss, ended it (ServiceObservations.Lost).
+        var work = Work;
+        _server.Stopping = () => runtime.Observations.ServerStopped(work, self);
         _server.StartAsync(uri, Id.Value, certificate, key, validator, _clock, ServicesForServer(), GdsServerOptions())
             .PipeTo(Self, success: url => new ServerStarted(url, certificate.SerialNumber.Hex));
         return true;

@@ -32,6 +32,15 @@ public sealed record PolServiceSessionOpened(RunId Run, SimInstant At, EntityId 
 }
 
 /// <summary>
+/// The POL's orchestration session with <paramref name="Target"/> ended without being closed — the connection died under it while the
+/// PEA's server kept serving — with the status code the client reported (BadConnectionClosed, BadSecureChannelClosed, BadTimeout when
+/// the publish keep-alive went missing). The POL reopens it at once ("the session was lost"). A session that ends because the PEA's
+/// server stopped is not recorded here: the stop is journaled by the PEA, and the POL's next probe reopens it.
+/// </summary>
+[PersistedAs("pol.service-session-lost.v1")]
+public sealed record PolServiceSessionLost(RunId Run, SimInstant At, EntityId Entity, EntityId Target, uint StatusCode, string Status, string Reason) : ITwinEvent;
+
+/// <summary>
 /// The POL saw a service of <paramref name="Target"/> in <paramref name="State"/> through its subscription. <paramref name="At"/> is the
 /// simulated instant the PEA changed state (the notification's source timestamp), not when the notification arrived.
 /// </summary>

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Twin.Actors.Clock;
+using Twin.Actors.Plant;
+using Twin.Actors.Protocol;
+using Twin.Actors.Protocol.Commands;
+using Twin.Actors.Protocol.Events;
+using Twin.Actors.Tests.Support;
+using Twin.OpcUa.Encoding;
+using Twin.OpcUa.Transport;
+using Twin.Tests.Support;
+
+namespace Twin.Actors.Tests.Services;
+
+/// <summary>
+/// The POL's orchestration session dies under it without a word (no CloseSession, no ERR: the TCP connection is reset by a relay in
+/// between) while the PEA keeps serving and moves on by itself. In max mode the run must not wait for an observation that can no longer
+/// arrive: the POL notices the closed channel, journals the lost session, reconnects at once and sees through the new subscription what
+/// the PEA did meanwhile, at the PEA's own instants.
+/// </summary>
+public sealed class SilentSessionLossTests
+{
+    private static readonly SimInstant Start = SimInstant.Parse("2030-01-01T00:00:00Z");
+
+    [Fact]
+    public async Task A_POL_session_cut_silently_is_journaled_as_lost_and_reopened_and_max_mode_runs_to_its_end()
+    {
+        await using var relays = new Relays();
+        var runtime = new PlantRuntime { OrchestrationConnect = relays.ConnectAsync };
+        var work = new SimulationWork();
+        // Counted before the plant starts, so max mode cannot pass the cut's instant before the cut is in the clock's timetable.
+        work.Begin(ScheduleAt.CountedLabel);
+        var cuts = new ConcurrentQueue<int>();
+        // The POL starts Dose at 00:10 (Starting); the PEA reaches Execute by itself at 00:11. The cut falls in between.
+        var cutAt = Start.Add(TimeSpan.FromMinutes(10.5));
+        var outcome = await PlantRun.ToEndAsync(ServiceOrchestrationTests.Plant("mtp-silent", TimeSpan.FromHours(3)), "mtp-silent",
+            runtime: runtime, work: work, started: async (system, plant) =>
+            {
+                var cutter = system.ActorOf(Props.Create(() => new Cutter(work, () => cuts.Enqueue(relays.Cut()))), "cutter");
+                var clock = await system.ActorSelection(plant.Path / "clock").ResolveOne(TimeSpan.FromMinutes(1));
+                clock.Tell(new ScheduleAt(cutAt, cutter, "cut", "cut") { Counted = true });
+            });
+
+        Assert.Equal([1], cuts); // exactly the one live orchestration connection was reset
+        var calls = outcome.Journal.OfType<PolServiceCalled>().ToList();
+        Assert.Equal(["Start Good", "Complete Good"], calls.Select(c => $"{c.Command} {c.Status}"));
+        Assert.True(calls[0].At < cutAt);
+
+        var lost = Assert.Single(outcome.Journal.OfType<PolServiceSessionLost>());
+        Assert.Equal("pea-01", lost.Target.Value);
+        Assert.True(lost.StatusCode is StatusCodes.BadConnectionClosed or StatusCodes.BadSecureChannelClosed, lost.Status);
+        // Noticed at the cut, or at the latest when the PEA's next change (Execute, 00:11) waited for it.
+        Assert.InRange(lost.At.Utc, cutAt.Utc, Start.Add(TimeSpan.FromMinutes(11)).Utc);
+
+        var sessions = outcome.Journal.OfType<PolServiceSessionOpened>().OrderBy(s => s.At).ToList();
+        Assert.Equal(2, sessions.Count);
+        Assert.Equal((0u, "first connection"), (sessions[0].StatusCode, sessions[0].Reason));
+        Assert.Equal((0u, "the session was lost", lost.At), (sessions[1].StatusCode, sessions[1].Reason, sessions[1].At));
+        Assert.Equal(["Dose", "Mix", "Temper"], sessions[1].Services);
+
+        // Every state the PEA went through is seen once, stamped with the PEA's instant, the one passed while no session stood included.
+        var changes = outcome.Journal.OfType<PeaServiceStateChanged>().Where(c => c.Service == "Dose").OrderBy(c => c.At).ToList();
+        var seen = outcome.Journal.OfType<PolServiceObserved>().Where(o => o.Service == "Dose").OrderBy(o => o.At).ToList();
+        Assert.Equal(["Idle", "Starting", "Execute", "Completing", "Completed"], seen.Select(o => o.State));
+        Assert.Equal(changes.Select(c => c.At), seen.Skip(1).Select(o => o.At));
+        Assert.Equal(0, runtime.Observations.Pending);
+        Assert.Contains(outcome.Events, e => e.Entity.Value == "pol" && e.Summary.Contains("orchestration session with pea-01 lost", StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs an action when the clock wakes it, and reports the wake-up's work done.</summary>
+    private sealed class Cutter : ReceiveActor
+    {
+        public Cutter(SimulationWork work, Action cut) => Receive<Tracked>(t =>
+        {
+            cut();
+            work.Done(t.Label);
+        });
+    }
+
+    /// <summary>One <see cref="CuttableRelay"/> per server endpoint the POL connects to.</summary>
+    private sealed class Relays : IAsyncDisposable
+    {
+        private readonly ConcurrentDictionary<string, CuttableRelay> _relays = new(StringComparer.Ordinal);
+
+        public Task<UaConnection> ConnectAsync(string endpointUrl, CancellationToken ct)
+        {
+            var target = new Uri(endpointUrl);
+            var relay = _relays.GetOrAdd(endpointUrl, _ => new CuttableRelay(target.Host, target.Port));
+            return SocketPipes.ConnectAsync($"opc.tcp://127.0.0.1:{relay.Port}", ct);
+        }
+
+        public int Cut() => _relays.Values.Sum(r => r.Cut());
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var relay in _relays.Values) await relay.DisposeAsync();
+        }
+    }
+}
