@@ -128,8 +128,8 @@ public sealed partial class DeviceActor : EntityActor
         });
         Command<RenewalDue>(_ => OnDue());
         Command<ResendPending>(_ => Resend());
-        Command<EnrollmentSecret>(s => { if (!TryGatewaySecret(s) && !TryRecalledSecret(s)) SendCmp(s); });
-        Command<EnrollmentSecretRefused>(OnSecretRefused);
+        Command<EnrollmentSecret>(s => { if (!TryGatewayRecalled(s) && !TryGatewaySecret(s) && !TryRecalledSecret(s)) SendCmp(s); });
+        Command<EnrollmentSecretRefused>(r => { if (!TryGatewaySecretRefused(r)) OnSecretRefused(r); });
         Command<CmpReply>(r => { if (!TryGatewayReply(r)) OnCmpReply(r); });
         Command<ServerStarted>(OnServerStarted);
         Command<ProbeDue>(Probe);
