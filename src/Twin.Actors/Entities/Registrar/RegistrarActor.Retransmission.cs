@@ -9,7 +9,9 @@ namespace Twin.Actors.Entities.Registrar;
 // A twin entity killed between sending a request and hearing the answer sends the very same PKIMessage again after its restart,
 // flagged as a retransmission (CmpRequest.FirstSentAt). The registrar that already decided it answers as it did — the same
 // certificate (its CA repeats what it issued) or the same refusal — and journals nothing: the run then ends as an uninterrupted
-// one. A reuse of a transactionID with other bytes, or from outside the twin, stays refused (RFC 9483 §3.5 transactionIdInUse).
+// one. In RA mode a request it forwarded is forwarded again, byte for byte (RegistrarActor.Upstream.cs), and the upstream's answer
+// relayed without a second decision; one whose upstream answer had not come back before the kill was never decided, and is simply
+// forwarded again. A reuse of a transactionID with other bytes, or from outside the twin, stays refused (RFC 9483 §3.5 transactionIdInUse).
 public sealed partial class RegistrarActor
 {
     // Transactions being answered again right now: their refusals are replies only, never decisions.
@@ -20,7 +22,7 @@ public sealed partial class RegistrarActor
     private bool IsRetransmission(CmpRequest command, CmpMessage message) =>
         command.FirstSentAt is not null && command.Origin.StartsWith("entity:", StringComparison.Ordinal)
         && _state.Answers.TryGetValue(message.Header.TransactionHex, out var answered)
-        && answered.Verdict is RegistrarDecided.Granted or RegistrarDecided.Refused
+        && answered.Verdict is RegistrarDecided.Granted or RegistrarDecided.Refused or RegistrarDecided.Forwarded
         && answered.Digest == DigestOf(message);
 
     private void AnswerAgain(CmpRequest command, CmpMessage message, Action<object> reply)
@@ -38,7 +40,8 @@ public sealed partial class RegistrarActor
         var exchange = new Exchange(message, credential, reply, command.Origin) { FirstSentAt = answered.At, Repeat = true };
         try
         {
-            Enroll(exchange);
+            if (answered.Verdict == RegistrarDecided.Forwarded) Forward(exchange); // RA mode: the upstream is asked again, with the same bytes
+            else Enroll(exchange);
         }
         catch (Twin.Pki.PkiException e)
         {
