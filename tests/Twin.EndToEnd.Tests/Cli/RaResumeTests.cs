@@ -36,6 +36,24 @@ public sealed class RaResumeTests(RaResumeTests.Upstream upstream) : IClassFixtu
         Assert.Equal(upstream.Serial, await InstalledSerialAsync(db));
     }
 
+    // Against a mock that certifies another key the RA refuses to relay (badCertTemplate) and the member asks again every hour:
+    // - reg.secret-issued #2: the first ir was refused and the refusal journaled, the retry's secret not (the retry stays an hour after the ir);
+    // - dev.cmp-refused #2: the RA refused the second ir, the member did not journal it (answered again from the journal).
+    [Theory]
+    [InlineData("reg.secret-issued.v1#2")]
+    [InlineData("dev.cmp-refused.v1#2")]
+    public async Task A_run_killed_around_a_refused_request_resumes_to_the_uninterrupted_digest(string killBefore)
+    {
+        var folder = RepoPaths.NewScratch("ra-refused-at");
+        var scenario = RepoPaths.WriteText(folder, "plant.yaml", upstream.RefusingPlant);
+        var db = Path.Combine(folder, "run.db");
+
+        var journaled = await KillResume.KillBeforeAsync(scenario, folder, killBefore);
+
+        await KillResume.AssertResumesLikeAsync(scenario, folder, journaled, Task.FromResult(upstream.RefusingWhole));
+        Assert.Equal(0, await KillResume.CountAsync(db, "dev.cert-installed.v1"));
+    }
+
     // The serial of the certificate the device installed (openssl reads it).
     private static async Task<string> InstalledSerialAsync(string db)
     {
@@ -66,8 +84,8 @@ public sealed class RaResumeTests(RaResumeTests.Upstream upstream) : IClassFixtu
 
     /// <summary>
     /// openssl's mock CMP server on loopback as the RA's upstream CA, answering with a certificate for the device's key. The device's
-    /// key comes from the scenario's seed: a first, short run against a mock that answers for another key (the RA refuses to relay
-    /// it) journals it; openssl then certifies it (<c>x509 -force_pubkey</c>) and a second mock answers with that certificate.
+    /// key comes from the scenario's seed: a first run against a mock that answers for another key (the RA refuses to relay it)
+    /// journals it; openssl then certifies it (<c>x509 -force_pubkey</c>) and a second mock answers with that certificate.
     /// </summary>
     public sealed class Upstream : IAsyncLifetime
     {
@@ -81,6 +99,12 @@ public sealed class RaResumeTests(RaResumeTests.Upstream upstream) : IClassFixtu
         /// <summary>The uninterrupted run's digest and event count.</summary>
         public (string Digest, int Events) Whole { get; private set; }
 
+        /// <summary>The same plant against a mock that answers with a certificate for another key: every ir is refused.</summary>
+        public string RefusingPlant { get; private set; } = "";
+
+        /// <summary>That plant's uninterrupted digest and event count.</summary>
+        public (string Digest, int Events) RefusingWhole { get; private set; }
+
         /// <summary>openssl's "serial=…" line for the certificate the mock hands out.</summary>
         public string Serial { get; private set; } = "";
 
@@ -92,13 +116,11 @@ public sealed class RaResumeTests(RaResumeTests.Upstream upstream) : IClassFixtu
             RepoPaths.WriteText(_folder, "ee.ext", "keyUsage=critical,digitalSignature\n");
             await Ssl("x509", "-req", "-in", F("other.csr"), "-CA", F("ca.pem"), "-CAkey", F("ca.key"), "-set_serial", "0x66", "-days", "36500", "-extfile", F("ee.ext"), "-out", F("other.pem"));
 
-            // The device's key, as the seed makes it.
-            var probe = await StartAsync(F("other.pem"));
-            var discovery = RepoPaths.NewScratch("ra-resume-key");
-            var first = await Verb.RunAsync("run", RepoPaths.WriteText(discovery, "plant.yaml", PlantAt(probe)), "--db", Path.Combine(discovery, "run.db"), "--until", "PT30M",
-                "--report", Path.Combine(discovery, "report"));
-            Assert.True(first.ExitCode == 0, first.All);
-            var key = (await MessagesAsync(Path.Combine(discovery, "run.db"), "dev.key-generated.v1")).First().GetProperty("publicKeyInfo").GetString()!;
+            // Refused throughout; its journal gives the device's first key, as the seed makes it.
+            RefusingPlant = PlantAt(await StartAsync(F("other.pem")));
+            var refusing = "";
+            RefusingWhole = await KillResume.UninterruptedAsync("ra-refused-whole", folder => RepoPaths.WriteText(refusing = folder, "plant.yaml", RefusingPlant));
+            var key = (await MessagesAsync(Path.Combine(refusing, "run.db"), "dev.key-generated.v1")).First().GetProperty("publicKeyInfo").GetString()!;
             RepoPaths.WriteText(_folder, "device-pub.pem", $"-----BEGIN PUBLIC KEY-----\n{string.Join('\n', key.Chunk(64).Select(c => new string(c)))}\n-----END PUBLIC KEY-----\n");
             await Ssl("x509", "-req", "-in", F("other.csr"), "-CA", F("ca.pem"), "-CAkey", F("ca.key"), "-force_pubkey", F("device-pub.pem"), "-set_serial", "0x99", "-days", "36500",
                 "-extfile", F("ee.ext"), "-out", F("device.pem"));

@@ -182,6 +182,10 @@ public sealed partial class DeviceActor : EntityActor
         {
             ScheduleAt(sent.SentAt, new ResendPending()); // the same for a CMP request: same bytes, same transaction (DeviceActor.Cmp.cs)
         }
+        else if (_state.RefusedRequestSentAt is { } refused && _settings.CmpDomain is not null)
+        {
+            ScheduleAt(refused.Add(_settings.RetryAfter), new RenewalDue()); // refused before the kill: asked again at the retry its request set
+        }
         else
         {
             var due = _state.Current is { } current ? DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead) : _clock.Now;
