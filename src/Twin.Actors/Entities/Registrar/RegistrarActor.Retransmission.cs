@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Twin.Actors.Protocol.Commands;
@@ -62,6 +63,30 @@ public sealed partial class RegistrarActor
         if (message.Protection != CmpProtectionKind.Signature) return null;
         var (credential, _) = RegistrarPolicy.Authenticate(_state, _settings, message, _clock.Now, SecretOf, Trust());
         return credential;
+    }
+
+    // Per requester, how many secrets the journal shows handed out: read once per start, at the first ask.
+    private Dictionary<string, int>? _journaledAsks;
+
+    // The count of the ask being answered. An uninterrupted registrar counts every ask it journaled, so after a start the count goes on
+    // from the journal: a requester asking at a later instant gets the reference the uninterrupted registrar would have given. Its first
+    // ask at the very instant its last secret was handed out (the process died before the requester used it) is that ask again.
+    private long AskedAgain(string requester)
+    {
+        if (_asked.TryGetValue(requester, out var asked)) return asked + 1;
+        _journaledAsks ??= (_state.SecretHolders ?? ImmutableDictionary<string, string>.Empty).Values
+            .GroupBy(r => r, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        long before = _journaledAsks.GetValueOrDefault(requester);
+        return before > 0 && _state.SecretHolders?.GetValueOrDefault(ReferenceOf(requester, before)) == requester ? before : before + 1;
+    }
+
+    // Named by who asks, when, and how often they asked: the order requests from different askers arrive in changes nothing.
+    private string ReferenceOf(string requester, long asked)
+    {
+        var random = _entropy.For(Id, "secret-ref", $"{requester}/{_clock.Now}/{asked}");
+        var bytes = new byte[6];
+        random.NextBytes(bytes);
+        return Convert.ToHexStringLower(bytes);
     }
 
     private void RecallSecret(RecallEnrollmentSecret command)
