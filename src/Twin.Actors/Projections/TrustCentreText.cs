@@ -19,6 +19,7 @@ internal static class TrustCentreText
         DeviceTrustListPulled t => $"pulled the trust list: {string.Join(", ", t.Crls)}",
         CertificateRecordsPurged r => $"purged {r.Serials.Count} records of expired certificates ({r.RevocationEntriesDropped} left the CRL)",
         GatewayDomainRequested g => $"sent a CMP {g.Body} to the registrar of domain {g.Domain} (gateway credential)",
+        GatewayDomainRefused g => $"the registrar of domain {g.Domain} did not grant its gateway request: {g.Reason}",
         GatewayCredentialInstalled g => Certificate.FromDer(g.CertificateDer) is var x
             ? $"installed its LDevID in domain {g.Domain}: certificate {x.SerialNumber}, valid to {x.NotAfter:yyyy-MM-dd HH:mm}" : null,
         _ => null,

@@ -1,4 +1,7 @@
+using Twin.Actors.Clock;
 using Twin.Actors.Entities.Device;
+using Twin.Actors.Model;
+using Twin.Actors.Protocol.Events;
 using Twin.Pki.Authority;
 using Twin.Pki.Certificates;
 using Twin.Pki.Keys;
@@ -32,5 +35,19 @@ public sealed class DeviceStateTests
     {
         var due = DeviceState.RenewalDue(Issued(TimeSpan.FromHours(12)), 0.75, TimeSpan.FromDays(1));
         Assert.Equal(T0.AddHours(9), due.Utc);
+    }
+
+    [Fact] // a restarted member asks again at the retry its refused request set, not at once (the uninterrupted one waits RetryAfter)
+    public void A_refused_CMP_request_leaves_its_send_instant_until_the_next_request_or_install()
+    {
+        var (run, device) = (new RunId("r"), new EntityId("d"));
+        var sent = new SimInstant(T0);
+        var refused = DeviceState.Empty
+            .Apply(new DeviceCmpRequested(run, sent, device, "plant", "ir", [0x30, 0x00]))
+            .Apply(new DeviceCmpRefused(run, sent.Add(TimeSpan.FromMinutes(1)), device, "plant", "badCertTemplate"));
+        Assert.Null(refused.CmpPending);
+        Assert.Equal(sent, refused.RefusedRequestSentAt);
+        Assert.Null(refused.Apply(new DeviceCmpRequested(run, sent.Add(TimeSpan.FromHours(1)), device, "plant", "ir", [0x30, 0x00])).RefusedRequestSentAt);
+        Assert.Null(refused.Apply(new DeviceCertificateInstalled(run, sent.Add(TimeSpan.FromHours(1)), device, Issued(TimeSpan.FromDays(2)).GetDer(), Ca.Certificate.GetDer())).RefusedRequestSentAt);
     }
 }

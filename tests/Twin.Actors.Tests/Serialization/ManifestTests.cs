@@ -35,6 +35,7 @@ public sealed class ManifestTests
             ["CertificateRecordsPurged"] = "ca.records-purged.v1",
             ["GatewayDomainRequested"] = "dev.domain-requested.v1",
             ["GatewayCredentialInstalled"] = "dev.domain-credential.v1",
+            ["GatewayDomainRefused"] = "dev.domain-refused.v1",
             ["CrlLapsed"] = "ca.crl-lapsed.v1",
             ["TimelineStepApplied"] = "timeline.applied.v1",
             ["TimelineStepAttempted"] = "timeline.attempted.v1",

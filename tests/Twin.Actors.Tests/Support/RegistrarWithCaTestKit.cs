@@ -27,12 +27,13 @@ public abstract class RegistrarWithCaTestKit : PersistentTestKit
     /// <param name="caSettings">The CA.</param>
     /// <param name="settings">The registrar.</param>
     /// <param name="idleTimeout">How long to wait for the clock to be idle (generous where keys are RSA and sessions real).</param>
-    protected RegistrarWithCaTestKit(string name, RunId run, EntityId ca, CaSettings caSettings, RegistrarSettings settings, TimeSpan idleTimeout) : base(name)
+    /// <param name="seed">Seeded draws (a scenario's seed: the same request makes the same bytes); null: the system CSPRNG.</param>
+    protected RegistrarWithCaTestKit(string name, RunId run, EntityId ca, CaSettings caSettings, RegistrarSettings settings, TimeSpan idleTimeout, long? seed = null) : base(name)
     {
         (Run, _settings, _idleTimeout) = (run, settings, idleTimeout);
         RegistrarId = RegistrarSettings.EntityIdOf(settings.Domain);
         Clock = new SimulationClock(T0, ClockMode.Max);
-        Entropy = Entropy.System(run);
+        Entropy = seed is { } s ? Entropy.SimulationOnlySeeded(run, s) : Entropy.System(run);
         Vault = new FileKeyVault(Path.Combine(Folder, "keys"));
         ClockActor = Sys.ActorOf(Twin.Actors.Clock.ClockActor.Props(run, Clock, Work, startRunning: true));
         ClockActor.Tell(new RunUntil(T0));
@@ -59,11 +60,14 @@ public abstract class RegistrarWithCaTestKit : PersistentTestKit
     /// <summary>The registrar's CA.</summary>
     protected IActorRef Ca { get; }
 
+    /// <summary>How an RA-mode registrar reaches its upstream CA; null: CMP over HTTP.</summary>
+    protected virtual ICmpTransport? Transport => null;
+
     /// <summary>A new incarnation of the registrar, recovering from the journal.</summary>
     protected IActorRef StartRegistrar()
     {
         Work.BeginStart(RegistrarId.Value);
-        return Sys.ActorOf(RegistrarActor.Props(Run, RegistrarId, _settings, Clock, ClockActor, Ca, Vault, Work, Entropy, Runtime));
+        return Sys.ActorOf(RegistrarActor.Props(Run, RegistrarId, _settings, Clock, ClockActor, Ca, Vault, Work, Entropy, Runtime, Transport));
     }
 
     /// <summary>Waits until everything the current instant started is done.</summary>

@@ -29,6 +29,12 @@ public sealed partial class DeviceActor
         /// <summary>Every key made for this domain and not destroyed yet, oldest first.</summary>
         public ImmutableList<string> Held { get; init; } = [];
 
+        /// <summary>The request sent and neither answered nor refused yet (sent again, byte for byte, after a restart).</summary>
+        public PendingCmp? Open { get; init; }
+
+        /// <summary>When the last request was sent, while no certificate has been installed since (refused or open): the retry is due after it.</summary>
+        public Clock.SimInstant? AwaitingSince { get; init; }
+
         /// <summary>The key the installed certificate certifies, and when it was installed.</summary>
         public (string KeyRef, Clock.SimInstant At)? Installed { get; init; }
 
@@ -41,6 +47,8 @@ public sealed partial class DeviceActor
     {
         Recover<GatewayDomainRequested>(ApplyGateway);
         Recover<GatewayCredentialInstalled>(ApplyGateway);
+        Recover<GatewayDomainRefused>(ApplyGateway);
+        Command<GatewayResendDue>(d => ResendGateway(d.Domain));
         Command<GatewayRenewalDue>(d => EnrollGateway(d.Domain));
     }
 
@@ -56,10 +64,14 @@ public sealed partial class DeviceActor
                 {
                     KeyRef = r.KeyRef, PublicKeyInfo = r.PublicKeyInfo, Requests = held.Requests + 1,
                     Held = held.Held.Contains(r.KeyRef, StringComparer.Ordinal) ? held.Held : held.Held.Add(r.KeyRef),
+                    Open = new PendingCmp(r.MessageDer, r.At), AwaitingSince = r.At,
                 });
                 break;
             case GatewayCredentialInstalled c:
-                _gateway = _gateway.SetItem(c.Domain, CredentialIn(c.Domain) with { KeyRef = c.KeyRef, CertificateDer = c.CertificateDer, Installed = (c.KeyRef, c.At) });
+                _gateway = _gateway.SetItem(c.Domain, CredentialIn(c.Domain) with { KeyRef = c.KeyRef, CertificateDer = c.CertificateDer, Installed = (c.KeyRef, c.At), Open = null, AwaitingSince = null });
+                break;
+            case GatewayDomainRefused f:
+                _gateway = _gateway.SetItem(f.Domain, CredentialIn(f.Domain) with { Open = null });
                 break;
             case KeyDestroyed d:
                 foreach (var (domain, credential) in _gateway)
@@ -74,6 +86,7 @@ public sealed partial class DeviceActor
         foreach (var domain in _settings.GatewayDomains)
         {
             RetireGatewayKeys(domain); // what an install before a kill superseded and the kill left in the store
+            if (ResumeGatewayRequest(domain)) continue;
             var due = CredentialIn(domain).Certificate is { } current ? DeviceState.RenewalDue(current, _settings.RenewAtFraction, _settings.MinimumRenewalLead) : _clock.Now;
             WakeAt(due, new GatewayRenewalDue(domain), "gateway:" + domain);
         }
@@ -143,6 +156,7 @@ public sealed partial class DeviceActor
             if (answer.BodyType == CmpBodyType.Error)
             {
                 _log.Warning("Device {0}: the registrar of domain {1} refused: {2}", Id, domain, answer.ErrorStatus().Text);
+                SettleGateway(domain, answer.ErrorStatus().Text ?? "no reason given");
                 return true;
             }
             if (answer.CertResponses() is not [{ Certificate: { } certificate, Status.Granted: true }])
@@ -168,6 +182,7 @@ public sealed partial class DeviceActor
         catch (Twin.Pki.PkiException e)
         {
             _log.Warning("Device {0}: unusable CMP answer from the registrar of domain {1}: {2}", Id, domain, e.Message);
+            SettleGateway(domain, $"unusable answer: {e.Message}");
         }
         return true;
     }

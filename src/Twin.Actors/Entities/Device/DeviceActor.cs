@@ -128,8 +128,8 @@ public sealed partial class DeviceActor : EntityActor
         });
         Command<RenewalDue>(_ => OnDue());
         Command<ResendPending>(_ => Resend());
-        Command<EnrollmentSecret>(s => { if (!TryGatewaySecret(s) && !TryRecalledSecret(s)) SendCmp(s); });
-        Command<EnrollmentSecretRefused>(OnSecretRefused);
+        Command<EnrollmentSecret>(s => { if (!TryGatewayRecalled(s) && !TryGatewaySecret(s) && !TryRecalledSecret(s)) SendCmp(s); });
+        Command<EnrollmentSecretRefused>(r => { if (!TryGatewaySecretRefused(r)) OnSecretRefused(r); });
         Command<CmpReply>(r => { if (!TryGatewayReply(r)) OnCmpReply(r); });
         Command<ServerStarted>(OnServerStarted);
         Command<ProbeDue>(Probe);
@@ -181,6 +181,10 @@ public sealed partial class DeviceActor : EntityActor
         else if (_state.CmpPending is { } sent && _settings.CmpDomain is not null)
         {
             ScheduleAt(sent.SentAt, new ResendPending()); // the same for a CMP request: same bytes, same transaction (DeviceActor.Cmp.cs)
+        }
+        else if (_state.RefusedRequestSentAt is { } refused && _settings.CmpDomain is not null)
+        {
+            ScheduleAt(refused.Add(_settings.RetryAfter), new RenewalDue()); // refused before the kill: asked again at the retry its request set
         }
         else
         {

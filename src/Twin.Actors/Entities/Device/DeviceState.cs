@@ -35,6 +35,9 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, byte[]? 
     /// <summary>The CMP request (ir or kur) sent and neither answered nor refused yet: sent again, byte for byte, after a restart.</summary>
     public PendingCmp? CmpPending { get; init; }
 
+    /// <summary>When the CMP request its registrar refused last was sent, while none was sent since: the retry is due <c>RetryAfter</c> after it.</summary>
+    public SimInstant? RefusedRequestSentAt { get; init; }
+
     /// <summary>The key algorithm the device's domain migrated it to (a <c>KeyAlgorithm</c> name); null: the one it was built with.</summary>
     public string? MigratedAlgorithm { get; init; }
 
@@ -61,9 +64,9 @@ public sealed record DeviceState(string? KeyRef, byte[]? PublicKeyInfo, byte[]? 
         DeviceKeyAlgorithmMigrated m => this with { MigratedAlgorithm = m.Algorithm },
         DeviceDecommissioned => this with { Decommissioned = true, KeyRef = null, KeyRefs = [], EnrollmentPending = false, Pending = null, CmpPending = null },
         DeviceEnrollmentRequested r => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = new PendingRequest(r.CsrDer, r.At) },
-        DeviceCmpRequested q => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = null, CmpPending = new PendingCmp(q.MessageDer, q.At) },
-        DeviceCmpRefused => this with { EnrollmentPending = false, CmpPending = null },
-        DeviceCertificateInstalled c => this with { CertificateDer = c.CertificateDer, CertificatesInstalled = CertificatesInstalled + 1, EnrollmentPending = false, Pending = null, CmpPending = null, InstalledAt = c.At },
+        DeviceCmpRequested q => this with { EnrollmentPending = true, Requests = Requests + 1, Pending = null, CmpPending = new PendingCmp(q.MessageDer, q.At), RefusedRequestSentAt = null },
+        DeviceCmpRefused => this with { EnrollmentPending = false, CmpPending = null, RefusedRequestSentAt = CmpPending?.SentAt },
+        DeviceCertificateInstalled c => this with { CertificateDer = c.CertificateDer, CertificatesInstalled = CertificatesInstalled + 1, EnrollmentPending = false, Pending = null, CmpPending = null, InstalledAt = c.At, RefusedRequestSentAt = null },
         _ => this,
     };
 

@@ -44,7 +44,9 @@ public sealed partial class RegistrarActor
         var upstream = _settings.Upstream!;
         var random = _entropy.For(Id, "upstream", message.Header.TransactionHex + "/" + message.BodyName);
         var protector = CmpProtector.PasswordBasedMac(Encoding.UTF8.GetBytes(upstream.Reference), Encoding.UTF8.GetBytes(upstream.Secret), random, mac: CmpMacAlgorithm.HmacSha256);
-        var der = CmpForwarding.Reprotect(message, new CmpSender(_settings.Subject, protector, _clock.Now.Utc, random), upstream.Recipient);
+        // A twin entity's retransmission goes upstream as it went the first time: same transactionID, same nonce, same messageTime.
+        var sentAt = confirming is null && x.FirstSentAt is { } first ? first : _clock.Now;
+        var der = CmpForwarding.Reprotect(message, new CmpSender(_settings.Subject, protector, sentAt.Utc, random), upstream.Recipient);
         var incarnation = BeginAway(UpstreamLabel); // counted done at a stop if the answer is still away then
         _transport.ExchangeAsync(upstream.Url, der, CancellationToken.None).PipeTo(Self,
             success: answer => new UpstreamAnswered(x, answer, null, confirming) { Incarnation = incarnation },
@@ -126,6 +128,13 @@ public sealed partial class RegistrarActor
             _open.Remove(confirmed.Exchange.Transaction);
             events.AddRange(Enrolled(x, confirmed.Holder, confirmed.Issued, null));
         }
+        if (x.Repeat && a.Confirming is null)
+        {
+            // Asked again for a requester's retransmission of a request forwarded before a restart: answered, nothing decided twice.
+            _repeating.Remove(x.Transaction);
+            x.Reply(new CmpReply(toRequester, refused));
+            return;
+        }
         var open = issued is not null && !answer.Header.ImplicitConfirm
             ? new Open(x, issued, null, answer.Header.SenderNonce ?? [], HolderFor(x.Origin, x.Credential, issued.Subject), 0, true, _clock.Now) : null;
         if (open is not null) events.Add(Awaiting(open));
@@ -133,7 +142,8 @@ public sealed partial class RegistrarActor
         {
             if (open is not null) AwaitConfirmation(open);
             (a.Confirming?.Exchange.Reply ?? x.Reply)(new CmpReply(toRequester, refused));
-        }, refused && answer.ErrorStatus().Failures is { Count: > 0 } f ? f[0] : null, issued is null ? null : x.Credential.Reference, closes: a.Confirming is not null);
+        }, refused && answer.ErrorStatus().Failures is { Count: > 0 } f ? f[0] : null, issued is null ? null : x.Credential.Reference, closes: a.Confirming is not null,
+            requestDigest: a.Confirming is null ? DigestOf(x.Request) : null); // a retransmission of the request is then asked upstream again
     }
 
     private static Twin.Pki.Keys.PublicKey? RequestedKey(CmpMessage request) => request.BodyType switch

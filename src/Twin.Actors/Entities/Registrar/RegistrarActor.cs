@@ -177,15 +177,12 @@ public sealed partial class RegistrarActor : EntityActor
             return;
         }
         // Named by who asks, when, and how often they asked: the order requests from different askers arrive in changes nothing.
-        var asked = _asked[command.Requester] = _asked.GetValueOrDefault(command.Requester) + 1;
-        var random = _entropy.For(Id, "secret-ref", $"{command.Requester}/{_clock.Now}/{asked}");
-        var bytes = new byte[6];
-        random.NextBytes(bytes);
-        var reference = Convert.ToHexStringLower(bytes);
+        var asked = _asked[command.Requester] = AskedAgain(command.Requester); // RegistrarActor.Retransmission.cs
+        var reference = ReferenceOf(command.Requester, asked);
         var reply = ReplyChannel();
         if (_state.SecretHolders.GetValueOrDefault(reference) == command.Requester)
         {
-            // Handed out already (the count of asks restarts with the process, the reference is derived the same): the same again, nothing journaled.
+            // Handed out already at this instant (asked again after a restart): the same again, nothing journaled.
             reply(new EnrollmentSecret(_settings.Domain, reference, Encoding.ASCII.GetString(SecretOf(reference))));
             return;
         }

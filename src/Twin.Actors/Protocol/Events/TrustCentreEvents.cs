@@ -32,6 +32,13 @@ public sealed record CertificateRecordsPurged(RunId Run, SimInstant At, EntityId
 [PersistedAs("dev.domain-requested.v1")]
 public sealed record GatewayDomainRequested(RunId Run, SimInstant At, EntityId Entity, string Domain, string KeyRef, byte[] PublicKeyInfo, string Body, byte[] MessageDer) : ITwinEvent;
 
+/// <summary>
+/// A further domain's registrar refused the gateway's request (or answered unusably): the request is settled, not sent again after a
+/// restart; the gateway asks anew at its retry. <paramref name="Reason"/> is what it was told.
+/// </summary>
+[PersistedAs("dev.domain-refused.v1")]
+public sealed record GatewayDomainRefused(RunId Run, SimInstant At, EntityId Entity, string Domain, string Reason) : ITwinEvent;
+
 /// <summary>A gateway installed its LDevID in a further domain: one device, one credential per domain, each from that domain's registrar.</summary>
 [PersistedAs("dev.domain-credential.v1")]
 public sealed record GatewayCredentialInstalled(RunId Run, SimInstant At, EntityId Entity, string Domain, string KeyRef, byte[] CertificateDer, byte[] IssuerCertificateDer) : ITwinEvent;
