@@ -21,10 +21,10 @@ using Twin.Pki.Keys;
 // journaled (SQLite). EST goes once to a CA label (the enrollment log decides) and once to operator domain "bench" (its
 // registrar decides, as CMP). The peer, measured in the same run just before, is raw issuance: the same CA operation
 // (proof-of-possession check + signing) on pre-made requests, one thread, no HTTP, no actors, no journal.
-// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C] [--warm-up W] [--registrar-only | --ca-only | --est-domain-only]
+// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C] [--warm-up W] [--registrar-only | --ca-only | --est-domain-only | --cmp-only]
 // (--warm-up W: every path for W seconds in all before the first measurement, so the figures are those of a server past its
 // start-up compilation; raw issuance is then measured in the same process right after)
-// (--registrar-only / --ca-only / --est-domain-only: raw issuance, then only that path for N seconds — to attach a profiler to)
+// (--registrar-only / --ca-only / --est-domain-only / --cmp-only: raw issuance, then only that path for N seconds — to attach a profiler to)
 var seconds = Arg("--seconds", 10);
 var warmUp = Arg("--warm-up", 0);
 var concurrency = Arg("--concurrency", 16);
@@ -151,6 +151,16 @@ if (args.Contains("--est-domain-only"))
     var onlyCpu = Cpu();
     var (onlyOk, _, onlyElapsed) = await LoadAsync(TimeSpan.FromSeconds(seconds), "/.well-known/est/bench/simpleenroll");
     Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (domain registrar), {concurrency} in flight: {onlyOk / onlyElapsed.TotalSeconds:0} /s{Gc()}{PerItem(onlyCpu, onlyOk)}"));
+    await app.StopAsync();
+    return 0;
+}
+if (args.Contains("--cmp-only"))
+{
+    // Only CMP ir over HTTPS, for a profiler.
+    Console.WriteLine(FormattableString.Invariant($"process {Environment.ProcessId}: CMP ir only for {seconds} s"));
+    var onlyCpu = Cpu();
+    var (onlyOk, _, onlyElapsed) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds));
+    Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar), {concurrency} in flight: {onlyOk / onlyElapsed.TotalSeconds:0} /s{Gc()}{PerItem(onlyCpu, onlyOk)}"));
     await app.StopAsync();
     return 0;
 }
