@@ -21,15 +21,15 @@ using Twin.Pki.Keys;
 // journaled (SQLite). EST goes once to a CA label (the enrollment log decides) and once to operator domain "bench" (its
 // registrar decides, as CMP). The peer, measured in the same run just before, is raw issuance: the same CA operation
 // (proof-of-possession check + signing) on pre-made requests, one thread, no HTTP, no actors, no journal.
-// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C] [--registrar-only]
-// (--registrar-only: raw issuance, then only the registrar path for N seconds — to attach a profiler to)
+// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C] [--warm-up W] [--registrar-only | --ca-only | --est-domain-only | --cmp-only]
+// (--warm-up W: every path for W seconds in all before the first measurement, so the figures are those of a server past its
+// start-up compilation; raw issuance is then measured in the same process right after)
+// (--registrar-only / --ca-only / --est-domain-only / --cmp-only: raw issuance, then only that path for N seconds — to attach a profiler to)
 var seconds = Arg("--seconds", 10);
+var warmUp = Arg("--warm-up", 0);
 var concurrency = Arg("--concurrency", 16);
 var requests = Enumerable.Range(0, 2_000).Select(i => CertificationRequest.Create($"CN=bench-{i:00000},serialNumber=B{i:00000}", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256))).ToList();
 
-var rawCpu = Cpu();
-var raw = RawIssuancePerSecond(requests, TimeSpan.FromSeconds(5));
-Console.WriteLine(FormattableString.Invariant($"raw issuance (PoP check + issue, P-256, 1 thread): {raw:0} /s [{(Cpu() - rawCpu).TotalMicroseconds / (raw * 5):0} µs CPU each]"));
 
 var folder = Path.Combine(Path.GetTempPath(), "planttrust-bench", Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
@@ -114,6 +114,24 @@ while (authWatch.Elapsed < TimeSpan.FromSeconds(2)) { backend.Authenticate(domai
 Console.WriteLine(FormattableString.Invariant($"client check (path validation of the IDevID, 1 thread): {authCount / authWatch.Elapsed.TotalSeconds:0} /s"));
 var control = app.Services.GetRequiredService<Twin.Actors.Control.ITwinControl>();
 var registrar = new Twin.Actors.Model.EntityId("registrar.bench");
+var irs = new System.Collections.Concurrent.ConcurrentQueue<byte[]>(MakeIrs(Math.Max(3_000, 600 * seconds) + 300 * warmUp));
+if (warmUp > 0)
+{
+    // Every path once over, for warmUp seconds in all, before anything is measured: the runtime compiles this process's hot
+    // methods again with optimizations for tens of seconds after start (tiered compilation), and until it is done its compiler
+    // takes ~15 % of the CPU and much of the server runs unoptimized code. A running server is past that; the figures below then are too.
+    var share = TimeSpan.FromSeconds(warmUp / 5.0);
+    var warmCpu = Cpu();
+    await CaOnlyAsync(share);
+    await RegistrarOnlyAsync(share);
+    await LoadAsync(share);
+    await LoadAsync(share, "/.well-known/est/bench/simpleenroll");
+    await CmpLoadAsync(share);
+    Console.WriteLine(FormattableString.Invariant($"warm-up: every path for {warmUp} s in all [{(Cpu() - warmCpu).TotalSeconds:0.0} s CPU]"));
+}
+var rawCpu = Cpu();
+var raw = RawIssuancePerSecond(requests, TimeSpan.FromSeconds(5));
+Console.WriteLine(FormattableString.Invariant($"raw issuance (PoP check + issue, P-256, 1 thread): {raw:0} /s [{(Cpu() - rawCpu).TotalMicroseconds / (raw * 5):0} µs CPU each]"));
 if (args.Contains("--registrar-only"))
 {
     // Only the registrar path, for as long as asked: what a profiler attaches to (dotnet-trace collect -p PID).
@@ -125,19 +143,41 @@ if (args.Contains("--registrar-only"))
     await app.StopAsync();
     return 0;
 }
-long caOk = 0, caNext = 0;
-var caCpu = Cpu();
-var caWatch = Stopwatch.StartNew();
-await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+if (args.Contains("--est-domain-only"))
 {
-    while (caWatch.Elapsed < TimeSpan.FromSeconds(3))
-    {
-        var csr = requests[(int)(Interlocked.Increment(ref caNext) % requests.Count)];
-        var answer = await control.AskEntityAsync<object>(new Twin.Actors.Model.EntityId("ca-issuing"), new Twin.Actors.Protocol.Commands.IssueFromCsr(new Twin.Actors.Model.EntityId("bench"), csr.GetDer(), CertificateProfile.LDevId, TimeSpan.FromDays(30)), TimeSpan.FromSeconds(30));
-        if (answer is Twin.Actors.Protocol.Commands.CertificateGranted) Interlocked.Increment(ref caOk);
-    }
-}));
-Console.WriteLine(FormattableString.Invariant($"CA actor alone (IssueFromCsr, journaled, {concurrency} in flight): {caOk / caWatch.Elapsed.TotalSeconds:0} /s{Gc()}{PerItem(caCpu, caOk)}"));
+    // Only EST into the domain over HTTPS: the HTTP/TLS layer on top of the registrar path, for a profiler.
+    Console.WriteLine(FormattableString.Invariant($"process {Environment.ProcessId}: EST into the domain only for {seconds} s"));
+    await LoadAsync(TimeSpan.FromSeconds(2), "/.well-known/est/bench/simpleenroll");
+    var onlyCpu = Cpu();
+    var (onlyOk, _, onlyElapsed) = await LoadAsync(TimeSpan.FromSeconds(seconds), "/.well-known/est/bench/simpleenroll");
+    Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (domain registrar), {concurrency} in flight: {onlyOk / onlyElapsed.TotalSeconds:0} /s{Gc()}{PerItem(onlyCpu, onlyOk)}"));
+    await app.StopAsync();
+    return 0;
+}
+if (args.Contains("--cmp-only"))
+{
+    // Only CMP ir over HTTPS, for a profiler.
+    Console.WriteLine(FormattableString.Invariant($"process {Environment.ProcessId}: CMP ir only for {seconds} s"));
+    var onlyCpu = Cpu();
+    var (onlyOk, _, onlyElapsed) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds));
+    Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar), {concurrency} in flight: {onlyOk / onlyElapsed.TotalSeconds:0} /s{Gc()}{PerItem(onlyCpu, onlyOk)}"));
+    await app.StopAsync();
+    return 0;
+}
+if (args.Contains("--ca-only"))
+{
+    // Only the CA actor's issuance, for as long as asked: what a profiler attaches to.
+    Console.WriteLine(FormattableString.Invariant($"process {Environment.ProcessId}: CA actor only for {seconds} s"));
+    await CaOnlyAsync(TimeSpan.FromSeconds(2));
+    var onlyCpu = Cpu();
+    var (onlyOk, onlyElapsed) = await CaOnlyAsync(TimeSpan.FromSeconds(seconds));
+    Console.WriteLine(FormattableString.Invariant($"CA actor alone (IssueFromCsr, journaled, {concurrency} in flight): {onlyOk / onlyElapsed.TotalSeconds:0} /s{Gc()}{PerItem(onlyCpu, onlyOk)}"));
+    await app.StopAsync();
+    return 0;
+}
+var caCpu = Cpu();
+var (caOk, caElapsed) = await CaOnlyAsync(TimeSpan.FromSeconds(3));
+Console.WriteLine(FormattableString.Invariant($"CA actor alone (IssueFromCsr, journaled, {concurrency} in flight): {caOk / caElapsed.TotalSeconds:0} /s{Gc()}{PerItem(caCpu, caOk)}"));
 var directCpu = Cpu();
 var (directOk, directElapsed) = await DirectAsync(TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
 Console.WriteLine(FormattableString.Invariant($"backend only (no HTTP/TLS), {concurrency} in flight: {directOk / directElapsed.TotalSeconds:0} /s{Gc()}{PerItem(directCpu, directOk)}"));
@@ -159,14 +199,35 @@ var domainRate = dOk / dElapsed.TotalSeconds;
 Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (domain registrar), {concurrency} in flight: {dOk} issued, {dFailed} failed in {dElapsed.TotalSeconds:0.0} s = {domainRate:0} /s = {domainRate / raw:P1} of raw{Gc()}{PerItem(domainCpu, dOk)}"));
 
 // CMP ir signed with the IDevID, implicit confirmation, a fresh key each: pre-made (a transactionID is used once), sent over the same TLS listener.
-var irs = new System.Collections.Concurrent.ConcurrentQueue<byte[]>(MakeIrs(Math.Max(3_000, 600 * seconds)));
 await CmpLoadAsync(TimeSpan.FromSeconds(2));
 var cmpCpu = Cpu();
 var (cOk, cFailed, cElapsed) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds));
 var cmpRate = cOk / cElapsed.TotalSeconds;
 Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar), {concurrency} in flight: {cOk} issued, {cFailed} failed in {cElapsed.TotalSeconds:0.0} s = {cmpRate:0} /s = {cmpRate / raw:P1} of raw{Gc()}{PerItem(cmpCpu, cOk)}"));
+// What every EST request asks first (which domain or CA serves the path), against the read model as the run has grown it.
+var lookups = 0;
+var lookupWatch = Stopwatch.StartNew();
+while (lookupWatch.Elapsed < TimeSpan.FromSeconds(1)) { _ = backend.FindDomain(null); _ = backend.FindDomain("bench"); lookups += 2; }
+Console.WriteLine(FormattableString.Invariant($"domain lookup (FindDomain, 1 thread) with {model.Current.Entities.Count} entities in the read model: {lookupWatch.Elapsed.TotalMicroseconds / lookups:0.0} µs each"));
 await app.StopAsync();
 return 0;
+
+async Task<(long Ok, TimeSpan Elapsed)> CaOnlyAsync(TimeSpan duration)
+{
+    long ok = 0, next = 0;
+    var watch = Stopwatch.StartNew();
+    var ca = new Twin.Actors.Model.EntityId("ca-issuing");
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        while (watch.Elapsed < duration)
+        {
+            var csr = requests[(int)(Interlocked.Increment(ref next) % requests.Count)];
+            var answer = await control.AskEntityAsync<object>(ca, new Twin.Actors.Protocol.Commands.IssueFromCsr(new Twin.Actors.Model.EntityId("bench"), csr.GetDer(), CertificateProfile.LDevId, TimeSpan.FromDays(30)), TimeSpan.FromSeconds(30));
+            if (answer is Twin.Actors.Protocol.Commands.CertificateGranted) Interlocked.Increment(ref ok);
+        }
+    }));
+    return (ok, watch.Elapsed);
+}
 
 async Task<(long Ok, TimeSpan Elapsed)> RegistrarOnlyAsync(TimeSpan duration)
 {

@@ -174,7 +174,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
             // Nobody reads the event log here: no text is made for it. Superseded certificates give up their bytes when only the current ones are read.
             if (detail == ReadModelDetail.Current && entities.TryGetValue(e.Entity.Value, out var holder) && holder.Certificates.Count >= 2 && !holder.Certificates[^2].Der.IsEmpty)
                 entities = entities.SetItem(e.Entity.Value, holder with { Certificates = holder.Certificates.SetItem(holder.Certificates.Count - 2, holder.Certificates[^2] with { Der = [] }) });
-            return new PlantSnapshot(s.Version + 1, entities, s.RecentEvents) { Holders = holders, Ended = e is RunStopped ended ? ended.At : s.Ended };
+            return new PlantSnapshot(s.Version + 1, entities, s.RecentEvents) { Holders = holders, Authorities = Authorities(s.Authorities, entities, e), Ended = e is RunStopped ended ? ended.At : s.Ended };
         }
         var view = EventText.Describe(e, offset);
         if (entities.TryGetValue(e.Entity.Value, out var owner))
@@ -185,7 +185,15 @@ public sealed partial class PlantReadModel : IPlantReadModel
         }
         var events = s.RecentEvents.Add(view);
         if (events.Count > RecentEventCapacity) events = events.RemoveRange(0, events.Count - RecentEventCapacity);
-        return new PlantSnapshot(s.Version + 1, entities, events) { Holders = holders, Ended = e is RunStopped stopped ? stopped.At : s.Ended };
+        return new PlantSnapshot(s.Version + 1, entities, events) { Holders = holders, Authorities = Authorities(s.Authorities, entities, e), Ended = e is RunStopped stopped ? stopped.At : s.Ended };
+    }
+
+    // An event changes at most its own entity's kind (the fold upserts the event's entity; a revocation edits another's
+    // certificate, not its kind): only that entity can join or leave the authorities.
+    private static ImmutableSortedSet<string> Authorities(ImmutableSortedSet<string> authorities, ImmutableSortedDictionary<string, EntityView> entities, ITwinEvent e)
+    {
+        var id = e.Entity.Value;
+        return entities.TryGetValue(id, out var view) && view.Kind == EntityKinds.CertificationAuthority ? authorities.Add(id) : authorities.Remove(id);
     }
 
     private static ImmutableList<CertificateView> Supersede(ImmutableList<CertificateView> certificates, SimInstant at) =>

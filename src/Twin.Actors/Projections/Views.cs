@@ -146,6 +146,12 @@ public sealed record PlantSnapshot(long Version, ImmutableSortedDictionary<strin
     /// <summary>Which entity holds the certificate with a given (issuer, serial): how a revocation finds its certificate.</summary>
     public ImmutableDictionary<string, string> Holders { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>
+    /// The ids of the entities that are certification authorities, in <see cref="Entities"/>' order: who serves a request
+    /// naming a CA (EST's default CA) looks there instead of going through every entity, whose number grows with every enrollment.
+    /// </summary>
+    public ImmutableSortedSet<string> Authorities { get; init; } = ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal);
+
     /// <summary>When the run was ended (run.stopped), if it was: nothing happens in it after that.</summary>
     public SimInstant? Ended { get; init; }
 

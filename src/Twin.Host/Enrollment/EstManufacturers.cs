@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Twin.Actors.Entities.Registrar;
 using Twin.Pki;
 using Twin.Pki.Brski;
 using Twin.Pki.Certificates;
@@ -10,7 +10,7 @@ namespace Twin.Host.Enrollment;
 public sealed class EstManufacturers
 {
     private readonly List<(Certificate Ca, Masa? Masa)> _manufacturers = [];
-    private readonly List<(string? Issuer, Regex Serial, string Pattern)> _allow = [];
+    private readonly List<(string? Issuer, string Serial, string Pattern)> _allow = [];
 
     /// <summary>Loads the manufacturers and the allow-list from <paramref name="options"/>; a bad file or pattern names its setting.</summary>
     public EstManufacturers(EstOptions options)
@@ -43,9 +43,8 @@ public sealed class EstManufacturers
             if (string.IsNullOrWhiteSpace(entry.SerialNumber))
                 throw new EnrollmentConfigurationException($"Twin:Est:AllowList:{i}:SerialNumber is empty; use '*' to allow every serial number of a manufacturer.");
             var issuer = entry.Issuer is "*" or "" ? null : DistinguishedNames.Normalize(entry.Issuer);
-            var regex = new Regex("^" + Regex.Escape(entry.SerialNumber).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
-                RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-            _allow.Add((issuer, regex, $"{entry.Issuer} / {entry.SerialNumber}"));
+            // Linear-time matching: no time-out that a busy machine could trip (FullMatch).
+            _allow.Add((issuer, FullMatch.FromWildcard(entry.SerialNumber), $"{entry.Issuer} / {entry.SerialNumber}"));
         }
     }
 
@@ -62,9 +61,9 @@ public sealed class EstManufacturers
             reason = $"IDevID {idevid.Subject} carries no serialNumber.";
             return false;
         }
-        foreach (var (issuer, regex, pattern) in _allow)
+        foreach (var (issuer, serialPattern, pattern) in _allow)
         {
-            if ((issuer is null || issuer == idevid.Issuer) && regex.IsMatch(serial))
+            if ((issuer is null || issuer == idevid.Issuer) && FullMatch.Matches(serialPattern, serial))
             {
                 reason = $"allow-listed by {pattern}";
                 return true;

@@ -78,7 +78,10 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
     /// <inheritdoc />
     public EstDomain? FindDomain(string? label)
     {
-        var cas = _model.Current.Entities.Values.Where(e => e.Kind == EntityKinds.CertificationAuthority && e.Current is not null).ToList();
+        // Every request asks this: the CAs come from the read model's index of authorities, not from a pass over all entities
+        // (one more with every enrollment).
+        var snapshot = _model.Current;
+        var cas = snapshot.Authorities.Select(id => snapshot.Entities[id]).Where(e => e.Current is not null);
         if (label is null)
         {
             label = _options.DefaultDomain
@@ -89,7 +92,7 @@ public sealed partial class EstTwinBackend : IEstBackend, IDisposable
         // An operator domain's name wins over a CA id: its registrar decides (allow-list, template, audit trail).
         if (_domains.FirstOrDefault(d => d.Domain == label) is { } registrar)
             return new EstDomain(label, registrar.IssuingCa.Value, registrar.Domain);
-        return cas.Any(c => c.Id.Value == label) ? new EstDomain(label, label) : null;
+        return snapshot.Entities.TryGetValue(label, out var ca) && ca.Kind == EntityKinds.CertificationAuthority && ca.Current is not null ? new EstDomain(label, label) : null;
     }
 
     /// <inheritdoc />

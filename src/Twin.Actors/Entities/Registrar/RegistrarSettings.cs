@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Twin.Actors.Model;
 using Twin.Pki.Authority;
 using Twin.Pki.Certificates;
@@ -84,7 +83,7 @@ public sealed record DomainTemplate(string Name, CertificateProfile Profile, Tim
     public string? SubjectPattern { get; init; }
 
     /// <summary>True when <paramref name="subject"/> is acceptable.</summary>
-    public bool Accepts(string subject) => SubjectPattern is null || Regex.IsMatch(subject, $"^(?:{SubjectPattern})$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    public bool Accepts(string subject) => SubjectPattern is null || FullMatch.Matches(SubjectPattern, subject);
 }
 
 /// <summary>
@@ -116,7 +115,7 @@ public sealed record AllowListEntry(byte[] ManufacturerCa)
         return true;
     }
 
-    private static bool Full(string pattern, string value) => Regex.IsMatch(value, $"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    private static bool Full(string pattern, string value) => FullMatch.Matches(pattern, value);
 
     private static string? SerialNumberOf(Certificate c)
     {
