@@ -143,7 +143,7 @@ internal sealed class ExportWriter : IDisposable
         return files;
     }
 
-    private static void WriteBoth(string folder, string name, string pem, byte[] der)
+    internal static void WriteBoth(string folder, string name, string pem, byte[] der)
     {
         var pemPath = Path.Combine(folder, name + ".pem");
         Directory.CreateDirectory(Path.GetDirectoryName(pemPath)!);
@@ -151,7 +151,7 @@ internal sealed class ExportWriter : IDisposable
         File.WriteAllBytes(Path.Combine(folder, name + ".der"), der);
     }
 
-    private static string Iso(DateTimeOffset t) => new SimInstant(t).ToString();
+    internal static string Iso(DateTimeOffset t) => new SimInstant(t).ToString();
 
     public void Dispose()
     {

@@ -31,8 +31,8 @@ internal static class ExportReference
             {
                 var name = $"certs/{entity.Id.Value}-{c.SerialHex}";
                 var cert = Certificate.FromDer([.. c.Der]);
-                WriteBoth(folder, name, cert.ToPem(), [.. c.Der]);
-                certificates.Add(new ExportCommand.CertificateEntry(entity.Id.Value, entity.Kind, c.SerialHex, c.Subject, c.Issuer, Iso(c.NotBefore), Iso(c.NotAfter),
+                ExportWriter.WriteBoth(folder, name, cert.ToPem(), [.. c.Der]);
+                certificates.Add(new ExportCommand.CertificateEntry(entity.Id.Value, entity.Kind, c.SerialHex, c.Subject, c.Issuer, ExportWriter.Iso(c.NotBefore), ExportWriter.Iso(c.NotAfter),
                     c.StatusAt(at).ToString(), c.Revocation?.At.ToString(), c.Revocation?.Reason.ToString(), name + ".pem", name + ".der"));
             }
         }
@@ -43,8 +43,8 @@ internal static class ExportReference
         {
             var crl = CertificateRevocationList.FromDer(p.CrlDer);
             var name = $"crls/{p.Entity.Value}-{p.Number}";
-            WriteBoth(folder, name, crl.ToPem(), p.CrlDer);
-            crls.Add(new ExportCommand.CrlEntry(p.Entity.Value, p.Number, Iso(crl.ThisUpdate), crl.NextUpdate is { } n ? Iso(n) : null, crl.Entries.Count, latest[p.Entity.Value] == p.Number,
+            ExportWriter.WriteBoth(folder, name, crl.ToPem(), p.CrlDer);
+            crls.Add(new ExportCommand.CrlEntry(p.Entity.Value, p.Number, ExportWriter.Iso(crl.ThisUpdate), crl.NextUpdate is { } n ? ExportWriter.Iso(n) : null, crl.Entries.Count, latest[p.Entity.Value] == p.Number,
                 crl.ThisUpdate <= at.Utc && (crl.NextUpdate is not { } next || at.Utc <= next), name + ".pem", name + ".der"));
         }
         var bundles = new Dictionary<string, StringBuilder> { ["trusted"] = new(), ["issuers"] = new(), ["crls"] = new() };
@@ -52,12 +52,12 @@ internal static class ExportReference
         {
             var cert = Certificate.FromDer([.. ca.Current!.Der]);
             var list = cert.Subject == cert.Issuer ? "trusted" : "issuers";
-            WriteBoth(folder, $"trust/{list}/certs/{ca.Id.Value}", cert.ToPem(), [.. ca.Current.Der]);
+            ExportWriter.WriteBoth(folder, $"trust/{list}/certs/{ca.Id.Value}", cert.ToPem(), [.. ca.Current.Der]);
             bundles[list].Append(cert.ToPem());
             if (latest.TryGetValue(ca.Id.Value, out var number))
             {
                 var crl = CertificateRevocationList.FromDer(published.First(p => p.Entity == ca.Id && p.Number == number).CrlDer);
-                WriteBoth(folder, $"trust/{list}/crl/{ca.Id.Value}", crl.ToPem(), crl.GetDer());
+                ExportWriter.WriteBoth(folder, $"trust/{list}/crl/{ca.Id.Value}", crl.ToPem(), crl.GetDer());
                 bundles["crls"].Append(crl.ToPem());
             }
         }
@@ -74,14 +74,4 @@ internal static class ExportReference
         var manifest = new ExportCommand.Manifest(run.Value, at.ToString(), at.Utc.ToUnixTimeSeconds(), certificates, crls, trust, described.Count);
         File.WriteAllText(Path.Combine(folder, "manifest.json"), JsonSerializer.Serialize(manifest, RunReport.JsonOptions));
     }
-
-    private static void WriteBoth(string folder, string name, string pem, byte[] der)
-    {
-        var pemPath = Path.Combine(folder, name + ".pem");
-        Directory.CreateDirectory(Path.GetDirectoryName(pemPath)!);
-        File.WriteAllText(pemPath, pem);
-        File.WriteAllBytes(Path.Combine(folder, name + ".der"), der);
-    }
-
-    private static string Iso(DateTimeOffset t) => new SimInstant(t).ToString();
 }
