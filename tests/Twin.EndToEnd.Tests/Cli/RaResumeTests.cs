@@ -190,7 +190,9 @@ public sealed class RaResumeTests(RaResumeTests.Upstream upstream) : IClassFixtu
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _mocks.Add(process);
-            // Listening before a run asks it (a refused connection would be an "upstream unreachable" refusal): bounded, about 10 s.
+            // Listening before a run asks it (a refused connection would be an "upstream unreachable" refusal). Another process's
+            // socket can only be observed by trying it: poll, bounded (about 10 s).
+            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
             for (var attempt = 0; ; attempt++)
             {
                 Assert.False(process.HasExited, $"openssl cmp -port {port} exited with {(process.HasExited ? process.ExitCode : 0)}");
@@ -202,7 +204,7 @@ public sealed class RaResumeTests(RaResumeTests.Upstream upstream) : IClassFixtu
                 }
                 catch (SocketException) when (attempt < 100)
                 {
-                    await Task.Delay(100);
+                    await poll.WaitForNextTickAsync();
                 }
             }
         }
