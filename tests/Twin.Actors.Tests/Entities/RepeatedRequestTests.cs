@@ -50,4 +50,51 @@ public sealed class RepeatedRequestTests
 
         Assert.Null(state.RepeatOf(requester, request, sentSecondsAfter is { } s ? T0.Add(TimeSpan.FromSeconds(s)) : null));
     }
+    // A gateway whose two domains share this CA asks for a certificate in each at one instant: either may come again.
+    [Fact]
+    public void Both_requests_of_one_requester_at_one_instant_get_their_own_certificate_again()
+    {
+        var second = IssuedDer();
+        var state = CaState.Empty
+            .Apply(new CertificateIssued(Run, T0, new EntityId("ca"), new EntityId("gw"), "LDevId", Cert) { Request = "first" })
+            .Apply(new CertificateIssued(Run, T0, new EntityId("ca"), new EntityId("gw"), "LDevId", second) { Request = "second" });
+
+        Assert.Equal(Cert, state.RepeatOf("gw", "first", T0)?.CertificateDer);
+        Assert.Equal(second, state.RepeatOf("gw", "second", T0)?.CertificateDer);
+    }
+
+    [Fact]
+    public void Answers_of_an_earlier_instant_are_forgotten_once_the_requester_is_answered_later()
+    {
+        var later = T0.Add(TimeSpan.FromHours(36));
+        var state = CaState.Empty
+            .Apply(new CertificateIssued(Run, T0, new EntityId("ca"), new EntityId("gw"), "LDevId", Cert) { Request = "first" })
+            .Apply(new CertificateIssued(Run, T0, new EntityId("ca"), new EntityId("gw"), "LDevId", Cert) { Request = "second" })
+            .Apply(new CertificateIssued(Run, later, new EntityId("ca"), new EntityId("gw"), "LDevId", Cert) { Request = "third" });
+
+        Assert.Null(state.RepeatOf("gw", "first", T0));
+        Assert.Null(state.RepeatOf("gw", "second", T0));
+        Assert.Equal(Cert, state.RepeatOf("gw", "third", later)?.CertificateDer);
+        Assert.False(state.SameInstantAnswers.ContainsKey("gw"));
+    }
+
+    [Fact]
+    public void A_snapshot_keeps_both_answers_and_one_written_before_them_still_reads()
+    {
+        var serializer = new Twin.Actors.Serialization.TwinSerializer(null!);
+        var state = CaState.Empty
+            .Apply(new CertificateIssued(Run, T0, new EntityId("ca"), new EntityId("gw"), "LDevId", Cert) { Request = "first" })
+            .Apply(new CertificateIssued(Run, T0, new EntityId("ca"), new EntityId("gw"), "LDevId", Cert) { Request = "second" });
+
+        var back = (CaState)serializer.FromBinary(serializer.ToBinary(state), "ca.state.v2");
+        Assert.Equal(Cert, back.RepeatOf("gw", "first", T0)?.CertificateDer);
+        Assert.Equal(Cert, back.RepeatOf("gw", "second", T0)?.CertificateDer);
+
+        // ca.state.v2 as written before same-instant answers were kept: one answer per requester, still a repeat.
+        var old = System.Text.Json.Nodes.JsonNode.Parse(serializer.ToBinary(state))!.AsObject();
+        old.Remove("sameInstantAnswers");
+        var read = (CaState)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(old.ToJsonString()), "ca.state.v2");
+        Assert.Equal(Cert, read.RepeatOf("gw", "second", T0)?.CertificateDer);
+        Assert.Null(read.RepeatOf("gw", "first", T0));
+    }
 }
