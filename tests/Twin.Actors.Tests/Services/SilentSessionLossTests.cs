@@ -67,6 +67,49 @@ public sealed class SilentSessionLossTests
         Assert.Contains(outcome.Events, e => e.Entity.Value == "pol" && e.Summary.Contains("orchestration session with pea-01 lost", StringComparison.Ordinal));
     }
 
+    // The POL dies after journaling the loss and before the reopening: the run stops while the reopening's connection is being made (that
+    // connection never completes), so the journal holds pol.service-session-lost and no opening after it. Started again on the same
+    // journal, the POL reopens at the loss's instant, for the loss, and sees through the new subscription every state the PEA went through.
+    [Fact]
+    public async Task A_POL_stopped_between_the_loss_and_the_reopening_reopens_when_the_run_resumes()
+    {
+        var folder = RepoPaths.NewScratch("mtp-silent-kill");
+        var database = Twin.Actors.Persistence.TwinDatabase.Sqlite(Path.Combine(folder, "journal.db"));
+        var spec = ServiceOrchestrationTests.Plant("mtp-silent-kill", TimeSpan.FromHours(3));
+        var cutAt = Start.Add(TimeSpan.FromMinutes(10.5));
+        var reopening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var relays = new Relays(reopening))
+        {
+            var work = new SimulationWork();
+            work.Begin(ScheduleAt.CountedLabel);
+            await PlantRun.StopWhenAsync(spec, "mtp-silent-kill", database, folder, new PlantRuntime { OrchestrationConnect = relays.ConnectAsync }, work,
+                started: async (system, plant) =>
+                {
+                    var cutter = system.ActorOf(Props.Create(() => new Cutter(work, () => relays.Cut())), "cutter");
+                    var clock = await system.ActorSelection(plant.Path / "clock").ResolveOne(TimeSpan.FromMinutes(1));
+                    clock.Tell(new ScheduleAt(cutAt, cutter, "cut", "cut") { Counted = true });
+                }, until: reopening.Task);
+        }
+
+        await using var again = new Relays();
+        var outcome = await PlantRun.ToEndAsync(spec, "mtp-silent-resumed", database, folder, runtime: new PlantRuntime { OrchestrationConnect = again.ConnectAsync });
+
+        var lost = Assert.Single(outcome.Journal.OfType<PolServiceSessionLost>());
+        Assert.InRange(lost.At.Utc, cutAt.Utc, Start.Add(TimeSpan.FromMinutes(11)).Utc);
+        var sessions = outcome.Journal.OfType<PolServiceSessionOpened>().OrderBy(s => s.At).ToList();
+        Assert.Equal(2, sessions.Count);
+        Assert.Equal((0u, "first connection"), (sessions[0].StatusCode, sessions[0].Reason));
+        Assert.Equal((0u, "the session was lost", lost.At), (sessions[1].StatusCode, sessions[1].Reason, sessions[1].At));
+        Assert.Equal(["Dose", "Mix", "Temper"], sessions[1].Services);
+
+        var calls = outcome.Journal.OfType<PolServiceCalled>().ToList();
+        Assert.Equal(["Start Good", "Complete Good"], calls.Select(c => $"{c.Command} {c.Status}"));
+        var changes = outcome.Journal.OfType<PeaServiceStateChanged>().Where(c => c.Service == "Dose").OrderBy(c => c.At).ToList();
+        var seen = outcome.Journal.OfType<PolServiceObserved>().Where(o => o.Service == "Dose").OrderBy(o => o.At).ToList();
+        Assert.Equal(["Idle", "Starting", "Execute", "Completing", "Completed"], seen.Select(o => o.State));
+        Assert.Equal(changes.Select(c => c.At), seen.Skip(1).Select(o => o.At));
+    }
+
     /// <summary>Runs an action when the clock wakes it, and reports the wake-up's work done.</summary>
     private sealed class Cutter : ReceiveActor
     {
@@ -78,18 +121,29 @@ public sealed class SilentSessionLossTests
     }
 
     /// <summary>One <see cref="CuttableRelay"/> per server endpoint the POL connects to.</summary>
-    private sealed class Relays : IAsyncDisposable
+    private sealed class Relays(TaskCompletionSource? holdAfterCut = null) : IAsyncDisposable
     {
         private readonly ConcurrentDictionary<string, CuttableRelay> _relays = new(StringComparer.Ordinal);
+        private volatile bool _cut;
 
-        public Task<UaConnection> ConnectAsync(string endpointUrl, CancellationToken ct)
+        public async Task<UaConnection> ConnectAsync(string endpointUrl, CancellationToken ct)
         {
+            if (_cut && holdAfterCut is not null)
+            {
+                // The connection after the cut (the reopening) is never made: the test stops the run here.
+                holdAfterCut.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            }
             var target = new Uri(endpointUrl);
             var relay = _relays.GetOrAdd(endpointUrl, _ => new CuttableRelay(target.Host, target.Port));
-            return SocketPipes.ConnectAsync($"opc.tcp://127.0.0.1:{relay.Port}", ct);
+            return await SocketPipes.ConnectAsync($"opc.tcp://127.0.0.1:{relay.Port}", ct);
         }
 
-        public int Cut() => _relays.Values.Sum(r => r.Cut());
+        public int Cut()
+        {
+            _cut = true;
+            return _relays.Values.Sum(r => r.Cut());
+        }
 
         public async ValueTask DisposeAsync()
         {

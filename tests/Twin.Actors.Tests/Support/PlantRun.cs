@@ -19,6 +19,35 @@ public static class PlantRun
         public IReadOnlyList<Twin.Actors.Protocol.ITwinEvent> Journal { get; init; } = [];
     }
 
+    /// <summary>
+    /// Runs <paramref name="spec"/> on <paramref name="database"/> with its key store in <paramref name="folder"/> until <paramref name="until"/>
+    /// completes, then terminates the system wherever the run stands — what a killed process leaves in the journal, for a later
+    /// <see cref="ToEndAsync"/> on the same journal and folder to resume.
+    /// </summary>
+    public static async Task StopWhenAsync(PlantSpec spec, string name, TwinDatabase database, string folder, PlantRuntime runtime, SimulationWork work,
+        Func<ActorSystem, IActorRef, Task> started, Task until)
+    {
+        ArgumentNullException.ThrowIfNull(started);
+        ArgumentNullException.ThrowIfNull(until);
+        TwinPersistence.Prepare(database);
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.SerializationHocon))
+            .WithFallback(ConfigurationFactory.ParseString(TwinPersistence.Hocon(database)));
+        using var system = ActorSystem.Create(name, TwinPersistence.SystemSetup(config, database));
+        using var vault = new FileKeyVault(Path.Combine(folder, "keys"));
+        try
+        {
+            var plant = system.ActorOf(PlantSupervisor.Props(spec, new SimulationClock(spec.Start, spec.Mode, spec.Speed), vault, work, runtime), "plant");
+            await plant.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromMinutes(1));
+            await started(system, plant);
+            await until.WaitAsync(TimeSpan.FromMinutes(5));
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
     /// <summary>Runs <paramref name="spec"/> to its end on <paramref name="database"/> (default: a fresh SQLite file) with its key store in <paramref name="folder"/> (default: a fresh one).</summary>
     /// <param name="overrides">HOCON that takes precedence over the twin's own (e.g. an older journal layout).</param>
     /// <param name="runtime">The plant's runtime (default: a fresh one), for tests that route its connections.</param>
