@@ -21,10 +21,14 @@ using Twin.Pki.Keys;
 // journaled (SQLite). EST goes once to a CA label (the enrollment log decides) and once to operator domain "bench" (its
 // registrar decides, as CMP). The peer, measured in the same run just before, is raw issuance: the same CA operation
 // (proof-of-possession check + signing) on pre-made requests, one thread, no HTTP, no actors, no journal.
-// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C] [--warm-up W] [--registrar-only | --ca-only | --est-domain-only | --cmp-only]
+// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C] [--warm-up W] [--registrar-only | --ca-only | --est-domain-only | --cmp-only | --cmp-codec]
 // (--warm-up W: every path for W seconds in all before the first measurement, so the figures are those of a server past its
 // start-up compilation; raw issuance is then measured in the same process right after)
-// (--registrar-only / --ca-only / --est-domain-only / --cmp-only: raw issuance, then only that path for N seconds — to attach a profiler to)
+// (--registrar-only / --ca-only / --est-domain-only / --cmp-only: raw issuance, then only that path for N seconds — to attach a profiler to;
+// --cmp-only prints when its window opens, after its messages are made; --cmp-codec: raw issuance, then the CMP codec alone, one thread)
+// Every CMP phase sends ir messages made just before it (on every core, outside its window), enough for IrCeiling per second of the
+// window, so the phase measures its whole window; CMP runs as a device usually enrolls: signed with its IDevID, asking for implicit
+// confirmation (RFC 9483 §4.1.1), which the domain grants — no certConf/pkiConf round trip.
 var seconds = Arg("--seconds", 10);
 var warmUp = Arg("--warm-up", 0);
 var concurrency = Arg("--concurrency", 16);
@@ -114,7 +118,9 @@ while (authWatch.Elapsed < TimeSpan.FromSeconds(2)) { backend.Authenticate(domai
 Console.WriteLine(FormattableString.Invariant($"client check (path validation of the IDevID, 1 thread): {authCount / authWatch.Elapsed.TotalSeconds:0} /s"));
 var control = app.Services.GetRequiredService<Twin.Actors.Control.ITwinControl>();
 var registrar = new Twin.Actors.Model.EntityId("registrar.bench");
-var irs = new System.Collections.Concurrent.ConcurrentQueue<byte[]>(MakeIrs(Math.Max(3_000, 600 * seconds) + 300 * warmUp));
+var irSerial = 0;
+// The most CMP enrollments per second any phase is given messages for: a phase runs out of them only above this rate (it says so).
+const int IrCeiling = 3_000;
 if (warmUp > 0)
 {
     // Every path once over, for warmUp seconds in all, before anything is measured: the runtime compiles this process's hot
@@ -132,6 +138,40 @@ if (warmUp > 0)
 var rawCpu = Cpu();
 var raw = RawIssuancePerSecond(requests, TimeSpan.FromSeconds(5));
 Console.WriteLine(FormattableString.Invariant($"raw issuance (PoP check + issue, P-256, 1 thread): {raw:0} /s [{(Cpu() - rawCpu).TotalMicroseconds / (raw * 5):0} µs CPU each]"));
+if (args.Contains("--cmp-codec"))
+{
+    // The CMP codec alone, one thread, next to raw issuance in this process: the registrar's signed ip (its chain in extraCerts),
+    // the load generator's decode of it, and the registrar's check ahead of an ir (decode, POP, protection).
+    var sample = MakeIrs(3_000);
+    var ir0 = Twin.Pki.Cmp.CmpMessage.Decode(sample[0]);
+    var codecKey = KeyGenerator.Generate(KeyAlgorithm.EcdsaP256);
+    var codecCa = CertificateAuthority.CreateRoot("CN=Codec Issuing", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), wall.AddDays(-1), wall.AddYears(1));
+    var signer = codecCa.Issue(new IssuanceRequest("CN=PlantTrust Registrar bench", codecKey.PublicKey, CertificateProfile.LDevId, wall.AddDays(-1), wall.AddYears(1)));
+    var issuedOne = codecCa.Issue(new IssuanceRequest("CN=cmp-codec", ir0.CertRequests()[0].PublicKey!, CertificateProfile.LDevId, wall, wall.AddDays(30)));
+    var from = new Twin.Pki.Cmp.CmpSender(signer.Subject, Twin.Pki.Cmp.CmpProtector.Signature(codecKey, signer, [codecCa.Certificate, root]), wall, Twin.Pki.Keys.PkiRandom.System);
+    var ip = Twin.Pki.Cmp.CmpReplies.Certificate(ir0, from, 0, issuedOne, [], true, [codecCa.Certificate, root]);
+    Codec("answer (CmpReplies.Certificate: sign + encode)", _ => Twin.Pki.Cmp.CmpReplies.Certificate(ir0, from, 0, issuedOne, [], true, [codecCa.Certificate, root]));
+    Codec("load generator's decode of the ip (CmpMessage.Decode + CertResponses)", _ => Twin.Pki.Cmp.CmpMessage.Decode(ip).CertResponses());
+    Codec("check ahead of an ir (decode, POP, protection)", i =>
+    {
+        var m = Twin.Pki.Cmp.CmpMessage.Decode(sample[i % sample.Count]);
+        _ = m.CertRequests();
+        return m.VerifySignature(m.ExtraCerts[0].PublicKey);
+    });
+    await app.StopAsync();
+    return 0;
+
+    void Codec(string name, Func<int, object> op)
+    {
+        for (var i = 0; i < 300; i++) op(i);
+        var before = Cpu();
+        var watch = Stopwatch.StartNew();
+        var n = 0;
+        while (watch.Elapsed < TimeSpan.FromSeconds(seconds)) op(n++);
+        var each = (Cpu() - before).TotalMicroseconds / n;
+        Console.WriteLine(FormattableString.Invariant($"{name}, 1 thread: {n / watch.Elapsed.TotalSeconds:0} /s [{each:0} µs CPU each]"));
+    }
+}
 if (args.Contains("--registrar-only"))
 {
     // Only the registrar path, for as long as asked: what a profiler attaches to (dotnet-trace collect -p PID).
@@ -158,8 +198,7 @@ if (args.Contains("--cmp-only"))
 {
     // Only CMP ir over HTTPS, for a profiler.
     Console.WriteLine(FormattableString.Invariant($"process {Environment.ProcessId}: CMP ir only for {seconds} s"));
-    var onlyCpu = Cpu();
-    var (onlyOk, _, onlyElapsed) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds));
+    var (onlyOk, _, onlyElapsed, onlyCpu) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds), announce: true);
     Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar), {concurrency} in flight: {onlyOk / onlyElapsed.TotalSeconds:0} /s{Gc()}{PerItem(onlyCpu, onlyOk)}"));
     await app.StopAsync();
     return 0;
@@ -200,8 +239,7 @@ Console.WriteLine(FormattableString.Invariant($"EST simpleenroll over HTTPS (dom
 
 // CMP ir signed with the IDevID, implicit confirmation, a fresh key each: pre-made (a transactionID is used once), sent over the same TLS listener.
 await CmpLoadAsync(TimeSpan.FromSeconds(2));
-var cmpCpu = Cpu();
-var (cOk, cFailed, cElapsed) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds));
+var (cOk, cFailed, cElapsed, cmpCpu) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds));
 var cmpRate = cOk / cElapsed.TotalSeconds;
 Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar), {concurrency} in flight: {cOk} issued, {cFailed} failed in {cElapsed.TotalSeconds:0.0} s = {cmpRate:0} /s = {cmpRate / raw:P1} of raw{Gc()}{PerItem(cmpCpu, cOk)}"));
 // What every EST request asks first (which domain or CA serves the path), against the read model as the run has grown it.
@@ -246,20 +284,28 @@ async Task<(long Ok, TimeSpan Elapsed)> RegistrarOnlyAsync(TimeSpan duration)
     return (ok, watch.Elapsed);
 }
 
+// Every ir carries its own transactionID (used once) and a fresh key, so they are made before the phase that sends them, on every
+// core, outside its measured window: the load generator's share of the process's CPU in the window is sending and reading only.
 List<byte[]> MakeIrs(int count)
 {
     var now = DateTimeOffset.UtcNow;
-    return Enumerable.Range(0, count).Select(i =>
+    var made = new byte[count][];
+    Parallel.For(0, count, i =>
     {
         var random = Twin.Pki.Keys.PkiRandom.System;
         var from = new Twin.Pki.Cmp.CmpSender(idevid.Subject, Twin.Pki.Cmp.CmpProtector.Signature(idevidKey, idevid, null, random), now, random);
-        return Twin.Pki.Cmp.CmpRequests.CertRequest(Twin.Pki.Cmp.CmpBodyType.Ir, from, "CN=PlantTrust Registrar bench", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), $"CN=cmp-{i:00000}", implicitConfirm: true).Der;
-    }).ToList();
+        made[i] = Twin.Pki.Cmp.CmpRequests.CertRequest(Twin.Pki.Cmp.CmpBodyType.Ir, from, "CN=PlantTrust Registrar bench", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), $"CN=cmp-{Interlocked.Increment(ref irSerial):000000}", implicitConfirm: true).Der;
+    });
+    return [.. made];
 }
 
-async Task<(long Ok, long Failed, TimeSpan Elapsed)> CmpLoadAsync(TimeSpan duration)
+// Cpu: the process's CPU time when the window opened (after the messages were made).
+async Task<(long Ok, long Failed, TimeSpan Elapsed, TimeSpan Cpu)> CmpLoadAsync(TimeSpan duration, bool announce = false)
 {
+    var irs = new System.Collections.Concurrent.ConcurrentQueue<byte[]>(MakeIrs((int)Math.Ceiling(duration.TotalSeconds * IrCeiling)));
+    if (announce) Console.WriteLine(FormattableString.Invariant($"{irs.Count} ir messages made; sending them for {duration.TotalSeconds:0} s from {DateTimeOffset.UtcNow:HH:mm:ss}"));
     long ok = 0, failed = 0;
+    var cpu = Cpu();
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
     {
@@ -273,8 +319,8 @@ async Task<(long Ok, long Failed, TimeSpan Elapsed)> CmpLoadAsync(TimeSpan durat
             else Interlocked.Increment(ref failed);
         }
     }));
-    if (irs.IsEmpty) Console.WriteLine("(ran out of pre-made ir messages: the CMP rate is for fewer seconds than asked)");
-    return (ok, failed, watch.Elapsed);
+    if (irs.IsEmpty) Console.WriteLine(FormattableString.Invariant($"(ran out of pre-made ir messages after {watch.Elapsed.TotalSeconds:0.0} s: above {IrCeiling} /s the CMP rate is for fewer seconds than asked)"));
+    return (ok, failed, watch.Elapsed, cpu);
 }
 
 async Task<(long Ok, long Failed, TimeSpan Elapsed)> LoadAsync(TimeSpan duration, string path = "/.well-known/est/simpleenroll")

@@ -60,6 +60,9 @@ public sealed class Certificate : IEquatable<Certificate>
     /// <summary>A copy of the DER encoding.</summary>
     public byte[] GetDer() => (byte[])_der.Clone();
 
+    // The DER as held, without a copy: for encoders that embed the certificate as it is (CMP extraCerts).
+    internal ReadOnlySpan<byte> Der => _der;
+
     /// <summary>The PEM encoding ("CERTIFICATE").</summary>
     public string ToPem() => Pem.Encode("CERTIFICATE", _der);
 

@@ -82,7 +82,7 @@ public sealed partial class CmpMessage
             h.RecipNonce?.GetOctets(), h.SenderKID?.GetOctets(), h.MessageTime is { } t ? new DateTimeOffset(t.ToDateTime(), TimeSpan.Zero) : null)
         { ImplicitConfirm = implicitConfirm, CertProfile = CertProfileOf(h) };
         BodyType = (CmpBodyType)inner.Body.Type;
-        ExtraCerts = [.. (inner.GetExtraCerts() ?? []).Where(c => c.IsX509v3PKCert).Select(c => Certificate.FromDer(c.X509v3PKCert.GetEncoded(Asn1Encodable.Der)))];
+        ExtraCerts = ExtraCertsOf(inner, der);
         var alg = h.ProtectionAlg;
         Protection = alg is null || inner.Protection is null ? CmpProtectionKind.None
             : alg.Algorithm.Equals(CmpObjectIdentifiers.passwordBasedMac) || alg.Algorithm.Equals(CmpMac.Pbmac1Oid) ? CmpProtectionKind.Mac
@@ -90,6 +90,44 @@ public sealed partial class CmpMessage
     }
 
     internal PkiMessage Inner { get; }
+
+    // extraCerts as the bytes they arrived in: each certificate is parsed from its own slice of the message (and found again,
+    // not parsed, when the same certificate came before), instead of being encoded anew from the parsed message every time.
+    private static List<Certificate> ExtraCertsOf(PkiMessage inner, byte[] der)
+    {
+        var parsed = inner.GetExtraCerts();
+        if (parsed is null) return [];
+        try
+        {
+            var message = new System.Formats.Asn1.AsnReader(der, System.Formats.Asn1.AsnEncodingRules.BER).ReadSequence();
+            message.ReadEncodedValue(); // header
+            message.ReadEncodedValue(); // body
+            while (message.HasData)
+            {
+                var tag = message.PeekTag();
+                if (tag.TagClass != System.Formats.Asn1.TagClass.ContextSpecific || tag.TagValue != 1)
+                {
+                    message.ReadEncodedValue(); // protection [0]
+                    continue;
+                }
+                var list = message.ReadSequence(tag).ReadSequence();
+                var found = new List<Certificate>();
+                while (list.HasData)
+                {
+                    var isCertificate = list.PeekTag().HasSameClassAndValue(System.Formats.Asn1.Asn1Tag.Sequence); // CMPCertificate x509v3PKCert
+                    var encoded = list.ReadEncodedValue();
+                    if (isCertificate) found.Add(Certificate.FromDer(encoded.Span));
+                }
+                if (found.Count == parsed.Count(c => c.IsX509v3PKCert)) return found;
+                break;
+            }
+        }
+        catch (System.Formats.Asn1.AsnContentException)
+        {
+            // an encoding the frame reader does not take: encode them from the parsed message, as before
+        }
+        return [.. parsed.Where(c => c.IsX509v3PKCert).Select(c => Certificate.FromDer(c.X509v3PKCert.GetEncoded(Asn1Encodable.Der)))];
+    }
 
     /// <summary>The header fields.</summary>
     public CmpHeader Header { get; }
