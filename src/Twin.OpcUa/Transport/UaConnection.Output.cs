@@ -89,6 +89,17 @@ public sealed partial class UaConnection
         Volatile.Read(ref _buffered) == 0 || !_writeLock.Wait(0, CancellationToken.None) ? ValueTask.CompletedTask : SendAndReleaseAsync(ct);
 
     /// <summary>
+    /// Returns once everything written before the call has been handed to the pipe, waiting for a send in progress if need
+    /// be: a write that returned may still be waiting for the sender (see <see cref="WriteLockedAsync{TState}"/>), which is
+    /// not enough before the connection is closed on purpose after an answer.
+    /// </summary>
+    public async ValueTask DrainAsync(CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        await SendAndReleaseAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// With <see cref="_writeLock"/> held: sends until nothing is buffered, then lets go. Bytes appended after the last look
     /// and before the release were left by writers that saw the lock held, so they are looked for once more after it.
     /// </summary>
