@@ -83,8 +83,6 @@ internal sealed partial class ClientChannel
 
         public int Count => _items.Count;
 
-        public PendingRequest First => _items[0];
-
         public void Add(PendingRequest pending) => _items.Add(pending);
 
         public void Execute()

@@ -210,6 +210,8 @@ internal sealed partial class ClientChannel : IAsyncDisposable
                 var frame = await _connection.ReadPooledFrameAsync(_closed.Token).ConfigureAwait(false);
                 if (frame.IsEnd) break;
                 // This chunk and the ones received with it: their answers are handed on together (see CompletionBatch).
+                // The first answer waits in `single`: the one answer to the one request outstanding needs no batch object.
+                PendingRequest? single = null;
                 CompletionBatch? batch = null;
                 try
                 {
@@ -221,19 +223,28 @@ internal sealed partial class ClientChannel : IAsyncDisposable
                         if (answer is not { } a) continue;
                         PendingRequest? pending;
                         lock (_pending) _pending.TryGetValue(a.RequestId, out pending);
-                        if (pending is not null && pending.Claim(a.Response)) (batch ??= new CompletionBatch(this)).Add(pending);
+                        if (pending is null || !pending.Claim(a.Response)) continue;
+                        if (single is null && batch is null) single = pending;
+                        else
+                        {
+                            batch ??= new CompletionBatch(this);
+                            if (single is not null) batch.Add(single);
+                            single = null;
+                            batch.Add(pending);
+                        }
                     }
                     while (_connection.TryReadPooledFrame(out frame));
                 }
                 catch
                 {
                     // The answers already claimed are good ones: their callers get them; the rest fail with the channel.
+                    if (single is not null) (batch = new CompletionBatch(this)).Add(single);
                     if (batch is not null) ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
                     throw;
                 }
-                if (batch is null) continue;
-                if (batch.Count == 1 && Volatile.Read(ref _outstanding) == 1) batch.First.Run();
-                else ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+                if (single is not null && Volatile.Read(ref _outstanding) == 1) single.Run();
+                else if (single is not null) (batch = new CompletionBatch(this)).Add(single);
+                if (batch is not null) ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
             }
             Fault = new UaException(StatusCodes.BadConnectionClosed, "The server closed the connection.");
         }
