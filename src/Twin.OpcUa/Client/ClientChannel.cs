@@ -57,6 +57,8 @@ internal sealed partial class ClientChannel : IAsyncDisposable
         var channel = new ClientChannel(connection, limits, requestedLifetime, security);
         try
         {
+            // Requests deferred while answers are handed out are sent by the batch that deferred them (CompletionBatch).
+            connection.SendsBeforeWaiting = false;
             await channel.HandshakeAsync(endpointUrl, ct).ConfigureAwait(false);
             channel._receiveLoop = channel.ReceiveLoopAsync();
             await channel.OpenSecureChannelAsync(SecurityTokenRequestType.Issue, ct).ConfigureAwait(false);
@@ -169,7 +171,7 @@ internal sealed partial class ClientChannel : IAsyncDisposable
                 // and writing must not send this message under a token older than one already used.
                 MessageChunk.Write(output, new OutgoingMessage(s.Type, s.Channel._channelId, s.Asymmetric, s.Channel._token.TokenId, s.Channel._sent, s.RequestId, s.Body,
                     s.Channel._sendChunkSize, s.Channel._peerMaxMessageSize, s.Channel._peerMaxChunkCount, StatusCodes.BadRequestTooLarge, s.Channel._security)),
-                deferFlush: false, ct).ConfigureAwait(false);
+                deferFlush: t_completing == this, ct).ConfigureAwait(false);
             body.Return();
             body = null;
             (timer, registration) = Watch(pending, timeout, ct);
@@ -207,13 +209,42 @@ internal sealed partial class ClientChannel : IAsyncDisposable
             {
                 var frame = await _connection.ReadPooledFrameAsync(_closed.Token).ConfigureAwait(false);
                 if (frame.IsEnd) break;
-                (uint RequestId, IEncodeable Response)? answer;
-                try { answer = Receive(frame, assembler); }
-                finally { frame.Return(); }
-                if (answer is not { } a) continue;
-                PendingRequest? pending;
-                lock (_pending) _pending.TryGetValue(a.RequestId, out pending);
-                pending?.Complete(a.Response, inline: Volatile.Read(ref _outstanding) == 1);
+                // This chunk and the ones received with it: their answers are handed on together (see CompletionBatch).
+                // The first answer waits in `single`: the one answer to the one request outstanding needs no batch object.
+                PendingRequest? single = null;
+                CompletionBatch? batch = null;
+                try
+                {
+                    do
+                    {
+                        (uint RequestId, IEncodeable Response)? answer;
+                        try { answer = Receive(frame, assembler); }
+                        finally { frame.Return(); }
+                        if (answer is not { } a) continue;
+                        PendingRequest? pending;
+                        lock (_pending) _pending.TryGetValue(a.RequestId, out pending);
+                        if (pending is null || !pending.Claim(a.Response)) continue;
+                        if (single is null && batch is null) single = pending;
+                        else
+                        {
+                            batch ??= new CompletionBatch(this);
+                            if (single is not null) batch.Add(single);
+                            single = null;
+                            batch.Add(pending);
+                        }
+                    }
+                    while (_connection.TryReadPooledFrame(out frame));
+                }
+                catch
+                {
+                    // The answers already claimed are good ones: their callers get them; the rest fail with the channel.
+                    if (single is not null) (batch = new CompletionBatch(this)).Add(single);
+                    if (batch is not null) ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+                    throw;
+                }
+                if (single is not null && Volatile.Read(ref _outstanding) == 1) single.Run();
+                else if (single is not null) (batch = new CompletionBatch(this)).Add(single);
+                if (batch is not null) ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
             }
             Fault = new UaException(StatusCodes.BadConnectionClosed, "The server closed the connection.");
         }

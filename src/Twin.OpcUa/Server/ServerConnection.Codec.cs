@@ -24,7 +24,7 @@ internal sealed partial class ServerConnection
         return new UnsupportedRequest(typeId) { RequestHeader = d.ReadEncodeable<RequestHeader>() };
     }
 
-    private async Task SendAsync(MessageType type, AsymmetricSecurityHeader? asym, uint tokenId, uint requestId, IEncodeable response, CancellationToken ct)
+    private async ValueTask SendAsync(MessageType type, AsymmetricSecurityHeader? asym, uint tokenId, uint requestId, IEncodeable response, CancellationToken ct)
     {
         var body = BinaryEncoder.Rent();
         try

@@ -268,10 +268,14 @@ internal sealed partial class ServerConnection : IDisposable
         {
             _readLoopThread = Environment.CurrentManagedThreadId;
             _answeringInline = true;
-            try { _ = HandleAsync(tokenId, requestId, request, ct); }
+            try
+            {
+                var handled = HandleAsync(tokenId, requestId, request, ct);
+                if (!handled.IsCompletedSuccessfully) _ = handled.AsTask();
+            }
             finally { _answeringInline = false; }
         }
-        else _ = Task.Run(() => HandleAsync(tokenId, requestId, request, ct), CancellationToken.None);
+        else _ = Task.Run(() => HandleAsync(tokenId, requestId, request, ct).AsTask(), CancellationToken.None);
     }
 
     private static bool IsCheap(IEncodeable request) => request is ReadRequest or WriteRequest or BrowseRequest or BrowseNextRequest
@@ -279,7 +283,9 @@ internal sealed partial class ServerConnection : IDisposable
 
     private int _inFlight;
 
-    private async Task HandleAsync(uint tokenId, uint requestId, IEncodeable request, CancellationToken ct)
+    // ValueTasks all the way (this, DispatchAsync, SendAsync): a cheap service answered on the read loop completes
+    // synchronously and allocates no Task for any of them.
+    private async ValueTask HandleAsync(uint tokenId, uint requestId, IEncodeable request, CancellationToken ct)
     {
         try
         {
@@ -298,7 +304,13 @@ internal sealed partial class ServerConnection : IDisposable
             }
             finally
             {
-                while (context.AfterResponse.TryDequeue(out var after)) after();
+                // "Once the response is on the wire": the write may have been left to a send in progress; wait for it.
+                if (context.HasAfterResponse)
+                {
+                    try { await _connection.DrainAsync(ct).ConfigureAwait(false); }
+                    catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException) { }
+                }
+                context.RunAfterResponse();
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException or UaException) { }

@@ -11,7 +11,9 @@ internal sealed partial class Services
     {
         if (r.MaxAge < 0 || double.IsNaN(r.MaxAge)) throw new UaException(StatusCodes.BadMaxAgeInvalid, "MaxAge must not be negative.");
         if (r.TimestampsToReturn is < TimestampsToReturn.Source or > TimestampsToReturn.Neither) throw new UaException(StatusCodes.BadTimestampsToReturnInvalid, "Unknown TimestampsToReturn.");
-        var results = Operations(r.NodesToRead).Select(x => ReadOne(session, x, r.TimestampsToReturn)).ToArray();
+        var nodes = Operations(r.NodesToRead);
+        var results = new DataValue[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++) results[i] = ReadOne(session, nodes[i], r.TimestampsToReturn);
         return new ReadResponse { ResponseHeader = ResponseHeader.For(r.RequestHeader), Results = results, DiagnosticInfos = [] };
     }
 

@@ -44,7 +44,7 @@ internal sealed partial class Services
         {
             var outputs = await method.Handler(new MethodContext(obj.NodeId, method.NodeId, session.UserName, session.Roles)
             {
-                SecurityMode = channel.SecurityMode, AfterResponse = channel.AfterResponse.Enqueue, ClientCertificate = session.ClientCertificate,
+                SecurityMode = channel.SecurityMode, AfterResponse = channel.AfterResponse, ClientCertificate = session.ClientCertificate,
             }, inputs).ConfigureAwait(false);
             return new CallMethodResult { StatusCode = StatusCodes.Good, InputArgumentResults = argResults, InputArgumentDiagnosticInfos = [], OutputArguments = outputs };
         }

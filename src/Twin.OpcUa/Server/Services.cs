@@ -8,8 +8,21 @@ namespace Twin.OpcUa.Server;
 /// <summary>What a service call knows about the channel it arrived on.</summary>
 internal sealed record ChannelContext(uint ChannelId, MessageSecurityMode SecurityMode, string SecurityPolicyUri, ChannelSecurity Security, CancellationToken Closed)
 {
-    /// <summary>Actions a service queued to run once its response is on the wire.</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<Action> AfterResponse { get; } = new();
+    // Created by the first action queued: a context is made per request, and almost no request queues one.
+    private System.Collections.Concurrent.ConcurrentQueue<Action>? _afterResponse;
+
+    /// <summary>Queues an action to run once the response is on the wire.</summary>
+    public void AfterResponse(Action action) => LazyInitializer.EnsureInitialized(ref _afterResponse).Enqueue(action);
+
+    /// <summary>True when a service queued an action for after its response.</summary>
+    public bool HasAfterResponse => _afterResponse is { IsEmpty: false };
+
+    /// <summary>Runs the actions queued by <see cref="AfterResponse"/>, in order.</summary>
+    public void RunAfterResponse()
+    {
+        if (_afterResponse is not { } queue) return;
+        while (queue.TryDequeue(out var after)) after();
+    }
 }
 
 /// <summary>
@@ -42,7 +55,7 @@ internal sealed partial class Services
         set => Volatile.Write(ref _options, value);
     }
 
-    public async Task<IServiceResponse> DispatchAsync(ChannelContext channel, IEncodeable request)
+    public async ValueTask<IServiceResponse> DispatchAsync(ChannelContext channel, IEncodeable request)
     {
         try
         {

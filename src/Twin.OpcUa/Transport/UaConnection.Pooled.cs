@@ -49,8 +49,7 @@ public sealed partial class UaConnection
     /// <summary>
     /// Reads the next whole chunk into a pooled buffer (one copy out of the pipe; see <see cref="PooledFrame"/>); an end frame at
     /// a clean end of stream between chunks. A chunk already received is taken without waiting; before waiting for more bytes,
-    /// output left buffered by <see cref="WriteLockedAsync{TState}(TState, Action{PipeWriter, TState}, bool, CancellationToken)"/>
-    /// is sent. The state machine comes from a pool: a connection reads for as long as it lives, one await per chunk.
+    /// output left buffered by <see cref="WriteLockedAsync{TState}"/> is sent (unless <see cref="SendsBeforeWaiting"/> is off). The state machine comes from a pool: a connection reads for as long as it lives, one await per chunk.
     /// </summary>
     /// <exception cref="UaException">BadTcpMessageTypeInvalid, BadTcpMessageTooLarge or BadDecodingError (stream ended inside a chunk).</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -63,7 +62,7 @@ public sealed partial class UaConnection
             // TryRead hands back what is buffered even when it was examined already, so it is tried once per call only.
             if (!mayTake || !reader.TryRead(out var result))
             {
-                if (Volatile.Read(ref _deferred)) await FlushDeferredAsync(ct).ConfigureAwait(false);
+                if (SendsBeforeWaiting && Volatile.Read(ref _buffered) != 0) await FlushAsync(ct).ConfigureAwait(false);
                 result = await reader.ReadAsync(ct).ConfigureAwait(false);
             }
             mayTake = false;
@@ -82,6 +81,27 @@ public sealed partial class UaConnection
             }
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    /// <summary>
+    /// Takes the next whole chunk if it has been received already, without waiting (see <see cref="ReadPooledFrameAsync"/>);
+    /// false when none is complete yet or the stream has ended, which <see cref="ReadPooledFrameAsync"/> then reports.
+    /// </summary>
+    /// <exception cref="UaException">As <see cref="ReadPooledFrameAsync"/>, for a chunk header that is not acceptable.</exception>
+    public bool TryReadPooledFrame(out PooledFrame frame)
+    {
+        frame = default;
+        var reader = _pipe.Input;
+        if (!reader.TryRead(out var result)) return false;
+        var buffer = result.Buffer;
+        if (TryTakeFrame(ref buffer, out frame))
+        {
+            reader.AdvanceTo(buffer.Start);
+            return true;
+        }
+        // Nothing consumed: the next read sees the same bytes (and the end of the stream, if that is what came).
+        reader.AdvanceTo(buffer.Start);
+        return false;
     }
 
     private bool TryTakeFrame(ref ReadOnlySequence<byte> buffer, out PooledFrame frame)
@@ -103,32 +123,5 @@ public sealed partial class UaConnection
         buffer = buffer.Slice(size);
         frame = new PooledFrame(type, chunkType, rented, (int)size);
         return true;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="write"/> with <paramref name="state"/> under the write lock (so a sequence number and its bytes stay in
-    /// order), then sends. With <paramref name="deferFlush"/> the bytes stay buffered until the reader of this connection next has
-    /// to wait for input: a server answering requests on its read loop sends the answers to a burst of requests in one write.
-    /// Only the code that calls <see cref="ReadPooledFrameAsync"/> next may defer, or the bytes could wait for the next request.
-    /// The state travels by value and <paramref name="write"/> should be static: nothing is allocated per message.
-    /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask WriteLockedAsync<TState>(TState state, Action<PipeWriter, TState> write, bool deferFlush, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        var synchronous = _writeLock.Wait(0, CancellationToken.None);
-        if (!synchronous) await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            ThrowIfOutputClosed();
-            write(_pipe.Output, state);
-            if (deferFlush && synchronous) Volatile.Write(ref _deferred, true);
-            else
-            {
-                _deferred = false;
-                await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
-            }
-        }
-        finally { _writeLock.Release(); }
     }
 }

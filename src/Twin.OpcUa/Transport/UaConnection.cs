@@ -7,12 +7,11 @@ namespace Twin.OpcUa.Transport;
 
 /// <summary>
 /// One UA-TCP connection over a duplex pipe (a socket or an in-process pair): reads whole chunks,
-/// checking the header against the negotiated receive size, and writes frames one at a time.
+/// checking the header against the negotiated receive size, and writes whole messages in order, a burst of them in one send.
 /// </summary>
 public sealed partial class UaConnection : IAsyncDisposable
 {
     private readonly IDuplexPipe _pipe;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Action? _onDispose;
     private int _disposed;
 
@@ -39,37 +38,17 @@ public sealed partial class UaConnection : IAsyncDisposable
         finally { pooled.Return(); }
     }
 
-    /// <summary>Writes frames atomically with respect to other writers.</summary>
-    public async ValueTask WriteAsync(IReadOnlyList<byte[]> frames, CancellationToken ct)
+    /// <summary>Writes frames atomically with respect to other writers (see <see cref="WriteLockedAsync{TState}"/>).</summary>
+    public ValueTask WriteAsync(IReadOnlyList<byte[]> frames, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
+        return WriteLockedAsync(frames, static (output, fs) =>
         {
-            ThrowIfOutputClosed();
-            // One flush, so the chunks of a message leave in as few socket writes as the kernel allows.
-            foreach (var f in frames) _pipe.Output.Write(f);
-            _deferred = false;
-            await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
-        }
-        finally { _writeLock.Release(); }
+            foreach (var f in fs) output.Write(f);
+        }, deferFlush: false, ct);
     }
 
     public ValueTask WriteAsync(byte[] frame, CancellationToken ct) => WriteAsync([frame], ct);
-
-    private bool _deferred;
-
-    private async ValueTask FlushDeferredAsync(CancellationToken ct)
-    {
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (!_deferred || Volatile.Read(ref _outputClosed) != 0) return;
-            _deferred = false;
-            await _pipe.Output.FlushAsync(ct).ConfigureAwait(false);
-        }
-        finally { _writeLock.Release(); }
-    }
 
     /// <summary>Sends ERR with a status code and reason, then closes (Part 6 §7.1.2.5); failures to send are ignored.</summary>
     public async ValueTask FailAsync(uint status, string reason)
@@ -92,38 +71,5 @@ public sealed partial class UaConnection : IAsyncDisposable
         await CloseOutputAsync().ConfigureAwait(false);
         await _pipe.Input.CompleteAsync().ConfigureAwait(false);
         _onDispose?.Invoke();
-    }
-
-    private int _outputClosed;
-
-    private void ThrowIfOutputClosed()
-    {
-        if (Volatile.Read(ref _outputClosed) != 0) throw new ObjectDisposedException(nameof(UaConnection), "The connection's output is closed.");
-    }
-
-    /// <summary>
-    /// Completes the output under the write lock, so no writer is between its bytes and its flush (a pipe writer completed
-    /// under a writer breaks); writers after this fail with ObjectDisposedException. Answers held back for a burst are sent
-    /// first (the loop may end on the request after them: CLO, end of stream). Both waits are bounded: a peer that reads
-    /// nothing, or a writer stuck on it, must not hold the close.
-    /// </summary>
-    private async ValueTask CloseOutputAsync()
-    {
-        var locked = await _writeLock.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            if (Interlocked.Exchange(ref _outputClosed, 1) != 0) return;
-            if (locked && _deferred)
-            {
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                try { await _pipe.Output.FlushAsync(cts.Token).ConfigureAwait(false); }
-                catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException) { }
-            }
-            await _pipe.Output.CompleteAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            if (locked) _writeLock.Release();
-        }
     }
 }
