@@ -179,6 +179,8 @@ public sealed partial class PlantReadModel : IPlantReadModel
         var view = EventText.Describe(e, offset);
         if (entities.TryGetValue(e.Entity.Value, out var owner))
         {
+            // The entity's own id string, not the event's copy: a history holds up to 200 views per entity.
+            view = view with { Entity = owner.Id };
             var history = owner.History.Add(view);
             if (history.Count > EntityView.HistoryCapacity) history = history.RemoveAt(0);
             entities = entities.SetItem(e.Entity.Value, owner with { History = history });
