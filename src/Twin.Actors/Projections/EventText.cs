@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Twin.Actors.Protocol;
 using Twin.Actors.Protocol.Events;
 using Twin.Actors.Serialization;
@@ -60,6 +61,9 @@ public static class EventText
         _ => CaLifecycleText.Describe(e) ?? ManufacturingText.Describe(e) ?? ServiceText.Describe(e) ?? AttackText.Describe(e) ?? e.GetType().Name,
     };
 
-    private static string KindOf(ITwinEvent e) =>
-        TwinSerializer.Manifests.TryGetValue(e.GetType(), out var manifest) ? manifest[..manifest.LastIndexOf(".v", StringComparison.Ordinal)] : e.GetType().Name;
+    // One string per kind, made once: every view of an event holds its kind, and a replay's histories hold millions of views.
+    private static readonly FrozenDictionary<Type, string> Kinds = TwinSerializer.Manifests
+        .ToFrozenDictionary(m => m.Key, m => m.Value.LastIndexOf(".v", StringComparison.Ordinal) is var v and >= 0 ? m.Value[..v] : m.Value);
+
+    private static string KindOf(ITwinEvent e) => Kinds.TryGetValue(e.GetType(), out var kind) ? kind : e.GetType().Name;
 }

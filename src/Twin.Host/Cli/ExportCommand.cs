@@ -49,13 +49,13 @@ internal static class ExportCommand
                 return Program.BadInput;
             }
             var folder = Path.GetFullPath(outDir);
-            var manifest = await WriteAsync(recorded, at, folder, token);
-            if (manifest is null)
+            var written = await WriteAsync(recorded, at, folder, token);
+            if (written is null)
             {
                 await Console.Error.WriteLineAsync($"PlantTrust cannot export: --run '{runText}': the journal holds no events of it.");
                 return Program.BadInput;
             }
-            Console.WriteLine($"Exported {manifest.Certificates.Count} certificates, {manifest.Crls.Count} CRLs and {manifest.Events} events of {recorded.Run} as of {manifest.At} to {folder}");
+            Console.WriteLine($"Exported {written.Certificates} certificates, {written.Crls} CRLs and {written.Events} events of {recorded.Run} as of {written.At} to {folder}");
             return 0;
         }
     }
@@ -66,14 +66,18 @@ internal static class ExportCommand
     /// <summary>One exported CRL; <paramref name="Latest"/> marks the one relying parties used at the instant, <paramref name="Current"/> whether it was current then (a lapsed CRL makes every verdict on its CA's certificates "revocation unknown").</summary>
     internal sealed record CrlEntry(string Ca, long Number, string ThisUpdate, string? NextUpdate, int Entries, bool Latest, bool Current, string Pem, string Der);
 
-    /// <summary>manifest.json.</summary>
-    internal sealed record Manifest(string Run, string At, long AtEpoch, IReadOnlyList<CertificateEntry> Certificates, IReadOnlyList<CrlEntry> Crls, IReadOnlyDictionary<string, string> TrustList, int Events);
+    /// <summary>
+    /// What an export wrote: the instant and how many certificates, CRLs and events manifest.json lists. manifest.json is
+    /// an object of run, at, atEpoch, certificates (<see cref="CertificateEntry"/>), crls (<see cref="CrlEntry"/>),
+    /// trustList (the PEM bundles by name) and events (how many events.json holds).
+    /// </summary>
+    internal sealed record ExportSummary(string At, int Certificates, int Crls, int Events);
 
     /// <summary>
     /// Writes the export of <paramref name="recorded"/> as of <paramref name="at"/> (null: the run's last instant) into
     /// <paramref name="folder"/>, reading the journal once, page by page; null when the run has no events.
     /// </summary>
-    internal static async Task<Manifest?> WriteAsync(RecordedRun recorded, SimInstant? at, string folder, CancellationToken token = default)
+    internal static async Task<ExportSummary?> WriteAsync(RecordedRun recorded, SimInstant? at, string folder, CancellationToken token = default)
     {
         Directory.CreateDirectory(folder);
         using var writer = new ExportWriter(folder, at);

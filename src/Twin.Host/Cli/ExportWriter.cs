@@ -86,32 +86,53 @@ internal sealed class ExportWriter : IDisposable
         if (!_latest.TryGetValue(p.Entity.Value, out var latest) || p.Number > latest.Number) _latest[p.Entity.Value] = (p.Number, p.CrlDer);
     }
 
-    /// <summary>Writes the certificates, the trust list and manifest.json once every event was taken.</summary>
-    public Manifest Finish(RunId run)
+    /// <summary>
+    /// Writes the certificates, the trust list and manifest.json once every event was taken. The manifest goes to its file
+    /// one entry at a time, as events.json does: a ten-year run of thousands of devices lists hundreds of thousands of
+    /// certificates, and the list and its text built whole took more memory than the rest of the export.
+    /// </summary>
+    public ExportSummary Finish(RunId run)
     {
         _events.WriteEndArray();
         _events.Flush();
         _eventsFile.Flush();
         var at = _at ?? _last ?? throw new InvalidOperationException("An export needs at least one event.");
-        var certificates = new List<CertificateEntry>();
+        using var file = File.Create(Path.Combine(_folder, "manifest.json"));
+        // The layout JsonSerializer gives the manifest record with RunReport.JsonOptions (ExportReference in the tests).
+        using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true, Encoder = RunReport.JsonOptions.Encoder });
+        json.WriteStartObject();
+        json.WriteString("run", run.Value);
+        json.WriteString("at", at.ToString());
+        json.WriteNumber("atEpoch", at.Utc.ToUnixTimeSeconds());
+        json.WriteStartArray("certificates");
+        var certificates = 0;
         foreach (var entity in _snapshot.Entities.Values)
         {
             foreach (var c in entity.Certificates)
             {
                 var name = CertificateName(entity.Id.Value, c);
                 if (!c.Der.IsEmpty) WriteCertificate(entity.Id.Value, c); // a CA's (the others were written when installed)
-                certificates.Add(new CertificateEntry(entity.Id.Value, entity.Kind, c.SerialHex, c.Subject, c.Issuer, Iso(c.NotBefore), Iso(c.NotAfter),
-                    c.StatusAt(at).ToString(), c.Revocation?.At.ToString(), c.Revocation?.Reason.ToString(), name + ".pem", name + ".der"));
+                JsonSerializer.Serialize(json, new CertificateEntry(entity.Id.Value, entity.Kind, c.SerialHex, c.Subject, c.Issuer, Iso(c.NotBefore), Iso(c.NotAfter),
+                    c.StatusAt(at).ToString(), c.Revocation?.At.ToString(), c.Revocation?.Reason.ToString(), name + ".pem", name + ".der"), RunReport.JsonOptions);
+                certificates++;
+                if (json.BytesPending > 1 << 16) json.Flush();
             }
         }
-        var crls = _crls.OrderBy(c => c.Ca, StringComparer.Ordinal).ThenBy(c => c.Number)
-            .Select(c => new ExportCommand.CrlEntry(c.Ca, c.Number, Iso(c.ThisUpdate), c.NextUpdate is { } n ? Iso(n) : null, c.Entries, _latest[c.Ca].Number == c.Number,
-                c.ThisUpdate <= at.Utc && (c.NextUpdate is not { } next || at.Utc <= next), c.Name + ".pem", c.Name + ".der"))
-            .ToList();
-        var trust = WriteTrustList();
-        var manifest = new Manifest(run.Value, at.ToString(), at.Utc.ToUnixTimeSeconds(), certificates, crls, trust, _written);
-        File.WriteAllText(Path.Combine(_folder, "manifest.json"), JsonSerializer.Serialize(manifest, RunReport.JsonOptions));
-        return manifest;
+        json.WriteEndArray();
+        json.WriteStartArray("crls");
+        foreach (var c in _crls.OrderBy(c => c.Ca, StringComparer.Ordinal).ThenBy(c => c.Number))
+        {
+            JsonSerializer.Serialize(json, new ExportCommand.CrlEntry(c.Ca, c.Number, Iso(c.ThisUpdate), c.NextUpdate is { } n ? Iso(n) : null, c.Entries, _latest[c.Ca].Number == c.Number,
+                c.ThisUpdate <= at.Utc && (c.NextUpdate is not { } next || at.Utc <= next), c.Name + ".pem", c.Name + ".der"), RunReport.JsonOptions);
+            if (json.BytesPending > 1 << 16) json.Flush();
+        }
+        json.WriteEndArray();
+        json.WritePropertyName("trustList");
+        JsonSerializer.Serialize(json, WriteTrustList(), RunReport.JsonOptions);
+        json.WriteNumber("events", _written);
+        json.WriteEndObject();
+        json.Flush();
+        return new ExportSummary(at.ToString(), certificates, _crls.Count, _written);
     }
 
     // The OPC UA trust-list layout (Part 12 §7.8.2.4 folders): roots trusted, subordinate CAs issuers,

@@ -71,7 +71,10 @@ internal static class ExportReference
         var described = events.Select((e, i) => (e, i)).Where(x => x.e.At <= at).Select(x => EventText.Describe(x.e, x.i + 1))
             .Select(v => new { offset = v.Offset, at = v.At.ToString(), entity = v.Entity.Value, kind = v.Kind, summary = v.Summary }).ToList();
         File.WriteAllText(Path.Combine(folder, "events.json"), JsonSerializer.Serialize(described, RunReport.JsonOptions));
-        var manifest = new ExportCommand.Manifest(run.Value, at.ToString(), at.Utc.ToUnixTimeSeconds(), certificates, crls, trust, described.Count);
+        var manifest = new Manifest(run.Value, at.ToString(), at.Utc.ToUnixTimeSeconds(), certificates, crls, trust, described.Count);
         File.WriteAllText(Path.Combine(folder, "manifest.json"), JsonSerializer.Serialize(manifest, RunReport.JsonOptions));
     }
+
+    /// <summary>manifest.json as one record, serialized whole.</summary>
+    private sealed record Manifest(string Run, string At, long AtEpoch, IReadOnlyList<ExportCommand.CertificateEntry> Certificates, IReadOnlyList<ExportCommand.CrlEntry> Crls, IReadOnlyDictionary<string, string> TrustList, int Events);
 }

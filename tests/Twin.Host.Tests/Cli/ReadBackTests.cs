@@ -75,9 +75,15 @@ public abstract class ReadBackTests<TPlant>(TPlant plant) where TPlant : Recorde
             var expected = Path.Combine(plant.Folder, $"export-reference-{name}-{Guid.NewGuid().ToString("N")[..6]}");
             var actual = Path.Combine(plant.Folder, $"export-streamed-{name}-{Guid.NewGuid().ToString("N")[..6]}");
             ExportReference.Write(recorded.Run, all, at, expected);
-            var manifest = await ExportCommand.WriteAsync(recorded, at, actual);
-            Assert.NotNull(manifest);
-            Assert.NotEmpty(manifest.Certificates);
+            var written = await ExportCommand.WriteAsync(recorded, at, actual);
+            Assert.NotNull(written);
+            Assert.True(written.Certificates > 0, $"{name}: no certificates");
+            using (var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(actual, "manifest.json"))))
+            {
+                Assert.Equal(written.Certificates, manifest.RootElement.GetProperty("certificates").GetArrayLength());
+                Assert.Equal(written.Crls, manifest.RootElement.GetProperty("crls").GetArrayLength());
+                Assert.Equal(written.Events, manifest.RootElement.GetProperty("events").GetInt32());
+            }
             var files = Files(expected);
             Assert.Equal(files, Files(actual));
             foreach (var file in files)
