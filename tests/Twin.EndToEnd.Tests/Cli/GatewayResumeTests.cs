@@ -58,6 +58,7 @@ public sealed class GatewayResumeTests
         Assert.Equal(0, await KillResume.CountAsync(db, "dev.domain-refused.v1"));
         Assert.Equal(0, await KillResume.CountAsync(db, "dev.cmp-refused.v1"));
     }
+
     // Both domains issued by one CA: the gateway's first-domain ir and its line-b ir reach ca-line at the start, one instant.
     private const string SharedCaPlant = """
         name: Resumed gateway, one CA

@@ -39,7 +39,7 @@ public sealed class BrskiDomainTests(EnrollmentHost host)
         var requestFile = await VoucherRequestFileAsync(pledge.Idevid, pledge.Key, registrar, nonce);
 
         var (status, body, curl) = await host.CurlAsync(prefix + "/requestvoucher", pledge.CertFile, pledge.KeyFile, requestFile, BrskiEndpoints.VoucherMediaType);
-        Assert.True(status == 200, curl.All + File.ReadAllText(body));
+        Assert.True(status == 200, EnrollmentHost.Told(status, body, curl));
 
         // openssl: the voucher is CMS signed by the MASA, which chains to the manufacturer's CA.
         var json = body + ".json";

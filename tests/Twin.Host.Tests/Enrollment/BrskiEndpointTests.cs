@@ -23,7 +23,7 @@ public sealed class BrskiEndpointTests(EnrollmentHost host)
         await File.WriteAllBytesAsync(requestFile, request);
 
         var (status, body, curl) = await host.CurlAsync("/.well-known/brski/requestvoucher", host.Allowed.Cert, host.Allowed.Key, requestFile, BrskiEndpoints.VoucherMediaType);
-        Assert.True(status == 200, curl.All + File.ReadAllText(body));
+        Assert.True(status == 200, EnrollmentHost.Told(status, body, curl));
 
         var json = body + ".json";
         var verify = await Peer.OpenSslAsync("cms", "-verify", "-binary", "-inform", "DER", "-in", body, "-CAfile", host.ManufacturerPem, "-purpose", "any", "-out", json);
@@ -49,7 +49,7 @@ public sealed class BrskiEndpointTests(EnrollmentHost host)
         // Then its LDevID over EST, authenticated with the IDevID, trusting the pinned certificate's issuer.
         var (_, csr) = await host.OpenSslCsrAsync("/CN=pump/serialNumber=JADA-0001");
         var (enrolled, enrolledBody, enrollCurl) = await host.CurlAsync("/.well-known/est/simpleenroll", host.Allowed.Cert, host.Allowed.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.True(enrolled == 200, enrollCurl.All + File.ReadAllText(enrolledBody));
+        Assert.True(enrolled == 200, EnrollmentHost.Told(enrolled, enrolledBody, enrollCurl));
         Assert.Contains("serialNumber = JADA-0001", await EnrollmentHost.PrintCertsAsync(enrolledBody), StringComparison.Ordinal);
         var (es, _, _) = await host.CurlAsync("/.well-known/brski/enrollstatus", host.Allowed.Cert, host.Allowed.Key, statusFile, "application/json");
         Assert.Equal(200, es);

@@ -19,7 +19,7 @@ public sealed class DomainEnrollmentTests(EnrollmentHost host)
     {
         var (key, csr) = await host.OpenSslCsrAsync("/CN=line-pump-1");
         var (status, body, curl) = await host.CurlAsync("/.well-known/est/line/simpleenroll", host.Allowed.Cert, host.Allowed.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.True(status == 200, curl.All + File.ReadAllText(body));
+        Assert.True(status == 200, EnrollmentHost.Told(status, body, curl));
         var enrolled = RepoPaths.WriteText(host.Folder, "line-pump-1.pem", await EnrollmentHost.PrintCertsAsync(body));
         var issuing = RepoPaths.WriteText(host.Folder, "line-issuing.pem", (await host.Backend.CaCertificatesAsync(host.Backend.FindDomain("ca-issuing")!, CancellationToken.None))[0].ToPem());
         var verify = await Peer.OpenSslAsync("verify", "-CAfile", host.RootPem, "-untrusted", issuing, enrolled);
@@ -42,7 +42,7 @@ public sealed class DomainEnrollmentTests(EnrollmentHost host)
         // Re-enrollment with the domain certificate just issued: the registrar recognises it and keeps the holder.
         var (_, recsr) = await host.OpenSslCsrAsync("/CN=line-pump-1");
         var (restatus, rebody, recurl) = await host.CurlAsync("/.well-known/est/line/simplereenroll", enrolled, key, recsr, EstPaths.Pkcs10MediaType);
-        Assert.True(restatus == 200, recurl.All + File.ReadAllText(rebody));
+        Assert.True(restatus == 200, EnrollmentHost.Told(restatus, rebody, recurl));
         var renewed = Certificate.FromPem(await EnrollmentHost.PrintCertsAsync(rebody));
         Assert.NotEqual(certificate.SerialNumber, renewed.SerialNumber);
         await CmpTwinFixture.UntilAsync(async () =>
@@ -56,7 +56,7 @@ public sealed class DomainEnrollmentTests(EnrollmentHost host)
     {
         var (_, csr) = await host.OpenSslCsrAsync("/CN=line-intruder");
         var (status, body, curl) = await host.CurlAsync("/.well-known/est/line/simpleenroll", host.NotAllowed.Cert, host.NotAllowed.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.True(status == 403, curl.All + File.ReadAllText(body));
+        Assert.True(status == 403, EnrollmentHost.Told(status, body, curl));
         Assert.Contains("allow-listed IDevID", await File.ReadAllTextAsync(body), StringComparison.Ordinal);
         var audit = await host.AuditAsync("line");
         Assert.Contains(audit, d => d.GetProperty("what").GetString() == "est:simpleenroll" && d.GetProperty("verdict").GetString() == "refused"

@@ -182,6 +182,13 @@ public sealed class EnrollmentHost : IAsyncLifetime
         return (int.TryParse(result.StdOut.Trim(), out var status) ? status : -1, body, result);
     }
 
+    /// <summary>
+    /// What one curl exchange told, for an assertion's message: the status, curl's own output and the body when curl wrote
+    /// one. A failed exchange (no connection, a time-out) writes no body file; its message must still show curl's error.
+    /// </summary>
+    public static string Told(int status, string bodyFile, Peer.Result curl) =>
+        $"HTTP {status}; curl: {curl.All}; body: {(File.Exists(bodyFile) ? File.ReadAllText(bodyFile) : "(none written)")}";
+
     /// <summary>Runs curl as <see cref="CurlAsync"/> where a refusal is expected: checks the HTTP status and returns the reason the body gives.</summary>
     public async Task<string> RefusedAsync(int expected, string path, string? cert = null, string? key = null, string? dataFile = null, string? contentType = null)
     {

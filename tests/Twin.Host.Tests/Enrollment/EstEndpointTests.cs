@@ -15,7 +15,7 @@ public sealed class EstEndpointTests(EnrollmentHost host)
     public async Task Cacerts_over_HTTPS_prints_with_openssl_pkcs7_and_a_domain_label_selects_its_CA() // RFC 7030 §4.1
     {
         var (status, body, curl) = await host.CurlAsync("/.well-known/est/cacerts");
-        Assert.True(status == 200, curl.All + File.ReadAllText(body));
+        Assert.True(status == 200, EnrollmentHost.Told(status, body, curl));
         var printed = await EnrollmentHost.PrintCertsAsync(body);
         Assert.Contains("CN = Operator Issuing CA", printed, StringComparison.Ordinal);
         Assert.Contains("CN = Operator Root CA", printed, StringComparison.Ordinal);
@@ -34,7 +34,7 @@ public sealed class EstEndpointTests(EnrollmentHost host)
         var subject = "/CN=pump-jada-0001/serialNumber=JADA-0001";
         var (key, csr) = await host.OpenSslCsrAsync(subject);
         var (status, body, curl) = await host.CurlAsync("/.well-known/est/simpleenroll", host.Allowed.Cert, host.Allowed.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.True(status == 200, curl.All + File.ReadAllText(body));
+        Assert.True(status == 200, EnrollmentHost.Told(status, body, curl));
         var enrolled = RepoPaths.WriteText(host.Folder, "ldevid.pem", await EnrollmentHost.PrintCertsAsync(body));
         var issuing = RepoPaths.WriteText(host.Folder, "issuing.pem", (await host.Backend.CaCertificatesAsync(host.Backend.FindDomain(null)!, CancellationToken.None))[0].ToPem());
         var verify = await Peer.OpenSslAsync("verify", "-CAfile", host.RootPem, "-untrusted", issuing, "-purpose", "sslclient", enrolled);
@@ -44,7 +44,7 @@ public sealed class EstEndpointTests(EnrollmentHost host)
         // Re-enroll with the certificate just issued as the TLS client certificate, same subject, new key.
         var (_, recsr) = await host.OpenSslCsrAsync(subject);
         var (restatus, rebody, recurl) = await host.CurlAsync("/.well-known/est/simplereenroll", enrolled, key, recsr, EstPaths.Pkcs10MediaType);
-        Assert.True(restatus == 200, recurl.All + File.ReadAllText(rebody));
+        Assert.True(restatus == 200, EnrollmentHost.Told(restatus, rebody, recurl));
         var renewed = Certificate.FromPem(await EnrollmentHost.PrintCertsAsync(rebody));
         Assert.NotEqual(first.SerialNumber, renewed.SerialNumber);
         Assert.Equal(first.Subject, renewed.Subject);
@@ -117,7 +117,7 @@ public sealed class EstEndpointTests(EnrollmentHost host)
     {
         var (_, csr) = await host.OpenSslCsrAsync("/CN=constrained-7/serialNumber=JADA-0007");
         var (status, body, curl) = await host.CurlAsync("/.well-known/est/serverkeygen", host.Allowed.Cert, host.Allowed.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.True(status == 200, curl.All + File.ReadAllText(body));
+        Assert.True(status == 200, EnrollmentHost.Told(status, body, curl));
 
         // Split the multipart/mixed body by hand, then let openssl read each part.
         var text = await File.ReadAllTextAsync(body);
@@ -179,7 +179,7 @@ public sealed class EstRevocationTests(EnrollmentHost host)
         var subject = "/CN=pump-jada-0099/serialNumber=JADA-0099";
         var (key, csr) = await host.OpenSslCsrAsync(subject);
         var (status, body, curl) = await host.CurlAsync("/.well-known/est/simpleenroll", host.Revocable.Cert, host.Revocable.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.True(status == 200, curl.All + File.ReadAllText(body));
+        Assert.True(status == 200, EnrollmentHost.Told(status, body, curl));
         var enrolled = RepoPaths.WriteText(host.Folder, "revocable.pem", await EnrollmentHost.PrintCertsAsync(body));
         var serial = Certificate.FromPem(await File.ReadAllTextAsync(enrolled)).SerialNumber.Hex;
 

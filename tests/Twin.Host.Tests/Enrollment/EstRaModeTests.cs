@@ -20,7 +20,7 @@ public sealed class EstRaModeTests(EnrollmentHost host)
         // The mock hands out one fixed certificate: ask for exactly its key, so the certificate is the one requested.
         var (_, csr) = await host.OpenSslCsrAsync(UpstreamMock.DeviceSubject, host.Upstream.DeviceKey);
         var (status, body, curl) = await host.CurlAsync("/.well-known/est/remote/simpleenroll", host.Allowed.Cert, host.Allowed.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.True(status == 200, curl.All + File.ReadAllText(body));
+        Assert.True(status == 200, EnrollmentHost.Told(status, body, curl));
         var received = RepoPaths.WriteText(host.Folder, "remote-device.pem", await EnrollmentHost.PrintCertsAsync(body));
         var shown = await Peer.OpenSslAsync("x509", "-in", received, "-noout", "-issuer", "-serial");
         Assert.Contains("Upstream Mock CA", shown.StdOut, StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed class EstRaModeTests(EnrollmentHost host)
     {
         var (_, csr) = await host.OpenSslCsrAsync(UpstreamMock.DeviceSubject); // a fresh key: the mock's fixed certificate does not certify it
         var (status, body, curl) = await host.CurlAsync("/.well-known/est/remote/simpleenroll", host.Allowed.Cert, host.Allowed.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.True(status == 502, curl.All + File.ReadAllText(body));
+        Assert.True(status == 502, EnrollmentHost.Told(status, body, curl));
         var text = await File.ReadAllTextAsync(body);
         Assert.Contains("certifies public key", text, StringComparison.Ordinal);
         Assert.Contains("rejected upstream with certConf", text, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class EstRaModeTests(EnrollmentHost host)
     {
         var (_, csr) = await host.OpenSslCsrAsync(UpstreamMock.DeviceSubject, host.Upstream.DeviceKey);
         var (status, body, curl) = await host.CurlAsync("/.well-known/est/remote/simpleenroll", host.NotAllowed.Cert, host.NotAllowed.Key, csr, EstPaths.Pkcs10MediaType);
-        Assert.True(status == 403, curl.All + File.ReadAllText(body));
+        Assert.True(status == 403, EnrollmentHost.Told(status, body, curl));
         var audit = await host.AuditAsync("remote");
         Assert.Contains(audit, d => d.GetProperty("what").GetString() == "est:simpleenroll" && d.GetProperty("verdict").GetString() == "refused"
             && d.GetProperty("who").GetString()!.Contains("OTHER-0009", StringComparison.Ordinal));
