@@ -79,12 +79,19 @@ public sealed partial class CertificateAuthority
         _released.Add(new ReleasedHold(serial, record.AfterCrl, LastCrlNumber));
     }
 
-    /// <summary>Issues the next full CRL listing every revoked or held certificate; <paramref name="random"/> overrides the CA's randomness for its signature.</summary>
-    public CertificateRevocationList IssueCrl(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, PkiRandom? random = null)
+    /// <summary>
+    /// Issues the next full CRL listing every revoked or held certificate; <paramref name="random"/> overrides the CA's randomness
+    /// for its signature. A CA that also issues delta CRLs names where they are in <paramref name="freshestCrl"/> (the freshest CRL
+    /// extension, RFC 5280 §5.2.6): relying parties such as openssl look for a delta only when the complete CRL or the certificate
+    /// carries it.
+    /// </summary>
+    public CertificateRevocationList IssueCrl(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, PkiRandom? random = null, Uri? freshestCrl = null)
     {
         CheckCrlWindow(thisUpdate, nextUpdate);
+        if (freshestCrl is { IsAbsoluteUri: false })
+            throw new ArgumentException($"CRL: the freshest CRL location '{freshestCrl}' is not an absolute URI (RFC 5280 §5.2.6).", nameof(freshestCrl));
         var entries = _revoked.Select(kv => (kv.Key, kv.Value.At, kv.Value.Reason));
-        return SignCrl(thisUpdate, nextUpdate, entries, baseCrlNumber: null, random ?? _random);
+        return SignCrl(thisUpdate, nextUpdate, entries, baseCrlNumber: null, random ?? _random, freshestCrl);
     }
 
     /// <summary>
@@ -110,7 +117,7 @@ public sealed partial class CertificateAuthority
             throw new PolicyViolationException($"CRL: nextUpdate {nextUpdate:O} is not after thisUpdate {thisUpdate:O} (RFC 5280 §5.1.2.5).");
     }
 
-    private CertificateRevocationList SignCrl(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IEnumerable<(SerialNumber Serial, DateTimeOffset At, RevocationReason Reason)> entries, long? baseCrlNumber, PkiRandom random)
+    private CertificateRevocationList SignCrl(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IEnumerable<(SerialNumber Serial, DateTimeOffset At, RevocationReason Reason)> entries, long? baseCrlNumber, PkiRandom random, Uri? freshestCrl = null)
     {
         var ku = Certificate.Inner.GetKeyUsage();
         if (ku is not null && !ku[6])
@@ -132,6 +139,10 @@ public sealed partial class CertificateAuthority
         generator.AddExtension(X509Extensions.CrlNumber, false, new CrlNumber(Org.BouncyCastle.Math.BigInteger.ValueOf(number)));
         if (baseCrlNumber is long b)
             generator.AddExtension(X509Extensions.DeltaCrlIndicator, true, DerInteger.ValueOf(b));
+        // RFC 5280 §5.2.6: the freshest CRL extension has the syntax of CRL distribution points and MUST be non-critical.
+        if (freshestCrl is not null)
+            generator.AddExtension(X509Extensions.FreshestCrl, false, new CrlDistPoint([
+                new DistributionPoint(new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.UniformResourceIdentifier, freshestCrl.AbsoluteUri))), null, null)]));
         var crl = new CertificateRevocationList(generator.Generate(Signing.Factory(_key, random)));
         LastCrlNumber = number;
         return crl;

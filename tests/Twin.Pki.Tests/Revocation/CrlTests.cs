@@ -41,7 +41,10 @@ public sealed class CrlTests
         var (root, ca) = TestPki.Hierarchy();
         var leaf = TestPki.Leaf(ca, "dev-hold");
         ca.Revoke(leaf.SerialNumber, RevocationReason.CertificateHold, Start.AddDays(1));
-        var baseCrl = ca.IssueCrl(Start.AddDays(2), Start.AddDays(30));
+        // The complete CRL names where its deltas are (freshest CRL, RFC 5280 §5.2.6): openssl (3.0.20 and later) looks for a
+        // delta only when the complete CRL or the certificate carries that extension.
+        var deltas = new Uri("http://pki.plant.example/issuing/delta.crl");
+        var baseCrl = ca.IssueCrl(Start.AddDays(2), Start.AddDays(30), freshestCrl: deltas);
         ca.ReleaseHold(leaf.SerialNumber);
         var delta = ca.IssueDeltaCrl(baseCrl.CrlNumber!.Value, Start.AddDays(3), Start.AddDays(4));
         var rootCrl = root.IssueCrl(Start.AddDays(2), Start.AddDays(30));
@@ -58,10 +61,25 @@ public sealed class CrlTests
         Assert.Equal(RevocationReason.CertificateHold, held.Path[0].RevocationReason);
         Assert.True(released.IsValid, released.ToString());
 
+        var dir = RepoPaths.NewScratch("pki-crl-freshest");
+        var text = await Peer.OpenSslAsync("crl", "-in", RepoPaths.WriteText(dir, "base.pem", baseCrl.ToPem()), "-noout", "-text");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("X509v3 Freshest CRL:", text.StdOut, StringComparison.Ordinal);
+        Assert.Contains("URI:" + deltas.AbsoluteUri, text.StdOut, StringComparison.Ordinal);
+
         var opensslHeld = await TestPki.OpenSslVerifyAsync(at, [root.Certificate], leaf, [ca.Certificate], [baseCrl.ToPem(), rootCrl.ToPem()], "-crl_check_all");
         var opensslReleased = await TestPki.OpenSslVerifyAsync(at, [root.Certificate], leaf, [ca.Certificate], [baseCrl.ToPem(), delta.ToPem(), rootCrl.ToPem()], "-crl_check_all", "-use_deltas");
         Assert.Contains("certificate revoked", opensslHeld.All, StringComparison.Ordinal);
         Assert.True(opensslReleased.ExitCode == 0, opensslReleased.All);
+    }
+
+    [Fact]
+    public void A_freshest_CRL_location_must_be_absolute()
+    {
+        var (_, ca) = TestPki.Hierarchy();
+        var error = Assert.Throws<ArgumentException>(() => ca.IssueCrl(Start, Start.AddDays(1), freshestCrl: new Uri("delta.crl", UriKind.Relative)));
+        Assert.Contains("delta.crl", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, ca.LastCrlNumber);
     }
 
     [Fact]
