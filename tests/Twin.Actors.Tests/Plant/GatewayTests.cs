@@ -14,26 +14,7 @@ namespace Twin.Actors.Tests.Plant;
 /// </summary>
 public sealed class GatewayTests
 {
-    private const string Yaml = """
-        name: Gateway
-        run: gateway
-        seed: 5
-        start: 2030-01-01T00:00:00Z
-        duration: P4D
-        clock: { mode: max }
-        design: { deviceLifetime: P2D }
-        topology:
-          rootCa: { id: ca-root, subject: "CN=Root,O=PlantTrust" }
-          cas:
-            - { id: ca-line-a, parent: ca-root, subject: "CN=Line A Issuing,O=PlantTrust" }
-            - { id: ca-line-b, parent: ca-root, subject: "CN=Line B Issuing,O=PlantTrust" }
-          devices:
-            - { id: gateway, subject: "CN=gateway,O=PlantTrust" }
-            - { id: sensor, subject: "CN=sensor,O=PlantTrust" }
-          domains:
-            - { name: line-a, issuingCa: ca-line-a, members: [gateway, sensor], templates: [ { name: ldevid, profile: LDevId, lifetime: P2D } ] }
-            - { name: line-b, issuingCa: ca-line-b, members: [gateway], templates: [ { name: ldevid, profile: LDevId, lifetime: P2D } ] }
-        """;
+    private static readonly string Yaml = GatewayPlantYaml.Build("Gateway", "gateway", "P4D");
 
     private static string RegistrarIdOf(string domain) => Twin.Actors.Entities.Registrar.RegistrarSettings.EntityIdOf(domain).Value;
 

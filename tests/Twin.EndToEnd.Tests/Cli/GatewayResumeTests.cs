@@ -11,26 +11,7 @@ namespace Twin.EndToEnd.Tests.Cli;
 public sealed class GatewayResumeTests
 {
     // Certificates of two days renewed at ¾: line B's ir at the start, kur at 36 h, 72 h and 108 h.
-    private const string Plant = """
-        name: Resumed gateway
-        run: resumed-gateway
-        seed: 5
-        start: 2030-01-01T00:00:00Z
-        duration: P5D
-        clock: { mode: max }
-        design: { deviceLifetime: P2D }
-        topology:
-          rootCa: { id: ca-root, subject: "CN=Root,O=PlantTrust" }
-          cas:
-            - { id: ca-line-a, parent: ca-root, subject: "CN=Line A Issuing,O=PlantTrust" }
-            - { id: ca-line-b, parent: ca-root, subject: "CN=Line B Issuing,O=PlantTrust" }
-          devices:
-            - { id: gateway, subject: "CN=gateway,O=PlantTrust" }
-            - { id: sensor, subject: "CN=sensor,O=PlantTrust" }
-          domains:
-            - { name: line-a, issuingCa: ca-line-a, members: [gateway, sensor], templates: [ { name: ldevid, profile: LDevId, lifetime: P2D } ] }
-            - { name: line-b, issuingCa: ca-line-b, members: [gateway], templates: [ { name: ldevid, profile: LDevId, lifetime: P2D } ] }
-        """;
+    private static readonly string Plant = GatewayPlantYaml.Build("Resumed gateway", "resumed-gateway", "P5D");
 
     private static readonly Lazy<Task<(string Digest, int Events)>> Uninterrupted =
         new(() => KillResume.UninterruptedAsync("gateway-resume-whole", folder => RepoPaths.WriteText(folder, "plant.yaml", Plant)));

@@ -41,8 +41,8 @@ public sealed class CrlTests
         var (root, ca) = TestPki.Hierarchy();
         var leaf = TestPki.Leaf(ca, "dev-hold");
         ca.Revoke(leaf.SerialNumber, RevocationReason.CertificateHold, Start.AddDays(1));
-        // The complete CRL names where its deltas are (freshest CRL, RFC 5280 §5.2.6): openssl (3.0.20 and later) looks for a
-        // delta only when the complete CRL or the certificate carries that extension.
+        // The complete CRL names where its deltas are (freshest CRL, RFC 5280 §5.2.6): openssl looks for a delta only when the
+        // complete CRL or the certificate carries that extension (3.0.22 does; 3.0.19 also took a delta offered alone as complete).
         var deltas = new Uri("http://pki.plant.example/issuing/delta.crl");
         var baseCrl = ca.IssueCrl(Start.AddDays(2), Start.AddDays(30), freshestCrl: deltas);
         ca.ReleaseHold(leaf.SerialNumber);
