@@ -52,19 +52,31 @@ public sealed class SilentSessionLossTests
         // Noticed at the cut, or at the latest when the PEA's next change (Execute, 00:11) waited for it.
         Assert.InRange(lost.At.Utc, cutAt.Utc, Start.Add(TimeSpan.FromMinutes(11)).Utc);
 
-        var sessions = outcome.Journal.OfType<PolServiceSessionOpened>().OrderBy(s => s.At).ToList();
+        AssertReopenedForTheLoss(outcome.Journal, lost);
+
+        // Every state the PEA went through is seen once, stamped with the PEA's instant, the one passed while no session stood included.
+        AssertEveryDoseStateSeenOnce(outcome.Journal);
+        Assert.Equal(0, runtime.Observations.Pending);
+        Assert.Contains(outcome.Events, e => e.Entity.Value == "pol" && e.Summary.Contains("orchestration session with pea-01 lost", StringComparison.Ordinal));
+    }
+
+    // Two sessions: the first connection, and the reopening at the loss's instant, for the loss, with every service of the PEA.
+    private static void AssertReopenedForTheLoss(IReadOnlyList<Twin.Actors.Protocol.ITwinEvent> journal, PolServiceSessionLost lost)
+    {
+        var sessions = journal.OfType<PolServiceSessionOpened>().OrderBy(s => s.At).ToList();
         Assert.Equal(2, sessions.Count);
         Assert.Equal((0u, "first connection"), (sessions[0].StatusCode, sessions[0].Reason));
         Assert.Equal((0u, "the session was lost", lost.At), (sessions[1].StatusCode, sessions[1].Reason, sessions[1].At));
         Assert.Equal(["Dose", "Mix", "Temper"], sessions[1].Services);
+    }
 
-        // Every state the PEA went through is seen once, stamped with the PEA's instant, the one passed while no session stood included.
-        var changes = outcome.Journal.OfType<PeaServiceStateChanged>().Where(c => c.Service == "Dose").OrderBy(c => c.At).ToList();
-        var seen = outcome.Journal.OfType<PolServiceObserved>().Where(o => o.Service == "Dose").OrderBy(o => o.At).ToList();
+    // Every state Dose went through is observed once, stamped with the PEA's instant (after the initial Idle).
+    private static void AssertEveryDoseStateSeenOnce(IReadOnlyList<Twin.Actors.Protocol.ITwinEvent> journal)
+    {
+        var changes = journal.OfType<PeaServiceStateChanged>().Where(c => c.Service == "Dose").OrderBy(c => c.At).ToList();
+        var seen = journal.OfType<PolServiceObserved>().Where(o => o.Service == "Dose").OrderBy(o => o.At).ToList();
         Assert.Equal(["Idle", "Starting", "Execute", "Completing", "Completed"], seen.Select(o => o.State));
         Assert.Equal(changes.Select(c => c.At), seen.Skip(1).Select(o => o.At));
-        Assert.Equal(0, runtime.Observations.Pending);
-        Assert.Contains(outcome.Events, e => e.Entity.Value == "pol" && e.Summary.Contains("orchestration session with pea-01 lost", StringComparison.Ordinal));
     }
 
     // The POL dies after journaling the loss and before the reopening: the run stops while the reopening's connection is being made (that
@@ -96,18 +108,11 @@ public sealed class SilentSessionLossTests
 
         var lost = Assert.Single(outcome.Journal.OfType<PolServiceSessionLost>());
         Assert.InRange(lost.At.Utc, cutAt.Utc, Start.Add(TimeSpan.FromMinutes(11)).Utc);
-        var sessions = outcome.Journal.OfType<PolServiceSessionOpened>().OrderBy(s => s.At).ToList();
-        Assert.Equal(2, sessions.Count);
-        Assert.Equal((0u, "first connection"), (sessions[0].StatusCode, sessions[0].Reason));
-        Assert.Equal((0u, "the session was lost", lost.At), (sessions[1].StatusCode, sessions[1].Reason, sessions[1].At));
-        Assert.Equal(["Dose", "Mix", "Temper"], sessions[1].Services);
+        AssertReopenedForTheLoss(outcome.Journal, lost);
 
         var calls = outcome.Journal.OfType<PolServiceCalled>().ToList();
         Assert.Equal(["Start Good", "Complete Good"], calls.Select(c => $"{c.Command} {c.Status}"));
-        var changes = outcome.Journal.OfType<PeaServiceStateChanged>().Where(c => c.Service == "Dose").OrderBy(c => c.At).ToList();
-        var seen = outcome.Journal.OfType<PolServiceObserved>().Where(o => o.Service == "Dose").OrderBy(o => o.At).ToList();
-        Assert.Equal(["Idle", "Starting", "Execute", "Completing", "Completed"], seen.Select(o => o.State));
-        Assert.Equal(changes.Select(c => c.At), seen.Skip(1).Select(o => o.At));
+        AssertEveryDoseStateSeenOnce(outcome.Journal);
     }
 
     /// <summary>Runs an action when the clock wakes it, and reports the wake-up's work done.</summary>
