@@ -11,9 +11,11 @@ using Twin.OpcUa.SecureChannel;
 //        (internally: `serve PORT FOLDER` runs our server alone, see ServeMode)
 // Our server (a child, see ServerProcess) runs its socket completions on the I/O thread; our client (this process) keeps the
 // default engine, which hands completions to the thread pool, as Twin.Host does. TWIN_BENCH_CLIENT_INLINE=1 runs the client's
-// completions on the I/O thread too (one wake-up per round trip on each side: fewer context switches, but on the idle machine
-// 1 outstanding measured 11-12k reads/s that way against 18-21k with the default). TWIN_BENCH_POOLED=1 gives the server the
-// default engine as well. Set before the first socket operation, when the socket engine reads it.
+// completions on the I/O thread too: one wake-up per round trip on each side, and at 1 outstanding about a third less client
+// CPU per read (the 11-12k reads/s once measured that way on the idle machine came from rounds timed before the read path had
+// tiered up; see docs/benchmarks.md, "Twin.OpcUa round 7"). TWIN_BENCH_POOLED=1 gives the server the default engine as well,
+// the setting Twin.Host runs with (docs/opcua.md, "Socket completions"). Set before the first socket operation, when the
+// socket engine reads it.
 if (Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_INLINE") == "1") Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 if (args is ["serve", var portText, var folder])
 {
@@ -39,6 +41,8 @@ var oursOnly = args.Length > 0 && args[0] == "reads-ours";
 var readsOnly = oursOnly || (args.Length > 0 && args[0] == "reads");
 if (readsOnly) args = args[1..];
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+// Untimed reads before each timed read run of our client (see OurClientReadsAsync).
+var warmUp = TimeSpan.FromSeconds(1);
 var root = FindRoot();
 var pki = BenchPki.Create();
 var work = Directory.CreateTempSubdirectory("twin-opcua-bench").FullName;
@@ -152,35 +156,56 @@ async Task<ReadRun> OurClientReadsAsync(ServerProcess server, string nodeIdText,
     };
     await using var session = await ClientSession.ConnectAsync(server.EndpointUrl, options);
     var nodeId = Twin.OpcUa.Encoding.NodeId.Parse(nodeIdText);
-    for (var i = 0; i < 200; i++) await session.ReadValueAsync(nodeId);
+    // Warm-up for a time, not a count, in the shape of the timed loops: 200 reads left the first round of a process on tier-0
+    // code (tiered compilation promotes a method only after a quiet 100 ms and compiles in the background), so round 1 of
+    // each figure measured the JIT, on both sides of our pair: server 51-62 µs and client 59-67 µs per read against 16-21
+    // and 16-37 µs in round 2 of the same process (load 11-16). At least one second, then on until this process has compiled
+    // no method for half a second (the server child runs the same read path and tiers up alongside), five seconds at most.
+    await ReadLoopsAsync(session, nodeId, outstanding, warmUp, null);
+    for (var extra = 0; extra < 8; extra++)
+    {
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        await ReadLoopsAsync(session, nodeId, outstanding, TimeSpan.FromMilliseconds(500), null);
+        if (System.Runtime.JitInfo.GetCompiledMethodCount() == compiled) break;
+    }
     var count = 0L;
     var before = server.CpuTime;
     var clientBefore = OwnCpuTime();
     var itemsBefore = ThreadPool.CompletedWorkItemCount;
     var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-    var switchesBefore = ContextSwitches(Environment.ProcessId);
+    var switchesBefore = OwnSwitches.Count();
     var serverSwitchesBefore = ContextSwitches(server.ProcessId);
     var watch = Stopwatch.StartNew();
+    count = await ReadLoopsAsync(session, nodeId, outstanding, TimeSpan.FromSeconds(seconds), watch);
+    var elapsed = watch.Elapsed.TotalSeconds;
+    var clientCpu = OwnCpuTime() - clientBefore;
+    var items = ThreadPool.CompletedWorkItemCount - itemsBefore;
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+    var switches = OwnSwitches.Count() - switchesBefore;
+    var serverSwitches = ContextSwitches(server.ProcessId) - serverSwitchesBefore;
+    return new ReadRun(count / elapsed, (server.CpuTime - before).TotalMicroseconds / count, clientCpu.TotalMicroseconds / count,
+        (double)items / count, (double)switches / count, (double)serverSwitches / count, (double)allocated / count, ReadRounds.Load());
+}
+
+// `outstanding` loops of one Value read each until `length` has passed on `watch` (a new one if null); the reads made.
+static async Task<long> ReadLoopsAsync(ClientSession session, Twin.OpcUa.Encoding.NodeId nodeId, int outstanding, TimeSpan length, Stopwatch? watch)
+{
+    watch ??= Stopwatch.StartNew();
+    var count = 0L;
     await Task.WhenAll(Enumerable.Range(0, outstanding).Select(async _ =>
     {
-        while (watch.Elapsed.TotalSeconds < seconds)
+        while (watch.Elapsed < length)
         {
             var value = await session.ReadValueAsync(nodeId);
             if (!value.StatusCode.IsGood) throw new InvalidOperationException($"read failed: {value.StatusCode}");
             Interlocked.Increment(ref count);
         }
     }));
-    var elapsed = watch.Elapsed.TotalSeconds;
-    var clientCpu = OwnCpuTime() - clientBefore;
-    var items = ThreadPool.CompletedWorkItemCount - itemsBefore;
-    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-    var switches = ContextSwitches(Environment.ProcessId) - switchesBefore;
-    var serverSwitches = ContextSwitches(server.ProcessId) - serverSwitchesBefore;
-    return new ReadRun(count / elapsed, (server.CpuTime - before).TotalMicroseconds / count, clientCpu.TotalMicroseconds / count,
-        (double)items / count, (double)switches / count, (double)serverSwitches / count, (double)allocated / count, ReadRounds.Load());
+    return count;
 }
 
-// Context switches of every thread of a process so far (threads that ended meanwhile are not counted: none do in a run).
+// Context switches of every live thread of a process so far: for the server child (threads that ended meanwhile are not
+// counted; its read loop runs on one long-lived thread). Our own process counts with OwnSwitches, ended threads included.
 static long ContextSwitches(int pid)
 {
     var total = 0L;

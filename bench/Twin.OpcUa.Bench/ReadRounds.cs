@@ -27,12 +27,19 @@ internal sealed class ReadRounds
         for (var round = 1; round <= Rounds; round++)
         {
             var line = new List<string>();
+            var round1 = new List<ReadRun>();
             foreach (var server in servers)
             {
                 var run = await measure(server);
                 _runs.Add((client, outstanding, server, run));
+                round1.Add(run);
                 line.Add(string.Create(CultureInfo.InvariantCulture, $"{server} {run.PerSecond:0} reads/s (server {run.CpuUs:0.0} µs, client {run.ClientCpuUs:0.0} µs per read{Counters(run)})"));
             }
+            // Beside the ratio of the rates, which swings with the scheduler's treatment of node-opcua's single thread, the
+            // ratio of the servers' CPU per read: what a read costs each server in this round, whatever the other's rate.
+            if (round1.Count == 2)
+                line.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"rate ratio {round1[0].PerSecond / round1[1].PerSecond:0.00}×, server CPU per read {servers[1]} / {servers[0]} {round1[1].CpuUs / round1[0].CpuUs:0.0}×"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {client}, {outstanding} outstanding, round {round}/{Rounds}, load {Load():0.00}: {string.Join("; ", line)}"));
         }
     }
