@@ -18,6 +18,12 @@ public sealed partial class PlantRuntime
     /// <summary>The registrar of each operator domain, by domain name: where domain members send their CMP requests.</summary>
     public ConcurrentDictionary<string, Akka.Actor.IActorRef> Registrars { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// What an entity stopped alone leaves to its next start (<see cref="RestartHandovers"/>); set by the plant supervisor, whose
+    /// back-off supervisors start entities again. Null where no supervisor starts them again (a test's bare actor stands for a killed process).
+    /// </summary>
+    public RestartHandovers? Handovers { get; internal set; }
+
     /// <summary>Entities taken out of service (decommissioned): the POL no longer connects to them.</summary>
     public ConcurrentDictionary<string, byte> Retired { get; } = new(StringComparer.Ordinal);
 

@@ -69,6 +69,7 @@ public sealed class PlantSupervisor : ReceiveActor
     /// <inheritdoc />
     protected override void PreStart()
     {
+        _runtime.Handovers = new RestartHandovers(); // fresh per start: nothing a stopped system left reaches this one
         // Max mode must not move time until every entity has recovered and said when it wants to wake.
         foreach (var id in StartedIds()) _work.BeginStart(id);
         // The clock is addressed directly, not through a back-off supervisor: its quiet notices and

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 using Twin.Actors.Entities.Authority;
@@ -7,8 +5,6 @@ using Twin.Actors.Entities.Registrar;
 using Twin.Actors.Model;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Tests.Support;
-using Twin.Pki.Authority;
-using Twin.Pki.Certificates;
 using Twin.Pki.Cmp;
 using Twin.Pki.Keys;
 
@@ -31,7 +27,7 @@ public sealed class UpstreamResendTests : RegistrarWithCaTestKit
         Upstream = new UpstreamCa(new Uri("http://127.0.0.1:9/cmp"), UpstreamName, "4711", UpstreamSecret),
     };
 
-    private readonly FakeUpstream _upstream = new();
+    private readonly FakeUpstreamCa _upstream = new(UpstreamName, UpstreamSecret);
 
     public UpstreamResendTests() : base("upstream-resend", new RunId("upstream-resend"), CaId,
         new CaSettings("CN=Domain Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)), Ra, TimeSpan.FromSeconds(60), seed: 4711) { }
@@ -98,46 +94,4 @@ public sealed class UpstreamResendTests : RegistrarWithCaTestKit
 
     private async Task<CmpMessage> SendAsync(IActorRef registrar, CmpRequest request) =>
         CmpMessage.Decode((await registrar.Ask<CmpReply>(request, RemainingOrDefault)).Der);
-
-    /// <summary>
-    /// An upstream CA behind the transport: checks the RA's MAC, certifies the requested key and answers with implicit confirmation,
-    /// MAC-protected. The very same bytes again are a retransmission (RFC 9483 §3.5): answered as the first time, nothing issued twice.
-    /// </summary>
-    private sealed class FakeUpstream : ICmpTransport
-    {
-        private static readonly DateTimeOffset Since = DateTimeOffset.Parse("2029-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-        private readonly CertificateAuthority _ca = CertificateAuthority.CreateRoot(UpstreamName,
-            KeyGenerator.Generate(KeyAlgorithm.EcdsaP256, PkiRandom.SimulationOnlySeeded(7, "upstream-key")), Since, Since.AddYears(20), PkiRandom.SimulationOnlySeeded(7, "upstream-root"));
-        private readonly ConcurrentDictionary<string, byte[]> _answered = new(StringComparer.Ordinal);
-        private TaskCompletionSource? _gate;
-
-        public ConcurrentQueue<byte[]> Arrived { get; } = new();
-
-        public List<byte[]> Received => [.. Arrived];
-
-        public TaskCompletionSource FirstArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void HoldNext() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Release() => _gate?.TrySetResult();
-
-        public async Task<byte[]> ExchangeAsync(Uri url, byte[] der, CancellationToken cancellation)
-        {
-            Arrived.Enqueue(der);
-            FirstArrived.TrySetResult();
-            var gate = Interlocked.Exchange(ref _gate, null);
-            if (gate is not null) await gate.Task.ConfigureAwait(false);
-            var digest = Convert.ToHexStringLower(SHA256.HashData(der));
-            if (_answered.TryGetValue(digest, out var repeat)) return repeat;
-            var request = CmpMessage.Decode(der);
-            var secret = Encoding.UTF8.GetBytes(UpstreamSecret);
-            var random = PkiRandom.SimulationOnlySeeded(BitConverter.ToInt64(SHA256.HashData(der)), "upstream-answer");
-            var from = new CmpSender(UpstreamName, CmpProtector.MacLike(request, secret, random), request.Header.MessageTime ?? Since, random);
-            if (!request.VerifyMac(secret)) return CmpReplies.Error(request, from, CmpFailure.BadMessageCheck, "the RA's MAC does not verify");
-            var wanted = Assert.Single(request.CertRequests());
-            var at = request.Header.MessageTime ?? Since;
-            var issued = _ca.Issue(new IssuanceRequest(wanted.Subject!, wanted.PublicKey!, CertificateProfile.LDevId, at, at.AddDays(30)), random);
-            return _answered.GetOrAdd(digest, CmpReplies.Certificate(request, from, wanted.CertReqId, issued, [_ca.Certificate], implicitConfirm: true, [_ca.Certificate]));
-        }
-    }
 }

@@ -76,6 +76,7 @@ public sealed partial class RegistrarActor
     /// <inheritdoc />
     protected override void OnStopped()
     {
+        LeaveUpstreamToNextStart();
         foreach (var (label, count) in _away)
             for (var i = 0; i < count; i++) Work.Done(label);
         _away.Clear();

@@ -13,7 +13,9 @@ public sealed partial class RegistrarActor
     /// <summary>The upstream CA's answer to a forwarded message (null with <paramref name="Error"/> when it could not be reached).</summary>
     private sealed record UpstreamAnswered(Exchange Exchange, byte[]? Der, string? Error, Open? Confirming)
     {
-        public long Incarnation { get; init; } // which start of the registrar sent the request (RegistrarActor.Answers.cs)
+        public long Incarnation { get; init; } // which start of the registrar awaits the answer (RegistrarActor.Answers.cs)
+
+        public long Ticket { get; init; } // which of its messages upstream (RegistrarActor.Handover.cs)
     }
 
     // RA mode: check what the domain demands locally, then pass the request on with the RA's own protection.
@@ -47,15 +49,14 @@ public sealed partial class RegistrarActor
         // A twin entity's retransmission goes upstream as it went the first time: same transactionID, same nonce, same messageTime.
         var sentAt = confirming is null && x.FirstSentAt is { } first ? first : _clock.Now;
         var der = CmpForwarding.Reprotect(message, new CmpSender(_settings.Subject, protector, sentAt.Utc, random), upstream.Recipient);
-        var incarnation = BeginAway(UpstreamLabel); // counted done at a stop if the answer is still away then
-        _transport.ExchangeAsync(upstream.Url, der, CancellationToken.None).PipeTo(Self,
-            success: answer => new UpstreamAnswered(x, answer, null, confirming) { Incarnation = incarnation },
-            failure: e => new UpstreamAnswered(x, null, e.GetBaseException().Message, confirming) { Incarnation = incarnation });
+        BeginAway(UpstreamLabel); // handed to the next start at a stop while the answer is still away (RegistrarActor.Handover.cs)
+        AwaitUpstream(new InFlight(x, confirming, _transport.ExchangeAsync(upstream.Url, der, CancellationToken.None)));
     }
 
     private void OnUpstreamAnswered(UpstreamAnswered a)
     {
         if (!Returned(UpstreamLabel, a.Incarnation, afterStored: true)) return;
+        _inFlight.Remove(a.Ticket);
         try
         {
             Relay(a);

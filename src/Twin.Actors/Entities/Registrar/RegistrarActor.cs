@@ -113,6 +113,7 @@ public sealed partial class RegistrarActor : EntityActor
             ReopenConfirmations();
         }
         else WakeAt(_clock.Now, new EnrollOwn(), "enroll", priority: -5); // after the CAs (-20, -10) at the same instant
+        TakeUpstreamFromLastStart();
         StartGdsRole();
         AnnounceStarted();
     }
