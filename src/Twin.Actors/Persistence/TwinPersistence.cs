@@ -21,9 +21,7 @@ public static class TwinPersistence
         // Reads in deferred transactions (Microsoft.Data.Sqlite starts a read-uncommitted transaction with a plain BEGIN; with a private
         // cache it still reads committed data, WAL gives it a snapshot): otherwise every query of the read side and every recovery
         // begins IMMEDIATE, takes the write reservation, and the writer and the readers sleep in the busy handler for each other.
-        // Rows go in as parameters: inlined as literals, every event's payload (certificates, a kilobyte or more) is written out
-        // as hex by linq2db and parsed back by SQLite's tokenizer, per row, on the journal's one write stream.
-        return SqlHocon(connection, SqliteProvider, parallelism: 1, readIsolation: "read-uncommitted", parameters: true);
+        return SqlHocon(connection, SqliteProvider, parallelism: 1, readIsolation: "read-uncommitted");
     }
 
     private static string SqliteConnectionString(string databasePath) =>
@@ -85,7 +83,7 @@ public static class TwinPersistence
         return database.Engine == DatabaseEngine.PostgreSql ? PostgreSqlHocon(database.Target) : SqliteHocon(database.Target);
     }
 
-    private static string SqlHocon(string connection, string provider, int parallelism, string readIsolation = "unspecified", bool parameters = false)
+    private static string SqlHocon(string connection, string provider, int parallelism, string readIsolation = "unspecified")
     {
         var quoted = "\"" + connection.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
         return $$"""
@@ -99,7 +97,6 @@ public static class TwinPersistence
                   auto-initialize = on
                   tag-write-mode = Csv
                   parallelism = {{parallelism}}
-                  prefer-parameters-on-multirow-insert = {{(parameters ? "on" : "off")}}
                   read-isolation-level = {{readIsolation}}
                   # A plant of a thousand entities recovers and writes its first events at once: on a
                   # busy machine the queue ahead of one write takes longer than the default 10 s, and

@@ -6,7 +6,6 @@ using Twin.Actors.Keys;
 using Twin.Actors.Model;
 using Twin.Actors.Projections;
 using Twin.Actors.Protocol.Commands;
-using Twin.Actors.Protocol.Events;
 using Twin.Actors.Tests.Support;
 using Twin.Pki.Authority;
 using Twin.Pki.Certificates;
@@ -84,30 +83,6 @@ public abstract class JournalContractTests : PersistentTestKit
         var page = await EventQuery.AfterAsync(Sys, Run, 0, 3);
         Assert.Equal(all.Take(3), page);
         Assert.Empty(await EventQuery.AfterAsync(Sys, new RunId("another-run"), 0, 10));
-    }
-
-    [Fact]
-    public async Task A_burst_written_in_batches_past_the_engines_parameter_limit_is_stored_whole_and_read_back_byte_for_byte()
-    {
-        // 300 issuances asked at once: the CA journals what is ready in one write and the journal batches pending writes, so rows
-        // go in by the hundred. Bound as parameters (SQLite), a hundred rows of ten columns are more than the 999 parameters linq2db allows
-        // one SQLite statement: every row must be stored all the same.
-        var ca = StartCa();
-        await Idle();
-        var csrs = Enumerable.Range(0, 300).Select(i => CertificationRequest.Create($"CN=burst{i}", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256)).GetDer()).ToList();
-        var granted = await Task.WhenAll(csrs.Select(csr =>
-            ca.Ask<CertificateGranted>(new IssueFromCsr(new EntityId("device-x"), csr, CertificateProfile.LDevId, TimeSpan.FromDays(1)), TimeSpan.FromSeconds(60))));
-        var issued = granted.Select(g => Convert.ToHexString(g.CertificateDer)).ToHashSet(StringComparer.Ordinal);
-        Assert.Equal(300, issued.Count);
-
-        var stored = (await EventQuery.AllAsync(Sys, Run)).OfType<CertificateIssued>().Select(e => Convert.ToHexString(e.CertificateDer)).ToList();
-        Assert.Equal(300, stored.Count(issued.Contains));
-        Kill(ca);
-        // Recovery reads every event back: the revived CA knows all 300 serials and issues a fresh one.
-        var revived = StartCa();
-        await Idle();
-        var next = await Issue(revived, "CN=after-burst");
-        Assert.DoesNotContain(granted, g => Certificate.FromDer(g.CertificateDer).SerialNumber.Equals(next.SerialNumber));
     }
 
     private async Task<SelectedSnapshot> AwaitSnapshot(string persistenceId)
