@@ -49,7 +49,7 @@ public static class CmpEndpoints
             return await RefusedAsync(control, domain, origin, $"Content-Type '{type}': CMP requests are {MediaType} (RFC 6712 §3.4).", StatusCodes.Status415UnsupportedMediaType);
         if (context.Request.ContentLength is > CmpMessage.MaxBytes)
             return await RefusedAsync(control, domain, origin, $"The request has {context.Request.ContentLength} bytes; at most {CmpMessage.MaxBytes} are accepted.", StatusCodes.Status413PayloadTooLarge);
-        var body = await ReadBoundedAsync(context.Request.Body, CmpMessage.MaxBytes, context.RequestAborted);
+        var body = await ReadBoundedAsync(context.Request.Body, context.Request.ContentLength, CmpMessage.MaxBytes, context.RequestAborted);
         if (body is null)
             return await RefusedAsync(control, domain, origin, $"The request is larger than {CmpMessage.MaxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
         CmpReply reply;
@@ -94,8 +94,16 @@ public static class CmpEndpoints
         }
     }
 
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken cancellation)
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long? declared, int limit, CancellationToken cancellation)
     {
+        if (declared is { } length and <= int.MaxValue)
+        {
+            // The usual request says its length (checked against the limit before): read it straight into an array of that size.
+            var exact = new byte[length];
+            await body.ReadExactlyAsync(exact, cancellation);
+            // The server frames the body by its Content-Length, so nothing follows; should anything, the request is refused, not cut.
+            return await body.ReadAsync(new byte[1], cancellation) == 0 ? exact : null;
+        }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;

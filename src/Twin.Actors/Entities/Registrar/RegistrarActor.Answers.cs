@@ -60,6 +60,13 @@ public sealed partial class RegistrarActor
     // Once the decision is stored: the answer goes out when its signature is made.
     private void ReplyWhenSigned(Task<byte[]> answer, Action<object> reply)
     {
+        // The signature is usually made while the decision is written: then the answer goes out now, without a round trip
+        // through the pool and the mailbox for a result already here.
+        if (answer.IsCompletedSuccessfully)
+        {
+            reply(new CmpReply(answer.Result, false));
+            return;
+        }
         var incarnation = BeginAway(AnswerLabel);
         answer.PipeTo(Self,
             success: der => new AnswerSigned(reply, der, null, incarnation),
