@@ -52,7 +52,7 @@ public sealed partial class ReplayReadModel
     /// <summary>A snapshot after <paramref name="Position"/> events, the last of them at <paramref name="LastAt"/> with journal offset <paramref name="Offset"/>.</summary>
     private sealed record Checkpoint(long Position, long Offset, SimInstant LastAt, PlantSnapshot Snapshot);
 
-    private sealed record JournalSource(ActorSystem System, RunId Run);
+    private sealed record JournalSource(ActorSystem System, RunId Run, RecordedRunDetail Detail);
 
     /// <summary>
     /// Reads <paramref name="run"/> from the journal once, keeping checkpoints, and shows the end of the run; returns the
@@ -63,6 +63,7 @@ public sealed partial class ReplayReadModel
     {
         ArgumentNullException.ThrowIfNull(system);
         var marks = new List<Checkpoint> { new(0, 0, default, PlantSnapshot.Empty) };
+        var detail = new RecordedRunDetail(system, run);
         var snapshot = PlantSnapshot.Empty;
         long position = 0, offset = 0;
         SimInstant? first = null, last = null;
@@ -72,7 +73,8 @@ public sealed partial class ReplayReadModel
             if (last is { } l && e.At < l) return ordered = false;
             first ??= e.At;
             last = e.At;
-            snapshot = PlantReadModel.Fold(snapshot, e, ++position);
+            snapshot = PlantReadModel.Fold(snapshot, e, ++position, detail, o);
+            detail.Record(o, snapshot.Entities.ContainsKey(e.Entity.Value) ? e.Entity.Value : null);
             offset = o;
             if (position % _spacing == 0)
             {
@@ -92,7 +94,7 @@ public sealed partial class ReplayReadModel
         {
             _events = [];
             _checkpoints = [PlantSnapshot.Empty];
-            _journal = new JournalSource(system, run);
+            _journal = new JournalSource(system, run, detail);
             _marks = marks;
             _shown = null;
             Range = (first!.Value, last!.Value);
@@ -119,7 +121,7 @@ public sealed partial class ReplayReadModel
         EventQuery.ReadFromAsync(_journal!.System, _journal.Run, mark.Offset, (e, o) =>
         {
             if (e.At > at) return false;
-            snapshot = PlantReadModel.Fold(snapshot, e, ++position);
+            snapshot = PlantReadModel.Fold(snapshot, e, ++position, _journal.Detail, o);
             offset = o;
             return true;
         }).GetAwaiter().GetResult();
