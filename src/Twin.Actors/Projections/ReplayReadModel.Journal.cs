@@ -39,7 +39,6 @@ public sealed partial class ReplayReadModel
     private readonly int _spacing = MinCheckpointSpacing;
     private readonly int _maxCheckpoints = MaxCheckpoints;
     private readonly long _budget = CheckpointBudgetBytes;
-    private readonly HeapBound _heap = new();
     private JournalSource? _journal;
     private List<Checkpoint> _marks = [];
 
@@ -100,6 +99,7 @@ public sealed partial class ReplayReadModel
         long position = 0, offset = 0;
         SimInstant? first = null, last = null;
         var ordered = true;
+        var heap = new HeapBound();
         await EventQuery.ReadFromAsync(system, run, 0, (e, o) =>
         {
             if (last is { } l && e.At < l) return ordered = false;
@@ -115,7 +115,7 @@ public sealed partial class ReplayReadModel
                 var limit = CheckpointLimit(snapshot.Entities.Count);
                 while (marks.Count > limit) marks.RemoveAt(Thinnest(marks));
             }
-            if (position % HeapBound.Every == 0) _heap.Check();
+            if (position % HeapBound.Every == 0) heap.Check();
             return true;
         }, token).ConfigureAwait(false);
         if (!ordered)
@@ -157,7 +157,6 @@ public sealed partial class ReplayReadModel
         {
             if (e.At > at) return false;
             snapshot = PlantReadModel.Fold(snapshot, e, ++position, _journal.Detail, o);
-            if (position % HeapBound.Every == 0) _heap.Check();
             offset = o;
             return true;
         }).GetAwaiter().GetResult();
@@ -177,11 +176,11 @@ public sealed partial class ReplayReadModel
         return next;
     }
 
-    // The load (and a seek's window) replaces what every event changes: the versions it replaced die old, in the collector's oldest generation,
+    // The load replaces what every event changes: the versions it replaced die old, in the collector's oldest generation,
     // which grows by hundreds of megabytes before the collector looks at it again (at 10,000 devices the resident set peaked
     // 560 MB above what stayed live). A full, compacting collection whenever the heap has grown by a quarter of what was
-    // live after the last one (at least 64 MB) keeps the load's peak near what it keeps; at 10,000 devices it runs a few
-    // dozen times over the load (docs/benchmarks.md).
+    // live after the last one (at least 64 MB) keeps the load's peak near what it keeps. Seeks do not run it: the one
+    // run measured with it in seeks had them several times slower, on a busier machine (docs/benchmarks.md).
     private sealed class HeapBound
     {
         public const int Every = 1000;
