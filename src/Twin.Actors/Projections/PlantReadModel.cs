@@ -69,7 +69,20 @@ public sealed partial class PlantReadModel : IPlantReadModel
     public static PlantSnapshot Fold(PlantSnapshot s, ITwinEvent e, long offset) => Fold(s, e, offset, ReadModelDetail.Full);
 
     /// <summary>The pure fold, keeping what <paramref name="detail"/> asks for.</summary>
-    public static PlantSnapshot Fold(PlantSnapshot s, ITwinEvent e, long offset, ReadModelDetail detail)
+    public static PlantSnapshot Fold(PlantSnapshot s, ITwinEvent e, long offset, ReadModelDetail detail) => Fold(s, e, offset, detail, null);
+
+    /// <summary>
+    /// The fold of a replay read from the journal: what <see cref="ReadModelDetail.Full"/> shows, but each entity's history
+    /// and the bytes of the certificates entities install stay in the journal, read back through <paramref name="source"/>
+    /// when looked at. <paramref name="number"/> is the event's number in the run, <paramref name="journalOffset"/> its journal offset.
+    /// </summary>
+    public static PlantSnapshot Fold(PlantSnapshot s, ITwinEvent e, long number, RecordedRunDetail source, long journalOffset)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return Fold(s, e, number, ReadModelDetail.Full, (source, journalOffset));
+    }
+
+    private static PlantSnapshot Fold(PlantSnapshot s, ITwinEvent e, long offset, ReadModelDetail detail, (RecordedRunDetail Source, long Offset)? recorded)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(e);
@@ -134,7 +147,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 break;
             case RegistrarCertified rc:
             {
-                (entities, holders) = Install(entities, holders, rc.Entity, EntityKinds.Registrar, rc.At, rc.CertificateDer, withKeyAlgorithm: true);
+                (entities, holders) = Install(entities, holders, rc.Entity, EntityKinds.Registrar, rc.At, rc.CertificateDer, withKeyAlgorithm: true, recorded);
                 entities = entities.SetItem(rc.Entity.Value, entities[rc.Entity.Value] with { KeyStore = KeyStores.OfKeyRef(rc.KeyRef) });
                 break;
             }
@@ -145,7 +158,7 @@ public sealed partial class PlantReadModel : IPlantReadModel
             {
                 // A certificate enrolled from outside: its holder becomes an entity of the twin.
                 entities = Touch(entities, de.Entity, EntityKinds.Registrar, de.At);
-                (entities, holders) = Install(entities, holders, de.Holder, EntityKinds.Device, de.At, de.CertificateDer, withKeyAlgorithm: true);
+                (entities, holders) = Install(entities, holders, de.Holder, EntityKinds.Device, de.At, de.CertificateDer, withKeyAlgorithm: true, recorded);
                 break;
             }
             case DeviceDecommissioned d:
@@ -156,13 +169,13 @@ public sealed partial class PlantReadModel : IPlantReadModel
                 break;
             case ExternalCertificateEnrolled x:
             {
-                (entities, holders) = Install(entities, holders, x.Entity, EntityKinds.Device, x.At, x.CertificateDer, withKeyAlgorithm: true);
+                (entities, holders) = Install(entities, holders, x.Entity, EntityKinds.Device, x.At, x.CertificateDer, withKeyAlgorithm: true, recorded);
                 entities = entities.SetItem(x.Entity.Value, entities[x.Entity.Value] with { KeyStore = KeyStores.Outside });
                 break;
             }
             case DeviceCertificateInstalled c:
             {
-                (entities, holders) = Install(entities, holders, c.Entity, EntityKinds.Device, c.At, c.CertificateDer, withKeyAlgorithm: false);
+                (entities, holders) = Install(entities, holders, c.Entity, EntityKinds.Device, c.At, c.CertificateDer, withKeyAlgorithm: false, recorded);
                 break;
             }
             default:
@@ -181,9 +194,17 @@ public sealed partial class PlantReadModel : IPlantReadModel
         {
             // The entity's own id string, not the event's copy: a history holds up to 200 views per entity.
             view = view with { Entity = owner.Id };
-            var history = owner.History.Add(view);
-            if (history.Count > EntityView.HistoryCapacity) history = history.RemoveAt(0);
-            entities = entities.SetItem(e.Entity.Value, owner with { History = history });
+            if (recorded is { } r)
+            {
+                // The history is the entity's events up to this one: read back from the journal when it is looked at.
+                entities = entities.SetItem(e.Entity.Value, owner with { RecordedHistory = (r.Source, offset) });
+            }
+            else
+            {
+                var history = owner.History.Add(view);
+                if (history.Count > EntityView.HistoryCapacity) history = history.RemoveAt(0);
+                entities = entities.SetItem(e.Entity.Value, owner with { History = history });
+            }
         }
         var events = s.RecentEvents.Add(view);
         if (events.Count > RecentEventCapacity) events = events.RemoveRange(0, events.Count - RecentEventCapacity);
@@ -206,13 +227,15 @@ public sealed partial class PlantReadModel : IPlantReadModel
     // A holder installs a certificate: the previous one is superseded, and the certificate is found by issuer and serial.
     private static (ImmutableSortedDictionary<string, EntityView>, ImmutableDictionary<string, string>) Install(
         ImmutableSortedDictionary<string, EntityView> entities, ImmutableDictionary<string, string> holders,
-        EntityId holder, string kind, SimInstant at, byte[] der, bool withKeyAlgorithm)
+        EntityId holder, string kind, SimInstant at, byte[] der, bool withKeyAlgorithm, (RecordedRunDetail Source, long Offset)? recorded = null)
     {
         var cert = Certificate.FromDer(der);
+        // In a replay read from the journal the bytes stay in the event that installed the certificate.
+        var installed = recorded is { } r ? CertificateView.Of(cert, at) with { Der = default, RecordedAt = r } : CertificateView.Of(cert, at);
         entities = Upsert(entities, holder, kind, at, v => v with
         {
             KeyAlgorithm = withKeyAlgorithm ? cert.PublicKey.Algorithm.ToString() : v.KeyAlgorithm,
-            Certificates = Supersede(v.Certificates, at).Add(SharingNames(CertificateView.Of(cert, at), v.Current)),
+            Certificates = Supersede(v.Certificates, at).Add(SharingNames(installed, v.Current)),
         });
         // The entity's own id string, not the event's copy: one per entity rather than one per certificate.
         return (entities, holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), entities[holder.Value].Id.Value));

@@ -21,8 +21,24 @@ public sealed partial class ReplayReadModel
     /// <summary>Events between checkpoints of a short run read from the journal.</summary>
     public const int MinCheckpointSpacing = 2000;
 
+    /// <summary>
+    /// What the checkpoints may hold together, by default: a checkpoint keeps what its window changed, and in a long run a
+    /// window changes most entities, so the number of checkpoints kept falls as the plant grows (docs/benchmarks.md).
+    /// </summary>
+    public const long CheckpointBudgetBytes = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// What one checkpoint costs per entity of the plant, measured over ten years: about 640 bytes at 2,000 devices, 410 at
+    /// 10,000 (the entity's view, its place in the entity and holder indexes and its certificate list, for a window that changed it).
+    /// </summary>
+    public const int CheckpointBytesPerEntity = 640;
+
+    /// <summary>Fewer checkpoints than this are never kept for the budget's sake: seeks would read too far.</summary>
+    public const int MinCheckpoints = 8;
+
     private readonly int _spacing = MinCheckpointSpacing;
     private readonly int _maxCheckpoints = MaxCheckpoints;
+    private readonly long _budget = CheckpointBudgetBytes;
     private JournalSource? _journal;
     private List<Checkpoint> _marks = [];
 
@@ -37,12 +53,27 @@ public sealed partial class ReplayReadModel
 
     /// <summary>A replay whose checkpoints start <paramref name="checkpointSpacing"/> events apart, at most <paramref name="maxCheckpoints"/> of them.</summary>
     public ReplayReadModel(int checkpointSpacing, int maxCheckpoints)
+        : this(checkpointSpacing, maxCheckpoints, CheckpointBudgetBytes)
+    {
+    }
+
+    /// <summary>
+    /// A replay whose checkpoints start <paramref name="checkpointSpacing"/> events apart, at most <paramref name="maxCheckpoints"/>
+    /// of them and as many as <paramref name="budgetBytes"/> holds at <see cref="CheckpointBytesPerEntity"/> an entity (never fewer than <see cref="MinCheckpoints"/>).
+    /// </summary>
+    public ReplayReadModel(int checkpointSpacing, int maxCheckpoints, long budgetBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(checkpointSpacing, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCheckpoints, 2);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budgetBytes);
         _spacing = checkpointSpacing;
         _maxCheckpoints = maxCheckpoints;
+        _budget = budgetBytes;
     }
+
+    /// <summary>How many checkpoints (the empty start included) a plant of <paramref name="entities"/> entities may keep.</summary>
+    public int CheckpointLimit(int entities) =>
+        (int)Math.Min(_maxCheckpoints, Math.Max(Math.Min(MinCheckpoints, _maxCheckpoints), _budget / ((long)Math.Max(1, entities) * CheckpointBytesPerEntity)));
 
     /// <summary>A replay with checkpoints <see cref="MinCheckpointSpacing"/> events apart at first.</summary>
     public ReplayReadModel()
@@ -52,7 +83,7 @@ public sealed partial class ReplayReadModel
     /// <summary>A snapshot after <paramref name="Position"/> events, the last of them at <paramref name="LastAt"/> with journal offset <paramref name="Offset"/>.</summary>
     private sealed record Checkpoint(long Position, long Offset, SimInstant LastAt, PlantSnapshot Snapshot);
 
-    private sealed record JournalSource(ActorSystem System, RunId Run);
+    private sealed record JournalSource(ActorSystem System, RunId Run, RecordedRunDetail Detail);
 
     /// <summary>
     /// Reads <paramref name="run"/> from the journal once, keeping checkpoints, and shows the end of the run; returns the
@@ -63,22 +94,28 @@ public sealed partial class ReplayReadModel
     {
         ArgumentNullException.ThrowIfNull(system);
         var marks = new List<Checkpoint> { new(0, 0, default, PlantSnapshot.Empty) };
+        var detail = new RecordedRunDetail(system, run);
         var snapshot = PlantSnapshot.Empty;
         long position = 0, offset = 0;
         SimInstant? first = null, last = null;
         var ordered = true;
+        var heap = new HeapBound();
         await EventQuery.ReadFromAsync(system, run, 0, (e, o) =>
         {
             if (last is { } l && e.At < l) return ordered = false;
             first ??= e.At;
             last = e.At;
-            snapshot = PlantReadModel.Fold(snapshot, e, ++position);
+            snapshot = PlantReadModel.Fold(snapshot, e, ++position, detail, o);
+            detail.Record(o, snapshot.Entities.ContainsKey(e.Entity.Value) ? e.Entity.Value : null);
             offset = o;
             if (position % _spacing == 0)
             {
                 marks.Add(new Checkpoint(position, offset, e.At, snapshot));
-                if (marks.Count > _maxCheckpoints) marks.RemoveAt(Thinnest(marks));
+                // The plant grows during the run: its checkpoints may have to thin out more than one at a time.
+                var limit = CheckpointLimit(snapshot.Entities.Count);
+                while (marks.Count > limit) marks.RemoveAt(Thinnest(marks));
             }
+            if (position % HeapBound.Every == 0) heap.Check();
             return true;
         }, token).ConfigureAwait(false);
         if (!ordered)
@@ -92,7 +129,7 @@ public sealed partial class ReplayReadModel
         {
             _events = [];
             _checkpoints = [PlantSnapshot.Empty];
-            _journal = new JournalSource(system, run);
+            _journal = new JournalSource(system, run, detail);
             _marks = marks;
             _shown = null;
             Range = (first!.Value, last!.Value);
@@ -119,7 +156,7 @@ public sealed partial class ReplayReadModel
         EventQuery.ReadFromAsync(_journal!.System, _journal.Run, mark.Offset, (e, o) =>
         {
             if (e.At > at) return false;
-            snapshot = PlantReadModel.Fold(snapshot, e, ++position);
+            snapshot = PlantReadModel.Fold(snapshot, e, ++position, _journal.Detail, o);
             offset = o;
             return true;
         }).GetAwaiter().GetResult();
@@ -137,6 +174,26 @@ public sealed partial class ReplayReadModel
             return false;
         }).GetAwaiter().GetResult();
         return next;
+    }
+
+    // The load replaces what every event changes: the versions it replaced die old, in the collector's oldest generation,
+    // which grows by hundreds of megabytes before the collector looks at it again (at 10,000 devices the resident set peaked
+    // 560 MB above what stayed live). A full, compacting collection whenever the heap has grown by a quarter of what was
+    // live after the last one (at least 64 MB) keeps the load's peak near what it keeps. Seeks do not run it: the one
+    // run measured with it in seeks had them several times slower, on a busier machine (docs/benchmarks.md).
+    private sealed class HeapBound
+    {
+        public const int Every = 1000;
+        private const long Least = 64L * 1024 * 1024;
+        private long _limit = Least;
+
+        public void Check()
+        {
+            if (GC.GetTotalMemory(forceFullCollection: false) < _limit) return;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            var live = GC.GetTotalMemory(forceFullCollection: false);
+            _limit = live + Math.Max(Least, live / 4);
+        }
     }
 
     // Where a read up to the instant begins: the view shown when it is not later than the instant and not before the

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Twin.Actors.Clock;
 using Twin.Actors.Model;
 using Twin.Pki.Certificates;
@@ -12,8 +13,21 @@ public sealed record EntityView(EntityId Id, string Kind, string? KeyAlgorithm, 
     /// <summary>How many of an entity's own events its history keeps.</summary>
     public const int HistoryCapacity = 200;
 
-    /// <summary>The entity's most recent events, oldest first.</summary>
-    public ImmutableList<EventView> History { get; init; } = [];
+    private readonly ImmutableList<EventView> _history = [];
+
+    /// <summary>The entity's most recent events, oldest first (read back from the journal when <see cref="RecordedHistory"/> says so).</summary>
+    public ImmutableList<EventView> History
+    {
+        get => RecordedHistory is { } recorded ? recorded.Source.History(Id, recorded.Through) : _history;
+        init => _history = value;
+    }
+
+    /// <summary>
+    /// In a replay read from the journal: the history is not held but read back when asked — the entity's events up to and
+    /// including the run's event number <c>Through</c>, as <c>Source</c> recorded them.
+    /// </summary>
+    [JsonIgnore]
+    public (RecordedRunDetail Source, long Through)? RecordedHistory { get; init; }
 
     /// <summary>Where the entity's private key lives (<see cref="KeyStores"/>); null while it has none the twin knows of.</summary>
     public string? KeyStore { get; init; }
@@ -86,6 +100,19 @@ public sealed record CertificateView(
     SimInstant? SupersededAt,
     ImmutableArray<byte> Der)
 {
+    private readonly ImmutableArray<byte> _der = Der;
+
+    /// <summary>The certificate's DER (read back from the journal when <see cref="RecordedAt"/> says so).</summary>
+    public ImmutableArray<byte> Der
+    {
+        get => _der.IsDefault && RecordedAt is { } recorded ? recorded.Source.Certificate(recorded.Offset) : _der;
+        init => _der = value;
+    }
+
+    /// <summary>In a replay read from the journal: the bytes are not held but read back from the event at journal offset <c>Offset</c> that installed the certificate.</summary>
+    [JsonIgnore]
+    public (RecordedRunDetail Source, long Offset)? RecordedAt { get; init; }
+
     /// <summary>Builds the view of <paramref name="certificate"/> installed at <paramref name="installedAt"/>.</summary>
     public static CertificateView Of(Certificate certificate, SimInstant installedAt)
     {

@@ -152,6 +152,37 @@ public abstract class ReadBackTests<TPlant>(TPlant plant) where TPlant : Recorde
         }
     }
 
+    [Fact]
+    public async Task A_replay_view_restored_from_a_checkpoint_is_the_view_folded_from_the_journal_up_to_its_instant()
+    {
+        await using var recorded = await RecordedRun.OpenAsync(plant.Db, plant.Run);
+        var all = await EventQuery.AllAsync(recorded.System, recorded.Run);
+        var paged = new ReplayReadModel(checkpointSpacing: Math.Max(1, all.Count / 40), maxCheckpoints: 8);
+        Assert.Equal(all.Count, await paged.LoadAsync(recorded.System, recorded.Run));
+        // Latest first: every seek goes back past the view shown, so it starts at a checkpoint (thinned to 8 slots).
+        foreach (var at in Instants(all, 16).OrderDescending())
+        {
+            paged.SeekTo(at);
+            var restored = paged.Current;
+            // The checkpoint and the view hold neither histories nor the bytes of installed certificates: both are read back.
+            Assert.Contains(restored.Entities.Values, v => v.RecordedHistory is not null);
+            Assert.DoesNotContain(restored.Entities.Values, v => v.RecordedHistory is null && v.History.Count > 0);
+            Assert.All(restored.Entities.Values.Where(v => v.Kind == EntityKinds.Device).SelectMany(v => v.Certificates), c => Assert.NotNull(c.RecordedAt));
+
+            // The oracle: the journal read from its first event up to the instant, folded in full (histories and bytes held).
+            var folded = PlantSnapshot.Empty;
+            var number = 0L;
+            foreach (var e in all.TakeWhile(e => e.At <= at)) folded = PlantReadModel.Fold(folded, e, ++number);
+            Assert.Equal(number, restored.Version);
+            Assert.Equal(Json(folded), Json(restored));
+            foreach (var (id, view) in folded.Entities)
+            {
+                Assert.Equal(view.History.Select(h => (h.Offset, h.Kind, h.Summary)), restored.Entities[id].History.Select(h => (h.Offset, h.Kind, h.Summary)));
+                Assert.Equal(view.Certificates.Select(c => Convert.ToHexString(c.Der.AsSpan())), restored.Entities[id].Certificates.Select(c => Convert.ToHexString(c.Der.AsSpan())));
+            }
+        }
+    }
+
     // Distinct instants of the run spread over it: the first, the last, and evenly between (each an instant an event has).
     private static List<SimInstant> Instants(IReadOnlyList<ITwinEvent> events, int count)
     {
