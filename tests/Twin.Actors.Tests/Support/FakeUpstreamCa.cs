@@ -10,8 +10,9 @@ using Twin.Pki.Keys;
 namespace Twin.Actors.Tests.Support;
 
 /// <summary>
-/// An upstream CA behind the transport: checks the RA's MAC, certifies the requested key and answers with implicit confirmation,
-/// MAC-protected. The very same bytes again are a retransmission (RFC 9483 §3.5): answered as the first time, nothing issued twice.
+/// An upstream CA behind the transport: checks the RA's MAC, certifies the requested key and answers MAC-protected — with implicit
+/// confirmation when the request asks for it, else awaiting a certConf, which it answers with pkiConf (RFC 9483 §4.1.1), also when
+/// the certConf comes again for a transaction it confirmed already (a repeat). The very same bytes again are a retransmission (RFC 9483 §3.5): answered as the first time, nothing issued twice.
 /// <see cref="HoldNext"/> keeps the next request's answer back until <see cref="Release"/>, for a test that stops the RA meanwhile.
 /// </summary>
 public sealed class FakeUpstreamCa(string name, string secret) : ICmpTransport
@@ -29,6 +30,14 @@ public sealed class FakeUpstreamCa(string name, string secret) : ICmpTransport
 
     public TaskCompletionSource FirstArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completed when a certConf first reaches the upstream.</summary>
+    public TaskCompletionSource CertConfArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Transactions (hex) whose certificate a certConf accepted, with how many certConfs came for each.</summary>
+    public ConcurrentDictionary<string, int> Confirmed { get; } = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, byte[]> _issued = new(StringComparer.Ordinal); // transaction -> certificate awaiting certConf
+
     public void HoldNext() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Release()
@@ -43,6 +52,8 @@ public sealed class FakeUpstreamCa(string name, string secret) : ICmpTransport
     {
         Arrived.Enqueue(der);
         FirstArrived.TrySetResult();
+        var body = CmpMessage.Decode(der).BodyType;
+        if (body == CmpBodyType.CertConf) CertConfArrived.TrySetResult();
         var gate = Interlocked.Exchange(ref _gate, null);
         if (gate is not null)
         {
@@ -56,9 +67,23 @@ public sealed class FakeUpstreamCa(string name, string secret) : ICmpTransport
         var random = PkiRandom.SimulationOnlySeeded(BitConverter.ToInt64(SHA256.HashData(der)), "upstream-answer");
         var from = new CmpSender(name, CmpProtector.MacLike(request, shared, random), request.Header.MessageTime ?? Since, random);
         if (!request.VerifyMac(shared)) return CmpReplies.Error(request, from, CmpFailure.BadMessageCheck, "the RA's MAC does not verify");
+        if (request.BodyType == CmpBodyType.CertConf) return Confirm(request, from);
         var wanted = Assert.Single(request.CertRequests());
         var at = request.Header.MessageTime ?? Since;
         var issued = _ca.Issue(new IssuanceRequest(wanted.Subject!, wanted.PublicKey!, CertificateProfile.LDevId, at, at.AddDays(30)), random);
-        return _answered.GetOrAdd(digest, CmpReplies.Certificate(request, from, wanted.CertReqId, issued, [_ca.Certificate], implicitConfirm: true, [_ca.Certificate]));
+        if (!request.Header.ImplicitConfirm) _issued[request.Header.TransactionHex] = issued.GetDer();
+        return _answered.GetOrAdd(digest, CmpReplies.Certificate(request, from, wanted.CertReqId, issued, [_ca.Certificate], implicitConfirm: request.Header.ImplicitConfirm, [_ca.Certificate]));
+    }
+
+    // A certConf for a certificate of one of our transactions: pkiConf, the first time and for every repeat (RFC 9483 §4.1.1, §3.5).
+    private byte[] Confirm(CmpMessage request, CmpSender from)
+    {
+        var tid = request.Header.TransactionHex;
+        if (!_issued.TryGetValue(tid, out var certificateDer)) return CmpReplies.Error(request, from, CmpFailure.BadRequest, $"no certificate of transaction {tid} awaits confirmation");
+        var status = Assert.Single(request.Confirmations());
+        if (!status.CertHash.AsSpan().SequenceEqual(CertHash.Of(Certificate.FromDer(certificateDer), status.HashAlgorithmOid)))
+            return CmpReplies.Error(request, from, CmpFailure.BadCertId, "certHash differs");
+        Confirmed.AddOrUpdate(tid, 1, (_, n) => n + 1);
+        return CmpReplies.Confirmation(request, from);
     }
 }

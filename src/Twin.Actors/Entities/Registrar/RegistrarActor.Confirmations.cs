@@ -67,6 +67,26 @@ public sealed partial class RegistrarActor
         return true;
     }
 
+    // The requester's certConf again for a transaction whose certConf the upstream already answered with pkiConf, relayed and journaled:
+    // the requester never heard the pkiConf (the registrar stopped before it went out, or it was lost on the way). RFC 9483 §3.5, §4.1.1
+    // want a retransmitted certConf answered with pkiConf: it goes upstream again with the same transactionID — the upstream confirms
+    // or answers as for a repeat — and its answer is relayed, nothing decided twice. A certConf that is not the requester's, or names
+    // another certificate, is refused as before.
+    private bool ConfirmedUpstream(CmpMessage m, Action<object> reply)
+    {
+        if (_settings.Upstream is null || _state.Settled is null || !_state.Settled.TryGetValue(m.Header.TransactionHex, out var settled)) return false;
+        var credential = CredentialOf(settled);
+        var authentic = credential.Secret is { } secret ? m.VerifyMac(secret)
+            : m.Protection == CmpProtectionKind.Signature && credential.Certificate is { } signer && m.VerifySignature(signer.PublicKey);
+        if (!authentic || m.Header.RecipNonce is not { } nonce || !nonce.AsSpan().SequenceEqual(settled.ResponseNonce)) return false;
+        var issued = Certificate.FromDer(settled.CertificateDer);
+        if (!m.Confirmations().Any(s => s.CertReqId == settled.CertReqId && s.CertHash.AsSpan().SequenceEqual(CertHash.Of(issued, s.HashAlgorithmOid)))) return false;
+        var exchange = new Exchange(CmpMessage.Decode(settled.RequestDer), credential, reply, settled.Origin) { Repeat = true };
+        _repeating.Add(m.Header.TransactionHex); // a refusal on the way (the upstream unreachable) is a reply only
+        ForwardConfirmation(m, new Open(exchange, issued, settled.IssuerCertificateDer, settled.ResponseNonce, settled.Holder, settled.CertReqId, true, settled.At), reply);
+        return true;
+    }
+
     // A certConf later than the deadline while the wake-up has not been handled yet (both at one instant, or the wake still on its
     // way): the same outcome as at the deadline, and the confirmation refused with certRevoked.
     private bool Expired(CmpMessage m, Open open, Action<object> reply)

@@ -129,11 +129,11 @@ public sealed partial class RegistrarActor
             _open.Remove(confirmed.Exchange.Transaction);
             events.AddRange(Enrolled(x, confirmed.Holder, confirmed.Issued, null));
         }
-        if (x.Repeat && a.Confirming is null)
+        if (x.Repeat)
         {
-            // Asked again for a requester's retransmission of a request forwarded before a restart: answered, nothing decided twice.
+            // Asked again for a requester's retransmission of a request (or certConf) forwarded before a restart: answered, nothing decided twice.
             _repeating.Remove(x.Transaction);
-            x.Reply(new CmpReply(toRequester, refused));
+            (a.Confirming?.Exchange.Reply ?? x.Reply)(new CmpReply(toRequester, refused));
             return;
         }
         var open = issued is not null && !answer.Header.ImplicitConfirm

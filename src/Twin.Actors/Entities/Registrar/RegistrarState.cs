@@ -47,6 +47,12 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
     /// </summary>
     public ImmutableDictionary<string, ConfirmationAwaited> Lapsed { get; init; } = ImmutableDictionary<string, ConfirmationAwaited>.Empty;
 
+    /// <summary>
+    /// Waits for an upstream's certificate that the upstream's pkiConf closed, by transactionID, bounded like <see cref="Pending"/>: the
+    /// requester's certConf again — it never heard the pkiConf — is forwarded upstream again and answered (RFC 9483 §3.5, §4.1.1).
+    /// </summary>
+    public ImmutableDictionary<string, ConfirmationAwaited> Settled { get; init; } = ImmutableDictionary<string, ConfirmationAwaited>.Empty;
+
     /// <summary>How many unconfirmed certificates are remembered: a requester that never confirms cannot fill the journal's state.</summary>
     public const int MaxPending = 10_000;
 
@@ -99,6 +105,7 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
             Recent = Recent.Count >= RecentCapacity ? Recent.RemoveAt(0).Add(d) : Recent.Add(d),
             Pending = d.Closes ? Pending.Remove(d.Transaction) : Pending,
             Lapsed = LapsedAfter(d),
+            Settled = SettledAfter(d),
         },
         ConfirmationAwaited w => this with
         {
@@ -119,6 +126,15 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
         if (!d.Closes || d.Failure != "certRevoked" || !Pending.TryGetValue(d.Transaction, out var wait)) return lapsed;
         if (lapsed.Count >= MaxPending) lapsed = lapsed.Remove(lapsed.Values.MinBy(p => p.At)!.Transaction);
         return lapsed.SetItem(d.Transaction, wait);
+    }
+
+    // A certConf forwarded upstream and answered pkiConf (the decision that closes the wait is "forwarded") keeps what the wait knew.
+    private ImmutableDictionary<string, ConfirmationAwaited> SettledAfter(RegistrarDecided d)
+    {
+        var settled = Settled ?? ImmutableDictionary<string, ConfirmationAwaited>.Empty; // absent from snapshots taken before it existed
+        if (!d.Closes || d.Verdict != RegistrarDecided.Forwarded || !Pending.TryGetValue(d.Transaction, out var wait) || !wait.FromUpstream) return settled;
+        if (settled.Count >= MaxPending) settled = settled.Remove(settled.Values.MinBy(p => p.At)!.Transaction);
+        return settled.SetItem(d.Transaction, wait);
     }
 
     // The first decision on a transaction is its answer; a later one (a refused reuse of the transactionID, a certConf) is not.
