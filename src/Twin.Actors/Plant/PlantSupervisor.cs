@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Pattern;
 using Twin.Actors.Clock;
 using Twin.Actors.Entities.Authority;
 using Twin.Actors.Entities.Device;
@@ -62,9 +61,8 @@ public sealed class PlantSupervisor : ReceiveActor
     public static Props Props(PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work, PlantRuntime? runtime = null) =>
         Akka.Actor.Props.Create(() => new PlantSupervisor(spec, clock, vault, work, runtime));
 
-    /// <summary>Wraps entity props in the back-off supervisor every persistent entity runs under.</summary>
-    public static Props Supervised(Props entity, string childName) =>
-        BackoffSupervisor.Props(Backoff.OnStop(entity, childName, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, -1));
+    /// <summary>Wraps entity props in the back-off supervisor every persistent entity runs under (<see cref="EntitySupervisor"/>).</summary>
+    public static Props Supervised(Props entity, string childName) => EntitySupervisor.Props(entity, childName);
 
     /// <inheritdoc />
     protected override void PreStart()
