@@ -39,9 +39,9 @@ public static class JournalCrls
                 await connection.OpenAsync(cancellation).ConfigureAwait(false);
                 await using var command = connection.CreateCommand();
                 command.CommandText = sql;
-                Add(command, "@p", EntityKinds.PersistenceId(EntityKinds.CertificationAuthority, run, new EntityId(ca)));
-                Add(command, "@k", manifest);
-                Add(command, "@n", number);
+                command.AddParameter("@p", EntityKinds.PersistenceId(EntityKinds.CertificationAuthority, run, new EntityId(ca)));
+                command.AddParameter("@k", manifest);
+                command.AddParameter("@n", number);
                 await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
                 {
@@ -56,13 +56,5 @@ public static class JournalCrls
                 return null;
             }
         }
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

@@ -81,10 +81,7 @@ public static class JournalPosition
                 await connection.OpenAsync(cancellation).ConfigureAwait(false);
                 await using var command = connection.CreateCommand();
                 command.CommandText = sql;
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = "@m";
-                parameter.Value = marker;
-                command.Parameters.Add(parameter);
+                command.AddParameter("@m", marker);
                 var value = await command.ExecuteScalarAsync(cancellation).ConfigureAwait(false);
                 return value is null or DBNull ? null : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
             }

@@ -135,7 +135,7 @@ public sealed class RecordedRunDetail
             {
                 var name = "@o" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 names.Add(name);
-                Add(command, name, list[i]);
+                command.AddParameter(name, list[i]);
             }
             command.CommandText = $"SELECT ordering, message, identifier, manifest FROM journal WHERE ordering IN ({string.Join(',', names)})";
             using var reader = command.ExecuteReader();
@@ -149,13 +149,5 @@ public sealed class RecordedRunDetail
             }
         }
         return found;
-    }
-
-    private static void Add(DbCommand command, string name, long value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }
