@@ -16,7 +16,11 @@ using Twin.OpcUa.SecureChannel;
 // tiered up; see docs/benchmarks.md, "Twin.OpcUa round 7"). TWIN_BENCH_POOLED=1 gives the server the default engine as well,
 // the setting Twin.Host runs with (docs/opcua.md, "Socket completions"). Set before the first socket operation, when the
 // socket engine reads it.
+// Our client's read sessions read their socket with a thread of their own (ClientOptions.ReceiveThread: one wake-up per
+// answer without any process-wide setting); TWIN_BENCH_CLIENT_ASYNC=1 reads them with asynchronous socket I/O instead, as
+// sessions do by default.
 if (Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_INLINE") == "1") Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+var receiveThread = Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_ASYNC") != "1";
 if (args is ["serve", var portText, var folder])
 {
     await ServeMode.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), folder);
@@ -114,6 +118,7 @@ var (established, establishSeconds, rssBefore, rssAfter, cpuPerSession) = await 
 Console.WriteLine($"## Twin.OpcUa (measured {DateTime.UtcNow:yyyy-MM-dd})");
 Console.WriteLine();
 Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {RuntimeDescription()}; node {NodeVersion()}; each figure is {seconds:0} s of work after a warm-up.");
+Console.WriteLine($"Our client's read sessions: {(receiveThread ? "a receive thread each (ClientOptions.ReceiveThread)" : "asynchronous socket I/O (TWIN_BENCH_CLIENT_ASYNC=1)")}; client socket completions {(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1" ? "inline" : "pooled")}.");
 Console.WriteLine();
 Console.WriteLine("node-opcua's client (Basic256Sha256, SignAndEncrypt, RSA-2048) against each server; server CPU is the server process's user+system time over the run.");
 Console.WriteLine();
@@ -153,6 +158,7 @@ async Task<ReadRun> OurClientReadsAsync(ServerProcess server, string nodeIdText,
     {
         ApplicationUri = BenchPki.ClientUri, Certificate = pki.Client.Cert, ServerCertificateValidator = pki.Validator(),
         AllowedPolicies = [SecurityPolicies.Basic256Sha256], SecurityMode = MessageSecurityMode.SignAndEncrypt, AutoReconnect = false,
+        ReceiveThread = receiveThread,
     };
     await using var session = await ClientSession.ConnectAsync(server.EndpointUrl, options);
     var nodeId = Twin.OpcUa.Encoding.NodeId.Parse(nodeIdText);

@@ -31,6 +31,15 @@ public sealed record ClientOptions
     /// </summary>
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Read the session's TCP connection with a thread of its own (blocking receives) instead of asynchronous socket I/O: an
+    /// answer then wakes one thread instead of two, which roughly halves the wake-ups of a caller that sends one request at
+    /// a time and waits for it (docs/opcua.md, "Socket completions"). Costs one thread per connection for the connection's
+    /// whole life, so it is off by default; meant for the few sessions that are read from continuously. The caller's code
+    /// after awaiting a lone request runs on that thread and must not block on another request of the same session.
+    /// </summary>
+    public bool ReceiveThread { get; init; }
+
     /// <summary>The secure channel token lifetime asked for (ms); the client renews at 75 % of the granted lifetime.</summary>
     public uint ChannelLifetime { get; init; } = 600_000;
 

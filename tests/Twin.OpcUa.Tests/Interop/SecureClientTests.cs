@@ -66,12 +66,18 @@ public sealed class SecureClientTests
     // Part 6 §6.7.2.4: sixteen callers reading at once on one SignAndEncrypt channel, their requests sent together in as few
     // socket writes as the client manages, across a token renewal. node-opcua checks every chunk's signature and that the
     // sequence numbers rise by one from chunk to chunk; a request out of order or lost would fail the channel or a read.
-    [Fact]
-    public async Task Concurrent_reads_sent_together_are_accepted_by_a_node_opcua_server()
+    // With a receive thread (ClientOptions.ReceiveThread) the requests leave synchronously from whichever thread sends them.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Concurrent_reads_sent_together_are_accepted_by_a_node_opcua_server(bool receiveThread)
     {
         await using var peer = await NodePeerServer.StartAsync(secure: true);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var options = Options(SecurityPolicies.Basic256Sha256) with { SecurityMode = MessageSecurityMode.SignAndEncrypt, RequestTimeout = TimeSpan.FromSeconds(30) };
+        var options = Options(SecurityPolicies.Basic256Sha256) with
+        {
+            SecurityMode = MessageSecurityMode.SignAndEncrypt, RequestTimeout = TimeSpan.FromSeconds(30), ReceiveThread = receiveThread,
+        };
         await using var session = await ClientSession.ConnectAsync(peer.EndpointUrl, options, cts.Token);
         var temperature = new NodeId("Plant.Temperature", (ushort)session.NamespaceUris.ToList().IndexOf(TestPki.NodeServerUri));
 

@@ -22,19 +22,22 @@ public sealed class SessionLifetimeTests
     private static async Task<(CuttableRelay Relay, ClientSession Session, ClientMonitoredItem Item)> ThroughRelayAsync(UaServerHost host, ClientOptions options, CancellationToken ct)
     {
         var relay = new CuttableRelay("127.0.0.1", new Uri(host.EndpointUrl).Port);
-        var session = await ClientSession.ConnectAsync(host.EndpointUrl, c => SocketPipes.ConnectAsync($"opc.tcp://127.0.0.1:{relay.Port}", c), options, ct);
+        var session = await ClientSession.ConnectAsync(host.EndpointUrl, c => SocketPipes.ConnectAsync($"opc.tcp://127.0.0.1:{relay.Port}", options.ReceiveThread, c), options, ct);
         var subscription = await session.SubscribeAsync(50, ct);
         var item = await subscription.MonitorAsync(Setpoint, ct: ct);
         await item.Values.ReadAsync(ct); // the value at creation: the subscription is live
         return (relay, session, item);
     }
 
-    [Fact]
-    public async Task A_connection_reset_under_the_session_closes_its_channel_with_BadConnectionClosed_and_ends_its_items()
+    // Also with the session's socket read by a receive thread of its own (ClientOptions.ReceiveThread).
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_connection_reset_under_the_session_closes_its_channel_with_BadConnectionClosed_and_ends_its_items(bool receiveThread)
     {
         await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
         using var cts = new CancellationTokenSource(Generous);
-        var (relay, session, item) = await ThroughRelayAsync(host, NoReconnect, cts.Token);
+        var (relay, session, item) = await ThroughRelayAsync(host, NoReconnect with { ReceiveThread = receiveThread }, cts.Token);
         await using var _ = relay;
         await using var __ = session;
         Assert.False(session.ChannelClosed.IsCompleted);
@@ -53,12 +56,15 @@ public sealed class SessionLifetimeTests
 
     // Part 4 §5.13.1.1: with nothing to report the server still answers a Publish every keep-alive period; a connection that carries
     // nothing any more is found by that silence.
-    [Fact]
-    public async Task A_network_gone_quiet_is_found_by_the_missing_keep_alive_and_closes_the_channel_with_BadTimeout()
+    // Also with the session's socket read by a receive thread of its own (ClientOptions.ReceiveThread).
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_network_gone_quiet_is_found_by_the_missing_keep_alive_and_closes_the_channel_with_BadTimeout(bool receiveThread)
     {
         await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
         using var cts = new CancellationTokenSource(Generous);
-        var (relay, session, item) = await ThroughRelayAsync(host, NoReconnect with { KeepAliveTimeout = TimeSpan.FromSeconds(2) }, cts.Token);
+        var (relay, session, item) = await ThroughRelayAsync(host, NoReconnect with { KeepAliveTimeout = TimeSpan.FromSeconds(2), ReceiveThread = receiveThread }, cts.Token);
         await using var _ = relay;
         await using var __ = session;
 
@@ -71,12 +77,15 @@ public sealed class SessionLifetimeTests
     }
 
     // With AutoReconnect (the default) a reset is repaired by a new channel and the same session: the items live on.
-    [Fact]
-    public async Task A_reconnecting_session_reports_the_closed_channel_but_keeps_its_items_on_the_new_one()
+    // Also with the session's socket read by a receive thread of its own (ClientOptions.ReceiveThread).
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_reconnecting_session_reports_the_closed_channel_but_keeps_its_items_on_the_new_one(bool receiveThread)
     {
         await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
         using var cts = new CancellationTokenSource(Generous);
-        var (relay, session, item) = await ThroughRelayAsync(host, NoReconnect with { AutoReconnect = true }, cts.Token);
+        var (relay, session, item) = await ThroughRelayAsync(host, NoReconnect with { AutoReconnect = true, ReceiveThread = receiveThread }, cts.Token);
         await using var _ = relay;
         await using var __ = session;
         var first = session.ChannelClosed;

@@ -7,7 +7,8 @@ namespace Twin.OpcUa.Tests.Transport;
 /// <summary>
 /// A client request ends exactly once — answered, timed out, cancelled — whether its answer resumes the caller on the receive
 /// loop (the one request outstanding) or on the thread pool (others outstanding), and the channel keeps serving after it.
-/// The server holds a method call open until the test releases it, so the client sees a request that is not answered.
+/// The server holds a method call open until the test releases it, so the client sees a request that is not answered. Each
+/// test runs with asynchronous socket I/O and with a receive thread of the session's own (ClientOptions.ReceiveThread).
 /// </summary>
 public sealed class PendingRequestTests
 {
@@ -34,13 +35,15 @@ public sealed class PendingRequestTests
     // Part 4 §7.32 (timeoutHint) / the client's RequestTimeout: a request left unanswered fails with BadTimeout, a short timeout on a
     // timer of its own, a long one by the channel's once-a-second sweep; the answer that comes after is dropped and reads go on.
     [Theory]
-    [InlineData(500)]
-    [InlineData(4000)]
-    public async Task An_unanswered_request_times_out_with_BadTimeout_and_the_session_keeps_reading(int timeoutMs)
+    [InlineData(500, false)]
+    [InlineData(4000, false)]
+    [InlineData(500, true)]
+    [InlineData(4000, true)]
+    public async Task An_unanswered_request_times_out_with_BadTimeout_and_the_session_keeps_reading(int timeoutMs, bool receiveThread)
     {
         var (space, release) = HeldPlant();
         await using var host = UaServerHost.StartTcp(space, TestPlant.Options);
-        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs) });
+        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { ReceiveThread = receiveThread, RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs) });
 
         var held = await Assert.ThrowsAsync<UaException>(() => session.CallMethodAsync(Plant, Hold, []).WaitAsync(Bound));
         release.SetResult();
@@ -53,12 +56,14 @@ public sealed class PendingRequestTests
     }
 
     // The caller's token ends the wait with OperationCanceledException (the request stays with the server); later requests work.
-    [Fact]
-    public async Task A_cancelled_wait_ends_with_OperationCanceledException_and_later_requests_are_answered()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_cancelled_wait_ends_with_OperationCanceledException_and_later_requests_are_answered(bool receiveThread)
     {
         var (space, release) = HeldPlant();
         await using var host = UaServerHost.StartTcp(space, TestPlant.Options);
-        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
+        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { ReceiveThread = receiveThread, RequestTimeout = TimeSpan.FromSeconds(30) });
         using var cancel = new CancellationTokenSource();
 
         var call = session.CallMethodAsync(Plant, Hold, [], cancel.Token);
@@ -75,12 +80,14 @@ public sealed class PendingRequestTests
 
     // Reads one at a time while a held call is outstanding are completed through the pool (two requests outstanding); then the
     // call's answer arrives with nothing else outstanding and is completed on the receive loop, and the reader behind it goes on.
-    [Fact]
-    public async Task Answers_complete_through_the_pool_beside_a_held_call_and_on_the_receive_loop_alone()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Answers_complete_through_the_pool_beside_a_held_call_and_on_the_receive_loop_alone(bool receiveThread)
     {
         var (space, release) = HeldPlant();
         await using var host = UaServerHost.StartTcp(space, TestPlant.Options);
-        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
+        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { ReceiveThread = receiveThread, RequestTimeout = TimeSpan.FromSeconds(30) });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         var call = session.CallMethodAsync(Plant, Hold, [], cts.Token);
@@ -97,12 +104,14 @@ public sealed class PendingRequestTests
     }
 
     // A connection that drops fails every request outstanding with BadConnectionClosed, on the pool, not on the dying loop.
-    [Fact]
-    public async Task Requests_outstanding_when_the_server_goes_away_fail_with_BadConnectionClosed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Requests_outstanding_when_the_server_goes_away_fail_with_BadConnectionClosed(bool receiveThread)
     {
         var (space, release) = HeldPlant();
         var host = UaServerHost.StartTcp(space, TestPlant.Options);
-        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { RequestTimeout = TimeSpan.FromSeconds(30), AutoReconnect = false });
+        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { ReceiveThread = receiveThread, RequestTimeout = TimeSpan.FromSeconds(30), AutoReconnect = false });
 
         var calls = Enumerable.Range(0, 3).Select(_ => session.CallMethodAsync(Plant, Hold, [])).ToList();
         await session.ReadValueAsync(Temperature);

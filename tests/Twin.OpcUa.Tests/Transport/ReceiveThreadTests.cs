@@ -1,0 +1,126 @@
+using Twin.OpcUa.Client;
+using Twin.OpcUa.Encoding;
+using Twin.OpcUa.Server;
+using Twin.OpcUa.Transport;
+
+namespace Twin.OpcUa.Tests.Transport;
+
+/// <summary>
+/// A session that reads its socket with a thread of its own (<see cref="ClientOptions.ReceiveThread"/>): the one waiting
+/// caller resumes on that thread, and the thread ends with its connection — closed by the client, or gone under it — so
+/// sessions opened and closed leave no threads behind. Threads are counted by their Linux name in /proc/self/task, which
+/// the runtime sets from the managed name; the class runs alone (its collection is not run in parallel with others), since
+/// other classes open sessions with a receive thread too.
+/// </summary>
+[Collection(ReceiveThreadTests.Alone)]
+public sealed class ReceiveThreadTests
+{
+    public const string Alone = "receive threads counted";
+
+    private static readonly NodeId Temperature = new("Plant.Temperature", 2);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    private static ClientOptions WithThread => new() { ReceiveThread = true, AutoReconnect = false };
+
+    /// <summary>Threads of this process named as the receive threads are, as the kernel lists them.</summary>
+    private static int ReceiveThreads() =>
+        Directory.EnumerateDirectories("/proc/self/task").Count(task =>
+        {
+            try { return File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == ReceiveThreadPipe.ThreadName; }
+            catch (IOException) { return false; } // the thread ended while listed
+        });
+
+    /// <summary>Polls, bounded, until <paramref name="expected"/> receive threads are left; returns the last count seen.</summary>
+    private static async Task<int> SettleAsync(int expected)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        using var bound = new CancellationTokenSource(Bound);
+        var count = ReceiveThreads();
+        while (count != expected && !bound.IsCancellationRequested)
+        {
+            try { await timer.WaitForNextTickAsync(bound.Token); }
+            catch (OperationCanceledException) { break; }
+            count = ReceiveThreads();
+        }
+        return count;
+    }
+
+    [Fact]
+    public async Task Receive_threads_end_when_their_sessions_close_and_when_the_server_goes_away()
+    {
+        var before = await SettleAsync(0);
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
+        var other = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
+        var closed = new List<ClientSession>();
+        var orphaned = new List<ClientSession>();
+        for (var i = 0; i < 12; i++) closed.Add(await ClientSession.ConnectAsync(host.EndpointUrl, WithThread));
+        for (var i = 0; i < 12; i++) orphaned.Add(await ClientSession.ConnectAsync(other.EndpointUrl, WithThread));
+        var values = new List<object?>();
+        foreach (var s in closed.Concat(orphaned)) values.Add((await s.ReadValueAsync(Temperature)).Value.Value);
+        // The GetEndpoints channel each connect opened first has closed by now, and its thread with it.
+        var open = await SettleAsync(before + 24);
+
+        foreach (var s in closed) await s.DisposeAsync();
+        var afterClose = await SettleAsync(before + 12);
+        await other.DisposeAsync();
+        var afterServerGone = await SettleAsync(before);
+        var causes = new List<UaException>();
+        foreach (var s in orphaned) causes.Add(await s.ChannelClosed.WaitAsync(Bound));
+        foreach (var s in orphaned) await s.DisposeAsync();
+
+        Assert.Equal(0, before);
+        Assert.All(values, v => Assert.Equal(21.5, v));
+        Assert.Equal(24, open);
+        Assert.Equal(12, afterClose);
+        Assert.Equal(0, afterServerGone);
+        Assert.All(causes, c => Assert.Equal(StatusCodes.BadConnectionClosed, c.StatusCode.Code));
+        Assert.Equal(0, ReceiveThreadPipe.Running);
+    }
+
+    // The answer to the one request outstanding is decoded on the receive thread and the caller resumes there: its next request
+    // leaves from the thread that received the answer, no pool thread in between.
+    [Fact]
+    public async Task A_lone_caller_resumes_on_the_receive_thread_and_reads_go_on_in_order()
+    {
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
+        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, WithThread);
+        var threads = new List<string?>();
+        var values = new List<object?>();
+
+        await Task.Run(async () =>
+        {
+            // The first answer may come before this pool thread has started to wait, and then the read completes here.
+            await session.ReadValueAsync(Temperature).ConfigureAwait(false);
+            for (var i = 0; i < 200; i++)
+            {
+                values.Add((await session.ReadValueAsync(Temperature).ConfigureAwait(false)).Value.Value);
+                threads.Add(Thread.CurrentThread.Name);
+            }
+        }).WaitAsync(Bound);
+
+        Assert.All(values, v => Assert.Equal(21.5, v));
+        Assert.All(threads, name => Assert.Equal(ReceiveThreadPipe.ThreadName, name));
+    }
+
+    // Part 4 §5.5 / Part 6 §7.1: nobody listening is BadNotConnected, naming the endpoint, and no thread is left waiting.
+    [Fact]
+    public async Task Connecting_to_a_port_nobody_listens_on_fails_with_BadNotConnected_and_leaves_no_thread()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var url = $"opc.tcp://127.0.0.1:{port}";
+
+        var refused = await Assert.ThrowsAsync<UaException>(() => SocketPipes.ConnectAsync(url, receiveThread: true, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.BadNotConnected, refused.StatusCode.Code);
+        Assert.Contains(url, refused.Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Runs <see cref="ReceiveThreadTests"/> after the parallel classes, with nothing beside it.</summary>
+[CollectionDefinition(ReceiveThreadTests.Alone, DisableParallelization = true)]
+public sealed class ReceiveThreadsCountedAlone;
