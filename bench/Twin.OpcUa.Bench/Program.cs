@@ -10,7 +10,8 @@ using Twin.OpcUa.SecureChannel;
 // Usage: dotnet run -c Release --project bench/Twin.OpcUa.Bench [reads | reads-ours] [seconds-per-measurement] [--rounds N]
 //        (internally: `serve PORT FOLDER` runs our server alone, see ServeMode)
 // Our server (a child, see ServerProcess) runs its socket completions on the I/O thread; our client (this process) keeps the
-// default engine, which hands completions to the thread pool, as Twin.Host does. TWIN_BENCH_CLIENT_INLINE=1 runs the client's
+// default engine, which hands completions to the thread pool, as Twin.Host does (its read sessions have a receive thread,
+// below). TWIN_BENCH_CLIENT_INLINE=1 (with TWIN_BENCH_CLIENT_ASYNC=1, or it changes nothing for the reads) runs the client's
 // completions on the I/O thread too: one wake-up per round trip on each side, and at 1 outstanding about a third less client
 // CPU per read (the 11-12k reads/s once measured that way on the idle machine came from rounds timed before the read path had
 // tiered up; see docs/benchmarks.md, "Twin.OpcUa round 7"). TWIN_BENCH_POOLED=1 gives the server the default engine as well,
