@@ -187,6 +187,38 @@ public sealed partial class ClientSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Closes a session whose channel died under it (<see cref="ChannelClosed"/>) and that is not to be used again: a new channel, the
+    /// session re-activated on it (Part 4 §5.6.3: ActivateSession on a new SecureChannel, same client certificate), then CloseSession
+    /// with deleteSubscriptions and the channel closed — so the server does not keep the session and its subscriptions until they time
+    /// out. False when the server no longer knew the session (nothing to close). The session is disposed either way.
+    /// </summary>
+    public async Task<bool> CloseAfterLossAsync(CancellationToken ct = default)
+    {
+        await StopSubscriptionsAsync().ConfigureAwait(false); // nothing is published on the new channel
+        _retiring = _channel;
+        await _channel.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            var security = _endpoint.SecurityPolicyUri == SecurityPolicies.None ? ChannelSecurity.None(isServer: false) : SecureChannelFor(_endpoint, _options);
+            _channel = await OpenChannelAsync(_connect, _endpointUrl, _options, security, ct).ConfigureAwait(false);
+            Watch(_channel);
+            await ActivateAsync(ct).ConfigureAwait(false);
+        }
+        catch (UaException e) when (e.StatusCode.Code is StatusCodes.BadSessionIdInvalid or StatusCodes.BadSessionClosed)
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            return false;
+        }
+        catch
+        {
+            await DisposeAsync().ConfigureAwait(false); // the new channel (if any) closed; the server keeps the session until it times out
+            throw;
+        }
+        await DisposeAsync().ConfigureAwait(false); // CloseSession (deleteSubscriptions) on the open channel, then the channel closed
+        return true;
+    }
+
     /// <summary>Drops the connection without closing anything, as a network failure would (for reconnect tests).</summary>
     internal ValueTask AbortConnectionAsync() => _channel.AbortAsync();
 

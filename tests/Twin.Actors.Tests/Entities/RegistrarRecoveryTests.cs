@@ -70,8 +70,72 @@ public sealed class RegistrarRecoveryTests() : RegistrarWithCaTestKit("registrar
 
         // Confirmed once: the wait is closed in the journal, so a second restart does not reopen it.
         var again = await RestartAsync(revived);
-        var twice = await Send(again, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
-        Assert.Equal([CmpFailure.BadRequest], twice.ErrorStatus().Failures);
+        // A second certConf is answered as the first was (pkiConf), not decided a second time.
+        Assert.Equal(CmpBodyType.PkiConf, (await Send(again, CmpRequests.CertConf(Mac(secret), ip, issued).Der)).BodyType);
+        var after = await again.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
+        Assert.Equal(["granted", "confirmed"], after.RecentDecisions.Select(d => d.Verdict));
+    }
+
+    [Fact] // RFC 9483 §3.5, §4.1.1: a requester that never heard the pkiConf sends its certConf again, and hears pkiConf, also after a restart
+    public async Task A_repeated_certConf_after_the_registrar_confirmed_is_answered_with_pkiConf_and_decides_nothing()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        var ip = await Send(registrar, Ir(secret, "CN=unheard", implicitConfirm: false).Der);
+        var issued = Assert.Single(ip.CertResponses()).Certificate!;
+        Assert.Equal(CmpBodyType.PkiConf, (await Send(registrar, CmpRequests.CertConf(Mac(secret), ip, issued).Der)).BodyType);
+        await Idle();
+        var journaled = (await EventQuery.AllAsync(Sys, Run)).Count;
+
+        // The pkiConf went astray: the same certConf again, before and after a restart.
+        var repeat = await Send(registrar, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
+        Assert.Equal(CmpBodyType.PkiConf, repeat.BodyType);
+        var revived = await RestartAsync(registrar);
+        var afterRestart = await Send(revived, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
+        Assert.Equal(CmpBodyType.PkiConf, afterRestart.BodyType);
+        Assert.Equal(ip.Header.TransactionHex, afterRestart.Header.TransactionHex);
+        Assert.True(afterRestart.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret))); // protected as the request was
+        await Idle();
+        Assert.Equal(journaled, (await EventQuery.AllAsync(Sys, Run)).Count); // confirmed once, enrolled once
+
+        // A certConf naming another certificate under that transactionID is still refused, with the failure that says why.
+        var root = Certificate.FromDer(Runtime.Distribution.Snapshot().Entries.Single(e => e.IsRoot).CaCertificate);
+        Assert.Equal([CmpFailure.BadCertId], (await Send(revived, CmpRequests.CertConf(Mac(secret), ip, root).Der)).ErrorStatus().Failures);
+        // So is one that turns the verdict around, and one not protected with the request's secret.
+        Assert.Equal([CmpFailure.BadRequest], (await Send(revived, CmpRequests.CertConf(Mac(secret), ip, issued, 0, "changed my mind").Der)).ErrorStatus().Failures);
+        var stranger = await revived.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("other"), RemainingOrDefault);
+        Assert.Equal([CmpFailure.BadMessageCheck], (await Send(revived, CmpRequests.CertConf(Mac(stranger), ip, issued).Der)).ErrorStatus().Failures);
+        var status = await revived.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
+        Assert.Equal(["granted", "confirmed", "refused", "refused", "refused"], status.RecentDecisions.Select(d => d.Verdict));
+        Assert.DoesNotContain(Crls(), c => c.Find(issued.SerialNumber) is not null);
+    }
+
+    [Fact] // RFC 9483 §4.1.1: a rejection is decided once — the certificate revoked once — and its repeat answered with pkiConf again
+    public async Task A_repeated_certConf_that_rejected_the_certificate_is_answered_with_pkiConf_after_a_restart()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        var ip = await Send(registrar, Ir(secret, "CN=refuses", implicitConfirm: false).Der);
+        var issued = Assert.Single(ip.CertResponses()).Certificate!;
+        Assert.Equal(CmpBodyType.PkiConf, (await Send(registrar, CmpRequests.CertConf(Mac(secret), ip, issued, 0, "wrong subject").Der)).BodyType);
+        await Idle();
+        Assert.Single(Crls().Select(c => c.Find(issued.SerialNumber)).OfType<Twin.Pki.Revocation.CrlEntry>());
+        var revived = await RestartAsync(registrar);
+        var journaled = (await EventQuery.AllAsync(Sys, Run)).Count;
+
+        var repeat = await Send(revived, CmpRequests.CertConf(Mac(secret), ip, issued, 0, "wrong subject").Der);
+        Assert.Equal(CmpBodyType.PkiConf, repeat.BodyType);
+        Assert.True(repeat.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret)));
+        await Idle();
+        Assert.Equal(journaled, (await EventQuery.AllAsync(Sys, Run)).Count); // no second decision, no second revocation
+        // Accepting it now cannot bring a revoked certificate back.
+        var accept = await Send(revived, CmpRequests.CertConf(Mac(secret), ip, issued).Der);
+        Assert.Equal([CmpFailure.BadRequest], accept.ErrorStatus().Failures);
+        Assert.Contains("rejected", accept.ErrorStatus().Text ?? "", StringComparison.Ordinal);
+        var status = await revived.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
+        Assert.Equal(["granted", "rejected", "refused"], status.RecentDecisions.Select(d => d.Verdict));
     }
 
     [Fact] // a certConf after the domain's confirmWaitTime: the certificate was never confirmed, so it is revoked and the certConf refused

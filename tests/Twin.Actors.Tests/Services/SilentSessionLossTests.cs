@@ -5,6 +5,7 @@ using Twin.Actors.Plant;
 using Twin.Actors.Protocol;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Protocol.Events;
+using Twin.Actors.Protocol.Queries;
 using Twin.Actors.Tests.Support;
 using Twin.OpcUa.Encoding;
 using Twin.OpcUa.Transport;
@@ -33,13 +34,14 @@ public sealed class SilentSessionLossTests
         var cuts = new ConcurrentQueue<int>();
         // The POL starts Dose at 00:10 (Starting); the PEA reaches Execute by itself at 00:11. The cut falls in between.
         var cutAt = Start.Add(TimeSpan.FromMinutes(10.5));
+        int? peaSessions = null;
         var outcome = await PlantRun.ToEndAsync(ServiceOrchestrationTests.Plant("mtp-silent", TimeSpan.FromHours(3)), "mtp-silent",
             runtime: runtime, work: work, started: async (system, plant) =>
             {
                 var cutter = system.ActorOf(Props.Create(() => new Cutter(work, () => cuts.Enqueue(relays.Cut()))), "cutter");
                 var clock = await system.ActorSelection(plant.Path / "clock").ResolveOne(TimeSpan.FromMinutes(1));
                 clock.Tell(new ScheduleAt(cutAt, cutter, "cut", "cut") { Counted = true });
-            });
+            }, finished: async (_, _) => peaSessions = await ServerSessionsAsync(runtime, "pea-01", 1));
 
         Assert.Equal([1], cuts); // exactly the one live orchestration connection was reset
         var calls = outcome.Journal.OfType<PolServiceCalled>().ToList();
@@ -58,6 +60,23 @@ public sealed class SilentSessionLossTests
         AssertEveryDoseStateSeenOnce(outcome.Journal);
         Assert.Equal(0, runtime.Observations.Pending);
         Assert.Contains(outcome.Events, e => e.Entity.Value == "pol" && e.Summary.Contains("orchestration session with pea-01 lost", StringComparison.Ordinal));
+        // Part 4 §5.6.3: the lost session was re-activated on a new channel and closed there; the PEA's server holds only the reopened one
+        // (before, it kept the orphan and its subscription until the session's timeout, years away).
+        Assert.Equal(1, peaSessions);
+    }
+
+    // What the PEA's server holds now, polled (bounded) until it is the expected count: a session is closed on the server's own threads.
+    private static async Task<int?> ServerSessionsAsync(PlantRuntime runtime, string pea, int expected)
+    {
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        int? sessions = null;
+        for (var i = 0; i < 300; i++)
+        {
+            sessions = (await runtime.Devices[pea].Ask<DeviceStatus>(new GetDeviceStatus(), TimeSpan.FromSeconds(30))).ServerSessions;
+            if (sessions == expected) break;
+            await poll.WaitForNextTickAsync();
+        }
+        return sessions;
     }
 
     // Two sessions: the first connection, and the reopening at the loss's instant, for the loss, with every service of the PEA.

@@ -13,6 +13,7 @@ namespace Twin.Actors.Tests.Support;
 /// An upstream CA behind the transport: checks the RA's MAC, certifies the requested key and answers MAC-protected — with implicit
 /// confirmation when the request asks for it, else awaiting a certConf, which it answers with pkiConf (RFC 9483 §4.1.1), also when
 /// the certConf comes again for a transaction it confirmed already (a repeat). The very same bytes again are a retransmission (RFC 9483 §3.5): answered as the first time, nothing issued twice.
+/// A p10cr signed by the RA (EST in, CMP out) is certified too, and answered MAC-protected with the shared secret.
 /// <see cref="HoldNext"/> keeps the next request's answer back until <see cref="Release"/>, for a test that stops the RA meanwhile.
 /// </summary>
 public sealed class FakeUpstreamCa(string name, string secret) : ICmpTransport
@@ -65,14 +66,30 @@ public sealed class FakeUpstreamCa(string name, string secret) : ICmpTransport
         var request = CmpMessage.Decode(der);
         var shared = Encoding.UTF8.GetBytes(secret);
         var random = PkiRandom.SimulationOnlySeeded(BitConverter.ToInt64(SHA256.HashData(der)), "upstream-answer");
-        var from = new CmpSender(name, CmpProtector.MacLike(request, shared, random), request.Header.MessageTime ?? Since, random);
-        if (!request.VerifyMac(shared)) return CmpReplies.Error(request, from, CmpFailure.BadMessageCheck, "the RA's MAC does not verify");
+        // A signed request (the RA's own p10cr for an EST client) is answered with a MAC under the shared secret, as openssl's mock does.
+        var signed = request.Protection == CmpProtectionKind.Signature;
+        var protector = signed ? CmpProtector.PasswordBasedMac(request.Header.SenderKid ?? [], shared, random, mac: CmpMacAlgorithm.HmacSha256) : CmpProtector.MacLike(request, shared, random);
+        var from = new CmpSender(name, protector, request.Header.MessageTime ?? Since, random);
+        var authentic = signed ? request.ProtectionCertificate is { } signer && request.VerifySignature(signer.PublicKey) : request.VerifyMac(shared);
+        if (!authentic) return CmpReplies.Error(request, from, CmpFailure.BadMessageCheck, "the RA's protection does not verify");
         if (request.BodyType == CmpBodyType.CertConf) return Confirm(request, from);
-        var wanted = Assert.Single(request.CertRequests());
+        string subject;
+        PublicKey key;
+        int certReqId;
+        if (request.BodyType == CmpBodyType.P10cr)
+        {
+            var csr = request.P10Request();
+            (subject, key, certReqId) = (csr.Subject, csr.PublicKey, 0);
+        }
+        else
+        {
+            var wanted = Assert.Single(request.CertRequests());
+            (subject, key, certReqId) = (wanted.Subject!, wanted.PublicKey!, wanted.CertReqId);
+        }
         var at = request.Header.MessageTime ?? Since;
-        var issued = _ca.Issue(new IssuanceRequest(wanted.Subject!, wanted.PublicKey!, CertificateProfile.LDevId, at, at.AddDays(30)), random);
+        var issued = _ca.Issue(new IssuanceRequest(subject, key, CertificateProfile.LDevId, at, at.AddDays(30)), random);
         if (!request.Header.ImplicitConfirm) _issued[request.Header.TransactionHex] = issued.GetDer();
-        return _answered.GetOrAdd(digest, CmpReplies.Certificate(request, from, wanted.CertReqId, issued, [_ca.Certificate], implicitConfirm: request.Header.ImplicitConfirm, [_ca.Certificate]));
+        return _answered.GetOrAdd(digest, CmpReplies.Certificate(request, from, certReqId, issued, [_ca.Certificate], implicitConfirm: request.Header.ImplicitConfirm, [_ca.Certificate]));
     }
 
     // A certConf for a certificate of one of our transactions: pkiConf, the first time and for every repeat (RFC 9483 §4.1.1, §3.5).

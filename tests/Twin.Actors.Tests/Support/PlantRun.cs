@@ -54,7 +54,7 @@ public static class PlantRun
     /// <param name="work">The run's work count (default: a fresh one); work begun on it before the call holds max mode at the start.</param>
     /// <param name="started">Awaited once the plant actor has started (its clock exists), with the system: where a test addresses the plant or its clock.</param>
     public static async Task<Outcome> ToEndAsync(PlantSpec spec, string name, TwinDatabase? database = null, string? folder = null, string? overrides = null,
-        PlantRuntime? runtime = null, SimulationWork? work = null, Func<ActorSystem, IActorRef, Task>? started = null)
+        PlantRuntime? runtime = null, SimulationWork? work = null, Func<ActorSystem, IActorRef, Task>? started = null, Func<ActorSystem, IActorRef, Task>? finished = null)
     {
         folder ??= RepoPaths.NewScratch(name);
         database ??= TwinDatabase.Sqlite(Path.Combine(folder, "journal.db"));
@@ -86,6 +86,7 @@ public static class PlantRun
                 throw new TimeoutException($"Run {spec.Run} did not reach its end in 5 minutes: simulated {clock.Now}, outstanding work: "
                     + (work.Outstanding == 0 ? "none" : string.Join(", ", work.OutstandingByLabel.Select(p => $"{p.Key}×{p.Value}"))), e);
             }
+            if (finished is not null) await finished(system, plant); // the plant still up, at its end
             var (digest, _) = await RunDigest.ComputeAsync(system, spec.Run);
             return new Outcome(idle.Reading.Now, await PlantReplay.CurrentAsync(system, spec.Run), await EventQuery.AfterAsync(system, spec.Run, 0, 100_000),
                 digest, await RunDigest.DescribeAsync(system, spec.Run), await RunMetrics.ComputeAsync(system, spec.Run, idle.Reading.Now))

@@ -88,6 +88,27 @@ public sealed class ClientServerTests
         Assert.Equal(1, host.SessionCount);
     }
 
+    // Part 4 §5.6.3: a session whose connection died without a word stays on the server until it times out; re-activated on a new
+    // channel (same client), it is closed there with its subscriptions (CloseSession, deleteSubscriptions), and no orphan is left.
+    [Fact]
+    public async Task A_session_lost_with_its_connection_is_closed_on_a_new_channel_and_the_server_keeps_no_orphan()
+    {
+        await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { AutoReconnect = false }, cts.Token);
+        var subscription = await session.SubscribeAsync(50, cts.Token);
+        await subscription.MonitorAsync(new NodeId("Plant.Setpoint", 2), ct: cts.Token);
+
+        await session.AbortConnectionAsync();
+        await session.ChannelClosed.WaitAsync(cts.Token);
+        Assert.Equal(1, host.SessionCount); // the server was told nothing: it keeps the session
+        var closed = await session.CloseAfterLossAsync(cts.Token);
+
+        Assert.True(closed);
+        Assert.Equal(0, host.SessionCount);
+        Assert.True(host.AcceptedConnections >= 2);
+    }
+
     // Part 4 §5.6.3.1: after a dropped connection the client re-activates its session on a new channel by itself; the session's
     // subscription lives on the server and keeps publishing into it.
     [Fact]

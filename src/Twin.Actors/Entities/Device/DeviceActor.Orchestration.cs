@@ -225,11 +225,17 @@ public sealed partial class DeviceActor
 
     private void Close(string target)
     {
-        if (!_orchestrations.Remove(target, out var o)) return;
+        if (Release(target) is { } session) _ = session.DisposeAsync().AsTask();
+    }
+
+    // Ends the POL's hold on its session with target (the watches, what runs on the session) and hands the session back, not closed yet.
+    private ClientSession? Release(string target)
+    {
+        if (!_orchestrations.Remove(target, out var o)) return null;
         _runtime?.Observations.Unwatch(Work, Id.Value, target);
         o.Cancel.Cancel();
         o.Cancel.Dispose();
-        _ = o.Session.DisposeAsync().AsTask();
+        return o.Session;
     }
 
     private void StopOrchestrations()

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Twin.Actors.Entities.Pea;
 using Twin.Actors.Model;
 using Twin.Actors.Protocol.Events;
@@ -47,10 +48,37 @@ public sealed partial class DeviceActor
             Work.Done(OrchestrationLabel);
             return;
         }
-        Close(target);
+        var orphan = Release(target)!;
         var code = lost.Cause.StatusCode.Code;
-        Persist(new PolServiceSessionLost(_run, _clock.Now, Id, lost.Target, code, StatusCodes.NameOf(code), lost.Cause.Message), _ => Reopen(lost.Target));
+        Persist(new PolServiceSessionLost(_run, _clock.Now, Id, lost.Target, code, StatusCodes.NameOf(code), lost.Cause.Message), _ =>
+        {
+            Reopen(lost.Target);
+            CloseOrphan(lost.Target, orphan);
+        });
     }
+
+    // The PEA's server was told nothing of the loss and would keep the lost session and its subscription until the session times out
+    // (years, for an orchestration session): one orphan per loss. Re-activated on a new channel and closed there with its subscriptions
+    // (Part 4 §5.6.3, ClientSession.CloseAfterLossAsync) once the loss is journaled. Counted, so max mode does not move on with the close
+    // half done; bounded, so a PEA that cannot be reached does not hold the run. Nothing is journaled. The session is disposed either way.
+    private void CloseOrphan(EntityId target, ClientSession orphan)
+    {
+        var work = Work;
+        var log = _log;
+        var self = Id;
+        work.Begin(OrphanLabel);
+        var cancel = new CancellationTokenSource(OrphanCloseTimeout);
+        orphan.CloseAfterLossAsync(cancel.Token).ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully) log.Info("POL {0}: the session lost with {1} {2}.", self, target, t.Result ? "was closed on the PEA's server" : "was no longer known to the PEA's server");
+            else log.Warning("POL {0}: the session lost with {1} could not be closed on the PEA's server: {2}", self, target, t.Exception?.GetBaseException().Message ?? "cancelled");
+            cancel.Dispose();
+            work.Done(OrphanLabel);
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    private const string OrphanLabel = "orchestration-orphan";
+    private static readonly TimeSpan OrphanCloseTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Opens the orchestration session with <paramref name="target"/> again after a loss; the caller has begun the work it ends.</summary>
     private void Reopen(EntityId target)

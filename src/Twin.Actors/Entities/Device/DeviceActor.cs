@@ -144,7 +144,7 @@ public sealed partial class DeviceActor : EntityActor
         Command<DecommissionDevice>(Decommission);
         Command<RevocationDone>(d => _log.Info("Device {0}: certificate {1} revoked (CRL {2}).", Id, d.Serial, d.CrlNumber));
         Command<RevocationRefused>(r => _log.Warning("Device {0}: revocation of {1} refused: {2}", Id, r.Serial, r.Reason));
-        Command<GetDeviceStatus>(_ => Sender.Tell(new DeviceStatus(Id, _state.KeyRef, _state.CertificateDer, _state.CertificatesInstalled, _state.EnrollmentPending) { Decommissioned = _state.Decommissioned }));
+        Command<GetDeviceStatus>(_ => Sender.Tell(new DeviceStatus(Id, _state.KeyRef, _state.CertificateDer, _state.CertificatesInstalled, _state.EnrollmentPending) { Decommissioned = _state.Decommissioned, ServerSessions = _server.SessionCount }));
     }
 
     /// <inheritdoc />

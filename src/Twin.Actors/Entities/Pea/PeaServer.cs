@@ -19,6 +19,9 @@ internal sealed class PeaServer : IAsyncDisposable, Attacks.IAttackedServer
 
     public string? EndpointUrl => _host?.EndpointUrl;
 
+    /// <summary>Sessions the running server holds; null when it is not running.</summary>
+    public int? SessionCount => _host?.SessionCount;
+
     /// <inheritdoc />
     public IReadOnlyCollection<string> RejectedThumbprints => _validator?.Rejected.Rejected.Select(c => c.Thumbprint).ToHashSet() ?? [];
 

@@ -87,6 +87,45 @@ public sealed partial class RegistrarActor
         return true;
     }
 
+    // The requester's certConf again for a transaction whose certConf this registrar already decided (in CA mode): the requester never
+    // heard the pkiConf (lost on the way, or the registrar stopped before it went out). RFC 9483 §3.5, §4.1.1 want a retransmitted
+    // certConf answered with pkiConf: answered again, protected as the request was, journaling nothing — the certificate was confirmed
+    // (or rejected and revoked) once. A certConf that is not the requester's, does not echo the nonce, names another certificate or
+    // turns the verdict around is refused with the failure the first certConf would have had.
+    private bool ConfirmedHere(CmpMessage m, string who, Action<object> reply)
+    {
+        if (_state.Concluded is null || !_state.Concluded.TryGetValue(m.Header.TransactionHex, out var concluded)) return false;
+        var credential = CredentialOf(concluded.Wait);
+        var authentic = credential.Secret is { } secret ? m.VerifyMac(secret)
+            : m.Protection == CmpProtectionKind.Signature && credential.Certificate is { } signer && m.VerifySignature(signer.PublicKey);
+        if (!authentic)
+        {
+            Refuse(m, null, new Refusal(CmpFailure.BadMessageCheck, "certConf is not protected like the request it confirms."), who, m.BodyName, reply);
+            return true;
+        }
+        if (m.Header.RecipNonce is not { } nonce || !nonce.AsSpan().SequenceEqual(concluded.Wait.ResponseNonce))
+        {
+            Refuse(m, credential, new Refusal(CmpFailure.BadRecipientNonce, "recipNonce is not the senderNonce of the response it confirms."), credential.Who, m.BodyName, reply);
+            return true;
+        }
+        var issued = Certificate.FromDer(concluded.Wait.CertificateDer);
+        var status = m.Confirmations().FirstOrDefault(s => s.CertReqId == concluded.Wait.CertReqId);
+        if (status is null || !status.CertHash.AsSpan().SequenceEqual(CertHash.Of(issued, status.HashAlgorithmOid)))
+        {
+            Refuse(m, credential, new Refusal(CmpFailure.BadCertId, "certConf names no certificate of this transaction (certHash or certReqId differ)."), credential.Who, m.BodyName, reply);
+            return true;
+        }
+        if (status.Accepted != concluded.Accepted)
+        {
+            var was = concluded.Accepted ? "confirmed" : "rejected (and revoked)";
+            Refuse(m, credential, new Refusal(CmpFailure.BadRequest, $"certificate {issued.SerialNumber.Hex} of transaction {m.Header.TransactionHex} was already {was}; a repeated certConf cannot change that (RFC 9483 §4.1.1)."),
+                credential.Who, m.BodyName, reply);
+            return true;
+        }
+        reply(new CmpReply(CmpReplies.Confirmation(m, SenderFor(m, credential)), false));
+        return true;
+    }
+
     // A certConf later than the deadline while the wake-up has not been handled yet (both at one instant, or the wake still on its
     // way): the same outcome as at the deadline, and the confirmation refused with certRevoked.
     private bool Expired(CmpMessage m, Open open, Action<object> reply)

@@ -139,7 +139,7 @@ public sealed partial class RegistrarActor
         var who = $"unauthenticated:{origin}";
         if (!_open.TryGetValue(m.Header.TransactionHex, out var open))
         {
-            if (Lapsed(m, reply) || ConfirmedUpstream(m, reply)) return;
+            if (Lapsed(m, reply) || ConfirmedUpstream(m, reply) || ConfirmedHere(m, who, reply)) return;
             Refuse(m, null, new Refusal(CmpFailure.BadRequest, $"no certificate of transaction {m.Header.TransactionHex} awaits confirmation."), who, m.BodyName, reply);
             return;
         }

@@ -19,7 +19,9 @@ public sealed partial class RegistrarActor
     // The upstream's answer to what was sent (Sent); Confirming is the certificate a certConf was about, Rejection why it was rejected.
     private sealed record EstUpstreamAnswered(EstForward Forward, CmpOutgoing Sent, byte[]? Der, string? Error, Certificate? Confirming, string? Rejection)
     {
-        public long Incarnation { get; init; } // which start of the registrar sent the request (RegistrarActor.Answers.cs)
+        public long Incarnation { get; init; } // which start of the registrar awaits the answer (RegistrarActor.Answers.cs)
+
+        public long Ticket { get; init; } // which of its EST exchanges upstream (RegistrarActor.Handover.cs)
     }
 
     private long _estForwarded;
@@ -40,15 +42,14 @@ public sealed partial class RegistrarActor
     private void SendEst(EstForward forward, CmpOutgoing sent, Certificate? confirming, string? rejection)
     {
         var upstream = _settings.Upstream!;
-        var incarnation = BeginAway(UpstreamLabel); // until the answer is handled, max mode must not move time; counted done at a stop
-        _transport.ExchangeAsync(upstream.Url, sent.Der, CancellationToken.None).PipeTo(Self,
-            success: answer => new EstUpstreamAnswered(forward, sent, answer, null, confirming, rejection) { Incarnation = incarnation },
-            failure: e => new EstUpstreamAnswered(forward, sent, null, e.GetBaseException().Message, confirming, rejection) { Incarnation = incarnation });
+        BeginAway(UpstreamLabel); // until the answer is handled, max mode must not move time; handed to the next start at a stop
+        AwaitEstUpstream(new EstInFlight(forward, sent, confirming, rejection, _transport.ExchangeAsync(upstream.Url, sent.Der, CancellationToken.None)));
     }
 
     private void OnEstUpstreamAnswered(EstUpstreamAnswered a)
     {
         if (!Returned(UpstreamLabel, a.Incarnation, afterStored: true)) return;
+        _estInFlight.Remove(a.Ticket);
         try
         {
             RelayEst(a);

@@ -1,9 +1,12 @@
 using Akka.Actor;
 using Akka.Event;
+using Twin.Pki.Certificates;
+using Twin.Pki.Cmp;
 
 namespace Twin.Actors.Entities.Registrar;
 
-// An RA-mode registrar stopped alone (a crash: a persist failure stops it) while requests it forwarded are upstream, and started again
+// An RA-mode registrar stopped alone (a crash: a persist failure stops it) while requests it forwarded are upstream (CMP relayed, or
+// EST sent on as a p10cr), and started again
 // by its back-off supervisor while the rest of the plant goes on: the upstream's answers would reach only the stopped start, and the
 // members would hear nothing until their retry an hour later. The stopped start leaves the exchanges still upstream to the next one
 // (PlantRuntime.Handovers) and keeps them counted, so max mode stays at their instant; the next start takes them over when it has
@@ -14,7 +17,14 @@ public sealed partial class RegistrarActor
     // A message forwarded upstream whose answer has not been handled yet.
     private sealed record InFlight(Exchange Exchange, Open? Confirming, Task<byte[]> Answer);
 
+    // An EST request (or the certConf that follows it) sent upstream as CMP whose answer has not been handled yet.
+    private sealed record EstInFlight(EstForward Forward, CmpOutgoing Sent, Certificate? Confirming, string? Rejection, Task<byte[]> Answer);
+
+    // What a stopped start leaves to the next one: its CMP and its EST exchanges still upstream.
+    private sealed record LeftUpstream(List<InFlight> Cmp, List<EstInFlight> Est);
+
     private readonly Dictionary<long, InFlight> _inFlight = [];
+    private readonly Dictionary<long, EstInFlight> _estInFlight = [];
     private long _tickets;
 
     // Hands the upstream's answer back to this start of the registrar, as counted work begun already (BeginAway).
@@ -28,23 +38,41 @@ public sealed partial class RegistrarActor
             failure: e => new UpstreamAnswered(x, null, e.GetBaseException().Message, confirming) { Incarnation = incarnation, Ticket = ticket });
     }
 
+    // The same for an EST exchange: the answer comes back to this start, as counted work begun already.
+    private void AwaitEstUpstream(EstInFlight flight)
+    {
+        var ticket = ++_tickets;
+        _estInFlight[ticket] = flight;
+        var (f, sent, confirming, rejection, incarnation) = (flight.Forward, flight.Sent, flight.Confirming, flight.Rejection, _incarnation);
+        flight.Answer.PipeTo(Self,
+            success: answer => new EstUpstreamAnswered(f, sent, answer, null, confirming, rejection) { Incarnation = incarnation, Ticket = ticket },
+            failure: e => new EstUpstreamAnswered(f, sent, null, e.GetBaseException().Message, confirming, rejection) { Incarnation = incarnation, Ticket = ticket });
+    }
+
     // At a stop: what is still upstream goes to the next start, still counted (the rest of the away work is counted done by OnStopped).
     private void LeaveUpstreamToNextStart()
     {
-        if (_inFlight.Count == 0 || _runtime.Handovers is not { } handovers) return;
-        handovers.Leave(Id, _inFlight.Values.ToList());
-        _log.Info("Registrar {0}: stopped with {1} message(s) upstream; its next start takes them over", Id, _inFlight.Count);
-        _away[UpstreamLabel] -= _inFlight.Count;
+        var count = _inFlight.Count + _estInFlight.Count;
+        if (count == 0 || _runtime.Handovers is not { } handovers) return;
+        handovers.Leave(Id, new LeftUpstream(_inFlight.Values.ToList(), _estInFlight.Values.ToList()));
+        _log.Info("Registrar {0}: stopped with {1} message(s) upstream; its next start takes them over", Id, count);
+        _away[UpstreamLabel] -= count;
         _inFlight.Clear();
+        _estInFlight.Clear();
     }
 
     // After recovery: the exchanges the stopped start left are this start's now — the transaction and the one-time reference in use
     // again, the answer awaited here.
     private void TakeUpstreamFromLastStart()
     {
-        if (_runtime.Handovers?.Take<List<InFlight>>(Id) is not { } left) return;
-        _log.Info("Registrar {0}: takes over {1} message(s) its stopped start had forwarded upstream", Id, left.Count);
-        foreach (var flight in left)
+        if (_runtime.Handovers?.Take<LeftUpstream>(Id) is not { } left) return;
+        _log.Info("Registrar {0}: takes over {1} message(s) its stopped start had forwarded upstream", Id, left.Cmp.Count + left.Est.Count);
+        foreach (var flight in left.Est)
+        {
+            _away[UpstreamLabel] = _away.GetValueOrDefault(UpstreamLabel) + 1; // counted since it was sent: ended when handled here
+            AwaitEstUpstream(flight);
+        }
+        foreach (var flight in left.Cmp)
         {
             _away[UpstreamLabel] = _away.GetValueOrDefault(UpstreamLabel) + 1; // counted since it was sent: ended when handled here
             var x = flight.Exchange;

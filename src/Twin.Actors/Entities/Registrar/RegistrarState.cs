@@ -53,6 +53,13 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
     /// </summary>
     public ImmutableDictionary<string, ConfirmationAwaited> Settled { get; init; } = ImmutableDictionary<string, ConfirmationAwaited>.Empty;
 
+    /// <summary>
+    /// Waits for a certificate of the registrar's own CA that the requester's certConf closed (confirmed or rejected), by transactionID,
+    /// bounded like <see cref="Pending"/>: the requester's certConf again — it never heard the pkiConf — is answered pkiConf again,
+    /// nothing decided twice (RFC 9483 §3.5, §4.1.1).
+    /// </summary>
+    public ImmutableDictionary<string, ConcludedWait> Concluded { get; init; } = ImmutableDictionary<string, ConcludedWait>.Empty;
+
     /// <summary>How many unconfirmed certificates are remembered: a requester that never confirms cannot fill the journal's state.</summary>
     public const int MaxPending = 10_000;
 
@@ -106,6 +113,7 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
             Pending = d.Closes ? Pending.Remove(d.Transaction) : Pending,
             Lapsed = LapsedAfter(d),
             Settled = SettledAfter(d),
+            Concluded = ConcludedAfter(d),
         },
         ConfirmationAwaited w => this with
         {
@@ -137,6 +145,16 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
         return settled.SetItem(d.Transaction, wait);
     }
 
+    // A certConf the registrar decided itself (the decision that closes the wait is "confirmed" or "rejected") keeps what the wait knew.
+    private ImmutableDictionary<string, ConcludedWait> ConcludedAfter(RegistrarDecided d)
+    {
+        var concluded = Concluded ?? ImmutableDictionary<string, ConcludedWait>.Empty; // absent from snapshots taken before it existed
+        if (!d.Closes || d.Verdict is not (RegistrarDecided.Confirmed or RegistrarDecided.Rejected) || !Pending.TryGetValue(d.Transaction, out var wait) || wait.FromUpstream)
+            return concluded;
+        if (concluded.Count >= MaxPending) concluded = concluded.Remove(concluded.Values.MinBy(c => c.Wait.At)!.Wait.Transaction);
+        return concluded.SetItem(d.Transaction, new ConcludedWait(wait, d.Verdict == RegistrarDecided.Confirmed));
+    }
+
     // The first decision on a transaction is its answer; a later one (a refused reuse of the transactionID, a certConf) is not.
     private ImmutableDictionary<string, AnsweredRequest> Answered(RegistrarDecided d)
     {
@@ -147,6 +165,9 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
             new AnsweredRequest(d.RequestDigest, d.At, d.Verdict, d.Failure, d.Reference) { Reason = d.Verdict == RegistrarDecided.Refused ? d.Reason : null });
     }
 }
+
+/// <summary>A wait for certConf the registrar closed itself: what it knew of the requester, and whether the certificate was accepted.</summary>
+public sealed record ConcludedWait(ConfirmationAwaited Wait, bool Accepted);
 
 /// <summary>How the registrar answered one request: its SHA-256 (hex), when, the verdict, the failure of a refusal, the one-time reference it used.</summary>
 public sealed record AnsweredRequest(string Digest, SimInstant At, string Verdict, string? Failure, string? Reference)

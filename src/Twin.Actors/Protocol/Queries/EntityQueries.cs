@@ -10,4 +10,7 @@ public sealed record DeviceStatus(EntityId Device, string? KeyRef, byte[]? Certi
 {
     /// <summary>Taken out of service: its keys destroyed, nothing renewed again.</summary>
     public bool Decommissioned { get; init; }
+
+    /// <summary>Sessions its OPC UA server holds now (orphans of lost connections included); null when it serves none.</summary>
+    public int? ServerSessions { get; init; }
 }
