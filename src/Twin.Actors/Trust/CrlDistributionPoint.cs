@@ -43,6 +43,15 @@ public sealed partial class CrlDistributionPoint
         }
     }
 
+    /// <summary>The version <see cref="Snapshot"/> would return now, without copying what is published.</summary>
+    public long Version
+    {
+        get
+        {
+            lock (_gate) return _version;
+        }
+    }
+
     /// <summary>Everything published now, and a version that changes with every publication (for caching what is built from it).</summary>
     public (long Version, IReadOnlyList<Entry> Entries) Snapshot()
     {

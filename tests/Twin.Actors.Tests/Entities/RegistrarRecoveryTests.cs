@@ -233,6 +233,50 @@ public sealed class RegistrarRecoveryTests() : RegistrarWithCaTestKit("registrar
         await Idle();
     }
 
+    [Fact] // RFC 9483 §3.5, §4.1.1: checked ahead at the endpoint (CmpGate), a request is still judged by the registrar alone
+    public async Task A_request_through_the_gate_is_judged_by_the_registrar_and_a_stopped_registrar_withdraws_its_gate()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        Assert.True(Runtime.CmpGates.TryGetValue("plant", out var gate), "the ready registrar published no gate");
+        var timeout = TimeSpan.FromSeconds(20);
+
+        var ir = Ir(secret, "CN=gated");
+        var granted = CmpMessage.Decode((await gate!.SendAsync(new CmpRequest(ir.Der, "https:127.0.0.1"), gate.CheckAhead(ir.Der), timeout)).Der);
+        Assert.Equal(CmpBodyType.Ip, granted.BodyType);
+        Assert.True(granted.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret)));
+        Assert.Equal("CN=gated", Assert.Single(granted.CertResponses()).Certificate!.Subject);
+        // What the gate let through is decided by the registrar's state: the same transaction again, and a spent reference, are refused.
+        var again = await gate.SendAsync(new CmpRequest(ir.Der, "https:127.0.0.1"), gate.CheckAhead(ir.Der), timeout);
+        Assert.True(again.Refused);
+        Assert.Equal([CmpFailure.TransactionIdInUse], CmpMessage.Decode(again.Der).ErrorStatus().Failures);
+        var spent = Ir(secret, "CN=spent");
+        Assert.Equal([CmpFailure.SignerNotTrusted], CmpMessage.Decode((await gate.SendAsync(new CmpRequest(spent.Der, "https:127.0.0.1"), gate.CheckAhead(spent.Der), timeout)).Der).ErrorStatus().Failures);
+        // A body that does not decode passes the gate as nothing and is refused with the reason.
+        var garbage = new byte[] { 0x30, 0x03, 0x02, 0x01 };
+        Assert.Null(gate.CheckAhead(garbage));
+        var malformed = await gate.SendAsync(new CmpRequest(garbage, "https:127.0.0.1"), null, timeout);
+        Assert.True(malformed.Refused);
+        Assert.Equal(CmpBodyType.Error, CmpMessage.Decode(malformed.Der).BodyType);
+        var status = await registrar.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
+        Assert.Equal(["granted", "refused", "refused", "refused"], status.RecentDecisions.Select(d => d.Verdict));
+
+        // A stopped registrar takes its gate with it (the endpoint then asks through the plant, as without one); a new start publishes its own.
+        Watch(registrar);
+        Sys.Stop(registrar);
+        ExpectTerminated(registrar, TimeSpan.FromMinutes(1));
+        Assert.False(Runtime.CmpGates.ContainsKey("plant"));
+        var revived = StartRegistrar();
+        await Idle();
+        Assert.True(Runtime.CmpGates.TryGetValue("plant", out var next), "the new start published no gate");
+        Assert.NotSame(gate, next);
+        var fresh = await revived.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        var after = Ir(fresh, "CN=after");
+        Assert.Equal(CmpBodyType.Ip, CmpMessage.Decode((await next!.SendAsync(new CmpRequest(after.Der, "https:127.0.0.1"), next.CheckAhead(after.Der), timeout)).Der).BodyType);
+        await Idle();
+    }
+
     private List<Twin.Pki.Revocation.CertificateRevocationList> Crls() =>
         Runtime.Distribution.Snapshot().Entries.Select(e => e.Crl).OfType<byte[]>().Select(d => Twin.Pki.Revocation.CertificateRevocationList.FromDer(d)).ToList();
 

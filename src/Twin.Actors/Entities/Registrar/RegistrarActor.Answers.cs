@@ -83,6 +83,7 @@ public sealed partial class RegistrarActor
     /// <inheritdoc />
     protected override void OnStopped()
     {
+        WithdrawGate();
         LeaveUpstreamToNextStart();
         foreach (var (label, count) in _away)
             for (var i = 0; i < count; i++) Work.Done(label);

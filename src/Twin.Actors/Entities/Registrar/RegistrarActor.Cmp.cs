@@ -53,6 +53,23 @@ public sealed partial class RegistrarActor
         Handle(command, null, reply);
     }
 
+    // A request decoded and checked ahead on the HTTP request's own thread (CmpGate): judged here at once, its answer completing
+    // the endpoint's task.
+    private void Handle(CmpGate.Checked command)
+    {
+        if (!_state.IsReady)
+        {
+            HoldCurrent(); // served once the registrar holds its protection certificate
+            return;
+        }
+        var answer = command.Answer;
+        Handle(command.Request, command.Message, reply =>
+        {
+            if (reply is CmpReply cmp) answer.TrySetResult(cmp);
+            else answer.TrySetException(new InvalidOperationException($"The registrar answered a CMP request with {reply.GetType().Name}."));
+        });
+    }
+
     private static CmpMessage? CheckAhead(byte[] der, RegistrarSettings settings, Clock.SimInstant now, DomainTrust trust)
     {
         CmpMessage message;
@@ -154,8 +171,9 @@ public sealed partial class RegistrarActor
     // The domain's trust at simulated now; rebuilt only when the distribution point published something.
     private DomainTrust Trust()
     {
+        // The version alone first: most requests find the trust built already, and the snapshot copies every published entry.
+        if (_trust is { } t && t.Version == _runtime.Distribution.Version) return t.Trust;
         var (version, entries) = _runtime.Distribution.Snapshot();
-        if (_trust is { } t && t.Version == version) return t.Trust;
         var chain = _state.ChainDer.Select(d => Certificate.FromDer(d)).ToList();
         var crls = entries.Where(e => e.Crl is not null).Select(e => CertificateRevocationList.FromDer(e.Crl!)).ToList();
         // Every CA key the plant publishes is a possible intermediate: after a rollover or an algorithm migration the
@@ -163,6 +181,7 @@ public sealed partial class RegistrarActor
         var published = entries.Where(e => !e.IsRoot).Select(e => Certificate.FromDer(e.CaCertificate)).Where(c => !chain.Contains(c));
         var trust = new DomainTrust(chain.Where(c => c.IsSelfSigned).ToList(), [.. chain.Where(c => !c.IsSelfSigned), .. published], crls);
         _trust = (version, trust);
+        PublishGate();
         return trust;
     }
 

@@ -18,6 +18,7 @@ public sealed partial class RegistrarActor
         {
             _state = _state.Apply(e);
             ApplyMigratedSuite();
+            PublishGate(); // the endpoint checks ahead with the new suite's settings
             _log.Info("Registrar {0}: domain {1} certifies {2} keys from now on.", Id, _settings.Domain, _settings.Suite);
         });
     }

@@ -68,6 +68,7 @@ public sealed partial class RegistrarActor : EntityActor
             WakeAt(_clock.Now.Add(RetryAfter), new EnrollOwn(), "enroll");
         });
         Command<CmpRequest>(Handle);
+        Command<CmpGate.Checked>(Handle);
         Command<CmpCheckedAhead>(OnCheckedAhead);
         ReceiveAnswers();
         Command<MigrateSignatureSuite>(MigrateSuite);
@@ -111,6 +112,7 @@ public sealed partial class RegistrarActor : EntityActor
         {
             LoadKey();
             ReopenConfirmations();
+            _ = Trust(); // builds the domain's trust and publishes the CMP gate
         }
         else WakeAt(_clock.Now, new EnrollOwn(), "enroll", priority: -5); // after the CAs (-20, -10) at the same instant
         TakeUpstreamFromLastStart();
@@ -150,6 +152,8 @@ public sealed partial class RegistrarActor : EntityActor
             _state = _state.Apply(e);
             _pendingKey = null;
             LoadKey();
+            _trust = null; // the chain the trust is built from has just arrived
+            _ = Trust();
             ReleaseHeld();
         });
     }

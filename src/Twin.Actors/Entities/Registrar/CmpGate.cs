@@ -1,0 +1,82 @@
+using Akka.Actor;
+using Twin.Actors.Clock;
+using Twin.Actors.Protocol.Commands;
+using Twin.Pki.Cmp;
+
+namespace Twin.Actors.Entities.Registrar;
+
+/// <summary>
+/// What a registrar publishes for the CMP endpoint of its domain in this process (<see cref="Plant.PlantRuntime.CmpGates"/>): an
+/// immutable snapshot of its settings and trust, replaced when either changes. The endpoint decodes a request and makes the
+/// expensive checks ahead (protection signature, signer path, POP) on the HTTP request's own thread, then hands the decoded
+/// message to the registrar, which judges it on its own thread against its current state and finds those answers remembered by the
+/// message. The gate decides nothing: a stale or missing snapshot costs only the work done ahead, never a check.
+/// </summary>
+public sealed class CmpGate
+{
+    private readonly SimulationClock _clock;
+    private readonly Trust.CrlDistributionPoint _distribution;
+
+    internal CmpGate(RegistrarSettings settings, DomainTrust trust, long trustVersion, SimulationClock clock, Trust.CrlDistributionPoint distribution, IActorRef registrar)
+    {
+        Settings = settings;
+        Trust = trust;
+        TrustVersion = trustVersion;
+        _clock = clock;
+        _distribution = distribution;
+        Registrar = registrar;
+    }
+
+    /// <summary>The domain as its registrar serves it now.</summary>
+    public RegistrarSettings Settings { get; }
+
+    /// <summary>The domain's trust as the registrar built it from the distribution point's <see cref="TrustVersion"/>.</summary>
+    public DomainTrust Trust { get; }
+
+    /// <summary>The distribution point's version <see cref="Trust"/> was built from.</summary>
+    public long TrustVersion { get; }
+
+    /// <summary>Where the request goes: the registrar's back-off supervisor, which keeps a message for the next start while it is down.</summary>
+    public IActorRef Registrar { get; }
+
+    /// <summary>
+    /// Decodes <paramref name="der"/> and, when the trust is still current, makes the checks ahead that the registrar will meet.
+    /// Returns null when the message does not decode (the registrar decodes it again and refuses it with the reason).
+    /// </summary>
+    public CmpMessage? CheckAhead(byte[] der)
+    {
+        ArgumentNullException.ThrowIfNull(der);
+        CmpMessage message;
+        try
+        {
+            message = CmpMessage.Decode(der);
+        }
+        catch (CmpException)
+        {
+            return null;
+        }
+        // Trust built from an older publication would validate the signer against CRLs the registrar no longer uses: the work
+        // would be wasted (the registrar re-judges with its own trust), so it is left to the registrar.
+        if (_distribution.Version == TrustVersion) RegistrarPolicy.CheckAhead(Settings, message, _clock.Now, Trust);
+        return message;
+    }
+
+    /// <summary>
+    /// Hands <paramref name="request"/>, decoded and checked ahead as <paramref name="message"/> (null: it did not decode), to the
+    /// registrar; completes with its answer, or fails with <see cref="TimeoutException"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public Task<CmpReply> SendAsync(CmpRequest request, CmpMessage? message, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        // The registrar completes the answer itself: no promise actor and no scheduled timeout per request, as an Ask would make.
+        var answer = new TaskCompletionSource<CmpReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Registrar.Tell(new Checked(request, message, answer), ActorRefs.NoSender);
+        return answer.Task.WaitAsync(timeout);
+    }
+
+    /// <summary>
+    /// A request from outside the twin, decoded (and checked ahead) in this process: carried only in process, never over a wire
+    /// or into the journal. The registrar sends its answer to <paramref name="Answer"/>.
+    /// </summary>
+    public sealed record Checked(CmpRequest Request, CmpMessage? Message, TaskCompletionSource<CmpReply> Answer);
+}
