@@ -14,8 +14,8 @@ public sealed record LinkCertificateView(string Kind, CertificateView Certificat
 public sealed partial class PlantReadModel
 {
     // A CA's key changes: the new certificate becomes current (the old one superseded), a root shows its link certificates.
-    private static (ImmutableSortedDictionary<string, EntityView>, ImmutableDictionary<string, string>) FoldCaLifecycle(
-        ImmutableSortedDictionary<string, EntityView> entities, ImmutableDictionary<string, string> holders, ITwinEvent e)
+    private static (ImmutableSortedDictionary<string, EntityView>, ImmutableDictionary<CertificateKey, string>) FoldCaLifecycle(
+        ImmutableSortedDictionary<string, EntityView> entities, ImmutableDictionary<CertificateKey, string> holders, ITwinEvent e)
     {
         switch (e)
         {

@@ -13,8 +13,8 @@ public sealed partial class PlantReadModel
 
     // A manufacturer is an entity holding its CA certificate; production, vouchers, boots and packages are its and its devices' history.
     // (A device's IDevID is not shown as its current certificate: it stays valid beside the LDevID, which would supersede it.)
-    private static (ImmutableSortedDictionary<string, EntityView>, ImmutableDictionary<string, string>) FoldManufacturing(
-        ImmutableSortedDictionary<string, EntityView> entities, ImmutableDictionary<string, string> holders, ITwinEvent e) => e switch
+    private static (ImmutableSortedDictionary<string, EntityView>, ImmutableDictionary<CertificateKey, string>) FoldManufacturing(
+        ImmutableSortedDictionary<string, EntityView> entities, ImmutableDictionary<CertificateKey, string> holders, ITwinEvent e) => e switch
     {
         ManufacturerEstablished m => Install(entities, holders, m.Entity, EntityKinds.Manufacturer, m.At, m.CaCertificateDer, withKeyAlgorithm: true),
         IdevidIssued or VoucherIssued or VoucherRefused or FirmwareSigned or MtpPackageSigned => (Touch(entities, e.Entity, EntityKinds.Manufacturer, e.At), holders),

@@ -225,21 +225,26 @@ public sealed partial class PlantReadModel : IPlantReadModel
             : certificates.SetItem(certificates.Count - 1, certificates[^1] with { SupersededAt = at });
 
     // A holder installs a certificate: the previous one is superseded, and the certificate is found by issuer and serial.
-    private static (ImmutableSortedDictionary<string, EntityView>, ImmutableDictionary<string, string>) Install(
-        ImmutableSortedDictionary<string, EntityView> entities, ImmutableDictionary<string, string> holders,
+    private static (ImmutableSortedDictionary<string, EntityView>, ImmutableDictionary<CertificateKey, string>) Install(
+        ImmutableSortedDictionary<string, EntityView> entities, ImmutableDictionary<CertificateKey, string> holders,
         EntityId holder, string kind, SimInstant at, byte[] der, bool withKeyAlgorithm, (RecordedRunDetail Source, long Offset)? recorded = null)
     {
         var cert = Certificate.FromDer(der);
         // In a replay read from the journal the bytes stay in the event that installed the certificate.
         var installed = recorded is { } r ? CertificateView.Of(cert, at) with { Der = default, RecordedAt = r } : CertificateView.Of(cert, at);
+        CertificateView? shared = null;
         entities = Upsert(entities, holder, kind, at, v => v with
         {
             KeyAlgorithm = withKeyAlgorithm ? cert.PublicKey.Algorithm.ToString() : v.KeyAlgorithm,
-            Certificates = Supersede(v.Certificates, at).Add(SharingNames(installed, v.Current)),
+            Certificates = Supersede(v.Certificates, at).Add(shared = SharingNames(installed, v.Current)),
         });
-        // The entity's own id string, not the event's copy: one per entity rather than one per certificate.
-        return (entities, holders.SetItem(PlantSnapshot.HolderKey(cert.Issuer, cert.SerialNumber.Hex), entities[holder.Value].Id.Value));
+        // The entity's own id string, not the event's copy: one per entity rather than one per certificate; the key holds
+        // the view's own issuer and serial strings.
+        return (entities, holders.SetItem(KeyOf(shared!), entities[holder.Value].Id.Value));
     }
+
+    /// <summary>The holder index's key of a certificate's view, made of the view's own strings.</summary>
+    private static CertificateKey KeyOf(CertificateView view) => PlantSnapshot.HolderKey(view.Issuer, view.SerialHex);
 
     // A renewal names the same subject and issuer as the certificate it replaces: the new view shares those strings with
     // the old one instead of holding its own parsed copies. A ten-year run of 10,000 devices holds 421,399 certificate

@@ -46,6 +46,33 @@ public sealed class SharedStringsTests
         Assert.Same(pump.Id.Value, s.Holders[PlantSnapshot.HolderKey(second.Issuer, second.SerialNumber.Hex)]);
     }
 
+    [Fact]
+    public void The_holder_index_keys_a_certificate_by_the_issuer_and_serial_strings_its_view_holds()
+    {
+        var root = CertificateAuthority.CreateRoot("CN=Root", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), Start, Start.AddYears(10));
+        var first = Issue(root, "CN=pump", 0);
+        var second = Issue(root, "CN=pump", 20);
+
+        var s = PlantSnapshot.Empty;
+        s = PlantReadModel.Fold(s, new RootCaCreated(Run, new SimInstant(Start), new EntityId("ca-root"), "k", root.Certificate.GetDer()), 1);
+        s = PlantReadModel.Fold(s, Installed(first, 0), 2);
+        s = PlantReadModel.Fold(s, Installed(second, 20), 3);
+
+        // Looked up with freshly parsed strings, found under the view's own: the index holds no copy of its own.
+        var pump = s.Entities["dev-pump"];
+        foreach (var (view, certificate) in new[] { (pump.Certificates[0], first), (pump.Certificates[1], second) })
+        {
+            Assert.True(s.Holders.TryGetKey(PlantSnapshot.HolderKey(certificate.Issuer, certificate.SerialNumber.Hex), out var key));
+            Assert.Same(view.Issuer, key.Issuer);
+            Assert.Same(view.SerialHex, key.SerialHex);
+        }
+        Assert.Equal(3, s.Holders.Count);
+        // Written as JSON (a snapshot compared or saved), a holder is named "issuer|serial", as the joined key read before.
+        var json = System.Text.Json.JsonSerializer.Serialize(s.Holders);
+        Assert.Contains($"\"{second.Issuer}|{second.SerialNumber.Hex}\":\"dev-pump\"", json, StringComparison.Ordinal);
+        Assert.Equal(s.Holders.ToDictionary(), System.Text.Json.JsonSerializer.Deserialize<Dictionary<CertificateKey, string>>(json));
+    }
+
     private static Certificate Issue(CertificateAuthority ca, string subject, int day) =>
         ca.Issue(CertificationRequest.Create(subject, KeyGenerator.Generate(KeyAlgorithm.EcdsaP256)), CertificateProfile.LDevId, Start.AddDays(day), Start.AddDays(day + 30));
 
