@@ -10,18 +10,17 @@ using Twin.OpcUa.SecureChannel;
 // Usage: dotnet run -c Release --project bench/Twin.OpcUa.Bench [reads | reads-ours] [seconds-per-measurement] [--rounds N]
 //        (internally: `serve PORT FOLDER` runs our server alone, see ServeMode)
 // Our server (a child, see ServerProcess) runs its socket completions on the I/O thread; our client (this process) keeps the
-// default engine, which hands completions to the thread pool, as Twin.Host does (its read sessions have a receive thread,
-// below). TWIN_BENCH_CLIENT_INLINE=1 (with TWIN_BENCH_CLIENT_ASYNC=1, or it changes nothing for the reads) runs the client's
+// default engine, which hands completions to the thread pool, as Twin.Host does. TWIN_BENCH_CLIENT_INLINE=1 runs the client's
 // completions on the I/O thread too: one wake-up per round trip on each side, and at 1 outstanding about a third less client
 // CPU per read (the 11-12k reads/s once measured that way on the idle machine came from rounds timed before the read path had
 // tiered up; see docs/benchmarks.md, "Twin.OpcUa round 7"). TWIN_BENCH_POOLED=1 gives the server the default engine as well,
 // the setting Twin.Host runs with (docs/opcua.md, "Socket completions"). Set before the first socket operation, when the
 // socket engine reads it.
-// Our client's read sessions read their socket with a thread of their own (ClientOptions.ReceiveThread: one wake-up per
-// answer without any process-wide setting); TWIN_BENCH_CLIENT_ASYNC=1 reads them with asynchronous socket I/O instead, as
-// sessions do by default.
+// Our client's read sessions use asynchronous socket I/O, as sessions do by default; TWIN_BENCH_CLIENT_RECEIVE_THREAD=1 gives
+// each a receive thread of its own (ClientOptions.ReceiveThread: one wake-up per answer without any process-wide setting),
+// which wins on a loaded machine and loses on an idle one (docs/opcua.md, "A receive thread per client session").
 if (Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_INLINE") == "1") Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-var receiveThread = Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_ASYNC") != "1";
+var receiveThread = Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_RECEIVE_THREAD") == "1";
 if (args is ["serve", var portText, var folder])
 {
     await ServeMode.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), folder);
@@ -119,7 +118,7 @@ var (established, establishSeconds, rssBefore, rssAfter, cpuPerSession) = await 
 Console.WriteLine($"## Twin.OpcUa (measured {DateTime.UtcNow:yyyy-MM-dd})");
 Console.WriteLine();
 Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {RuntimeDescription()}; node {NodeVersion()}; each figure is {seconds:0} s of work after a warm-up.");
-Console.WriteLine($"Our client's read sessions: {(receiveThread ? "a receive thread each (ClientOptions.ReceiveThread)" : "asynchronous socket I/O (TWIN_BENCH_CLIENT_ASYNC=1)")}; client socket completions {(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1" ? "inline" : "pooled")}.");
+Console.WriteLine($"Our client's read sessions: {(receiveThread ? "a receive thread each (ClientOptions.ReceiveThread, TWIN_BENCH_CLIENT_RECEIVE_THREAD=1)" : "asynchronous socket I/O")}; client socket completions {(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1" ? "inline" : "pooled")}.");
 Console.WriteLine();
 Console.WriteLine("node-opcua's client (Basic256Sha256, SignAndEncrypt, RSA-2048) against each server; server CPU is the server process's user+system time over the run.");
 Console.WriteLine();
