@@ -108,12 +108,23 @@ public sealed partial class HostProcess : IAsyncDisposable
         do
         {
             // Another process's state can only be observed by asking: poll until the condition holds (bounded).
-            last = await Http.GetFromJsonAsync<List<EntityDto>>("/api/entities", cts.Token);
+            try
+            {
+                last = await Http.GetFromJsonAsync<List<EntityDto>>("/api/entities", cts.Token);
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                break; // the bound ran out while a request was in flight: report what was seen, and what the host said
+            }
             if (last is not null && condition(last)) return last;
         }
         while (!cts.IsCancellationRequested && await poll.WaitForNextTickAsync(CancellationToken.None));
-        throw new TimeoutException("condition on /api/entities not met; last: " + string.Join(", ", last?.Select(e => e.Id + ":" + e.CurrentSerial) ?? []));
+        throw new TimeoutException("condition on /api/entities not met; last: " + string.Join(", ", last?.Select(e => e.Id + ":" + e.CurrentSerial) ?? [])
+            + "\nhost output (tail):\n" + Tail(StdOut) + "\nhost errors (tail):\n" + Tail(StdErr));
     }
+
+    // The last lines of what the host wrote, for a failure message.
+    private static string Tail(string text, int lines = 40) => string.Join('\n', text.Split('\n').TakeLast(lines));
 
     /// <summary>
     /// The entity list once the host has settled: its read model has applied every event of the run's journal, no
