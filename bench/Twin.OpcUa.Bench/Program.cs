@@ -18,9 +18,21 @@ using Twin.OpcUa.SecureChannel;
 // socket engine reads it.
 // Our client's read sessions use asynchronous socket I/O, as sessions do by default; TWIN_BENCH_CLIENT_RECEIVE_THREAD=1 gives
 // each a receive thread of its own (ClientOptions.ReceiveThread: one wake-up per answer without any process-wide setting),
-// which wins on a loaded machine and loses on an idle one (docs/opcua.md, "A receive thread per client session").
+// which wins on a loaded machine and loses on an idle one (docs/opcua.md, "A receive thread per client session"), and
+// TWIN_BENCH_CLIENT_SPIN_US=N with it how long that thread polls for an expected answer before it blocks (0 never spins).
 if (Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_INLINE") == "1") Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 var receiveThread = Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_RECEIVE_THREAD") == "1";
+// With the receive thread, TWIN_BENCH_CLIENT_SPIN_US=N (0 to 1000) sets how long it polls for an expected answer before it
+// blocks (ClientOptions.ReceiveSpin; unset: its default). Without the receive thread it is refused, as it would be unused.
+var receiveSpin = Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_SPIN_US") is { Length: > 0 } spinText
+    ? int.TryParse(spinText, CultureInfo.InvariantCulture, out var spinUs) && spinUs is >= 0 and <= 1000
+        ? receiveThread ? TimeSpan.FromMicroseconds(spinUs)
+            : throw new ArgumentException("TWIN_BENCH_CLIENT_SPIN_US needs TWIN_BENCH_CLIENT_RECEIVE_THREAD=1: only a receive thread spins.")
+        : throw new ArgumentException($"TWIN_BENCH_CLIENT_SPIN_US must be a whole number of µs from 0 to 1000, not '{spinText}'.")
+    : ClientOptions.DefaultReceiveSpin;
+var clientPath = receiveThread
+    ? $"a receive thread each (ClientOptions.ReceiveThread, TWIN_BENCH_CLIENT_RECEIVE_THREAD=1) {(receiveSpin > TimeSpan.Zero ? $"spinning up to {receiveSpin.TotalMicroseconds:0} µs for an answer" : "blocking at once, no spin")} (ClientOptions.ReceiveSpin, TWIN_BENCH_CLIENT_SPIN_US)"
+    : "asynchronous socket I/O";
 if (args is ["serve", var portText, var folder])
 {
     await ServeMode.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), folder);
@@ -64,7 +76,7 @@ pki.WriteNodePki(Path.Combine(nodeClient, "pki"));
 
 await using var ours = await ServerProcess.StartOursAsync(oursFolder);
 var measured = new ReadRounds(rounds);
-Console.WriteLine($"Reads: {rounds} rounds of {seconds:0.#} s per figure, interleaved; load average {ReadRounds.Load():0.00} at the start.");
+Console.WriteLine($"Reads: {rounds} rounds of {seconds:0.#} s per figure, interleaved; load average {ReadRounds.Load():0.00} at the start; our client's read sessions: {clientPath}.");
 if (oursOnly)
 {
     foreach (var outstanding in new[] { 1, 16 })
@@ -118,7 +130,7 @@ var (established, establishSeconds, rssBefore, rssAfter, cpuPerSession) = await 
 Console.WriteLine($"## Twin.OpcUa (measured {DateTime.UtcNow:yyyy-MM-dd})");
 Console.WriteLine();
 Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {RuntimeDescription()}; node {NodeVersion()}; each figure is {seconds:0} s of work after a warm-up.");
-Console.WriteLine($"Our client's read sessions: {(receiveThread ? "a receive thread each (ClientOptions.ReceiveThread, TWIN_BENCH_CLIENT_RECEIVE_THREAD=1)" : "asynchronous socket I/O")}; client socket completions {(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1" ? "inline" : "pooled")}.");
+Console.WriteLine($"Our client's read sessions: {clientPath}; client socket completions {(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1" ? "inline" : "pooled")}.");
 Console.WriteLine();
 Console.WriteLine("node-opcua's client (Basic256Sha256, SignAndEncrypt, RSA-2048) against each server; server CPU is the server process's user+system time over the run.");
 Console.WriteLine();
@@ -158,7 +170,7 @@ async Task<ReadRun> OurClientReadsAsync(ServerProcess server, string nodeIdText,
     {
         ApplicationUri = BenchPki.ClientUri, Certificate = pki.Client.Cert, ServerCertificateValidator = pki.Validator(),
         AllowedPolicies = [SecurityPolicies.Basic256Sha256], SecurityMode = MessageSecurityMode.SignAndEncrypt, AutoReconnect = false,
-        ReceiveThread = receiveThread,
+        ReceiveThread = receiveThread, ReceiveSpin = receiveSpin,
     };
     await using var session = await ClientSession.ConnectAsync(server.EndpointUrl, options);
     var nodeId = Twin.OpcUa.Encoding.NodeId.Parse(nodeIdText);

@@ -64,14 +64,21 @@ public static class SocketPipes
     /// of its own with blocking receives, for as long as the connection lives (see <see cref="ReceiveThreadPipe"/>): one thread
     /// wake-up per answer instead of two, at the price of a thread per connection.
     /// </summary>
-    public static async Task<UaConnection> ConnectAsync(string endpointUrl, bool receiveThread, CancellationToken ct)
+    public static Task<UaConnection> ConnectAsync(string endpointUrl, bool receiveThread, CancellationToken ct) =>
+        ConnectAsync(endpointUrl, receiveThread, TimeSpan.Zero, ct);
+
+    /// <summary>
+    /// As <see cref="ConnectAsync(string, bool, CancellationToken)"/>; a receive thread spins up to <paramref name="receiveSpin"/>
+    /// for an expected answer before it blocks (see <see cref="ReceiveThreadPipe"/>). Without a receive thread the spin is unused.
+    /// </summary>
+    public static async Task<UaConnection> ConnectAsync(string endpointUrl, bool receiveThread, TimeSpan receiveSpin, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(endpointUrl);
         if (!Uri.TryCreate(endpointUrl, UriKind.Absolute, out var uri) || uri.Scheme != "opc.tcp")
             throw new Encoding.UaException(Encoding.StatusCodes.BadTcpEndpointUrlInvalid, $"'{endpointUrl}' is not an opc.tcp URL.");
         if (receiveThread)
         {
-            try { return await ReceiveThreadPipe.ConnectAsync(uri.Host, uri.Port < 0 ? 4840 : uri.Port, ct).ConfigureAwait(false); }
+            try { return await ReceiveThreadPipe.ConnectAsync(uri.Host, uri.Port < 0 ? 4840 : uri.Port, receiveSpin, ct).ConfigureAwait(false); }
             catch (SocketException e)
             {
                 throw new Encoding.UaException(Encoding.StatusCodes.BadNotConnected, $"Cannot connect to {endpointUrl}: {e.Message}", e);
