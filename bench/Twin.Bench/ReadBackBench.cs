@@ -113,6 +113,7 @@ internal static class ReadBackBench
         var (start, end) = model.Range;
         var times = new List<double>();
         var looks = new List<double>();
+        var (pagesOneByOne, pagesBatched) = (new List<double>(), new List<double>());
         for (var i = 0; i < seeks; i++)
         {
             // Spread over the run, off the checkpoints: 7/(2N) + i/N of the way.
@@ -128,10 +129,24 @@ internal static class ReadBackBench
                 GC.KeepAlive(bytes);
                 looks.Add(look.Elapsed.TotalMilliseconds);
             }
+            // The API's page of an entity: its certificates' bytes one journal read each, or all in one (CertificateView.DersOf). Two
+            // other devices each seek, neither read before (the cache would answer), taking turns at which way is first.
+            var others = model.Current.Entities.Values.Where(v => v.Kind == EntityKinds.Device && v.Certificates.Count > 1).Reverse().Skip(1 + 2 * i).Take(2).ToList();
+            if (others.Count == 2)
+            {
+                void OneByOne() => pagesOneByOne.Add(Timed(() => others[0].Certificates.Sum(c => c.Der.Length)) / others[0].Certificates.Count);
+                void Batched() => pagesBatched.Add(Timed(() => CertificateView.DersOf(others[1].Certificates).Sum(d => d.Length)) / others[1].Certificates.Count);
+                if (i % 2 == 0) { OneByOne(); Batched(); }
+                else { Batched(); OneByOne(); }
+            }
         }
         times.Sort();
         looks.Sort();
         var lookText = looks.Count == 0 ? "" : FormattableString.Invariant($"; a device's history and certificates after each seek: median {looks[looks.Count / 2]:0.0} ms, max {looks[^1]:0.0} ms");
+        pagesOneByOne.Sort();
+        pagesBatched.Sort();
+        if (pagesBatched.Count > 0)
+            lookText += FormattableString.Invariant($"; an entity page's certificates read back, per certificate: one read each median {pagesOneByOne[pagesOneByOne.Count / 2]:0.00} ms, one read for the page median {pagesBatched[pagesBatched.Count / 2]:0.00} ms ({pagesOneByOne[pagesOneByOne.Count / 2] / pagesBatched[pagesBatched.Count / 2]:0.0}×)");
         model.SeekTo(new SimInstant(start.Utc + (end.Utc - start.Utc) * 0.5));
         var stepTimes = new List<double>();
         for (var i = 0; i < steps; i++)
@@ -144,5 +159,12 @@ internal static class ReadBackBench
         stepTimes.Sort();
         var stepText = stepTimes.Count == 0 ? "no steps" : FormattableString.Invariant($"{stepTimes.Count} steps: median {stepTimes[stepTimes.Count / 2]:0.0} ms, max {stepTimes[^1]:0.0} ms");
         return FormattableString.Invariant($"{events} events; {model.CheckpointCount} checkpoints; load {load.Elapsed.TotalSeconds:0.0} s, live heap after it {live:0} MB, peak working set by then {loadPeak:0} MB; {seeks} seeks: median {times[times.Count / 2]:0} ms, max {times[^1]:0} ms{lookText}; {stepText}; {model.Current.Entities.Count} entities at the last");
+    }
+
+    private static double Timed(Func<int> read)
+    {
+        var clock = Stopwatch.StartNew();
+        GC.KeepAlive(read());
+        return clock.Elapsed.TotalMilliseconds;
     }
 }

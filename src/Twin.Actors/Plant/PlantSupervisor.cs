@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Twin.Actors.Clock;
 using Twin.Actors.Entities.Authority;
 using Twin.Actors.Entities.Device;
@@ -28,6 +29,7 @@ public sealed class PlantSupervisor : ReceiveActor
     private RunEnded? _ended;
     private bool _clockReady;
     private bool _endKnown;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <summary>Creates the supervisor of the run described by <paramref name="spec"/>.</summary>
     public PlantSupervisor(PlantSpec spec, SimulationClock clock, IKeyVault vault, SimulationWork work, PlantRuntime? runtime = null)
@@ -63,6 +65,16 @@ public sealed class PlantSupervisor : ReceiveActor
 
     /// <summary>Wraps entity props in the back-off supervisor every persistent entity runs under (<see cref="EntitySupervisor"/>).</summary>
     public static Props Supervised(Props entity, string childName) => EntitySupervisor.Props(entity, childName);
+
+    /// <inheritdoc />
+    protected override void PostStop() => EndHandovers(); // the actor system going down (Ctrl+C, the next run from the dashboard): after every entity stopped
+
+    // No entity of this start starts again: what one stopped alone left for its next start is refused.
+    private void EndHandovers()
+    {
+        foreach (var refused in _runtime.Handovers?.End() ?? [])
+            _log.Warning("Run {0} ended: the {1} request(s) entity {2} had left to a next start that will not come were refused", _spec.Run, refused.Waiting, refused.Entity);
+    }
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -160,6 +172,7 @@ public sealed class PlantSupervisor : ReceiveActor
     private void Ended(RunEnded ended)
     {
         _ended = ended;
+        EndHandovers(); // before the entities stop: what they have away is refused at their stop, not left for a start that never comes
         foreach (var child in Context.GetChildren())
             if (!child.Equals(_clockActor) && !child.Equals(_end)) Context.Stop(child);
         foreach (var requester in _stopRequesters) requester.Tell(ended);

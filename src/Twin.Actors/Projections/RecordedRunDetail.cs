@@ -85,25 +85,47 @@ public sealed class RecordedRunDetail
     }
 
     /// <summary>The DER of the certificate installed by the event at journal offset <paramref name="offset"/>.</summary>
-    public ImmutableArray<byte> Certificate(long offset)
+    public ImmutableArray<byte> Certificate(long offset) => Certificates([offset])[offset];
+
+    /// <summary>
+    /// The DER of the certificates installed by the events at journal <paramref name="offsets"/>, by offset: those not cached are read
+    /// from the journal together, in one query (an entity's page lists every certificate it held).
+    /// </summary>
+    public IReadOnlyDictionary<long, ImmutableArray<byte>> Certificates(IEnumerable<long> offsets)
     {
+        ArgumentNullException.ThrowIfNull(offsets);
+        var found = new Dictionary<long, ImmutableArray<byte>>();
+        var missing = new HashSet<long>();
         lock (_gate)
         {
-            if (_certificates.TryGetValue(offset, out var cached)) return cached;
+            foreach (var offset in offsets)
+            {
+                if (_certificates.TryGetValue(offset, out var cached)) found[offset] = cached;
+                else missing.Add(offset);
+            }
         }
-        var events = Read([offset]);
-        if (!events.TryGetValue(offset, out var e))
-            throw new InvalidOperationException($"Replay of run {_run}: the journal no longer holds the event at journal offset {offset}.");
-        var der = InstalledCertificate(e)
-            ?? throw new InvalidOperationException($"Replay of run {_run}: the event at journal offset {offset} ({e.GetType().Name}) installs no certificate.");
-        // As the fold makes the view: the certificate's own encoding.
-        ImmutableArray<byte> bytes = [.. Twin.Pki.Certificates.Certificate.FromDer(der).GetDer()];
+        if (missing.Count == 0) return found;
+        var events = new Dictionary<long, ITwinEvent>(missing.Count);
+        foreach (var chunk in missing.Chunk(500)) // well below the database's limit on parameters in one statement
+            foreach (var (offset, e) in Read(chunk)) events[offset] = e;
+        foreach (var offset in missing)
+        {
+            if (!events.TryGetValue(offset, out var e))
+                throw new InvalidOperationException($"Replay of run {_run}: the journal no longer holds the event at journal offset {offset}.");
+            var der = InstalledCertificate(e)
+                ?? throw new InvalidOperationException($"Replay of run {_run}: the event at journal offset {offset} ({e.GetType().Name}) installs no certificate.");
+            // As the fold makes the view: the certificate's own encoding.
+            found[offset] = [.. Twin.Pki.Certificates.Certificate.FromDer(der).GetDer()];
+        }
         lock (_gate)
         {
-            if (_certificates.Count >= CacheSize) _certificates.Clear();
-            _certificates[offset] = bytes;
+            foreach (var offset in missing)
+            {
+                if (_certificates.Count >= CacheSize) _certificates.Clear();
+                _certificates[offset] = found[offset];
+            }
         }
-        return bytes;
+        return found;
     }
 
     /// <summary>The certificate an event installs at its holder, for the events whose views leave their bytes in the journal.</summary>

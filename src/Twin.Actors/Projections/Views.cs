@@ -113,6 +113,18 @@ public sealed record CertificateView(
     [JsonIgnore]
     public (RecordedRunDetail Source, long Offset)? RecordedAt { get; init; }
 
+    /// <summary>
+    /// The DER of each of <paramref name="views"/>, in their order: what a replay left in the journal is read back in one query per
+    /// recorded run rather than one per certificate.
+    /// </summary>
+    public static IReadOnlyList<ImmutableArray<byte>> DersOf(IReadOnlyList<CertificateView> views)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        var read = views.Where(v => v._der.IsDefault && v.RecordedAt is not null).Select(v => v.RecordedAt!.Value).GroupBy(r => r.Source)
+            .ToDictionary(g => g.Key, g => g.Key.Certificates(g.Select(r => r.Offset)));
+        return [.. views.Select(v => v._der.IsDefault && v.RecordedAt is { } r ? read[r.Source][r.Offset] : v._der)];
+    }
+
     /// <summary>Builds the view of <paramref name="certificate"/> installed at <paramref name="installedAt"/>.</summary>
     public static CertificateView Of(Certificate certificate, SimInstant installedAt)
     {

@@ -24,13 +24,14 @@ public static class EntityEndpoints
             if (!model.Current.Entities.TryGetValue(id, out var entity))
                 return Results.Problem($"No entity '{id}' in this run.", statusCode: StatusCodes.Status404NotFound);
             var now = control.Clock.Now;
+            var ders = CertificateView.DersOf(entity.Certificates); // in a replay: one journal read for the page, not one per certificate
             return Results.Json(new EntityDetailDto(
                 entity.Id.Value,
                 entity.Kind,
                 entity.KeyAlgorithm,
                 entity.Current?.SerialHex,
-                entity.Certificates.Select(c => new CertificateDetailDto(c.SerialHex, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.KeyAlgorithm,
-                    c.StatusAt(now).ToString(), c.InstalledAt.ToString(), c.SupersededAt?.ToString(), Pem.Encode("CERTIFICATE", c.Der.AsSpan()))).ToList(),
+                entity.Certificates.Select((c, i) => new CertificateDetailDto(c.SerialHex, c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.KeyAlgorithm,
+                    c.StatusAt(now).ToString(), c.InstalledAt.ToString(), c.SupersededAt?.ToString(), Pem.Encode("CERTIFICATE", ders[i].AsSpan()))).ToList(),
                 entity.History.Select(h => new EventDto(h.Offset, h.At.ToString(), h.Entity.Value, h.Kind, h.Summary)).ToList())
             {
                 Crl = entity.Crl is { } crl ? new CrlDto(crl.Number, crl.ThisUpdate, crl.NextUpdate, crl.Entries, crl.IsExpiredAt(now) ? "Expired" : "Current") : null,

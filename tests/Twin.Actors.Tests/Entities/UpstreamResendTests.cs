@@ -1,8 +1,8 @@
 using System.Text;
 using Akka.Actor;
-using Twin.Actors.Entities.Authority;
 using Twin.Actors.Entities.Registrar;
 using Twin.Actors.Model;
+using Twin.Actors.Plant;
 using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Tests.Support;
 using Twin.Pki.Cmp;
@@ -18,23 +18,10 @@ namespace Twin.Actors.Tests.Entities;
 /// certConf (no implicit confirmation) sent again after a kill is forwarded upstream again in the same transaction and answered with
 /// pkiConf — whether the kill came while the first certConf was upstream or after its pkiConf was relayed and journaled.
 /// </summary>
-public sealed class UpstreamResendTests : RegistrarWithCaTestKit
+public sealed class UpstreamResendTests() : RaWithUpstreamTestKit("upstream-resend", new RunId("upstream-resend"), "upstream", UpstreamName, "upstream-shared-secret")
 {
-    private const string UpstreamSecret = "upstream-shared-secret";
     private const string UpstreamName = "CN=Resend Upstream CA,O=PlantTrust";
-    private static readonly EntityId CaId = new("ca-domain");
     private static readonly EntityId Requester = new("sensor-001");
-    private static readonly RegistrarSettings Ra = new("upstream", CaId, KeyAlgorithm.EcdsaP256, RegistrarMode.Ra)
-    {
-        Upstream = new UpstreamCa(new Uri("http://127.0.0.1:9/cmp"), UpstreamName, "4711", UpstreamSecret),
-    };
-
-    private readonly FakeUpstreamCa _upstream = new(UpstreamName, UpstreamSecret);
-
-    public UpstreamResendTests() : base("upstream-resend", new RunId("upstream-resend"), CaId,
-        new CaSettings("CN=Domain Root,O=PlantTrust", KeyAlgorithm.EcdsaP256, TimeSpan.FromDays(3650)), Ra, TimeSpan.FromSeconds(60), seed: 4711) { }
-
-    protected override ICmpTransport? Transport => _upstream;
 
     [Fact] // RFC 9483 §5.2.3 (RA forwarding), §3.5: a retransmission is answered, not refused as a reused transactionID
     public async Task A_request_forwarded_and_decided_before_a_restart_is_forwarded_again_and_answered_without_a_second_decision()
@@ -53,8 +40,8 @@ public sealed class UpstreamResendTests : RegistrarWithCaTestKit
         Assert.Equal(CmpBodyType.Ip, again.BodyType);
         Assert.True(again.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret))); // protected with the requester's secret, derived again from its reference
         Assert.Equal(issued.GetDer(), Assert.Single(again.CertResponses()).Certificate!.GetDer());
-        Assert.Equal(2, _upstream.Received.Count);
-        Assert.Equal(_upstream.Received[0], _upstream.Received[1]); // the same bytes upstream
+        Assert.Equal(2, Upstream.Received.Count);
+        Assert.Equal(Upstream.Received[0], Upstream.Received[1]); // the same bytes upstream
         var status = await revived.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
         Assert.Equal(["forwarded"], status.RecentDecisions.Select(d => d.Verdict));
     }
@@ -66,21 +53,21 @@ public sealed class UpstreamResendTests : RegistrarWithCaTestKit
         await Idle();
         var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret(Requester.Value), RemainingOrDefault);
         var ir = Ir(secret);
-        _upstream.HoldNext(); // the upstream takes the request and answers only after the registrar is gone
+        Upstream.HoldNext(); // the upstream takes the request and answers only after the registrar is gone
         registrar.Tell(new CmpRequest(ir.Der, $"entity:{Requester.Value}"));
-        await _upstream.FirstArrived.Task.WaitAsync(RemainingOrDefault);
+        await Upstream.FirstArrived.Task.WaitAsync(RemainingOrDefault);
         KillAtOnce(registrar);
         await Idle(); // the answer it waited for is counted done at its stop
 
         var revived = StartRegistrar();
         await Idle();
         var answer = await SendAsync(revived, new CmpRequest(ir.Der, $"entity:{Requester.Value}") { FirstSentAt = T0 });
-        _upstream.Release();
+        Upstream.Release();
 
         Assert.Equal(CmpBodyType.Ip, answer.BodyType);
         Assert.True(answer.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret)));
-        Assert.Equal(2, _upstream.Received.Count);
-        Assert.Equal(_upstream.Received[0], _upstream.Received[1]);
+        Assert.Equal(2, Upstream.Received.Count);
+        Assert.Equal(Upstream.Received[0], Upstream.Received[1]);
         await Idle();
         var status = await revived.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
         Assert.Equal(["forwarded"], status.RecentDecisions.Select(d => d.Verdict));
@@ -97,24 +84,24 @@ public sealed class UpstreamResendTests : RegistrarWithCaTestKit
         Assert.Equal(CmpBodyType.Ip, ip.BodyType);
         Assert.False(ip.Header.ImplicitConfirm); // the upstream awaits the certConf
         var certConf = CertConf(secret, ip);
-        _upstream.HoldNext(); // the upstream takes the certConf and answers only after the registrar is gone
+        Upstream.HoldNext(); // the upstream takes the certConf and answers only after the registrar is gone
         registrar.Tell(new CmpRequest(certConf.Der, "outside"));
-        await _upstream.CertConfArrived.Task.WaitAsync(RemainingOrDefault);
+        await Upstream.CertConfArrived.Task.WaitAsync(RemainingOrDefault);
         KillAtOnce(registrar);
         await Idle();
 
         var revived = StartRegistrar();
         await Idle();
         var answer = await SendAsync(revived, new CmpRequest(certConf.Der, "outside")); // the client's retransmission: the very same bytes
-        _upstream.Release();
+        Upstream.Release();
 
         Assert.Equal(CmpBodyType.PkiConf, answer.BodyType);
         Assert.True(answer.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret)));
         Assert.Equal(ip.Header.TransactionId, answer.Header.TransactionId);
-        var upstreamCertConfs = _upstream.Received.Select(d => CmpMessage.Decode(d)).Where(m => m.BodyType == CmpBodyType.CertConf).ToList();
+        var upstreamCertConfs = Upstream.Received.Select(d => CmpMessage.Decode(d)).Where(m => m.BodyType == CmpBodyType.CertConf).ToList();
         Assert.Equal(2, upstreamCertConfs.Count); // sent again upstream, in the same transaction
         Assert.All(upstreamCertConfs, m => Assert.Equal(ip.Header.TransactionId, m.Header.TransactionId));
-        Assert.True(_upstream.Confirmed.ContainsKey(ip.Header.TransactionHex)); // not left open at the upstream
+        Assert.True(Upstream.Confirmed.ContainsKey(ip.Header.TransactionHex)); // not left open at the upstream
         await Idle();
         var status = await revived.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
         Assert.Equal(["forwarded", "forwarded"], status.RecentDecisions.Select(d => d.Verdict)); // the ip, then the certConf, once each
@@ -136,7 +123,7 @@ public sealed class UpstreamResendTests : RegistrarWithCaTestKit
         Assert.Equal(CmpBodyType.PkiConf, again.BodyType); // before: error, "no certificate of transaction … awaits confirmation"
         Assert.True(again.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret)));
         Assert.Equal(ip.Header.TransactionId, again.Header.TransactionId);
-        Assert.Equal(2, _upstream.Confirmed[ip.Header.TransactionHex]); // asked upstream again in the same transaction, answered as a repeat
+        Assert.Equal(2, Upstream.Confirmed[ip.Header.TransactionHex]); // asked upstream again in the same transaction, answered as a repeat
         var status = await revived.Ask<RegistrarStatus>(new GetRegistrarStatus(), RemainingOrDefault);
         Assert.Equal(["forwarded", "forwarded"], status.RecentDecisions.Select(d => d.Verdict)); // nothing decided twice
     }
@@ -154,7 +141,34 @@ public sealed class UpstreamResendTests : RegistrarWithCaTestKit
         var other = await SendAsync(revived, new CmpRequest(CertConf(secret, ip, _upstreamRoot.Value).Der, "outside"));
 
         Assert.Equal(CmpBodyType.Error, other.BodyType);
-        Assert.Equal(1, _upstream.Confirmed[ip.Header.TransactionHex]); // not sent upstream
+        Assert.Equal(1, Upstream.Confirmed[ip.Header.TransactionHex]); // not sent upstream
+    }
+
+    [Fact] // RFC 9483 §3.6.4: the run ended while an outside client's ir was upstream and the registrar down — an error message, not silence
+    public async Task A_request_left_for_the_registrars_next_start_is_refused_with_systemUnavail_when_the_run_ends_first()
+    {
+        Runtime.Handovers = new RestartHandovers(); // as the plant supervisor sets it
+        var registrar = StartRegistrar();
+        await Idle();
+        var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret(Requester.Value), RemainingOrDefault);
+        var ir = Ir(secret);
+        var client = CreateTestProbe();
+        Upstream.HoldNext();
+        registrar.Tell(new CmpRequest(ir.Der, "outside"), client.Ref);
+        await Upstream.FirstArrived.Task.WaitAsync(RemainingOrDefault);
+        KillAtOnce(registrar); // stopped alone: the exchange is left for its next start
+
+        var refused = Assert.Single(Runtime.Handovers.End()); // the run ends before that start
+
+        Assert.Equal((RegistrarId, 1), (refused.Entity, refused.Waiting));
+        var answer = CmpMessage.Decode(client.ExpectMsg<CmpReply>().Der); // before: nothing, until the client's own time-out
+        Assert.Equal(CmpBodyType.Error, answer.BodyType);
+        Assert.Equal(CmpFailure.SystemUnavail, Assert.Single(answer.ErrorStatus().Failures));
+        Assert.Contains("run ended", answer.ErrorStatus().Text, StringComparison.Ordinal);
+        Assert.True(answer.VerifyMac(Encoding.ASCII.GetBytes(secret.Secret))); // protected as the request was
+        Assert.Equal(Convert.ToHexString(ir.TransactionId), Convert.ToHexString(answer.Header.TransactionId!));
+        await Idle(); // the work counted for the exchange ended with the refusal
+        Upstream.Release();
     }
 
     // A certificate the client was never sent: a certConf naming it is not the client's confirmation.

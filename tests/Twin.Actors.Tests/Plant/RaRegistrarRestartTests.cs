@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Twin.Actors.Entities.Registrar;
 using Twin.Actors.Plant;
+using Twin.Actors.Protocol.Commands;
 using Twin.Actors.Scenarios;
 using Twin.Actors.Tests.Support;
+using Twin.Tests.Support;
 
 namespace Twin.Actors.Tests.Plant;
 
@@ -17,28 +19,7 @@ public sealed class RaRegistrarRestartTests
     private const string UpstreamSecret = "restart-upstream-secret";
 
     // One member enrolling through the RA; the upstream's certificate (30 days) needs no renewal within the run.
-    private const string Yaml = $$"""
-        name: RA restarted alone
-        run: ra-restart
-        seed: 4711
-        start: 2030-01-01T00:00:00Z
-        duration: PT6H
-        clock: { mode: max }
-        design: { deviceLifetime: P20D, crlInterval: PT12H, crlValidity: P2D }
-        topology:
-          rootCa: { id: ca-root, subject: "CN=Ra Root,O=PlantTrust" }
-          cas:
-            - { id: ca-issuing, parent: ca-root, subject: "CN=Ra Issuing,O=PlantTrust" }
-          devices:
-            - { id: "sensor-{n}", count: 1, ca: ca-issuing, subject: "CN={id},O=PlantTrust" }
-          domains:
-            - name: plant
-              issuingCa: ca-issuing
-              mode: ra
-              upstream: { url: "http://127.0.0.1:9/pkix/", recipient: "{{UpstreamName}}", reference: "4711", secret: "{{UpstreamSecret}}" }
-              members: [sensor-001]
-              templates: [ { name: ldevid, profile: LDevId, lifetime: P20D } ]
-        """;
+    private static readonly string Yaml = RaPlantYaml.Build("RA restarted alone", "ra-restart", new Uri("http://127.0.0.1:9/pkix/"), UpstreamName, UpstreamSecret, "PlantTrust");
 
     [Fact] // RFC 9483 §5.2.3 (RA forwarding): the upstream's answer reaches the member through the registrar's next start
     public async Task An_RA_registrar_stopped_alone_with_a_request_upstream_relays_the_answer_at_once_and_the_run_ends_as_an_uninterrupted_one()
@@ -68,5 +49,28 @@ public sealed class RaRegistrarRestartTests
         var installed = Assert.Single(outcome.Events, e => e.Kind == "dev.cert-installed");
         Assert.Equal(asked.At, installed.At); // not at the member's retry an hour later
         Assert.Equal(["forwarded"], outcome.Events.Where(e => e.Kind == "reg.decision").Select(e => e.Summary.Split(' ')[0]));
+    }
+
+    [Fact] // the run stopped while the member's ir is upstream: no next start of the registrar comes, so nothing is left for one
+    public async Task A_run_stopped_with_a_request_upstream_at_its_RA_leaves_nothing_for_a_next_start()
+    {
+        var spec = ScenarioLoader.Load(Yaml, "ra-restart.yaml").ToPlant();
+        var upstream = new FakeUpstreamCa(UpstreamName, UpstreamSecret);
+        upstream.HoldNext(); // the member's ir stays upstream until the run has ended
+        var runtime = new PlantRuntime { CmpTransport = upstream };
+        var registrarId = RegistrarSettings.EntityIdOf("plant");
+        await PlantRun.ToEndAsync(spec, "ra-run-stopped", runtime: runtime, started: async (system, plant) =>
+        {
+            await upstream.FirstArrived.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            var registrar = await system.ActorSelection(plant.Path / registrarId.Value / registrarId.Value).ResolveOne(TimeSpan.FromMinutes(1));
+            var inbox = Inbox.Create(system);
+            inbox.Watch(registrar);
+            await plant.Ask<RunEnded>(new StopRun("test"), TimeSpan.FromMinutes(1));
+            Assert.IsType<Terminated>(await inbox.ReceiveAsync(TimeSpan.FromMinutes(1)));
+
+            // Before, the exchange stayed there for a start that never came, and its requester waited out its own time-out.
+            Assert.Null(runtime.Handovers!.Take<object>(registrarId));
+            upstream.Release();
+        });
     }
 }

@@ -64,10 +64,16 @@ public abstract class RegistrarWithCaTestKit : PersistentTestKit
     protected virtual ICmpTransport? Transport => null;
 
     /// <summary>A new incarnation of the registrar, recovering from the journal.</summary>
-    protected IActorRef StartRegistrar()
+    protected IActorRef StartRegistrar() => StartRegistrar(Run);
+
+    /// <summary>
+    /// The same registrar journaling as run <paramref name="run"/>: another journal, and the same seeded draws as this run's — an
+    /// uninterrupted registrar beside the one a test restarts.
+    /// </summary>
+    protected IActorRef StartRegistrar(RunId run)
     {
         Work.BeginStart(RegistrarId.Value);
-        return Sys.ActorOf(RegistrarActor.Props(Run, RegistrarId, _settings, Clock, ClockActor, Ca, Vault, Work, Entropy, Runtime, Transport));
+        return Sys.ActorOf(RegistrarActor.Props(run, RegistrarId, _settings, Clock, ClockActor, Ca, Vault, Work, Entropy, Runtime, Transport));
     }
 
     /// <summary>Waits until everything the current instant started is done.</summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Twin.Tests.Support;
 
@@ -91,7 +87,7 @@ public sealed class RaResumeTests(RaResumeTests.Upstream upstream) : IClassFixtu
     {
         public const string Secret = "mock-upstream-secret";
         private readonly string _folder = RepoPaths.NewScratch("ra-resume-upstream");
-        private readonly List<Process> _mocks = [];
+        private readonly List<OpenSslCmpMock> _mocks = [];
 
         /// <summary>The scenario every test runs (its upstream URL names the mock).</summary>
         public string Plant { get; private set; } = "";
@@ -133,80 +129,21 @@ public sealed class RaResumeTests(RaResumeTests.Upstream upstream) : IClassFixtu
 
         public async Task DisposeAsync()
         {
-            foreach (var mock in _mocks)
-            {
-                if (!mock.HasExited)
-                {
-                    mock.Kill(entireProcessTree: true);
-                    await mock.WaitForExitAsync();
-                }
-                mock.Dispose();
-            }
+            foreach (var mock in _mocks) await mock.DisposeAsync();
         }
 
         private string F(string name) => Path.Combine(_folder, name);
 
         // One member enrolling through the RA; its certificate (openssl's, valid for a century) needs no renewal within the run.
-        private static string PlantAt(int port) => $$"""
-            name: Resumed RA
-            run: resumed-ra
-            seed: 4711
-            start: 2030-01-01T00:00:00Z
-            duration: PT6H
-            clock: { mode: max }
-            design: { deviceLifetime: P20D, crlInterval: PT12H, crlValidity: P2D }
-            topology:
-              rootCa: { id: ca-root, subject: "CN=Ra Root,O=Operator" }
-              cas:
-                - { id: ca-issuing, parent: ca-root, subject: "CN=Ra Issuing,O=Operator" }
-              devices:
-                - { id: "sensor-{n}", count: 1, ca: ca-issuing, subject: "CN={id},O=Operator" }
-              domains:
-                - name: plant
-                  issuingCa: ca-issuing
-                  mode: ra
-                  upstream: { url: "http://127.0.0.1:{{port}}/pkix/", recipient: "CN=Upstream Mock CA", reference: "4711", secret: "{{Secret}}" }
-                  members: [sensor-001]
-                  templates: [ { name: ldevid, profile: LDevId, lifetime: P20D } ]
-            """;
+        private static string PlantAt(OpenSslCmpMock mock) => RaPlantYaml.Build("Resumed RA", "resumed-ra", mock.Url, "CN=Upstream Mock CA", Secret, "Operator");
 
         // openssl cmp -port: answers every certificate request with responseCert, MAC-protected with the shared secret, implicitly confirmed.
-        private async Task<int> StartAsync(string responseCert)
+        private async Task<OpenSslCmpMock> StartAsync(string responseCert)
         {
-            int port;
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
-            {
-                listener.Start();
-                port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
-            var psi = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _folder };
-            foreach (var a in new[] { "cmp", "-port", port.ToString(CultureInfo.InvariantCulture), "-srv_ref", "4711", "-srv_secret", $"pass:{Secret}",
-                "-srv_cert", F("ca.pem"), "-srv_key", F("ca.key"), "-srv_trusted", F("ca.pem"), "-rsp_cert", responseCert, "-rsp_extracerts", F("ca.pem"),
-                "-rsp_capubs", F("ca.pem"), "-grant_implicitconf", "-no_check_time" })
-                psi.ArgumentList.Add(a);
-            var process = Process.Start(psi)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            _mocks.Add(process);
-            // Listening before a run asks it (a refused connection would be an "upstream unreachable" refusal). Another process's
-            // socket can only be observed by trying it: poll, bounded (about 10 s).
-            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-            for (var attempt = 0; ; attempt++)
-            {
-                Assert.False(process.HasExited, $"openssl cmp -port {port} exited with {(process.HasExited ? process.ExitCode : 0)}");
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port);
-                    return port;
-                }
-                catch (SocketException) when (attempt < 100)
-                {
-                    await poll.WaitForNextTickAsync();
-                }
-            }
+            var mock = await OpenSslCmpMock.StartAsync(_folder, Secret, F("ca.pem"), F("ca.key"), responseCert,
+                ["-srv_trusted", F("ca.pem"), "-rsp_extracerts", F("ca.pem"), "-grant_implicitconf", "-no_check_time"]);
+            _mocks.Add(mock);
+            return mock;
         }
 
         private static async Task Ssl(params string[] args)

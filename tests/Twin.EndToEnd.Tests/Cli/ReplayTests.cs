@@ -49,6 +49,16 @@ public sealed class ReplayTests
         Assert.DoesNotContain(dev1Before.Certificates, c => c.Status == "Revoked");
         var clock = await host.Http.GetFromJsonAsync<JsonElement>("/api/clock");
         Assert.Contains("2030-01-04T12:00:00", clock.GetRawText(), StringComparison.Ordinal);
+        // The entity's page: each certificate's PEM, read back from the journal, is the certificate listed (openssl reads its serial).
+        var detail = await host.Http.GetFromJsonAsync<JsonElement>("/api/entities/dev-001");
+        var listed = detail.GetProperty("certificates").EnumerateArray().ToList();
+        Assert.Equal(dev1Before.Certificates.Select(c => c.Serial), listed.Select(c => c.GetProperty("serial").GetString()));
+        foreach (var certificate in listed)
+        {
+            var read = await Peer.RunAsync("openssl", ["x509", "-noout", "-serial"], stdin: System.Text.Encoding.ASCII.GetBytes(certificate.GetProperty("pem").GetString()!));
+            Assert.True(read.ExitCode == 0, read.All);
+            Assert.Equal(certificate.GetProperty("serial").GetString()!.TrimStart('0').ToUpperInvariant(), read.StdOut.Trim()["serial=".Length..].TrimStart('0'));
+        }
 
         var control = await host.Http.PostAsJsonAsync("/api/clock", new { action = "resume" });
         Assert.Equal(HttpStatusCode.Conflict, control.StatusCode);

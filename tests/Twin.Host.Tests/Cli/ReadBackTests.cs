@@ -178,6 +178,8 @@ public abstract class ReadBackTests<TPlant>(TPlant plant) where TPlant : Recorde
             foreach (var (id, view) in folded.Entities)
             {
                 Assert.Equal(view.History.Select(h => (h.Offset, h.Kind, h.Summary)), restored.Entities[id].History.Select(h => (h.Offset, h.Kind, h.Summary)));
+                // An entity's page lists its certificates read back together (one journal read): the same bytes, in the same order.
+                Assert.Equal(view.Certificates.Select(c => Convert.ToHexString(c.Der.AsSpan())), CertificateView.DersOf(restored.Entities[id].Certificates).Select(d => Convert.ToHexString(d.AsSpan())));
                 Assert.Equal(view.Certificates.Select(c => Convert.ToHexString(c.Der.AsSpan())), restored.Entities[id].Certificates.Select(c => Convert.ToHexString(c.Der.AsSpan())));
             }
         }

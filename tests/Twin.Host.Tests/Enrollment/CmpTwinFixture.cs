@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,7 +27,7 @@ public sealed class CmpTwinFixture : IAsyncLifetime
     public const string MockSecret = "mock-upstream-secret";
 
     private WebApplication? _app;
-    private System.Diagnostics.Process? _mock;
+    private OpenSslCmpMock? _mock;
 
     public string Folder { get; } = RepoPaths.NewScratch("cmp-twin");
     public HttpClient Http { get; private set; } = null!;
@@ -46,8 +44,7 @@ public sealed class CmpTwinFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await MakeManufacturerAndUpstreamAsync();
-        var mockPort = FreePort();
-        _mock = StartMock(mockPort);
+        _mock = await OpenSslCmpMock.StartAsync(Folder, MockSecret, File("upstream-ca.pem"), File("upstream-ca.key"), File("upstream-ee.pem"), ["-no_check_time"]);
         var yaml = $$"""
             name: CMP test plant
             run: cmp-test
@@ -70,7 +67,7 @@ public sealed class CmpTwinFixture : IAsyncLifetime
                 - name: upstream
                   issuingCa: ca-issuing
                   mode: ra
-                  upstream: { url: "http://127.0.0.1:{{mockPort}}/pkix/", recipient: "CN=Upstream Mock CA", reference: "4711", secret: "{{MockSecret}}" }
+                  upstream: { url: "{{_mock.Url}}", recipient: "CN=Upstream Mock CA", reference: "{{RaPlantYaml.Reference}}", secret: "{{MockSecret}}" }
             """;
         var scenarioFile = RepoPaths.WriteText(Folder, "scenario.yaml", yaml);
         var spec = ScenarioLoader.LoadFile(scenarioFile).ToPlant();
@@ -123,12 +120,7 @@ public sealed class CmpTwinFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-        if (_mock is { HasExited: false })
-        {
-            _mock.Kill(entireProcessTree: true);
-            await _mock.WaitForExitAsync();
-        }
-        _mock?.Dispose();
+        if (_mock is not null) await _mock.DisposeAsync();
     }
 
     /// <summary>A fresh one-time reference and secret from the API.</summary>
@@ -185,27 +177,6 @@ public sealed class CmpTwinFixture : IAsyncLifetime
         RepoPaths.WriteText(Folder, "upstream-ee.ext", "keyUsage=critical,digitalSignature\n");
         await Ssl("x509", "-req", "-in", File("upstream-ee.csr"), "-CA", File("upstream-ca.pem"), "-CAkey", File("upstream-ca.key"), "-set_serial", "0x77", "-days", "36500",
             "-extfile", File("upstream-ee.ext"), "-out", File("upstream-ee.pem"));
-    }
-
-    private System.Diagnostics.Process StartMock(int port)
-    {
-        var psi = new System.Diagnostics.ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Folder };
-        foreach (var a in new[] { "cmp", "-port", port.ToString(CultureInfo.InvariantCulture), "-srv_ref", "4711", "-srv_secret", $"pass:{MockSecret}",
-            "-srv_cert", File("upstream-ca.pem"), "-srv_key", File("upstream-ca.key"), "-rsp_cert", File("upstream-ee.pem"), "-rsp_capubs", File("upstream-ca.pem"), "-no_check_time" })
-            psi.ArgumentList.Add(a);
-        var process = System.Diagnostics.Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task Ssl(params string[] args)

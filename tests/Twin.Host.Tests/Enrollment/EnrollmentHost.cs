@@ -68,7 +68,7 @@ public sealed class EnrollmentHost : IAsyncLifetime
         Revocable = Idevid(mfg, "JADA-0099", wall);
 
         // The RA-mode domain's upstream: openssl's mock CMP server, started once the twin's root (its trust anchor) exists.
-        var mockPort = UpstreamMock.FreePort();
+        var mockPort = OpenSslCmpMock.FreePort();
         var upstreamCa = await UpstreamMock.MakeAsync(Folder);
 
         var start = new DateTimeOffset(wall.Year, wall.Month, wall.Day, wall.Hour, wall.Minute, wall.Second, TimeSpan.Zero).AddSeconds(-1);
@@ -153,7 +153,7 @@ public sealed class EnrollmentHost : IAsyncLifetime
         await WaitForAsync(model, s => s.Entities.TryGetValue("ca-issuing", out var ca) && ca.Current is not null);
         var root = await Api.GetFromJsonAsync<JsonElement>("/api/entities/ca-root");
         RootPem = RepoPaths.WriteText(Folder, "root.pem", root.GetProperty("certificates")[0].GetProperty("pem").GetString()!);
-        Upstream = UpstreamMock.Start(Folder, mockPort, RootPem);
+        Upstream = await UpstreamMock.StartAsync(Folder, mockPort, RootPem);
     }
 
     /// <summary>openssl's mock CMP server, the upstream CA of domain "remote"; it always answers with <see cref="UpstreamMock.DeviceCert"/>.</summary>

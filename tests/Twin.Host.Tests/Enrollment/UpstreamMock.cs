@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Twin.Tests.Support;
 
 namespace Twin.Host.Tests.Enrollment;
@@ -17,11 +13,11 @@ public sealed class UpstreamMock : IAsyncDisposable
     public const string Subject = "CN=Upstream Mock CA";
     public const string DeviceSubject = "/CN=upstream-device";
 
-    private readonly Process _process;
+    private readonly OpenSslCmpMock _mock;
 
-    private UpstreamMock(Process process, string folder)
+    private UpstreamMock(OpenSslCmpMock mock, string folder)
     {
-        _process = process;
+        _mock = mock;
         DeviceCert = Path.Combine(folder, "upstream-ee.pem");
         DeviceKey = Path.Combine(folder, "upstream-ee.key");
     }
@@ -46,38 +42,11 @@ public sealed class UpstreamMock : IAsyncDisposable
     }
 
     /// <summary>Starts the mock on 127.0.0.1:<paramref name="port"/>, trusting <paramref name="trustedPem"/> for signed requests.</summary>
-    public static UpstreamMock Start(string folder, int port, string trustedPem)
-    {
-        var psi = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder };
-        foreach (var a in new[] { "cmp", "-port", port.ToString(CultureInfo.InvariantCulture), "-srv_ref", "4711", "-srv_secret", $"pass:{Secret}",
-            "-srv_cert", Path.Combine(folder, "upstream-ca.pem"), "-srv_key", Path.Combine(folder, "upstream-ca.key"), "-srv_trusted", trustedPem,
-            "-rsp_cert", Path.Combine(folder, "upstream-ee.pem"), "-rsp_capubs", Path.Combine(folder, "upstream-ca.pem") })
-            psi.ArgumentList.Add(a);
-        var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new UpstreamMock(process, folder);
-    }
+    public static async Task<UpstreamMock> StartAsync(string folder, int port, string trustedPem) =>
+        new(await OpenSslCmpMock.StartAsync(folder, Secret, Path.Combine(folder, "upstream-ca.pem"), Path.Combine(folder, "upstream-ca.key"), Path.Combine(folder, "upstream-ee.pem"),
+            ["-srv_trusted", trustedPem], port), folder);
 
-    /// <summary>A free loopback port (the mock cannot report the one it bound).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _mock.DisposeAsync();
 
     private static async Task Ssl(params string[] args)
     {

@@ -24,14 +24,16 @@ public sealed partial class RegistrarActor
         public long Ticket { get; init; } // which of its EST exchanges upstream (RegistrarActor.Handover.cs)
     }
 
-    private long _estForwarded;
-
     // RA mode, EST in and CMP out (RFC 9483 §5.2): the client, the request and the template were checked like in CA mode; the
     // upstream gets the client's PKCS#10 unchanged in a p10cr (its signature is the POP), protected with the registrar's signature.
     private void ForwardEst(EstEnrollRequest command, Credential credential, CertificationRequest csr, Action<object> reply)
     {
         var forward = new EstForward(command, credential, csr, reply);
-        var random = _entropy.For(Id, "est-upstream", $"{Convert.ToHexStringLower(SHA256.HashData(command.CsrDer))}/{++_estForwarded}");
+        // The exchange's number names its randomness (with the request): the EST requests decided before it, which the journal gives a
+        // restarted registrar again, and those upstream now, which a start stopped alone hands to the next — so a restarted registrar
+        // draws what the uninterrupted one would. (Counted per start, it began at 1 again after every restart.)
+        var exchange = _state.EstDecided + _estInFlight.Count + 1;
+        var random = _entropy.For(Id, "est-upstream", $"{Convert.ToHexStringLower(SHA256.HashData(command.CsrDer))}/{exchange}");
         var p10 = CmpRequests.P10(RaSender(random), _settings.Upstream!.Recipient, csr.GetDer(), implicitConfirm: true);
         SendEst(forward, p10, null, null);
     }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Twin.Actors.Protocol.Commands;
 using Twin.Pki.Certificates;
 using Twin.Pki.Cmp;
 
@@ -50,15 +51,52 @@ public sealed partial class RegistrarActor
     }
 
     // At a stop: what is still upstream goes to the next start, still counted (the rest of the away work is counted done by OnStopped).
+    // When the run has ended (or ends before a next start comes) there is none: the requesters are refused instead.
     private void LeaveUpstreamToNextStart()
     {
         var count = _inFlight.Count + _estInFlight.Count;
         if (count == 0 || _runtime.Handovers is not { } handovers) return;
-        handovers.Leave(Id, new LeftUpstream(_inFlight.Values.ToList(), _estInFlight.Values.ToList()));
-        _log.Info("Registrar {0}: stopped with {1} message(s) upstream; its next start takes them over", Id, count);
+        var left = new LeftUpstream(_inFlight.Values.ToList(), _estInFlight.Values.ToList());
+        var refuse = RefusalsAtRunEnd(left);
         _away[UpstreamLabel] -= count;
         _inFlight.Clear();
         _estInFlight.Clear();
+        if (handovers.Leave(Id, left, count, refuse))
+        {
+            _log.Info("Registrar {0}: stopped with {1} message(s) upstream; its next start takes them over", Id, count);
+            return;
+        }
+        _log.Warning("Registrar {0}: stopped with {1} message(s) upstream at the run's end; their requesters are refused, nothing was decided", Id, count);
+        refuse();
+    }
+
+    // How the requesters of what is left upstream are told, should no next start come: an EST client 503, a CMP requester an error
+    // message (systemUnavail) protected as its request was — made now, on this start's thread and with its key, since the run's end
+    // may come from another thread after this start is gone. Not journaled: nothing was decided (the upstream's answer never came
+    // back), as when the whole process is killed; the requester asks again. The work counted for each ends with its refusal.
+    private Action RefusalsAtRunEnd(LeftUpstream left)
+    {
+        var reason = $"The run ended while this request was upstream at registrar '{Id}'; nothing was decided: send it again to a running twin.";
+        var answers = new List<(Action<object> Reply, object Answer)>();
+        foreach (var flight in left.Est) answers.Add((flight.Forward.Reply, new EstDecision(503, reason, null, [])));
+        foreach (var flight in left.Cmp)
+        {
+            var x = flight.Exchange;
+            try
+            {
+                answers.Add((flight.Confirming?.Exchange.Reply ?? x.Reply, new CmpReply(CmpReplies.Error(x.Request, SenderFor(x.Request, x.Credential), CmpFailure.SystemUnavail, reason), true)));
+            }
+            catch (Twin.Pki.PkiException e)
+            {
+                _log.Warning("Registrar {0}: no refusal could be made for transaction {1} ({2}); its requester waits out its own time-out", Id, x.Transaction, e.Message);
+            }
+        }
+        var (work, counted) = (Work, left.Cmp.Count + left.Est.Count);
+        return () =>
+        {
+            foreach (var (reply, answer) in answers) reply(answer);
+            for (var i = 0; i < counted; i++) work.Done(UpstreamLabel);
+        };
     }
 
     // After recovery: the exchanges the stopped start left are this start's now — the transaction and the one-time reference in use

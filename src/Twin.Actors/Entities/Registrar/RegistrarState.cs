@@ -63,6 +63,12 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
     /// <summary>How many unconfirmed certificates are remembered: a requester that never confirms cannot fill the journal's state.</summary>
     public const int MaxPending = 10_000;
 
+    /// <summary>
+    /// How many EST requests the registrar decided (granted, forwarded or refused): in RA mode, with those upstream at the time, the
+    /// number of the next EST exchange, which names its randomness.
+    /// </summary>
+    public long EstDecided { get; init; }
+
     /// <summary>The latest decisions, oldest first.</summary>
     public ImmutableList<RegistrarDecided> Recent { get; init; } = [];
 
@@ -110,6 +116,7 @@ public sealed partial record RegistrarState(string? KeyRef, byte[]? CertificateD
             // A one-time reference is spent once a certificate was granted with it (here, or upstream in RA mode).
             OpenSecrets = d.Reference is { } r && d.Verdict is RegistrarDecided.Granted or RegistrarDecided.Forwarded ? OpenSecrets.Remove(r) : OpenSecrets,
             Recent = Recent.Count >= RecentCapacity ? Recent.RemoveAt(0).Add(d) : Recent.Add(d),
+            EstDecided = d.What.StartsWith("est:", StringComparison.Ordinal) ? EstDecided + 1 : EstDecided,
             Pending = d.Closes ? Pending.Remove(d.Transaction) : Pending,
             Lapsed = LapsedAfter(d),
             Settled = SettledAfter(d),
