@@ -21,6 +21,9 @@ public sealed partial class PlantRuntime
     /// <summary>What each registrar running in this process publishes for its domain's CMP endpoint, by domain name (<see cref="Entities.Registrar.CmpGate"/>).</summary>
     public ConcurrentDictionary<string, Entities.Registrar.CmpGate> CmpGates { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What each registrar running in this process publishes for its domain's EST endpoint, by domain name (<see cref="Entities.Registrar.EstGate"/>).</summary>
+    public ConcurrentDictionary<string, Entities.Registrar.EstGate> EstGates { get; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// What an entity stopped alone leaves to its next start (<see cref="RestartHandovers"/>); set by the plant supervisor, whose
     /// back-off supervisors start entities again. Null where no supervisor starts them again (a test's bare actor stands for a killed process).

@@ -10,16 +10,24 @@ public sealed partial class EstTwinBackend
 {
     // EST into an operator domain: the domain's registrar judges the TLS client (its trust, its allow-list), applies its template,
     // has its issuing CA issue, and records the decision in its own audit trail beside its CMP decisions.
-    private async Task<EstResult> EnrollThroughRegistrarAsync(EstDomain domain, EstClient client, byte[] csrDer, string operation) =>
-        (await AskRegistrarAsync(domain, client, csrDer, operation)).Result;
+    private async Task<EstResult> EnrollThroughRegistrarAsync(EstDomain domain, EstClient client, CertificationRequest csr, string operation) =>
+        (await AskRegistrarAsync(domain, client, csr, operation)).Result;
 
-    private async Task<(EstResult Result, EntityId? Holder)> AskRegistrarAsync(EstDomain domain, EstClient client, byte[] csrDer, string operation)
+    private async Task<(EstResult Result, EntityId? Holder)> AskRegistrarAsync(EstDomain domain, EstClient client, CertificationRequest csr, string operation)
     {
         EstDecision decision;
         try
         {
-            decision = await _control.Value.AskEntityAsync<EstDecision>(RegistrarSettings.EntityIdOf(domain.Registrar!),
-                new EstEnrollRequest(operation, csrDer, client.Certificate?.GetDer(), "https"), AnswerTimeout);
+            // The registrar runs in this process (it published its gate): the request's signature and the client's path are checked
+            // here, on this request's thread, and the registrar judges the parsed request — one hand-off, no plant hop, no Ask.
+            if (Runtime is { } runtime && runtime.EstGates.TryGetValue(domain.Registrar!, out var gate))
+            {
+                gate.CheckAhead(client.Certificate, csr);
+                decision = await gate.SendAsync(operation, client.Certificate, csr, "https", AnswerTimeout);
+            }
+            else
+                decision = await _control.Value.AskEntityAsync<EstDecision>(RegistrarSettings.EntityIdOf(domain.Registrar!),
+                    new EstEnrollRequest(operation, csr.GetDer(), client.Certificate?.GetDer(), "https"), AnswerTimeout);
         }
         catch (Exception e) when (e is TimeoutException or TaskCanceledException or Akka.Actor.AskTimeoutException)
         {
@@ -113,7 +121,7 @@ public sealed partial class EstTwinBackend
         var label = "serverkeygen-" + Guid.NewGuid().ToString("N");
         var signing = ServerKeys.Generate(label, suite);
         var request = CertificationRequest.Create(csr.Subject, signing, csr.RequestedUris, csr.RequestedDnsNames, csr.RequestedIpAddresses);
-        var (result, holder) = await AskRegistrarAsync(domain, client, request.GetDer(), "serverkeygen");
+        var (result, holder) = await AskRegistrarAsync(domain, client, request, "serverkeygen");
         if (!result.Issued || holder is null)
         {
             ServerKeys.Destroy(label);

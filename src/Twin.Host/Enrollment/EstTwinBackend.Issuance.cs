@@ -25,7 +25,7 @@ public sealed partial class EstTwinBackend
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(csr);
         var op = EstPaths.Segment(operation);
-        if (domain.Registrar is not null) return await EnrollThroughRegistrarAsync(domain, client, csr.GetDer(), op);
+        if (domain.Registrar is not null) return await EnrollThroughRegistrarAsync(domain, client, csr, op);
         if (Admit(client, csr, operation) is { } refused)
         {
             await AuditAsync(new EnrollmentAudit("EST", op, client.Name, false, refused.Message));

@@ -56,19 +56,28 @@ public sealed class CertificationRequest
     /// <summary>The public key to be certified.</summary>
     public PublicKey PublicKey { get; }
 
+    // 0 not checked yet, 1 valid, 2 invalid: the request is immutable, so its signature is verified once, whichever thread asks first
+    // (an enrollment endpoint checks it ahead, the registrar judges with the answer).
+    private int _signature;
+
     /// <summary>True when the request is signed by the private key matching <see cref="PublicKey"/> (proof of possession).</summary>
     public bool IsSignatureValid
     {
         get
         {
+            var known = Volatile.Read(ref _signature);
+            if (known != 0) return known == 1;
+            bool valid;
             try
             {
-                return _inner.Verify();
+                valid = _inner.Verify();
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                return false;
+                valid = false;
             }
+            Volatile.Write(ref _signature, valid ? 1 : 2);
+            return valid;
         }
     }
 

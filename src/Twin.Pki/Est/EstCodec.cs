@@ -13,6 +13,9 @@ public static class EstCodec
     /// <summary>The largest body accepted (base64 text); a PKCS#10 request or a certificate bundle is far smaller.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
+    private const string SignedDataOid = "1.2.840.113549.1.7.2";
+    private const string DataOid = "1.2.840.113549.1.7.1";
+
     /// <summary>Base64 with 64-character lines and CRLF, as RFC 7030 §4 (by reference to RFC 2045) transfers DER.</summary>
     public static string ToBase64Body(ReadOnlySpan<byte> der)
     {
@@ -59,7 +62,7 @@ public static class EstCodec
 
     /// <summary>
     /// A certs-only "degenerate" SignedData (RFC 5652 §5, RFC 7030 §4.1.3): no signers, no content, the certificates
-    /// in order — DER, never BouncyCastle's default indefinite-length BER.
+    /// as a DER SET OF — DER, never BouncyCastle's default indefinite-length BER.
     /// </summary>
     public static byte[] CertsOnly(IEnumerable<Certificate> certificates)
     {
@@ -67,14 +70,29 @@ public static class EstCodec
         var list = certificates.ToList();
         if (list.Count == 0)
             throw new ArgumentException("A certs-only response needs at least one certificate.", nameof(certificates));
-        var certs = list.Select(c => (Asn1Encodable)Org.BouncyCastle.Asn1.X509.X509CertificateStructure.GetInstance(c.GetDer())).ToArray();
-        var signed = new SignedData(
-            new DerSet(),
-            new ContentInfo(CmsObjectIdentifiers.Data, null),
-            new DerSet(certs),
-            null,
-            new DerSet());
-        return new ContentInfo(CmsObjectIdentifiers.SignedData, signed).GetEncoded(Asn1Encodable.Der);
+        // Written straight from the certificates' own DER (every EST answer carries one): parsing each into an ASN.1 tree only to
+        // encode it again cost as much as the rest of the answer. RFC 5652 §5.1: a SignedData without signers — version 1,
+        // no digest algorithms, id-data without content, the certificates as a SET OF, sorted as DER sorts it (X.690 §11.6).
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence()) // ContentInfo
+        {
+            writer.WriteObjectIdentifier(SignedDataOid);
+            using (writer.PushSequence(new System.Formats.Asn1.Asn1Tag(System.Formats.Asn1.TagClass.ContextSpecific, 0, isConstructed: true))) // content [0] EXPLICIT
+            using (writer.PushSequence()) // SignedData
+            {
+                writer.WriteInteger(1);
+                writer.PushSetOf(); // digestAlgorithms
+                writer.PopSetOf();
+                using (writer.PushSequence()) writer.WriteObjectIdentifier(DataOid); // encapContentInfo
+                using (writer.PushSetOf(new System.Formats.Asn1.Asn1Tag(System.Formats.Asn1.TagClass.ContextSpecific, 0))) // certificates [0] IMPLICIT
+                {
+                    foreach (var certificate in list) writer.WriteEncodedValue(certificate.Der);
+                }
+                writer.PushSetOf(); // signerInfos
+                writer.PopSetOf();
+            }
+        }
+        return writer.Encode();
     }
 
     /// <summary>The certificates of a certs-only SignedData (DER or BER), for clients and tests.</summary>

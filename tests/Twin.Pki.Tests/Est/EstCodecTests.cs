@@ -33,6 +33,26 @@ public sealed class EstCodecTests
     }
 
     [Fact]
+    public async Task Certs_only_response_is_canonical_DER_that_openssl_encodes_again_byte_for_byte() // RFC 5652 §5.1, X.690 §11.6
+    {
+        // Three certificates, given in an order DER does not keep: the SET OF must come out sorted, every length definite.
+        var (root, issuing) = TestPki.Hierarchy("Canonical");
+        var leaf = TestPki.Leaf(issuing, "canonical-device");
+        var der = EstCodec.CertsOnly([leaf, root.Certificate, issuing.Certificate]);
+
+        var dir = RepoPaths.NewScratch("est-certs-only-der");
+        var mine = Path.Combine(dir, "mine.p7");
+        var again = Path.Combine(dir, "again.p7");
+        await File.WriteAllBytesAsync(mine, der);
+        var reencoded = await Peer.OpenSslAsync("pkcs7", "-inform", "DER", "-in", mine, "-outform", "DER", "-out", again);
+        Assert.True(reencoded.ExitCode == 0, reencoded.All);
+        Assert.Equal(Convert.ToHexString(await File.ReadAllBytesAsync(again)), Convert.ToHexString(der));
+        var printed = await Peer.OpenSslAsync("pkcs7", "-inform", "DER", "-in", mine, "-print_certs", "-noout");
+        Assert.Equal(3, printed.StdOut.Split('\n').Count(l => l.StartsWith("subject=", StringComparison.Ordinal)));
+        Assert.Equal(3, EstCodec.ReadCertsOnly(der).Intersect([leaf, root.Certificate, issuing.Certificate]).Count());
+    }
+
+    [Fact]
     public async Task Csr_from_openssl_in_base64_with_line_breaks_is_read_with_its_proof_of_possession() // RFC 7030 §4.2.1
     {
         var dir = RepoPaths.NewScratch("est-csr");

@@ -17,11 +17,13 @@ public sealed partial class RegistrarActor
         var gate = new CmpGate(_settings, built.Trust, built.Version, _clock, _runtime.Distribution, target);
         _gate = gate;
         _runtime.CmpGates[_settings.Domain] = gate;
+        PublishEstGate(new EstGate(_settings, built.Trust, built.Version, target)); // RegistrarActor.EstGate.cs
     }
 
     private void WithdrawGate()
     {
         if (_gate is { } gate) _runtime.CmpGates.TryRemove(new KeyValuePair<string, CmpGate>(_settings.Domain, gate));
         _gate = null;
+        WithdrawEstGate();
     }
 }

@@ -73,6 +73,7 @@ public sealed partial class RegistrarActor : EntityActor
         ReceiveAnswers();
         Command<MigrateSignatureSuite>(MigrateSuite);
         Command<EstEnrollRequest>(HandleEst);
+        Command<EstGate.Checked>(HandleEst);
         Command<ConfirmationDue>(OnConfirmationDue);
         Command<EstCaAnswered>(OnEstCaAnswered);
         Command<EstJudged>(OnEstJudged);
