@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Twin.Actors.Projections;
 using Twin.Actors.Scenarios;
+using Twin.Host.Api;
 using Twin.Host.Enrollment;
 using Twin.Host.Hosting;
 using Twin.Pki.Authority;
@@ -21,7 +22,7 @@ using Twin.Pki.Keys;
 // journaled (SQLite). EST goes once to a CA label (the enrollment log decides) and once to operator domain "bench" (its
 // registrar decides, as CMP). The peer, measured in the same run just before, is raw issuance: the same CA operation
 // (proof-of-possession check + signing) on pre-made requests, one thread, no HTTP, no actors, no journal.
-// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C] [--warm-up W] [--registrar-only | --ca-only | --est-domain-only | --cmp-only | --cmp-codec]
+// Usage: dotnet run -c Release --project bench/Twin.Enrollment.Bench -- [--seconds N] [--concurrency C] [--warm-up W] [--registrar-only | --ca-only | --est-domain-only | --cmp-only [--mac | --reused-idevid] | --cmp-codec]
 // (--warm-up W: every path for W seconds in all before the first measurement, so the figures are those of a server past its
 // start-up compilation; raw issuance is then measured in the same process right after)
 // (--registrar-only / --ca-only / --est-domain-only / --cmp-only: raw issuance, then only that path for N seconds — to attach a profiler to;
@@ -31,6 +32,11 @@ using Twin.Pki.Keys;
 // confirmation (RFC 9483 §4.1.1), which the domain grants — no certConf/pkiConf round trip. Each ir comes from its own device, with
 // its own IDevID (the goal's figure, as in the field); the full run also measures every ir signed with one IDevID, as before, which
 // flatters CMP: BouncyCastle keeps precomputed multiples with a key it verifies again and again. --cmp-only --reused-idevid: that one.
+// The issue's own ir is MAC-protected with a one-time secret (RFC 9483 §4.1.5): the full run measures it too, and --cmp-only --mac
+// alone. Every ir then has a secret of its own, asked for through the product's path (POST /api/domains/bench/otp, as a trainer
+// hands them out) before the phase, outside its window; PasswordBasedMac with openssl cmp's defaults (SHA-256 as one-way function,
+// HMAC-SHA1, 500 iterations, a fresh salt), a fresh P-256 key with signature POP, implicit confirmation; the registrar answers with
+// the same MAC, as it does every MAC-protected request.
 var seconds = Arg("--seconds", 10);
 var warmUp = Arg("--warm-up", 0);
 var concurrency = Arg("--concurrency", 16);
@@ -90,7 +96,10 @@ builder.WebHost.UseUrls(options.Urls);
 builder.Services.AddTwin(options, spec);
 builder.Services.AddEstEnrollment(options.Est, spec.Run);
 await using var app = builder.Build();
+// The operator API's domain endpoints (one-time secrets for MAC-protected ir), on the twin's own web listener.
+app.MapGroup("/api").MapDomainApi();
 await app.StartAsync();
+using var api = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
 var model = app.Services.GetRequiredService<IPlantReadModel>();
 while (!(model.Current.Entities.TryGetValue("ca-issuing", out var ca) && ca.Current is not null)) await Task.Delay(50);
 var address = app.Services.GetRequiredService<EnrollmentTlsListener>().Address!;
@@ -124,18 +133,22 @@ var irSerial = 0;
 var deviceSerial = 1; // BENCH-1 is the IDevID made above
 // The most CMP enrollments per second any phase is given messages for: a phase runs out of them only above this rate (it says so).
 const int IrCeiling = 3_000;
+// The MAC phase is given fewer: every message needs its one-time secret journaled by the registrar first, one by one.
+const int MacCeiling = 2_000;
+var macOnly = args.Contains("--mac");
 if (warmUp > 0)
 {
     // Every path once over, for warmUp seconds in all, before anything is measured: the runtime compiles this process's hot
     // methods again with optimizations for tens of seconds after start (tiered compilation), and until it is done its compiler
     // takes ~15 % of the CPU and much of the server runs unoptimized code. A running server is past that; the figures below then are too.
-    var share = TimeSpan.FromSeconds(warmUp / 5.0);
+    var share = TimeSpan.FromSeconds(warmUp / 6.0);
     var warmCpu = Cpu();
     await CaOnlyAsync(share);
     await RegistrarOnlyAsync(share);
     await LoadAsync(share);
     await LoadAsync(share, "/.well-known/est/bench/simpleenroll");
     await CmpLoadAsync(share, perDevice: !args.Contains("--reused-idevid"));
+    await CmpLoadAsync(share, mac: true);
     Console.WriteLine(FormattableString.Invariant($"warm-up: every path for {warmUp} s in all [{(Cpu() - warmCpu).TotalSeconds:0.0} s CPU]"));
 }
 var rawCpu = Cpu();
@@ -202,8 +215,9 @@ if (args.Contains("--cmp-only"))
     // Only CMP ir over HTTPS, for a profiler.
     Console.WriteLine(FormattableString.Invariant($"process {Environment.ProcessId}: CMP ir only for {seconds} s"));
     var perDevice = !args.Contains("--reused-idevid");
-    var (onlyOk, onlyFailed, onlyElapsed, onlyCpu) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds), announce: true, perDevice: perDevice);
-    Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar, {(perDevice ? "an IDevID per device" : "one IDevID reused")}), {concurrency} in flight: {onlyOk} issued, {onlyFailed} failed: {onlyOk / onlyElapsed.TotalSeconds:0} /s = {onlyOk / onlyElapsed.TotalSeconds / raw:P1} of raw{Gc()}{PerItem(onlyCpu, onlyOk)}"));
+    var (onlyOk, onlyFailed, onlyElapsed, onlyCpu) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds), announce: true, perDevice: perDevice, mac: macOnly);
+    var how = macOnly ? "MAC with a one-time secret each" : perDevice ? "an IDevID per device" : "one IDevID reused";
+    Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar, {how}), {concurrency} in flight: {onlyOk} issued, {onlyFailed} failed: {onlyOk / onlyElapsed.TotalSeconds:0} /s = {onlyOk / onlyElapsed.TotalSeconds / raw:P1} of raw{Gc()}{PerItem(onlyCpu, onlyOk)}"));
     await app.StopAsync();
     return 0;
 }
@@ -250,7 +264,12 @@ Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain regist
 await CmpLoadAsync(TimeSpan.FromSeconds(2), perDevice: true);
 var (cOk, cFailed, cElapsed, cmpCpu) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds), perDevice: true);
 var cmpRate = cOk / cElapsed.TotalSeconds;
-Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar, an IDevID per device: the goal's figure), {concurrency} in flight: {cOk} issued, {cFailed} failed in {cElapsed.TotalSeconds:0.0} s = {cmpRate:0} /s = {cmpRate / raw:P1} of raw{Gc()}{PerItem(cmpCpu, cOk)}"));
+Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar, an IDevID per device), {concurrency} in flight: {cOk} issued, {cFailed} failed in {cElapsed.TotalSeconds:0.0} s = {cmpRate:0} /s = {cmpRate / raw:P1} of raw{Gc()}{PerItem(cmpCpu, cOk)}"));
+// The issue's ir: MAC-protected with a one-time secret each, the secrets asked for through the operator API before the window.
+await CmpLoadAsync(TimeSpan.FromSeconds(2), mac: true);
+var (mOk, mFailed, mElapsed, macCpu) = await CmpLoadAsync(TimeSpan.FromSeconds(seconds), mac: true);
+var macRate = mOk / mElapsed.TotalSeconds;
+Console.WriteLine(FormattableString.Invariant($"CMP ir over HTTPS (domain registrar, MAC with a one-time secret each: the issue's ir), {concurrency} in flight: {mOk} issued, {mFailed} failed in {mElapsed.TotalSeconds:0.0} s = {macRate:0} /s = {macRate / raw:P1} of raw{Gc()}{PerItem(macCpu, mOk)}"));
 // What every EST request asks first (which domain or CA serves the path), against the read model as the run has grown it.
 var lookups = 0;
 var lookupWatch = Stopwatch.StartNew();
@@ -319,28 +338,69 @@ List<byte[]> MakeIrs(int count, bool perDevice = false)
     return [.. made];
 }
 
-// Cpu: the process's CPU time when the window opened (after the messages were made).
-async Task<(long Ok, long Failed, TimeSpan Elapsed, TimeSpan Cpu)> CmpLoadAsync(TimeSpan duration, bool announce = false, bool perDevice = false)
+// A one-time secret per message, asked for through the operator API (POST /api/domains/bench/otp) with C requests in flight, then
+// as many MAC-protected ir (openssl cmp's PasswordBasedMac defaults, signature POP for a fresh key, implicit confirmation).
+async Task<List<(byte[] Der, byte[]? Secret)>> MakeMacIrsAsync(int count)
 {
-    var irs = new System.Collections.Concurrent.ConcurrentQueue<byte[]>(MakeIrs((int)Math.Ceiling(duration.TotalSeconds * IrCeiling), perDevice));
+    var secrets = new (string Reference, string Secret)[count];
+    var watch = Stopwatch.StartNew();
+    long next = -1;
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+        {
+            using var response = await api.PostAsync("/api/domains/bench/otp", null);
+            response.EnsureSuccessStatusCode();
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+            secrets[i] = (json.RootElement.GetProperty("reference").GetString()!, json.RootElement.GetProperty("secret").GetString()!);
+        }
+    }));
+    if (secrets.Select(s => s.Reference).Distinct(StringComparer.Ordinal).Count() != count) throw new InvalidOperationException("The registrar handed out a reference twice.");
+    var asked = watch.Elapsed;
+    var now = DateTimeOffset.UtcNow;
+    var made = new (byte[] Der, byte[]? Secret)[count];
+    Parallel.For(0, count, i =>
+    {
+        var random = Twin.Pki.Keys.PkiRandom.System;
+        var secret = System.Text.Encoding.ASCII.GetBytes(secrets[i].Secret);
+        var subject = $"CN=cmp-{Interlocked.Increment(ref irSerial):000000}";
+        var from = new Twin.Pki.Cmp.CmpSender(subject, Twin.Pki.Cmp.CmpProtector.PasswordBasedMac(System.Text.Encoding.UTF8.GetBytes(secrets[i].Reference), secret, random), now, random);
+        made[i] = (Twin.Pki.Cmp.CmpRequests.CertRequest(Twin.Pki.Cmp.CmpBodyType.Ir, from, "CN=PlantTrust Registrar bench", KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), subject, implicitConfirm: true).Der, secret);
+    });
+    Console.WriteLine(FormattableString.Invariant($"({count} one-time secrets asked for through POST /api/domains/bench/otp in {asked.TotalSeconds:0.0} s, {count / asked.TotalSeconds:0} /s; {count} MAC-protected ir made)"));
+    return [.. made];
+}
+
+// Cpu: the process's CPU time when the window opened (after the messages were made).
+// mac: every ir MAC-protected with a one-time secret of its own; every answer must be an ip MAC-protected with that secret.
+async Task<(long Ok, long Failed, TimeSpan Elapsed, TimeSpan Cpu)> CmpLoadAsync(TimeSpan duration, bool announce = false, bool perDevice = false, bool mac = false)
+{
+    var made = mac
+        ? await MakeMacIrsAsync((int)Math.Ceiling(duration.TotalSeconds * MacCeiling))
+        : MakeIrs((int)Math.Ceiling(duration.TotalSeconds * IrCeiling), perDevice).Select(der => (Der: der, Secret: (byte[]?)null)).ToList();
+    var irs = new System.Collections.Concurrent.ConcurrentQueue<(byte[] Der, byte[]? Secret)>(made);
     if (announce) Console.WriteLine(FormattableString.Invariant($"{irs.Count} ir messages made; sending them for {duration.TotalSeconds:0} s from {DateTimeOffset.UtcNow:HH:mm:ss}"));
     long ok = 0, failed = 0;
     var cpu = Cpu();
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
     {
-        while (watch.Elapsed < duration && irs.TryDequeue(out var ir))
+        var checkMac = true; // each sender checks the MAC of its first answer: the registrar protects it with the request's secret
+        while (watch.Elapsed < duration && irs.TryDequeue(out var sent))
         {
+            var (ir, secret) = sent;
             using var content = new ByteArrayContent(ir);
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pkixcmp");
             using var response = await http.PostAsync("/.well-known/cmp/p/bench", content);
             var answer = Twin.Pki.Cmp.CmpMessage.Decode(await response.Content.ReadAsByteArrayAsync());
-            if (answer.BodyType == Twin.Pki.Cmp.CmpBodyType.Ip && answer.CertResponses() is [{ Certificate: not null }]) Interlocked.Increment(ref ok);
+            var protectedAsAsked = secret is null || answer.Protection == Twin.Pki.Cmp.CmpProtectionKind.Mac && (!checkMac || answer.VerifyMac(secret));
+            checkMac &= secret is null;
+            if (answer.BodyType == Twin.Pki.Cmp.CmpBodyType.Ip && answer.CertResponses() is [{ Certificate: not null }] && protectedAsAsked) Interlocked.Increment(ref ok);
             else if (Interlocked.Increment(ref failed) == 1)
                 Console.WriteLine(FormattableString.Invariant($"(first CMP failure: HTTP {(int)response.StatusCode}, {answer.BodyName}{(answer.BodyType == Twin.Pki.Cmp.CmpBodyType.Error ? ": " + answer.ErrorStatus().Text : "")})"));
         }
     }));
-    if (irs.IsEmpty) Console.WriteLine(FormattableString.Invariant($"(ran out of pre-made ir messages after {watch.Elapsed.TotalSeconds:0.0} s: above {IrCeiling} /s the CMP rate is for fewer seconds than asked)"));
+    if (irs.IsEmpty) Console.WriteLine(FormattableString.Invariant($"(ran out of pre-made ir messages after {watch.Elapsed.TotalSeconds:0.0} s: above {(mac ? MacCeiling : IrCeiling)} /s the CMP rate is for fewer seconds than asked)"));
     return (ok, failed, watch.Elapsed, cpu);
 }
 

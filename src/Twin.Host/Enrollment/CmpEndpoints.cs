@@ -60,9 +60,9 @@ public static class CmpEndpoints
             // checked here, on this request's thread, and the registrar judges the decoded message — one hand-off, not three.
             if (context.RequestServices.GetService<PlantRuntime>() is { } runtime && runtime.CmpGates.TryGetValue(domain, out var gate))
             {
-                var message = gate.CheckAhead(body);
-                decodes = message is not null;
-                reply = await gate.SendAsync(new CmpRequest(body, origin), message, AnswerTimeout);
+                var ahead = gate.CheckAhead(body);
+                decodes = ahead is not null;
+                reply = await gate.SendAsync(new CmpRequest(body, origin), ahead, AnswerTimeout);
             }
             else reply = await control.AskEntityAsync<CmpReply>(RegistrarSettings.EntityIdOf(domain), new CmpRequest(body, origin), AnswerTimeout);
         }

@@ -54,6 +54,16 @@ public sealed class Certificate : IEquatable<Certificate>
     /// <summary>True when subject and issuer are equal and the signature verifies with the certificate's own key.</summary>
     public bool IsSelfSigned => Inner.SubjectDN.Equivalent(Inner.IssuerDN) && IsSignedBy(PublicKey);
 
+    /// <summary>
+    /// True when this certificate names <paramref name="candidate"/>'s subject as its issuer, compared as a path is built (RFC 5280
+    /// §7.1: the same attributes in the same order, values without regard to case or repeated white space). Names only, no signature.
+    /// </summary>
+    public bool NamesAsIssuer(Certificate candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        return string.Equals(Twin.Pki.Validation.NameKey.Of(Inner.IssuerDN), Twin.Pki.Validation.NameKey.Of(candidate.Inner.SubjectDN), StringComparison.Ordinal);
+    }
+
     /// <summary>SHA-256 over the DER, lower-case hex.</summary>
     public string Thumbprint => Convert.ToHexStringLower(global::System.Security.Cryptography.SHA256.HashData(_der));
 

@@ -78,6 +78,45 @@ public sealed class RegistrarPolicyTests
         Assert.Equal(CmpFailure.SignerNotTrusted, RegistrarPolicy.Authenticate(RegistrarState.Empty, serial, cr, Now, Secret, Trust()).Refusal!.Failure);
     }
 
+    [Fact] // RFC 9483 §3.2; RFC 5280 §6.1.3 (a)(2): the instant enters a path's validation only through validity boundaries
+    public void A_signer_judged_ahead_is_taken_over_only_with_the_same_settings_trust_version_and_no_boundary_passed()
+    {
+        var cr = Load("cr-sig.der");
+        var listed = Settings with { AllowList = [new AllowListEntry(FixtureCa.GetDer()) { SanPattern = "urn:fixture:.*" }] };
+        var trust = Trust();
+        var judged = RegistrarPolicy.CheckAhead(listed, cr, Now, trust)!.Value;
+        Assert.Equal(CredentialKind.IDevId, judged.Credential!.Kind);
+        var verdict = new SignerVerdict(judged.Credential, judged.Refusal, listed, trust, 7, Now, SignerVerdict.Horizon(cr, listed, trust, Now));
+        Assert.InRange(verdict.HoldsUntil.Utc, Now.Utc, cr.ProtectionCertificate!.NotAfter);
+
+        // Nothing changed: the verdict is taken over, the very credential.
+        Assert.Same(verdict.Credential, RegistrarPolicy.Authenticate(RegistrarState.Empty, listed, cr, Now, Secret, trust, verdict, 7).Credential);
+        // The allow-list changed between the endpoint and the registrar: judged again, and no longer admitted.
+        var otherSan = Settings with { AllowList = [new AllowListEntry(FixtureCa.GetDer()) { SanPattern = "urn:other:.*" }] };
+        Assert.Equal(CmpFailure.SignerNotTrusted, RegistrarPolicy.Authenticate(RegistrarState.Empty, otherSan, cr, Now, Secret, trust, verdict, 7).Refusal!.Failure);
+        // A verdict of an older trust version (or of another trust) is judged again: what was refused then is not refused now.
+        var refusedThen = verdict with { Credential = null, Refusal = new Refusal(CmpFailure.CertRevoked, "revoked in the older publication") };
+        Assert.Same(refusedThen.Refusal, RegistrarPolicy.Authenticate(RegistrarState.Empty, listed, cr, Now, Secret, trust, refusedThen, 7).Refusal);
+        Assert.Equal(CredentialKind.IDevId, RegistrarPolicy.Authenticate(RegistrarState.Empty, listed, cr, Now, Secret, trust, refusedThen, 8).Credential!.Kind);
+        Assert.Equal(CredentialKind.IDevId, RegistrarPolicy.Authenticate(RegistrarState.Empty, listed, cr, Now, Secret, Trust(), refusedThen, 7).Credential!.Kind);
+        // Past the signer's notAfter, or before the instant it was judged at: judged again (expired; valid).
+        var expired = new SimInstant(cr.ProtectionCertificate.NotAfter.AddSeconds(1));
+        Assert.Equal(CmpFailure.SignerNotTrusted, RegistrarPolicy.Authenticate(RegistrarState.Empty, listed, cr, expired, Secret, trust, verdict, 7).Refusal!.Failure);
+        Assert.Equal(CredentialKind.IDevId, RegistrarPolicy.Authenticate(RegistrarState.Empty, listed, cr, Now.Add(TimeSpan.FromSeconds(-1)), Secret, trust, refusedThen, 7).Credential!.Kind);
+        // A MAC-protected request never takes a signer's verdict over.
+        var mac = Load("ir-mac.der");
+        Assert.Equal(CredentialKind.Secret, RegistrarPolicy.Authenticate(WithSecret(Now), listed, mac, Now, Secret, trust, refusedThen, 7).Credential!.Kind);
+    }
+
+    [Fact] // RFC 9483 §3.2: an allow-listed manufacturer CA that is also a CA of the domain leaves its certificates domain certificates
+    public void A_signer_whose_issuer_is_both_on_the_allow_list_and_in_the_domain_is_a_domain_certificate()
+    {
+        var cr = Load("cr-sig.der");
+        var listed = Settings with { AllowList = [new AllowListEntry(FixtureCa.GetDer()) { SanPattern = "urn:fixture:.*" }] };
+        Assert.Equal(CredentialKind.DomainCertificate, RegistrarPolicy.Authenticate(RegistrarState.Empty, listed, cr, Now, Secret, Trust(FixtureCa)).Credential!.Kind);
+        Assert.Equal(CredentialKind.IDevId, RegistrarPolicy.Authenticate(RegistrarState.Empty, listed, cr, Now, Secret, Trust()).Credential!.Kind);
+    }
+
     [Fact] // RFC 9483 §3.2
     public void An_unprotected_request_is_refused()
     {

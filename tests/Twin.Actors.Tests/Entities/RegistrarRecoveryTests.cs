@@ -277,6 +277,49 @@ public sealed class RegistrarRecoveryTests() : RegistrarWithCaTestKit("registrar
         await Idle();
     }
 
+    [Fact] // RFC 9483 §3.2, §4.1.2: a signer judged at the endpoint is judged again when the trust moved on before the registrar's turn
+    public async Task A_signer_revoked_between_the_gate_and_the_registrar_is_refused()
+    {
+        var registrar = StartRegistrar();
+        await Idle();
+        var timeout = TimeSpan.FromSeconds(20);
+        // Two domain certificates, enrolled with one-time secrets.
+        var (oneKey, one) = await EnrollAsync(registrar, "CN=one");
+        var (twoKey, two) = await EnrollAsync(registrar, "CN=two");
+        Assert.True(Runtime.CmpGates.TryGetValue("plant", out var gate), "the ready registrar published no gate");
+
+        var byOne = Cr(oneKey, one);
+        var byTwo = Cr(twoKey, two);
+        var aheadOne = gate!.CheckAhead(byOne.Der);
+        var aheadTwo = gate.CheckAhead(byTwo.Der);
+        Assert.Equal(CredentialKind.DomainCertificate, aheadOne!.Verdict!.Credential!.Kind); // judged valid at the gate
+        Assert.Equal(CredentialKind.DomainCertificate, aheadTwo!.Verdict!.Credential!.Kind);
+
+        // The first is revoked after the gate judged it and before the registrar reads the request: a new CRL, a new trust version.
+        Assert.IsType<RevocationDone>(await Ca.Ask<object>(new RevokeCertificate(one.SerialNumber.Hex, Twin.Pki.Revocation.RevocationReason.KeyCompromise, "test"), RemainingOrDefault));
+        Assert.Contains(Crls(), c => c.Find(one.SerialNumber) is not null);
+        Assert.NotEqual(aheadOne.Verdict.TrustVersion, Runtime.Distribution.Version);
+
+        var refused = CmpMessage.Decode((await gate.SendAsync(new CmpRequest(byOne.Der, "https:127.0.0.1"), aheadOne, timeout)).Der);
+        Assert.Equal([CmpFailure.CertRevoked], refused.ErrorStatus().Failures);
+        // The other, judged at the same older version, is judged again too, and still valid.
+        var granted = CmpMessage.Decode((await gate.SendAsync(new CmpRequest(byTwo.Der, "https:127.0.0.1"), aheadTwo, timeout)).Der);
+        Assert.Equal(CmpBodyType.Cp, granted.BodyType);
+        await Idle();
+    }
+
+    private async Task<(KeyPair Key, Certificate Certificate)> EnrollAsync(IActorRef registrar, string subject)
+    {
+        var secret = await registrar.Ask<EnrollmentSecret>(new IssueEnrollmentSecret("test"), RemainingOrDefault);
+        var key = KeyGenerator.Generate(KeyAlgorithm.EcdsaP256);
+        var ir = CmpRequests.CertRequest(CmpBodyType.Ir, Mac(secret), null, key, subject, implicitConfirm: true);
+        return (key, Assert.Single((await Send(registrar, ir.Der)).CertResponses()).Certificate!);
+    }
+
+    private static CmpOutgoing Cr(KeyPair key, Certificate certificate) =>
+        CmpRequests.CertRequest(CmpBodyType.Cr, new CmpSender(certificate.Subject, CmpProtector.Signature(key, certificate, null, PkiRandom.System), T0.Utc, PkiRandom.System),
+            null, KeyGenerator.Generate(KeyAlgorithm.EcdsaP256), certificate.Subject, implicitConfirm: true);
+
     private List<Twin.Pki.Revocation.CertificateRevocationList> Crls() =>
         Runtime.Distribution.Snapshot().Entries.Select(e => e.Crl).OfType<byte[]>().Select(d => Twin.Pki.Revocation.CertificateRevocationList.FromDer(d)).ToList();
 

@@ -10,7 +10,9 @@ namespace Twin.Actors.Entities.Registrar;
 /// immutable snapshot of its settings and trust, replaced when either changes. The endpoint decodes a request and makes the
 /// expensive checks ahead (protection signature, signer path, POP) on the HTTP request's own thread, then hands the decoded
 /// message to the registrar, which judges it on its own thread against its current state and finds those answers remembered by the
-/// message. The gate decides nothing: a stale or missing snapshot costs only the work done ahead, never a check.
+/// message. The signer's verdict travels with the message, tagged with the settings, trust and trust version it was judged with and
+/// the simulated instant; the registrar takes it over only when all are still its own, and judges again otherwise. A stale or
+/// missing snapshot costs only the work done ahead, never a check.
 /// </summary>
 public sealed class CmpGate
 {
@@ -40,10 +42,11 @@ public sealed class CmpGate
     public IActorRef Registrar { get; }
 
     /// <summary>
-    /// Decodes <paramref name="der"/> and, when the trust is still current, makes the checks ahead that the registrar will meet.
+    /// Decodes <paramref name="der"/> and, when the trust is still current, makes the checks ahead that the registrar will meet; a
+    /// signed message's signer comes with its verdict, tagged with what it was judged against (<see cref="SignerVerdict"/>).
     /// Returns null when the message does not decode (the registrar decodes it again and refuses it with the reason).
     /// </summary>
-    public CmpMessage? CheckAhead(byte[] der)
+    public Ahead? CheckAhead(byte[] der)
     {
         ArgumentNullException.ThrowIfNull(der);
         CmpMessage message;
@@ -57,26 +60,32 @@ public sealed class CmpGate
         }
         // Trust built from an older publication would validate the signer against CRLs the registrar no longer uses: the work
         // would be wasted (the registrar re-judges with its own trust), so it is left to the registrar.
-        if (_distribution.Version == TrustVersion) RegistrarPolicy.CheckAhead(Settings, message, _clock.Now, Trust);
-        return message;
+        if (_distribution.Version != TrustVersion) return new Ahead(message, null);
+        var now = _clock.Now;
+        return RegistrarPolicy.CheckAhead(Settings, message, now, Trust) is { } judged
+            ? new Ahead(message, new SignerVerdict(judged.Credential, judged.Refusal, Settings, Trust, TrustVersion, now, SignerVerdict.Horizon(message, Settings, Trust, now)))
+            : new Ahead(message, null);
     }
 
     /// <summary>
-    /// Hands <paramref name="request"/>, decoded and checked ahead as <paramref name="message"/> (null: it did not decode), to the
+    /// Hands <paramref name="request"/>, decoded and checked ahead as <paramref name="ahead"/> (null: it did not decode), to the
     /// registrar; completes with its answer, or fails with <see cref="TimeoutException"/> after <paramref name="timeout"/>.
     /// </summary>
-    public Task<CmpReply> SendAsync(CmpRequest request, CmpMessage? message, TimeSpan timeout)
+    public Task<CmpReply> SendAsync(CmpRequest request, Ahead? ahead, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(request);
         // The registrar completes the answer itself: no promise actor and no scheduled timeout per request, as an Ask would make.
         var answer = new TaskCompletionSource<CmpReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Registrar.Tell(new Checked(request, message, answer), ActorRefs.NoSender);
+        Registrar.Tell(new Checked(request, ahead, answer), ActorRefs.NoSender);
         return answer.Task.WaitAsync(timeout);
     }
+
+    /// <summary>A request decoded at the endpoint, and its signer's verdict when it is signed and the trust was current.</summary>
+    public sealed record Ahead(CmpMessage Message, SignerVerdict? Verdict);
 
     /// <summary>
     /// A request from outside the twin, decoded (and checked ahead) in this process: carried only in process, never over a wire
     /// or into the journal. The registrar sends its answer to <paramref name="Answer"/>.
     /// </summary>
-    public sealed record Checked(CmpRequest Request, CmpMessage? Message, TaskCompletionSource<CmpReply> Answer);
+    public sealed record Checked(CmpRequest Request, Ahead? Ahead, TaskCompletionSource<CmpReply> Answer);
 }

@@ -63,11 +63,11 @@ public sealed partial class RegistrarActor
             return;
         }
         var answer = command.Answer;
-        Handle(command.Request, command.Message, reply =>
+        Handle(command.Request, command.Ahead?.Message, reply =>
         {
             if (reply is CmpReply cmp) answer.TrySetResult(cmp);
             else answer.TrySetException(new InvalidOperationException($"The registrar answered a CMP request with {reply.GetType().Name}."));
-        });
+        }, command.Ahead?.Verdict);
     }
 
     private static CmpMessage? CheckAhead(byte[] der, RegistrarSettings settings, Clock.SimInstant now, DomainTrust trust)
@@ -81,7 +81,7 @@ public sealed partial class RegistrarActor
         {
             return null; // decoded again on the actor, and refused with the reason
         }
-        RegistrarPolicy.CheckAhead(settings, message, now, trust);
+        _ = RegistrarPolicy.CheckAhead(settings, message, now, trust); // its verdict is not carried: the actor judges against the trust of its own moment
         return message;
     }
 
@@ -90,7 +90,8 @@ public sealed partial class RegistrarActor
         if (Returned(CheckLabel, ahead.Incarnation)) Handle(ahead.Request, ahead.Message, ahead.Reply);
     }
 
-    private void Handle(CmpRequest command, CmpMessage? decoded, Action<object> reply)
+    // ahead: the signer's verdict made at the endpoint, taken over only when it holds for this registrar's settings, trust and instant.
+    private void Handle(CmpRequest command, CmpMessage? decoded, Action<object> reply, SignerVerdict? ahead = null)
     {
         CmpMessage message;
         try
@@ -129,7 +130,8 @@ public sealed partial class RegistrarActor
             Refuse(message, null, new Refusal(CmpFailure.TransactionIdInUse, $"transactionID {message.Header.TransactionHex} is in use."), who, message.BodyName, reply);
             return;
         }
-        var (credential, refusal) = RegistrarPolicy.Authenticate(_state, _settings, message, _clock.Now, SecretOf, Trust());
+        var trust = Trust();
+        var (credential, refusal) = RegistrarPolicy.Authenticate(_state, _settings, message, _clock.Now, SecretOf, trust, ahead, _trust!.Value.Version);
         if (credential is null)
         {
             Refuse(message, null, refusal!, who, message.BodyName, reply);

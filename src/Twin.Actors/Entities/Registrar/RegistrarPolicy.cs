@@ -38,6 +38,59 @@ public sealed record DomainTrust(IReadOnlyList<Certificate> Anchors, IReadOnlyLi
 }
 
 /// <summary>
+/// A signer judged ahead of the registrar (at the CMP endpoint, <see cref="CmpGate"/>), with what it was judged against: the
+/// settings and trust objects, the distribution point's version the trust was built from, the simulated instant, and the first
+/// instant from which a certificate or CRL it read may start or end its validity. The registrar takes it over only when all of
+/// them are still its own; otherwise it judges again.
+/// </summary>
+public sealed record SignerVerdict(Credential? Credential, Refusal? Refusal, RegistrarSettings Settings, DomainTrust Trust, long TrustVersion, SimInstant JudgedAt, SimInstant HoldsUntil)
+{
+    /// <summary>
+    /// Whether the verdict is the one judging again would give: the same settings and trust (the same objects, built from the same
+    /// <paramref name="trustVersion"/>), and <paramref name="now"/> no earlier than the judgement and before any validity boundary
+    /// of what it read — path validation reads the instant only through such boundaries (RFC 5280 §6.1.3 (a)(2), §6.3.3).
+    /// </summary>
+    public bool HoldsFor(RegistrarSettings settings, DomainTrust trust, long trustVersion, SimInstant now) =>
+        ReferenceEquals(settings, Settings) && ReferenceEquals(trust, Trust) && trustVersion == TrustVersion && now >= JudgedAt && now < HoldsUntil;
+
+    /// <summary>
+    /// The first instant at or after <paramref name="judgedAt"/> at which a certificate or CRL the judgement of <paramref name="message"/>'s
+    /// signer read starts or ends its validity: its signer and extraCerts, the trust's anchors, intermediates and CRLs, the allow-list's
+    /// manufacturer CAs. <see cref="DateTimeOffset.MaxValue"/> when none does.
+    /// </summary>
+    public static SimInstant Horizon(CmpMessage message, RegistrarSettings settings, DomainTrust trust, SimInstant judgedAt)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(trust);
+        var at = judgedAt.Utc;
+        var first = DateTimeOffset.MaxValue;
+        void Boundary(DateTimeOffset b)
+        {
+            if (b >= at && b < first) first = b;
+        }
+        void Certificates(IEnumerable<Certificate> certificates)
+        {
+            foreach (var c in certificates)
+            {
+                Boundary(c.NotBefore);
+                Boundary(c.NotAfter);
+            }
+        }
+        Certificates(message.ExtraCerts);
+        Certificates(trust.Anchors);
+        Certificates(trust.Intermediates);
+        Certificates(settings.AllowList.Select(e => e.Anchor));
+        foreach (var crl in trust.Crls)
+        {
+            Boundary(crl.ThisUpdate);
+            if (crl.NextUpdate is { } next) Boundary(next);
+        }
+        return new SimInstant(first);
+    }
+}
+
+/// <summary>
 /// The registrar's checks, pure: header rules (RFC 9483 §3.1, §3.5), authentication of the
 /// requester, and the domain's template. The actor only persists, asks the CA and replies.
 /// </summary>
@@ -63,7 +116,15 @@ public static class RegistrarPolicy
     /// valid and unrevoked at <paramref name="now"/>, or by an allow-listed IDevID.
     /// </summary>
     public static (Credential? Credential, Refusal? Refusal) Authenticate(RegistrarState state, RegistrarSettings settings, CmpMessage message, SimInstant now,
-        Func<string, byte[]> secretOf, DomainTrust trust)
+        Func<string, byte[]> secretOf, DomainTrust trust) => Authenticate(state, settings, message, now, secretOf, trust, null, 0);
+
+    /// <summary>
+    /// As <see cref="Authenticate(RegistrarState, RegistrarSettings, CmpMessage, SimInstant, Func{string, byte[]}, DomainTrust)"/>; a
+    /// signed message's signer judged ahead (<paramref name="ahead"/>) is taken over when it holds for these settings, this trust
+    /// (built from <paramref name="trustVersion"/>) and <paramref name="now"/>, and judged again otherwise.
+    /// </summary>
+    public static (Credential? Credential, Refusal? Refusal) Authenticate(RegistrarState state, RegistrarSettings settings, CmpMessage message, SimInstant now,
+        Func<string, byte[]> secretOf, DomainTrust trust, SignerVerdict? ahead, long trustVersion)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(settings);
@@ -87,16 +148,19 @@ public static class RegistrarPolicy
                     : (null, new(CmpFailure.BadMessageCheck, $"the MAC does not verify with the secret of reference '{reference}'."));
             }
             default:
-                return AuthenticateSignature(settings, message, now, trust);
+                return ahead is not null && ahead.HoldsFor(settings, trust, trustVersion, now)
+                    ? (ahead.Credential, ahead.Refusal)
+                    : AuthenticateSignature(settings, message, now, trust);
         }
     }
 
     /// <summary>
     /// Makes ahead, on any thread, the expensive checks a signed request will meet — its signature, its signer's path, the proof of
     /// possession of its certificate requests — so that the registrar, judging it afterwards, finds the answers remembered by the
-    /// message and its certificates. Decides nothing: the verdict is the registrar's, on its own thread.
+    /// message and its certificates. Decides nothing: the verdict is the registrar's, on its own thread. Returns the signer's judgement
+    /// at <paramref name="now"/> (null when the message is not signed), which the registrar may take over (<see cref="SignerVerdict"/>).
     /// </summary>
-    public static void CheckAhead(RegistrarSettings settings, CmpMessage message, SimInstant now, DomainTrust trust)
+    public static (Credential? Credential, Refusal? Refusal)? CheckAhead(RegistrarSettings settings, CmpMessage message, SimInstant now, DomainTrust trust)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(message);
@@ -110,7 +174,7 @@ public static class RegistrarPolicy
         {
             // The registrar meets the same error again and refuses with it.
         }
-        if (message.Protection == CmpProtectionKind.Signature) _ = AuthenticateSignature(settings, message, now, trust);
+        return message.Protection == CmpProtectionKind.Signature ? AuthenticateSignature(settings, message, now, trust) : null;
     }
 
     private static (Credential?, Refusal?) AuthenticateSignature(RegistrarSettings settings, CmpMessage message, SimInstant now, DomainTrust trust)
@@ -133,19 +197,38 @@ public static class RegistrarPolicy
         ArgumentNullException.ThrowIfNull(untrusted);
         ArgumentNullException.ThrowIfNull(trust);
         var who = $"cert:{signer.Subject}#{signer.SerialNumber.Hex}";
+        // An IDevID names a manufacturer CA of the allow-list as its issuer: when no certificate the domain's path could be built
+        // from carries that name, the domain's validation can only fail (no issuer), so the allow-list is asked first. Only an
+        // admission is taken from it; anything else is judged in the usual order below, with the usual reasons.
+        if (AllowListedIssuer(settings, signer, untrusted, trust) && AdmittedIDevId(settings, signer, now) is { } admitted) return (admitted, null);
         var domain = new PathValidator(trust.Anchors, ValidationPolicy.Default with { Revocation = trust.Revocation }).Validate(signer, now.Utc, [.. trust.Intermediates, .. untrusted], trust.Crls);
         if (domain.IsValid) return (new Credential(CredentialKind.DomainCertificate, who, null, null, signer), null);
         if (domain.Errors.Contains(ValidationReason.Revoked))
             return (null, new(CmpFailure.CertRevoked, $"the {role} {signer.Subject} (serial {signer.SerialNumber.Hex}) is revoked."));
-        var sans = SanUris(signer);
-        foreach (var entry in settings.AllowList)
-        {
-            var anchor = entry.Anchor;
-            var idevid = new PathValidator([anchor], ValidationPolicy.Default with { Revocation = RevocationMode.Off }).Validate(signer, now.Utc);
-            if (idevid.IsValid && entry.Admits(signer, sans)) return (new Credential(CredentialKind.IDevId, $"idevid:{signer.Subject}#{signer.SerialNumber.Hex}", null, null, signer), null);
-        }
+        if (AdmittedIDevId(settings, signer, now) is { } idevid) return (idevid, null);
         var why = domain.Status == ValidationStatus.RevocationUnknown ? "its revocation status is unknown (no current CRL)" : string.Join(", ", domain.Errors.Distinct());
         return (null, new(CmpFailure.SignerNotTrusted, $"the {role} {signer.Subject} is neither valid in domain '{settings.Domain}' ({why}) nor an allow-listed IDevID."));
+    }
+
+    // The first allow-list entry whose manufacturer CA validates the signer (no revocation: IDevIDs have none) and whose rule admits it.
+    private static Credential? AdmittedIDevId(RegistrarSettings settings, Certificate signer, SimInstant now)
+    {
+        IReadOnlyList<string>? sans = null;
+        foreach (var entry in settings.AllowList)
+        {
+            var idevid = new PathValidator([entry.Anchor], ValidationPolicy.Default with { Revocation = RevocationMode.Off }).Validate(signer, now.Utc);
+            if (idevid.IsValid && entry.Admits(signer, sans ??= SanUris(signer))) return new Credential(CredentialKind.IDevId, $"idevid:{signer.Subject}#{signer.SerialNumber.Hex}", null, null, signer);
+        }
+        return null;
+    }
+
+    // True when the signer's issuer is a manufacturer CA of the allow-list and no certificate a domain path could start from or pass
+    // through (the domain's anchors and intermediates, the message's extraCerts, the signer itself as an anchor) bears that name.
+    private static bool AllowListedIssuer(RegistrarSettings settings, Certificate signer, IReadOnlyList<Certificate> untrusted, DomainTrust trust)
+    {
+        if (!settings.AllowList.Any(e => signer.NamesAsIssuer(e.Anchor))) return false;
+        if (trust.Anchors.Contains(signer)) return false;
+        return !trust.Anchors.Any(signer.NamesAsIssuer) && !trust.Intermediates.Any(signer.NamesAsIssuer) && !untrusted.Any(signer.NamesAsIssuer);
     }
 
     /// <summary>Checks one certificate request against the domain: POP, key algorithm, subject and template.</summary>
