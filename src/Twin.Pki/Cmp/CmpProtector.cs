@@ -145,10 +145,22 @@ internal static class CmpMac
         var iterations = p.IterationCount.IntValueExact;
         if (iterations is < 1 or > MaxIterations)
             throw new CmpException(CmpFailure.BadAlg, $"PasswordBasedMac: iterationCount {iterations} is outside 1..{MaxIterations}.");
-        var owf = Hash(p.Owf.Algorithm, "PasswordBasedMac owf");
-        var key = owf([.. secret, .. p.Salt.GetOctets()]);
-        for (var i = 1; i < iterations; i++) key = owf(key);
-        return HmacOf(p.Mac.Algorithm, "PasswordBasedMac mac")(key, data);
+        var owf = OneWayFunction(p.Owf.Algorithm, "PasswordBasedMac owf");
+        var mac = HmacOf(p.Mac.Algorithm, "PasswordBasedMac mac");
+        // The iterations hash a digest-sized value again and again: BouncyCastle's managed digest, reused, costs less than half
+        // of a one-shot platform hash per iteration (that is a native call each); the BASEKEY is the same.
+        var key = new byte[owf.GetDigestSize()];
+        var salt = p.Salt.GetOctets();
+        owf.BlockUpdate(secret, 0, secret.Length);
+        owf.BlockUpdate(salt, 0, salt.Length);
+        owf.DoFinal(key, 0);
+        for (var i = 1; i < iterations; i++)
+        {
+            owf.BlockUpdate(key, 0, key.Length);
+            owf.DoFinal(key, 0);
+        }
+        try { return mac(key, data); }
+        finally { CryptographicOperations.ZeroMemory(key); }
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "HMAC-SHA1 only when the peer's message names it (RFC 9481 §6.2.1); replies mirror the request.")]
@@ -182,13 +194,13 @@ internal static class CmpMac
             : HMACSHA512.HashData;
     }
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "SHA-1 one-way function only when the peer's message names it; replies mirror the request.")]
-    private static Func<byte[], byte[]> Hash(DerObjectIdentifier oid, string where) => oid.Id switch
+    // SHA-1 as one-way function only when the peer's message names it; replies mirror the request.
+    private static Org.BouncyCastle.Crypto.IDigest OneWayFunction(DerObjectIdentifier oid, string where) => oid.Id switch
     {
-        "1.3.14.3.2.26" => SHA1.HashData,
-        "2.16.840.1.101.3.4.2.1" => SHA256.HashData,
-        "2.16.840.1.101.3.4.2.2" => SHA384.HashData,
-        "2.16.840.1.101.3.4.2.3" => SHA512.HashData,
+        "1.3.14.3.2.26" => new Org.BouncyCastle.Crypto.Digests.Sha1Digest(),
+        "2.16.840.1.101.3.4.2.1" => new Org.BouncyCastle.Crypto.Digests.Sha256Digest(),
+        "2.16.840.1.101.3.4.2.2" => new Org.BouncyCastle.Crypto.Digests.Sha384Digest(),
+        "2.16.840.1.101.3.4.2.3" => new Org.BouncyCastle.Crypto.Digests.Sha512Digest(),
         _ => throw new CmpException(CmpFailure.BadAlg, $"{where}: one-way function {oid.Id} is not supported."),
     };
 
