@@ -14,32 +14,17 @@ namespace Twin.Actors.Entities.Registrar;
 /// the simulated instant; the registrar takes it over only when all are still its own, and judges again otherwise. A stale or
 /// missing snapshot costs only the work done ahead, never a check.
 /// </summary>
-public sealed class CmpGate
+public sealed class CmpGate : RegistrarGate
 {
     private readonly SimulationClock _clock;
     private readonly Trust.CrlDistributionPoint _distribution;
 
     internal CmpGate(RegistrarSettings settings, DomainTrust trust, long trustVersion, SimulationClock clock, Trust.CrlDistributionPoint distribution, IActorRef registrar)
+        : base(settings, trust, trustVersion, registrar)
     {
-        Settings = settings;
-        Trust = trust;
-        TrustVersion = trustVersion;
         _clock = clock;
         _distribution = distribution;
-        Registrar = registrar;
     }
-
-    /// <summary>The domain as its registrar serves it now.</summary>
-    public RegistrarSettings Settings { get; }
-
-    /// <summary>The domain's trust as the registrar built it from the distribution point's <see cref="TrustVersion"/>.</summary>
-    public DomainTrust Trust { get; }
-
-    /// <summary>The distribution point's version <see cref="Trust"/> was built from.</summary>
-    public long TrustVersion { get; }
-
-    /// <summary>Where the request goes: the registrar's back-off supervisor, which keeps a message for the next start while it is down.</summary>
-    public IActorRef Registrar { get; }
 
     /// <summary>
     /// Decodes <paramref name="der"/> and, when the trust is still current, makes the checks ahead that the registrar will meet; a
@@ -74,10 +59,7 @@ public sealed class CmpGate
     public Task<CmpReply> SendAsync(CmpRequest request, Ahead? ahead, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // The registrar completes the answer itself: no promise actor and no scheduled timeout per request, as an Ask would make.
-        var answer = new TaskCompletionSource<CmpReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Registrar.Tell(new Checked(request, ahead, answer), ActorRefs.NoSender);
-        return answer.Task.WaitAsync(timeout);
+        return HandOver<CmpReply>(answer => new Checked(request, ahead, answer), timeout);
     }
 
     /// <summary>A request decoded at the endpoint, and its signer's verdict when it is signed and the trust was current.</summary>

@@ -12,27 +12,12 @@ namespace Twin.Actors.Entities.Registrar;
 /// current state and finds those signatures verified already. The gate decides nothing: a stale or missing snapshot costs only the
 /// work done ahead, never a check.
 /// </summary>
-public sealed class EstGate
+public sealed class EstGate : RegistrarGate
 {
     internal EstGate(RegistrarSettings settings, DomainTrust trust, long trustVersion, IActorRef registrar)
+        : base(settings, trust, trustVersion, registrar)
     {
-        Settings = settings;
-        Trust = trust;
-        TrustVersion = trustVersion;
-        Registrar = registrar;
     }
-
-    /// <summary>The domain as its registrar serves it now.</summary>
-    public RegistrarSettings Settings { get; }
-
-    /// <summary>The domain's trust as the registrar built it from the distribution point's <see cref="TrustVersion"/>.</summary>
-    public DomainTrust Trust { get; }
-
-    /// <summary>The distribution point's version <see cref="Trust"/> was built from.</summary>
-    public long TrustVersion { get; }
-
-    /// <summary>Where the request goes: the registrar's back-off supervisor, which keeps a message for the next start while it is down.</summary>
-    public IActorRef Registrar { get; }
 
     /// <summary>
     /// Makes the checks ahead that the registrar will meet for <paramref name="client"/> (null: none was presented) asking with
@@ -46,11 +31,10 @@ public sealed class EstGate
         _ = csr.IsSignatureValid;
         if (client is null) return;
         // Only the client's own signature: every other certificate of its path is one of the trust's or the allow-list's, checked
-        // once and remembered. A full path validation here would be done again by the registrar all the same. An issuer whose name
-        // is written differently is missed: the registrar then verifies the signature itself — slower, never another verdict.
-        var issuer = client.Issuer;
+        // once and remembered. A full path validation here would be done again by the registrar all the same. Issuers are matched
+        // by name as the path builder matches them (Certificate.NamesAsIssuer).
         foreach (var candidate in Trust.Anchors.Concat(Trust.Intermediates).Concat(Settings.AllowList.Select(a => a.Anchor)))
-            if (candidate.Subject == issuer) _ = client.IsSignedBy(candidate.PublicKey);
+            if (client.NamesAsIssuer(candidate)) _ = client.IsSignedBy(candidate.PublicKey);
     }
 
     /// <summary>
@@ -63,10 +47,7 @@ public sealed class EstGate
         ArgumentException.ThrowIfNullOrEmpty(operation);
         ArgumentNullException.ThrowIfNull(csr);
         ArgumentException.ThrowIfNullOrEmpty(origin);
-        // The registrar completes the answer itself: no plant hop, no promise actor and no scheduled timeout per request, as an Ask would make.
-        var answer = new TaskCompletionSource<EstDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Registrar.Tell(new Checked(operation, client, csr, origin, answer), ActorRefs.NoSender);
-        return answer.Task.WaitAsync(timeout);
+        return HandOver<EstDecision>(answer => new Checked(operation, client, csr, origin, answer), timeout);
     }
 
     /// <summary>

@@ -200,12 +200,13 @@ public static class RegistrarPolicy
         // An IDevID names a manufacturer CA of the allow-list as its issuer: when no certificate the domain's path could be built
         // from carries that name, the domain's validation can only fail (no issuer), so the allow-list is asked first. Only an
         // admission is taken from it; anything else is judged in the usual order below, with the usual reasons.
-        if (AllowListedIssuer(settings, signer, untrusted, trust) && AdmittedIDevId(settings, signer, now) is { } admitted) return (admitted, null);
+        var allowListAsked = AllowListedIssuer(settings, signer, untrusted, trust);
+        if (allowListAsked && AdmittedIDevId(settings, signer, now) is { } admitted) return (admitted, null);
         var domain = new PathValidator(trust.Anchors, ValidationPolicy.Default with { Revocation = trust.Revocation }).Validate(signer, now.Utc, [.. trust.Intermediates, .. untrusted], trust.Crls);
         if (domain.IsValid) return (new Credential(CredentialKind.DomainCertificate, who, null, null, signer), null);
         if (domain.Errors.Contains(ValidationReason.Revoked))
             return (null, new(CmpFailure.CertRevoked, $"the {role} {signer.Subject} (serial {signer.SerialNumber.Hex}) is revoked."));
-        if (AdmittedIDevId(settings, signer, now) is { } idevid) return (idevid, null);
+        if (!allowListAsked && AdmittedIDevId(settings, signer, now) is { } idevid) return (idevid, null); // asked already: the same answer
         var why = domain.Status == ValidationStatus.RevocationUnknown ? "its revocation status is unknown (no current CRL)" : string.Join(", ", domain.Errors.Distinct());
         return (null, new(CmpFailure.SignerNotTrusted, $"the {role} {signer.Subject} is neither valid in domain '{settings.Domain}' ({why}) nor an allow-listed IDevID."));
     }
