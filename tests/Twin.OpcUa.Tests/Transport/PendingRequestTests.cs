@@ -43,6 +43,11 @@ public sealed class PendingRequestTests
     {
         var (space, release) = HeldPlant();
         await using var host = UaServerHost.StartTcp(space, TestPlant.Options);
+        // The short RequestTimeout is meant for the held call, but it bounds the session's set-up too: a first session made cold
+        // (JIT, key loading) on a loaded machine can take longer than 500 ms to activate, so one session is made and closed first.
+        await using (await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { ReceiveThread = receiveThread }))
+        {
+        }
         await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, new ClientOptions { ReceiveThread = receiveThread, RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs) });
 
         var held = await Assert.ThrowsAsync<UaException>(() => session.CallMethodAsync(Plant, Hold, []).WaitAsync(Bound));
