@@ -29,6 +29,7 @@ public sealed class RecordedRunDetail
     private readonly Lock _gate = new();
     private readonly Dictionary<(string, long), ImmutableList<EventView>> _histories = [];
     private readonly Dictionary<long, ImmutableArray<byte>> _certificates = [];
+    private long _journalReads;
 
     /// <summary>Reads back through <paramref name="system"/>'s SQL journal (SQLite or PostgreSQL) the events of <paramref name="run"/>.</summary>
     public RecordedRunDetail(ActorSystem system, RunId run)
@@ -41,6 +42,9 @@ public sealed class RecordedRunDetail
 
     /// <summary>How many events have been recorded.</summary>
     public long Count => _offsets.Count;
+
+    /// <summary>How many queries this has sent to the journal so far (a page shown should cost one, not one per certificate).</summary>
+    public long JournalReads => Interlocked.Read(ref _journalReads);
 
     /// <summary>
     /// Records the run's next event (number <see cref="Count"/> + 1), journaled at <paramref name="offset"/>; when the read model
@@ -148,6 +152,7 @@ public sealed class RecordedRunDetail
         if (JournalPosition.Connect(_config) is not { } journal)
             throw new InvalidOperationException($"Replay of run {_run}: the journal is not the SQL journal; events cannot be read back by offset.");
         var (connection, _) = journal;
+        Interlocked.Increment(ref _journalReads);
         using (connection)
         {
             connection.Open();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Twin.Actors.Clock;
 using Twin.Actors.Model;
 using Twin.Actors.Projections;
@@ -60,6 +61,9 @@ public static class TrustList
     public static IReadOnlyList<ExtensionText> ExtensionsOf(CertificateView certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return CertificateExtensions.Describe(Certificate.FromDer(certificate.Der.AsSpan()));
+        return ExtensionsOf(certificate.Der);
     }
+
+    /// <summary>The extensions of the certificate <paramref name="der"/>, as the inspector lists them.</summary>
+    public static IReadOnlyList<ExtensionText> ExtensionsOf(ImmutableArray<byte> der) => CertificateExtensions.Describe(Certificate.FromDer(der.AsSpan()));
 }

@@ -185,6 +185,37 @@ public abstract class ReadBackTests<TPlant>(TPlant plant) where TPlant : Recorde
         }
     }
 
+    [Fact]
+    public async Task A_replayed_entity_page_reads_its_certificates_back_in_one_journal_query()
+    {
+        await using var recorded = await RecordedRun.OpenAsync(plant.Db, plant.Run);
+        var all = await EventQuery.AllAsync(recorded.System, recorded.Run);
+        var replay = new ReplayReadModel(checkpointSpacing: Math.Max(1, all.Count / 40), maxCheckpoints: 8);
+        await replay.LoadAsync(recorded.System, recorded.Run);
+        // Back from the end shown after loading: the view starts at a checkpoint, which holds no certificate bytes.
+        replay.SeekTo(Instants(all, 16)[^2]);
+        // What a page lists, none of it read yet: the bytes are not in the view but in the journal.
+        var listed = replay.Current.Entities.Values.SelectMany(v => v.Certificates).Where(c => c.RecordedAt is not null).ToList();
+        Assert.True(listed.Count >= 2, $"only {listed.Count} certificate(s) to read back");
+        var source = listed[0].RecordedAt!.Value.Source;
+        Assert.All(listed, c => Assert.Same(source, c.RecordedAt!.Value.Source));
+        var before = source.JournalReads;
+
+        var ders = CertificateView.DersOf(listed);
+
+        Assert.Equal(before + 1, source.JournalReads);
+        Assert.Equal(listed.Count, ders.Distinct(new DerComparer()).Count());
+        // Read once, kept: a redraw of the same page (each certificate's details) asks the journal nothing more.
+        Assert.Equal(ders.Select(d => Convert.ToHexString(d.AsSpan())), listed.Select(c => Convert.ToHexString(c.Der.AsSpan())));
+        Assert.Equal(before + 1, source.JournalReads);
+    }
+
+    private sealed class DerComparer : IEqualityComparer<System.Collections.Immutable.ImmutableArray<byte>>
+    {
+        public bool Equals(System.Collections.Immutable.ImmutableArray<byte> x, System.Collections.Immutable.ImmutableArray<byte> y) => x.AsSpan().SequenceEqual(y.AsSpan());
+        public int GetHashCode(System.Collections.Immutable.ImmutableArray<byte> obj) => obj.Length;
+    }
+
     // Distinct instants of the run spread over it: the first, the last, and evenly between (each an instant an event has).
     private static List<SimInstant> Instants(IReadOnlyList<ITwinEvent> events, int count)
     {

@@ -31,6 +31,21 @@ public sealed class InspectorTests : DashboardTestContext
         Assert.Contains("EcdsaP256 · software", details.Find("[data-testid=ext-key]").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_certificates_details_use_the_bytes_the_page_read_for_it()
+    {
+        // In a replay a view holds no bytes: the page reads all its certificates back at once and hands each its DER.
+        var plant = new PlantEvents();
+        plant.Issue("device-001", PlantEvents.T0, TimeSpan.FromDays(30));
+        var certificate = plant.Snapshot().Entities["device-001"].Current!;
+        var withoutBytes = certificate with { Der = default };
+
+        var details = Render<CertificateDetails>(p => p.Add(x => x.Certificate, withoutBytes).Add(x => x.Der, certificate.Der));
+
+        var carried = CertificateExtensions.Describe(Certificate.FromDer(certificate.Der.AsSpan()));
+        Assert.Equal(carried.Select(e => e.Name), details.FindAll("[data-testid=extension]").Select(r => r.GetAttribute("data-name")));
+    }
+
     [Theory]
     [InlineData(12, "current", "current, 12 h left")]   // thisUpdate T0, nextUpdate T0+1d
     [InlineData(36, "expired", "expired 12 h ago")]

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.AspNetCore.Components;
 using Twin.Actors.Clock;
 using Twin.Actors.Projections;
@@ -11,6 +12,8 @@ namespace Twin.Web.Components.Pages;
 public sealed partial class InspectorPage : IDisposable
 {
     private EntityView? _entity;
+    private EntityView? _dersFor;
+    private Dictionary<CertificateView, ImmutableArray<byte>> _ders = new(ReferenceEqualityComparer.Instance);
     private PlantSnapshot _snapshot = PlantSnapshot.Empty;
     private SimInstant _now;
     private Throttle? _throttle;
@@ -45,7 +48,22 @@ public sealed partial class InspectorPage : IDisposable
         _snapshot = View.Snapshot;
         _entity = _snapshot.Entities.GetValueOrDefault(Id);
         _now = View.Now;
+        if (!ReferenceEquals(_entity, _dersFor)) ReadDers();
     }
+
+    // The bytes of every certificate the page lists, read together: in a replay they are not held but read back from the
+    // journal, one query for the page (CertificateView.DersOf) rather than one per certificate's details.
+    private void ReadDers()
+    {
+        _dersFor = _entity;
+        _ders = new(ReferenceEqualityComparer.Instance);
+        if (_entity is null) return;
+        List<CertificateView> views = [.. _entity.Certificates, .. _entity.LinkCertificates.Select(l => l.Certificate)];
+        var ders = CertificateView.DersOf(views);
+        for (var i = 0; i < views.Count; i++) _ders[views[i]] = ders[i];
+    }
+
+    private ImmutableArray<byte> DerOf(CertificateView certificate) => _ders.GetValueOrDefault(certificate);
 
     private void OnViewChanged() => _throttle?.Signal();
 
