@@ -22,20 +22,24 @@ public sealed class RestartHandovers
     public sealed record Refused(EntityId Entity, int Waiting);
 
     /// <summary>
-    /// Leaves <paramref name="what"/> for <paramref name="entity"/>'s next start (replacing anything left before), with the
-    /// <paramref name="waiting"/> parties it answers and how to <paramref name="refuse"/> them if the run ends first. False once the run
-    /// has ended: nothing is left, and the caller refuses its waiting parties itself.
+    /// Leaves <paramref name="what"/> for <paramref name="entity"/>'s next start, with the <paramref name="waiting"/> parties it answers
+    /// and how to <paramref name="refuse"/> them if the run ends first. False once the run has ended: nothing is left, and the caller
+    /// refuses its waiting parties itself. Should a start stop again before it took over what its last start left, that is refused
+    /// now (no start will take it any more) rather than dropped with its parties waiting.
     /// </summary>
     public bool Leave<T>(EntityId entity, T what, int waiting, Action refuse) where T : class
     {
         ArgumentNullException.ThrowIfNull(what);
         ArgumentNullException.ThrowIfNull(refuse);
+        Left? replaced;
         lock (_gate)
         {
             if (_ended) return false;
+            _left.Remove(entity, out replaced);
             _left[entity] = new Left(what, waiting, refuse);
-            return true;
         }
+        replaced?.Refuse(); // outside the lock, as at the run's end
+        return true;
     }
 
     /// <summary>Takes what the last start of <paramref name="entity"/> left, once; null when it left nothing of that kind.</summary>
