@@ -9,6 +9,8 @@ using Twin.OpcUa.SecureChannel;
 // process so its CPU time can be read; then 2,000 concurrent secure sessions on our server.
 // Usage: dotnet run -c Release --project bench/Twin.OpcUa.Bench [reads | reads-ours] [seconds-per-measurement] [--rounds N]
 //        (internally: `serve PORT FOLDER` runs our server alone, see ServeMode)
+//        `profile` times the asymmetric steps of a session; `profile-read [iterations]` the symmetric stages of one Read on
+//        each side, without sockets (ReadPathProfile)
 // Our server (a child, see ServerProcess) runs its socket completions on the I/O thread; our client (this process) keeps the
 // default engine, which hands completions to the thread pool, as Twin.Host does. TWIN_BENCH_CLIENT_INLINE=1 runs the client's
 // completions on the I/O thread too: one wake-up per round trip on each side, and at 1 outstanding about a third less client
@@ -36,6 +38,11 @@ var clientPath = receiveThread
 if (args is ["serve", var portText, var folder])
 {
     await ServeMode.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), folder);
+    return;
+}
+if (args is ["profile-read", ..] && args.Length <= 2)
+{
+    ReadPathProfile.Run(args.Length == 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
     return;
 }
 if (args is ["profile"])

@@ -119,16 +119,18 @@ public sealed partial class BinaryDecoder
     {
         switch (encoding & 0x3F)
         {
-            case 0x00: return new NodeId(ReadByte());
+            case 0x00: return NodeId.Numeric(ReadByte());
             case 0x01:
                 {
                     var ns = ReadByte();
-                    return new NodeId(ReadUInt16(), ns);
+                    var id = ReadUInt16();
+                    return ns == 0 ? NodeId.Numeric(id) : new NodeId(id, ns);
                 }
             case 0x02:
                 {
                     var ns = ReadUInt16();
-                    return new NodeId(ReadUInt32(), ns);
+                    var id = ReadUInt32();
+                    return ns == 0 ? NodeId.Numeric(id) : new NodeId(id, ns);
                 }
             case 0x03:
                 {
@@ -143,7 +145,8 @@ public sealed partial class BinaryDecoder
             case 0x05:
                 {
                     var ns = ReadUInt16();
-                    return new NodeId(ReadByteString() ?? [], ns);
+                    // ReadByteString copies out of the message already: the NodeId keeps that copy instead of cloning it again.
+                    return NodeId.OwningOpaque(ReadByteString() ?? [], ns);
                 }
             default: throw Fail($"unknown NodeId encoding 0x{encoding:X2}");
         }

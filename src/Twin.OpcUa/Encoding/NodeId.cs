@@ -34,6 +34,28 @@ public sealed class NodeId : IEquatable<NodeId>
     /// <summary>The null NodeId (ns=0;i=0).</summary>
     public static NodeId Null { get; } = new(0u);
 
+    /// <summary>Numeric ids of namespace 0 below this are shared instances (see <see cref="Numeric"/>).</summary>
+    internal const uint SharedNumericLimit = 4096;
+
+    private static readonly NodeId?[] s_sharedNumeric = new NodeId?[SharedNumericLimit];
+
+    /// <summary>
+    /// ns=0;i=<paramref name="value"/>, for small values one instance made on first use and shared after: the type and encoding
+    /// ids of the standard structures are written and read on every message (a response's BinaryEncodingId, a request's type
+    /// id), and a NodeId with its boxed identifier allocated for each was measurable per read. A NodeId never changes, so
+    /// sharing is safe; two threads racing on a first use each make one and either may stay.
+    /// </summary>
+    internal static NodeId Numeric(uint value)
+    {
+        if (value >= SharedNumericLimit) return new NodeId(value);
+        if (Volatile.Read(ref s_sharedNumeric[value]) is { } shared) return shared;
+        var made = new NodeId(value);
+        return Interlocked.CompareExchange(ref s_sharedNumeric[value], made, null) ?? made;
+    }
+
+    /// <summary>An opaque NodeId that takes ownership of <paramref name="value"/> (a copy made by its caller, e.g. the decoder).</summary>
+    internal static NodeId OwningOpaque(byte[] value, ushort namespaceIndex) => new(namespaceIndex, IdType.Opaque, value);
+
     public ushort NamespaceIndex { get; }
     public IdType IdType { get; }
 
@@ -55,7 +77,7 @@ public sealed class NodeId : IEquatable<NodeId>
         _ => false,
     };
 
-    public static implicit operator NodeId(uint value) => new(value);
+    public static implicit operator NodeId(uint value) => Numeric(value);
 
     public bool Equals(NodeId? other) =>
         other is not null && NamespaceIndex == other.NamespaceIndex && IdType == other.IdType &&
