@@ -85,19 +85,7 @@ public sealed class ReceiveThreadTests
     {
         await using var host = UaServerHost.StartTcp(TestPlant.Create(), TestPlant.Options);
         await using var session = await ClientSession.ConnectAsync(host.EndpointUrl, WithThread);
-        var threads = new List<string?>();
-        var values = new List<object?>();
-
-        await Task.Run(async () =>
-        {
-            // The first answer may come before this pool thread has started to wait, and then the read completes here.
-            await session.ReadValueAsync(Temperature).ConfigureAwait(false);
-            for (var i = 0; i < 200; i++)
-            {
-                values.Add((await session.ReadValueAsync(Temperature).ConfigureAwait(false)).Value.Value);
-                threads.Add(Thread.CurrentThread.Name);
-            }
-        }).WaitAsync(Bound);
+        var (values, threads) = await ReadsAsync(session);
 
         Assert.All(values, v => Assert.Equal(21.5, v));
         Assert.All(threads, name => Assert.Equal(ReceiveThreadPipe.ThreadName, name));
@@ -115,20 +103,10 @@ public sealed class ReceiveThreadTests
         var pipes = new List<ReceiveThreadPipe>();
         var session = await ClientSession.ConnectAsync(host.EndpointUrl, Spinning(host.EndpointUrl, TimeSpan.FromMicroseconds(200), pipes),
             WithThread with { ReceiveSpin = TimeSpan.FromMicroseconds(200) }, cts.Token);
-        var values = new List<object?>();
-        var threads = new List<string?>();
         var setpoint = new NodeId("Plant.Setpoint", 2);
 
         var pollsBefore = pipes[^1].Polls;
-        await Task.Run(async () =>
-        {
-            await session.ReadValueAsync(Temperature).ConfigureAwait(false);
-            for (var i = 0; i < 200; i++)
-            {
-                values.Add((await session.ReadValueAsync(Temperature).ConfigureAwait(false)).Value.Value);
-                threads.Add(Thread.CurrentThread.Name);
-            }
-        }).WaitAsync(Bound);
+        var (values, threads) = await ReadsAsync(session);
         var polled = pipes[^1].Polls - pollsBefore;
         var subscription = await session.SubscribeAsync(50, cts.Token);
         var item = await subscription.MonitorAsync(setpoint, ct: cts.Token);
@@ -245,8 +223,22 @@ public sealed class ReceiveThreadTests
         Assert.Equal(StatusCodes.BadNotConnected, refused.StatusCode.Code);
         Assert.Contains(url, refused.Message, StringComparison.Ordinal);
     }
-}
 
-/// <summary>Runs <see cref="ReceiveThreadTests"/> after the parallel classes, with nothing beside it.</summary>
-[CollectionDefinition(ReceiveThreadTests.Alone, DisableParallelization = true)]
-public sealed class ReceiveThreadsCountedAlone;
+    // A lone caller's 200 reads after a first one, each value and the name of the thread it resumed on. The first answer may
+    // come before this pool thread has started to wait, and then that read completes here: it is not counted.
+    private static async Task<(List<object?> Values, List<string?> Threads)> ReadsAsync(ClientSession session)
+    {
+        var values = new List<object?>();
+        var threads = new List<string?>();
+        await Task.Run(async () =>
+        {
+            await session.ReadValueAsync(Temperature).ConfigureAwait(false);
+            for (var i = 0; i < 200; i++)
+            {
+                values.Add((await session.ReadValueAsync(Temperature).ConfigureAwait(false)).Value.Value);
+                threads.Add(Thread.CurrentThread.Name);
+            }
+        }).WaitAsync(Bound);
+        return (values, threads);
+    }
+}
