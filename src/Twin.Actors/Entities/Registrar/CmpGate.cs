@@ -50,8 +50,6 @@ public sealed class CmpGate : RegistrarGate
         {
             return null;
         }
-        // Trust built from an older publication would validate the signer against CRLs the registrar no longer uses: the work
-        // would be wasted (the registrar re-judges with its own trust), so it is left to the registrar.
         MacVerdict? mac = null;
         if (message.Protection == CmpProtectionKind.Mac)
         {
@@ -59,6 +57,8 @@ public sealed class CmpGate : RegistrarGate
             mac = CheckMacAhead(message);
             if (mac is null) return new Ahead(message, null);
         }
+        // Trust built from an older publication would validate the signer against CRLs the registrar no longer uses: the work
+        // would be wasted (the registrar re-judges with its own trust), so it is left to the registrar.
         if (_distribution.Version != TrustVersion) return new Ahead(message, null, mac);
         var now = _clock.Now;
         return RegistrarPolicy.CheckAhead(Settings, message, now, Trust) is { } judged
