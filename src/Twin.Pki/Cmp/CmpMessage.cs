@@ -178,25 +178,46 @@ public sealed partial class CmpMessage
     }
 
     /// <summary>True when the MAC verifies with <paramref name="secret"/>; false for any other protection.</summary>
-    public bool VerifyMac(ReadOnlySpan<byte> secret)
+    public bool VerifyMac(ReadOnlySpan<byte> secret) => VerifyMacKeeping(secret) is not null;
+
+    /// <summary>
+    /// Derives the key of this message's MAC parameters from <paramref name="secret"/> and returns it when the MAC verifies with it
+    /// (to protect the answers of the transaction, <see cref="CmpProtector.MacWith"/>); null when it does not, or for any other protection.
+    /// </summary>
+    public CmpMacKey? VerifyMacKeeping(ReadOnlySpan<byte> secret)
     {
-        if (Protection != CmpProtectionKind.Mac) return false;
+        if (Protection != CmpProtectionKind.Mac) return null;
         var alg = Inner.Header.ProtectionAlg;
-        var part = ProtectedPartDer();
-        byte[] expected;
+        (byte[] Key, Func<byte[], byte[], byte[]> Mac) derived;
         if (alg.Algorithm.Equals(CmpObjectIdentifiers.passwordBasedMac))
         {
             PbmParameter p;
             try { p = PbmParameter.GetInstance(alg.Parameters); }
             catch (Exception e) when (e is ArgumentException or InvalidCastException) { throw new CmpException(CmpFailure.BadDataFormat, $"PasswordBasedMac: malformed parameters ({e.Message}).", e); }
-            expected = CmpMac.Pbm(secret.ToArray(), p, part);
+            derived = CmpMac.PbmKey(secret.ToArray(), p);
         }
         else
         {
-            expected = CmpMac.Pbmac1(secret.ToArray(), Pbmac1Params.Parse(alg.Parameters), part);
+            derived = CmpMac.Pbmac1Key(secret.ToArray(), Pbmac1Params.Parse(alg.Parameters));
         }
-        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, Inner.Protection.GetBytes());
+        var key = new CmpMacKey(alg, derived.Key, derived.Mac);
+        if (Matches(key)) return key;
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(derived.Key);
+        return null;
     }
+
+    /// <summary>
+    /// Verifies the MAC with <paramref name="known"/>, a key kept from an earlier message of the transaction, when this message carries
+    /// the very protectionAlg it was derived under; otherwise derives anew from <paramref name="secret"/>. Returns the key the MAC
+    /// verified with, null when it does not verify.
+    /// </summary>
+    public CmpMacKey? VerifyMac(CmpMacKey? known, ReadOnlySpan<byte> secret) =>
+        Protection != CmpProtectionKind.Mac ? null
+        : known is not null && known.Fits(Inner.Header.ProtectionAlg) ? (Matches(known) ? known : null)
+        : VerifyMacKeeping(secret);
+
+    private bool Matches(CmpMacKey key) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(key.Mac(ProtectedPartDer()), Inner.Protection.GetBytes());
 
     /// <summary>True when the signature verifies with <paramref name="key"/>; false for any other protection or a bad signature.</summary>
     public bool VerifySignature(PublicKey key)

@@ -59,6 +59,18 @@ public abstract class CmpProtector
         throw new CmpException(CmpFailure.WrongIntegrity, "The request is not MAC-protected.");
     }
 
+    /// <summary>
+    /// A reply protected with <paramref name="key"/>, the key a request of the same transaction verified with: the request's
+    /// protectionAlg as it came (salt, one-way function or PRF, iteration count, MAC) and no derivation (RFC 4210 §5.1.3.1 recommends
+    /// PBMParameter constant through a transaction); <paramref name="reference"/> is echoed as senderKID.
+    /// </summary>
+    public static CmpProtector MacWith(CmpMacKey key, byte[] reference)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(reference);
+        return new KeyedMacProtector(key, reference);
+    }
+
     /// <summary>Signature protection with <paramref name="key"/>; <paramref name="certificate"/> is the protection certificate, <paramref name="chain"/> its issuers; <paramref name="random"/> (software keys) makes seeded runs repeatable.</summary>
     public static CmpProtector Signature(ISigningKey key, Certificate certificate, IEnumerable<Certificate>? chain = null, PkiRandom? random = null)
     {
@@ -99,6 +111,14 @@ public abstract class CmpProtector
         public override bool IsMac => true;
         internal override AlgorithmIdentifier Algorithm => new(CmpMac.Pbmac1Oid, Pbmac1Params.Encode(salt, iterations));
         internal override byte[] Protect(byte[] protectedPart) => CmpMac.Pbmac1(secret, new Pbmac1Params(salt, iterations, 32, HashAlgorithmName.SHA256, HashAlgorithmName.SHA256), protectedPart);
+    }
+
+    private sealed class KeyedMacProtector(CmpMacKey key, byte[] reference) : CmpProtector
+    {
+        public override byte[]? SenderKid => reference;
+        public override bool IsMac => true;
+        internal override AlgorithmIdentifier Algorithm => key.Algorithm;
+        internal override byte[] Protect(byte[] protectedPart) => key.Mac(protectedPart);
     }
 
     private sealed class SignatureProtector(ISigningKey key, Certificate certificate, IReadOnlyList<Certificate> extra, PkiRandom random) : CmpProtector
@@ -142,6 +162,14 @@ internal static class CmpMac
     // RFC 4210 §5.1.3.1: BASEKEY = OWF(password || salt), iterated iterationCount times; MAC keyed with it.
     internal static byte[] Pbm(byte[] secret, PbmParameter p, byte[] data)
     {
+        var (key, mac) = PbmKey(secret, p);
+        try { return mac(key, data); }
+        finally { CryptographicOperations.ZeroMemory(key); }
+    }
+
+    // The BASEKEY and the MAC it keys (RFC 4210 §5.1.3.1).
+    internal static (byte[] Key, Func<byte[], byte[], byte[]> Mac) PbmKey(byte[] secret, PbmParameter p)
+    {
         var iterations = p.IterationCount.IntValueExact;
         if (iterations is < 1 or > MaxIterations)
             throw new CmpException(CmpFailure.BadAlg, $"PasswordBasedMac: iterationCount {iterations} is outside 1..{MaxIterations}.");
@@ -159,20 +187,28 @@ internal static class CmpMac
             owf.BlockUpdate(key, 0, key.Length);
             owf.DoFinal(key, 0);
         }
+        return (key, mac);
+    }
+
+    internal static byte[] Pbmac1(byte[] secret, Pbmac1Params p, byte[] data)
+    {
+        var (key, mac) = Pbmac1Key(secret, p);
         try { return mac(key, data); }
         finally { CryptographicOperations.ZeroMemory(key); }
     }
 
+    // The PBKDF2 output and the MAC it keys (RFC 9481 §6.1.1).
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "HMAC-SHA1 only when the peer's message names it (RFC 9481 §6.2.1); replies mirror the request.")]
-    internal static byte[] Pbmac1(byte[] secret, Pbmac1Params p, byte[] data)
+    internal static (byte[] Key, Func<byte[], byte[], byte[]> Mac) Pbmac1Key(byte[] secret, Pbmac1Params p)
     {
         if (p.Iterations is < 1 or > MaxIterations)
             throw new CmpException(CmpFailure.BadAlg, $"PBMAC1: iterationCount {p.Iterations} is outside 1..{MaxIterations}.");
         var key = Rfc2898DeriveBytes.Pbkdf2(secret, p.Salt, p.Iterations, p.Prf, p.KeyLength);
-        return p.Mac == HashAlgorithmName.SHA512 ? HMACSHA512.HashData(key, data)
-            : p.Mac == HashAlgorithmName.SHA384 ? HMACSHA384.HashData(key, data)
-            : p.Mac == HashAlgorithmName.SHA1 ? HMACSHA1.HashData(key, data)
-            : HMACSHA256.HashData(key, data);
+        Func<byte[], byte[], byte[]> mac = p.Mac == HashAlgorithmName.SHA512 ? HMACSHA512.HashData
+            : p.Mac == HashAlgorithmName.SHA384 ? HMACSHA384.HashData
+            : p.Mac == HashAlgorithmName.SHA1 ? HMACSHA1.HashData
+            : HMACSHA256.HashData;
+        return (key, mac);
     }
 
     internal static HashAlgorithmName HashOfHmac(DerObjectIdentifier oid, string where) => oid.Id switch

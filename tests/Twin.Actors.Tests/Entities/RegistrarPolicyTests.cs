@@ -57,6 +57,38 @@ public sealed class RegistrarPolicyTests
         Assert.Contains("expired", expired.Refusal.Reason, StringComparison.Ordinal);
     }
 
+    [Fact] // RFC 4210 §5.1.3.1: the key the MAC verified with stays with the credential, for the answers of the transaction
+    public void A_MAC_judged_at_the_endpoint_is_taken_over_only_for_the_very_reference_it_was_judged_with()
+    {
+        var ir = Load("ir-mac.der");
+        var secret = Encoding.UTF8.GetBytes("fixture-secret");
+        var judgedWith = new OpenReference("4711", secret, Now);
+        var verdict = new MacVerdict(judgedWith, ir.VerifyMacKeeping(secret));
+        Assert.NotNull(verdict.Key);
+        var open = new OpenReferences();
+        open.Open(judgedWith);
+        byte[] NeverAsked(string reference) => throw new InvalidOperationException($"the secret of '{reference}' was derived again");
+
+        // Still open as that object: taken over, no derivation, and the key kept for the answers.
+        var (taken, _) = RegistrarPolicy.Authenticate(WithSecret(Now), Settings, ir, Now, NeverAsked, Trust(), null, 0, verdict, open);
+        Assert.Same(verdict.Key, taken!.MacKey);
+        Assert.Equal("4711", taken.Reference);
+
+        // Handed out again between the gate and the registrar (another object; here with another secret): judged anew, and refused.
+        open.Open(new OpenReference("4711", Encoding.UTF8.GetBytes("other"), Now));
+        var anew = RegistrarPolicy.Authenticate(WithSecret(Now), Settings, ir, Now, _ => Encoding.UTF8.GetBytes("other"), Trust(), null, 0, verdict, open);
+        Assert.Equal(CmpFailure.BadMessageCheck, anew.Refusal!.Failure);
+
+        // Spent meanwhile: refused before any MAC is looked at, whatever the gate found.
+        open.Open(judgedWith);
+        var spent = RegistrarPolicy.Authenticate(RegistrarState.Empty, Settings, ir, Now, NeverAsked, Trust(), null, 0, verdict, open);
+        Assert.Equal(CmpFailure.SignerNotTrusted, spent.Refusal!.Failure);
+        var expired = RegistrarPolicy.Authenticate(WithSecret(Now.Add(TimeSpan.FromDays(-8))), Settings, ir, Now, NeverAsked, Trust(), null, 0, verdict, open);
+        Assert.Equal(CmpFailure.SignerNotTrusted, expired.Refusal!.Failure);
+        // Judged anew without a verdict, the key is derived here and kept just the same.
+        Assert.NotNull(RegistrarPolicy.Authenticate(WithSecret(Now), Settings, ir, Now, Secret, Trust()).Credential!.MacKey);
+    }
+
     [Fact] // RFC 9483 §3.2: signature protection, protection certificate in extraCerts
     public void A_signature_authenticates_a_domain_certificate_or_an_allow_listed_IDevID()
     {

@@ -18,10 +18,14 @@ public sealed partial class CmpOracleTests(CmpTwinFixture twin) : IClassFixture<
         var key = await twin.NewKeyAsync($"{cn}.key");
         var cert = twin.File($"{cn}.pem");
         var ir = await twin.CmpAsync("plant", "-cmd", "ir", "-ref", reference, "-secret", $"pass:{secret}", "-recipient", Recipient,
-            "-newkey", key, "-subject", $"/CN={cn}", "-sans", $"urn:plant:{cn}", "-certout", cert, "-cacertsout", twin.File($"{cn}-capubs.pem"));
+            "-newkey", key, "-subject", $"/CN={cn}", "-sans", $"urn:plant:{cn}", "-certout", cert, "-cacertsout", twin.File($"{cn}-capubs.pem"),
+            "-reqout", $"{twin.File($"{cn}-ir.der")},{twin.File($"{cn}-certconf.der")}", "-rspout", $"{twin.File($"{cn}-ip.der")},{twin.File($"{cn}-pkiconf.der")}");
         Assert.True(ir.ExitCode == 0, ir.All);
         return (cert, key);
     }
+
+    private string ProtectionAlg(string file) =>
+        Convert.ToHexString(Org.BouncyCastle.Asn1.Cmp.PkiMessage.GetInstance(File.ReadAllBytes(twin.File(file))).Header.ProtectionAlg.GetEncoded(Org.BouncyCastle.Asn1.Asn1Encodable.Der));
 
     private async Task AssertVerifiesAsync(string cert)
     {
@@ -37,6 +41,12 @@ public sealed partial class CmpOracleTests(CmpTwinFixture twin) : IClassFixture<
     {
         var (cert, _) = await EnrollWithOtpAsync("trainee-1");
         await AssertVerifiesAsync(cert);
+        // RFC 4210 §5.1.3.1: the ip and the pkiConf openssl accepted carry the ir's PBMParameter (salt, owf, iterationCount, mac) as
+        // openssl sent it; openssl salts its certConf afresh.
+        var irAlg = ProtectionAlg("trainee-1-ir.der");
+        Assert.Equal(irAlg, ProtectionAlg("trainee-1-ip.der"));
+        Assert.Equal(irAlg, ProtectionAlg("trainee-1-pkiconf.der"));
+        Assert.NotEqual(irAlg, ProtectionAlg("trainee-1-certconf.der"));
         var caPubs = await Peer.OpenSslAsync("x509", "-in", twin.File("trainee-1-capubs.pem"), "-noout", "-subject");
         Assert.Contains("Test Root CA", caPubs.StdOut, StringComparison.Ordinal); // caPubs: the trust anchor, with MAC protection only
         var shown = await Peer.OpenSslAsync("x509", "-in", cert, "-noout", "-serial", "-ext", "subjectAltName");

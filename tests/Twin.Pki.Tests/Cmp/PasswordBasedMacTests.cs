@@ -6,6 +6,7 @@ using Org.BouncyCastle.Asn1.Oiw;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 using Twin.Pki.Cmp;
+using Twin.Pki.Keys;
 
 namespace Twin.Pki.Tests.Cmp;
 
@@ -40,6 +41,35 @@ public sealed class PasswordBasedMacTests
         // A different salt or one iteration more gives another MAC.
         var more = new PbmParameter(salt, new AlgorithmIdentifier(OwfOid(owf)), iterations + 1, new AlgorithmIdentifier(MacOid(mac)));
         Assert.NotEqual(Convert.ToHexString(expected), Convert.ToHexString(CmpMac.Pbm(secret, more, data)));
+    }
+
+    [Fact] // RFC 4210 §5.1.3.1: "the fields of PBMParameter remain constant throughout the messages of a single transaction"
+    public void An_answer_keyed_with_the_requests_key_carries_its_PBMParameter_and_its_mac_is_the_platforms()
+    {
+        var secret = "a one-time secret"u8.ToArray();
+        var reference = "4711"u8.ToArray();
+        var now = DateTimeOffset.Parse("2030-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var request = CmpMessage.Decode(CmpRequests.General(new CmpSender("CN=device", CmpProtector.PasswordBasedMac(reference, secret, PkiRandom.System), now, PkiRandom.System), null, []).Der);
+        var key = request.VerifyMacKeeping(secret);
+        Assert.NotNull(key);
+        Assert.Null(request.VerifyMacKeeping("another secret"u8));
+        Assert.Equal("CmpMacKey(withheld)", key.ToString());
+
+        var answer = CmpMessage.Decode(CmpReplies.Error(request, new CmpSender("CN=ra", CmpProtector.MacWith(key, reference), now, PkiRandom.System), CmpFailure.BadRequest, "no"));
+        Assert.Equal(request.Inner.Header.ProtectionAlg.GetEncoded(Asn1Encodable.Der), answer.Inner.Header.ProtectionAlg.GetEncoded(Asn1Encodable.Der));
+        Assert.Equal(reference, answer.Header.SenderKid);
+        var p = PbmParameter.GetInstance(answer.Inner.Header.ProtectionAlg.Parameters);
+        var expected = Reference("SHA-256", "HMAC-SHA1", secret, p.Salt.GetOctets(), p.IterationCount.IntValueExact, answer.ProtectedPartDer());
+        Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(answer.Inner.Protection.GetBytes()));
+        Assert.True(answer.VerifyMac(secret));
+
+        // The kept key checks a message with the same parameters without a derivation; other parameters are derived anew from the secret.
+        Assert.Same(key, answer.VerifyMac(key, "not asked"u8));
+        var other = CmpMessage.Decode(CmpRequests.General(new CmpSender("CN=device", CmpProtector.PasswordBasedMac(reference, secret, PkiRandom.System), now, PkiRandom.System), null, []).Der);
+        var anew = other.VerifyMac(key, secret);
+        Assert.NotNull(anew);
+        Assert.NotSame(key, anew);
+        Assert.Null(other.VerifyMac(key, "another secret"u8));
     }
 
     [Fact]

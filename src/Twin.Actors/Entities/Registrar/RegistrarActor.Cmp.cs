@@ -67,7 +67,7 @@ public sealed partial class RegistrarActor
         {
             if (reply is CmpReply cmp) answer.TrySetResult(cmp);
             else answer.TrySetException(new InvalidOperationException($"The registrar answered a CMP request with {reply.GetType().Name}."));
-        }, command.Ahead?.Verdict);
+        }, command.Ahead?.Verdict, command.Ahead?.Mac);
     }
 
     private static CmpMessage? CheckAhead(byte[] der, RegistrarSettings settings, Clock.SimInstant now, DomainTrust trust)
@@ -90,8 +90,9 @@ public sealed partial class RegistrarActor
         if (Returned(CheckLabel, ahead.Incarnation)) Handle(ahead.Request, ahead.Message, ahead.Reply);
     }
 
-    // ahead: the signer's verdict made at the endpoint, taken over only when it holds for this registrar's settings, trust and instant.
-    private void Handle(CmpRequest command, CmpMessage? decoded, Action<object> reply, SignerVerdict? ahead = null)
+    // ahead: the signer's verdict made at the endpoint, taken over only when it holds for this registrar's settings, trust and instant;
+    // mac: the MAC's verdict made there, taken over only when the reference is still open here as the object it was judged with.
+    private void Handle(CmpRequest command, CmpMessage? decoded, Action<object> reply, SignerVerdict? ahead = null, MacVerdict? mac = null)
     {
         CmpMessage message;
         try
@@ -131,7 +132,7 @@ public sealed partial class RegistrarActor
             return;
         }
         var trust = Trust();
-        var (credential, refusal) = RegistrarPolicy.Authenticate(_state, _settings, message, _clock.Now, SecretOf, trust, ahead, _trust!.Value.Version);
+        var (credential, refusal) = RegistrarPolicy.Authenticate(_state, _settings, message, _clock.Now, SecretOf, trust, ahead, _trust!.Value.Version, mac, _references);
         if (credential is null)
         {
             Refuse(message, null, refusal!, who, message.BodyName, reply);
@@ -187,12 +188,13 @@ public sealed partial class RegistrarActor
         return trust;
     }
 
-    // How a reply to this requester is protected: the same MAC when it authenticated with a secret, else the registrar's signature.
+    // How a reply to this requester is protected: the same MAC when it authenticated with a secret — with the key its request verified
+    // with, under that request's PBMParameter, when the transaction still holds it (RFC 4210 §5.1.3.1) — else the registrar's signature.
     private CmpSender SenderFor(CmpMessage? request, Credential? credential)
     {
         var random = _entropy.For(Id, "cmp", request is null ? "malformed" : request.Header.TransactionHex + "/" + request.BodyName);
         CmpProtector? protector = credential?.Secret is { } secret && request is not null
-            ? CmpProtector.MacLike(request, secret, random)
+            ? credential.MacKey is { } key ? CmpProtector.MacWith(key, request.Header.SenderKid ?? []) : CmpProtector.MacLike(request, secret, random)
             : _key is not null && OwnCertificate() is { } own ? CmpProtector.Signature(_key, own, OwnChain(), random) : null;
         return new CmpSender(_settings.Subject, protector, _clock.Now.Utc, random);
     }
@@ -232,6 +234,7 @@ public sealed partial class RegistrarActor
         // the answer waits until the events are stored. PersistAllAsync: the registrar serves the next request while this one is
         // written, and the journal writes what is pending together (group commit) instead of one request per write.
         foreach (var e in events) _state = _state.Apply(e);
+        if (reference is { } spent && !_state.OpenSecrets.ContainsKey(spent)) _references.Close(spent); // the endpoint stops checking ahead for it
         _writing += events.Count;
         var left = events.Count;
         PersistAllAsync(events, _ =>

@@ -76,7 +76,8 @@ public sealed partial class RegistrarActor
     {
         if (_settings.Upstream is null || _state.Settled is null || !_state.Settled.TryGetValue(m.Header.TransactionHex, out var settled)) return false;
         var credential = CredentialOf(settled);
-        var authentic = credential.Secret is { } secret ? m.VerifyMac(secret)
+        credential = credential with { MacKey = credential.Secret is { } s ? m.VerifyMacKeeping(s) : null }; // the answer is protected with it
+        var authentic = credential.Secret is not null ? credential.MacKey is not null
             : m.Protection == CmpProtectionKind.Signature && credential.Certificate is { } signer && m.VerifySignature(signer.PublicKey);
         if (!authentic || m.Header.RecipNonce is not { } nonce || !nonce.AsSpan().SequenceEqual(settled.ResponseNonce)) return false;
         var issued = Certificate.FromDer(settled.CertificateDer);
@@ -96,7 +97,8 @@ public sealed partial class RegistrarActor
     {
         if (_state.Concluded is null || !_state.Concluded.TryGetValue(m.Header.TransactionHex, out var concluded)) return false;
         var credential = CredentialOf(concluded.Wait);
-        var authentic = credential.Secret is { } secret ? m.VerifyMac(secret)
+        credential = credential with { MacKey = credential.Secret is { } s ? m.VerifyMacKeeping(s) : null }; // the answer is protected with it
+        var authentic = credential.Secret is not null ? credential.MacKey is not null
             : m.Protection == CmpProtectionKind.Signature && credential.Certificate is { } signer && m.VerifySignature(signer.PublicKey);
         if (!authentic)
         {

@@ -145,7 +145,8 @@ public sealed partial class RegistrarActor
         }
         var x = open.Exchange;
         // The confirmation must come from whoever made the request, protected the same way (RFC 9483 §4.1.1).
-        var authentic = x.Credential.Secret is { } secret ? m.VerifyMac(secret)
+        // With a secret, the transaction's key checks a certConf carrying the request's PBMParameter; other parameters are derived anew.
+        var authentic = x.Credential.Secret is { } secret ? m.VerifyMac(x.Credential.MacKey, secret) is not null
             : m.Protection == CmpProtectionKind.Signature && x.Credential.Certificate is { } cert && m.VerifySignature(cert.PublicKey);
         if (!authentic)
         {

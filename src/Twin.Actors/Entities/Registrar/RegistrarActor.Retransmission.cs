@@ -58,7 +58,7 @@ public sealed partial class RegistrarActor
         if (answered.Reference is { } reference)
         {
             var secret = SecretOf(reference);
-            return message.VerifyMac(secret) ? new Credential(CredentialKind.Secret, $"otp:{reference}", reference, secret, null) : null;
+            return message.VerifyMacKeeping(secret) is { } key ? new Credential(CredentialKind.Secret, $"otp:{reference}", reference, secret, null) { MacKey = key } : null;
         }
         if (message.Protection != CmpProtectionKind.Signature) return null;
         var (credential, _) = RegistrarPolicy.Authenticate(_state, _settings, message, _clock.Now, SecretOf, Trust());

@@ -195,7 +195,9 @@ public sealed partial class RegistrarActor : EntityActor
         Persist(new EnrollmentSecretIssued(_run, _clock.Now, Id, reference, command.Requester), e =>
         {
             _state = _state.Apply(e);
-            reply(new EnrollmentSecret(_settings.Domain, reference, Encoding.ASCII.GetString(SecretOf(reference))));
+            var secret = SecretOf(reference);
+            _references.Open(new OpenReference(reference, secret, e.At)); // a new object: a verdict on an earlier opening does not carry over
+            reply(new EnrollmentSecret(_settings.Domain, reference, Encoding.ASCII.GetString(secret)));
             if (_writing == 0 && LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
         });
     }

@@ -23,6 +23,12 @@ public enum CredentialKind
 /// <summary>An authenticated requester: who, how, and what the reply must be protected with.</summary>
 public sealed record Credential(CredentialKind Kind, string Who, string? Reference, byte[]? Secret, Certificate? Certificate)
 {
+    /// <summary>
+    /// The key the request's MAC verified with (one-time secrets only): the transaction's answers are protected with it, under the
+    /// request's own PBMParameter, with no second derivation (RFC 4210 §5.1.3.1). Lives as long as the transaction, never journaled.
+    /// </summary>
+    public CmpMacKey? MacKey { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"Credential({Kind}, {Who}, secret withheld)";
 }
@@ -121,10 +127,12 @@ public static class RegistrarPolicy
     /// <summary>
     /// As <see cref="Authenticate(RegistrarState, RegistrarSettings, CmpMessage, SimInstant, Func{string, byte[]}, DomainTrust)"/>; a
     /// signed message's signer judged ahead (<paramref name="ahead"/>) is taken over when it holds for these settings, this trust
-    /// (built from <paramref name="trustVersion"/>) and <paramref name="now"/>, and judged again otherwise.
+    /// (built from <paramref name="trustVersion"/>) and <paramref name="now"/>, and judged again otherwise. A MAC judged ahead
+    /// (<paramref name="mac"/>) is taken over only after the reference passed every check here (open in <paramref name="state"/>, not
+    /// expired) and only when <paramref name="open"/> still holds it as the very object it was judged with; otherwise it is derived anew.
     /// </summary>
     public static (Credential? Credential, Refusal? Refusal) Authenticate(RegistrarState state, RegistrarSettings settings, CmpMessage message, SimInstant now,
-        Func<string, byte[]> secretOf, DomainTrust trust, SignerVerdict? ahead, long trustVersion)
+        Func<string, byte[]> secretOf, DomainTrust trust, SignerVerdict? ahead, long trustVersion, MacVerdict? mac = null, OpenReferences? open = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(settings);
@@ -142,9 +150,20 @@ public static class RegistrarPolicy
                     return (null, new(CmpFailure.SignerNotTrusted, $"reference '{reference}' is unknown or already used."));
                 if (now.Utc > issued.Utc + settings.SecretValidity)
                     return (null, new(CmpFailure.SignerNotTrusted, $"reference '{reference}' expired (issued {issued}, valid {settings.SecretValidity})."));
-                var secret = secretOf(reference);
-                return message.VerifyMac(secret)
-                    ? (new Credential(CredentialKind.Secret, $"otp:{reference}", reference, secret, null), null)
+                byte[] secret;
+                CmpMacKey? key;
+                if (mac is not null && mac.Open.Reference == reference && open is not null && mac.HoldsFor(open.Find(reference)))
+                {
+                    secret = mac.Open.Secret;
+                    key = mac.Key;
+                }
+                else
+                {
+                    secret = secretOf(reference);
+                    key = message.VerifyMacKeeping(secret);
+                }
+                return key is not null
+                    ? (new Credential(CredentialKind.Secret, $"otp:{reference}", reference, secret, null) { MacKey = key }, null)
                     : (null, new(CmpFailure.BadMessageCheck, $"the MAC does not verify with the secret of reference '{reference}'."));
             }
             default:
