@@ -67,6 +67,14 @@ public sealed partial class RegistrarActor
         return true;
     }
 
+    // Whether certConf m comes from whoever made the request it confirms, protected the same way (RFC 9483 §4.1.1): with the
+    // requester's secret — checked with the transaction's key when m carries the request's PBMParameter, else with one derived for m's
+    // own, which then protects the answer — or with the requester's signature. The credential to answer with, or null when it does not.
+    private static Credential? ProtectedLike(Credential credential, CmpMessage m) =>
+        credential.Secret is { } secret
+            ? m.VerifyMac(credential.MacKey, secret) is { } key ? credential with { MacKey = key } : null
+            : m.Protection == CmpProtectionKind.Signature && credential.Certificate is { } signer && m.VerifySignature(signer.PublicKey) ? credential : null;
+
     // The requester's certConf again for a transaction whose certConf the upstream already answered with pkiConf, relayed and journaled:
     // the requester never heard the pkiConf (the registrar stopped before it went out, or it was lost on the way). RFC 9483 §3.5, §4.1.1
     // want a retransmitted certConf answered with pkiConf: it goes upstream again with the same transactionID — the upstream confirms
@@ -75,11 +83,7 @@ public sealed partial class RegistrarActor
     private bool ConfirmedUpstream(CmpMessage m, Action<object> reply)
     {
         if (_settings.Upstream is null || _state.Settled is null || !_state.Settled.TryGetValue(m.Header.TransactionHex, out var settled)) return false;
-        var credential = CredentialOf(settled);
-        credential = credential with { MacKey = credential.Secret is { } s ? m.VerifyMacKeeping(s) : null }; // the answer is protected with it
-        var authentic = credential.Secret is not null ? credential.MacKey is not null
-            : m.Protection == CmpProtectionKind.Signature && credential.Certificate is { } signer && m.VerifySignature(signer.PublicKey);
-        if (!authentic || m.Header.RecipNonce is not { } nonce || !nonce.AsSpan().SequenceEqual(settled.ResponseNonce)) return false;
+        if (ProtectedLike(CredentialOf(settled), m) is not { } credential || m.Header.RecipNonce is not { } nonce || !nonce.AsSpan().SequenceEqual(settled.ResponseNonce)) return false;
         var issued = Certificate.FromDer(settled.CertificateDer);
         if (!m.Confirmations().Any(s => s.CertReqId == settled.CertReqId && s.CertHash.AsSpan().SequenceEqual(CertHash.Of(issued, s.HashAlgorithmOid)))) return false;
         var exchange = new Exchange(CmpMessage.Decode(settled.RequestDer), credential, reply, settled.Origin) { Repeat = true };
@@ -96,11 +100,7 @@ public sealed partial class RegistrarActor
     private bool ConfirmedHere(CmpMessage m, string who, Action<object> reply)
     {
         if (_state.Concluded is null || !_state.Concluded.TryGetValue(m.Header.TransactionHex, out var concluded)) return false;
-        var credential = CredentialOf(concluded.Wait);
-        credential = credential with { MacKey = credential.Secret is { } s ? m.VerifyMacKeeping(s) : null }; // the answer is protected with it
-        var authentic = credential.Secret is not null ? credential.MacKey is not null
-            : m.Protection == CmpProtectionKind.Signature && credential.Certificate is { } signer && m.VerifySignature(signer.PublicKey);
-        if (!authentic)
+        if (ProtectedLike(CredentialOf(concluded.Wait), m) is not { } credential)
         {
             Refuse(m, null, new Refusal(CmpFailure.BadMessageCheck, "certConf is not protected like the request it confirms."), who, m.BodyName, reply);
             return true;

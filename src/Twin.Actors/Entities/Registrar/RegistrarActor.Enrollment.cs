@@ -145,10 +145,7 @@ public sealed partial class RegistrarActor
         }
         var x = open.Exchange;
         // The confirmation must come from whoever made the request, protected the same way (RFC 9483 §4.1.1).
-        // With a secret, the transaction's key checks a certConf carrying the request's PBMParameter; other parameters are derived anew.
-        var authentic = x.Credential.Secret is { } secret ? m.VerifyMac(x.Credential.MacKey, secret) is not null
-            : m.Protection == CmpProtectionKind.Signature && x.Credential.Certificate is { } cert && m.VerifySignature(cert.PublicKey);
-        if (!authentic)
+        if (ProtectedLike(x.Credential, m) is null)
         {
             Refuse(m, null, new Refusal(CmpFailure.BadMessageCheck, "certConf is not protected like the request it confirms."), who, m.BodyName, reply);
             return;
