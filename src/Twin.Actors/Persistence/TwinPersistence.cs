@@ -91,7 +91,7 @@ public static class TwinPersistence
               journal {
                 plugin = "akka.persistence.journal.sql"
                 sql {
-                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+                  class = "{{typeof(TwinWriteJournal).AssemblyQualifiedName}}"
                   connection-string = {{quoted}}
                   provider-name = "{{provider}}"
                   auto-initialize = on
