@@ -18,23 +18,22 @@ using Twin.OpcUa.SecureChannel;
 // tiered up; see docs/benchmarks.md, "Twin.OpcUa round 7"). TWIN_BENCH_POOLED=1 gives the server the default engine as well,
 // the setting Twin.Host runs with (docs/opcua.md, "Socket completions"). Set before the first socket operation, when the
 // socket engine reads it.
-// Our client's read sessions use asynchronous socket I/O, as sessions do by default; TWIN_BENCH_CLIENT_RECEIVE_THREAD=1 gives
-// each a receive thread of its own (ClientOptions.ReceiveThread: one wake-up per answer without any process-wide setting),
-// which wins on a loaded machine and loses on an idle one (docs/opcua.md, "A receive thread per client session"), and
-// TWIN_BENCH_CLIENT_SPIN_US=N with it how long that thread polls for an expected answer before it blocks (0 never spins).
+// Our client reads on two paths, each its own figure: asynchronous socket I/O (ClientSession's default) and a receive thread per
+// session (ClientOptions.ReceiveThread, meant for the few sessions read from continuously, as here), which spins for an expected
+// answer before it blocks; TWIN_BENCH_CLIENT_SPIN_US=N (0 to 1000) sets that spin (ClientOptions.ReceiveSpin; unset: its
+// default). The server child spins for a busy client's next request as ServerOptions.ReceiveSpin says (default 50 µs);
+// TWIN_BENCH_SERVER_SPIN_US=N (0 to 1000) sets it there (0: the server never spins), see ServeMode.
 if (Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_INLINE") == "1") Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-var receiveThread = Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_RECEIVE_THREAD") == "1";
-// With the receive thread, TWIN_BENCH_CLIENT_SPIN_US=N (0 to 1000) sets how long it polls for an expected answer before it
-// blocks (ClientOptions.ReceiveSpin; unset: its default). Without the receive thread it is refused, as it would be unused.
 var receiveSpin = Environment.GetEnvironmentVariable("TWIN_BENCH_CLIENT_SPIN_US") is { Length: > 0 } spinText
-    ? int.TryParse(spinText, CultureInfo.InvariantCulture, out var spinUs) && spinUs is >= 0 and <= 1000
-        ? receiveThread ? TimeSpan.FromMicroseconds(spinUs)
-            : throw new ArgumentException("TWIN_BENCH_CLIENT_SPIN_US needs TWIN_BENCH_CLIENT_RECEIVE_THREAD=1: only a receive thread spins.")
+    ? int.TryParse(spinText, CultureInfo.InvariantCulture, out var spinUs) && spinUs is >= 0 and <= 1000 ? TimeSpan.FromMicroseconds(spinUs)
         : throw new ArgumentException($"TWIN_BENCH_CLIENT_SPIN_US must be a whole number of µs from 0 to 1000, not '{spinText}'.")
     : ClientOptions.DefaultReceiveSpin;
-var clientPath = receiveThread
-    ? $"a receive thread each (ClientOptions.ReceiveThread, TWIN_BENCH_CLIENT_RECEIVE_THREAD=1) {(receiveSpin > TimeSpan.Zero ? $"spinning up to {receiveSpin.TotalMicroseconds:0} µs for an answer" : "blocking at once, no spin")} (ClientOptions.ReceiveSpin, TWIN_BENCH_CLIENT_SPIN_US)"
-    : "asynchronous socket I/O";
+const string AsyncClient = "our client (asynchronous)";
+var threadClient = $"our client (receive thread, spin {receiveSpin.TotalMicroseconds:0} µs)";
+var clientPaths = new[] { (Label: AsyncClient, ReceiveThread: false), (Label: threadClient, ReceiveThread: true) };
+var serverSpin = ServeMode.Spin();
+var serverPath = serverSpin > TimeSpan.Zero ? $"our server spins up to {serverSpin.TotalMicroseconds:0} µs for a busy client's next request (ServerOptions.ReceiveSpin, TWIN_BENCH_SERVER_SPIN_US)"
+    : "our server never spins (TWIN_BENCH_SERVER_SPIN_US=0)";
 if (args is ["serve", var portText, var folder])
 {
     await ServeMode.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), folder);
@@ -83,15 +82,17 @@ pki.WriteNodePki(Path.Combine(nodeClient, "pki"));
 
 await using var ours = await ServerProcess.StartOursAsync(oursFolder);
 var measured = new ReadRounds(rounds);
-Console.WriteLine($"Reads: {rounds} rounds of {seconds:0.#} s per figure, interleaved; load average {ReadRounds.Load():0.00} at the start; our client's read sessions: {clientPath}.");
+Console.WriteLine($"Reads: {rounds} rounds of {seconds:0.#} s per figure, interleaved; load average {ReadRounds.Load():0.00} at the start; {serverPath}.");
 if (oursOnly)
 {
-    foreach (var outstanding in new[] { 1, 16 })
-        await measured.MeasureAsync("our client", outstanding, ["ours"], _ => OurClientReadsAsync(ours, "ns=2;s=Plant.Temperature", outstanding));
+    foreach (var path in clientPaths)
+        foreach (var outstanding in new[] { 1, 16 })
+            await measured.MeasureAsync(path.Label, outstanding, ["ours"], _ => OurClientReadsAsync(ours, "ns=2;s=Plant.Temperature", outstanding, path.ReceiveThread));
+    foreach (var path in clientPaths)
     foreach (var outstanding in new[] { 1, 16 })
     {
-        var o = measured.Of("our client", outstanding, "ours");
-        Console.WriteLine($"| our client → our server, {outstanding} outstanding (median of {o.Count}) | {ReadRounds.Median(o.Select(r => r.PerSecond)):0} reads/s ({o.Min(r => r.PerSecond):0}–{o.Max(r => r.PerSecond):0}) | " +
+        var o = measured.Of(path.Label, outstanding, "ours");
+        Console.WriteLine($"| {path.Label} → our server, {outstanding} outstanding (median of {o.Count}) | {ReadRounds.Median(o.Select(r => r.PerSecond)):0} reads/s ({o.Min(r => r.PerSecond):0}–{o.Max(r => r.PerSecond):0}) | " +
             $"server {ReadRounds.Median(o.Select(r => r.CpuUs)):0.0} µs/read | client {ReadRounds.Median(o.Select(r => r.ClientCpuUs)):0.0} µs/read | client {ReadRounds.Median(o.Select(r => r.WorkItems)):0.00} pool items/read, " +
             $"{ReadRounds.Median(o.Select(r => r.Switches)):0.00} context switches/read, {ReadRounds.Median(o.Select(r => r.AllocatedBytes)):0} B allocated/read | server {ReadRounds.Median(o.Select(r => r.ServerSwitches)):0.00} context switches/read |");
     }
@@ -123,8 +124,9 @@ foreach (var t in readsOnly ? [] : targets)
 // showed ~0.1 s of JIT per second of that run), several hundred µs per read at 1 outstanding.
 foreach (var t in targets) await NodeClientAsync("reads", t.Server.EndpointUrl, Math.Min(seconds, 3), "16", t.NodeId);
 var names = targets.Select(t => t.Name).ToArray();
-foreach (var outstanding in new[] { 1, 16 })
-    await measured.MeasureAsync("our client", outstanding, names, name => OurClientReadsAsync(Target(name).Server, Target(name).NodeId, outstanding));
+foreach (var path in clientPaths)
+    foreach (var outstanding in new[] { 1, 16 })
+        await measured.MeasureAsync(path.Label, outstanding, names, name => OurClientReadsAsync(Target(name).Server, Target(name).NodeId, outstanding, path.ReceiveThread));
 foreach (var outstanding in new[] { 1, 16 })
     await measured.MeasureAsync("node-opcua's client", outstanding, names, name => NodeClientReadsAsync(Target(name).Server, outstanding, Target(name).NodeId));
 if (readsOnly)
@@ -137,7 +139,7 @@ var (established, establishSeconds, rssBefore, rssAfter, cpuPerSession) = await 
 Console.WriteLine($"## Twin.OpcUa (measured {DateTime.UtcNow:yyyy-MM-dd})");
 Console.WriteLine();
 Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {RuntimeDescription()}; node {NodeVersion()}; each figure is {seconds:0} s of work after a warm-up.");
-Console.WriteLine($"Our client's read sessions: {clientPath}; client socket completions {(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1" ? "inline" : "pooled")}.");
+Console.WriteLine($"Our client's socket completions {(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1" ? "inline" : "pooled")}; {serverPath}.");
 Console.WriteLine();
 Console.WriteLine("node-opcua's client (Basic256Sha256, SignAndEncrypt, RSA-2048) against each server; server CPU is the server process's user+system time over the run.");
 Console.WriteLine();
@@ -161,7 +163,7 @@ void PrintReads()
     Console.WriteLine();
     Console.WriteLine("| measurement | our server | node-opcua server | ratio (ours / node) | goal |");
     Console.WriteLine("| --- | --- | --- | --- | --- |");
-    measured.Print("our client", "ours", "node");
+    foreach (var path in clientPaths) measured.Print(path.Label, "ours", "node");
     measured.Print("node-opcua's client", "ours", "node");
 }
 
@@ -171,7 +173,7 @@ void PrintReads()
 // client's CPU is this process's user+system time over the timed loops (nothing else runs in it meanwhile); so are its
 // thread-pool work items and its threads' context switches (voluntary + involuntary, /proc), which count wake-ups and move
 // far less with the machine's load than time does.
-async Task<ReadRun> OurClientReadsAsync(ServerProcess server, string nodeIdText, int outstanding)
+async Task<ReadRun> OurClientReadsAsync(ServerProcess server, string nodeIdText, int outstanding, bool receiveThread)
 {
     var options = new ClientOptions
     {

@@ -78,7 +78,7 @@ public sealed class UaServerHost : IAsyncDisposable
     public static UaServerHost StartTcp(AddressSpace addressSpace, ServerOptions? options = null, int port = 0, IPAddress? address = null)
     {
         var host = new UaServerHost(addressSpace, options);
-        host.Listen(new TcpConnectionListener(address ?? IPAddress.Loopback, port));
+        host.Listen(new TcpConnectionListener(address ?? IPAddress.Loopback, port, null, (options ?? new ServerOptions()).ReceiveSpin));
         return host;
     }
 

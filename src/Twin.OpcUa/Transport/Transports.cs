@@ -14,13 +14,25 @@ public interface IConnectionListener : IAsyncDisposable
     ValueTask<UaConnection?> AcceptAsync(CancellationToken ct);
 }
 
-/// <summary>Listens for UA-TCP on a socket; 127.0.0.1 and a free port unless told otherwise. Sockets are read with async I/O, no thread per connection.</summary>
+/// <summary>
+/// Listens for UA-TCP on a socket; 127.0.0.1 and a free port unless told otherwise. Sockets are read with async I/O, no thread
+/// per connection; a busy connection spins up to <c>receiveSpin</c> for its next request (see <see cref="ServerSocketPipe"/>).
+/// </summary>
 public sealed class TcpConnectionListener : IConnectionListener
 {
     private readonly TcpListener _listener;
+    private readonly TimeSpan _receiveSpin;
 
-    public TcpConnectionListener(IPAddress? address = null, int port = 0, string? host = null)
+    public TcpConnectionListener(IPAddress? address = null, int port = 0, string? host = null) : this(address, port, host, TimeSpan.Zero)
     {
+    }
+
+    /// <summary>As the other constructor; each busy connection spins up to <paramref name="receiveSpin"/> for its next request (0 to 1 ms; zero never spins).</summary>
+    public TcpConnectionListener(IPAddress? address, int port, string? host, TimeSpan receiveSpin)
+    {
+        if (receiveSpin < TimeSpan.Zero || receiveSpin > ServerSocketPipe.MaxSpin)
+            throw new ArgumentOutOfRangeException(nameof(receiveSpin), receiveSpin, $"The receive spin must lie between 0 and {ServerSocketPipe.MaxSpin.TotalMicroseconds:0} µs.");
+        _receiveSpin = receiveSpin;
         _listener = new TcpListener(address ?? IPAddress.Loopback, port);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -37,7 +49,7 @@ public sealed class TcpConnectionListener : IConnectionListener
         try
         {
             var socket = await _listener.AcceptSocketAsync(ct).ConfigureAwait(false);
-            return SocketPipes.Wrap(socket);
+            return SocketPipes.WrapAccepted(socket, _receiveSpin);
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
         {
@@ -103,6 +115,17 @@ public static class SocketPipes
         var stream = new NetworkStream(socket, ownsSocket: true);
         var pipe = new StreamDuplexPipe(PipeReader.Create(stream), PipeWriter.Create(stream));
         return new UaConnection(pipe, socket.RemoteEndPoint?.ToString() ?? "tcp", stream.Dispose);
+    }
+
+    /// <summary>A server's side of an accepted socket: asynchronous receives, with a short spin for the next request while the client is busy.</summary>
+    internal static UaConnection WrapAccepted(Socket socket, TimeSpan receiveSpin)
+    {
+        socket.NoDelay = true;
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        var pipe = new ServerSocketPipe(socket, stream, receiveSpin);
+        var connection = new UaConnection(pipe, socket.RemoteEndPoint?.ToString() ?? "tcp", stream.Dispose);
+        pipe.Start();
+        return connection;
     }
 
     private sealed record StreamDuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;

@@ -22,6 +22,9 @@ public sealed partial class UaConnection : IAsyncDisposable
         _onDispose = onDispose;
     }
 
+    /// <summary>The pipe this connection reads and writes (for tests and diagnostics).</summary>
+    internal IDuplexPipe Transport => _pipe;
+
     /// <summary>Who is on the other end, for logs and errors.</summary>
     public string Remote { get; }
 
