@@ -164,6 +164,7 @@ void PrintReads()
     Console.WriteLine("| measurement | our server | node-opcua server | ratio (ours / node) | goal |");
     Console.WriteLine("| --- | --- | --- | --- | --- |");
     foreach (var path in clientPaths) measured.Print(path.Label, "ours", "node");
+    measured.PrintBest(clientPaths.Select(p => p.Label).ToArray(), "ours", "node");
     measured.Print("node-opcua's client", "ours", "node");
 }
 

@@ -92,7 +92,7 @@ public sealed record ServerOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>
-    /// How long the server checks a TCP connection whose client is busy — its request came within four times this long of the
+    /// How long the server checks a TCP connection whose client is busy — its request came within twice this long of the
     /// previous answer — for its next request, without blocking, before it waits for it asynchronously (0 to 1 ms; zero never
     /// spins). A client that turns an answer into its next request at once then finds the server's thread still awake: no
     /// wake-up of a sleeping thread, which on a virtual machine costs tens of µs per request. One connection of the process

@@ -11,7 +11,7 @@ namespace Twin.OpcUa.Transport;
 /// A client that sends one request at a time and waits for each answer leaves the server idle between them. With asynchronous
 /// I/O the thread that handled a request then sleeps until the kernel reports the next one, and on a virtual machine whose
 /// idle CPUs halt at once, waking it costs tens of µs per request — as much as the request's own work. So when a request came
-/// soon after the previous answer (within four times the spin bound: the client is busy), the thread that handled it goes on
+/// soon after the previous answer (within twice the spin bound: the client is busy; the gap seen includes this side's own wake-up), the thread that handled it goes on
 /// checking the socket, without blocking, for up to the spin bound before it starts the next receive; a request that arrives
 /// meanwhile is received at once, by a receive that completes without waiting. An idle connection, or one asked once a
 /// second, never spins; a busy one costs up to the spin bound of CPU per request.
@@ -50,7 +50,7 @@ internal sealed class ServerSocketPipe : IDuplexPipe
         _socket = socket;
         _remote = socket.RemoteEndPoint?.ToString() ?? "tcp";
         _spinTicks = (long)(spin.TotalSeconds * Stopwatch.Frequency);
-        _busyGapTicks = 4 * _spinTicks;
+        _busyGapTicks = 2 * _spinTicks;
         // The reader (the server's read loop) runs where the bytes arrive, on the thread that completed the receive.
         _input = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
         Output = PipeWriter.Create(output);

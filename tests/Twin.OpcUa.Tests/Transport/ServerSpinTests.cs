@@ -21,7 +21,7 @@ public sealed class ServerSpinTests
     [Fact]
     public async Task A_client_reading_back_to_back_has_its_requests_caught_by_the_spin_and_every_answer_is_right()
     {
-        // The longest spin allowed (1 ms; busy within 4 ms of an answer), so that even a loaded machine turns reads around within it.
+        // The longest spin allowed (1 ms; busy within 2 ms of an answer), so that even a loaded machine turns reads around within it.
         var (host, accepted) = Start(TimeSpan.FromMilliseconds(1));
         await using (host)
         {
@@ -49,7 +49,7 @@ public sealed class ServerSpinTests
     [Fact]
     public async Task Requests_that_come_later_than_the_busy_gap_never_make_the_server_spin()
     {
-        // A spin of 1 µs makes a client busy only if its request follows the answer within 4 µs: no secure round trip is that quick.
+        // A spin of 1 µs makes a client busy only if its request follows the answer within 2 µs: no secure round trip is that quick.
         var (host, accepted) = Start(TimeSpan.FromMicroseconds(1));
         await using (host)
         {
