@@ -70,6 +70,7 @@ public static class OpcUaAttacks
         Certificate = certificate,
         ServerCertificateValidator = new AnyServer(),
         Time = time,
+        ReceiveSpin = TimeSpan.Zero, // the twin's sessions leave the CPUs to its actors
         AutoReconnect = false,
         RequestTimeout = TimeSpan.FromSeconds(15),
     };

@@ -14,6 +14,11 @@ namespace Twin.Actors.Persistence;
 /// and Akka.Persistence.Sql 1.5.73 then takes the head of it: "Sequence contains no elements". Each of those counts as a
 /// failure of the journal's circuit breaker; ten in a row open it, and for its reset time every write and every recovery of
 /// the whole plant fails. An empty batch has nothing to store, so it succeeds here, at once.
+/// <para>
+/// It still passes through the breaker as a success: with the database down, writes that fail between such batches no longer
+/// add up to the ten in a row that open it (each waits its call timeout instead), and in the half-open state an empty batch
+/// can be the trial call that closes it. Both only delay what the failing writes report anyway.
+/// </para>
 /// </remarks>
 public sealed class TwinWriteJournal : SqlWriteJournal
 {

@@ -41,10 +41,13 @@ public sealed record ClientOptions
     public bool ReceiveThread { get; init; }
 
     /// <summary>
-    /// With <see cref="ReceiveThread"/>: how long the receive thread polls the socket without blocking, after a request went
-    /// out, before it blocks in <c>recv</c> (0 to 1 ms; zero never spins). Keeps the CPU awake for an answer expected within
-    /// microseconds, where a halted virtual CPU would take tens of µs to wake; costs up to this much CPU per request, and never
-    /// spins while nothing is outstanding. Unused without a receive thread.
+    /// How long the session's connection checks its socket without blocking for an answer on its way before it waits for it
+    /// (0 to 1 ms; zero never spins). With <see cref="ReceiveThread"/>, the thread spins after a request went out, before it
+    /// blocks in <c>recv</c>, and never while nothing is outstanding. Without one, the thread that handled an answer spins for
+    /// the next when answers are coming close together (the caller of a lone request sends its next one from there; one
+    /// connection of the process spins at a time). Keeps the CPU awake for an answer expected within microseconds, where a
+    /// halted virtual CPU would take tens of µs to wake; costs up to this much CPU per answer of a busy session, and an idle
+    /// session, or one asked once a second, never spins (docs/opcua.md, "Socket completions").
     /// </summary>
     public TimeSpan ReceiveSpin
     {
@@ -55,7 +58,7 @@ public sealed record ClientOptions
 
     private readonly TimeSpan _receiveSpin = DefaultReceiveSpin;
 
-    /// <summary>The receive thread's spin unless set: a few tens of µs, about one loopback round trip of a secure read.</summary>
+    /// <summary>The spin unless set: a few tens of µs, about one loopback round trip of a secure read.</summary>
     public static readonly TimeSpan DefaultReceiveSpin = TimeSpan.FromMicroseconds(50);
 
     /// <summary>The secure channel token lifetime asked for (ms); the client renews at 75 % of the granted lifetime.</summary>

@@ -80,7 +80,7 @@ public sealed partial class ClientSession
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         options ??= new ClientOptions();
-        Func<CancellationToken, Task<UaConnection>> connect = c => SocketPipes.ConnectAsync(endpointUrl, options.ReceiveThread, options.ReceiveSpin, c);
+        Func<CancellationToken, Task<UaConnection>> connect = c => SocketPipes.ConnectAsync(endpointUrl, options.ReceiveThread, options.ReceiveSpin, options.Limits.ReceiveBufferSize, c);
         var security = endpoint.SecurityPolicyUri is null or SecurityPolicies.None ? ChannelSecurity.None(isServer: false) : SecureChannelFor(endpoint, options);
         var channel = await OpenChannelAsync(connect, endpointUrl, options, security, ct).ConfigureAwait(false);
         try

@@ -41,7 +41,7 @@ public sealed partial class ClientSession : IAsyncDisposable
 
     /// <summary>Connects over TCP to <paramref name="endpointUrl"/>.</summary>
     public static Task<ClientSession> ConnectAsync(string endpointUrl, ClientOptions? options = null, CancellationToken ct = default) =>
-        ConnectAsync(endpointUrl, c => SocketPipes.ConnectAsync(endpointUrl, options?.ReceiveThread == true, options?.ReceiveSpin ?? TimeSpan.Zero, c), options, ct);
+        ConnectAsync(endpointUrl, c => SocketPipes.ConnectAsync(endpointUrl, options?.ReceiveThread == true, options?.ReceiveSpin ?? ClientOptions.DefaultReceiveSpin, (options?.Limits ?? EncodingLimits.Default).ReceiveBufferSize, c), options, ct);
 
     /// <summary>Connects through <paramref name="connect"/> (TCP, in-process, ...): GetEndpoints on a None channel, endpoint selection, session.</summary>
     public static async Task<ClientSession> ConnectAsync(string endpointUrl, Func<CancellationToken, Task<UaConnection>> connect, ClientOptions? options = null, CancellationToken ct = default)
@@ -77,7 +77,7 @@ public sealed partial class ClientSession : IAsyncDisposable
     public static async Task<EndpointDescription[]> GetEndpointsAsync(string endpointUrl, ClientOptions? options = null, CancellationToken ct = default)
     {
         options ??= new ClientOptions();
-        var channel = await OpenChannelAsync(c => SocketPipes.ConnectAsync(endpointUrl, options.ReceiveThread, options.ReceiveSpin, c), endpointUrl, options, ChannelSecurity.None(isServer: false), ct).ConfigureAwait(false);
+        var channel = await OpenChannelAsync(c => SocketPipes.ConnectAsync(endpointUrl, options.ReceiveThread, options.ReceiveSpin, options.Limits.ReceiveBufferSize, c), endpointUrl, options, ChannelSecurity.None(isServer: false), ct).ConfigureAwait(false);
         try
         {
             var r = await channel.CallAsync<GetEndpointsResponse>(new GetEndpointsRequest { EndpointUrl = endpointUrl }, NodeId.Null, options.RequestTimeout, ct).ConfigureAwait(false);

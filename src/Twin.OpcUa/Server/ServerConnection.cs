@@ -37,11 +37,14 @@ internal sealed partial class ServerConnection : IDisposable
     private readonly CancellationToken _closedToken;
 
     /// <summary>Closes the connection (ApplyChanges of a new certificate): the client reconnects and meets the new certificate.</summary>
-    public void Abort()
-    {
-        try { _closed.Cancel(); }
-        catch (ObjectDisposedException) { }
-    }
+    public void Abort() =>
+        // On the pool: the read loop resumes where its pending read is cancelled (its input pipe runs the reader inline), and the
+        // caller (ApplyChanges, closing every connection in turn) should not run each connection's teardown itself.
+        _ = Task.Run(() =>
+        {
+            try { _closed.Cancel(); }
+            catch (ObjectDisposedException) { }
+        });
 
     public void Dispose()
     {

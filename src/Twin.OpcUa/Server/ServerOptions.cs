@@ -92,18 +92,19 @@ public sealed record ServerOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>
-    /// How long the server checks a TCP connection whose client is busy — its request came within twice this long of the
-    /// previous answer — for its next request, without blocking, before it waits for it asynchronously (0 to 1 ms; zero never
-    /// spins). A client that turns an answer into its next request at once then finds the server's thread still awake: no
-    /// wake-up of a sleeping thread, which on a virtual machine costs tens of µs per request. One connection of the process
-    /// spins at a time; it costs up to this much CPU per request of a busy connection, and an idle connection, or one asked
-    /// once a second, never spins (docs/opcua.md, "The server's spin").
+    /// How long the server checks a TCP connection whose client is busy — its request arrived within twice this long of the one
+    /// before — for the next request, without blocking, before it waits for it asynchronously (0 to 1 ms; zero never spins). A
+    /// client that turns an answer into its next request at once then finds the server's thread still awake: no wake-up of a
+    /// sleeping thread, which on a virtual machine costs tens of µs per request. One server connection of the process spins at a
+    /// time; it costs up to this much CPU per request of a busy connection, and an idle connection, or one asked once a second,
+    /// never spins. Used by <see cref="UaServerHost.StartTcp"/>, which also passes <see cref="EncodingLimits.ReceiveBufferSize"/>
+    /// to the listener (docs/opcua.md, "The spin for a busy peer").
     /// </summary>
     public TimeSpan ReceiveSpin
     {
         get => _receiveSpin;
-        init => _receiveSpin = value >= TimeSpan.Zero && value <= Transport.ServerSocketPipe.MaxSpin ? value
-            : throw new ArgumentOutOfRangeException(nameof(ReceiveSpin), value, $"ServerOptions.ReceiveSpin must lie between 0 and {Transport.ServerSocketPipe.MaxSpin.TotalMicroseconds:0} µs.");
+        init => _receiveSpin = value >= TimeSpan.Zero && value <= Transport.SpinningSocketPipe.MaxSpin ? value
+            : throw new ArgumentOutOfRangeException(nameof(ReceiveSpin), value, $"ServerOptions.ReceiveSpin must lie between 0 and {Transport.SpinningSocketPipe.MaxSpin.TotalMicroseconds:0} µs.");
     }
 
     private readonly TimeSpan _receiveSpin = DefaultReceiveSpin;

@@ -78,7 +78,8 @@ public sealed class UaServerHost : IAsyncDisposable
     public static UaServerHost StartTcp(AddressSpace addressSpace, ServerOptions? options = null, int port = 0, IPAddress? address = null)
     {
         var host = new UaServerHost(addressSpace, options);
-        host.Listen(new TcpConnectionListener(address ?? IPAddress.Loopback, port, null, (options ?? new ServerOptions()).ReceiveSpin));
+        var o = options ?? new ServerOptions();
+        host.Listen(new TcpConnectionListener(address ?? IPAddress.Loopback, port, null, o.ReceiveSpin, o.Limits.ReceiveBufferSize));
         return host;
     }
 

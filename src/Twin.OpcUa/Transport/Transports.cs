@@ -16,23 +16,31 @@ public interface IConnectionListener : IAsyncDisposable
 
 /// <summary>
 /// Listens for UA-TCP on a socket; 127.0.0.1 and a free port unless told otherwise. Sockets are read with async I/O, no thread
-/// per connection; a busy connection spins up to <c>receiveSpin</c> for its next request (see <see cref="ServerSocketPipe"/>).
+/// per connection; a busy connection spins up to <c>receiveSpin</c> for its next request (see <see cref="SpinningSocketPipe"/>).
 /// </summary>
 public sealed class TcpConnectionListener : IConnectionListener
 {
     private readonly TcpListener _listener;
     private readonly TimeSpan _receiveSpin;
+    private readonly int _maxChunkSize;
 
-    public TcpConnectionListener(IPAddress? address = null, int port = 0, string? host = null) : this(address, port, host, TimeSpan.Zero)
+    public TcpConnectionListener(IPAddress? address = null, int port = 0, string? host = null)
+        : this(address, port, host, TimeSpan.Zero, Encoding.EncodingLimits.Default.ReceiveBufferSize)
     {
     }
 
-    /// <summary>As the other constructor; each busy connection spins up to <paramref name="receiveSpin"/> for its next request (0 to 1 ms; zero never spins).</summary>
-    public TcpConnectionListener(IPAddress? address, int port, string? host, TimeSpan receiveSpin)
+    /// <summary>
+    /// As the other constructor; each busy connection spins up to <paramref name="receiveSpin"/> for its next request (0 to 1 ms;
+    /// zero never spins), and up to a little more than <paramref name="maxChunkSize"/> (the server's receive buffer size, the
+    /// largest chunk it accepts) waits received before receiving pauses for the server.
+    /// </summary>
+    public TcpConnectionListener(IPAddress? address, int port, string? host, TimeSpan receiveSpin, int maxChunkSize)
     {
-        if (receiveSpin < TimeSpan.Zero || receiveSpin > ServerSocketPipe.MaxSpin)
-            throw new ArgumentOutOfRangeException(nameof(receiveSpin), receiveSpin, $"The receive spin must lie between 0 and {ServerSocketPipe.MaxSpin.TotalMicroseconds:0} µs.");
+        if (receiveSpin < TimeSpan.Zero || receiveSpin > SpinningSocketPipe.MaxSpin)
+            throw new ArgumentOutOfRangeException(nameof(receiveSpin), receiveSpin, $"The receive spin must lie between 0 and {SpinningSocketPipe.MaxSpin.TotalMicroseconds:0} µs.");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxChunkSize);
         _receiveSpin = receiveSpin;
+        _maxChunkSize = maxChunkSize;
         _listener = new TcpListener(address ?? IPAddress.Loopback, port);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -44,21 +52,42 @@ public sealed class TcpConnectionListener : IConnectionListener
 
     public string EndpointUrl { get; }
 
+    /// <summary>
+    /// The next connection; null once the listener is stopped or <paramref name="ct"/> is cancelled. A failed accept (the process
+    /// out of file descriptors, a connection reset before it was taken) does not stop the listener: it tries again shortly.
+    /// </summary>
     public async ValueTask<UaConnection?> AcceptAsync(CancellationToken ct)
     {
-        try
+        while (true)
         {
-            var socket = await _listener.AcceptSocketAsync(ct).ConfigureAwait(false);
-            return SocketPipes.WrapAccepted(socket, _receiveSpin);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-            return null;
+            Socket? socket = null;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(ct).ConfigureAwait(false);
+                return SocketPipes.Wrap(socket, _receiveSpin, server: true, _maxChunkSize);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || Volatile.Read(ref _stopped) != 0 || ct.IsCancellationRequested)
+            {
+                socket?.Dispose();
+                return null;
+            }
+            catch (SocketException)
+            {
+                socket?.Dispose();
+                try { await Task.Delay(AcceptRetry, ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return null; }
+            }
         }
     }
 
+    /// <summary>How long a failed accept waits before the next: no busy loop while the process is out of file descriptors.</summary>
+    private static readonly TimeSpan AcceptRetry = TimeSpan.FromMilliseconds(50);
+
+    private int _stopped;
+
     public ValueTask DisposeAsync()
     {
+        Volatile.Write(ref _stopped, 1);
         _listener.Stop();
         _listener.Dispose();
         return ValueTask.CompletedTask;
@@ -80,10 +109,18 @@ public static class SocketPipes
         ConnectAsync(endpointUrl, receiveThread, TimeSpan.Zero, ct);
 
     /// <summary>
-    /// As <see cref="ConnectAsync(string, bool, CancellationToken)"/>; a receive thread spins up to <paramref name="receiveSpin"/>
-    /// for an expected answer before it blocks (see <see cref="ReceiveThreadPipe"/>). Without a receive thread the spin is unused.
+    /// As <see cref="ConnectAsync(string, bool, CancellationToken)"/>, with a spin of up to <paramref name="receiveSpin"/> (0 to 1 ms):
+    /// a receive thread spins for an expected answer before it blocks (see <see cref="ReceiveThreadPipe"/>); without one, the
+    /// connection spins for the next answer after handling one that came soon after the one before (see <see cref="SpinningSocketPipe"/>).
     /// </summary>
-    public static async Task<UaConnection> ConnectAsync(string endpointUrl, bool receiveThread, TimeSpan receiveSpin, CancellationToken ct)
+    public static Task<UaConnection> ConnectAsync(string endpointUrl, bool receiveThread, TimeSpan receiveSpin, CancellationToken ct) =>
+        ConnectAsync(endpointUrl, receiveThread, receiveSpin, Encoding.EncodingLimits.Default.ReceiveBufferSize, ct);
+
+    /// <summary>
+    /// As <see cref="ConnectAsync(string, bool, TimeSpan, CancellationToken)"/>; <paramref name="maxChunkSize"/> is the largest chunk
+    /// the client accepts (its receive buffer size): received bytes wait up to a little more than that for the client to read them.
+    /// </summary>
+    public static async Task<UaConnection> ConnectAsync(string endpointUrl, bool receiveThread, TimeSpan receiveSpin, int maxChunkSize, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(endpointUrl);
         if (!Uri.TryCreate(endpointUrl, UriKind.Absolute, out var uri) || uri.Scheme != "opc.tcp")
@@ -106,29 +143,23 @@ public static class SocketPipes
             socket.Dispose();
             throw new Encoding.UaException(Encoding.StatusCodes.BadNotConnected, $"Cannot connect to {endpointUrl}: {e.Message}", e);
         }
-        return Wrap(socket);
+        return Wrap(socket, receiveSpin, server: false, maxChunkSize);
     }
 
-    internal static UaConnection Wrap(Socket socket)
+    /// <summary>
+    /// Either side of a connected socket, read with asynchronous receives and a short spin for the next bytes while the peer is
+    /// busy (see <see cref="SpinningSocketPipe"/>; zero never spins).
+    /// </summary>
+    internal static UaConnection Wrap(Socket socket, TimeSpan receiveSpin, bool server, int maxChunkSize)
     {
         socket.NoDelay = true;
         var stream = new NetworkStream(socket, ownsSocket: true);
-        var pipe = new StreamDuplexPipe(PipeReader.Create(stream), PipeWriter.Create(stream));
-        return new UaConnection(pipe, socket.RemoteEndPoint?.ToString() ?? "tcp", stream.Dispose);
-    }
-
-    /// <summary>A server's side of an accepted socket: asynchronous receives, with a short spin for the next request while the client is busy.</summary>
-    internal static UaConnection WrapAccepted(Socket socket, TimeSpan receiveSpin)
-    {
-        socket.NoDelay = true;
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        var pipe = new ServerSocketPipe(socket, stream, receiveSpin);
+        var pipe = new SpinningSocketPipe(socket, stream, receiveSpin, server, maxChunkSize);
         var connection = new UaConnection(pipe, socket.RemoteEndPoint?.ToString() ?? "tcp", stream.Dispose);
         pipe.Start();
         return connection;
     }
 
-    private sealed record StreamDuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }
 
 /// <summary>An in-process server endpoint: clients connect through pipe pairs that carry the same bytes as TCP.</summary>

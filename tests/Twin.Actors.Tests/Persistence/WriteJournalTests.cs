@@ -20,11 +20,10 @@ public sealed class WriteJournalTests() : PersistentTestKit("write-journal")
         ExpectMsg("stored 1");
         ExpectMsg("deferred 1 after 15");
 
-        // The next write still reaches the database.
+        // The next write still reaches the database (with the breaker open, "persist failed: ..." would come instead).
         actor.Tell(2);
         ExpectMsg("stored 2");
         ExpectMsg("deferred 2 after 15");
-        ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no persist failure reported
 
         Watch(actor);
         actor.Tell(PoisonPill.Instance);

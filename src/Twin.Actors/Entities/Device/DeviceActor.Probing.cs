@@ -22,6 +22,7 @@ public sealed partial class DeviceActor
         ServerCertificateValidator = TrustValidator(),
         Time = new Clock.SimTimeProvider(_clock),
         AutoReconnect = false,
+        ReceiveSpin = TimeSpan.Zero, // the twin's sessions leave the CPUs to its actors
         RequestTimeout = TimeSpan.FromSeconds(15),
         AllowedPolicies = PolPolicies,
         SecurityMode = mode,

@@ -51,6 +51,8 @@ internal sealed class PeaServer : IAsyncDisposable, Attacks.IAttackedServer
             // orchestration session asks for the longest token the stack can time (its renewals run on wall time).
             MaxChannelLifetime = LongLivedChannel.Lifetime,
             MaxSessionTimeout = LongLivedChannel.SessionTimeout,
+            // The twin's endpoints share two CPUs with its actors: no CPU spent spinning for a busy client (docs/opcua.md).
+            ReceiveSpin = TimeSpan.Zero,
         };
         _validator = validator;
         _host = UaServerHost.StartTcp(space, configure?.Invoke(options) ?? options);

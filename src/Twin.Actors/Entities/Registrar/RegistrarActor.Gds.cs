@@ -135,6 +135,7 @@ public sealed partial class RegistrarActor
             ApplicationUri = GdsUri,
             ApplicationName = $"GDS {_settings.Domain}",
             Certificate = _gdsIdentity,
+            ReceiveSpin = TimeSpan.Zero, // the twin's endpoints leave the CPUs to its actors
             OfferNone = false,
             AllowAnonymous = true,
             CertificateValidator = new PlantCertificateValidator(distribution, _clock),

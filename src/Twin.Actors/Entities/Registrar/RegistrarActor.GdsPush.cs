@@ -20,6 +20,7 @@ public sealed partial class RegistrarActor
         UserCertificate = _gdsIdentity,
         ServerCertificateValidator = new Trust.PlantCertificateValidator(_runtime.Distribution, _clock),
         Time = new Clock.SimTimeProvider(_clock),
+        ReceiveSpin = TimeSpan.Zero, // the twin's sessions leave the CPUs to its actors
         AutoReconnect = false,
         RequestTimeout = TimeSpan.FromSeconds(30),
         SecurityMode = Twin.OpcUa.Messages.MessageSecurityMode.SignAndEncrypt,
