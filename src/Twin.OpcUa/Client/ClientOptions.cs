@@ -52,8 +52,7 @@ public sealed record ClientOptions
     public TimeSpan ReceiveSpin
     {
         get => _receiveSpin;
-        init => _receiveSpin = value >= TimeSpan.Zero && value <= Transport.ReceiveThreadPipe.MaxSpin ? value
-            : throw new ArgumentOutOfRangeException(nameof(ReceiveSpin), value, $"ClientOptions.ReceiveSpin must lie between 0 and {Transport.ReceiveThreadPipe.MaxSpin.TotalMicroseconds:0} µs.");
+        init => _receiveSpin = Transport.ReceiveSpin.Checked(value, nameof(ReceiveSpin), "ClientOptions.ReceiveSpin");
     }
 
     private readonly TimeSpan _receiveSpin = DefaultReceiveSpin;

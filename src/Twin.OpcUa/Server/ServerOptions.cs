@@ -103,8 +103,7 @@ public sealed record ServerOptions
     public TimeSpan ReceiveSpin
     {
         get => _receiveSpin;
-        init => _receiveSpin = value >= TimeSpan.Zero && value <= Transport.SpinningSocketPipe.MaxSpin ? value
-            : throw new ArgumentOutOfRangeException(nameof(ReceiveSpin), value, $"ServerOptions.ReceiveSpin must lie between 0 and {Transport.SpinningSocketPipe.MaxSpin.TotalMicroseconds:0} µs.");
+        init => _receiveSpin = Transport.ReceiveSpin.Checked(value, nameof(ReceiveSpin), "ServerOptions.ReceiveSpin");
     }
 
     private readonly TimeSpan _receiveSpin = DefaultReceiveSpin;

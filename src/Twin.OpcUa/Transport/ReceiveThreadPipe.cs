@@ -31,8 +31,8 @@ internal sealed class ReceiveThreadPipe : IDuplexPipe
     /// <summary>The name the receive threads carry (also the Linux thread name, within its 15 characters).</summary>
     internal const string ThreadName = "UA receive";
 
-    /// <summary>The longest spin a connection may be given: a spin buys back a wake-up of tens of µs, more only burns CPU.</summary>
-    internal static readonly TimeSpan MaxSpin = TimeSpan.FromMilliseconds(1);
+    /// <summary>The longest spin a connection may be given (<see cref="ReceiveSpin.Max"/>).</summary>
+    internal static TimeSpan MaxSpin => ReceiveSpin.Max;
 
     private static int s_running;
 
@@ -80,8 +80,7 @@ internal sealed class ReceiveThreadPipe : IDuplexPipe
     /// <summary>As <see cref="ConnectAsync(string, int, TimeSpan, CancellationToken)"/>; <paramref name="created"/> sees the pipe (tests).</summary>
     internal static async Task<UaConnection> ConnectAsync(string host, int port, TimeSpan spin, Action<ReceiveThreadPipe>? created, CancellationToken ct)
     {
-        if (spin < TimeSpan.Zero || spin > MaxSpin)
-            throw new ArgumentOutOfRangeException(nameof(spin), spin, $"The receive thread's spin must lie between 0 and {MaxSpin.TotalMicroseconds:0} µs.");
+        ReceiveSpin.Checked(spin, nameof(spin), "The receive thread's spin");
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

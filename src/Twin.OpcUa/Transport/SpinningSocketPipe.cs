@@ -25,9 +25,6 @@ namespace Twin.OpcUa.Transport;
 /// </summary>
 internal sealed class SpinningSocketPipe : IDuplexPipe
 {
-    /// <summary>The longest spin a connection may be given: a spin buys back a wake-up of tens of µs, more only burns CPU.</summary>
-    internal static readonly TimeSpan MaxSpin = TimeSpan.FromMilliseconds(1);
-
     private const int ReceiveSize = 8192;
 
     /// <summary>1 while a connection of this process spins for its next bytes: [0] the servers' connections, [1] the clients'.</summary>
@@ -51,8 +48,7 @@ internal sealed class SpinningSocketPipe : IDuplexPipe
     /// </summary>
     internal SpinningSocketPipe(Socket socket, Stream output, TimeSpan spin, bool server, int maxChunkSize)
     {
-        if (spin < TimeSpan.Zero || spin > MaxSpin)
-            throw new ArgumentOutOfRangeException(nameof(spin), spin, $"The receive spin must lie between 0 and {MaxSpin.TotalMicroseconds:0} µs.");
+        ReceiveSpin.Checked(spin, nameof(spin), "The receive spin");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxChunkSize);
         _socket = socket;
         _remote = socket.RemoteEndPoint?.ToString() ?? "tcp";

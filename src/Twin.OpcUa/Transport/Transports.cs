@@ -36,10 +36,8 @@ public sealed class TcpConnectionListener : IConnectionListener
     /// </summary>
     public TcpConnectionListener(IPAddress? address, int port, string? host, TimeSpan receiveSpin, int maxChunkSize)
     {
-        if (receiveSpin < TimeSpan.Zero || receiveSpin > SpinningSocketPipe.MaxSpin)
-            throw new ArgumentOutOfRangeException(nameof(receiveSpin), receiveSpin, $"The receive spin must lie between 0 and {SpinningSocketPipe.MaxSpin.TotalMicroseconds:0} µs.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxChunkSize);
-        _receiveSpin = receiveSpin;
+        _receiveSpin = ReceiveSpin.Checked(receiveSpin, nameof(receiveSpin), "The receive spin");
         _maxChunkSize = maxChunkSize;
         _listener = new TcpListener(address ?? IPAddress.Loopback, port);
         _listener.Start();
